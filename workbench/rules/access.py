@@ -1,0 +1,1 @@
+"""Rules: access (being written)."""

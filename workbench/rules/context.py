@@ -1,0 +1,407 @@
+"""Indexes and derived helpers shared by every rule (GAP_RULES §7.1).
+
+Built once per evaluation in one pass over the policy, so that each rule is
+linear in the size of the policy: systems by id, schedules by system, copies
+by system, holders by permission, tests by system. Per-system answers that
+several rules need (copies, recovery-point gap, restore hours) are cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import cached_property
+from typing import Iterable, Optional
+
+from workbench.spec.durations import Duration
+from workbench.spec.model import (
+    DESTRUCTIVE, AcceptedException, Key, Policy, Principal, RestoreTest, Role, Schedule, System, Target, Tier,
+)
+
+from .engine import Hit
+
+# Hours before a restore can begin, by (storage class, retrieval option); GAP_RULES §5.7.
+RETRIEVAL_HOURS = {
+    ("standard", None): 0.0, ("ia", None): 0.0, ("glacier_ir", None): 0.0,
+    ("glacier_flexible", "expedited"): 0.1, ("glacier_flexible", "standard"): 5.0,
+    ("glacier_flexible", "bulk"): 12.0, ("glacier_flexible", None): 5.0,
+    ("deep_archive", "standard"): 12.0, ("deep_archive", "bulk"): 48.0, ("deep_archive", None): 12.0,
+    ("deep_archive", "expedited"): 12.0,  # expedited is not offered for Deep Archive
+    ("archive", None): 12.0,
+}
+#: Minimum retention (as a Duration) by regulatory tag; GAP_RULES §4.
+REGULATORY_MINIMUM = {
+    "hipaa": ("6y", "HIPAA documentation (45 CFR 164.316)"),
+    "sec17a4": ("6y", "SEC 17a-4 core books"),
+    "nydfs": ("5y", "NYDFS 500.6 financial audit trail"),
+    "sox": ("7y", "SOX / SEC Rule 2-06 convention"),
+    "irs": ("7y", "IRS record-keeping (longest common case)"),
+    "pci": ("1y", "PCI DSS 10.5.1 audit logs"),
+}
+#: Regions outside the EEA are the ones not matching these prefixes/words.
+EEA_MARKERS = ("eu-", "europe-", "eu_", "westeurope", "northeurope", "francecentral", "germanywestcentral",
+               "swedencentral", "italynorth", "polandcentral", "spaincentral", "norwayeast", "eu")
+SCENARIOS = ("region_loss", "ransomware")
+CLASS_RANK = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3, "pii": 2, "phi": 3, "pci": 3,
+              "financial": 2, "logs": 1}
+
+
+def is_eea(region: Optional[str]) -> bool:
+    """Whether a cloud region name is in the EEA (by naming convention)."""
+    if not region:
+        return False
+    r = region.lower()
+    return any(r.startswith(m) or r == m for m in EEA_MARKERS)
+
+
+class Context:
+    """The policy, the as-of date and every index the rules share."""
+
+    def __init__(self, policy: Policy, today: dt.date):
+        self.policy = policy
+        self.today = today
+        self.used_exceptions: set[int] = set()
+        p = policy
+        self.availability = "availability" in p.engagement.categories
+        self.tiers: dict[str, Tier] = {t.id: t for t in p.tiers}
+        self.tier_index = {t.id: i for i, t in enumerate(p.tiers)}
+        self.systems: dict[str, System] = {}
+        self.system_index: dict[str, int] = {}
+        for i, s in enumerate(p.systems):
+            self.systems.setdefault(s.id, s)
+            self.system_index.setdefault(s.id, i)
+        self.targets: dict[str, Target] = {t.id: t for t in p.targets}
+        self.target_index = {t.id: i for i, t in enumerate(p.targets)}
+        self.keys: dict[str, Key] = {k.id: k for k in p.keys}
+        self.key_index = {k.id: i for i, k in enumerate(p.keys)}
+        self.roles: dict[str, Role] = {r.id: r for r in p.roles}
+        self.role_index = {r.id: i for i, r in enumerate(p.roles)}
+        self.principals: dict[str, Principal] = {x.id: x for x in p.principals}
+        self.principal_index = {x.id: i for i, x in enumerate(p.principals)}
+        self.schedule_index = {s.id: i for i, s in enumerate(p.schedules)}
+
+        # schedules by system (explicit ids plus tier-based selection)
+        by_tier: dict[str, list[str]] = defaultdict(list)
+        for s in p.systems:
+            if s.tier:
+                by_tier[s.tier].append(s.id)
+        self.systems_by_tier = by_tier
+        sched: dict[str, list[Schedule]] = defaultdict(list)
+        for sc in p.schedules:
+            seen = set()
+            for sid in sc.systems:
+                if sid not in seen:
+                    seen.add(sid)
+                    sched[sid].append(sc)
+            for tid in sc.tiers:
+                for sid in by_tier.get(tid, ()):
+                    if sid not in seen:
+                        seen.add(sid)
+                        sched[sid].append(sc)
+        self._schedules = sched
+
+        # holders by permission; roles by permission
+        holders: dict[str, set[str]] = defaultdict(set)
+        roles_by_perm: dict[str, list[Role]] = defaultdict(list)
+        for r in p.roles:
+            for perm in set(r.permissions):
+                roles_by_perm[perm].append(r)
+                holders[perm].update(r.members)
+        self._holders = holders
+        self.roles_by_perm = roles_by_perm
+
+        tests: dict[str, list[RestoreTest]] = defaultdict(list)
+        for t in p.restore_tests:
+            tests[t.system].append(t)
+        for lst in tests.values():
+            lst.sort(key=lambda t: t.date or dt.date.min)
+        self._tests = tests
+
+        exc: dict[str, list[AcceptedException]] = defaultdict(list)
+        for e in p.exceptions:
+            exc[e.rule].append(e)
+        self._exceptions = exc
+
+        self._copies: dict[str, list[tuple[Target, Schedule]]] = {}
+        self._rp_gap: dict[str, Optional[Duration]] = {}
+
+    # ------------------------------------------------------------------
+    # paths
+    # ------------------------------------------------------------------
+    def sp(self, system: System | str, *fields: str | int) -> str:
+        """Field path of a system (or one of its fields): ``systems[3].tier``."""
+        sid = system if isinstance(system, str) else system.id
+        return _path("systems", self.system_index.get(sid), fields)
+
+    def tp(self, target: Target | str, *fields: str | int) -> str:
+        tid = target if isinstance(target, str) else target.id
+        return _path("targets", self.target_index.get(tid), fields)
+
+    def tierp(self, tier: Tier | str, *fields: str | int) -> str:
+        tid = tier if isinstance(tier, str) else tier.id
+        return _path("tiers", self.tier_index.get(tid), fields)
+
+    def schp(self, schedule: Schedule | str, *fields: str | int) -> str:
+        sid = schedule if isinstance(schedule, str) else schedule.id
+        return _path("schedules", self.schedule_index.get(sid), fields)
+
+    def rolep(self, role: Role | str, *fields: str | int) -> str:
+        rid = role if isinstance(role, str) else role.id
+        return _path("roles", self.role_index.get(rid), fields)
+
+    def keyp(self, key: Key | str, *fields: str | int) -> str:
+        kid = key if isinstance(key, str) else key.id
+        return _path("keys", self.key_index.get(kid), fields)
+
+    def principalp(self, principal: Principal | str, *fields: str | int) -> str:
+        pid = principal if isinstance(principal, str) else principal.id
+        return _path("principals", self.principal_index.get(pid), fields)
+
+    def index_of(self, section: str, item: object) -> int:
+        """Position of ``item`` (by identity) in a list section."""
+        for i, x in enumerate(getattr(self.policy, section)):
+            if x is item:
+                return i
+        return -1
+
+    # ------------------------------------------------------------------
+    # systems, tiers, objectives
+    # ------------------------------------------------------------------
+    def tier(self, a: System) -> Optional[Tier]:
+        return self.tiers.get(a.tier) if a.tier else None
+
+    def tier_level(self, a: System) -> int:
+        """0 for the most critical tier; 9 when the system has no known tier."""
+        t = self.tier(a)
+        return t.level() if t else 9
+
+    def critical(self, a: System) -> bool:
+        """T0 or T1."""
+        return self.tier_level(a) <= 1
+
+    def rpo(self, a: System) -> Optional[Duration]:
+        return _known(a.rpo) or _known(getattr(self.tier(a), "rpo", None))
+
+    def rto(self, a: System) -> Optional[Duration]:
+        return _known(a.rto) or _known(getattr(self.tier(a), "rto", None))
+
+    def mtd(self, a: System) -> Optional[Duration]:
+        return _known(a.mtd) or _known(getattr(self.tier(a), "mtd", None))
+
+    def dr_rpo(self, a: System) -> Optional[Duration]:
+        return _known(getattr(self.tier(a), "dr_rpo", None)) or self.rpo(a)
+
+    def dr_rto(self, a: System) -> Optional[Duration]:
+        return _known(getattr(self.tier(a), "dr_rto", None)) or self.rto(a)
+
+    def rpo_path(self, a: System) -> str:
+        return self.sp(a, "rpo") if a.rpo is not None or not a.tier else self.tierp(a.tier, "rpo")
+
+    def rto_path(self, a: System) -> str:
+        return self.sp(a, "rto") if a.rto is not None or not a.tier else self.tierp(a.tier, "rto")
+
+    def valid_exempt(self, a: System) -> bool:
+        e = a.exclusion
+        return bool(e and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= self.today))
+
+    def in_scope(self, a: System) -> bool:
+        """Needs a backup: prod, or a T0-T2 tier, or confidential data; and not validly excluded."""
+        if self.valid_exempt(a):
+            return False
+        if a.environment == "prod" or self.tier_level(a) <= 2:
+            return True
+        return any(CLASS_RANK.get(c, 0) >= 2 for c in a.data_classes)
+
+    @cached_property
+    def in_scope_systems(self) -> list[System]:
+        return [a for a in self.systems.values() if self.in_scope(a)]
+
+    def tags(self, a: System) -> set[str]:
+        """Regulatory tags, including those implied by data classes (phi -> hipaa, pci -> pci)."""
+        tags = set(a.regulatory_tags)
+        if "phi" in a.data_classes:
+            tags.add("hipaa")
+        if "pci" in a.data_classes:
+            tags.add("pci")
+        return tags
+
+    def reg_min(self, a: System) -> Optional[tuple[Duration, str]]:
+        """The longest regulatory minimum retention that applies, with its source."""
+        best: Optional[tuple[Duration, str]] = None
+        for tag in self.tags(a):
+            if tag in REGULATORY_MINIMUM:
+                d, why = REGULATORY_MINIMUM[tag]
+                dur = Duration.of(d)
+                if best is None or dur > best[0]:
+                    best = (dur, why)
+        return best
+
+    # ------------------------------------------------------------------
+    # schedules, copies, recovery points
+    # ------------------------------------------------------------------
+    def schedules(self, a: System | str) -> list[Schedule]:
+        sid = a if isinstance(a, str) else a.id
+        return self._schedules.get(sid, [])
+
+    @staticmethod
+    def restorable(sc: Schedule) -> bool:
+        """Produces point-in-time versions (plain replication and mirroring do not)."""
+        if sc.versioned is False:
+            return False
+        if sc.type == "replication" and sc.versioned is not True:
+            return False
+        return True
+
+    def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
+        """(target, schedule) pairs that hold restorable versions of ``a``."""
+        cached = self._copies.get(a.id)
+        if cached is None:
+            cached = []
+            seen = set()
+            for sc in self.schedules(a):
+                if not self.restorable(sc):
+                    continue
+                for tid in sc.targets:
+                    t = self.targets.get(tid)
+                    if t is not None and (tid, sc.id) not in seen:
+                        seen.add((tid, sc.id))
+                        cached.append((t, sc))
+            self._copies[a.id] = cached
+        return cached
+
+    def copies(self, a: System) -> list[Target]:
+        """Distinct targets holding restorable versions of ``a``."""
+        out, seen = [], set()
+        for t, _ in self.copies_with_schedule(a):
+            if t.id not in seen:
+                seen.add(t.id)
+                out.append(t)
+        return out
+
+    def rp_gap(self, a: System) -> Optional[Duration]:
+        """Worst-case age of the newest restorable point: smallest interval (+ job time)."""
+        if a.id in self._rp_gap:
+            return self._rp_gap[a.id]
+        best: Optional[Duration] = None
+        for sc in self.schedules(a):
+            if not self.restorable(sc) or sc.interval is None or sc.interval.vague:
+                continue
+            gap = sc.interval + sc.job_duration if sc.job_duration and not sc.job_duration.vague else sc.interval
+            if best is None or gap < best:
+                best = gap
+        self._rp_gap[a.id] = best
+        return best
+
+    # ------------------------------------------------------------------
+    # restore paths and scenarios
+    # ------------------------------------------------------------------
+    @staticmethod
+    def retrieval_hours(c: Target) -> float:
+        if c.retrieval_hours is not None:
+            return c.retrieval_hours
+        cls = c.storage_class or "standard"
+        if cls == "tape_offsite":
+            return 24.0  # courier plus load, unless the target states its contract time
+        return RETRIEVAL_HOURS.get((cls, c.retrieval_option), RETRIEVAL_HOURS.get((cls, None), 0.0))
+
+    def restore_hours(self, c: Target, a: System) -> Optional[float]:
+        """Estimated hours to restore ``a`` from ``c``; None when size or throughput is unknown."""
+        if a.size_gb is None or not c.restore_throughput_gbph:
+            return None
+        return self.retrieval_hours(c) + a.size_gb / c.restore_throughput_gbph + (a.rebuild_hours or 0.0)
+
+    def holders(self, *perms: str) -> set[str]:
+        """Principals who are members of any role granting any of ``perms``."""
+        out: set[str] = set()
+        for perm in perms:
+            out |= self._holders.get(perm, set())
+        return out
+
+    def holders_on(self, target: Target, *perms: str) -> set[str]:
+        """Holders of ``perms`` through roles that apply to ``target`` (roles without targets apply to all)."""
+        out: set[str] = set()
+        for perm in perms:
+            for r in self.roles_by_perm.get(perm, ()):
+                if not r.targets or target.id in r.targets:
+                    out.update(r.members)
+        return out
+
+    def survives(self, c: Target, a: System, scenario: str) -> bool:
+        """Whether copy ``c`` of ``a`` is still usable after ``scenario``."""
+        if scenario == "region_loss":
+            if c.region and a.region:
+                return c.region != a.region
+            if c.site and a.site:
+                return c.site != a.site
+            return bool(c.offline and c.leaves_facility)
+        if scenario == "ransomware":
+            mode = c.immutability.mode if c.immutability else None
+            if mode in ("compliance", "worm_media") or c.offline:
+                return True
+            if c.isolated_account:
+                return not (self.holders("prod_admin") & self.holders_on(c, "delete_recovery_point", "bypass_governance"))
+            return False
+        raise ValueError(f"unknown scenario {scenario}")
+
+    # ------------------------------------------------------------------
+    # tests, alerts, exceptions
+    # ------------------------------------------------------------------
+    def tests(self, a: System | str) -> list[RestoreTest]:
+        """Restore tests of ``a``, oldest first."""
+        sid = a if isinstance(a, str) else a.id
+        return self._tests.get(sid, [])
+
+    def alerts_covering(self, a: System, event: str) -> list:
+        """Alert rules for ``event`` whose scope includes ``a``."""
+        out = []
+        for al in self.policy.monitoring.alerts:
+            if al.event != event:
+                continue
+            if (not al.systems and not al.tiers) or a.id in al.systems or (a.tier and a.tier in al.tiers):
+                out.append(al)
+        return out
+
+    def exceptions_for(self, rule_id: str) -> list[AcceptedException]:
+        return self._exceptions.get(rule_id, [])
+
+    def exception_valid(self, e: AcceptedException) -> bool:
+        return bool(e.justification and e.approved_by and (e.expires_on is None or e.expires_on >= self.today))
+
+    # ------------------------------------------------------------------
+    # hits
+    # ------------------------------------------------------------------
+    def hit(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
+            severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
+        """A wrong answer. ``system`` enables the tier and regulatory modifiers."""
+        scope = tuple(scopes) + ((system.tier,) if system is not None and system.tier else ())
+        return Hit(message, tuple(p for p in paths if p), subject or (system.id if system else None), system,
+                   severity, "gap", scope)
+
+    def ask(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
+            severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
+        """A question not answered yet: the same rule, reported as unanswered."""
+        h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes)
+        h.kind = "unanswered"
+        return h
+
+
+def _known(d: Optional[Duration]) -> Optional[Duration]:
+    return d if d is not None and not d.vague else None
+
+
+def _path(section: str, index: Optional[int], fields: Iterable[str | int]) -> str:
+    out = f"{section}[{index if index is not None else '?'}]"
+    for f in fields:
+        out += f"[{f}]" if isinstance(f, int) else f".{f}"
+    return out
+
+
+def fmt_hours(hours: float) -> str:
+    """``5.5`` -> ``5.5h``; ``49`` -> ``2d 1h``."""
+    if hours >= 48:
+        d, h = divmod(round(hours), 24)
+        return f"{d}d" + (f" {h}h" if h else "")
+    return f"{hours:.1f}h".replace(".0h", "h")
+
+
+DESTRUCTIVE_PERMS = DESTRUCTIVE

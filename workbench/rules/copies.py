@@ -1,0 +1,1 @@
+"""Rules: copies (being written)."""

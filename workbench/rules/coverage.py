@@ -1,0 +1,1 @@
+"""Rules: coverage (being written)."""

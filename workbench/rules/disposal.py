@@ -1,0 +1,1 @@
+"""Rules: disposal (being written)."""

@@ -1,0 +1,1 @@
+"""Rules: encryption (being written)."""

@@ -1,0 +1,234 @@
+"""The gap engine: rules as pure functions of (policy, as-of date).
+
+A rule is a generator decorated with :func:`rule`. It receives a
+:class:`~workbench.rules.context.Context` (the policy plus indexes built once
+per evaluation) and yields :class:`Hit` objects. The engine turns hits into
+:class:`Finding` objects: it applies the severity modifiers of GAP_RULES §6,
+matches accepted exceptions, and attaches the rule's criteria and fix.
+
+No rule reads the clock, touches a file or imports Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Optional
+
+from workbench.spec.model import Policy, System
+
+SEVERITIES = ("blocker", "major", "minor", "advisory")
+RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = worst
+#: Order in which criteria families are listed on a finding.
+FRAMEWORK_ORDER = ("soc2", "cis", "nist", "iso27001", "hipaa", "pci", "gdpr", "other")
+FRAMEWORK_NAMES = {
+    "soc2": "SOC 2", "cis": "CIS v8", "nist": "NIST 800-53", "iso27001": "ISO 27001:2022",
+    "hipaa": "HIPAA", "pci": "PCI DSS v4.0.1", "gdpr": "GDPR", "other": "Other",
+}
+#: regulatory tag -> the framework key whose citation makes a rule "cite that regime"
+REGIME_OF_TAG = {"hipaa": "hipaa", "pci": "pci", "gdpr": "gdpr", "sec17a4": "other"}
+
+
+def shift(severity: str, steps: int) -> str:
+    """Move a severity: negative = worse (towards blocker), positive = milder."""
+    return SEVERITIES[max(0, min(len(SEVERITIES) - 1, RANK[severity] + steps))]
+
+
+@dataclass(slots=True)
+class Hit:
+    """What a rule yields: one concrete problem in the policy's own terms."""
+
+    message: str
+    paths: tuple[str, ...] = ()
+    subject: Optional[str] = None          # the id the finding is about (system, target, role ...)
+    system: Optional[System] = None        # for tier and regulatory modifiers
+    severity: Optional[str] = None         # overrides the rule's base severity
+    kind: str = "gap"                      # "gap" or "unanswered"
+    scopes: tuple[str, ...] = ()           # further ids an exception may name (tier, target ...)
+
+
+@dataclass(slots=True)
+class Accepted:
+    """How a finding was accepted as a documented exception."""
+
+    exception: str
+    approved_by: str
+    expires_on: Optional[dt.date]
+    justification: str
+
+
+@dataclass(slots=True)
+class Finding:
+    """One gap, ready for the gap panel, ``check`` and the document."""
+
+    rule: str
+    title: str
+    severity: str
+    message: str
+    fix: str
+    paths: tuple[str, ...]
+    criteria: dict[str, tuple[str, ...]]
+    family: str
+    subject: Optional[str] = None
+    kind: str = "gap"
+    accepted: Optional[Accepted] = None
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return self.accepted is None
+
+    @property
+    def path(self) -> str:
+        """The first field path: where the interview should jump."""
+        return self.paths[0] if self.paths else ""
+
+    def soc2(self) -> tuple[str, ...]:
+        return self.criteria.get("soc2", ())
+
+    def criteria_text(self) -> str:
+        parts = []
+        for fw in FRAMEWORK_ORDER:
+            ids = self.criteria.get(fw)
+            if ids:
+                parts.append(f"{FRAMEWORK_NAMES[fw]} {', '.join(ids)}")
+        return " · ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity,
+            "kind": self.kind,
+            "message": self.message,
+            "fix": self.fix,
+            "paths": list(self.paths),
+            "subject": self.subject,
+            "criteria": {k: list(v) for k, v in self.criteria.items()},
+            "family": self.family,
+            "accepted": None if self.accepted is None else {
+                "exception": self.accepted.exception,
+                "approved_by": self.accepted.approved_by,
+                "expires_on": self.accepted.expires_on.isoformat() if self.accepted.expires_on else None,
+                "justification": self.accepted.justification,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A catalog entry plus the function that evaluates it."""
+
+    id: str
+    title: str
+    severity: str
+    family: str
+    criteria: dict[str, tuple[str, ...]]
+    fix: str
+    description: str
+    func: Callable[..., Iterable[Hit]] = field(repr=False, compare=False)
+    availability_only: bool = False   # drops one level when Availability is out of scope
+    tier_modifier: bool = False       # T0 one level up, T3 one level down
+    catalog: bool = True              # one of the 50 rules of GAP_RULES §8
+
+    @property
+    def regimes(self) -> frozenset[str]:
+        return frozenset(k for k in ("hipaa", "pci", "gdpr") if self.criteria.get(k)) | (
+            frozenset({"sec17a4"}) if any("17a-4" in c for c in self.criteria.get("other", ())) else frozenset()
+        )
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    *,
+    title: str,
+    severity: str,
+    family: str,
+    maps: dict[str, Iterable[str]],
+    fix: str,
+    description: str,
+    availability_only: bool = False,
+    tier_modifier: bool = False,
+    catalog: bool = True,
+) -> Callable:
+    """Register a rule function under its stable id."""
+    if severity not in RANK:
+        raise ValueError(f"{id}: unknown severity {severity}")
+
+    def register(func: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
+        if id in RULES:
+            raise ValueError(f"rule {id} registered twice")
+        criteria = {fw: tuple(maps[fw]) for fw in FRAMEWORK_ORDER if maps.get(fw)}
+        RULES[id] = Rule(id, title, severity, family, criteria, fix, description, func,
+                         availability_only, tier_modifier, catalog)
+        return func
+
+    return register
+
+
+# ----------------------------------------------------------------------------
+# Evaluation
+# ----------------------------------------------------------------------------
+def _severity(r: Rule, hit: Hit, ctx) -> str:
+    sev = hit.severity or r.severity
+    if r.availability_only and not ctx.availability:
+        sev = shift(sev, +1)
+    if r.tier_modifier and hit.system is not None:
+        level = ctx.tier_level(hit.system)
+        if level == 0:
+            sev = shift(sev, -1)
+        elif level == 3:
+            sev = shift(sev, +1)
+    if hit.system is not None and r.regimes:
+        tags = set(hit.system.regulatory_tags)
+        if "phi" in hit.system.data_classes:
+            tags.add("hipaa")
+        if "pci" in hit.system.data_classes:
+            tags.add("pci")
+        if tags & r.regimes and RANK[sev] > RANK["major"]:
+            sev = "major"
+    return sev
+
+
+def _accept(finding: Finding, ctx) -> None:
+    for exc in ctx.exceptions_for(finding.rule):
+        if exc.scope == "*" or exc.scope == finding.subject or exc.scope in finding.scopes:
+            if ctx.exception_valid(exc):
+                finding.accepted = Accepted(
+                    exc.id or f"{exc.rule}/{exc.scope}", exc.approved_by or "", exc.expires_on, exc.justification or ""
+                )
+                ctx.used_exceptions.add(id(exc))
+                return
+
+
+def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    """Every finding for ``policy`` as of ``today``, worst first."""
+    from .context import Context
+
+    ctx = Context(policy, today)
+    findings: list[Finding] = []
+    selected = list(RULES.values()) if rules is None else list(rules)
+    deferred = []
+    for r in selected:
+        if r.family == "exceptions":
+            deferred.append(r)  # judged after every other rule has been matched
+            continue
+        findings.extend(_findings_of(r, ctx))
+    for r in deferred:
+        findings.extend(_findings_of(r, ctx))
+    findings.sort(key=lambda f: (not f.open, RANK[f.severity], f.rule, f.subject or "", f.message))
+    return findings
+
+
+def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
+    for hit in r.func(ctx):
+        finding = Finding(
+            r.id, r.title, _severity(r, hit, ctx), hit.message, r.fix, hit.paths, r.criteria, r.family,
+            hit.subject, hit.kind, None, hit.scopes,
+        )
+        if r.family != "exceptions":
+            _accept(finding, ctx)
+        yield finding

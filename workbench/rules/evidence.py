@@ -1,0 +1,1 @@
+"""Rules: evidence (being written)."""

@@ -1,0 +1,1 @@
+"""Rules: exceptions (being written)."""

@@ -1,0 +1,144 @@
+"""Frequency versus objectives (FREQ): is a recovery point made often enough?"""
+
+from __future__ import annotations
+
+from workbench.spec.durations import Duration
+
+from .engine import rule
+
+WEEK = Duration.of("1w")
+
+
+@rule(
+    "FREQ-001",
+    title="Recovery-point interval exceeds the RPO",
+    severity="blocker",
+    family="frequency",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "CC9.1"], "cis": ["11.2"], "nist": ["CP-9", "CP-10"], "iso27001": ["A.8.13"],
+          "hipaa": ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"], "gdpr": ["32(1)(c)"]},
+    fix="Back up more often, add log shipping or point-in-time recovery, or agree a looser RPO with the business owner.",
+    description="The newest restorable point can be older than the system's RPO.",
+)
+def freq_001(ctx):
+    for a in ctx.in_scope_systems:
+        rpo, gap = ctx.rpo(a), ctx.rp_gap(a)
+        if rpo is None or gap is None or gap <= rpo:
+            continue
+        fastest = min((sc for sc in ctx.schedules(a) if ctx.restorable(sc) and sc.interval and not sc.interval.vague),
+                      key=lambda sc: sc.interval)
+        yield ctx.hit(
+            f"{a.id}: the newest restorable point can be {gap} old (schedule {fastest.id}) "
+            f"but its RPO is {rpo}.",
+            ctx.schp(fastest, "interval"), ctx.rpo_path(a), system=a, scopes=(fastest.id,),
+        )
+
+
+@rule(
+    "FREQ-002",
+    title="Off-site copies lag behind the disaster RPO",
+    severity="major",
+    family="frequency",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "CC9.1"], "cis": ["11.4"], "nist": ["CP-9(5)", "CP-6(1)"], "iso27001": ["A.8.13"],
+          "hipaa": ["164.308(a)(7)(ii)(B)"]},
+    fix="Copy every recovery point to another region (or use versioned continuous replication), or approve an explicit disaster RPO.",
+    description="The newest copy that survives losing the primary region is older than the disaster RPO.",
+)
+def freq_002(ctx):
+    for a in ctx.in_scope_systems:
+        rpo = ctx.dr_rpo(a)
+        if rpo is None:
+            continue
+        best = None
+        for c, sc in ctx.copies_with_schedule(a):
+            if sc.interval is None or sc.interval.vague or not ctx.survives(c, a, "region_loss"):
+                continue
+            lag = sc.interval + sc.copy_lag if sc.copy_lag and not sc.copy_lag.vague else sc.interval
+            if best is None or lag < best[0]:
+                best = (lag, c, sc)
+        if best is None:
+            continue  # no off-site copy at all is COPY-002's finding
+        lag, c, sc = best
+        if lag > rpo:
+            yield ctx.hit(
+                f"{a.id}: the newest copy outside its region ({c.id}, via {sc.id}) can be {lag} old "
+                f"but its disaster RPO is {rpo}.",
+                ctx.schp(sc, "interval"), ctx.schp(sc, "copy_lag"), ctx.rpo_path(a),
+                system=a, severity="blocker" if ctx.tier_level(a) == 0 else None, scopes=(c.id, sc.id),
+            )
+
+
+@rule(
+    "FREQ-003",
+    title="Backups are manual or less than weekly",
+    severity="major",
+    family="frequency",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "CC5.2"], "cis": ["11.2"], "nist": ["CP-9"], "iso27001": ["A.8.13"]},
+    fix="Automate backups through backup policies or tag assignment; weekly is the floor, daily or better is usual for production.",
+    description="A schedule covering an in-scope system is not automated or runs less often than weekly.",
+)
+def freq_003(ctx):
+    in_scope = {a.id for a in ctx.in_scope_systems}
+    for sc in ctx.policy.schedules:
+        covered = [sid for sid in _covered(ctx, sc) if sid in in_scope]
+        if not covered:
+            continue
+        worst = min((ctx.systems[sid] for sid in covered), key=ctx.tier_level)
+        names = _names(covered)
+        if sc.automated is False:
+            yield ctx.hit(f"Schedule {sc.id} ({names}) is run by hand, not automated.",
+                          ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(covered))
+        elif sc.automated is None:
+            yield ctx.ask(f"Schedule {sc.id} ({names}): is it automated?",
+                          ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(covered))
+        if sc.interval is not None and not sc.interval.vague and sc.interval > WEEK:
+            yield ctx.hit(f"Schedule {sc.id} ({names}) runs every {sc.interval}, less often than weekly.",
+                          ctx.schp(sc, "interval"), subject=sc.id, system=worst, scopes=tuple(covered))
+
+
+@rule(
+    "FREQ-004",
+    title="Database backups are not application-consistent",
+    severity="minor",
+    family="frequency",
+    tier_modifier=True,
+    maps={"soc2": ["PI1.5", "A1.3"], "nist": ["CP-9(1)", "CP-10(2)"], "iso27001": ["A.8.13"]},
+    fix="Use application-consistent snapshots (VSS, fsfreeze, pre/post hooks), native database backups or point-in-time recovery, and verify them in restore tests.",
+    description="Every schedule of a database is crash-consistent only, with no log or continuous backup.",
+)
+def freq_004(ctx):
+    integrity = "processing_integrity" in ctx.policy.engagement.categories
+    for a in ctx.in_scope_systems:
+        if a.kind not in ("db", "transactional_store"):
+            continue
+        scheds = [sc for sc in ctx.schedules(a) if ctx.restorable(sc)]
+        if not scheds or any(sc.type in ("log", "continuous") or sc.app_consistent for sc in scheds):
+            continue
+        if all(sc.app_consistent is False for sc in scheds):
+            yield ctx.hit(
+                f"{a.id} is a database but none of its schedules ({_names(sc.id for sc in scheds)}) "
+                "is application-consistent and there is no log or continuous backup.",
+                *(ctx.schp(sc, "app_consistent") for sc in scheds), system=a,
+                severity="major" if integrity else None,
+            )
+        else:
+            yield ctx.ask(
+                f"{a.id} is a database: are its backups ({_names(sc.id for sc in scheds)}) application-consistent?",
+                *(ctx.schp(sc, "app_consistent") for sc in scheds), system=a,
+                severity="major" if integrity else None,
+            )
+
+
+def _covered(ctx, sc):
+    out = dict.fromkeys(sc.systems)
+    for tid in sc.tiers:
+        out.update(dict.fromkeys(ctx.systems_by_tier.get(tid, ())))
+    return list(out)
+
+
+def _names(ids, limit: int = 3) -> str:
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

@@ -1,0 +1,1 @@
+"""Rules: governance (being written)."""

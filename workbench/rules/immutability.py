@@ -1,0 +1,1 @@
+"""Rules: immutability (being written)."""

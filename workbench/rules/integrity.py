@@ -1,0 +1,1 @@
+"""Rules: integrity (being written)."""

@@ -1,0 +1,1 @@
+"""Rules: monitoring (being written)."""

@@ -1,0 +1,1 @@
+"""Rules: recovery (being written)."""

@@ -1,0 +1,1 @@
+"""Rules: retention (being written)."""

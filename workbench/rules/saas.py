@@ -1,0 +1,1 @@
+"""Rules: saas (being written)."""

@@ -1,0 +1,1 @@
+"""Rules: unanswered (being written)."""

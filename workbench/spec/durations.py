@@ -1,0 +1,294 @@
+"""Durations and cadences as people write them.
+
+A policy says "daily", "4h", "P3M", "every 2 weeks" or, in a policy someone
+else wrote, "regularly". All of these load. The first four become a
+:class:`Duration` with a canonical spelling (``1d``, ``4h``, ``3mo``, ``2w``);
+a vague word is kept verbatim and marked ``vague`` so the gap engine can quote
+it back as an untestable promise instead of the loader refusing the file.
+
+Months and years are calendar units: ``add_to`` moves a date by whole months
+(clamping the day), and comparisons use an average month of 30.436875 days.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from functools import total_ordering
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import core_schema
+
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MONTH_SECONDS = 30.436875 * 86400
+
+_UNIT_WORDS = {
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "d": "d", "day": "d", "days": "d",
+    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+    "mo": "mo", "mon": "mo", "mos": "mo", "month": "mo", "months": "mo",
+    "y": "y", "yr": "y", "yrs": "y", "year": "y", "years": "y",
+}
+
+_CADENCE_WORDS = {
+    "continuous": (0, 0), "continuously": (0, 0), "real-time": (0, 0),
+    "realtime": (0, 0), "real time": (0, 0),
+    "hourly": (0, 3600), "daily": (0, 86400), "nightly": (0, 86400),
+    "weekly": (0, 604800), "fortnightly": (0, 1209600),
+    "biweekly": (0, 1209600), "bi-weekly": (0, 1209600),
+    "monthly": (1, 0), "quarterly": (3, 0),
+    "semi-annually": (6, 0), "semiannually": (6, 0), "semi-annual": (6, 0),
+    "half-yearly": (6, 0), "biannually": (6, 0), "twice a year": (6, 0),
+    "annually": (12, 0), "annual": (12, 0), "yearly": (12, 0),
+}
+
+#: Words that make a cadence or a statement untestable. Shared with the
+#: vague-language rule, which scans free text for the same phrases.
+VAGUE_PHRASES = (
+    "as needed", "as-needed", "when needed", "if needed", "as required",
+    "when required", "as appropriate", "where appropriate", "appropriate",
+    "appropriately", "regularly", "regular", "periodically", "periodic",
+    "ad hoc", "ad-hoc", "occasionally", "from time to time", "frequently",
+    "often", "routinely", "routine", "timely", "in a timely manner",
+    "promptly", "best effort", "best-effort", "on demand", "on-demand",
+    "ongoing", "sometimes", "proper", "properly", "adequate", "adequately",
+    "reasonable", "reasonably", "sufficient", "as necessary",
+    "when necessary", "if necessary", "as soon as possible", "asap",
+    "as and when", "at intervals", "from time-to-time", "when possible",
+    "where possible", "if possible", "industry standard", "best practice",
+)
+_VAGUE_RE = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(p) for p in sorted(VAGUE_PHRASES, key=len, reverse=True)) + r")(?![a-z])",
+    re.IGNORECASE,
+)
+
+_ISO_RE = re.compile(
+    r"^p(?:(?P<y>\d+)y)?(?:(?P<mo>\d+)m)?(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?"
+    r"(?:t(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<mi>\d+(?:\.\d+)?)m)?(?:(?P<s>\d+(?:\.\d+)?)s)?)?$"
+)
+_PART_RE = re.compile(r"(\d+(?:\.\d+)?)?\s*([a-z]+)")
+
+EXAMPLES = "15m, 4h, 1d, 2w, 3mo, 7y, PT15M, P1Y, daily, weekly, quarterly, continuous"
+
+
+def find_vague(text: str) -> list[str]:
+    """The vague phrases in ``text``, as written, in order of appearance."""
+    return [m.group(0) for m in _VAGUE_RE.finditer(text)]
+
+
+@total_ordering
+class Duration:
+    """A length of time or a cadence, with a canonical spelling.
+
+    ``months`` and ``seconds`` hold the calendar and the exact part; a vague
+    duration has neither and keeps the user's ``text``.
+    """
+
+    __slots__ = ("months", "seconds", "text")
+
+    def __init__(self, months: int = 0, seconds: float = 0, text: str | None = None):
+        self.months = months
+        self.seconds = seconds
+        self.text = text  # set only for vague durations
+
+    # -- construction -------------------------------------------------
+    @classmethod
+    def parse(cls, value: Any) -> "Duration":
+        """Read what a person wrote; raise ``ValueError`` with a helpful text."""
+        if isinstance(value, Duration):
+            return value
+        if isinstance(value, timedelta):
+            return cls(0, value.total_seconds())
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise ValueError(
+                f"expected a duration with a unit (for example {EXAMPLES}), got {value!r}"
+            )
+        text = " ".join(value.strip().lower().split())
+        if not text:
+            raise ValueError("expected a duration, got an empty text")
+        if text in _CADENCE_WORDS:
+            months, seconds = _CADENCE_WORDS[text]
+            return cls(months, seconds)
+        parsed = _parse_iso(text) or _parse_units(text)
+        if parsed is not None:
+            return cls(*parsed)
+        if find_vague(text):
+            return cls(text=value.strip())
+        raise ValueError(f"{value!r} is not a duration; write it like {EXAMPLES}")
+
+    @classmethod
+    def of(cls, text: str) -> "Duration":
+        """Shorthand for constants in code: ``Duration.of("3mo")``."""
+        return cls.parse(text)
+
+    # -- properties -----------------------------------------------------
+    @property
+    def vague(self) -> bool:
+        return self.text is not None
+
+    @property
+    def approx_seconds(self) -> float:
+        """Length in seconds (months at their average length); inf if vague."""
+        if self.text is not None:
+            return float("inf")
+        return self.months * MONTH_SECONDS + self.seconds
+
+    @property
+    def hours(self) -> float:
+        return self.approx_seconds / 3600
+
+    @property
+    def days(self) -> float:
+        return self.approx_seconds / 86400
+
+    def add_to(self, day: date, times: int = 1) -> date:
+        """``day`` moved forward by this duration ``times`` times (calendar months)."""
+        if self.text is not None:
+            raise ValueError(f"cannot add the vague duration {self.text!r} to a date")
+        months = self.months * times
+        if months:
+            y, m = divmod(day.month - 1 + months, 12)
+            year, month = day.year + y, m + 1
+            day = day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+        return day + timedelta(seconds=self.seconds * times)
+
+    def __mul__(self, factor: float) -> "Duration":
+        if self.text is not None:
+            return self
+        if float(factor).is_integer():
+            return Duration(self.months * int(factor), self.seconds * factor)
+        return Duration(0, self.approx_seconds * factor)
+
+    __rmul__ = __mul__
+
+    def __add__(self, other: "Duration") -> "Duration":
+        if self.text is not None or other.text is not None:
+            return Duration(text=self.text or other.text)
+        return Duration(self.months + other.months, self.seconds + other.seconds)
+
+    # -- text ---------------------------------------------------------
+    def __str__(self) -> str:
+        if self.text is not None:
+            return self.text
+        if self.months == 0 and self.seconds == 0:
+            return "continuous"
+        parts = []
+        if self.months:
+            parts.append(f"{self.months // 12}y" if self.months % 12 == 0 else f"{self.months}mo")
+        if self.seconds:
+            parts.append(_seconds_text(self.seconds))
+        return "".join(parts)
+
+    def human(self) -> str:
+        """Words for a document: "every 3 months" reads ``3 months``."""
+        if self.text is not None:
+            return self.text
+        if self.months == 0 and self.seconds == 0:
+            return "continuous"
+        names = {"s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year"}
+        out = []
+        for part in re.findall(r"(\d+(?:\.\d+)?)([a-z]+)", str(self)):
+            n, unit = part
+            out.append(f"{n} {names[unit]}{'' if n == '1' else 's'}")
+        return " ".join(out)
+
+    def __repr__(self) -> str:
+        return f"Duration({str(self)!r})"
+
+    # -- comparisons (vague durations sort last and equal only by text) --
+    def _key(self):
+        return (self.approx_seconds, self.text or "")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            try:
+                other = Duration.parse(other)
+            except ValueError:
+                return False
+        if not isinstance(other, Duration):
+            return NotImplemented
+        if self.text is not None or other.text is not None:
+            return self.text == other.text
+        return self.months == other.months and abs(self.seconds - other.seconds) < 1e-6
+
+    def __lt__(self, other: "Duration") -> bool:
+        if isinstance(other, str):
+            other = Duration.parse(other)
+        return self._key() < other._key()
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    # -- pydantic integration ------------------------------------------
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler):
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler):
+        return {
+            "type": "string",
+            "description": f"A duration or cadence, e.g. {EXAMPLES}. Vague words are kept and reported as gaps.",
+            "examples": ["15m", "4h", "1d", "3mo", "1y", "daily", "PT15M"],
+        }
+
+
+def _seconds_text(seconds: float) -> str:
+    for unit in ("w", "d", "h", "m"):
+        size = SECONDS[unit]
+        if seconds >= size and float(seconds / size).is_integer():
+            return f"{int(seconds // size)}{unit}"
+    if float(seconds).is_integer():
+        return f"{int(seconds)}s"
+    return f"{seconds:g}s"
+
+
+def _parse_iso(text: str) -> tuple[int, float] | None:
+    if not text.startswith("p"):
+        return None
+    m = _ISO_RE.match(text)
+    if not m or text in ("p", "pt") or text.endswith("t"):
+        return None
+    g = {k: (float(v) if v else 0.0) for k, v in m.groupdict().items()}
+    months = int(g["y"] * 12 + g["mo"])
+    seconds = g["w"] * 604800 + g["d"] * 86400 + g["h"] * 3600 + g["mi"] * 60 + g["s"]
+    return months, seconds
+
+
+def _parse_units(text: str) -> tuple[int, float] | None:
+    body = text
+    if body.startswith("every "):
+        body = body[6:]
+    elif body.startswith("once every "):
+        body = body[11:]
+    body = re.sub(r"\b(and|,)\b|,", " ", body)
+    months, seconds, pos, seen = 0.0, 0.0, 0, False
+    for m in _PART_RE.finditer(body):
+        if body[pos:m.start()].strip():
+            return None
+        pos = m.end()
+        number, word = m.groups()
+        unit = _UNIT_WORDS.get(word)
+        if unit is None or (number is None and seen):
+            return None
+        n = float(number) if number is not None else 1.0
+        seen = True
+        if unit == "mo":
+            months += n
+        elif unit == "y":
+            months += n * 12
+        else:
+            seconds += n * SECONDS[unit]
+    if not seen or body[pos:].strip():
+        return None
+    if not float(months).is_integer():
+        seconds += (months % 1) * MONTH_SECONDS
+        months = int(months)
+    return int(months), seconds

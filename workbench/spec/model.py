@@ -1,0 +1,505 @@
+"""The backup policy as data: the single source of truth.
+
+Every answer is optional. An absent field (or one written as ``unknown``) is
+"not answered yet": the gap engine reports it, the loader never refuses it.
+Lists default to empty. Every list item that others refer to has an ``id``.
+
+The names are plain English so that a consultant can read the YAML:
+``systems`` is the inventory, ``targets`` are the places backups are written
+to (vaults, buckets, tape), ``schedules`` say which systems are backed up to
+which targets how often.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .durations import Duration
+
+SPEC_VERSION = 1
+
+# ----------------------------------------------------------------------------
+# Vocabularies (closed where the rules reason about the value)
+# ----------------------------------------------------------------------------
+Category = Literal["security", "availability", "processing_integrity", "confidentiality", "privacy"]
+Framework = Literal["soc2", "cis_v8", "nist_800_53", "nist_800_34", "iso_27001", "hipaa", "pci_dss", "gdpr", "sox", "sec_17a4", "nydfs", "irs"]
+Kind = Literal[
+    "db", "transactional_store", "vm", "server", "fileshare", "object_store", "k8s", "saas",
+    "endpoint", "log_store", "config_repo", "kms", "idp", "dns", "secrets", "other",
+]
+Environment = Literal["prod", "staging", "dev", "test", "corp", "dr"]
+DataClass = Literal["public", "internal", "confidential", "restricted", "pii", "phi", "pci", "financial", "logs"]
+RegulatoryTag = Literal["hipaa", "pci", "sox", "sec17a4", "nydfs", "irs", "gdpr"]
+RetentionVia = Literal["system_of_record", "archive", "backup"]
+AlternateSite = Literal["none", "cold", "warm", "hot"]
+ScheduleType = Literal["full", "incremental", "differential", "snapshot", "log", "continuous", "replication", "export"]
+Media = Literal["disk", "object", "tape", "optical", "removable"]
+StorageClass = Literal["standard", "ia", "glacier_ir", "glacier_flexible", "deep_archive", "tape_offsite", "archive"]
+RetrievalOption = Literal["expedited", "standard", "bulk"]
+ImmutabilityMode = Literal["none", "governance", "compliance", "worm_media"]
+Permission = Literal[
+    "configure", "run", "restore", "delete_recovery_point", "modify_retention", "modify_immutability",
+    "bypass_governance", "disable_plan", "delete_vault", "key_admin", "prod_admin", "read",
+]
+PrincipalType = Literal["human", "service", "shared", "group"]
+PrincipalStatus = Literal["active", "disabled", "terminated"]
+AlertEvent = Literal[
+    "job_failed", "job_missed", "copy_failed", "recovery_point_deleted", "retention_changed",
+    "lock_changed", "vault_lock_deleted", "plan_disabled", "plan_deleted", "key_disabled",
+    "key_deletion_scheduled", "backup_role_membership_changed", "capacity_threshold",
+]
+TestType = Literal["file", "database", "app", "full_system", "vm", "config"]
+TestResult = Literal["pass", "fail", "partial"]
+ExerciseType = Literal["tabletop", "functional", "full_scale"]
+Scenario = Literal["region_loss", "ransomware", "key_person_absent", "insider", "vendor_outage", "data_corruption"]
+DisposalMethod = Literal["nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy", "crypto_erase", "other"]
+EvidenceKind = Literal["job_history", "failure_tickets", "restore_tests", "access_reviews", "dr_exercises"]
+FollowUpStatus = Literal["open", "answered", "dropped"]
+
+#: Permissions that can destroy or weaken backups (GAP_RULES §7.1).
+DESTRUCTIVE = frozenset(
+    {"delete_recovery_point", "modify_retention", "modify_immutability", "bypass_governance",
+     "disable_plan", "delete_vault", "key_admin"}
+)
+#: Every permission on the backup plane.
+BACKUP_PERMISSIONS = DESTRUCTIVE | {"configure", "run", "restore"}
+
+
+class Node(BaseModel):
+    """Base of every spec part: unknown keys are errors, assignment is checked."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True)
+
+
+def F(description: str, default=None, **kw):
+    """A field with the help text the schema and the interview show."""
+    if "default_factory" in kw:
+        return Field(description=description, **kw)
+    if isinstance(default, type) and default in (list, dict):
+        return Field(default_factory=default, description=description, **kw)
+    return Field(default, description=description, **kw)
+
+
+# ----------------------------------------------------------------------------
+# Governance
+# ----------------------------------------------------------------------------
+class Person(Node):
+    name: Optional[str] = F("Full name.")
+    role: Optional[str] = F("Job title or role, e.g. Head of Infrastructure.")
+    email: Optional[str] = F("Contact address.")
+
+
+class Organization(Node):
+    name: Optional[str] = F("Legal or trading name of the organization the policy belongs to.")
+    industry: Optional[str] = F("Industry, e.g. SaaS, healthcare, fintech.")
+    description: Optional[str] = F("One or two sentences on what the organization does.")
+    consultant: Optional[str] = F("Consultant or MSP preparing the policy, if any.")
+
+
+class Governance(Node):
+    id: Optional[str] = F("Policy identifier, e.g. BKP-POL-001.")
+    title: Optional[str] = F("Document title.")
+    version: Optional[str] = F("Current version, e.g. 1.3.")
+    purpose: Optional[str] = F("Why this policy exists, in the organization's words.")
+    owner: Optional[Person] = F("Accountable owner of the policy (a role as well as a person).")
+    approver: Optional[Person] = F("Who approves the policy; above the owner.")
+    approved_on: Optional[dt.date] = F("Date of the latest approval.")
+    effective_from: Optional[dt.date] = F("Date the policy took effect.")
+    last_reviewed_on: Optional[dt.date] = F("Date of the latest review.")
+    review_interval: Optional[Duration] = F("How often the policy is reviewed, e.g. 1y.")
+    communicated_to: list[str] = F("Teams or groups the policy is published to.", list)
+    acknowledgement_required: Optional[bool] = F("Whether readers must acknowledge the policy.")
+
+
+class Engagement(Node):
+    soc2_type: Optional[Literal["I", "II"]] = F("SOC 2 report type: I (design at a date) or II (operation over a period).")
+    period_start: Optional[dt.date] = F("Start of the Type II observation period.")
+    period_end: Optional[dt.date] = F("End of the Type II observation period.")
+    categories: list[Category] = F("Trust Services Categories in scope.", list)
+    frameworks: list[Framework] = F("Other frameworks and regulations mapped at the same time.", list)
+    auditor: Optional[str] = F("Audit firm, if chosen.")
+
+
+class Baseline(Node):
+    """Thresholds the rules use. Proposals, not law: change them per policy."""
+
+    max_destructive_humans: int = F("Most people allowed to hold destructive backup permissions.", 3)
+    destructive_review_interval: Duration = F("Longest access-review interval for destructive roles.", Duration.of("3mo"))
+    pci_review_interval: Duration = F("Longest access-review interval where PCI data is involved.", Duration.of("6mo"))
+    evidence_floor: Duration = F("Shortest evidence retention when no period is set.", Duration.of("15mo"))
+    min_retention_floor: Duration = F("Shortest oldest-restore-point for T0/T1 (ransomware dwell time).", Duration.of("35d"))
+    dormant_after: Duration = F("A destructive-role holder idle this long is flagged.", Duration.of("90d"))
+    restore_test_baseline: dict[str, Duration] = F(
+        "Longest restore-test interval per tier id.",
+        default_factory=lambda: {t: Duration.of(d) for t, d in (("T0", "1mo"), ("T1", "3mo"), ("T2", "6mo"), ("T3", "1y"))},
+    )
+    cis_profile: bool = F("Apply CIS v8 11.5 (quarterly restore tests of a sample).", False)
+
+
+# ----------------------------------------------------------------------------
+# Tiers and systems
+# ----------------------------------------------------------------------------
+class Tier(Node):
+    id: str = F("Short id, e.g. T0, T1.", ...)
+    name: Optional[str] = F("Name, e.g. Mission-critical.")
+    description: Optional[str] = F("What kind of system belongs in this tier.")
+    rank: Optional[int] = F("0 is the most critical. Taken from the id (T0, T1 ...) when absent.")
+    rpo: Optional[Duration] = F("Recovery point objective: most data that may be lost.")
+    rto: Optional[Duration] = F("Recovery time objective: longest time to restore service.")
+    mtd: Optional[Duration] = F("Maximum tolerable downtime (from the business impact analysis).")
+    dr_rpo: Optional[Duration] = F("RPO accepted in a regional disaster, if different.")
+    dr_rto: Optional[Duration] = F("RTO accepted in a regional disaster or ransomware, if different.")
+    min_backup_copies: Optional[int] = F("Backup copies required besides production (3-2-1 means 2).")
+    require_immutable: Optional[bool] = F("Whether at least one copy must be immutable or offline.")
+    restore_test_interval: Optional[Duration] = F("How often systems in this tier get a restore test.")
+    full_restore_interval: Optional[Duration] = F("How often a full application or system restore is done.")
+    reconcile_interval: Optional[Duration] = F("How often this tier's inventory is reconciled with backup selections.")
+
+    def level(self) -> int:
+        """Criticality rank: 0 = T0 (most critical); 9 when unknown."""
+        if self.rank is not None:
+            return self.rank
+        digits = "".join(ch for ch in self.id if ch.isdigit())
+        return int(digits) if digits else 9
+
+
+class SaasDetails(Node):
+    provider: Optional[str] = F("SaaS provider, e.g. Microsoft 365.")
+    native_recovery_window: Optional[Duration] = F("How long the provider lets you recover deleted data (recycle bin).")
+
+
+class Exclusion(Node):
+    reason: Optional[str] = F("Why this system needs no backup (e.g. stateless, rebuilt from IaC).")
+    approved_by: Optional[str] = F("Who approved the exclusion.")
+    expires_on: Optional[dt.date] = F("When the exclusion must be reviewed again.")
+
+
+class System(Node):
+    id: str = F("Short unique name, e.g. prod-db.", ...)
+    description: Optional[str] = F("What the system is.")
+    kind: Optional[Kind] = F("What sort of system it is.")
+    environment: Optional[Environment] = F("prod, staging, dev, test, corp or dr.")
+    owner: Optional[str] = F("Team or person accountable for the system.")
+    tier: Optional[str] = F("Criticality tier id.")
+    data_classes: list[DataClass] = F("Kinds of data it holds.", list)
+    regulatory_tags: list[RegulatoryTag] = F("Regulations that apply to its data.", list)
+    provider: Optional[str] = F("Where it runs: aws, azure, gcp, on_prem, or a SaaS vendor.")
+    account: Optional[str] = F("Cloud account, subscription or tenant it runs in.")
+    region: Optional[str] = F("Region it runs in.")
+    site: Optional[str] = F("Site or data centre, for on-premises systems.")
+    residency: list[str] = F("Regions its data may be stored in (empty = unrestricted).", list)
+    size_gb: Optional[float] = F("Data size in GB, for restore-time estimates.")
+    rebuild_hours: Optional[float] = F("Hours to re-provision and validate once data is back.")
+    provisioning_hours: Optional[float] = F("Hours to stand up compute in DR when not pre-provisioned.")
+    depends_on: list[str] = F("Systems it needs to run (ids).", list)
+    records_retention_via: Optional[RetentionVia] = F("Which mechanism keeps regulated records: system_of_record, archive or backup.")
+    max_retention: Optional[Duration] = F("Longest its personal data may be kept (privacy maximum).")
+    retention_justification: Optional[str] = F("Why backups may be kept longer than the privacy maximum.")
+    rpo: Optional[Duration] = F("RPO for this system if it differs from its tier.")
+    rto: Optional[Duration] = F("RTO for this system if it differs from its tier.")
+    mtd: Optional[Duration] = F("MTD for this system if it differs from its tier.")
+    override_rationale: Optional[str] = F("Why this system's objectives differ from its tier.")
+    restore_procedure: Optional[str] = F("Reference of the restore runbook.")
+    alternate_site: Optional[AlternateSite] = F("DR site readiness: none, cold, warm or hot.")
+    saas: Optional[SaasDetails] = F("For SaaS systems: provider and native recovery window.")
+    exclusion: Optional[Exclusion] = F("An approved exclusion from backup.")
+    backs_up_system_state: Optional[bool] = F("Whether configuration (IaC, images, DNS, IdP config) is backed up too.")
+
+
+class Inventory(Node):
+    source: Optional[str] = F("Where the inventory comes from, e.g. CMDB + AWS Config.")
+    last_reconciled_on: Optional[dt.date] = F("When the inventory was last reconciled with backup selections.")
+    reconcile_interval: Optional[Duration] = F("How often it is reconciled.")
+    discovered: list[str] = F("Resource ids found by discovery tools, to compare with the inventory.", list)
+
+
+# ----------------------------------------------------------------------------
+# Schedules, targets, keys
+# ----------------------------------------------------------------------------
+class Schedule(Node):
+    id: str = F("Short unique name, e.g. sch-orders-daily.", ...)
+    description: Optional[str] = F("What this schedule does.")
+    systems: list[str] = F("Systems it backs up (ids).", list)
+    tiers: list[str] = F("Tiers whose systems it backs up (ids), for tag-based plans.", list)
+    type: Optional[ScheduleType] = F("full, incremental, differential, snapshot, log, continuous, replication or export.")
+    interval: Optional[Duration] = F("How often a recovery point is made, e.g. 1d, 15m, continuous.")
+    job_duration: Optional[Duration] = F("How long a job takes (adds to the worst-case data loss).")
+    copy_lag: Optional[Duration] = F("Delay before the point reaches this schedule's targets (cross-region copies).")
+    automated: Optional[bool] = F("Whether it runs without a person starting it.")
+    app_consistent: Optional[bool] = F("Whether points are application-consistent.")
+    versioned: Optional[bool] = F("Whether it keeps point-in-time versions (plain mirroring does not).")
+    targets: list[str] = F("Targets it writes to (ids).", list)
+    started_on: Optional[dt.date] = F("When this schedule started running.")
+
+
+class Immutability(Node):
+    mode: Optional[ImmutabilityMode] = F("none, governance, compliance or worm_media.")
+    days: Optional[int] = F("Minimum lock length in days.")
+
+
+class Encryption(Node):
+    at_rest: Optional[bool] = F("Whether data at rest is encrypted.")
+    algorithm: Optional[str] = F("Cipher, e.g. AES-256.")
+    key: Optional[str] = F("Key id (from keys).")
+
+
+class Transfer(Node):
+    protocol: Optional[str] = F("Transport, e.g. https, tls, ipsec, ssh, smb3, nfs.")
+    tls_min: Optional[str] = F("Lowest TLS version accepted, e.g. 1.2.")
+
+
+class Retention(Node):
+    daily: Optional[Duration] = F("How long daily points are kept.")
+    weekly: Optional[Duration] = F("How long weekly points are kept.")
+    monthly: Optional[Duration] = F("How long monthly points are kept.")
+    yearly: Optional[Duration] = F("How long yearly points are kept.")
+    max: Optional[Duration] = F("Oldest point kept; lifecycle deletes after this.")
+    indefinite_basis: Optional[str] = F("Legal basis when points are kept indefinitely.")
+
+    def longest(self) -> Optional[Duration]:
+        """The longest retention stated (max, else the longest class)."""
+        if self.max is not None and not self.max.vague:
+            return self.max
+        known = [d for d in (self.daily, self.weekly, self.monthly, self.yearly) if d is not None and not d.vague]
+        return max(known) if known else None
+
+    def shortest(self) -> Optional[Duration]:
+        known = [d for d in (self.daily, self.weekly, self.monthly, self.yearly, self.max) if d is not None and not d.vague]
+        return min(known) if known else None
+
+
+class Target(Node):
+    id: str = F("Short unique name, e.g. vault-euc1-locked.", ...)
+    description: Optional[str] = F("What it is.")
+    provider: Optional[str] = F("aws, azure, gcp, wasabi, on_prem, a backup vendor ...")
+    account: Optional[str] = F("Account, subscription or tenant it lives in.")
+    region: Optional[str] = F("Region it lives in.")
+    site: Optional[str] = F("Site, for on-premises or tape.")
+    media: Optional[Media] = F("disk, object, tape, optical or removable.")
+    storage_class: Optional[StorageClass] = F("standard, ia, glacier_ir, glacier_flexible, deep_archive, tape_offsite, archive.")
+    retrieval_option: Optional[RetrievalOption] = F("expedited, standard or bulk retrieval.")
+    retrieval_hours: Optional[float] = F("Hours before a restore can start (e.g. courier time for tape).")
+    restore_throughput_gbph: Optional[float] = F("Restore speed in GB per hour.")
+    offline: Optional[bool] = F("Whether the copy is offline or air-gapped.")
+    isolated_account: Optional[bool] = F("Whether it lives in an account separate from production, with separate admins.")
+    immutability: Optional[Immutability] = F("Lock that stops deletion or change.")
+    soft_delete_days: Optional[int] = F("Days deleted points stay recoverable.")
+    encryption: Optional[Encryption] = F("Encryption at rest.")
+    transfer: Optional[Transfer] = F("How data travels to it.")
+    retention: Optional[Retention] = F("How long points are kept.")
+    legal_hold_supported: Optional[bool] = F("Whether points can be put on legal hold.")
+    leaves_facility: Optional[bool] = F("Whether media are shipped off-site.")
+    chain_of_custody: Optional[str] = F("How shipped media are tracked (media log, sealed transport, courier).")
+    vendor: Optional[str] = F("Vendor holding the copy (id from vendors), if any.")
+    transfer_mechanism: Optional[str] = F("GDPR transfer basis for copies outside the EEA, e.g. SCCs.")
+    capacity_used_percent: Optional[float] = F("Current utilisation of the repository.")
+    capacity_forecast: Optional[bool] = F("Whether growth is forecast.")
+
+
+class Key(Node):
+    id: str = F("Key id, e.g. kms-bkp-euc1.", ...)
+    provider: Optional[str] = F("Key service, e.g. aws_kms, azure_key_vault, hsm.")
+    account: Optional[str] = F("Account the key lives in.")
+    region: Optional[str] = F("Region the key lives in.")
+    replicas: list[str] = F("Regions with a replica of the key.", list)
+    admins: list[str] = F("People or roles (ids) who administer the key.", list)
+    dual_control: Optional[bool] = F("Whether key administration needs two people.")
+    deletion_window_days: Optional[int] = F("Days between scheduling deletion and deletion.")
+    retains_old_versions: Optional[bool] = F("Whether rotated key versions are kept to decrypt old points.")
+    rotation_interval: Optional[Duration] = F("How often the key rotates.")
+    escrow: Optional[bool] = F("Whether a copy of the key is escrowed.")
+
+
+# ----------------------------------------------------------------------------
+# Access
+# ----------------------------------------------------------------------------
+class Role(Node):
+    id: str = F("Role id, e.g. backup-operator.", ...)
+    description: Optional[str] = F("What the role is for.")
+    scope: Optional[str] = F("Where it applies, e.g. backup_console, key_management, production.")
+    permissions: list[Permission] = F("What the role may do.", list)
+    members: list[str] = F("People, service accounts or groups (ids).", list)
+    targets: list[str] = F("Targets it applies to (empty = all).", list)
+    mfa_required: Optional[bool] = F("Whether MFA is enforced for the role.")
+    dual_authorization_for: list[Permission] = F("Operations that need a second approver.", list)
+    last_review_on: Optional[dt.date] = F("Date of the latest access review.")
+    review_interval: Optional[Duration] = F("How often membership is reviewed.")
+    enforced_from: Optional[dt.date] = F("When MFA and the access model took effect.")
+
+
+class Principal(Node):
+    id: str = F("Person, service account or group id, e.g. u-alice.", ...)
+    name: Optional[str] = F("Display name.")
+    type: Optional[PrincipalType] = F("human, service, shared or group.")
+    status: Optional[PrincipalStatus] = F("active, disabled or terminated.")
+    mfa_enrolled: Optional[bool] = F("Whether this person has MFA enrolled.")
+    last_login: Optional[dt.date] = F("Last sign-in.")
+    interactive_login: Optional[bool] = F("For service accounts: whether it can sign in interactively.")
+    owner: Optional[str] = F("For service accounts: who owns it.")
+    broad_group: Optional[bool] = F("For groups: whether it is a broad group such as all-engineering.")
+    email: Optional[str] = F("Contact address.")
+
+
+# ----------------------------------------------------------------------------
+# Monitoring, evidence
+# ----------------------------------------------------------------------------
+class Alert(Node):
+    event: AlertEvent = F("What triggers the alert.", ...)
+    systems: list[str] = F("Systems covered (empty with no tiers = all).", list)
+    tiers: list[str] = F("Tiers covered.", list)
+    channel: Optional[str] = F("Where it goes: pagerduty, siem, email, ticket ...")
+    on_call: Optional[bool] = F("Whether it pages an on-call rotation.")
+    escalation: Optional[str] = F("Escalation path when not acknowledged.")
+    enabled_on: Optional[dt.date] = F("When the alert was switched on.")
+
+
+class Monitoring(Node):
+    alerts: list[Alert] = F("Alert rules on the backup plane.", list)
+    failure_ticket_sla: Optional[Duration] = F("How soon a failed job must be fixed or ticketed.")
+    job_log_retention: Optional[Duration] = F("How long job logs are kept.")
+    report_interval: Optional[Duration] = F("How often backup status is reported to management.")
+    report_to: Optional[str] = F("Who receives the backup report.")
+
+
+class EvidenceSource(Node):
+    kind: EvidenceKind = F("Which record: job_history, failure_tickets, restore_tests, access_reviews, dr_exercises.", ...)
+    location: Optional[str] = F("Where the records are kept.")
+    retention: Optional[Duration] = F("How long they are kept.")
+
+
+class Evidence(Node):
+    store: Optional[str] = F("Where audit evidence is kept.")
+    immutable: Optional[bool] = F("Whether the store is append-only (WORM or versioned).")
+    retention: Optional[Duration] = F("How long evidence is kept.")
+    sources: list[EvidenceSource] = F("Where each kind of record comes from.", list)
+
+
+# ----------------------------------------------------------------------------
+# Testing
+# ----------------------------------------------------------------------------
+class RestoreTest(Node):
+    id: Optional[str] = F("Test id or ticket.")
+    system: str = F("System restored (id).", ...)
+    date: Optional[dt.date] = F("When the test was run.")
+    type: Optional[TestType] = F("file, database, app, full_system, vm or config.")
+    source_target: Optional[str] = F("Target the data was restored from (id).")
+    result: Optional[TestResult] = F("pass, fail or partial.")
+    measured_rto: Optional[Duration] = F("How long the restore took end to end.")
+    measured_rpo: Optional[Duration] = F("Age of the restored point.")
+    integrity_check: Optional[bool] = F("Whether checksums, row counts or app checks were done.")
+    evidence_ref: Optional[str] = F("Ticket or document holding the evidence.")
+    remediation_ticket: Optional[str] = F("Ticket fixing what the test found.")
+    notes: Optional[str] = F("Anything else worth recording.")
+
+
+class DrExercise(Node):
+    id: Optional[str] = F("Exercise id.")
+    date: Optional[dt.date] = F("When it was held.")
+    type: Optional[ExerciseType] = F("tabletop, functional or full_scale.")
+    scenarios: list[Scenario] = F("Scenarios exercised.", list)
+    after_action_ref: Optional[str] = F("After-action report reference.")
+
+
+# ----------------------------------------------------------------------------
+# Retention, privacy, disposal, vendors
+# ----------------------------------------------------------------------------
+class LegalHold(Node):
+    id: str = F("Hold id.", ...)
+    matter: Optional[str] = F("What the hold is for.")
+    systems: list[str] = F("Systems under hold (ids).", list)
+    since: Optional[dt.date] = F("When the hold started.")
+    released_on: Optional[dt.date] = F("When it was released (empty while active).")
+    applies_to_backups: Optional[bool] = F("Whether backups of these systems are held too.")
+
+
+class Privacy(Node):
+    erasure_in_backups_procedure: Optional[str] = F("Reference of the procedure for erasure requests and backups.")
+    beyond_use_statement: Optional[bool] = F("Whether backups of erased data are put beyond use until they expire.")
+    max_backup_age_for_pii: Optional[Duration] = F("Oldest backup that may hold personal data.")
+    deletion_replay_on_restore: Optional[bool] = F("Whether deletions are re-applied after a restore.")
+
+
+class Disposal(Node):
+    method: Optional[DisposalMethod] = F("nist_800_88_clear, nist_800_88_purge, nist_800_88_destroy or crypto_erase.")
+    key_destruction_recorded: Optional[bool] = F("For crypto-erase: whether key destruction is recorded.")
+    keys_retained_elsewhere: Optional[bool] = F("For crypto-erase: whether the key survives in escrow, backups or replicas.")
+    verification_interval: Optional[Duration] = F("How often a job verifies expired data is gone.")
+    certificate_required: Optional[bool] = F("Whether a certificate of destruction is required.")
+    vendor_destroys_media: Optional[bool] = F("Whether a vendor destroys media.")
+
+
+class Vendor(Node):
+    id: str = F("Vendor id.", ...)
+    name: Optional[str] = F("Vendor name.")
+    service: Optional[str] = F("What it provides, e.g. saas_backup, offsite_tape, msp.")
+    soc2_type2_report_date: Optional[dt.date] = F("Date of its latest SOC 2 Type II report.")
+    bridge_letter: Optional[bool] = F("Whether a bridge letter covers the gap since the report.")
+    cuecs_mapped: Optional[bool] = F("Whether its complementary user-entity controls are mapped.")
+    baa_signed: Optional[bool] = F("Whether a HIPAA business associate agreement is signed.")
+    dpa_signed: Optional[bool] = F("Whether a GDPR data processing agreement is signed.")
+
+
+# ----------------------------------------------------------------------------
+# Working records: exceptions, follow-ups, revisions
+# ----------------------------------------------------------------------------
+class AcceptedException(Node):
+    id: Optional[str] = F("Exception id, e.g. EXC-001.")
+    rule: str = F("Rule id it accepts, e.g. COPY-002.", ...)
+    scope: str = F("What it covers: a system, target, role or tier id, or * for the whole policy.", "*")
+    justification: Optional[str] = F("Why the risk is accepted.")
+    approved_by: Optional[str] = F("Who accepted the risk.")
+    approved_on: Optional[dt.date] = F("When.")
+    expires_on: Optional[dt.date] = F("When it must be revisited.")
+
+
+class FollowUp(Node):
+    id: Optional[str] = F("Follow-up id.")
+    question: str = F("The open question.", ...)
+    field: Optional[str] = F("Spec field it concerns, e.g. systems[2].tier.")
+    owner: Optional[str] = F("Who will answer.")
+    due: Optional[dt.date] = F("By when.")
+    status: FollowUpStatus = F("open, answered or dropped.", "open")
+
+
+class Revision(Node):
+    version: str = F("Version number.", ...)
+    date: Optional[dt.date] = F("Date of the revision.")
+    author: Optional[str] = F("Who made it.")
+    approver: Optional[str] = F("Who approved it.")
+    note: Optional[str] = F("What changed.")
+
+
+# ----------------------------------------------------------------------------
+# The whole policy
+# ----------------------------------------------------------------------------
+class Policy(Node):
+    """One organization's backup and recovery policy."""
+
+    spec_version: int = F("Version of this file format.", SPEC_VERSION)
+    as_of: Optional[dt.date] = F("Date the policy is evaluated at (default: today).")
+    organization: Organization = F("Who the policy belongs to.", default_factory=Organization)
+    policy: Governance = F("Ownership, approval and review.", default_factory=Governance)
+    engagement: Engagement = F("The SOC 2 engagement and frameworks in scope.", default_factory=Engagement)
+    baseline: Baseline = F("Thresholds the gap rules use.", default_factory=Baseline)
+    tiers: list[Tier] = F("Criticality tiers with their objectives and test cadences.", list)
+    inventory: Inventory = F("Where the system list comes from and when it was reconciled.", default_factory=Inventory)
+    systems: list[System] = F("Systems in the inventory.", list)
+    schedules: list[Schedule] = F("Backup schedules.", list)
+    targets: list[Target] = F("Where backups are written: vaults, buckets, tape.", list)
+    keys: list[Key] = F("Encryption keys protecting backups.", list)
+    roles: list[Role] = F("Access roles on the backup plane, keys and production.", list)
+    principals: list[Principal] = F("People, service accounts and groups.", list)
+    monitoring: Monitoring = F("Alerting and response.", default_factory=Monitoring)
+    evidence: Evidence = F("Where audit evidence is kept.", default_factory=Evidence)
+    restore_tests: list[RestoreTest] = F("Restore tests done.", list)
+    dr_exercises: list[DrExercise] = F("Disaster-recovery exercises held.", list)
+    legal_holds: list[LegalHold] = F("Legal holds.", list)
+    privacy: Privacy = F("Personal data and backups.", default_factory=Privacy)
+    disposal: Disposal = F("How expired backup data and media are destroyed.", default_factory=Disposal)
+    vendors: list[Vendor] = F("Vendors holding or managing backups.", list)
+    exceptions: list[AcceptedException] = F("Gaps accepted as documented exceptions.", list)
+    follow_ups: list[FollowUp] = F("Open questions from the interview.", list)
+    revisions: list[Revision] = F("Revision history.", list)
