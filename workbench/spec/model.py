@@ -472,6 +472,14 @@ class Revision(Node):
     note: Optional[str] = F("What changed.")
 
 
+class TemplateInfo(Node):
+    """Set only in a company-profile starter; what the template picker shows."""
+
+    title: Optional[str] = F("Title shown in the template picker.")
+    description: Optional[str] = F("One paragraph for the picker, naming the gaps the template deliberately shows.")
+    shows_gaps: list[str] = F("Rule ids the template deliberately leaves open, e.g. COPY-002.", list)
+
+
 # ----------------------------------------------------------------------------
 # The whole policy
 # ----------------------------------------------------------------------------
@@ -480,6 +488,7 @@ class Policy(Node):
 
     spec_version: int = F("Version of this file format.", SPEC_VERSION)
     as_of: Optional[dt.date] = F("Date the policy is evaluated at (default: today).")
+    template: Optional[TemplateInfo] = F("Picker title and description; only in company-profile starters.")
     organization: Organization = F("Who the policy belongs to.", default_factory=Organization)
     policy: Governance = F("Ownership, approval and review.", default_factory=Governance)
     engagement: Engagement = F("The SOC 2 engagement and frameworks in scope.", default_factory=Engagement)
