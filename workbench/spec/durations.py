@@ -109,7 +109,7 @@ class Duration:
             )
         text = " ".join(value.strip().lower().split())
         if not text:
-            raise ValueError("expected a duration, got an empty text")
+            raise ValueError(f"expected a duration such as {EXAMPLES}, got an empty text")
         if text in _CADENCE_WORDS:
             months, seconds = _CADENCE_WORDS[text]
             return cls(months, seconds)
@@ -241,7 +241,9 @@ class Duration:
 
 
 def _seconds_text(seconds: float) -> str:
-    for unit in ("w", "d", "h", "m"):
+    if seconds in (604800, 1209600, 1814400):
+        return f"{int(seconds // 604800)}w"
+    for unit in ("d", "h", "m"):
         size = SECONDS[unit]
         if seconds >= size and float(seconds / size).is_integer():
             return f"{int(seconds // size)}{unit}"

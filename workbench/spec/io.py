@@ -397,16 +397,16 @@ def load(path: str | Path, *, check_references: bool = True) -> Policy:
 def to_data(policy: Policy) -> dict:
     """The policy as plain data: answered fields only, defaults left out."""
     data = policy.model_dump(mode="python", exclude_defaults=True)
-    data = _prune(data) or {}
+    data = _prune(data)
     return {"spec_version": policy.spec_version, **data}
 
 
 def _prune(value: Any) -> Any:
+    """Drop unanswered (None) values; an empty section that was given stays."""
     if isinstance(value, dict):
-        out = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != {} and v != []}
+        return {k: _prune(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_prune(v) if not isinstance(v, dict) else (_prune(v) or {}) for v in value]
+        return [_prune(v) for v in value]
     return value
 
 

@@ -1,0 +1,72 @@
+"""The one edit API: validated edits, untouched policy on refusal, undo and redo."""
+
+import pytest
+
+from workbench.spec import Policy
+from workbench.spec.durations import Duration
+from workbench.spec.edit import EditError, Editor
+
+
+def editor():
+    return Editor(Policy.model_validate({"tiers": [{"id": "T1", "rpo": "4h"}], "systems": [{"id": "db", "tier": "T1"}]}))
+
+
+def test_set_parses_durations_and_notifies():
+    seen = []
+    ed = editor()
+    ed.subscribe(seen.append)
+    ed.set("tiers[0].rpo", "15m")
+    assert ed.policy.tiers[0].rpo == Duration.of("15m")
+    assert seen[0].path == ("tiers", 0, "rpo") and str(seen[0].before) == "4h"
+
+
+def test_refused_value_names_the_field_and_changes_nothing():
+    ed = editor()
+    with pytest.raises(EditError) as info:
+        ed.set("systems[0].kind", "databse")
+    assert info.value.path == "systems[0].kind" and "'databse' is not one of" in str(info.value)
+    assert ed.policy.systems[0].kind is None
+    with pytest.raises(EditError, match="not a duration"):
+        ed.set("tiers[0].rpo", "sometime")
+    assert str(ed.policy.tiers[0].rpo) == "4h"
+    assert not ed.can_undo
+
+
+def test_unknown_clears_an_answer():
+    ed = editor()
+    ed.set("tiers[0].rpo", "unknown")
+    assert ed.policy.tiers[0].rpo is None
+
+
+def test_add_and_remove_items_with_validation():
+    ed = editor()
+    ed.add("systems", {"id": "crm", "kind": "saas", "rpo": "1d"})
+    assert ed.policy.systems[1].rpo == Duration.of("1d")
+    with pytest.raises(EditError, match=r"systems\.kind|kind"):
+        ed.add("systems", {"id": "x", "kind": "nope"})
+    ed.remove("systems[0]")
+    assert [s.id for s in ed.policy.systems] == ["crm"]
+
+
+def test_undo_and_redo_walk_the_history():
+    ed = editor()
+    ed.set("tiers[0].rpo", "1h")
+    ed.add("systems", {"id": "crm"})
+    ed.remove("systems[0]")
+    ed.undo()
+    ed.undo()
+    ed.undo()
+    assert str(ed.policy.tiers[0].rpo) == "4h" and [s.id for s in ed.policy.systems] == ["db"]
+    ed.redo()
+    ed.redo()
+    assert str(ed.policy.tiers[0].rpo) == "1h" and [s.id for s in ed.policy.systems] == ["db", "crm"]
+    ed.set("organization.name", "Acme")
+    assert not ed.can_redo
+
+
+def test_bad_paths_are_refused_clearly():
+    ed = editor()
+    with pytest.raises(EditError, match="no such field"):
+        ed.set("systems[0].tire", "T1")
+    with pytest.raises(EditError, match="no such item"):
+        ed.remove("systems[9]")
