@@ -499,15 +499,41 @@ def _fkey(f) -> tuple:
 
 
 def _finding_changes(ra, rb) -> tuple[list[FindingChange], list[FindingChange]]:
+    """Open findings that appeared and that were resolved from ``ra`` to ``rb``.
+
+    Findings match on (rule, subject, message); what is left then matches
+    one-to-one on (rule, subject), so a finding whose wording changed with the
+    data ("holds copies of db" -> "of db and crm") is still the same finding.
+    """
     open_a = {_fkey(f): f for f in ra.open}
     open_b = {_fkey(f): f for f in rb.open}
+    gone = [f for k, f in open_a.items() if k not in open_b]
+    new = [f for k, f in open_b.items() if k not in open_a]
+    pair_a = _unique_by_subject(gone)
+    pair_b = _unique_by_subject(new)
+    same = {k for k in pair_a if k in pair_b}
     accepted_b = {_fkey(f): f for f in rb.accepted}
-    appeared = [FindingChange(f) for k, f in open_b.items() if k not in open_a]
+    accepted_b_subject = _unique_by_subject(rb.accepted)
+    appeared = [FindingChange(f) for f in new if (f.rule, f.subject) not in same]
     resolved = []
-    for k, f in open_a.items():
-        if k in open_b:
+    for f in gone:
+        if (f.rule, f.subject) in same:
             continue
-        acc = accepted_b.get(k)
+        acc = accepted_b.get(_fkey(f)) or (accepted_b_subject.get((f.rule, f.subject)) if f.subject else None)
         note = f"accepted as exception {acc.accepted.exception}" if acc is not None else None
         resolved.append(FindingChange(f, note))
     return appeared, resolved
+
+
+def _unique_by_subject(findings) -> dict:
+    """(rule, subject) -> finding, for findings with a subject that is unique in the list."""
+    seen: dict = {}
+    dup: set = set()
+    for f in findings:
+        if not f.subject:
+            continue
+        key = (f.rule, f.subject)
+        if key in seen:
+            dup.add(key)
+        seen[key] = f
+    return {k: v for k, v in seen.items() if k not in dup}
