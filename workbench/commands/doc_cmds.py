@@ -1,5 +1,66 @@
-"""Subcommands (being written)."""
+"""``workbench render``: the written policy as Markdown, HTML or Word.
+
+``workbench render SPEC [-f markdown|html|docx] [-o FILE] [--as-of DATE]``
+loads the spec, evaluates it (as of ``--as-of``, else the spec's ``as_of``,
+else today) and renders the document. Markdown and HTML go to stdout when no
+``-o`` is given; Word is binary and needs ``-o``. Files are written
+atomically. The format defaults to the extension of ``-o`` (.md, .html,
+.docx), else Markdown. The renderer is imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .common import CommandError, load_spec, parse_date
+
+FORMATS = ("markdown", "html", "docx")
+BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".docx": "docx"}
 
 
-def register(sub):
-    """Nothing registered yet."""
+def register(sub) -> None:
+    p = sub.add_parser(
+        "render",
+        help="render the written policy (Markdown, HTML or Word)",
+        description="Render the written policy from a spec and its findings.",
+    )
+    p.add_argument("spec", metavar="SPEC", help="policy spec (YAML, TOML or JSON)")
+    p.add_argument("-f", "--format", choices=FORMATS, default=None,
+                   help="output format (default: from the -o extension, else markdown)")
+    p.add_argument("-o", "--output", metavar="FILE", default=None,
+                   help="write to FILE (required for docx); stdout otherwise")
+    p.add_argument("--as-of", metavar="DATE", default=None,
+                   help="evaluate as of this date (YYYY-MM-DD); default: the spec's as_of, else today")
+    p.set_defaults(func=run_render)
+
+
+def choose_format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        return fmt
+    if output:
+        return BY_SUFFIX.get(Path(output).suffix.lower(), "markdown")
+    return "markdown"
+
+
+def run_render(args) -> int:
+    fmt = choose_format(args.format, args.output)
+    if fmt == "docx" and not args.output:
+        raise CommandError("workbench: error: a Word document is binary; give a file with -o FILE.docx")
+    day = parse_date(args.as_of)
+    policy = load_spec(args.spec)
+    from workbench.document import render
+    from workbench.rules import evaluate
+
+    data = render(policy, evaluate(policy, day), fmt)
+    if not args.output:
+        sys.stdout.write(data)
+        return 0
+    from workbench.store.atomic import atomic_write
+
+    try:
+        atomic_write(args.output, data)
+    except OSError as exc:
+        raise CommandError(f"workbench: error: cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {args.output} ({fmt})", file=sys.stderr)
+    return 0

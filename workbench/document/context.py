@@ -69,6 +69,8 @@ class Writer:
         self.open_cell = self.doc.get("open_cell", "Not yet decided")
         self.dash = self.doc.get("not_stated", "—")
         self.framework_names: dict[str, str] = {}
+        self._human: dict[tuple, str] = {}
+        self._labels: dict[Optional[str], str] = {}
 
     # -- wording --------------------------------------------------------
     def say(self, key: str, **values: Any) -> str:
@@ -104,7 +106,22 @@ class Writer:
         if d.vague:
             self.ask(self.doc.get("vague_what", "{what}").format(what=what, text=d.text), path)
             return None
-        return d.human()
+        return self.human(d)
+
+    def human(self, d: Duration) -> str:
+        """``d.human()``, cached: large inventories repeat the same few durations."""
+        key = (d.months, d.seconds, d.text)
+        text = self._human.get(key)
+        if text is None:
+            text = self._human[key] = d.human()
+        return text
+
+    def cadence(self, d: Optional[Duration], what: str, path: str, required: bool = True) -> Optional[str]:
+        """Like :meth:`dur`, worded to follow "every": "month" rather than "1 month"."""
+        text = self.dur(d, what, path, required)
+        if text and text.startswith("1 ") and " " not in text[2:]:
+            return text[2:]
+        return text
 
     def dur_cell(self, d: Optional[Duration], what: str, path: str, required: bool = True) -> str:
         text = self.dur(d, what, path, required)
@@ -116,13 +133,15 @@ class Writer:
 
     def cell(self, value: Any, what: str = "", path: str = "", required: bool = False) -> str:
         """A table cell: the answer as text, else an open marker (required) or a dash."""
+        if type(value) is str and value:
+            return value
         if value is None or value == "" or value == []:
             if required:
                 self.ask(what, path)
                 return self.open_cell
             return self.dash
         if isinstance(value, bool):
-            return self.word("yes") if value else self.word("no")
+            return self.word("true_text") if value else self.word("false_text")
         if isinstance(value, (dt.date,)):
             return value.isoformat()
         if isinstance(value, Duration):
@@ -134,6 +153,13 @@ class Writer:
         return str(value)
 
     def tier_label(self, tier_id: Optional[str]) -> str:
+        """"Tier T1 (Business-critical)", cached per tier id."""
+        label = self._labels.get(tier_id)
+        if label is None:
+            label = self._labels[tier_id] = self._tier_label(tier_id)
+        return label
+
+    def _tier_label(self, tier_id: Optional[str]) -> str:
         t = self.ctx.tiers.get(tier_id) if tier_id else None
         if t is None:
             return tier_id or ""

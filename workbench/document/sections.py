@@ -122,9 +122,10 @@ def _engagement(w) -> list[dict]:
             out.append(P(w.say("period", start=e.period_start.isoformat(), end=e.period_end.isoformat())))
         else:
             out.append(w.gap("the Type II observation period", "engagement.period_start"))
-    if e.frameworks:
+    others = [f for f in e.frameworks if f != "soc2"]
+    if others:
         names = w.framework_names
-        out.append(P(w.say("frameworks", frameworks=", ".join(names.get(f, f) for f in e.frameworks))))
+        out.append(P(w.say("frameworks", frameworks=", ".join(names.get(f, f) for f in others))))
     if e.auditor:
         out.append(P(w.say("auditor", auditor=e.auditor)))
     return out
@@ -136,7 +137,7 @@ def _inventory(w) -> list[dict]:
         out.append(P(w.say("inventory_source", source=inv.source)))
     else:
         out.append(w.gap("where the system inventory comes from", "inventory.source"))
-    interval = w.dur(inv.reconcile_interval, "how often the inventory is reconciled with backup selections",
+    interval = w.cadence(inv.reconcile_interval, "how often the inventory is reconciled with backup selections",
                      "inventory.reconcile_interval")
     if interval:
         key = "inventory_reconcile" if inv.last_reconciled_on else "inventory_reconcile_never"
@@ -163,7 +164,8 @@ def _systems_by_tier(w, in_scope) -> list[dict]:
     cols = ["System", "Description", "Kind", "Environment", "Owner", "Data", "RPO", "RTO"]
     for label, systems in tier_groups(w, in_scope):
         out.append(H3(f"{label}: {len(systems)} system{'' if len(systems) == 1 else 's'}"))
-        rows = [_system_row(w, a) for a in systems]
+        cache: dict = {}
+        rows = [_system_row(w, a, cache) for a in systems]
         out.append(table(cols, rows))
     if not in_scope:
         out.append(w.gap("which systems are in scope", "systems"))
@@ -171,24 +173,27 @@ def _systems_by_tier(w, in_scope) -> list[dict]:
     return out
 
 
-def _objective(w, a, field: str) -> str:
-    own, tier = getattr(a, field), w.ctx.tier(a)
+def _objective(w, a, field: str, cache: dict) -> str:
+    own = getattr(a, field)
     if own is not None and not own.vague:
-        return own.human()
+        return w.human(own)
     if own is not None and own.vague:
         return w.dur_cell(own, f"the {field.upper()} of system {a.id}", w.ctx.sp(a, field))
-    if tier is None:
-        return w.open_cell
-    return w.dur_cell(getattr(tier, field), f"the {field.upper()} of {w.tier_label(tier.id)}", w.ctx.tierp(tier, field))
+    key = (a.tier, field)
+    if key not in cache:
+        tier = w.ctx.tier(a)
+        cache[key] = w.open_cell if tier is None else w.dur_cell(
+            getattr(tier, field), f"the {field.upper()} of {w.tier_label(tier.id)}", w.ctx.tierp(tier, field))
+    return cache[key]
 
 
-def _system_row(w, a) -> list[str]:
+def _system_row(w, a, cache: dict) -> list[str]:
     if not a.tier or a.tier not in w.ctx.tiers:
         w.ask(f"the tier of system {a.id}", w.ctx.sp(a, "tier"))
+    owner = a.owner or w.cell(None, f"the owner of system {a.id}", w.ctx.sp(a, "owner"), required=True)
     return [
-        a.id, w.cell(a.description), w.cell(a.kind), w.cell(a.environment),
-        w.cell(a.owner, f"the owner of system {a.id}", w.ctx.sp(a, "owner"), required=True),
-        w.cell(a.data_classes), _objective(w, a, "rpo"), _objective(w, a, "rto"),
+        a.id, w.cell(a.description), w.cell(a.kind), w.cell(a.environment), owner,
+        w.cell(a.data_classes), _objective(w, a, "rpo", cache), _objective(w, a, "rto", cache),
     ]
 
 
@@ -336,8 +341,11 @@ def _schedule_scope(w, sc) -> str:
     if sc.systems:
         shown = sc.systems if len(sc.systems) <= 8 else sc.systems[:8]
         more = "" if len(sc.systems) <= 8 else f" and {len(sc.systems) - 8} more"
-        parts.append(", ".join(shown) + more)
+        parts.append((", ".join(shown) + more) if more else and_join(shown))
     return "; ".join(parts)
+
+
+SCHEDULE_TYPES = {"log": "transaction-log"}
 
 
 def schedules(w) -> list[dict]:
@@ -349,9 +357,11 @@ def schedules(w) -> list[dict]:
     out.append(H2("Schedules per tier and system"))
     out.append(P(w.say("per_tier_intro")))
     cols = ["System", "Schedules", "Worst-case data loss", "Backup copies"]
+    labels = {s.id: f"{s.id} ({w.human(s.interval) if s.interval and not s.interval.vague else w.open_cell})"
+              for s in w.policy.schedules}
     for label, systems in tier_groups(w, w.ctx.in_scope_systems):
         out.append(H3(label))
-        out.append(table(cols, [_schedule_row(w, a) for a in systems]))
+        out.append(table(cols, [_schedule_row(w, a, labels) for a in systems]))
     return out
 
 
@@ -360,15 +370,15 @@ def _schedule_statement(w, sc) -> list[dict]:
     what = _schedule_scope(w, sc)
     if not what:
         return [w.gap(f"which systems schedule {sc.id} backs up", path(sc, "systems"))]
-    targets = ", ".join(sc.targets) if sc.targets else None
+    targets = and_join(sc.targets) if sc.targets else None
     if not targets:
         return [w.gap(f"where schedule {sc.id} writes its backups", path(sc, "targets"))]
-    kind = sc.type or "backup"
+    kind = SCHEDULE_TYPES.get(sc.type, sc.type) if sc.type else "scheduled"
     out = []
     if sc.interval is not None and not sc.interval.vague and sc.interval.approx_seconds == 0:
         out.append(P(w.say("schedule_cont", schedule=f"Schedule {sc.id}", type=kind, what=what, targets=targets)))
     else:
-        interval = w.dur(sc.interval, f"how often schedule {sc.id} runs", path(sc, "interval"))
+        interval = w.cadence(sc.interval, f"how often schedule {sc.id} runs", path(sc, "interval"))
         if interval is None:
             return [w.gap(w.open[path(sc, "interval")]["what"], path(sc, "interval"))]
         out.append(P(w.say("schedule", schedule=f"Schedule {sc.id}", type=kind, interval=interval, what=what,
@@ -378,12 +388,11 @@ def _schedule_statement(w, sc) -> list[dict]:
     return out
 
 
-def _schedule_row(w, a) -> list[str]:
-    scheds = w.ctx.schedules(a)
-    names = ", ".join(f"{s.id} ({s.interval.human() if s.interval and not s.interval.vague else w.open_cell})"
-                      for s in scheds) or w.word("none")
+def _schedule_row(w, a, labels: dict) -> list[str]:
+    names = ", ".join([labels[s.id] for s in w.ctx.schedules(a)]) or w.word("none")
     gap = w.ctx.rp_gap(a)
-    return [a.id, names, gap.human() if gap is not None else w.dash, str(len(w.ctx.copies(a)))]
+    loss = w.dash if gap is None else (w.say("near_zero") if gap.approx_seconds == 0 else w.human(gap))
+    return [a.id, names, loss, str(len(w.ctx.copies(a)))]
 
 
 # ----------------------------------------------------------------------------
@@ -468,6 +477,8 @@ def retention(w) -> list[dict]:
         rows.append([t.id] + cells + [mx, w.cell(t.legal_hold_supported)])
         if r.indefinite_basis:
             out.append(P(w.say("indefinite", target=t.id, basis=r.indefinite_basis)))
+        elif getattr(r, "indefinite", None):
+            out.append(w.gap(w.say("indefinite_no_basis", target=t.id), f"{path}.indefinite_basis"))
     if rows:
         out.insert(0, table(["Target", "Daily", "Weekly", "Monthly", "Yearly", "Oldest point kept", "Legal hold"], rows))
     out += _holds(w)
@@ -559,7 +570,7 @@ def _role_statements(w, r) -> list[dict]:
         out.append(w.gap(f"whether members of {r.id} must use MFA", rp(r, "mfa_required")))
     else:
         out.append(P(w.say("role_mfa" if r.mfa_required else "role_no_mfa", role=r.id)))
-    interval = w.dur(r.review_interval, f"how often membership of {r.id} is reviewed", rp(r, "review_interval"))
+    interval = w.cadence(r.review_interval, f"how often membership of {r.id} is reviewed", rp(r, "review_interval"))
     if interval:
         key = "role_review" if r.last_review_on else "role_review_never"
         out.append(P(w.say(key, role=r.id, interval=interval, date=r.last_review_on)))
@@ -585,10 +596,10 @@ def testing(w) -> list[dict]:
     out: list[dict] = []
     for t in w.policy.tiers:
         label, tp = w.tier_label(t.id), w.ctx.tierp
-        interval = w.dur(t.restore_test_interval, f"how often {label} systems are restore-tested", tp(t, "restore_test_interval"))
+        interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested", tp(t, "restore_test_interval"))
         out.append(P(w.say("tier_test", tier=label, interval=interval)) if interval
                    else w.gap(w.open[tp(t, "restore_test_interval")]["what"], tp(t, "restore_test_interval")))
-        full = w.dur(t.full_restore_interval, "", "", required=False)
+        full = w.cadence(t.full_restore_interval, "", "", required=False)
         if full:
             out.append(P(w.say("tier_full", tier=label, interval=full)))
     out += _calendar(w)
@@ -598,8 +609,11 @@ def testing(w) -> list[dict]:
 
 
 def _last_pass(tests, types=None) -> Optional[dt.date]:
-    dates = [t.date for t in tests if t.result == "pass" and t.date and (types is None or t.type in types)]
-    return max(dates) if dates else None
+    """Latest passing test date (``tests`` come oldest first from the rules context)."""
+    for t in reversed(tests):
+        if t.result == "pass" and t.date and (types is None or t.type in types):
+            return t.date
+    return None
 
 
 def _status(w, due: Optional[dt.date]) -> str:
@@ -613,6 +627,8 @@ def _status(w, due: Optional[dt.date]) -> str:
 
 def _calendar(w) -> list[dict]:
     entries = []
+    kinds = {k: w.say(k) for k in ("kind_restore", "kind_full")}
+    due_of: dict = {}
     for a in w.ctx.in_scope_systems:
         t = w.ctx.tier(a)
         if t is None:
@@ -623,13 +639,18 @@ def _calendar(w) -> list[dict]:
             if interval is None or interval.vague:
                 continue
             last = _last_pass(tests, types)
-            due = interval.add_to(last) if last else None
-            entries.append((due or w.as_of, a.id, w.tier_label(t.id), w.say(kind), last, due))
+            due = None
+            if last:
+                key = (interval.months, interval.seconds, last)
+                due = due_of.get(key) or due_of.setdefault(key, interval.add_to(last))
+            entries.append((due or w.as_of, a.id, w.tier_label(t.id), kinds[kind], last, due))
     if not entries:
         return []
     entries.sort(key=lambda e: (e[0], e[1], e[3]))
-    rows = [[(due or w.as_of).isoformat(), sid, tier, kind, last.isoformat() if last else w.word("none"), _status(w, due)]
-            for _, sid, tier, kind, last, due in entries]
+    status: dict = {}
+    rows = [[when.isoformat(), sid, tier, kind, last.isoformat() if last else w.word("none"),
+             status.get(due) or status.setdefault(due, _status(w, due))]
+            for when, sid, tier, kind, last, due in entries]
     return [H2("Test calendar"), P(w.say("calendar_intro", as_of=w.as_of.isoformat())),
             table(["Due", "System", "Tier", "Test", "Last passing test", "Status"], rows)]
 
@@ -664,7 +685,7 @@ def monitoring(w) -> list[dict]:
     logs = w.dur(m.job_log_retention, "how long backup job logs are kept", "monitoring.job_log_retention")
     out.append(P(w.say("job_logs", retention=logs)) if logs
                else w.gap(w.open["monitoring.job_log_retention"]["what"], "monitoring.job_log_retention"))
-    interval = w.dur(m.report_interval, "how often backup status is reported to management", "monitoring.report_interval")
+    interval = w.cadence(m.report_interval, "how often backup status is reported to management", "monitoring.report_interval")
     if interval and m.report_to:
         out.append(P(w.say("report", to=m.report_to, interval=interval)))
     else:
@@ -718,7 +739,7 @@ def disposal(w) -> list[dict]:
                else w.gap("how expired backup data and media are destroyed", "disposal.method"))
     if d.method == "crypto_erase" and d.key_destruction_recorded is not None:
         out.append(P(w.say("disposal_key_record_yes" if d.key_destruction_recorded else "disposal_key_record_no")))
-    interval = w.dur(d.verification_interval, "how often a job verifies that expired data is gone",
+    interval = w.cadence(d.verification_interval, "how often a job verifies that expired data is gone",
                      "disposal.verification_interval")
     out.append(P(w.say("disposal_verify", interval=interval)) if interval
                else w.gap(w.open["disposal.verification_interval"]["what"], "disposal.verification_interval"))

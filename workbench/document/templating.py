@@ -26,8 +26,18 @@ def md(text) -> str:
 
 
 def md_cell(text) -> str:
-    """Like :func:`md`, on one line, for a table cell."""
-    return md(" ".join(str(text).split())) or " "
+    """Like :func:`md`, on one line, for a table cell (where line starts cannot occur)."""
+    s = str(text)
+    if "\n" in s or "\r" in s or "\t" in s:
+        s = " ".join(s.split())
+    if _MD_SPECIAL.search(s) is not None:
+        s = _MD_SPECIAL.sub(r"\\\1", s)
+    return s or " "
+
+
+def md_row(cells) -> str:
+    """One Markdown table row: ``| a | b |`` with every cell escaped."""
+    return "| " + " | ".join([md_cell(c) for c in cells]) + " |"
 
 
 def _html_autoescape(name: str | None) -> bool:
@@ -46,6 +56,7 @@ def environment(folder: str) -> jinja2.Environment:
     )
     env.filters["md"] = md
     env.filters["cell"] = md_cell
+    env.filters["md_row"] = md_row
     return env
 
 
