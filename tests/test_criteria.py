@@ -54,7 +54,10 @@ def test_lookup_is_forgiving_about_spelling():
     assert describe("nist", "CP-9(a-c)").id == "CP-9"
     assert describe("other", "SEC 17a-4(f)").framework == "other"
     assert describe("other", "SP 800-34") is not None
+    assert describe("nist", "SP 800-34 (RTO within MTD)").id == "SP 800-34"
+    assert describe("hipaa", "164.308(a)(7)(ii)(A) (if PHI)").id == "164.308(a)(7)(ii)(A)"
     assert describe("soc2", "Z9.9") is None
+    assert describe("nist", "CP-99") is None and describe("cis", "CIS 99.9") is None
 
 
 def test_filter_by_framework():

@@ -100,6 +100,7 @@ _CIS = [
     ("5.3", "Dormant accounts", "Disable accounts that have not been used for a set time.", _V),
     ("5.4", "Dedicated admin accounts", "Give administrative rights only to separate admin accounts.", _V),
     ("5.5", "Service account inventory", "Keep a list of service accounts with their owners and purpose.", _V),
+    ("6.1", "Granting access", "Follow a defined process for granting access when people join or change roles.", _V),
     ("6.2", "Revoking access", "Remove access promptly when people leave or change roles.", _V),
     ("6.5", "MFA for administrators", "Require multi-factor authentication for administrative access.", _V),
     ("6.8", "Role-based access control", "Define and maintain access by role, granting each role only what it needs.", _V),
@@ -348,8 +349,18 @@ def describe(framework: str, cid: str) -> Optional[Criterion]:
 
     An id filed under ``other`` is also looked up in every framework, and an
     id under a named framework falls back to ``other`` (e.g. ``SP 800-34``
-    filed under nist).
+    filed under nist). A note after the id, separated by a space, is ignored:
+    ``SP 800-34 BIA`` and ``164.308(a)(7)(ii)(A) (if PHI)`` resolve to their ids.
     """
+    words = cid.split()
+    for end in range(len(words), 0, -1):
+        found = _lookup(framework, " ".join(words[:end]))
+        if found is not None:
+            return found
+    return None
+
+
+def _lookup(framework: str, cid: str) -> Optional[Criterion]:
     found = _INDEX.get((framework, _normal(framework, cid)))
     if found is not None:
         return found
