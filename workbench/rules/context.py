@@ -123,7 +123,15 @@ class Context:
         self._exceptions = exc
 
         self._copies: dict[str, list[tuple[Target, Schedule]]] = {}
+        self._distinct_copies: dict[str, list[Target]] = {}
         self._rp_gap: dict[str, Optional[Duration]] = {}
+        # Per-evaluation memos: rules ask these of the same systems many times.
+        self._tier_levels: dict[str, int] = {t.id: t.level() for t in reversed(p.tiers)}
+        self._tags: dict[int, frozenset[str]] = {}
+        self._holders_memo: dict[tuple[str, ...], frozenset[str]] = {}
+        self._holders_on_memo: dict[tuple, frozenset[str]] = {}
+        self._ransomware_memo: dict[str, bool] = {}
+        self._objectives: dict[int, tuple] = {}
 
     # ------------------------------------------------------------------
     # paths
@@ -168,22 +176,32 @@ class Context:
     # systems, tiers, objectives
     # ------------------------------------------------------------------
     def tier(self, a: System) -> Optional[Tier]:
-        return self.tiers.get(a.tier) if a.tier else None
+        return self.tiers.get(a.tier)
 
     def tier_level(self, a: System) -> int:
         """0 for the most critical tier; 9 when the system has no known tier."""
-        t = self.tier(a)
-        return t.level() if t else 9
+        return self._tier_levels.get(a.tier, 9)
 
     def critical(self, a: System) -> bool:
         """T0 or T1."""
         return self.tier_level(a) <= 1
 
+    def _objectives_of(self, a: System) -> tuple:
+        """(rpo, rto) of ``a``, memoized: rules ask for them many times per system."""
+        found = self._objectives.get(id(a))
+        if found is None:
+            t = self.tiers.get(a.tier)
+            found = self._objectives[id(a)] = (
+                _known(a.rpo) or _known(t.rpo if t else None),
+                _known(a.rto) or _known(t.rto if t else None),
+            )
+        return found
+
     def rpo(self, a: System) -> Optional[Duration]:
-        return _known(a.rpo) or _known(getattr(self.tier(a), "rpo", None))
+        return self._objectives_of(a)[0]
 
     def rto(self, a: System) -> Optional[Duration]:
-        return _known(a.rto) or _known(getattr(self.tier(a), "rto", None))
+        return self._objectives_of(a)[1]
 
     def mtd(self, a: System) -> Optional[Duration]:
         return _known(a.mtd) or _known(getattr(self.tier(a), "mtd", None))
@@ -216,14 +234,17 @@ class Context:
     def in_scope_systems(self) -> list[System]:
         return [a for a in self.systems.values() if self.in_scope(a)]
 
-    def tags(self, a: System) -> set[str]:
-        """Regulatory tags, including those implied by data classes (phi -> hipaa, pci -> pci)."""
-        tags = set(a.regulatory_tags)
-        if "phi" in a.data_classes:
-            tags.add("hipaa")
-        if "pci" in a.data_classes:
-            tags.add("pci")
-        return tags
+    def tags(self, a: System) -> frozenset[str]:
+        """Regulatory tags, including those implied by data classes (phi -> hipaa, pci -> pci). Read-only."""
+        found = self._tags.get(id(a))
+        if found is None:
+            tags = set(a.regulatory_tags)
+            if "phi" in a.data_classes:
+                tags.add("hipaa")
+            if "pci" in a.data_classes:
+                tags.add("pci")
+            found = self._tags[id(a)] = frozenset(tags)
+        return found
 
     def reg_min(self, a: System) -> Optional[tuple[Duration, str]]:
         """The longest regulatory minimum retention that applies, with its source."""
@@ -270,12 +291,15 @@ class Context:
         return cached
 
     def copies(self, a: System) -> list[Target]:
-        """Distinct targets holding restorable versions of ``a``."""
-        out, seen = [], set()
-        for t, _ in self.copies_with_schedule(a):
-            if t.id not in seen:
-                seen.add(t.id)
-                out.append(t)
+        """Distinct targets holding restorable versions of ``a`` (shared list: do not modify)."""
+        out = self._distinct_copies.get(a.id)
+        if out is None:
+            out, seen = [], set()
+            for t, _ in self.copies_with_schedule(a):
+                if t.id not in seen:
+                    seen.add(t.id)
+                    out.append(t)
+            self._distinct_copies[a.id] = out
         return out
 
     def rp_gap(self, a: System) -> Optional[Duration]:
@@ -310,21 +334,28 @@ class Context:
             return None
         return self.retrieval_hours(c) + a.size_gb / c.restore_throughput_gbph + (a.rebuild_hours or 0.0)
 
-    def holders(self, *perms: str) -> set[str]:
-        """Principals who are members of any role granting any of ``perms``."""
-        out: set[str] = set()
-        for perm in perms:
-            out |= self._holders.get(perm, set())
-        return out
+    def holders(self, *perms: str) -> frozenset[str]:
+        """Principals who are members of any role granting any of ``perms`` (read-only)."""
+        found = self._holders_memo.get(perms)
+        if found is None:
+            out: set[str] = set()
+            for perm in perms:
+                out |= self._holders.get(perm, set())
+            found = self._holders_memo[perms] = frozenset(out)
+        return found
 
-    def holders_on(self, target: Target, *perms: str) -> set[str]:
-        """Holders of ``perms`` through roles that apply to ``target`` (roles without targets apply to all)."""
-        out: set[str] = set()
-        for perm in perms:
-            for r in self.roles_by_perm.get(perm, ()):
-                if not r.targets or target.id in r.targets:
-                    out.update(r.members)
-        return out
+    def holders_on(self, target: Target, *perms: str) -> frozenset[str]:
+        """Holders of ``perms`` through roles that apply to ``target`` (roles without targets apply to all; read-only)."""
+        key = (target.id, perms)
+        found = self._holders_on_memo.get(key)
+        if found is None:
+            out: set[str] = set()
+            for perm in perms:
+                for r in self.roles_by_perm.get(perm, ()):
+                    if not r.targets or target.id in r.targets:
+                        out.update(r.members)
+            found = self._holders_on_memo[key] = frozenset(out)
+        return found
 
     def survives(self, c: Target, a: System, scenario: str) -> bool:
         """Whether copy ``c`` of ``a`` is still usable after ``scenario``."""
@@ -335,12 +366,18 @@ class Context:
                 return c.site != a.site
             return bool(c.offline and c.leaves_facility)
         if scenario == "ransomware":
-            mode = c.immutability.mode if c.immutability else None
-            if mode in ("compliance", "worm_media") or c.offline:
-                return True
-            if c.isolated_account:
-                return not (self.holders("prod_admin") & self.holders_on(c, "delete_recovery_point", "bypass_governance"))
-            return False
+            found = self._ransomware_memo.get(c.id)
+            if found is None:
+                mode = c.immutability.mode if c.immutability else None
+                if mode in ("compliance", "worm_media") or c.offline:
+                    found = True
+                elif c.isolated_account:
+                    found = not (self.holders("prod_admin")
+                                 & self.holders_on(c, "delete_recovery_point", "bypass_governance"))
+                else:
+                    found = False
+                self._ransomware_memo[c.id] = found
+            return found
         raise ValueError(f"unknown scenario {scenario}")
 
     # ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
 
 from workbench.spec.model import Policy, System
@@ -131,7 +132,7 @@ class Rule:
     tier_modifier: bool = False       # T0 one level up, T3 one level down
     catalog: bool = True              # one of the 50 rules of GAP_RULES §8
 
-    @property
+    @cached_property
     def regimes(self) -> frozenset[str]:
         return frozenset(k for k in ("hipaa", "pci", "gdpr") if self.criteria.get(k)) | (
             frozenset({"sec17a4"}) if any("17a-4" in c for c in self.criteria.get("other", ())) else frozenset()
@@ -182,14 +183,8 @@ def _severity(r: Rule, hit: Hit, ctx) -> str:
             sev = shift(sev, -1)
         elif level == 3:
             sev = shift(sev, +1)
-    if hit.system is not None and r.regimes:
-        tags = set(hit.system.regulatory_tags)
-        if "phi" in hit.system.data_classes:
-            tags.add("hipaa")
-        if "pci" in hit.system.data_classes:
-            tags.add("pci")
-        if tags & r.regimes and RANK[sev] > RANK["major"]:
-            sev = "major"
+    if hit.system is not None and RANK[sev] > RANK["major"] and r.regimes and ctx.tags(hit.system) & r.regimes:
+        sev = "major"
     return sev
 
 
