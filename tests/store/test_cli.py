@@ -38,7 +38,8 @@ def test_publish_verify_versions_diff(tmp_path, capsys):
     (tmp_path / "acme.yaml").write_text(yaml.safe_dump(raw))
     code, out, err = run(capsys, "publish", spec, "--bump", "minor", "--approver", "Bob", "--note", "shorter",
                          "--client", "Acme Corp", "--as-of", TODAY.isoformat(), "--no-git")
-    assert code == 0, err and "policy 1.1" in out
+    assert code == 0, err
+    assert "policy 1.1" in out
 
     code, out, _ = run(capsys, "versions", "acme-corp")
     assert code == 0 and "1.0" in out and "approved by Bob: shorter" in out
