@@ -1,1 +1,70 @@
-"""Rules: disposal (being written)."""
+"""Disposal (DISP): is expired backup data and media destroyed in a way that can be shown?"""
+
+from __future__ import annotations
+
+from workbench.spec.durations import Duration
+
+from .engine import rule
+
+PCI_VERIFICATION = Duration.of("3mo")
+NIST_METHODS = ("nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy")
+
+
+@rule(
+    "DISP-001",
+    title="Disposal method, verification or destruction records missing",
+    severity="major",
+    family="disposal",
+    maps={"soc2": ["CC6.5", "C1.2", "P4.3"], "cis": ["3.5"], "nist": ["MP-6"], "iso27001": ["A.7.14", "A.8.10"],
+          "hipaa": ["164.310(d)(2)(i)", "164.310(d)(2)(ii)"], "pci": ["3.2.1", "9.4.7"]},
+    fix="Pick a NIST SP 800-88 method (clear, purge or destroy) per media type, or crypto-erase with a record of "
+        "the key's destruction; verify on a schedule that expired data is gone; and require certificates when a "
+        "vendor destroys media.",
+    description="Disposal has no recognised method, no verification cadence, an unsound crypto-erase, or vendor "
+                "destruction without certificates.",
+)
+def disp_001(ctx):
+    d = ctx.policy.disposal
+    if d.method is None:
+        yield ctx.ask("How is expired backup data and media destroyed (NIST SP 800-88 clear, purge or destroy, "
+                      "or crypto-erase)?", "disposal.method", subject="disposal")
+    elif d.method not in NIST_METHODS and d.method != "crypto_erase":
+        yield ctx.hit(f"disposal.method is '{d.method}', which is neither a NIST SP 800-88 method nor "
+                      "crypto-erase with a record of key destruction.", "disposal.method", subject="disposal")
+    if d.method == "crypto_erase":
+        if d.keys_retained_elsewhere:
+            yield ctx.hit("Disposal is by crypto-erase, but the key survives in escrow, backups or replicas, "
+                          "so the data can still be decrypted.", "disposal.keys_retained_elsewhere",
+                          subject="disposal")
+        elif d.keys_retained_elsewhere is None:
+            yield ctx.ask("Disposal is by crypto-erase: is every copy of the key (escrow, backups, replicas) "
+                          "destroyed too?", "disposal.keys_retained_elsewhere", subject="disposal")
+        if d.key_destruction_recorded is False:
+            yield ctx.hit("Disposal is by crypto-erase, but key destruction is not recorded, so erasure cannot "
+                          "be shown.", "disposal.key_destruction_recorded", subject="disposal")
+        elif d.key_destruction_recorded is None:
+            yield ctx.ask("Disposal is by crypto-erase: is each key destruction recorded?",
+                          "disposal.key_destruction_recorded", subject="disposal")
+    pci = [a.id for a in ctx.in_scope_systems if "pci" in ctx.tags(a)]
+    interval = d.verification_interval
+    if interval is None:
+        need = f" (at least every {PCI_VERIFICATION}, as PCI data is held: {_names(pci)})" if pci else ""
+        yield ctx.ask(f"How often is it verified that expired backup data is really gone{need}?",
+                      "disposal.verification_interval", subject="disposal", scopes=tuple(pci))
+    elif not interval.vague and pci and interval > PCI_VERIFICATION:
+        yield ctx.hit(f"Deletion of expired data is verified every {interval}, but PCI data is held "
+                      f"({_names(pci)}): PCI DSS 3.2.1 needs at least every {PCI_VERIFICATION}.",
+                      "disposal.verification_interval", subject="disposal", scopes=tuple(pci))
+    if d.vendor_destroys_media:
+        if d.certificate_required is False:
+            yield ctx.hit("A vendor destroys backup media but no certificate of destruction is required.",
+                          "disposal.certificate_required", subject="disposal")
+        elif d.certificate_required is None:
+            yield ctx.ask("A vendor destroys backup media: is a certificate of destruction required?",
+                          "disposal.certificate_required", subject="disposal")
+
+
+def _names(ids, limit: int = 3) -> str:
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

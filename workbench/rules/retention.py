@@ -1,1 +1,296 @@
-"""Rules: retention (being written)."""
+"""Retention and legal hold (RET): kept long enough for the law, not longer than privacy allows."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from workbench.spec.durations import Duration
+
+from .context import REGULATORY_MINIMUM
+from .engine import rule
+
+YEAR = Duration.of("1y")
+HOT = Duration.of("3mo")
+HOT_RETRIEVAL_HOURS = 1.0
+LOCKS_THAT_OUTLIVE = ("compliance", "worm_media")
+
+
+class _Forever:
+    """Retention of a copy that keeps points with no end date."""
+
+    def __str__(self) -> str:
+        return "indefinitely"
+
+
+FOREVER = _Forever()
+
+
+@rule(
+    "RET-001",
+    title="Backup retention shorter than the regulatory minimum",
+    severity="blocker",
+    family="retention",
+    maps={"soc2": ["C1.1", "P4.2", "PI1.5"], "cis": ["3.4"], "nist": ["SI-12", "AU-11"],
+          "iso27001": ["A.5.31", "A.5.33"], "hipaa": ["164.316(b)(2)(i)"], "pci": ["10.5.1"], "other": ["SEC 17a-4"]},
+    fix="Say which mechanism keeps each regulated record class. If it is the backup or an archive, keep points "
+        "(write-once where the regime asks) at least as long as the regime's minimum; otherwise point to the system "
+        "of record.",
+    description="Regulated records rely on backups or an archive that are kept for less than the regulatory minimum.",
+)
+def ret_001(ctx):
+    for a in ctx.in_scope_systems:
+        tags = ctx.tags(a)
+        if not tags or tags.isdisjoint(REGULATORY_MINIMUM):
+            continue
+        need = ctx.reg_min(a)
+        if need is None:
+            continue
+        minimum, why = need
+        via = a.records_retention_via
+        if via is None:
+            yield ctx.ask(
+                f"{a.id}: it carries {_tags(ctx, a)} data ({why}: {minimum}); which mechanism keeps its records: "
+                "the system of record, an archive or the backups?",
+                ctx.sp(a, "records_retention_via"), system=a,
+            )
+            continue
+        if via == "system_of_record":
+            continue
+        kept = _longest_per_copy(ctx, a)
+        if not kept or any(d is None for _, d in kept):
+            continue  # no copy, or a copy whose retention is not answered (RET-002 asks)
+        if any(d is FOREVER for _, d in kept):
+            continue
+        c, longest = max(kept, key=lambda cd: cd[1])
+        if longest >= minimum:
+            continue
+        per_copy = ", ".join(f"{t.id} {d}" for t, d in kept)
+        yield ctx.hit(
+            f"{a.id}: its records are kept by the {via}, but the longest backup retention is {longest} "
+            f"({per_copy}) while {why} requires {minimum}.",
+            ctx.tp(c, "retention", "max"), ctx.sp(a, "records_retention_via"), system=a,
+            scopes=tuple(t.id for t, _ in kept),
+        )
+
+
+@rule(
+    "RET-002",
+    title="Retention without a maximum, or longer than the privacy limit",
+    severity="major",
+    family="retention",
+    maps={"soc2": ["C1.2", "P4.2", "P4.3", "CC6.5"], "cis": ["3.4"], "nist": ["SI-12"],
+          "iso27001": ["A.8.10", "A.5.34"], "pci": ["3.2.1"], "gdpr": ["5(1)(e)"], "other": ["NYDFS 500.13"]},
+    fix="Give every copy a maximum age enforced by lifecycle expiry, record the legal basis for anything kept "
+        "indefinitely, and keep personal data no longer than its stated maximum unless the exception is justified.",
+    description="A copy has no retention or maximum, keeps data indefinitely without a legal basis, or keeps "
+                "personal data longer than its privacy maximum.",
+)
+def ret_002(ctx):
+    for t in ctx.policy.targets:
+        r = t.retention
+        if r is None:
+            yield ctx.ask(f"Target {t.id}: how long are backup points kept there?", ctx.tp(t, "retention"),
+                          subject=t.id)
+        elif r.indefinite:
+            if not (r.indefinite_basis or "").strip():
+                yield ctx.hit(f"Target {t.id} keeps points indefinitely with no legal basis recorded.",
+                              ctx.tp(t, "retention", "indefinite_basis"), subject=t.id)
+        elif r.max is None and all(d is None for d in (r.daily, r.weekly, r.monthly, r.yearly)):
+            yield ctx.ask(f"Target {t.id}: what is the oldest backup point kept before lifecycle deletes it?",
+                          ctx.tp(t, "retention", "max"), subject=t.id)
+    cap_pii = ctx.policy.privacy.max_backup_age_for_pii
+    for a in ctx.in_scope_systems:
+        if not ({"pii", "phi"} & set(a.data_classes)):
+            continue
+        if _known(a.max_retention):
+            limit, limit_path = a.max_retention, ctx.sp(a, "max_retention")
+        elif _known(cap_pii):
+            limit, limit_path = cap_pii, "privacy.max_backup_age_for_pii"
+        else:
+            continue
+        if (a.retention_justification or "").strip():
+            continue
+        cap = limit.approx_seconds
+        over = [(c, d) for c, d in _longest_per_copy(ctx, a)
+                if d is FOREVER or (d is not None and d.approx_seconds > cap)]
+        if not over:
+            continue
+        listed = ", ".join(f"{c.id} {d}" for c, d in over)
+        yield ctx.hit(
+            f"{a.id}: backups holding its personal data are kept longer ({listed}) than its {limit} maximum, "
+            "with no justification recorded.",
+            *(ctx.tp(c, "retention", "max") for c, _ in over), limit_path, ctx.sp(a, "retention_justification"),
+            system=a, scopes=tuple(c.id for c, _ in over),
+        )
+
+
+@rule(
+    "RET-003",
+    title="PCI audit-log retention too short or not quickly retrievable",
+    severity="major",
+    family="retention",
+    maps={"soc2": ["CC7.2", "PI1.5"], "cis": ["8.10"], "nist": ["AU-11", "AU-9(2)"], "iso27001": ["A.8.15"],
+          "pci": ["10.5.1", "10.3.3"]},
+    fix="Keep PCI audit logs at least 12 months, with the newest 3 months in storage that can be read within the "
+        "hour, and back them up promptly to a central store that is hard to modify.",
+    description="PCI audit logs are kept less than 12 months, or their newest 3 months sit only in slow archive tiers.",
+)
+def ret_003(ctx):
+    for a in ctx.in_scope_systems:
+        if "pci" not in ctx.tags(a) or not (a.kind == "log_store" or "logs" in a.data_classes):
+            continue
+        kept = _longest_per_copy(ctx, a)
+        if not kept or any(d is None for _, d in kept):
+            continue
+        if all(d is not FOREVER for _, d in kept):
+            c, longest = max(kept, key=lambda cd: cd[1])
+            if longest < YEAR:
+                yield ctx.hit(
+                    f"{a.id} holds PCI audit logs but its longest backup retention is {longest} ({c.id}); "
+                    "PCI DSS 10.5.1 needs 12 months.",
+                    ctx.tp(c, "retention", "max"), system=a, scopes=(c.id,),
+                )
+                continue
+        hot_holders = [c for c, d in kept if d is FOREVER or d.approx_seconds >= HOT.approx_seconds]
+        if hot_holders and all(ctx.retrieval_hours(c) > HOT_RETRIEVAL_HOURS for c in hot_holders):
+            slow = ", ".join(f"{c.id} ({c.storage_class or 'unknown class'}, "
+                             f"{ctx.retrieval_hours(c):g}h to first byte)" for c in hot_holders)
+            yield ctx.hit(
+                f"{a.id} holds PCI audit logs, but the copies keeping its newest 3 months are only in slow "
+                f"storage: {slow}; the newest 3 months must be immediately available.",
+                *(ctx.tp(c, "storage_class") for c in hot_holders), system=a,
+                scopes=tuple(c.id for c in hot_holders),
+            )
+
+
+@rule(
+    "RET-004",
+    title="Active legal hold not applied to backups",
+    severity="blocker",
+    family="retention",
+    maps={"soc2": ["C1.1", "P4.2"], "nist": ["SI-12"], "iso27001": ["A.5.33", "A.5.31"]},
+    fix="Put the affected recovery points on hold (for example an object-lock legal hold) or suspend their "
+        "lifecycle, pull tapes out of rotation, and record the scope and release of every hold.",
+    description="A legal hold is active on a system whose backups can still expire or cannot be held.",
+)
+def ret_004(ctx):
+    for i, h in enumerate(ctx.policy.legal_holds):
+        if h.released_on is not None and h.released_on <= ctx.today:
+            continue
+        if h.since is not None and h.since > ctx.today:
+            continue
+        label = f"Legal hold {h.id}" + (f" ({h.matter})" if h.matter else "")
+        since = f" since {h.since}" if h.since else ""
+        if not h.systems:
+            yield ctx.ask(f"{label}: which systems does it cover?", f"legal_holds[{i}].systems", subject=h.id)
+            continue
+        if h.applies_to_backups is None:
+            yield ctx.ask(f"{label} on {', '.join(h.systems)}: does it cover their backups too?",
+                          f"legal_holds[{i}].applies_to_backups", subject=h.id, scopes=tuple(h.systems))
+        for sid in dict.fromkeys(h.systems):
+            a = ctx.systems.get(sid)
+            if a is None:
+                continue
+            problems, paths = [], []
+            if h.applies_to_backups is False:
+                expiring = [c for c in ctx.copies(a) if not (c.retention and c.retention.indefinite)]
+                if expiring:
+                    what = ", ".join(f"{c.id} ({_kept(c)})" for c in expiring)
+                    problems.append(f"it does not apply to backups, so {what} can still delete points "
+                                    f"from before the hold")
+                    paths.append(f"legal_holds[{i}].applies_to_backups")
+            no_hold = [c for c in ctx.copies(a) if c.legal_hold_supported is False]
+            if no_hold:
+                problems.append(f"{', '.join(c.id for c in no_hold)} cannot put points on hold")
+                paths += [ctx.tp(c, "legal_hold_supported") for c in no_hold]
+            if problems:
+                yield ctx.hit(f"{label} is active on {a.id}{since}, but {'; and '.join(problems)}.", *paths,
+                              system=a, scopes=(h.id,) + tuple(c.id for c in no_hold))
+
+
+@rule(
+    "RET-005",
+    title="Erasure requests not handled in backups",
+    severity="major",
+    family="retention",
+    maps={"soc2": ["P4.3", "P4.2", "C1.2"], "iso27001": ["A.8.10"], "gdpr": ["17", "5(1)(e)"],
+          "other": ["ICO beyond use"]},
+    fix="Document how erasure requests reach backups: put erased data beyond use, re-apply the deletion log after "
+        "any restore, let backups age out within the stated window, and say so in the privacy notice.",
+    description="Personal data is backed up but erasure in backups is not documented, or a lock outlives its "
+                "privacy maximum.",
+)
+def ret_005(ctx):
+    privacy = "privacy" in ctx.policy.engagement.categories
+    affected = [a for a in ctx.in_scope_systems
+                if "pii" in a.data_classes and (privacy or "gdpr" in a.regulatory_tags)]
+    if not affected:
+        return
+    names = _names(a.id for a in affected)
+    scopes = tuple(a.id for a in affected)
+    p = ctx.policy.privacy
+    if not (p.erasure_in_backups_procedure or "").strip():
+        yield ctx.ask(f"Personal data is backed up ({names}): which procedure handles erasure requests "
+                      "for data in backups?", "privacy.erasure_in_backups_procedure", subject="privacy", scopes=scopes)
+    for field, text in (
+        ("beyond_use_statement", "erased data in backups is put beyond use until it expires"),
+        ("deletion_replay_on_restore", "deletions are re-applied after a restore"),
+    ):
+        value = getattr(p, field)
+        if value is False:
+            yield ctx.hit(f"The policy does not state that {text}, yet personal data is backed up ({names}).",
+                          f"privacy.{field}", subject="privacy", scopes=scopes)
+        elif value is None:
+            yield ctx.ask(f"Personal data is backed up ({names}): is it stated that {text}?",
+                          f"privacy.{field}", subject="privacy", scopes=scopes)
+    cap = p.max_backup_age_for_pii
+    for a in affected:
+        limit = a.max_retention if _known(a.max_retention) else (cap if _known(cap) else None)
+        if limit is None:
+            continue
+        locked = [c for c in ctx.copies(a) if c.immutability and c.immutability.mode in LOCKS_THAT_OUTLIVE
+                  and c.immutability.days is not None and c.immutability.days > limit.days]
+        if locked:
+            what = ", ".join(f"{c.id} ({c.immutability.mode}, {c.immutability.days}d)" for c in locked)
+            where = ctx.sp(a, "max_retention") if _known(a.max_retention) else "privacy.max_backup_age_for_pii"
+            yield ctx.hit(
+                f"{a.id}: the lock on {what} outlives its {limit} privacy maximum, so erased personal "
+                "data cannot leave those backups in time.",
+                *(ctx.tp(c, "immutability", "days") for c in locked), where, system=a,
+                scopes=tuple(c.id for c in locked),
+            )
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+def _known(d: Optional[Duration]) -> bool:
+    return d is not None and not d.vague
+
+
+def _names(ids, limit: int = 3) -> str:
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _tags(ctx, a) -> str:
+    return ", ".join(sorted(ctx.tags(a)))
+
+
+def _longest_per_copy(ctx, a) -> list:
+    """(copy, longest retention, FOREVER, or None when not answered) for each copy of ``a``."""
+    memo = ctx.__dict__.setdefault("_retention_longest", {})
+    out = []
+    for c in ctx.copies(a):
+        found = memo.get(c.id, memo)
+        if found is memo:
+            r = c.retention
+            found = memo[c.id] = None if r is None else FOREVER if r.indefinite else r.longest()
+        out.append((c, found))
+    return out
+
+
+def _kept(c) -> str:
+    longest = c.retention.longest() if c.retention else None
+    return f"kept {longest}" if longest is not None else "retention not stated"

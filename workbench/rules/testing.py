@@ -1,1 +1,526 @@
-"""Rules: testing (being written)."""
+"""Restore and recovery testing (TEST): are restores tested often, fully, and from the right copy?
+
+Dates are judged against the as-of date (``ctx.today``); for a SOC 2 Type II
+engagement TEST-002 also counts the passing tests inside the observation
+period. A tier's restore-test cadence may be met by a sample: a passing test
+of any system in the tier counts for every system in it, and the message says
+when a system has no test of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from typing import Optional
+
+from workbench.spec.durations import Duration
+
+from .engine import rule
+
+YEAR = Duration.of("1y")
+QUARTER = Duration.of("3mo")
+RETEST_WINDOW = dt.timedelta(days=30)
+FULL_TYPES = ("full_system", "app")
+DISASTER_SCENARIOS = ("ransomware", "region_loss")
+REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
+
+
+@rule(
+    "TEST-001",
+    title="Restore-test cadence missing or too loose",
+    severity="major",
+    family="testing",
+    tier_modifier=True,
+    maps={"soc2": ["A1.3", "CC7.5"], "cis": ["11.5"], "nist": ["CP-4", "CP-9(1)", "CP-9(2)"],
+          "iso27001": ["A.8.13"], "hipaa": ["164.308(a)(7)(ii)(D)"], "gdpr": ["32(1)(d)"]},
+    fix="Set a restore-test cadence for every tier (monthly T0, quarterly T1, twice a year T2, yearly T3 are sensible "
+        "defaults) and automate the tests where the platform allows, so each run leaves a dated record.",
+    description="A tier in scope has no restore-test cadence, or one looser than its baseline or than a year.",
+)
+def test_001(ctx):
+    members = _members_by_tier(ctx)
+    cis = ctx.policy.baseline.cis_profile
+    known: list = []
+    unknown = False
+    for t in ctx.policy.tiers:
+        group = members.get(t.id, [])
+        if not group and t.level() > 2:
+            continue  # a T3-style tier with nothing in scope promises nothing testable
+        rep = _representative(group)
+        who = f" ({_names(a.id for a in group)})" if group else ""
+        path = ctx.tierp(t, "restore_test_interval")
+        interval = t.restore_test_interval
+        if interval is None:
+            unknown = True
+            yield ctx.ask(f"{t.id}{who}: how often do systems in this tier get a restore test?",
+                          path, subject=t.id, system=rep, scopes=(t.id,))
+            continue
+        if interval.vague:
+            unknown = True
+            continue  # VAGUE-001 reports the wording
+        known.append((t, interval, rep, who, path))
+        limits = [(YEAR, "once a year, the least any tier in scope needs")]
+        base = _baseline(ctx, t)
+        if base is not None:
+            limits.append((base, f"the {base} baseline for {t.id}"))
+        broken = [(lim, why) for lim, why in limits if interval > lim]
+        if broken:
+            _, why = min(broken, key=lambda b: b[0])
+            yield ctx.hit(f"{t.id}{who}: restore tests every {interval}, looser than {why}.",
+                          path, subject=t.id, system=rep, scopes=(t.id,))
+    if cis and known and not unknown and all(iv > QUARTER for _, iv, _, _, _ in known):
+        t, interval, rep, who, path = min(known, key=lambda k: k[1])
+        yield ctx.hit(
+            f"CIS 11.5 profile: no tier is restore-tested at least every 3mo; the most frequent is "
+            f"{t.id}{who} every {interval}. Test a sample of in-scope systems every quarter.",
+            path, subject=t.id, system=rep, scopes=(t.id,),
+        )
+
+
+@rule(
+    "TEST-002",
+    title="Restore test overdue",
+    severity="major",
+    family="testing",
+    tier_modifier=True,
+    maps={"soc2": ["A1.3", "CC7.5"], "cis": ["11.5"], "nist": ["CP-4", "CP-9(1)"], "iso27001": ["A.8.13"],
+          "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
+    fix="Run the overdue restore test now and keep its record. In a Type II period, disclose a missed "
+        "occurrence instead of back-filling it.",
+    description="The latest passing restore test of a system (or its tier sample) is older than the tier's cadence.",
+)
+def test_002(ctx):
+    today = ctx.today
+    passing = _passing_by_tier(ctx)
+    period = _period(ctx)
+    verdicts: dict[str, Optional[tuple]] = {}
+    for a in ctx.in_scope_systems:
+        if a.tier not in verdicts:
+            t = ctx.tier(a)
+            verdicts[a.tier] = t and _tier_verdict(ctx, t, passing.get(t.id, ([], [])), period)
+        verdict = verdicts[a.tier]
+        if not verdict:
+            continue
+        t = ctx.tiers[a.tier]
+        interval, cadence, latest, due, severity, shortfall = verdict
+        if due is None and not shortfall:
+            continue
+        parts = []
+        if latest is None:
+            parts.append(f"no passing restore test on record as of {today} ({cadence})")
+        elif due is not None:
+            parts.append(_overdue_text(ctx, a, t, latest, due, cadence))
+        if shortfall:
+            got, want, start, end = shortfall
+            parts.append(f"in the Type II period {start}..{end} its tier had {got} passing restore "
+                         f"test(s) where {want} were due ({cadence})")
+        paths = [ctx.tierp(t, "restore_test_interval")]
+        if latest is not None:
+            paths.insert(0, _test_path(ctx, latest, "date"))
+        else:
+            paths.insert(0, "restore_tests")
+        yield ctx.hit(f"{a.id} ({t.id}): " + "; ".join(parts) + ".", *paths, system=a, severity=severity)
+
+
+@rule(
+    "TEST-003",
+    title="Failed restore test not remediated",
+    severity="major",
+    family="testing",
+    tier_modifier=True,
+    maps={"soc2": ["A1.3", "CC7.5", "CC4.2", "CC5.3"], "nist": ["CP-4(c)", "CP-10"],
+          "iso27001": ["A.5.30", "A.8.13"], "hipaa": ["164.308(a)(7)(ii)(D)"]},
+    fix="Open a remediation ticket, fix the root cause and retest within 30 days. If the objective cannot be met, "
+        "change the design or have the business owner formally accept a new RTO or RPO.",
+    description="The latest restore test of a system failed or missed its RTO/RPO, with no ticket or retest within 30 days.",
+)
+def test_003(ctx):
+    today = ctx.today
+    for a in ctx.in_scope_systems:
+        last = _latest_done(ctx.tests(a), today)
+        if last is None:
+            continue
+        problems, paths = [], []
+        if last.result in ("fail", "partial"):
+            problems.append("failed" if last.result == "fail" else "only partly succeeded")
+            paths.append(_test_path(ctx, last, "result"))
+        if _known(last.measured_rto):
+            rto = ctx.rto(a)
+            if rto is not None and last.measured_rto > rto:
+                problems.append(f"took {last.measured_rto} against an RTO of {rto}")
+                paths += [_test_path(ctx, last, "measured_rto"), ctx.rto_path(a)]
+        if _known(last.measured_rpo):
+            rpo = ctx.rpo(a)
+            if rpo is not None and last.measured_rpo > rpo:
+                problems.append(f"restored a point {last.measured_rpo} old against an RPO of {rpo}")
+                paths += [_test_path(ctx, last, "measured_rpo"), ctx.rpo_path(a)]
+        if not problems:
+            if last.result is None:
+                yield ctx.ask(f"{a.id}{_tier_tag(a)}: what was the result of the restore test {_test_label(last)}?",
+                              _test_path(ctx, last, "result"), system=a)
+            continue
+        deadline = last.date + RETEST_WINDOW
+        if last.remediation_ticket and today <= deadline:
+            continue  # remediation is under way and the retest window is still open
+        if last.remediation_ticket:
+            tail = f"ticket {last.remediation_ticket} is recorded but no passing retest followed by {deadline}"
+        else:
+            tail = "no remediation ticket is recorded"
+        paths.append(_test_path(ctx, last, "remediation_ticket"))
+        yield ctx.hit(f"{a.id}{_tier_tag(a)}: the latest restore test {_test_label(last)} "
+                      f"{' and '.join(problems)}; {tail}.", *paths, system=a)
+
+
+@rule(
+    "TEST-004",
+    title="No full or disaster-copy restore test for a critical system",
+    severity="major",
+    family="testing",
+    tier_modifier=True,
+    maps={"soc2": ["A1.3", "CC7.5"], "cis": ["11.5"], "nist": ["CP-9(2)", "CP-4"], "iso27001": ["A.8.13"]},
+    fix="Once a year, restore the whole application into an isolated environment from the copy you would really "
+        "use in a disaster (off-site or immutable), and time it end to end including DNS, identity and secrets.",
+    description="A T0/T1 system has no full-system or application restore test within its full-restore interval, "
+                "or no restore from an off-site or immutable copy within a year.",
+)
+def test_004(ctx):
+    today = ctx.today
+    year_ago = YEAR.add_to(today, -1)
+    cutoffs = {}
+    for t in _critical_tiers(ctx).values():
+        interval = t.full_restore_interval if _known(t.full_restore_interval) else YEAR
+        cutoffs[t.id] = (t, interval, interval.add_to(today, -1))
+    for a in ctx.in_scope_systems:
+        if a.tier not in cutoffs:
+            continue
+        t, interval, since = cutoffs[a.tier]
+        done = [x for x in ctx.tests(a) if x.date is not None and x.date <= today]
+        source = "" if _known(t.full_restore_interval) else ", the default, as the tier sets no full-restore interval"
+        recent = [x for x in done if x.date >= since]
+        if not any(x.type in FULL_TYPES for x in recent):
+            untyped = [x for x in recent if x.type is None]
+            if untyped:
+                yield ctx.ask(f"{a.id}{_tier_tag(a)}: was the restore test {_test_label(untyped[-1])} a full-system "
+                              "or application restore?", _test_path(ctx, untyped[-1], "type"), system=a)
+            else:
+                last_full = [x for x in done if x.type in FULL_TYPES]
+                before = f"the latest was {last_full[-1].date}" if last_full else "none is on record"
+                yield ctx.hit(
+                    f"{a.id}{_tier_tag(a)}: no full-system or application restore test since "
+                    f"{since} (every {interval}{source}); {before}.",
+                    _test_path(ctx, last_full[-1], "type") if last_full else "restore_tests",
+                    ctx.tierp(t, "full_restore_interval"), system=a,
+                )
+        year = [x for x in done if x.date >= year_ago]
+        verdicts = [(x, _survivor(ctx, x, a)) for x in year]
+        if any(v is True for _, v in verdicts):
+            continue
+        unsure = [x for x, v in verdicts if v is None]
+        if unsure:
+            x = unsure[-1]
+            yield ctx.ask(f"{a.id}{_tier_tag(a)}: restore test {_test_label(x)}: which copy was it restored from, and "
+                          "does that copy survive a region loss or ransomware?",
+                          _test_path(ctx, x, "source_target"), system=a)
+            continue
+        good = [c.id for c in ctx.copies(a) if _survives(ctx, c, a)]
+        hint = f"; restore from {_names(good)} instead" if good else ""
+        if year:
+            used = _names(dict.fromkeys(x.source_target for x in year))
+            msg = (f"{a.id}{_tier_tag(a)}: its restore tests since {year_ago} all used {used}, a copy "
+                   f"that would not survive a region loss or ransomware{hint}.")
+            path = _test_path(ctx, year[-1], "source_target")
+        else:
+            msg = (f"{a.id}{_tier_tag(a)}: no restore test from an off-site or immutable copy since "
+                   f"{year_ago}{hint}.")
+            path = "restore_tests"
+        yield ctx.hit(msg, path, system=a)
+
+
+@rule(
+    "TEST-005",
+    title="Restore test without integrity check or evidence",
+    severity="minor",
+    family="testing",
+    tier_modifier=True,
+    maps={"soc2": ["A1.3", "PI1.5", "CC4.1"], "cis": ["11.5"], "nist": ["CP-9(1)"], "iso27001": ["A.8.13"]},
+    fix="Check every restore with checksums, row counts or an application smoke test, and attach the artifacts "
+        "and timings to a ticket or evidence record.",
+    description="A recent restore-test record has no integrity check or no evidence reference.",
+)
+def test_005(ctx):
+    today = ctx.today
+    cutoff = YEAR.add_to(today, -1)
+    period = _period(ctx)
+    if period is not None:
+        cutoff = min(cutoff, period[0])
+    for i, x in enumerate(ctx.policy.restore_tests):
+        if x.date is not None and (x.date > today or x.date < cutoff):
+            continue
+        a = ctx.systems.get(x.system)
+        wrong, missing, paths = [], [], []
+        if x.integrity_check is False:
+            wrong.append("no integrity check was done")
+            paths.append(f"restore_tests[{i}].integrity_check")
+        elif x.integrity_check is None:
+            missing.append("whether an integrity check was done")
+            paths.append(f"restore_tests[{i}].integrity_check")
+        if not x.evidence_ref:
+            missing.append("where its evidence is")
+            paths.append(f"restore_tests[{i}].evidence_ref")
+        if not paths:
+            continue
+        label = f"Restore test {_test_label(x)} of {x.system}"
+        scopes = (x.id,) if x.id else ()
+        if wrong:
+            extra = f"; it does not say {' or '.join(missing)}" if missing else ""
+            yield ctx.hit(f"{label}: {wrong[0]}{extra}.", *paths, subject=x.system, system=a, scopes=scopes)
+        else:
+            yield ctx.ask(f"{label}: the record does not say {' or '.join(missing)}.", *paths,
+                          subject=x.system, system=a, scopes=scopes)
+
+
+@rule(
+    "TEST-006",
+    title="No recent disaster-recovery exercise",
+    severity="major",
+    family="testing",
+    tier_modifier=True,
+    maps={"soc2": ["A1.3", "CC7.5", "CC9.1"], "cis": ["17.7"], "nist": ["CP-4", "IR-3"],
+          "iso27001": ["A.5.29", "A.5.30"], "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
+    fix="Hold a disaster-recovery exercise every year (functional when T0/T1 systems exist), covering ransomware "
+        "or region loss and the absence of a key person, and update the plan from its after-action report.",
+    description="No DR exercise in the last 12 months, none of the required kind, or one missing key scenarios.",
+)
+def test_006(ctx):
+    today = ctx.today
+    since = YEAR.add_to(today, -1)
+    held = [(i, e) for i, e in enumerate(ctx.policy.dr_exercises) if e.date is not None and e.date <= today]
+    recent = [(i, e) for i, e in held if e.date >= since]
+    tiers = _critical_tiers(ctx)
+    critical = [a.id for a in ctx.in_scope_systems if a.tier in tiers] if tiers else []
+    if not recent:
+        undated = [i for i, e in enumerate(ctx.policy.dr_exercises) if e.date is None]
+        if undated:
+            yield ctx.ask(f"When was DR exercise {_exercise_label(ctx.policy.dr_exercises[undated[0]])} held?",
+                          f"dr_exercises[{undated[0]}].date", subject="dr_exercises")
+            return
+        before = f"the latest was on {max(e.date for _, e in held)}" if held else "none is on record"
+        yield ctx.hit(f"No disaster-recovery exercise since {since}; {before}.", "dr_exercises",
+                      subject="dr_exercises")
+        return
+    if critical and not any(e.type in ("functional", "full_scale") for _, e in recent):
+        untyped = [(i, e) for i, e in recent if e.type is None]
+        if untyped:
+            i, e = untyped[-1]
+            yield ctx.ask(f"DR exercise {_exercise_label(e)}: was it a tabletop, functional or full-scale exercise?",
+                          f"dr_exercises[{i}].type", subject="dr_exercises")
+        else:
+            i, e = recent[-1]
+            yield ctx.hit(
+                f"Only tabletop exercises since {since} (latest {_exercise_label(e)}), but T0/T1 systems "
+                f"({_names(critical)}) need a functional exercise every year.",
+                f"dr_exercises[{i}].type", subject="dr_exercises",
+            )
+    covered = set()
+    for _, e in recent:
+        covered.update(e.scenarios)
+    if not covered:
+        i, e = recent[-1]
+        yield ctx.ask(f"DR exercise {_exercise_label(e)}: which scenarios did it cover?",
+                      f"dr_exercises[{i}].scenarios", subject="dr_exercises")
+        return
+    lacking = []
+    if not covered & set(DISASTER_SCENARIOS):
+        lacking.append("ransomware or region loss")
+    if "key_person_absent" not in covered:
+        lacking.append("an absent key person")
+    if lacking:
+        i, e = recent[-1]
+        yield ctx.hit(
+            f"DR exercises since {since} (latest {_exercise_label(e)}) covered {', '.join(sorted(covered))} "
+            f"but not {' nor '.join(lacking)}.",
+            f"dr_exercises[{i}].scenarios", subject="dr_exercises",
+        )
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+def _known(d: Optional[Duration]) -> bool:
+    return d is not None and not d.vague
+
+
+def _names(ids, limit: int = 3) -> str:
+    ids = [str(i) for i in ids]
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _tier_tag(a) -> str:
+    return f" ({a.tier})" if a.tier else ""
+
+
+def _critical_tiers(ctx) -> dict:
+    """T0/T1 tiers by id."""
+    return {t.id: t for t in ctx.policy.tiers if t.level() <= 1}
+
+
+def _latest_done(tests: list, today: dt.date):
+    """The latest dated test up to ``today`` (tests are sorted oldest first)."""
+    for x in reversed(tests):
+        if x.date is not None and x.date <= today:
+            return x
+    return None
+
+
+def _members_by_tier(ctx) -> dict[str, list]:
+    out: dict[str, list] = defaultdict(list)
+    for a in ctx.in_scope_systems:
+        if a.tier:
+            out[a.tier].append(a)
+    return out
+
+
+def _representative(group: list):
+    """The member whose modifiers weigh most: a regulated system if any, else the first."""
+    for a in group:
+        if REGULATED & set(a.regulatory_tags):
+            return a
+    return group[0] if group else None
+
+
+def _baseline(ctx, t) -> Optional[Duration]:
+    """The tool's (policy-configurable) longest restore-test interval for a tier."""
+    base = ctx.policy.baseline.restore_test_baseline
+    d = base.get(t.id)
+    if d is None and t.level() < 9:
+        d = base.get(f"T{min(t.level(), 3)}")
+    return d if _known(d) else None
+
+
+def _period(ctx) -> Optional[tuple[dt.date, dt.date]]:
+    """The Type II window observed so far: period_start .. min(as-of, period_end)."""
+    e = ctx.policy.engagement
+    if e.soc2_type != "II" or e.period_start is None or e.period_start > ctx.today:
+        return None
+    end = min(ctx.today, e.period_end) if e.period_end else ctx.today
+    return (e.period_start, end) if end >= e.period_start else None
+
+
+def _passing_by_tier(ctx) -> dict[str, tuple[list[dt.date], list]]:
+    """Per tier: passing tests up to the as-of date, as (sorted dates, tests in the same order)."""
+    rows: dict[str, list] = defaultdict(list)
+    for x in ctx.policy.restore_tests:
+        if x.result != "pass" or x.date is None or x.date > ctx.today:
+            continue
+        a = ctx.systems.get(x.system)
+        if a is not None and a.tier:
+            rows[a.tier].append(x)
+    out = {}
+    for tid, tests in rows.items():
+        tests.sort(key=lambda x: x.date)
+        out[tid] = ([x.date for x in tests], tests)
+    return out
+
+
+def _tier_verdict(ctx, t, passing, period):
+    """Shared by every system of a tier: (interval, cadence text, latest, due, severity, shortfall)."""
+    interval, cadence = t.restore_test_interval, None
+    if _known(interval):
+        cadence = f"every {interval}"
+    else:
+        interval = _baseline(ctx, t)
+        if interval is None:
+            return None
+        cadence = f"every {interval}, the {t.id} baseline, as the tier states no cadence"
+    if interval.approx_seconds <= 0:
+        return None
+    dates, tests = passing
+    latest = tests[-1] if tests else None
+    due, severity = None, None
+    if latest is None:
+        severity = "blocker"
+    else:
+        next_due = interval.add_to(latest.date)
+        if ctx.today > next_due:
+            due = next_due
+            severity = "blocker" if ctx.today > interval.add_to(latest.date, 2) else None
+    shortfall = None
+    if period is not None:
+        start, end = period
+        want = _occurrences(start, end, interval)
+        got = len(set(dates[bisect_left(dates, start):bisect_right(dates, end)]))
+        if got < want:
+            shortfall = (got, want, start, end)
+    if latest is None:
+        due = ctx.today  # marks "report it"; the message says there is no test at all
+    return interval, cadence, latest, due, severity, shortfall
+
+
+def _overdue_text(ctx, a, t, latest, due, cadence) -> str:
+    days = (ctx.today - due).days
+    tail = f"due again by {due} ({cadence}); overdue by {days} days as of {ctx.today}"
+    if latest.system == a.id:
+        return f"last passing restore test {latest.date}, {tail}"
+    own = [x for x in ctx.tests(a) if x.result == "pass" and x.date and x.date <= ctx.today]
+    mine = f"its own last passing test was {own[-1].date}" if own else "no restore test of its own"
+    return f"{mine}; the latest passing test in {t.id} (sample) was of {latest.system} on {latest.date}, {tail}"
+
+
+def _occurrences(start: dt.date, end: dt.date, interval: Duration) -> int:
+    """Whole intervals that fit between start and end (each one owes a test)."""
+    est = int((end - start).days * 86400 / interval.approx_seconds)
+    n = max(0, est - 1)
+    while interval.add_to(start, n + 1) <= end:
+        n += 1
+    while n > 0 and interval.add_to(start, n) > end:
+        n -= 1
+    return n
+
+
+def _test_label(x) -> str:
+    bits = [str(x.date) if x.date else "undated"]
+    if x.id:
+        bits.append(x.id)
+    return "(" + ", ".join(bits) + ")"
+
+
+def _exercise_label(e) -> str:
+    kind = f"{e.type} " if e.type else ""
+    return f"{e.id + ' ' if e.id else ''}({kind}{e.date or 'undated'})".strip()
+
+
+def _test_path(ctx, x, field: str) -> str:
+    index = _test_index(ctx).get(id(x), "?")
+    return f"restore_tests[{index}].{field}"
+
+
+def _test_index(ctx) -> dict[int, int]:
+    cached = getattr(ctx, "_testing_index", None)
+    if cached is None:
+        cached = {id(x): i for i, x in enumerate(ctx.policy.restore_tests)}
+        ctx._testing_index = cached
+    return cached
+
+
+def _survives(ctx, c, a) -> bool:
+    """Whether copy ``c`` of ``a`` survives ransomware (memoized per target) or a region loss."""
+    memo = ctx.__dict__.setdefault("_testing_ransomware", {})
+    safe = memo.get(c.id)
+    if safe is None:
+        safe = memo[c.id] = ctx.survives(c, a, "ransomware")
+    return safe or ctx.survives(c, a, "region_loss")
+
+
+def _survivor(ctx, x, a) -> Optional[bool]:
+    """Whether the copy a test restored from survives a disaster; None when the answers are missing."""
+    c = ctx.targets.get(x.source_target) if x.source_target else None
+    if c is None:
+        return None
+    if _survives(ctx, c, a):
+        return True
+    place_known = (c.region and a.region) or (c.site and a.site) or c.offline is not None
+    lock_known = (c.immutability is not None and c.immutability.mode is not None) or c.offline is not None \
+        or c.isolated_account is not None
+    return False if place_known and lock_known else None

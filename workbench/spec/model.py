@@ -257,6 +257,7 @@ class Retention(Node):
     monthly: Optional[Duration] = F("How long monthly points are kept.")
     yearly: Optional[Duration] = F("How long yearly points are kept.")
     max: Optional[Duration] = F("Oldest point kept; lifecycle deletes after this.")
+    indefinite: Optional[bool] = F("Whether some points are kept with no end date (then give indefinite_basis).")
     indefinite_basis: Optional[str] = F("Legal basis when points are kept indefinitely.")
 
     def longest(self) -> Optional[Duration]:

@@ -1,0 +1,183 @@
+"""RET-001..005: retention and legal hold."""
+
+import copy
+
+from tests.rules.helpers import findings
+
+AS_OF = "2025-06-30"
+
+
+def base(**over):
+    data = {
+        "engagement": {"categories": ["security", "privacy"]},
+        "tiers": [{"id": "T1", "rpo": "4h", "rto": "24h"}],
+        "systems": [{"id": "db-ledger", "environment": "prod", "tier": "T1", "region": "eu-west-1",
+                     "data_classes": ["financial"], "regulatory_tags": ["sox"], "records_retention_via": "backup"}],
+        "schedules": [{"id": "sch-1", "systems": ["db-ledger"], "interval": "1d", "targets": ["vault-a"]}],
+        "targets": [{"id": "vault-a", "region": "eu-central-1", "storage_class": "standard",
+                     "retention": {"daily": "35d", "yearly": "7y", "max": "7y"}, "legal_hold_supported": True}],
+        "privacy": {"erasure_in_backups_procedure": "PRV-9", "beyond_use_statement": True,
+                    "deletion_replay_on_restore": True},
+    }
+    data.update(copy.deepcopy(over))
+    return data
+
+
+def one(data, rule, as_of=AS_OF):
+    found = findings(data, rule, as_of)
+    assert len(found) == 1, [f.message for f in found]
+    return found[0]
+
+
+# RET-001 ----------------------------------------------------------------
+def test_001_long_enough_retention_is_fine():
+    assert findings(base(), "RET-001", AS_OF) == []
+
+
+def test_001_retention_shorter_than_regime():
+    data = base()
+    data["targets"][0]["retention"] = {"daily": "35d", "max": "13mo"}
+    f = one(data, "RET-001")
+    assert f.severity == "blocker"
+    assert "db-ledger" in f.message and "13mo" in f.message and "7y" in f.message and "SOX" in f.message
+    assert f.paths == ("targets[0].retention.max", "systems[0].records_retention_via")
+
+
+def test_001_system_of_record_is_not_checked_and_undefined_is_asked():
+    data = base()
+    data["targets"][0]["retention"] = {"max": "35d"}
+    data["systems"][0]["records_retention_via"] = "system_of_record"
+    assert findings(data, "RET-001", AS_OF) == []
+    del data["systems"][0]["records_retention_via"]
+    f = one(data, "RET-001")
+    assert f.kind == "unanswered" and f.path == "systems[0].records_retention_via"
+
+
+def test_001_unknown_retention_is_not_a_wrong_answer():
+    data = base()
+    del data["targets"][0]["retention"]
+    assert findings(data, "RET-001", AS_OF) == []
+
+
+# RET-002 ----------------------------------------------------------------
+def test_002_bounded_retention_is_fine():
+    assert findings(base(), "RET-002", AS_OF) == []
+
+
+def test_002_indefinite_without_basis():
+    data = base()
+    data["targets"][0]["retention"] = {"indefinite": True}
+    f = one(data, "RET-002")
+    assert f.kind == "gap" and "vault-a" in f.message and f.path == "targets[0].retention.indefinite_basis"
+    data["targets"][0]["retention"]["indefinite_basis"] = "SEC 17a-4 books and records"
+    assert findings(data, "RET-002", AS_OF) == []
+
+
+def test_002_missing_retention_is_asked():
+    data = base()
+    del data["targets"][0]["retention"]
+    f = one(data, "RET-002")
+    assert f.kind == "unanswered" and f.path == "targets[0].retention"
+
+
+def test_002_personal_data_kept_beyond_its_maximum():
+    data = base()
+    data["systems"][0].update(data_classes=["pii"], regulatory_tags=[], max_retention="400d")
+    f = one(data, "RET-002")
+    assert "db-ledger" in f.message and "vault-a 7y" in f.message and "400d" in f.message
+    assert "systems[0].max_retention" in f.paths
+    data["systems"][0]["retention_justification"] = "Tax law requires 7 years for invoices"
+    assert findings(data, "RET-002", AS_OF) == []
+
+
+# RET-003 ----------------------------------------------------------------
+def pci_logs(**target):
+    data = base()
+    data["systems"][0].update(id="siem-logs", kind="log_store", data_classes=["logs", "pci"], regulatory_tags=[],
+                              records_retention_via="system_of_record")
+    data["schedules"][0]["systems"] = ["siem-logs"]
+    data["targets"][0].update(target)
+    return data
+
+
+def test_003_hot_year_of_logs_is_fine():
+    assert findings(pci_logs(retention={"max": "13mo"}), "RET-003", AS_OF) == []
+
+
+def test_003_logs_kept_under_a_year():
+    f = one(pci_logs(retention={"max": "6mo"}), "RET-003")
+    assert "siem-logs" in f.message and "6mo" in f.message and "12 months" in f.message
+    assert f.path == "targets[0].retention.max"
+
+
+def test_003_newest_months_only_in_deep_archive():
+    f = one(pci_logs(retention={"max": "13mo"}, storage_class="deep_archive"), "RET-003")
+    assert "vault-a (deep_archive, 12h to first byte)" in f.message and f.path == "targets[0].storage_class"
+
+
+# RET-004 ----------------------------------------------------------------
+def hold(**over):
+    h = {"id": "LH-12", "matter": "Contract dispute", "systems": ["db-ledger"], "since": "2025-02-01",
+         "applies_to_backups": True}
+    h.update(over)
+    return base(legal_holds=[h])
+
+
+def test_004_hold_applied_to_backups_is_fine():
+    assert findings(hold(), "RET-004", AS_OF) == []
+    assert findings(hold(applies_to_backups=False, released_on="2025-05-01"), "RET-004", AS_OF) == []
+
+
+def test_004_hold_not_applied_to_expiring_backups():
+    f = one(hold(applies_to_backups=False), "RET-004")
+    assert f.severity == "blocker"
+    assert "LH-12" in f.message and "db-ledger" in f.message and "2025-02-01" in f.message and "vault-a" in f.message
+    assert f.path == "legal_holds[0].applies_to_backups"
+
+
+def test_004_copy_that_cannot_hold():
+    data = hold()
+    data["targets"][0]["legal_hold_supported"] = False
+    f = one(data, "RET-004")
+    assert "vault-a cannot put points on hold" in f.message and f.path == "targets[0].legal_hold_supported"
+
+
+def test_004_unknown_scope_is_asked():
+    f = one(hold(applies_to_backups=None), "RET-004")
+    assert f.kind == "unanswered" and f.path == "legal_holds[0].applies_to_backups"
+
+
+# RET-005 ----------------------------------------------------------------
+def pii(**privacy):
+    data = base()
+    data["systems"][0].update(data_classes=["pii"], regulatory_tags=["gdpr"], max_retention="400d",
+                              retention_justification="kept for tax")
+    data["privacy"].update(privacy)
+    return data
+
+
+def test_005_documented_erasure_handling_is_fine():
+    assert findings(pii(), "RET-005", AS_OF) == []
+
+
+def test_005_no_beyond_use_statement():
+    f = one(pii(beyond_use_statement=False), "RET-005")
+    assert f.kind == "gap" and "db-ledger" in f.message and f.path == "privacy.beyond_use_statement"
+
+
+def test_005_missing_procedure_is_asked():
+    f = one(pii(erasure_in_backups_procedure=None), "RET-005")
+    assert f.kind == "unanswered" and f.path == "privacy.erasure_in_backups_procedure"
+
+
+def test_005_compliance_lock_outlives_privacy_maximum():
+    data = pii()
+    data["targets"][0]["immutability"] = {"mode": "compliance", "days": 730}
+    f = one(data, "RET-005")
+    assert "vault-a (compliance, 730d)" in f.message and "400d" in f.message
+    assert f.paths == ("targets[0].immutability.days", "systems[0].max_retention")
+
+
+def test_005_not_applicable_without_personal_data():
+    data = base(privacy={})
+    assert findings(data, "RET-005", AS_OF) == []

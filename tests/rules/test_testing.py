@@ -1,0 +1,245 @@
+"""TEST-001..006: restore and recovery testing."""
+
+import copy
+
+from tests.rules.helpers import findings
+
+AS_OF = "2025-06-30"
+
+
+def base(**over):
+    data = {
+        "organization": {"name": "Acme"},
+        "engagement": {"soc2_type": "I", "categories": ["security", "availability"]},
+        "tiers": [{"id": "T0", "restore_test_interval": "1mo", "rpo": "15m", "rto": "4h"},
+                  {"id": "T1", "restore_test_interval": "3mo", "rpo": "4h", "rto": "24h",
+                   "full_restore_interval": "1y"}],
+        "systems": [{"id": "db-orders", "kind": "db", "environment": "prod", "tier": "T1", "region": "eu-west-1"}],
+        "schedules": [{"id": "sch-1", "systems": ["db-orders"], "interval": "1d", "targets": ["vault-euc1"]}],
+        "targets": [{"id": "vault-euc1", "region": "eu-central-1", "immutability": {"mode": "compliance", "days": 35}},
+                    {"id": "snap-local", "region": "eu-west-1", "immutability": {"mode": "none"}, "offline": False,
+                     "isolated_account": False}],
+        "restore_tests": [{"id": "RT-1", "system": "db-orders", "date": "2025-05-15", "type": "app",
+                           "source_target": "vault-euc1", "result": "pass", "integrity_check": True,
+                           "evidence_ref": "TCK-1"}],
+        "dr_exercises": [{"id": "DR-1", "date": "2025-03-20", "type": "functional",
+                          "scenarios": ["ransomware", "key_person_absent"]}],
+    }
+    data.update(copy.deepcopy(over))
+    return data
+
+
+def one(data, rule, as_of=AS_OF):
+    found = findings(data, rule, as_of)
+    assert len(found) == 1, [f.message for f in found]
+    return found[0]
+
+
+# TEST-001 ----------------------------------------------------------------
+def test_001_clean_policy_has_no_finding():
+    assert findings(base(), "TEST-001", AS_OF) == []
+
+
+def test_001_cadence_looser_than_baseline_names_tier_and_values():
+    data = base()
+    data["tiers"][1]["restore_test_interval"] = "6mo"
+    f = one(data, "TEST-001")
+    assert f.kind == "gap" and f.severity == "major"
+    assert "T1 (db-orders)" in f.message and "6mo" in f.message and "3mo baseline" in f.message
+    assert f.path == "tiers[1].restore_test_interval"
+
+
+def test_001_missing_cadence_is_a_question_and_vague_is_left_to_vague_001():
+    data = base()
+    del data["tiers"][1]["restore_test_interval"]
+    f = one(data, "TEST-001")
+    assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+    data["tiers"][1]["restore_test_interval"] = "as needed"
+    assert findings(data, "TEST-001", AS_OF) == []
+
+
+def test_001_over_a_year_fails_even_with_a_loose_baseline():
+    data = base(baseline={"restore_test_baseline": {"T1": "2y"}})
+    data["tiers"][1]["restore_test_interval"] = "18mo"
+    f = one(data, "TEST-001")
+    assert "once a year" in f.message
+
+
+def test_001_cis_profile_needs_a_quarterly_sample():
+    data = base(baseline={"cis_profile": True}, tiers=[{"id": "T2", "restore_test_interval": "6mo"}])
+    data["systems"][0]["tier"] = "T2"
+    f = one(data, "TEST-001")
+    assert "CIS 11.5" in f.message and "T2" in f.message
+    data["tiers"][0]["restore_test_interval"] = "3mo"
+    assert findings(data, "TEST-001", AS_OF) == []
+
+
+# TEST-002 ----------------------------------------------------------------
+def test_002_recent_pass_is_fine():
+    assert findings(base(), "TEST-002", AS_OF) == []
+
+
+def test_002_overdue_message_names_dates_cadence_and_days():
+    data = base()
+    data["restore_tests"][0]["date"] = "2025-02-20"
+    f = one(data, "TEST-002")
+    assert f.severity == "major"
+    assert f.message == ("db-orders (T1): last passing restore test 2025-02-20, due again by 2025-05-20 "
+                         "(every 3mo); overdue by 41 days as of 2025-06-30.")
+    assert f.paths == ("restore_tests[0].date", "tiers[1].restore_test_interval")
+
+
+def test_002_more_than_two_intervals_or_never_is_a_blocker():
+    data = base()
+    data["restore_tests"][0]["date"] = "2024-11-02"
+    f = one(data, "TEST-002")
+    assert f.severity == "blocker" and "overdue by 148 days" in f.message
+    data["restore_tests"][0]["result"] = "fail"
+    f = one(data, "TEST-002")
+    assert f.severity == "blocker" and "no passing restore test" in f.message
+
+
+def test_002_tier_sample_counts_and_the_message_says_whose_test():
+    data = base()
+    data["systems"].append({"id": "db-users", "kind": "db", "environment": "prod", "tier": "T1"})
+    assert findings(data, "TEST-002", AS_OF) == []  # db-users is covered by the T1 sample
+    data["restore_tests"][0]["date"] = "2025-02-20"
+    msgs = {f.subject: f.message for f in findings(data, "TEST-002", AS_OF)}
+    assert "no restore test of its own" in msgs["db-users"] and "of db-orders on 2025-02-20" in msgs["db-users"]
+
+
+def test_002_future_dated_tests_do_not_count():
+    data = base()
+    data["restore_tests"][0]["date"] = "2025-07-15"
+    assert one(data, "TEST-002").severity == "blocker"
+
+
+def test_002_type_ii_counts_tests_in_the_period():
+    data = base(engagement={"soc2_type": "II", "period_start": "2024-12-01", "period_end": "2025-11-30",
+                            "categories": ["availability"]})
+    f = one(data, "TEST-002")
+    assert "Type II period 2024-12-01..2025-06-30" in f.message and "1 passing" in f.message
+    assert "2 were due" in f.message and f.severity == "major"
+    data["restore_tests"].append({"system": "db-orders", "date": "2025-02-01", "result": "pass"})
+    assert findings(data, "TEST-002", AS_OF) == []
+
+
+def test_002_t0_escalates_by_tier():
+    data = base()
+    data["systems"][0]["tier"] = "T0"
+    data["restore_tests"][0]["date"] = "2025-05-20"  # due 2025-06-20
+    f = one(data, "TEST-002")
+    assert f.severity == "blocker" and "every 1mo" in f.message
+
+
+# TEST-003 ----------------------------------------------------------------
+def test_003_passing_latest_test_is_fine():
+    assert findings(base(), "TEST-003", AS_OF) == []
+
+
+def test_003_failed_test_without_ticket():
+    data = base()
+    data["restore_tests"][0].update(result="fail")
+    f = one(data, "TEST-003")
+    assert f.message == ("db-orders (T1): the latest restore test (2025-05-15, RT-1) failed; "
+                         "no remediation ticket is recorded.")
+    assert f.path == "restore_tests[0].result"
+
+
+def test_003_ticket_gives_thirty_days_to_retest():
+    data = base()
+    data["restore_tests"][0].update(result="fail", remediation_ticket="TCK-9", date="2025-06-10")
+    assert findings(data, "TEST-003", AS_OF) == []
+    f = one(data, "TEST-003", "2025-07-15")
+    assert "TCK-9" in f.message and "2025-07-10" in f.message
+
+
+def test_003_measured_rto_above_objective():
+    data = base()
+    data["restore_tests"][0]["measured_rto"] = "30h"
+    f = one(data, "TEST-003")
+    assert "took 30h against an RTO of 1d" in f.message
+    assert "restore_tests[0].measured_rto" in f.paths and "tiers[1].rto" in f.paths
+
+
+# TEST-004 ----------------------------------------------------------------
+def test_004_app_restore_from_offsite_copy_is_fine():
+    assert findings(base(), "TEST-004", AS_OF) == []
+
+
+def test_004_no_full_restore_in_interval():
+    data = base()
+    data["restore_tests"][0]["type"] = "file"
+    f = one(data, "TEST-004")
+    assert f.message.startswith("db-orders (T1): no full-system or application restore test since 2024-06-30")
+    assert "tiers[1].full_restore_interval" in f.paths
+
+
+def test_004_restore_only_from_a_local_mutable_copy():
+    data = base()
+    data["restore_tests"][0]["source_target"] = "snap-local"
+    f = one(data, "TEST-004")
+    assert "snap-local" in f.message and "restore from vault-euc1 instead" in f.message
+    assert f.path == "restore_tests[0].source_target"
+
+
+def test_004_unknown_source_is_a_question_not_a_gap():
+    data = base()
+    del data["restore_tests"][0]["source_target"]
+    f = one(data, "TEST-004")
+    assert f.kind == "unanswered"
+
+
+def test_004_only_for_t0_t1():
+    data = base()
+    data["tiers"].append({"id": "T2", "restore_test_interval": "6mo"})
+    data["systems"][0]["tier"] = "T2"
+    data["restore_tests"] = []
+    assert findings(data, "TEST-004", AS_OF) == []
+
+
+# TEST-005 ----------------------------------------------------------------
+def test_005_complete_record_is_fine():
+    assert findings(base(), "TEST-005", AS_OF) == []
+
+
+def test_005_no_integrity_check():
+    data = base()
+    data["restore_tests"][0]["integrity_check"] = False
+    del data["restore_tests"][0]["evidence_ref"]
+    f = one(data, "TEST-005")
+    assert f.kind == "gap" and f.severity == "minor"
+    assert "RT-1" in f.message and "db-orders" in f.message and "no integrity check" in f.message
+    assert f.paths == ("restore_tests[0].integrity_check", "restore_tests[0].evidence_ref")
+
+
+def test_005_old_records_are_not_reported():
+    data = base()
+    data["restore_tests"][0].update(integrity_check=False, date="2023-01-01")
+    assert findings(data, "TEST-005", AS_OF) == []
+
+
+# TEST-006 ----------------------------------------------------------------
+def test_006_recent_functional_exercise_is_fine():
+    assert findings(base(), "TEST-006", AS_OF) == []
+
+
+def test_006_no_exercise_within_a_year():
+    data = base()
+    data["dr_exercises"][0]["date"] = "2024-03-20"
+    f = one(data, "TEST-006")
+    assert f.message == "No disaster-recovery exercise since 2024-06-30; the latest was on 2024-03-20."
+
+
+def test_006_tabletop_only_with_critical_systems():
+    data = base()
+    data["dr_exercises"][0]["type"] = "tabletop"
+    f = one(data, "TEST-006")
+    assert "functional" in f.message and "db-orders" in f.message and f.path == "dr_exercises[0].type"
+
+
+def test_006_missing_scenarios():
+    data = base()
+    data["dr_exercises"][0]["scenarios"] = ["ransomware"]
+    f = one(data, "TEST-006")
+    assert "an absent key person" in f.message and f.path == "dr_exercises[0].scenarios"
