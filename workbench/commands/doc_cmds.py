@@ -43,6 +43,15 @@ def choose_format(fmt: str | None, output: str | None) -> str:
     return "markdown"
 
 
+def _file_mode() -> int:
+    """Ordinary permissions for a document to share (rw-r--r-- under the usual umask)."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def run_render(args) -> int:
     fmt = choose_format(args.format, args.output)
     if fmt == "docx" and not args.output:
@@ -59,7 +68,7 @@ def run_render(args) -> int:
     from workbench.store.atomic import atomic_write
 
     try:
-        atomic_write(args.output, data)
+        atomic_write(args.output, data, mode=_file_mode())
     except OSError as exc:
         raise CommandError(f"workbench: error: cannot write {args.output}: {exc.strerror or exc}") from None
     print(f"wrote {args.output} ({fmt})", file=sys.stderr)
