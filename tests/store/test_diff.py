@@ -136,3 +136,18 @@ def test_publish_bookkeeping_is_ignored():
     a, b = changed(policy=lambda p: {**p, "version": "2.0"},
                    revisions=lambda r: [{"version": "2.0", "note": "x"}])
     assert diff(a, b, TODAY).changes == []
+
+
+def test_every_field_is_walked_generically():
+    a, b = changed(inventory=lambda i: {"source": "CMDB", "discovered": ["i-123"]},
+                   legal_holds=lambda h: [{"id": "LH-1", "systems": ["db"]}],
+                   monitoring=lambda m: {"alerts": [{"event": "job_failed", "channel": "pagerduty"}]},
+                   baseline=lambda b: {"restore_test_baseline": {"T0": "1mo", "T1": "1mo", "T2": "6mo", "T3": "1y"}})
+    result = {c.text: c.area for c in diff(a, b, TODAY, findings=False).changes}
+    assert result == {
+        "inventory.source set to CMDB": None,
+        "inventory gained discovered resource i-123": None,
+        "legal hold LH-1 added": "retention",
+        "alert job_failed added": None,
+        "baseline.restore_test_baseline.T1 3mo → 1mo": "testing",
+    }

@@ -112,3 +112,10 @@ def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
         assert lock.took_over["pid"] == pid
         assert json.loads(path.read_text())["pid"] == os.getpid()
     assert not path.exists()
+
+
+def test_the_store_never_imports_textual():
+    code = ("import sys, workbench.store, workbench.store.publishing, workbench.store.tamper, "
+            "workbench.store.semdiff, workbench.store.git, workbench.commands.store_cmds; "
+            "sys.exit('textual' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
