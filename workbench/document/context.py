@@ -66,9 +66,12 @@ class Writer:
         self.say_ = wording.get("say", {})
         self.history = history
         self.open: dict[str, dict] = {}          # field path -> open item
+        #: fields the gap engine asks about: always shown as open where they appear
+        self.asked: set[str] = {p for f in report.unanswered for p in f.paths}
         self.open_cell = self.doc.get("open_cell", "Not yet decided")
         self.dash = self.doc.get("not_stated", "—")
         self.framework_names: dict[str, str] = {}
+        self.terms: dict[str, str] = {str(k): str(v) for k, v in (wording.get("terms") or {}).items()}
         self._human: dict[tuple, str] = {}
         self._labels: dict[Optional[str], str] = {}
 
@@ -124,6 +127,7 @@ class Writer:
         return text
 
     def dur_cell(self, d: Optional[Duration], what: str, path: str, required: bool = True) -> str:
+        required = required or (bool(path) and path in self.asked)
         text = self.dur(d, what, path, required)
         if text is not None:
             return text
@@ -132,10 +136,11 @@ class Writer:
         return self.open_cell if required else self.dash
 
     def cell(self, value: Any, what: str = "", path: str = "", required: bool = False) -> str:
-        """A table cell: the answer as text, else an open marker (required) or a dash."""
+        """A table cell: the answer as text, else an open marker (required or asked) or a dash."""
         if type(value) is str and value:
             return value
         if value is None or value == "" or value == []:
+            required = required or (path in self.asked)
             if required:
                 self.ask(what, path)
                 return self.open_cell
@@ -151,6 +156,14 @@ class Writer:
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(value)
+
+    def term(self, value: Any, what: str = "", path: str = "", required: bool = False) -> str:
+        """A cell for a closed-vocabulary answer (or a list of them), in words from wording.yaml."""
+        if isinstance(value, (list, tuple)):
+            value = [self.terms.get(v, v) for v in value]
+        elif isinstance(value, str):
+            value = self.terms.get(value, value)
+        return self.cell(value, what, path, required)
 
     def tier_label(self, tier_id: Optional[str]) -> str:
         """"Tier T1 (Business-critical)", cached per tier id."""

@@ -192,8 +192,8 @@ def _system_row(w, a, cache: dict) -> list[str]:
         w.ask(f"the tier of system {a.id}", w.ctx.sp(a, "tier"))
     owner = a.owner or w.cell(None, f"the owner of system {a.id}", w.ctx.sp(a, "owner"), required=True)
     return [
-        a.id, w.cell(a.description), w.cell(a.kind), w.cell(a.environment), owner,
-        w.cell(a.data_classes), _objective(w, a, "rpo", cache), _objective(w, a, "rto", cache),
+        a.id, w.cell(a.description), w.term(a.kind), w.cell(a.environment), owner,
+        w.term(a.data_classes), _objective(w, a, "rpo", cache), _objective(w, a, "rto", cache),
     ]
 
 
@@ -202,7 +202,7 @@ def _out_of_scope(w) -> list[dict]:
     rest = [a for a in ctx.systems.values() if not ctx.in_scope(a) and not ctx.valid_exempt(a)]
     if not rest:
         return []
-    rows = [[a.id, w.cell(a.description), w.cell(a.environment), w.cell(a.tier), w.cell(a.data_classes)] for a in rest]
+    rows = [[a.id, w.cell(a.description), w.cell(a.environment), w.cell(a.tier), w.term(a.data_classes)] for a in rest]
     return [H2("Systems not in scope"), P(w.say("out_of_scope_intro")),
             table(["System", "Description", "Environment", "Tier", "Data"], rows)]
 
@@ -418,7 +418,7 @@ def copies(w) -> list[dict]:
     for t in w.policy.targets:
         tp = w.ctx.tp
         where = _where(t) or w.cell(None, f"where target {t.id} is (provider, account, region or site)", tp(t, "region"), True)
-        rows.append([t.id, w.cell(t.description), where, w.cell(t.media), w.cell(t.storage_class),
+        rows.append([t.id, w.cell(t.description), where, w.term(t.media), w.term(t.storage_class),
                      w.cell(t.vendor)])
     out.append(H2("Backup targets"))
     out.append(table(["Target", "Description", "Where (provider / account / region / site)", "Media", "Storage class",
@@ -449,10 +449,11 @@ def immutability(w) -> list[dict]:
     for t in w.policy.targets:
         tp = w.ctx.tp
         imm = t.immutability
-        mode = w.cell(imm.mode if imm else None, f"the immutability of target {t.id}", tp(t, "immutability"), True)
+        mode = w.term(imm.mode if imm else None, f"the immutability of target {t.id}", tp(t, "immutability"), True)
         days = w.cell(imm.days if imm else None)
         rows.append([t.id, mode, days, w.cell(t.soft_delete_days),
-                     w.cell(t.isolated_account, f"whether target {t.id} is in an isolated account", tp(t, "isolated_account"), True),
+                     w.cell(t.isolated_account, f"whether target {t.id} is in an isolated account", tp(t, "isolated_account"),
+                            not t.offline and t.media not in PHYSICAL),
                      w.cell(t.offline)])
     if rows:
         out.append(table(["Target", "Immutability", "Lock (days)", "Soft delete (days)", "Isolated account", "Offline"], rows))
@@ -521,6 +522,9 @@ def _privacy(w) -> list[dict]:
 # ----------------------------------------------------------------------------
 # 8. encryption
 # ----------------------------------------------------------------------------
+PHYSICAL = ("tape", "removable", "optical")
+
+
 def encryption(w) -> list[dict]:
     out: list[dict] = []
     rows = []
@@ -530,7 +534,8 @@ def encryption(w) -> list[dict]:
             t.id,
             w.cell(e.at_rest if e else None, f"whether target {t.id} is encrypted at rest", tp(t, "encryption", "at_rest"), True),
             w.cell(e.algorithm if e else None), w.cell(e.key if e else None),
-            w.cell(tr.protocol if tr else None, f"how data travels to target {t.id}", tp(t, "transfer", "protocol"), True),
+            w.cell(tr.protocol if tr else None, f"how data travels to target {t.id}", tp(t, "transfer", "protocol"),
+                   t.media not in PHYSICAL),
             w.cell(tr.tls_min if tr else None),
         ])
     if rows:
@@ -556,8 +561,8 @@ def access(w) -> list[dict]:
     rows = []
     for r in w.policy.roles:
         out += _role_statements(w, r)
-        rows.append([r.id, w.cell(r.permissions), w.cell(r.targets) if r.targets else w.word("all"),
-                     w.cell(r.mfa_required), w.cell(r.dual_authorization_for),
+        rows.append([r.id, w.term(r.permissions), w.cell(r.targets) if r.targets else w.word("all"),
+                     w.cell(r.mfa_required), w.term(r.dual_authorization_for),
                      w.cell(r.review_interval), w.cell(r.last_review_on)])
     out.append(table(["Role", "Permissions", "Targets", "MFA", "Dual authorization", "Review cadence", "Last review"], rows))
     out += _principals(w)
@@ -577,14 +582,14 @@ def _role_statements(w, r) -> list[dict]:
     else:
         out.append(w.gap(w.open[rp(r, "review_interval")]["what"], rp(r, "review_interval")))
     if r.dual_authorization_for:
-        out.append(P(w.say("role_dual", role=r.id, ops=", ".join(r.dual_authorization_for))))
+        out.append(P(w.say("role_dual", role=r.id, ops=and_join(w.terms.get(o, o) for o in r.dual_authorization_for))))
     return out
 
 
 def _principals(w) -> list[dict]:
     if not w.policy.principals:
         return []
-    rows = [[x.id, w.cell(x.name), w.cell(x.type), w.cell(x.status), w.cell(x.mfa_enrolled)] for x in w.policy.principals]
+    rows = [[x.id, w.cell(x.name), w.term(x.type), w.cell(x.status), w.cell(x.mfa_enrolled)] for x in w.policy.principals]
     return [H2("Principals"), P(w.say("principals_intro")),
             table(["Id", "Name", "Type", "Status", "MFA enrolled"], rows)]
 
@@ -659,7 +664,7 @@ def _tests(w) -> list[dict]:
     if not w.policy.restore_tests:
         return [H2("Restore tests recorded"), P(w.say("no_tests"))]
     tests = sorted(w.policy.restore_tests, key=lambda t: (t.date or dt.date.min, t.system), reverse=True)
-    rows = [[w.cell(t.date), t.system, w.cell(t.type), w.cell(t.source_target), w.cell(t.result),
+    rows = [[w.cell(t.date), t.system, w.term(t.type), w.cell(t.source_target), w.cell(t.result),
              w.cell(t.measured_rto), w.cell(t.integrity_check), w.cell(t.evidence_ref)] for t in tests]
     return [H2("Restore tests recorded"),
             table(["Date", "System", "Type", "Restored from", "Result", "Measured RTO", "Integrity checked", "Evidence"], rows)]
@@ -668,7 +673,7 @@ def _tests(w) -> list[dict]:
 def _exercises(w) -> list[dict]:
     if not w.policy.dr_exercises:
         return [H2("Disaster-recovery exercises"), P(w.say("no_exercises"))]
-    rows = [[w.cell(x.date), w.cell(x.id), w.cell(x.type), w.cell(x.scenarios), w.cell(x.after_action_ref)]
+    rows = [[w.cell(x.date), w.cell(x.id), w.term(x.type), w.term(x.scenarios), w.cell(x.after_action_ref)]
             for x in sorted(w.policy.dr_exercises, key=lambda x: x.date or dt.date.min, reverse=True)]
     return [H2("Disaster-recovery exercises"), P(w.say("exercises_intro")),
             table(["Date", "Exercise", "Type", "Scenarios", "After-action report"], rows)]
@@ -702,7 +707,7 @@ def _alerts(w) -> list[dict]:
     rows = []
     for i, al in enumerate(alerts):
         covers = ", ".join([w.tier_label(t) for t in al.tiers] + list(al.systems)) or w.word("all")
-        rows.append([al.event, covers,
+        rows.append([w.term(al.event), covers,
                      w.cell(al.channel, f"where the {al.event} alert goes", f"monitoring.alerts[{i}].channel", True),
                      w.cell(al.on_call), w.cell(al.escalation)])
     return [H2("Alerts"), table(["Event", "Covers", "Channel", "Pages on-call", "Escalation"], rows)]
@@ -718,7 +723,7 @@ def _evidence(w) -> list[dict]:
     else:
         out.append(w.gap("where audit evidence is kept, and for how long", "evidence.store" if not ev.store else "evidence.retention"))
     if ev.sources:
-        rows = [[s.kind.replace("_", " "), w.cell(s.location, f"where {s.kind} records are kept",
+        rows = [[s.kind.replace("_", " ").capitalize(), w.cell(s.location, f"where {s.kind} records are kept",
                                                   f"evidence.sources[{i}].location", True),
                  w.cell(s.retention)] for i, s in enumerate(ev.sources)]
         out.append(table(["Record", "Kept in", "Kept for"], rows))

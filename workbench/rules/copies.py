@@ -1,1 +1,343 @@
-"""Rules: copies (being written)."""
+"""Copies and placement (COPY): enough copies, far enough away, out of production's reach, in the right place.
+
+The scenario helpers here answer "yes", "no" or "not known yet" (None), so that
+a copy whose region or isolation is not stated leads to a question, not to a
+gap built on a guess. The recovery rules use the same helpers.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from .context import is_eea
+from .engine import rule
+
+DEFAULT_COPIES = 2
+LOCKS = ("compliance", "worm_media")
+
+
+# ----------------------------------------------------------------------------
+# Shared helpers (tri-state: True, False, or None when not stated)
+# ----------------------------------------------------------------------------
+def _same(x: str, y: str) -> bool:
+    return x.strip().lower() == y.strip().lower()
+
+
+def outside_region(c, a) -> Optional[bool]:
+    """Whether copy ``c`` survives losing the region (or site) ``a`` runs in."""
+    if c.region and a.region:
+        return not _same(c.region, a.region)
+    if c.site and a.site:
+        return not _same(c.site, a.site)
+    if c.offline and c.leaves_facility:
+        return True
+    return None
+
+
+def where(a) -> Optional[str]:
+    return a.region or a.site
+
+
+def same_account(c, a) -> bool:
+    return bool(c.account and a.account and _same(c.account, a.account))
+
+
+def reachable_from_production(c, a) -> Optional[bool]:
+    """Whether production credentials can delete copy ``c`` (no separate account, not offline)."""
+    isolated = False if same_account(c, a) else c.isolated_account  # the production account is never isolated
+    if isolated or c.offline:
+        return False
+    if isolated is False and c.offline is False:
+        return True
+    return None
+
+
+class RansomwareCheck:
+    """Which copies survive production credentials or admins being compromised (cached per target)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.prod_admins = ctx.holders("prod_admin")
+        self._isolated: dict[str, bool] = {}
+
+    def survives(self, c, a) -> Optional[bool]:
+        mode = c.immutability.mode if c.immutability else None
+        if mode in LOCKS or c.offline:
+            return True
+        isolated = False if same_account(c, a) else c.isolated_account
+        if isolated:
+            if c.id not in self._isolated:
+                deleters = self.ctx.holders_on(c, "delete_recovery_point", "bypass_governance")
+                self._isolated[c.id] = not (self.prod_admins & deleters)
+            return self._isolated[c.id]
+        if isolated is False and c.offline is False and mode is not None:
+            return False
+        return None
+
+
+def names(items, limit: int = 3) -> str:
+    """``a, b and c`` or ``a, b, c and 4 more``."""
+    items = list(items)
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _worst(ctx, systems):
+    return min(systems, key=ctx.tier_level)
+
+
+# ----------------------------------------------------------------------------
+# Rules
+# ----------------------------------------------------------------------------
+@rule(
+    "COPY-001",
+    title="Too few backup copies, or all on one platform",
+    severity="major",
+    family="copies",
+    tier_modifier=True,
+    availability_only=True,
+    maps={"soc2": ["A1.2"], "cis": ["11.2", "11.4"], "nist": ["CP-9(3)", "CP-9(6)"], "iso27001": ["A.8.13"],
+          "other": ["3-2-1 rule"]},
+    fix="Add a second copy on a different platform or account (e.g. object storage in a backup account, or "
+        "tape). Replication and recycle bins do not count as copies.",
+    description="A system has fewer backup copies than its tier requires, or every copy is on the same "
+                "provider, account and media.",
+)
+def copy_001(ctx):
+    for a in ctx.in_scope_systems:
+        if not ctx.schedules(a):
+            continue  # no schedule at all is COV-001's finding
+        copies = ctx.copies(a)
+        tier = ctx.tier(a)
+        need = tier.min_backup_copies if tier is not None and tier.min_backup_copies is not None else DEFAULT_COPIES
+        need_path = ctx.tierp(tier, "min_backup_copies") if tier is not None else ctx.sp(a, "tier")
+        source = f"tier {tier.id} requires" if tier is not None and tier.min_backup_copies is not None \
+            else "the 3-2-1 baseline asks for"
+        if len(copies) < need:
+            have = (f"{len(copies)} backup cop{'y' if len(copies) == 1 else 'ies'} ({names(c.id for c in copies)})"
+                    if copies else "no versioned backup copy (its schedules only replicate or write nowhere)")
+            yield ctx.hit(f"{a.id} has {have} but {source} {need}.",
+                          *(ctx.schp(sc, "targets") for sc in ctx.schedules(a)[:3]), need_path, system=a)
+            continue
+        yield from _diversity(ctx, a, copies)
+
+
+def _diversity(ctx, a, copies):
+    """3-2-1's "two media": copies on one provider and media type are one storage system.
+
+    One provider, account and media for every copy is the catalog's major case;
+    one provider and media across several accounts isolates the copies but is
+    still one platform (minor). Unstated values decide nothing.
+    """
+    if len(copies) < 2:
+        return
+    keys = [(c.provider, c.account, c.media) for c in copies]
+    if any(p is None or m is None for p, _, m in keys):
+        return
+    providers = {p.lower() for p, _, _ in keys}
+    media = {m for _, _, m in keys}
+    if len(providers) > 1 or len(media) > 1:
+        return
+    c = copies[0]
+    listed = names(x.id for x in copies)
+    accounts = {acc.lower() if acc else None for _, acc, _ in keys}
+    if len(accounts) == 1 and None not in accounts:
+        yield ctx.hit(f"All copies of {a.id} ({listed}) are {c.media} storage in {c.provider} account {c.account}: "
+                      "one platform failure or compromise can take them all.",
+                      *(ctx.tp(x, "account") for x in copies), system=a)
+    elif len(accounts) > 1 and None not in accounts:
+        yield ctx.hit(f"All copies of {a.id} ({listed}) are {c.media} storage on {c.provider}, in different accounts "
+                      "but one platform; 3-2-1 asks for a second medium or storage system.",
+                      *(ctx.tp(x, "media") for x in copies), system=a, severity="minor")
+
+
+@rule(
+    "COPY-002",
+    title="No copy survives losing the region",
+    severity="major",
+    family="copies",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2"], "cis": ["11.4"], "nist": ["CP-6", "CP-6(1)", "CP-9(3)"], "iso27001": ["A.8.13"],
+          "hipaa": ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"], "pci": ["9.4.1.1"]},
+    fix="Copy to another region or site far enough away that one event is unlikely to hit both, and state "
+        "the minimum separation in the policy.",
+    description="Every backup copy of a system is in the region or site the system runs in.",
+)
+def copy_002(ctx):
+    unknown: dict[str, tuple[object, list]] = {}
+    for a in ctx.in_scope_systems:
+        copies = ctx.copies(a)
+        if not copies:
+            continue
+        answers = [outside_region(c, a) for c in copies]
+        if any(answers):
+            continue
+        severity = "blocker" if ctx.availability or ctx.critical(a) else None
+        if all(x is False for x in answers):
+            yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is in {where(a)}, where "
+                          f"{a.id} itself runs; losing {where(a)} loses the backups too.",
+                          ctx.sp(a, "region" if a.region else "site"),
+                          *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity)
+        elif where(a):  # an unknown location of the system itself is asked by ASK-001
+            for c, ans in zip(copies, answers):
+                if ans is None:
+                    unknown.setdefault(c.id, (c, []))[1].append(a)
+    for c, systems in unknown.values():
+        worst = _worst(ctx, systems)
+        yield ctx.ask(f"Which region or site is {c.id} in? It may be the only off-site copy of "
+                      f"{names(a.id for a in systems)}.", ctx.tp(c, "region"), subject=c.id, system=worst,
+                      severity="blocker" if ctx.availability or ctx.critical(worst) else None,
+                      scopes=tuple(a.id for a in systems))
+
+
+@rule(
+    "COPY-003",
+    title="Every copy can be deleted with production credentials",
+    severity="major",
+    family="copies",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "CC6.1", "CC6.3"], "cis": ["11.4", "11.3"], "nist": ["CP-9(3)"], "iso27001": ["A.8.13"],
+          "other": ["CISA #StopRansomware"]},
+    fix="Copy to a dedicated backup account or tenant with separate admin identities and a deny-delete "
+        "policy, to a logically air-gapped vault, or to offline media.",
+    description="No copy of a system is in a separate account or offline.",
+)
+def copy_003(ctx):
+    unknown: dict[str, tuple[object, list]] = {}
+    for a in ctx.in_scope_systems:
+        copies = ctx.copies(a)
+        if not copies:
+            continue
+        answers = [reachable_from_production(c, a) for c in copies]
+        if any(x is False for x in answers):
+            continue
+        if all(answers):
+            yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is online in a production-"
+                          "reachable account: one stolen production credential can delete them all.",
+                          *(ctx.tp(c, "isolated_account") for c in copies), system=a,
+                          severity="blocker" if ctx.tier_level(a) == 0 else None)
+            continue
+        for c, ans in zip(copies, answers):
+            if ans is None:
+                unknown.setdefault(c.id, (c, []))[1].append(a)
+    for c, systems in unknown.values():
+        worst = _worst(ctx, systems)
+        yield ctx.ask(f"Is {c.id} in an account separate from production (with its own admins), or offline? "
+                      f"It holds copies of {names(a.id for a in systems)}.",
+                      ctx.tp(c, "isolated_account"), ctx.tp(c, "offline"), subject=c.id, system=worst,
+                      severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems))
+
+
+@rule(
+    "COPY-004",
+    title="Copies are kept where the data may not go",
+    severity="major",
+    family="copies",
+    tier_modifier=True,
+    maps={"soc2": ["CC6.7", "C1.1", "CC2.3"], "nist": ["CP-6"], "iso27001": ["A.5.34", "A.5.31"],
+          "hipaa": ["164.308(b)"], "gdpr": ["Art. 28", "Art. 44-46"]},
+    fix="Limit backup and copy regions to the allowed set (use an in-jurisdiction DR pair), sign a BAA or DPA "
+        "with vendors holding the copies, and record the transfer basis for copies outside the EEA.",
+    description="A copy is outside the system's allowed regions, held by a vendor without a BAA, or outside "
+                "the EEA without a transfer mechanism.",
+)
+def copy_004(ctx):
+    vendors = {v.id: (i, v) for i, v in enumerate(ctx.policy.vendors)}
+    gdpr_framework = "gdpr" in ctx.policy.engagement.frameworks
+    # Vendor agreements and transfer bases are one answer for every system they cover: group by vendor/target.
+    baa: dict[str, list] = {}
+    dpa: dict[str, list] = {}
+    transfers: dict[str, tuple[object, list]] = {}
+    for a in ctx.in_scope_systems:
+        copies = ctx.copies(a)
+        if not copies:
+            continue
+        if a.residency:
+            yield from _residency(ctx, a, copies)
+        tags = ctx.tags(a)
+        phi = "hipaa" in tags
+        gdpr = "gdpr" in tags or (gdpr_framework and "pii" in a.data_classes)
+        if not (phi or gdpr):
+            continue
+        for c in copies:
+            if c.vendor in vendors:
+                if phi:
+                    baa.setdefault(c.vendor, []).append((a, c))
+                if gdpr:
+                    dpa.setdefault(c.vendor, []).append((a, c))
+            if gdpr and c.region and not c.transfer_mechanism and not _eea(c.region):
+                transfers.setdefault(c.id, (c, []))[1].append(a)
+    yield from _baa(ctx, baa, vendors)
+    yield from _dpa(ctx, dpa, vendors)
+    for c, systems in transfers.values():
+        yield ctx.ask(f"{c.id} keeps copies of {names(a.id for a in systems)} (personal data under GDPR) in "
+                      f"{c.region}, outside the EEA: which transfer mechanism (adequacy decision, SCCs, BCRs) "
+                      "covers it?", ctx.tp(c, "transfer_mechanism"), subject=c.id, system=_worst(ctx, systems),
+                      scopes=tuple(a.id for a in systems))
+
+
+def allowed(region: str, residency: list[str]) -> bool:
+    """Whether ``region`` is inside one of the allowed entries (a region, a prefix such as ``eu``, or EEA)."""
+    r = region.strip().lower()
+    for entry in residency:
+        e = entry.strip().lower()
+        if r == e or r.startswith(e + "-") or (e in ("eea", "eu") and _eea(r)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=512)
+def _eea(region: str) -> bool:
+    return is_eea(region)
+
+
+def _residency(ctx, a, copies):
+    outside = [c for c in copies if c.region and not allowed(c.region, a.residency)]
+    if outside:
+        where_ = ", ".join(f"{c.id} in {c.region}" for c in outside)
+        yield ctx.hit(f"{a.id} may only be stored in {', '.join(a.residency)}, but copies are kept outside: "
+                      f"{where_}.", ctx.sp(a, "residency"), *(ctx.tp(c, "region") for c in outside),
+                      system=a, scopes=tuple(c.id for c in outside))
+    unplaced = [c for c in copies if not c.region and not c.site]
+    if unplaced:
+        yield ctx.ask(f"{a.id} may only be stored in {', '.join(a.residency)}: which region "
+                      f"{'is' if len(unplaced) == 1 else 'are'} {names(c.id for c in unplaced)} in?",
+                      *(ctx.tp(c, "region") for c in unplaced), system=a, scopes=tuple(c.id for c in unplaced))
+
+
+def _held(pairs) -> tuple[str, str]:
+    systems = list(dict.fromkeys(a.id for a, _ in pairs))
+    copies = list(dict.fromkeys(c.id for _, c in pairs))
+    return names(systems), names(copies)
+
+
+def _baa(ctx, by_vendor, vendors):
+    for vid, pairs in by_vendor.items():
+        i, v = vendors[vid]
+        if v.baa_signed:
+            continue
+        systems, copies = _held(pairs)
+        worst = _worst(ctx, [a for a, _ in pairs])
+        scopes = (vid, *dict.fromkeys(a.id for a, _ in pairs))
+        if v.baa_signed is False:
+            yield ctx.hit(f"{v.name or vid} holds PHI from {systems} (in {copies}) but has no signed business "
+                          "associate agreement.", f"vendors[{i}].baa_signed", ctx.tp(pairs[0][1], "vendor"),
+                          subject=vid, system=worst, scopes=scopes)
+        else:
+            yield ctx.ask(f"{v.name or vid} holds PHI from {systems} (in {copies}): is a business associate "
+                          "agreement signed?", f"vendors[{i}].baa_signed", subject=vid, system=worst, scopes=scopes)
+
+
+def _dpa(ctx, by_vendor, vendors):
+    for vid, pairs in by_vendor.items():
+        i, v = vendors[vid]
+        if v.dpa_signed is False:
+            systems, copies = _held(pairs)
+            yield ctx.hit(f"{v.name or vid} holds personal data under GDPR from {systems} (in {copies}) without a "
+                          "data processing agreement.", f"vendors[{i}].dpa_signed", ctx.tp(pairs[0][1], "vendor"),
+                          subject=vid, system=_worst(ctx, [a for a, _ in pairs]),
+                          scopes=(vid, *dict.fromkeys(a.id for a, _ in pairs)))

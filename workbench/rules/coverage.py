@@ -1,1 +1,264 @@
-"""Rules: coverage (being written)."""
+"""Scope and coverage (COV): is every system that needs a backup known, classified and backed up?"""
+
+from __future__ import annotations
+
+from workbench.spec.durations import Duration
+
+from .engine import rule
+
+MONTH = Duration.of("1mo")
+QUARTER = Duration.of("3mo")
+
+
+@rule(
+    "COV-001",
+    title="A system in scope has no backup schedule",
+    severity="blocker",
+    family="coverage",
+    maps={"soc2": ["A1.2", "CC6.1", "CC9.1"], "cis": ["11.2", "1.1"], "nist": ["CP-9(a)", "CP-9(b)", "CP-9(c)"],
+          "iso27001": ["A.8.13"], "hipaa": ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(E)"], "pci": ["12.10.1"],
+          "gdpr": ["32(1)(c)"]},
+    fix="Add the system to a schedule (prefer tag- or policy-based assignment), or record a time-boxed "
+        "exclusion approved by the business owner with its reason (e.g. stateless, rebuilt from IaC).",
+    description="A system that needs a backup is in no schedule and has no valid exclusion.",
+)
+def cov_001(ctx):
+    for a in ctx.in_scope_systems:
+        if ctx.schedules(a) or a.kind == "saas":
+            continue  # SaaS data left to the provider's own recovery is SAAS-001's finding
+        why = _scope_reason(ctx, a)
+        ex = a.exclusion
+        if ex is None:
+            yield ctx.hit(f"{a.id} ({why}) is in no backup schedule and has no approved exclusion.",
+                          ctx.sp(a), system=a)
+        elif ex.expires_on is not None and ex.expires_on < ctx.today:
+            yield ctx.hit(f"{a.id} ({why}) is in no backup schedule and its exclusion expired on "
+                          f"{ex.expires_on.isoformat()}.", ctx.sp(a, "exclusion", "expires_on"), system=a)
+        elif not ex.reason:
+            yield ctx.ask(f"{a.id} ({why}) is excluded from backup: for what reason?",
+                          ctx.sp(a, "exclusion", "reason"), system=a)
+        else:
+            yield ctx.ask(f"{a.id} ({why}) is excluded from backup ({ex.reason}): who approved the exclusion?",
+                          ctx.sp(a, "exclusion", "approved_by"), system=a)
+
+
+def _scope_reason(ctx, a) -> str:
+    if a.environment == "prod":
+        return "production"
+    if a.tier and ctx.tier_level(a) <= 2:
+        return f"tier {a.tier}"
+    return "holds " + ", ".join(a.data_classes)
+
+
+@rule(
+    "COV-002",
+    title="A system is not tiered or classified",
+    severity="major",
+    family="coverage",
+    maps={"soc2": ["CC2.1", "C1.1", "A1.2"], "cis": ["3.7", "11.1"], "nist": ["RA-2"],
+          "iso27001": ["A.5.9", "A.5.12"], "hipaa": ["164.308(a)(7)(ii)(E)"]},
+    fix="Assign a tier from the business impact analysis and classify the data; tier and class drive the "
+        "RPO/RTO, encryption, immutability and retention checks.",
+    description="A production or backed-up system has no tier or no data classes.",
+)
+def cov_002(ctx):
+    for a in ctx.systems.values():
+        if a.tier and a.data_classes:
+            continue
+        if a.environment != "prod" and not ctx.schedules(a):
+            continue
+        missing, paths = [], []
+        if not a.tier:
+            missing.append("criticality tier")
+            paths.append(ctx.sp(a, "tier"))
+        if not a.data_classes:
+            missing.append("data classes")
+            paths.append(ctx.sp(a, "data_classes"))
+        why = "a production system" if a.environment == "prod" else "backed up"
+        yield ctx.ask(f"{a.id} is {why} but has no {' and no '.join(missing)}: which apply?", *paths, system=a)
+
+
+@rule(
+    "COV-003",
+    title="RPO or RTO is not defined",
+    severity="major",
+    family="coverage",
+    maps={"soc2": ["A1.2", "A1.3", "CC9.1", "CC7.5"], "nist": ["CP-2", "CP-9", "CP-10", "SP 800-34 BIA"],
+          "iso27001": ["A.5.30", "A.8.13"], "hipaa": ["164.308(a)(7)(ii)(E)"], "gdpr": ["32(1)(c)"]},
+    fix="Run or refresh the business impact analysis, set RPO and RTO per tier, and override them per "
+        "system where needed.",
+    description="A system in scope has no recovery point or recovery time objective.",
+)
+def cov_003(ctx):
+    by_tier: dict[str, dict[str, list]] = {}
+    for a in ctx.in_scope_systems:
+        missing = [name for name in ("rpo", "rto") if _undefined(ctx, a, name)]
+        if not missing:
+            continue
+        tier = ctx.tier(a)
+        if tier is None:
+            why = f"no tier {a.tier!r} is defined" if a.tier else "it has no tier to inherit from"
+            yield ctx.ask(f"{a.id}: what are its {' and '.join(m.upper() for m in missing)}? None is set and "
+                          f"{why}.", *(ctx.sp(a, m) for m in missing), system=a,
+                          severity="blocker" if ctx.critical(a) else None)
+            continue
+        for m in missing:
+            by_tier.setdefault(tier.id, {}).setdefault(m, []).append(a)
+    for tid, gaps in by_tier.items():
+        tier = ctx.tiers[tid]
+        for m, systems in gaps.items():
+            yield ctx.ask(
+                f"Tier {tid} has no {m.upper()}, and {_join([a.id for a in systems])} "
+                f"{'inherits' if len(systems) == 1 else 'inherit'} it: what is the {m.upper()} for tier {tid}?",
+                ctx.tierp(tier, m), *(ctx.sp(a, m) for a in systems[:1]), subject=tid,
+                severity="blocker" if tier.level() <= 1 else None, scopes=tuple(a.id for a in systems),
+            )
+
+
+def _undefined(ctx, a, name) -> bool:
+    """True when the objective is simply not answered (a vague answer is the language rule's)."""
+    if getattr(a, name) is not None:
+        return False
+    return getattr(ctx.tier(a), name, None) is None
+
+
+@rule(
+    "COV-004",
+    title="Recovery objectives contradict each other",
+    severity="major",
+    family="coverage",
+    maps={"soc2": ["CC9.1", "A1.3"], "nist": ["SP 800-34 (RTO within MTD)", "CP-2"], "iso27001": ["A.5.30"]},
+    fix="Tighten the RTO or revisit the MTD. Raise dependencies (IdP, DNS, KMS, secrets, CI/CD) to at least "
+        "the tier of the systems that need them and restore them first. Record why an override is looser.",
+    description="RTO beyond MTD, a dependency with looser objectives, or an unexplained looser override.",
+)
+def cov_004(ctx):
+    objectives: dict[str, tuple] = {}  # system id -> (rto, rpo); dependencies are shared, work them out once
+
+    def of(s):
+        got = objectives.get(s.id)
+        if got is None:
+            got = objectives[s.id] = (ctx.rto(s), ctx.rpo(s))
+        return got
+
+    for a in ctx.in_scope_systems:
+        rto, mtd = of(a)[0], ctx.mtd(a)
+        if rto is not None and mtd is not None and rto > mtd:
+            yield ctx.hit(f"{a.id}: its RTO ({rto}) is longer than its maximum tolerable downtime ({mtd}).",
+                          ctx.rto_path(a), _mtd_path(ctx, a), system=a)
+        if a.depends_on:
+            yield from _dependencies(ctx, a, of)
+        yield from _loose_overrides(ctx, a)
+
+
+def _dependencies(ctx, a, of):
+    rto, rpo = of(a)
+    for j, did in enumerate(a.depends_on):
+        d = ctx.systems.get(did)
+        if d is None or d is a:
+            continue
+        worse = []
+        d_rto, d_rpo = of(d)
+        if rto is not None and d_rto is not None and d_rto > rto:
+            worse.append(f"RTO {d_rto} against {rto}")
+        if rpo is not None and d_rpo is not None and d_rpo > rpo:
+            worse.append(f"RPO {d_rpo} against {rpo}")
+        if worse:
+            yield ctx.hit(f"{a.id} depends on {d.id}, whose objectives are looser ({'; '.join(worse)}): "
+                          f"{a.id} cannot be recovered faster than {d.id}.",
+                          ctx.sp(a, "depends_on", j), ctx.rto_path(d), ctx.rpo_path(d), system=a, scopes=(d.id,))
+
+
+def _loose_overrides(ctx, a):
+    tier = ctx.tier(a)
+    if tier is None or a.override_rationale:
+        return
+    for name in ("rpo", "rto", "mtd"):
+        own, base = getattr(a, name), getattr(tier, name)
+        if own is None or base is None or own.vague or base.vague or own <= base:
+            continue
+        yield ctx.ask(f"{a.id} sets its {name.upper()} to {own}, looser than tier {tier.id}'s {base}: "
+                      "why? No rationale is recorded.", ctx.sp(a, name), ctx.sp(a, "override_rationale"), system=a)
+
+
+def _mtd_path(ctx, a) -> str:
+    return ctx.sp(a, "mtd") if a.mtd is not None or not a.tier else ctx.tierp(a.tier, "mtd")
+
+
+@rule(
+    "COV-005",
+    title="The inventory drifts from what is backed up",
+    severity="major",
+    family="coverage",
+    maps={"soc2": ["CC6.1", "CC7.1", "CC2.1"], "cis": ["1.1", "11.2"], "nist": ["CM-8", "CP-9"],
+          "iso27001": ["A.5.9"]},
+    fix="Reconcile the inventory automatically (cloud config or discovery against backup selections), alert "
+        "on new untagged resources, and use a 'protected by a backup plan' control.",
+    description="Reconciliation is overdue or undefined, discovered resources are missing, or schedules name "
+                "unknown systems.",
+)
+def cov_005(ctx):
+    inv = ctx.policy.inventory
+    if ctx.policy.systems:
+        yield from _reconciliation(ctx, inv)
+    for i, rid in enumerate(inv.discovered):
+        if rid not in ctx.systems:
+            yield ctx.hit(f"Discovered resource {rid} is not in the system inventory, so nothing says whether "
+                          "it is backed up.", f"inventory.discovered[{i}]", subject=rid)
+    for sc in ctx.policy.schedules:
+        for j, sid in enumerate(sc.systems):
+            if sid not in ctx.systems:
+                yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory.",
+                              ctx.schp(sc, "systems", j), subject=sc.id, severity="minor", scopes=(sid,))
+
+
+def _reconciliation(ctx, inv):
+    limit, why, defaulted = _reconcile_limit(ctx, inv.reconcile_interval)
+    if defaulted:
+        yield ctx.ask("How often is the inventory reconciled with backup selections? No interval is set.",
+                      "inventory.reconcile_interval", subject="inventory")
+    last = inv.last_reconciled_on
+    if last is None:
+        yield ctx.ask("When was the inventory last reconciled with backup selections? No date is recorded.",
+                      "inventory.last_reconciled_on", subject="inventory")
+    elif limit is not None and ctx.today > limit.add_to(last):
+        yield ctx.hit(f"The inventory was last reconciled on {last.isoformat()}; {why}, so the next "
+                      f"reconciliation was due on {limit.add_to(last).isoformat()}.",
+                      "inventory.last_reconciled_on", "inventory.reconcile_interval", subject="inventory")
+
+
+def _reconcile_limit(ctx, interval):
+    """(tightest interval that applies, why, whether a default stood in for a missing answer)."""
+    stated = interval if interval is not None and not interval.vague else None
+    seen: set = set()
+    best, why, defaulted = None, "", False
+    for a in ctx.in_scope_systems:
+        if a.tier in seen:
+            continue
+        seen.add(a.tier)
+        tier = ctx.tier(a)
+        own = tier.reconcile_interval if tier is not None else None
+        if own is not None and not own.vague:
+            cand, text = own, f"tier {tier.id} is to be reconciled every {own}"
+        elif stated is not None:
+            cand, text = stated, f"the inventory is to be reconciled every {stated}"
+        elif interval is not None or own is not None:
+            continue  # a vague interval is the language rule's finding
+        else:
+            cand = MONTH if ctx.critical(a) else QUARTER
+            text = f"{'tier ' + a.tier if tier else 'untiered'} systems need it at least every {cand} by default"
+            defaulted = True
+        if best is None or cand < best:
+            best, why = cand, text
+    if not seen:
+        if stated is not None:
+            return stated, f"the inventory is to be reconciled every {stated}", False
+        return (None, "", False) if interval is not None else (QUARTER, "the default is every 3mo", True)
+    return best, why, defaulted
+
+
+def _join(items, limit: int = 3) -> str:
+    items = list(items)
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + (items[-1] if items else "")

@@ -1,1 +1,229 @@
-"""Rules: evidence (being written)."""
+"""Evidence and Type II readiness (EVID): will the records an auditor samples exist?"""
+
+from __future__ import annotations
+
+from workbench.spec.durations import Duration
+from workbench.spec.model import BACKUP_PERMISSIONS
+
+from .engine import rule
+
+FIELDWORK = Duration.of("3mo")
+HIPAA_RETENTION = Duration.of("6y")
+KINDS = {
+    "job_history": "backup job history",
+    "failure_tickets": "failure tickets",
+    "restore_tests": "restore-test records",
+    "access_reviews": "access-review records",
+    "dr_exercises": "DR-exercise records",
+}
+#: Alerts that are not backup controls an auditor samples from the start of the period.
+NOT_KEY_ALERTS = frozenset({"capacity_threshold"})
+
+
+@rule(
+    "EVID-001",
+    title="Audit evidence is not kept, not kept long enough, or can be changed",
+    severity="major",
+    family="evidence",
+    maps={"soc2": ["A1.2", "CC4.1", "CC7.2", "PI1.5"], "nist": ["AU-11"], "iso27001": ["A.5.33", "A.8.15"],
+          "hipaa": ["164.316(b)(2)(i)"], "pci": ["10.5.1"]},
+    fix="Export job histories, failure tickets, test and review records automatically to an append-only "
+        "evidence store, and keep them at least for the observation period plus fieldwork (HIPAA: 6 years).",
+    description="An evidence source is missing, kept too briefly, or stored where it can be altered.",
+)
+def evid_001(ctx):
+    p = ctx.policy
+    ev = p.evidence
+    sources: dict[str, tuple[int, object]] = {}
+    for i, s in enumerate(ev.sources):
+        sources.setdefault(s.kind, (i, s))
+    job_log = p.monitoring.job_log_retention
+
+    missing = [k for k in KINDS if k not in sources and not (k == "job_history" and job_log is not None)]
+    if missing:
+        yield ctx.ask(f"Where are {_join([KINDS[k] for k in missing])} kept as audit evidence? "
+                      "No evidence source is defined for them.", "evidence.sources", subject="evidence")
+
+    store = f"The evidence store {ev.store}" if ev.store else "The evidence store"
+    if ev.immutable is False:
+        yield ctx.hit(f"{store} is not append-only (no WORM or versioning), so evidence can be altered or deleted.",
+                      "evidence.immutable", "evidence.store", subject="evidence")
+    elif ev.immutable is None:
+        question = (f"Is the evidence store {ev.store} append-only (WORM or versioned)?" if ev.store
+                    else "Where is audit evidence kept, and is that store append-only (WORM or versioned)?")
+        yield ctx.ask(question, "evidence.store" if not ev.store else "evidence.immutable", subject="evidence")
+
+    yield from _retention_findings(ctx, sources, job_log)
+
+
+def _retention_findings(ctx, sources, job_log):
+    p, ev = ctx.policy, ctx.policy.evidence
+    groups: dict[str, tuple[Duration, list[str]]] = {}
+    unknown: list[str] = []
+    for kind in KINDS:
+        retention, path = None, None
+        if kind in sources and sources[kind][1].retention is not None:
+            retention, path = sources[kind][1].retention, f"evidence.sources[{sources[kind][0]}].retention"
+        elif kind == "job_history" and job_log is not None:
+            retention, path = job_log, "monitoring.job_log_retention"
+        elif ev.retention is not None:
+            retention, path = ev.retention, "evidence.retention"
+        if retention is None:
+            unknown.append(kind)
+        elif not retention.vague:
+            groups.setdefault(path, (retention, []))[1].append(kind)
+    if unknown:
+        yield ctx.ask(f"How long are {_join([KINDS[k] for k in unknown])} kept? No evidence retention is set.",
+                      "evidence.retention", subject="evidence")
+
+    need = _required(ctx)
+    e = p.engagement
+    basis = "engagement.period_end" if e.period_start and e.period_end else "baseline.evidence_floor"
+    phi = [a.id for a in ctx.in_scope_systems if "hipaa" in ctx.tags(a)]
+    for path, (retention, kinds) in groups.items():
+        problems = []
+        short, why = need(retention)
+        if short:
+            problems.append(why)
+        if phi and retention < HIPAA_RETENTION:
+            problems.append(f"HIPAA requires 6 years because {_join(phi)} hold{'s' if len(phi) == 1 else ''} PHI")
+        if problems:
+            what = "Audit evidence" if len(kinds) == len(KINDS) else _join([KINDS[k] for k in kinds]).capitalize()
+            yield ctx.hit(f"{what} {'is' if len(kinds) == len(KINDS) else 'are'} kept {retention}, "
+                          f"but {' and '.join(problems)}.",
+                          path, basis, subject="evidence", scopes=tuple(kinds))
+
+
+def _required(ctx):
+    """A test ``retention -> (too short?, why)`` for the period plus fieldwork, or the floor."""
+    e = ctx.policy.engagement
+    if e.period_start and e.period_end:
+        start, end = e.period_start, e.period_end
+        until = FIELDWORK.add_to(end)
+        why = (f"records from the start of the observation period ({start.isoformat()} to {end.isoformat()}) "
+               f"must still exist after 3 months of fieldwork, on {until.isoformat()}")
+        return lambda r: (r.add_to(start) < until, why)
+    floor = ctx.policy.baseline.evidence_floor
+    why = f"with no observation period set, evidence must be kept at least {floor}"
+    return lambda r: (r < floor, why)
+
+
+@rule(
+    "EVID-002",
+    title="Controls start after the Type II observation period begins",
+    severity="major",
+    family="evidence",
+    maps={"soc2": ["CC4.1", "A1.2", "A1.3"]},
+    fix="Start the observation window when the controls became operative, or disclose the gap. Never "
+        "back-date evidence: auditors require records made at the time.",
+    description="The policy, a first backup schedule, an alert, MFA enforcement or the first restore test "
+                "starts after the Type II period does.",
+)
+def evid_002(ctx):
+    e = ctx.policy.engagement
+    if e.soc2_type != "II":
+        return
+    start = e.period_start
+    if start is None:
+        yield ctx.ask("When does the Type II observation period start? Controls are tested from that date.",
+                      "engagement.period_start", subject="engagement")
+        return
+    eff = ctx.policy.policy.effective_from
+    if eff is None:
+        yield ctx.ask(f"When did the policy take effect? The Type II period starts on {start.isoformat()}.",
+                      "policy.effective_from", subject="policy")
+    elif eff > start:
+        yield ctx.hit(f"The policy took effect on {eff.isoformat()}, after the observation period began on "
+                      f"{start.isoformat()}.", "policy.effective_from", "engagement.period_start", subject="policy")
+    yield from _late_schedules(ctx, start)
+    yield from _late_alerts(ctx, start)
+    yield from _late_roles(ctx, start)
+    yield from _late_first_tests(ctx, start)
+
+
+def _late_schedules(ctx, start):
+    """Systems whose earliest backup schedule started after the period began."""
+    late: dict[str, tuple[object, list]] = {}
+    for a in ctx.in_scope_systems:
+        first = None
+        for sc in ctx.schedules(a):
+            if not ctx.restorable(sc):
+                continue
+            if sc.started_on is None:
+                first = None
+                break
+            if first is None or sc.started_on < first.started_on:
+                first = sc
+        if first is not None and first.started_on > start:
+            late.setdefault(first.id, (first, []))[1].append(a)
+    for sc, systems in late.values():
+        yield ctx.hit(
+            f"Schedule {sc.id}, the first backup of {_join([a.id for a in systems])}, started on "
+            f"{sc.started_on.isoformat()}, after the observation period began on {start.isoformat()}.",
+            ctx.schp(sc, "started_on"), "engagement.period_start", subject=sc.id,
+            system=systems[0] if len(systems) == 1 else None, scopes=tuple(a.id for a in systems),
+        )
+
+
+def _late_alerts(ctx, start):
+    """Alert events whose earliest rule was switched on after the period began."""
+    events: dict[str, list] = {}
+    for i, al in enumerate(ctx.policy.monitoring.alerts):
+        if al.event not in NOT_KEY_ALERTS:
+            events.setdefault(al.event, []).append((i, al))
+    for event, items in events.items():
+        if any(al.enabled_on is None or al.enabled_on <= start for _, al in items):
+            continue  # an alert of unknown age may be the one that was operative
+        i, al = min(items, key=lambda item: item[1].enabled_on)
+        yield ctx.hit(f"The {event} alert was switched on {al.enabled_on.isoformat()}, after the observation "
+                      f"period began on {start.isoformat()}.",
+                      f"monitoring.alerts[{i}].enabled_on", "engagement.period_start", subject=event)
+
+
+def _late_roles(ctx, start):
+    for r in ctx.policy.roles:
+        if r.enforced_from and r.enforced_from > start and BACKUP_PERMISSIONS.intersection(r.permissions):
+            yield ctx.hit(f"MFA and the access model for role {r.id} are enforced from {r.enforced_from.isoformat()}, "
+                          f"after the observation period began on {start.isoformat()}.",
+                          ctx.rolep(r, "enforced_from"), "engagement.period_start", subject=r.id)
+
+
+def _late_first_tests(ctx, start):
+    """The first restore test due in the period happened (or is still missing) after its due date."""
+    end = ctx.policy.engagement.period_end
+    horizon = min(ctx.today, end) if end else ctx.today
+    position = None
+    for a in ctx.in_scope_systems:
+        tier = ctx.tier(a)
+        interval = tier.restore_test_interval if tier else None
+        if interval is None or interval.vague:
+            continue
+        before, first = None, None
+        for t in ctx.tests(a):
+            if t.date is None or t.date > ctx.today:
+                continue
+            if t.date < start:
+                before = t.date
+            else:
+                first = t
+                break
+        due = interval.add_to(before or start)
+        basis = (f"{interval} after the previous test on {before.isoformat()}" if before
+                 else f"{interval} after the period began on {start.isoformat()}")
+        if first is not None and first.date > due:
+            if position is None:
+                position = {id(t): i for i, t in enumerate(ctx.policy.restore_tests)}
+            yield ctx.hit(f"{a.id}: the first restore test in the observation period was on "
+                          f"{first.date.isoformat()} but was due by {due.isoformat()} ({basis}).",
+                          f"restore_tests[{position[id(first)]}].date", ctx.tierp(tier, "restore_test_interval"), system=a)
+        elif first is None and due < horizon:
+            yield ctx.hit(f"{a.id}: no restore test in the observation period yet; the first was due by "
+                          f"{due.isoformat()} ({basis}).",
+                          ctx.tierp(tier, "restore_test_interval"), "restore_tests", system=a)
+
+
+def _join(items, limit: int = 3) -> str:
+    items = list(items)
+    if len(items) <= limit:
+        return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"

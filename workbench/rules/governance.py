@@ -1,1 +1,143 @@
-"""Rules: governance (being written)."""
+"""Governance (GOV): is the policy owned, approved, reviewed and testable?"""
+
+from __future__ import annotations
+
+from workbench.spec.durations import Duration
+from workbench.spec.model import BACKUP_PERMISSIONS
+
+from .engine import rule
+
+YEAR = Duration.of("1y")
+TWO_YEARS = Duration.of("2y")
+
+
+@rule(
+    "GOV-001",
+    title="Policy ownership, approval or publication is not recorded",
+    severity="major",
+    family="governance",
+    maps={"soc2": ["CC5.3", "CC2.2", "CC1.3"], "cis": ["11.1"], "nist": ["CP-1", "CP-2"],
+          "iso27001": ["A.5.1", "A.8.13"], "hipaa": ["164.316(a)", "164.316(b)"]},
+    fix="Name an accountable owner (by role as well as name) and an approver senior to them, record the "
+        "approval date, and publish the policy to the teams that run backups with acknowledgement required.",
+    description="The policy has no owner, approver, approval date or audience.",
+)
+def gov_001(ctx):
+    g = ctx.policy.policy
+    owner, approver = g.owner, g.approver
+    if owner is None or not (owner.name or owner.role):
+        yield ctx.ask("Who owns this policy? No accountable owner is named.", "policy.owner", subject="policy")
+    elif not owner.role:
+        yield ctx.ask(f"The policy owner {owner.name} is named without a role; which role is accountable?",
+                      "policy.owner.role", subject="policy")
+    if approver is None or not (approver.name or approver.role):
+        yield ctx.ask("Who approves this policy? No approver is named.", "policy.approver", subject="policy")
+    elif owner is not None and _same_person(owner, approver):
+        yield ctx.hit(f"The policy is approved by its own owner ({_who(owner)}); approval must come from "
+                      "someone above the owner.", "policy.approver", "policy.owner", subject="policy")
+    if g.approved_on is None:
+        yield ctx.ask("When was the policy approved? No approval date is recorded.", "policy.approved_on",
+                      subject="policy")
+    if not g.communicated_to:
+        yield ctx.ask("Who is the policy published to? No team or group is listed.", "policy.communicated_to",
+                      subject="policy")
+
+
+def _same_person(a, b) -> bool:
+    if a.name and b.name:
+        return _norm(a.name) == _norm(b.name)
+    if not a.name and not b.name and a.role and b.role:
+        return _norm(a.role) == _norm(b.role)
+    return False
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace(".", " ").split())
+
+
+def _who(person) -> str:
+    if person.name and person.role:
+        return f"{person.name}, {person.role}"
+    return person.name or person.role or "?"
+
+
+@rule(
+    "GOV-002",
+    title="Policy review is overdue or too infrequent",
+    severity="major",
+    family="governance",
+    maps={"soc2": ["CC5.3", "CC4.1"], "cis": ["11.1"], "nist": ["CP-2"], "iso27001": ["A.5.1"],
+          "hipaa": ["164.316(b)(2)(iii)"], "pci": ["12.1.2 (verify)"]},
+    fix="Review the policy at least every 12 months and after significant change (new platform, region or "
+        "acquisition), and keep the signed review record as evidence.",
+    description="The review interval is missing or longer than a year, or the last review is overdue.",
+)
+def gov_002(ctx):
+    g = ctx.policy.policy
+    interval = g.review_interval
+    if interval is None:
+        yield ctx.ask("How often is the policy reviewed? No review interval is set.", "policy.review_interval",
+                      subject="policy")
+    elif not interval.vague and interval > YEAR:
+        yield ctx.hit(f"The policy is reviewed every {interval}, less often than once a year.",
+                      "policy.review_interval", subject="policy")
+
+    last, path, what = g.last_reviewed_on, "policy.last_reviewed_on", "last reviewed"
+    if last is None and g.approved_on is not None:
+        last, path, what = g.approved_on, "policy.approved_on", "approved (no review recorded since)"
+    if last is None:
+        yield ctx.ask("When was the policy last reviewed? No review or approval date is recorded.",
+                      "policy.last_reviewed_on", subject="policy")
+        return
+    limit = interval if interval is not None and not interval.vague else YEAR
+    due = limit.add_to(last)
+    stale = TWO_YEARS.add_to(last) < ctx.today
+    if ctx.today <= due and not stale:
+        return
+    cadence = f"with a {limit} review interval" if limit is interval else "reviewing at least yearly"
+    if ctx.today > due:
+        message = (f"The policy was {what} on {last.isoformat()}; {cadence}, the next review was due on "
+                   f"{due.isoformat()}" + ("; the last review is now more than 2 years old." if stale else "."))
+    else:
+        message = f"The policy was {what} on {last.isoformat()}, more than 2 years ago."
+    yield ctx.hit(
+        message,
+        path, "policy.review_interval", subject="policy", severity="blocker" if stale else None,
+    )
+
+
+@rule(
+    "GOV-003",
+    title="A cadence is not stated",
+    severity="major",
+    family="governance",
+    maps={"soc2": ["CC5.3", "CC4.1"], "cis": ["11.1"], "nist": ["CP-9", "CP-4"], "iso27001": ["A.8.13"]},
+    fix="State every cadence as an explicit duration (e.g. 1d, 3mo, 1y). Type II auditors test against the "
+        "frequency you state, and a frequency that is not stated cannot be tested.",
+    description="A schedule, test, review, reconciliation, response or verification cadence is missing.",
+)
+def gov_003(ctx):
+    # Vague words ("regularly") are the vague-language rule's finding; the policy
+    # review and inventory reconciliation intervals are asked by GOV-002 and COV-005.
+    p = ctx.policy
+    for sc in p.schedules:
+        if sc.interval is None and sc.type != "continuous":
+            what = f" ({', '.join(sc.systems[:3])}{' ...' if len(sc.systems) > 3 else ''})" if sc.systems else ""
+            yield ctx.ask(f"How often does schedule {sc.id}{what} make a recovery point? No interval is set.",
+                          ctx.schp(sc, "interval"), subject=sc.id)
+    used_tiers = {a.tier for a in ctx.in_scope_systems if a.tier}
+    for t in p.tiers:
+        if t.restore_test_interval is None and t.id in used_tiers:
+            yield ctx.ask(f"How often are tier {t.id} systems restore-tested? No restore-test interval is set.",
+                          ctx.tierp(t, "restore_test_interval"), subject=t.id)
+    for r in p.roles:
+        if r.review_interval is None and BACKUP_PERMISSIONS.intersection(r.permissions):
+            yield ctx.ask(f"How often is membership of role {r.id} reviewed? No review interval is set.",
+                          ctx.rolep(r, "review_interval"), subject=r.id)
+    if p.monitoring.failure_ticket_sla is None:
+        yield ctx.ask("How soon must a failed backup job be fixed or ticketed? No failure-response time is set.",
+                      "monitoring.failure_ticket_sla", subject="monitoring")
+    if p.disposal.verification_interval is None:
+        yield ctx.ask("How often is it verified that expired backup data is really gone? No interval is set.",
+                      "disposal.verification_interval", subject="disposal")
+

@@ -1,1 +1,313 @@
-"""Rules: recovery (being written)."""
+"""Recovery time (RTO): can a system be restored within its RTO, normally and in a disaster?
+
+Restore time = hours to first byte (storage tier) + size / throughput + rebuild
+(GAP_RULES §5.7). When the size or throughput is unknown, the part that is
+known (time to first byte plus rebuild) is still a lower bound: an archive tier
+whose retrieval alone exceeds the RTO is a gap whatever the data size.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Optional
+
+from .context import fmt_hours
+from .copies import RansomwareCheck, names, outside_region, same_account
+from .engine import rule
+
+
+@dataclass(slots=True)
+class Estimate:
+    """Restore time of one system from one copy (numbers only; the wording is built when reported)."""
+
+    target: object
+    retrieval: Optional[float]   # hours to first byte; None when not known (off-site tape without a contract time)
+    size_gb: Optional[float]
+    throughput: Optional[float]
+    rebuild: float
+    hours: Optional[float]       # None when an input is unknown
+    floor: float                 # certain part: time to first byte + rebuild
+    missing: tuple[str, ...]     # field paths of the unknown inputs
+
+    @property
+    def bound(self) -> float:
+        return self.hours if self.hours is not None else self.floor
+
+    def parts(self) -> list[str]:
+        out = []
+        if self.retrieval:
+            out.append(f"{fmt_hours(self.retrieval)} to first byte")
+        if self.size_gb is not None and self.throughput:
+            out.append(f"{self.size_gb:g} GB at {self.throughput:g} GB/h")
+        if self.rebuild:
+            out.append(f"{fmt_hours(self.rebuild)} rebuild")
+        return out
+
+    def text(self) -> str:
+        parts = self.parts()
+        if self.hours is None:
+            return f"at least {fmt_hours(self.floor)} ({' + '.join(parts)}, before any data is copied back)"
+        if len(parts) > 1:
+            return f"{' + '.join(parts)} = {fmt_hours(self.hours)}"
+        return parts[0] if parts else fmt_hours(self.hours)
+
+
+#: Estimates per evaluation, shared by the three RTO rules (keyed by the Context, dropped with it).
+_ESTIMATES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def estimate(ctx, c, a) -> Estimate:
+    cache = _ESTIMATES.get(ctx)
+    if cache is None:
+        cache = _ESTIMATES[ctx] = {}
+    key = (a.id, c.id)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = _estimate(ctx, c, a)
+    return got
+
+
+def _estimate(ctx, c, a) -> Estimate:
+    if c.retrieval_hours is not None:
+        retrieval = c.retrieval_hours
+    elif c.storage_class == "tape_offsite":
+        retrieval = None  # courier time is whatever the contract says
+    else:
+        retrieval = ctx.retrieval_hours(c)
+    missing = []
+    if retrieval is None:
+        missing.append(ctx.tp(c, "retrieval_hours"))
+    if a.size_gb is None:
+        missing.append(ctx.sp(a, "size_gb"))
+    throughput = c.restore_throughput_gbph
+    if not throughput:
+        missing.append(ctx.tp(c, "restore_throughput_gbph"))
+    rebuild = a.rebuild_hours or 0.0
+    floor = (retrieval or 0.0) + rebuild
+    hours = None if missing else floor + a.size_gb / throughput
+    return Estimate(c, retrieval, a.size_gb, throughput, rebuild, hours, floor, tuple(missing))
+
+
+def _label(c) -> str:
+    return f"{c.id} ({c.storage_class})" if c.storage_class else c.id
+
+
+def _too_slow(estimates, limit: float) -> bool:
+    """Certainly over ``limit``: even the certain part of every copy's restore time exceeds it."""
+    return all(e.bound > limit for e in estimates)
+
+
+def _missing_text(ctx, a, estimates) -> str:
+    what = []
+    if a.size_gb is None:
+        what.append("its data size")
+    slow_tp = [e.target.id for e in estimates if not e.target.restore_throughput_gbph]
+    if slow_tp:
+        what.append(f"the restore throughput of {names(slow_tp)}")
+    courier = [e.target.id for e in estimates if ctx.tp(e.target, "retrieval_hours") in e.missing]
+    if courier:
+        what.append(f"the retrieval (courier) time of {names(courier)}")
+    return " and ".join(what)
+
+
+@rule(
+    "RTO-001",
+    title="The normal restore path is slower than the RTO",
+    severity="blocker",
+    family="recovery",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "A1.3", "CC7.5"], "nist": ["CP-10", "CP-9"], "iso27001": ["A.8.13", "A.5.30"],
+          "hipaa": ["164.308(a)(7)(ii)(B)"], "gdpr": ["32(1)(c)"]},
+    fix="Keep the latest recovery points in a hot or instant tier and move to archive only beyond the window "
+        "the RTO needs; size restore throughput to the data volume; use expedited retrieval or provisioned "
+        "capacity where it exists (Deep Archive has none).",
+    description="Restoring a system from its fastest copy takes longer than its RTO.",
+)
+def rto_001(ctx):
+    for a in ctx.in_scope_systems:
+        rto = ctx.rto(a)
+        copies = ctx.copies(a)
+        if rto is None or not copies:
+            continue
+        limit = rto.hours
+        estimates = []
+        for c in copies:
+            e = estimate(ctx, c, a)
+            if e.hours is not None and e.hours <= limit:
+                break
+            estimates.append(e)
+        if len(estimates) < len(copies):
+            continue  # one copy is fast enough
+        if _too_slow(estimates, limit):
+            best = min(estimates, key=lambda e: e.bound)
+            c = best.target
+            where = f"its only copy, {_label(c)}," if len(copies) == 1 else f"the fastest copy, {_label(c)},"
+            yield ctx.hit(f"{a.id}: restoring from {where} takes {best.text()}, but its RTO is {rto}.",
+                          ctx.rto_path(a), ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"),
+                          ctx.sp(a, "size_gb"), system=a, scopes=(c.id,))
+        elif ctx.critical(a):
+            unknown = [e for e in estimates if e.hours is None]
+            paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
+            yield ctx.ask(f"{a.id}: how long would a restore take? {_missing_text(ctx, a, unknown).capitalize()} "
+                          f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
+                          f"against its RTO of {rto}.", *paths, system=a)
+
+
+@rule(
+    "RTO-002",
+    title="No copy that survives a disaster can be restored within the RTO",
+    severity="major",
+    family="recovery",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "CC7.5", "CC9.1"], "cis": ["11.4"], "nist": ["CP-6(1)", "CP-9(3)", "CP-10"],
+          "iso27001": ["A.8.13", "A.8.14"], "other": ["CISA offline-backup guidance"]},
+    fix="Make sure at least one copy survives each scenario and can be restored within the RTO (e.g. an "
+        "immutable copy in a warm tier in another region and account), or document an accepted, longer "
+        "disaster RTO.",
+    description="For a T0/T1 system, no copy survives region loss or ransomware, or the surviving ones "
+                "restore too slowly.",
+)
+def rto_002(ctx):
+    ransomware = RansomwareCheck(ctx)
+    for a in ctx.in_scope_systems:
+        copies = ctx.copies(a)
+        if not copies or not ctx.critical(a):
+            continue
+        slow: dict[str, list] = {}  # best copy id -> [(scenario, estimate)]
+        reported = _normal_path_too_slow(ctx, a, copies)
+        for scenario in ("region_loss", "ransomware"):
+            if scenario == "region_loss":
+                answers = [(c, outside_region(c, a)) for c in copies]
+            else:
+                answers = [(c, ransomware.survives(c, a)) for c in copies]
+            survivors = [c for c, ok in answers if ok]
+            if survivors:
+                best = None if reported else _too_slow_best(ctx, a, survivors)
+                if best is not None:
+                    slow.setdefault(best.target.id, []).append((scenario, best))
+            elif scenario == "ransomware":  # no copy off-region at all is COPY-002's finding
+                yield from _no_ransomware_survivor(ctx, a, answers, ransomware)
+        for cases in slow.values():
+            yield _slow_hit(ctx, a, cases)
+
+
+SCENARIO_TEXT = {"region_loss": "if its region is lost", "ransomware": "after ransomware"}
+
+
+def _normal_path_too_slow(ctx, a, copies) -> bool:
+    """RTO-001 already reports every copy as too slow (and the disaster RTO is no looser)."""
+    rto, limit = ctx.rto(a), ctx.dr_rto(a)
+    if rto is None or limit is None or limit > rto:
+        return False
+    return all(estimate(ctx, c, a).bound > rto.hours for c in copies)
+
+
+def _too_slow_best(ctx, a, survivors) -> Optional[Estimate]:
+    """The fastest surviving copy when even it is certainly slower than the disaster RTO."""
+    limit = ctx.dr_rto(a)
+    if limit is None:
+        return None
+    estimates = []
+    for c in survivors:
+        e = estimate(ctx, c, a)
+        if e.bound <= limit.hours:
+            return None  # fast enough, or unknown inputs that RTO-001 asks about
+        estimates.append(e)
+    return min(estimates, key=lambda e: e.bound)
+
+
+def _slow_hit(ctx, a, cases):
+    best = cases[0][1]
+    c, limit, tier = best.target, ctx.dr_rto(a), ctx.tier(a)
+    which = "disaster RTO" if tier is not None and tier.dr_rto is not None and not tier.dr_rto.vague else "RTO"
+    rto_path = ctx.tierp(tier, "dr_rto") if which == "disaster RTO" else ctx.rto_path(a)
+    when = " or ".join(SCENARIO_TEXT[s] for s, _ in cases)
+    return ctx.hit(f"{a.id}: {when}, the fastest surviving copy, {_label(c)}, takes {best.text()} to restore, "
+                   f"but its {which} is {limit}.",
+                   rto_path, ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"), system=a,
+                   scopes=(c.id, *(s for s, _ in cases)))
+
+
+def _no_ransomware_survivor(ctx, a, answers, ransomware):
+    if all(ok is False for _, ok in answers):
+        reasons = "; ".join(_exposure(ctx, c, a, ransomware) for c, _ in answers)
+        yield ctx.hit(f"{a.id}: no copy survives ransomware or stolen production credentials ({reasons}).",
+                      *(ctx.tp(c, "immutability") for c, _ in answers), system=a, severity="blocker",
+                      scopes=("ransomware",))
+        return
+    unknown = [c for c, ok in answers if ok is None]
+    yield ctx.ask(f"{a.id}: would any copy survive ransomware? The lock mode, offline status or account "
+                  f"isolation of {names(c.id for c in unknown)} is not stated.",
+                  *(ctx.tp(c, "immutability") for c in unknown), system=a, severity="blocker",
+                  scopes=("ransomware",))
+
+
+def _exposure(ctx, c, a, ransomware) -> str:
+    mode = c.immutability.mode if c.immutability else None
+    lock = "a governance-mode lock only" if mode == "governance" else "no lock"
+    if c.isolated_account and not same_account(c, a):
+        admins = ransomware.prod_admins & ctx.holders_on(c, "delete_recovery_point", "bypass_governance")
+        return (f"{c.id} is in a separate account but production admins ({names(sorted(admins))}) can delete "
+                f"its recovery points")
+    place = "in the production account" if same_account(c, a) else "not isolated from production"
+    return f"{c.id} is online, {place}, with {lock}"
+
+
+@rule(
+    "RTO-003",
+    title="No runbook, or no standby site that fits the RTO",
+    severity="major",
+    family="recovery",
+    tier_modifier=True,
+    maps={"soc2": ["A1.2", "A1.3", "CC7.5", "CC9.1"], "nist": ["CP-7", "CP-10", "SP 800-34 site types"],
+          "iso27001": ["A.5.30", "A.8.14"], "hipaa": ["164.308(a)(7)(ii)(B)", "164.308(a)(7)(ii)(C)"]},
+    fix="Write a step-by-step restore runbook that someone other than its author can follow, and pre-provision "
+        "a warm or pilot-light DR environment through IaC so that standing up compute does not eat the RTO.",
+    description="A T0/T1 system has no restore procedure, or provisioning a cold/no DR site plus the restore "
+                "exceeds its RTO.",
+)
+def rto_003(ctx):
+    for a in ctx.in_scope_systems:
+        if not ctx.critical(a):
+            continue
+        if not a.restore_procedure:
+            yield ctx.ask(f"{a.id} is tier {a.tier}: which runbook restores it? No restore procedure is referenced.",
+                          ctx.sp(a, "restore_procedure"), system=a)
+        yield from _standby(ctx, a)
+
+
+def _standby(ctx, a):
+    rto, site = ctx.rto(a), a.alternate_site
+    if rto is None or site in ("warm", "hot"):
+        return
+    survivors = [c for c in ctx.copies(a) if outside_region(c, a)]
+    if not survivors:
+        return  # COPY-002 reports a missing off-site copy
+    estimates = [estimate(ctx, c, a) for c in survivors]
+    best = min(estimates, key=lambda e: e.bound)
+    prov = a.provisioning_hours
+    if prov is None:
+        if site is None:
+            yield ctx.ask(f"{a.id} is tier {a.tier}: is a warm or hot DR site ready for it and, if not, how many "
+                          "hours does it take to provision compute elsewhere?",
+                          ctx.sp(a, "alternate_site"), ctx.sp(a, "provisioning_hours"), system=a)
+        else:
+            yield ctx.ask(f"{a.id} has {'no' if site == 'none' else 'a cold'} DR site: how many hours does it take "
+                          f"to provision compute before restoring? Its RTO is {rto}.",
+                          ctx.sp(a, "provisioning_hours"), system=a)
+        return
+    limit = rto.hours - prov
+    if not _too_slow(estimates, limit):
+        return
+    total = prov + best.bound
+    text = f"{fmt_hours(prov)} to provision compute + {best.text()} from {best.target.id}"
+    if site is None:
+        yield ctx.ask(f"{a.id}: is a warm or hot DR site ready for it? Without one, {text} comes to "
+                      f"{'at least ' if best.hours is None else ''}{fmt_hours(total)}, over its RTO of {rto}.",
+                      ctx.sp(a, "alternate_site"), system=a)
+        return
+    yield ctx.hit(f"{a.id} has {'no' if site == 'none' else 'only a cold'} DR site: {text} comes to "
+                  f"{'at least ' if best.hours is None else ''}{fmt_hours(total)}, over its RTO of {rto}.",
+                  ctx.sp(a, "alternate_site"), ctx.sp(a, "provisioning_hours"), ctx.rto_path(a), system=a,
+                  scopes=(best.target.id,))

@@ -169,6 +169,7 @@ class Tier(Node):
 class SaasDetails(Node):
     provider: Optional[str] = F("SaaS provider, e.g. Microsoft 365.")
     native_recovery_window: Optional[Duration] = F("How long the provider lets you recover deleted data (recycle bin).")
+    restore_horizon: Optional[Duration] = F("How far back deleted or damaged data must be recoverable, e.g. 1y.")
 
 
 class Exclusion(Node):

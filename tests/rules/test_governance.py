@@ -1,0 +1,117 @@
+"""GOV: ownership, approval, review and explicit cadences."""
+
+from __future__ import annotations
+
+from .helpers import findings, messages
+
+
+def complete_policy(**overrides):
+    policy = {
+        "owner": {"name": "Priya Raman", "role": "Head of Platform"},
+        "approver": {"name": "Sam Okafor", "role": "CTO"},
+        "approved_on": "2025-01-15",
+        "last_reviewed_on": "2025-01-15",
+        "review_interval": "1y",
+        "communicated_to": ["platform-team"],
+    }
+    policy.update(overrides)
+    return {"policy": policy}
+
+
+# GOV-001 -------------------------------------------------------------------
+def test_gov001_complete_governance_passes():
+    assert findings(complete_policy(), "GOV-001") == []
+
+
+def test_gov001_missing_owner_and_approval_date_are_questions():
+    data = complete_policy()
+    del data["policy"]["owner"], data["policy"]["approved_on"]
+    found = findings(data, "GOV-001")
+    assert {f.path for f in found} == {"policy.owner", "policy.approved_on"}
+    assert all(f.kind == "unanswered" and f.severity == "major" for f in found)
+
+
+def test_gov001_empty_audience_is_asked():
+    found = findings(complete_policy(communicated_to=[]), "GOV-001")
+    assert [f.path for f in found] == ["policy.communicated_to"]
+
+
+def test_gov001_self_approval_is_a_gap_naming_the_person():
+    data = complete_policy(approver={"name": "priya raman", "role": "Head of Platform"})
+    (f,) = findings(data, "GOV-001")
+    assert f.kind == "gap"
+    assert "Priya Raman" in f.message and "own owner" in f.message
+
+
+# GOV-002 -------------------------------------------------------------------
+def test_gov002_recent_review_passes():
+    assert findings(complete_policy(), "GOV-002", as_of="2025-06-30") == []
+
+
+def test_gov002_overdue_review_names_dates():
+    (f,) = findings(complete_policy(last_reviewed_on="2024-03-01"), "GOV-002", as_of="2025-06-30")
+    assert f.severity == "major" and f.kind == "gap"
+    assert "2024-03-01" in f.message and "2025-03-01" in f.message
+    assert f.path == "policy.last_reviewed_on"
+
+
+def test_gov002_more_than_two_years_is_a_blocker():
+    (f,) = findings(complete_policy(last_reviewed_on="2023-01-10"), "GOV-002", as_of="2025-06-30")
+    assert f.severity == "blocker"
+    assert "more than 2 years" in f.message
+
+
+def test_gov002_interval_longer_than_a_year():
+    (f,) = findings(complete_policy(review_interval="2y"), "GOV-002", as_of="2025-06-30")
+    assert "every 2y" in f.message and f.path == "policy.review_interval"
+
+
+def test_gov002_missing_interval_is_asked_and_review_checked_against_a_year():
+    data = complete_policy(last_reviewed_on="2024-01-01")
+    del data["policy"]["review_interval"]
+    found = findings(data, "GOV-002", as_of="2025-06-30")
+    assert {(f.kind, f.path) for f in found} == {
+        ("unanswered", "policy.review_interval"), ("gap", "policy.last_reviewed_on")}
+
+
+def test_gov002_vague_interval_is_not_reported_here():
+    data = complete_policy(review_interval="periodically")
+    assert findings(data, "GOV-002", as_of="2025-06-30") == []
+
+
+# GOV-003 -------------------------------------------------------------------
+def cadenced(**extra):
+    data = {
+        "systems": [{"id": "prod-db", "environment": "prod", "tier": "T1"}],
+        "tiers": [{"id": "T1", "restore_test_interval": "3mo"}],
+        "schedules": [{"id": "sch-db", "systems": ["prod-db"], "interval": "1d"}],
+        "roles": [{"id": "backup-admin", "permissions": ["delete_recovery_point"], "review_interval": "3mo"},
+                  {"id": "prod-admin", "permissions": ["prod_admin"]}],
+        "monitoring": {"failure_ticket_sla": "8h"},
+        "disposal": {"verification_interval": "3mo"},
+    }
+    data.update(extra)
+    return data
+
+
+def test_gov003_all_cadences_stated_passes():
+    assert findings(cadenced(), "GOV-003") == []
+
+
+def test_gov003_missing_schedule_interval_is_asked_by_schedule():
+    data = cadenced(schedules=[{"id": "sch-db", "systems": ["prod-db"], "type": "snapshot"}])
+    (f,) = findings(data, "GOV-003")
+    assert f.kind == "unanswered" and f.path == "schedules[0].interval"
+    assert "sch-db" in f.message and "prod-db" in f.message
+
+
+def test_gov003_missing_test_review_and_sla_cadences():
+    data = cadenced(tiers=[{"id": "T1"}], monitoring={},
+                    roles=[{"id": "backup-admin", "permissions": ["delete_recovery_point"]}])
+    paths = {f.path for f in findings(data, "GOV-003")}
+    assert paths == {"tiers[0].restore_test_interval", "roles[0].review_interval", "monitoring.failure_ticket_sla"}
+
+
+def test_gov003_vague_cadence_is_left_to_the_language_rule():
+    data = cadenced(schedules=[{"id": "sch-db", "systems": ["prod-db"], "interval": "regularly"}])
+    assert messages(data, "GOV-003") == []

@@ -1,0 +1,67 @@
+"""SAAS: SaaS data that only the provider's own recovery protects."""
+
+from __future__ import annotations
+
+from .helpers import findings
+
+
+def workspace(tier="T2", saas=None, schedules=(), targets=(), tiers=None, **system):
+    return {
+        "tiers": tiers if tiers is not None else [{"id": "T2", "rpo": "1d", "rto": "3d"}],
+        "systems": [{"id": "google-workspace", "kind": "saas", "environment": "corp", "tier": tier,
+                     "data_classes": ["confidential"], "provider": "google", "account": "northwind.example",
+                     "saas": saas or {"provider": "Google Workspace", "native_recovery_window": "25d"}, **system}],
+        "schedules": list(schedules),
+        "targets": list(targets),
+    }
+
+
+def test_saas001_native_recovery_only_with_objectives_is_a_gap():
+    (f,) = findings(workspace(), "SAAS-001")
+    assert f.kind == "gap" and f.severity == "major"
+    assert "google-workspace" in f.message and "Google Workspace" in f.message and "25d" in f.message
+    assert "RPO 1d" in f.message
+
+
+def test_saas001_independent_backup_passes():
+    data = workspace(schedules=[{"id": "sch-gws", "systems": ["google-workspace"], "interval": "1d",
+                                 "targets": ["backupco"]}],
+                     targets=[{"id": "backupco", "provider": "backupco", "account": "nw-backup"}])
+    assert findings(data, "SAAS-001") == []
+
+
+def test_saas001_copy_in_the_same_tenant_does_not_count():
+    data = workspace(schedules=[{"id": "sch-vault", "systems": ["google-workspace"], "interval": "1d",
+                                 "targets": ["google-vault"]}],
+                     targets=[{"id": "google-vault", "provider": "google", "account": "northwind.example"}])
+    (f,) = findings(data, "SAAS-001")
+    assert "google-vault" in f.message and "same tenant" in f.message
+
+
+def test_saas001_regulatory_minimum_beyond_native_window():
+    data = workspace(tiers=[{"id": "T2"}], regulatory_tags=["hipaa"])
+    (f,) = findings(data, "SAAS-001")
+    assert "6y" in f.message and "25d" in f.message and "HIPAA" in f.message
+
+
+def test_saas001_required_horizon_within_native_window_passes():
+    data = workspace(tiers=[{"id": "T2"}],
+                     saas={"provider": "Microsoft 365", "native_recovery_window": "93d", "restore_horizon": "30d"})
+    assert findings(data, "SAAS-001") == []
+
+
+def test_saas001_required_horizon_beyond_native_window():
+    data = workspace(tiers=[{"id": "T2"}],
+                     saas={"provider": "Microsoft 365", "native_recovery_window": "93d", "restore_horizon": "1y"})
+    (f,) = findings(data, "SAAS-001")
+    assert "1y" in f.message and "93d" in f.message and f.paths[0] == "systems[0].saas.native_recovery_window"
+
+
+def test_saas001_unknown_native_window_is_asked_when_it_matters():
+    data = workspace(tiers=[{"id": "T2"}], regulatory_tags=["sox"], saas={"provider": "Salesforce"})
+    (f,) = findings(data, "SAAS-001")
+    assert f.kind == "unanswered" and "Salesforce" in f.message
+
+
+def test_saas001_no_objectives_or_horizon_passes():
+    assert findings(workspace(tiers=[{"id": "T2"}]), "SAAS-001") == []
