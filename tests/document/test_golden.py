@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.document import render_markdown
+from workbench.document import render_html, render_markdown
 from workbench.resources import profiles_dir
 from workbench.rules import evaluate
 from workbench.spec import load
@@ -43,3 +43,15 @@ def test_profile_markdown_matches_golden(profile: Path):
     assert text == golden.read_text(encoding="utf-8"), (
         f"{profile.stem}: the Markdown differs from {golden.name}; if intended, regenerate with UPDATE_GOLDEN=1"
     )
+
+
+@pytest.mark.skipif(not PROFILES, reason="no company-profile templates in policy_templates/profiles yet")
+@pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
+def test_profile_documents_have_no_placeholders(profile: Path):
+    from .test_render import PLACEHOLDERS
+
+    policy = load(profile)
+    report = evaluate(policy, AS_OF)
+    for fmt, text in (("markdown", render_markdown(policy, report)), ("html", render_html(policy, report))):
+        for pattern in PLACEHOLDERS:
+            assert not pattern.search(text), (profile.stem, fmt, pattern.pattern)
