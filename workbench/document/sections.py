@@ -199,7 +199,8 @@ def _system_row(w, a, cache: dict) -> list[str]:
 
 def _out_of_scope(w) -> list[dict]:
     ctx = w.ctx
-    rest = [a for a in ctx.systems.values() if not ctx.in_scope(a) and not ctx.valid_exempt(a)]
+    inside = {a.id for a in ctx.in_scope_systems}
+    rest = [a for a in ctx.systems.values() if a.id not in inside and not ctx.valid_exempt(a)]
     if not rest:
         return []
     rows = [[a.id, w.cell(a.description), w.cell(a.environment), w.cell(a.tier), w.term(a.data_classes)] for a in rest]
@@ -357,11 +358,12 @@ def schedules(w) -> list[dict]:
     out.append(H2("Schedules per tier and system"))
     out.append(P(w.say("per_tier_intro")))
     cols = ["System", "Schedules", "Worst-case data loss", "Backup copies"]
+    memo: dict = {}
     labels = {s.id: f"{s.id} ({w.human(s.interval) if s.interval and not s.interval.vague else w.open_cell})"
               for s in w.policy.schedules}
     for label, systems in tier_groups(w, w.ctx.in_scope_systems):
         out.append(H3(label))
-        out.append(table(cols, [_schedule_row(w, a, labels) for a in systems]))
+        out.append(table(cols, [_schedule_row(w, a, labels, memo) for a in systems]))
     return out
 
 
@@ -388,11 +390,17 @@ def _schedule_statement(w, sc) -> list[dict]:
     return out
 
 
-def _schedule_row(w, a, labels: dict) -> list[str]:
-    names = ", ".join([labels[s.id] for s in w.ctx.schedules(a)]) or w.word("none")
-    gap = w.ctx.rp_gap(a)
-    loss = w.dash if gap is None else (w.say("near_zero") if gap.approx_seconds == 0 else w.human(gap))
-    return [a.id, names, loss, str(len(w.ctx.copies(a)))]
+def _schedule_row(w, a, labels: dict, memo: dict) -> list[str]:
+    """Schedules, worst-case loss and copies of ``a``; systems with the same schedules share one answer."""
+    scheds = w.ctx.schedules(a)
+    key = tuple(s.id for s in scheds)
+    cells = memo.get(key)
+    if cells is None:
+        names = ", ".join([labels[s.id] for s in scheds]) or w.word("none")
+        gap = w.ctx.rp_gap(a)
+        loss = w.dash if gap is None else (w.say("near_zero") if gap.approx_seconds == 0 else w.human(gap))
+        cells = memo[key] = [names, loss, str(len(w.ctx.copies(a)))]
+    return [a.id, *cells]
 
 
 # ----------------------------------------------------------------------------
