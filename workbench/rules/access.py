@@ -1,1 +1,328 @@
-"""Rules: access (being written)."""
+"""Access and separation of duties (ACC): who can run, restore or destroy backups, and are they controlled?
+
+Role members may be groups; a group's members come from ``principals[].members``.
+Key admins may name roles or principals. The :class:`~.immutability.Plane`
+view expands both, once per evaluation.
+"""
+
+from __future__ import annotations
+
+from workbench.spec.model import BACKUP_PERMISSIONS, DESTRUCTIVE, Role
+
+from .engine import rule
+from .immutability import LOCKED, grant_text, label, names, plane
+
+#: Destructive operations that need two people unless a lock makes them impossible (ACC-003).
+DUAL_OPS = ("delete_recovery_point", "modify_retention", "modify_immutability", "disable_plan", "delete_vault")
+#: Of those, the ones a compliance-mode or WORM lock on every copy makes technically impossible.
+LOCK_PREVENTS = frozenset({"delete_recovery_point", "modify_retention", "modify_immutability", "delete_vault"})
+
+
+def _perms(r: Role, pool=BACKUP_PERMISSIONS) -> list[str]:
+    return [p for p in r.permissions if p in pool]
+
+
+def _holdings(pl, r: Role) -> str:
+    return pl.role_text(r) or "no backup permission listed"
+
+
+def _people_grants(pl, roles):
+    """principal id -> [(role, via)] over ``roles`` (effective members)."""
+    out: dict[str, list] = {}
+    for r in roles:
+        for pid, via in pl.members(r).items():
+            out.setdefault(pid, []).append((r, via))
+    return out
+
+
+def _direct_key_admins(ctx, pl):
+    """principal id -> key ids, for principals (and their group members) named directly in keys[].admins."""
+    out: dict[str, list[str]] = {}
+    for k in ctx.policy.keys:
+        for x in k.admins:
+            if x in ctx.roles:
+                continue
+            for pid in (x, *pl.expand(x)):
+                out.setdefault(pid, []).append(k.id)
+    return out
+
+
+@rule(
+    "ACC-001",
+    title="Backup access without MFA",
+    severity="blocker",
+    family="access",
+    maps={"soc2": ["CC6.1", "CC6.6"], "cis": ["6.5", "5.4"], "nist": ["IA-2(1)"], "iso27001": ["A.8.5", "A.8.2"],
+          "hipaa": ["164.312(d)"], "pci": ["8.4.1", "8.4.2"]},
+    fix="Enforce MFA at the identity provider and the backup console (phishing-resistant for destructive roles). "
+        "Remove break-glass accounts without MFA or vault them under dual control.",
+    description="A role on the backup plane or a backup key does not require MFA, or one of its people has none enrolled.",
+)
+def acc_001(ctx):
+    pl = plane(ctx)
+    for r in pl.backup_roles:
+        members = names(r.members) if r.members else "no members listed"
+        if r.mfa_required is False:
+            yield ctx.hit(f"Role {r.id} ({_holdings(pl, r)}) does not require MFA; members: {members}.",
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets)
+        elif r.mfa_required is None:
+            yield ctx.ask(f"Does role {r.id} ({_holdings(pl, r)}) require MFA? Members: {members}.",
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets)
+    grants = _people_grants(pl, pl.backup_roles)
+    direct_keys = _direct_key_admins(ctx, pl)
+    for pid in direct_keys:
+        grants.setdefault(pid, [])
+    for pid, held in grants.items():
+        x = ctx.principals.get(pid)
+        if x is None or x.mfa_enrolled is not False or not pl.person(pid):
+            continue
+        parts = [f"{_holdings(pl, r)} ({grant_text(r, via)})" for r, via in held]
+        parts += [f"administration of key {k}" for k in direct_keys.get(pid, ())]
+        yield ctx.hit(f"{pid} has no MFA enrolled but holds {'; '.join(parts)}.",
+                      ctx.principalp(pid, "mfa_enrolled"), *(ctx.rolep(r, "members") for r, _ in held),
+                      subject=pid, scopes=[r.id for r, _ in held])
+
+
+@rule(
+    "ACC-002",
+    title="Production admins can destroy backups",
+    severity="major",
+    family="access",
+    maps={"soc2": ["CC6.3", "CC5.1", "CC6.1"], "cis": ["5.4", "6.8", "11.3"], "nist": ["AC-5", "AC-6", "CP-9(7)"],
+          "iso27001": ["A.5.3", "A.8.2"], "pci": ["7.2"]},
+    fix="Split the duties: backup operators run and restore, a security-owned backup admin changes retention, locks "
+        "and deletes, production admins do neither. Enforce it with an SCP, a vault access policy or a Resource Guard.",
+    description="Someone who administers production can also delete recovery points, cut retention, lift locks, disable plans or administer backup keys.",
+)
+def acc_002(ctx):
+    pl = plane(ctx)
+    prod = pl.holders("prod_admin")
+    if not prod:
+        return
+    destructive = pl.holders(*sorted(DESTRUCTIVE))
+    conflicted = [pid for pid in prod if pid in destructive]
+    for pid in pl.top(conflicted):
+        p_perm, p_role, p_via = prod[pid][0]
+        d_roles: dict[str, tuple[Role, object, list[str]]] = {}
+        for perm, r, via in destructive[pid]:
+            d_roles.setdefault(r.id, (r, via, []))[2].append(perm)
+        roles = [r for r, _, _ in d_roles.values()]
+        tids = None if any(not r.targets for r in roles) else {t for r in roles for t in r.targets}
+        affected = pl.reach_critical(tids) or pl.reach(tids)
+        worst = affected[0] if affected else None
+        critical = worst is not None and pl.level(worst) <= 1
+        shown, more = affected[:3], len(affected)
+        what = [f"{', '.join(perms)} ({grant_text(r, via)})" for r, via, perms in d_roles.values()]
+        who = pid
+        x = ctx.principals.get(pid)
+        if x is not None and x.type == "group":
+            inside = pl.expand(pid)
+            who = f"Group {pid}" + (f" ({names(inside)})" if inside else "")
+        target = "backups"
+        if shown:
+            target += f" of {', '.join(label(a) for a in shown)}" + (f" and {more - len(shown)} more" if more > len(shown) else "")
+        yield ctx.hit(
+            f"{who} holds prod_admin ({grant_text(p_role, p_via)}) and {'; '.join(what)}: "
+            f"a production admin can destroy {target}.",
+            ctx.rolep(p_role, "members"), *(ctx.rolep(r, "members") for r, _, _ in d_roles.values()),
+            subject=pid, system=worst, severity="blocker" if critical else None,
+            scopes=[p_role.id, *d_roles],
+        )
+
+
+@rule(
+    "ACC-003",
+    title="Destructive operations need neither two people nor a lock",
+    severity="major",
+    family="access",
+    maps={"soc2": ["CC6.3", "CC5.1"], "nist": ["CP-9(7)", "AC-5"], "iso27001": ["A.5.3"]},
+    fix="Require two-person approval for deleting points, cutting retention, lifting locks, disabling plans and "
+        "deleting vaults (e.g. Azure MUA with a Resource Guard owned by another team, or approval plus JIT "
+        "elevation), or make them impossible with compliance-mode locks. Log the approvals.",
+    description="A role can destroy backups of T0/T1 systems alone, and no compliance lock stops it.",
+)
+def acc_003(ctx):
+    pl = plane(ctx)
+    locked = {c.id for c in ctx.policy.targets if c.immutability and c.immutability.mode in LOCKED}
+    critical_ids = {a.id for a in pl.reach_critical(None)}
+    crit_targets = [t for t, pool in pl.copied.items() if not critical_ids.isdisjoint(pool)]
+    if not crit_targets:
+        return
+    unlocked = [t for t in crit_targets if t not in locked]
+    dual_anywhere = {op for r in ctx.policy.roles for op in r.dual_authorization_for}
+    granted = set()
+    for r in ctx.policy.roles:
+        ops = [op for op in DUAL_OPS if op in r.permissions]
+        granted.update(ops)
+        alone = [op for op in ops if op not in r.dual_authorization_for]
+        if not alone:
+            continue
+        tids = [t for t in r.targets if t in pl.copied] if r.targets else None
+        open_tids = [t for t in (tids if tids is not None else crit_targets) if t not in locked]
+        every = pl.reach_critical(tids)
+        through_lock = pl.reach_critical(open_tids if open_tids != crit_targets else None) if open_tids else []
+        hit_ops = [op for op in alone if (through_lock if op in LOCK_PREVENTS else every)]
+        if not hit_ops:
+            continue
+        shown = every if any(op not in LOCK_PREVENTS for op in hit_ops) else through_lock
+        yield ctx.hit(
+            f"Role {r.id} ({names(r.members) or 'no members listed'}) can {', '.join(hit_ops)} without a second "
+            f"approver, on copies of {names(shown, fmt=label)} that no compliance-mode lock protects.",
+            ctx.rolep(r, "dual_authorization_for"), ctx.rolep(r, "permissions"),
+            subject=r.id, system=shown[0], scopes=[*r.targets, *(a.id for a in shown)],
+        )
+    unassigned = [op for op in DUAL_OPS if op not in granted and op not in dual_anywhere
+                  and (unlocked or op not in LOCK_PREVENTS)]
+    if unassigned:
+        shown = pl.reach_critical(None)
+        yield ctx.ask(
+            f"No role grants {', '.join(unassigned)} and none requires two people for it: who can do that to the "
+            f"copies of {names(shown, fmt=label)}, and does it need a second approver?",
+            "roles", scopes=[a.id for a in shown],
+        )
+
+
+@rule(
+    "ACC-004",
+    title="Leavers or dormant accounts keep backup access",
+    severity="blocker",
+    family="access",
+    maps={"soc2": ["CC6.2", "CC6.3"], "cis": ["5.3", "6.2"], "nist": ["AC-2(3)", "PS-4"], "iso27001": ["A.5.18"],
+          "hipaa": ["164.308(a)(3)(ii)(C)"], "pci": ["8.2.5", "8.2.6"]},
+    fix="Drive role membership from identity-provider groups tied to HR offboarding. Remove the access now and "
+        "check whether it was used after the person left; disable accounts that have not signed in for 90 days.",
+    description="A disabled or terminated account is still in a backup or key role, or a destructive-role holder has not signed in for a long time.",
+)
+def acc_004(ctx):
+    pl = plane(ctx)
+    grants = _people_grants(pl, pl.backup_roles)
+    direct_keys = _direct_key_admins(ctx, pl)
+    dormant = ctx.policy.baseline.dormant_after
+    for pid in dict.fromkeys([*grants, *direct_keys]):
+        x = ctx.principals.get(pid)
+        if x is None:
+            continue
+        held = grants.get(pid, [])
+        parts = [f"{_holdings(pl, r)} ({grant_text(r, via)})" for r, via in held]
+        parts += [f"administration of key {k}" for k in direct_keys.get(pid, ())]
+        paths = [ctx.rolep(r, "members") for r, _ in held]
+        scopes = [r.id for r, _ in held] + direct_keys.get(pid, [])
+        if x.status in ("terminated", "disabled"):
+            yield ctx.hit(f"{pid} is {x.status} but still holds {'; '.join(parts)}.",
+                          ctx.principalp(pid, "status"), *paths, subject=pid, scopes=scopes)
+            continue
+        destructive = any(pl.is_destructive_role(r) for r, _ in held) or pid in direct_keys
+        if not destructive or x.last_login is None or dormant.vague or not pl.person(pid):
+            continue
+        if dormant.add_to(x.last_login) < ctx.today:
+            idle = (ctx.today - x.last_login).days
+            yield ctx.hit(f"{pid} last signed in on {x.last_login} ({idle} days before {ctx.today}, more than "
+                          f"{dormant}) but still holds {'; '.join(parts)}.",
+                          ctx.principalp(pid, "last_login"), *paths, subject=pid, scopes=scopes, severity="minor")
+
+
+@rule(
+    "ACC-005",
+    title="Backup access is not reviewed often enough",
+    severity="major",
+    family="access",
+    maps={"soc2": ["CC6.2", "CC6.3"], "cis": ["5.1", "6.1", "6.2"], "nist": ["AC-2(j)", "AC-6(7)"],
+          "iso27001": ["A.5.18"], "hipaa": ["164.308(a)(4)"], "pci": ["7.2.4"]},
+    fix="Review membership of backup and key roles at least quarterly, signed by the system owner; keep the "
+        "membership export as evidence and track removals to closure.",
+    description="A backup or key role has no recorded review, is overdue, or is reviewed less often than the baseline.",
+)
+def acc_005(ctx):
+    pl = plane(ctx)
+    base = ctx.policy.baseline
+    pci_ids = {s for s, a in ctx.systems.items() if "pci" in a.regulatory_tags or "pci" in a.data_classes}
+    pci_targets = {t for t, pool in pl.held.items() if not pci_ids.isdisjoint(pool)}
+    pci_first = {t: next(s for s in pl.held[t] if s in pci_ids) for t in pci_targets}
+    for r in pl.backup_roles:
+        cap, why = None, ""
+        if pl.is_destructive_role(r) and not base.destructive_review_interval.vague:
+            cap, why = base.destructive_review_interval, "the baseline for roles with destructive permissions"
+        pci = [t for t in (r.targets or pci_targets) if t in pci_targets]
+        if pci and not base.pci_review_interval.vague and (cap is None or base.pci_review_interval < cap):
+            cap, why = base.pci_review_interval, f"PCI DSS 7.2.4 (the role reaches {pci_first[pci[0]]}'s PCI data)"
+        yield from _review(ctx, pl, r, cap, why)
+
+
+def _review(ctx, pl, r: Role, cap, why):
+    interval = r.review_interval if r.review_interval is not None and not r.review_interval.vague else None
+    last = r.last_review_on
+    if r.review_interval is None and last is None:
+        yield ctx.ask(f"Role {r.id} ({pl.role_text(r)}): when was its "
+                      "membership last reviewed, and how often is it reviewed?",
+                      ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"), subject=r.id, scopes=r.targets)
+        return
+    if last is None:
+        yield ctx.ask(f"Role {r.id}: when was its membership last reviewed?", ctx.rolep(r, "last_review_on"),
+                      subject=r.id, scopes=r.targets)
+    elif r.review_interval is None and cap is None:
+        yield ctx.ask(f"Role {r.id}: how often is its membership reviewed?", ctx.rolep(r, "review_interval"),
+                      subject=r.id, scopes=r.targets)
+    if interval is not None and cap is not None and interval > cap:
+        yield ctx.hit(f"Role {r.id} is reviewed every {interval}, less often than {cap} ({why}).",
+                      ctx.rolep(r, "review_interval"), subject=r.id, scopes=r.targets)
+    due_every = interval or (cap if r.review_interval is None else None)
+    if last is not None and due_every is not None and due_every.add_to(last) < ctx.today:
+        rule_text = f"every {interval}" if interval else f"at least every {cap}, {why}"
+        yield ctx.hit(f"Role {r.id}'s access review is overdue: last reviewed on {last}, due {rule_text}, "
+                      f"so by {due_every.add_to(last)}.",
+                      ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"),
+                      subject=r.id, scopes=r.targets)
+
+
+@rule(
+    "ACC-006",
+    title="Too many, shared or unowned identities on the backup plane",
+    severity="minor",
+    family="access",
+    maps={"soc2": ["CC6.3", "CC6.1"], "cis": ["5.4", "5.5", "6.8"], "nist": ["AC-6", "IA-2", "IA-4"],
+          "iso27001": ["A.8.2", "A.5.16"], "pci": ["7.2.2", "8.2.2"]},
+    fix="Keep destructive roles small and named. Replace shared accounts and broad groups with named people. Give "
+        "each service principal one purpose, no interactive login and an owner.",
+    description="Too many people can destroy backups, or backup roles include shared accounts, broad groups or risky service principals.",
+)
+def acc_006(ctx):
+    pl = plane(ctx)
+    grants = _people_grants(pl, pl.backup_roles)
+    direct_keys = _direct_key_admins(ctx, pl)
+    destructive_roles = [r for r in pl.backup_roles if pl.is_destructive_role(r)]
+    destr = {pid for r in destructive_roles for pid in pl.members(r)} | set(direct_keys)
+    people = sorted(pid for pid in destr if pl.person(pid))
+    limit = ctx.policy.baseline.max_destructive_humans
+    if len(people) > limit:
+        yield ctx.hit(f"{len(people)} people hold destructive backup permissions ({names(people, 6)}), more than "
+                      f"{limit}: roles {names(r.id for r in destructive_roles)}.",
+                      "baseline.max_destructive_humans", *(ctx.rolep(r, "members") for r in destructive_roles),
+                      scopes=[r.id for r in destructive_roles])
+    prod = pl.holders("prod_admin")
+    for pid in dict.fromkeys([*grants, *direct_keys]):
+        x = ctx.principals.get(pid)
+        if x is None:
+            continue
+        held = grants.get(pid, [])
+        roles = names(grant_text(r, via) for r, via in held) or f"admin of key {names(direct_keys[pid])}"
+        paths = [ctx.principalp(pid, "type"), *(ctx.rolep(r, "members") for r, _ in held)]
+        scopes = [r.id for r, _ in held]
+        if x.type == "shared":
+            yield ctx.hit(f"Shared account {pid} is a member of {roles}"
+                          + (", with destructive permissions." if pid in destr else "."),
+                          *paths, subject=pid, scopes=scopes, severity="major" if pid in destr else None)
+        elif x.type == "group" and x.broad_group:
+            yield ctx.hit(f"Broad group {pid} is granted backup access ({roles}): everyone in it can act on backups.",
+                          ctx.principalp(pid, "broad_group"), *paths[1:], subject=pid, scopes=scopes)
+        elif x.type == "service":
+            problems = []
+            if x.interactive_login:
+                problems.append("can sign in interactively")
+            if pid in prod:
+                problems.append(f"also holds prod_admin ({grant_text(prod[pid][0][1], prod[pid][0][2])})")
+            if problems:
+                yield ctx.hit(f"Service principal {pid} ({roles}) {' and '.join(problems)}.",
+                              ctx.principalp(pid, "interactive_login"), *paths[1:], subject=pid, scopes=scopes)
+            if not x.owner:
+                yield ctx.ask(f"Who owns service principal {pid} ({roles})?", ctx.principalp(pid, "owner"),
+                              subject=pid, scopes=scopes)

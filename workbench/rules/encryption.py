@@ -1,1 +1,436 @@
-"""Rules: encryption (being written)."""
+"""Encryption and keys (ENC): are copies encrypted, in transit and at rest, with keys that stay safe and usable?"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from workbench.spec.durations import Duration
+from workbench.spec.model import System, Target
+
+from .context import CLASS_RANK
+from .engine import rule
+from .immutability import grant_text, names, plane
+
+REGIMES = {"hipaa", "pci", "gdpr"}
+MIN_DELETION_WINDOW_DAYS = 7
+DECRYPT_PROOF_WINDOW = Duration.of("1y")
+MOVABLE_MEDIA = ("tape", "removable", "optical")
+
+_WEAK = re.compile(
+    r"(?<![a-z0-9])(3des|tdes|tdea|triple-?des|des|des-?ede3?|rc2|rc4|arcfour|blowfish|idea|cast5|cast-?128|xor|"
+    r"none|plain(text)?|rot13|md5|sha1)(?![a-z])"
+)
+_AES_SIZE = re.compile(r"aes[-a-z]*?(128|192|256)|(128|192|256)-?bits?-?aes")
+_PROVIDER_AES256 = re.compile(r"sse-?s3|sse-?kms|aws:kms|aws-?kms|\bkms\b|sse-?c\b|storage-service-encryption|chacha20")
+_TLS_FAMILY = {"https", "tls", "ftps", "tls1.2", "tls1.3", "s3", "grpcs", "wss", "smtps"}
+_SECURE_OTHER = {"ssh", "sftp", "scp", "ipsec", "vpn", "wireguard", "macsec", "smb3", "krb5p", "rsync+ssh"}
+_INSECURE = {"http", "ftp", "nfs", "nfs3", "nfsv3", "nfsv4", "smb", "smb1", "smb2", "cifs", "rsync", "iscsi", "tftp",
+             "telnet", "plain", "plaintext", "none", "tcp", "unencrypted", "rcp"}
+
+
+def _sensitive(ctx, a: System) -> list[str]:
+    """What makes ``a``'s data need encryption: classes at or above confidential, or regulated tags."""
+    out = [c for c in a.data_classes if CLASS_RANK.get(c, 0) >= 2]
+    out += sorted(t for t in ctx.tags(a) & REGIMES if t not in out)
+    return out
+
+
+def _sensitive_systems(ctx, systems) -> list[tuple[System, list[str]]]:
+    out = []
+    for a in systems:
+        why = _sensitive(ctx, a)
+        if why:
+            out.append((a, why))
+    return out
+
+
+def _listing(pairs) -> str:
+    return names(pairs, fmt=lambda p: f"{p[0].id} ({', '.join(p[1])})")
+
+
+def cipher_grade(algorithm: str) -> str:
+    """``weak`` (not approved), ``below`` (AES-128/192), ``ok`` (AES-256 or equivalent) or ``unknown``."""
+    t = re.sub(r"[\s_/]+", "-", algorithm.strip().lower())
+    m = _AES_SIZE.search(t)
+    if m:
+        size = next(g for g in m.groups() if g)
+        return "ok" if size == "256" else "below"
+    if _WEAK.search(t):
+        return "weak"
+    if _PROVIDER_AES256.search(t) or "aes" in t:
+        return "ok"
+    return "unknown"
+
+
+@rule(
+    "ENC-001",
+    title="Sensitive backups are not encrypted at rest with approved cryptography",
+    severity="blocker",
+    family="encryption",
+    maps={"soc2": ["CC6.1", "C1.1", "PI1.5", "P4.2"], "cis": ["11.3", "3.11"], "nist": ["CP-9(8)", "SC-28(1)"],
+          "iso27001": ["A.8.24", "A.8.13"], "hipaa": ["164.312(a)(2)(iv)"], "pci": ["3.5.1"], "gdpr": ["32(1)(a)"]},
+    fix="Turn on vault or storage encryption with customer-managed AES-256 keys, so backups carry the same "
+        "protection as the data they copy.",
+    description="A copy of confidential or regulated data is unencrypted, or encrypted with a weak or sub-baseline cipher.",
+)
+def enc_001(ctx):
+    pl = plane(ctx)
+    for c in ctx.policy.targets:
+        enc = c.encryption
+        at_rest = enc.at_rest if enc else None
+        if at_rest is None and enc is not None and (enc.key or enc.algorithm):
+            at_rest = True  # a key or a cipher implies encryption at rest
+        if at_rest and enc.algorithm and cipher_grade(enc.algorithm) == "ok":
+            continue
+        pairs = _sensitive_systems(ctx, pl.held.get(c.id, {}).values())
+        if not pairs:
+            continue
+        worst = pl.worst((a for a, _ in pairs), regulated_first=True)
+        scopes = [a.id for a, _ in pairs]
+        what = f"{c.id} holds backups of {_listing(pairs)}"
+        if at_rest is False:
+            yield ctx.hit(f"{what} but is not encrypted at rest.", ctx.tp(c, "encryption", "at_rest"),
+                          subject=c.id, system=worst, scopes=scopes)
+        elif at_rest is None:
+            yield ctx.ask(f"{what}: is it encrypted at rest, and with which cipher?",
+                          ctx.tp(c, "encryption", "at_rest"), subject=c.id, system=worst, scopes=scopes)
+        elif not enc.algorithm:
+            yield ctx.ask(f"{what} and is encrypted at rest: with which cipher (e.g. AES-256)?",
+                          ctx.tp(c, "encryption", "algorithm"), subject=c.id, system=worst, scopes=scopes,
+                          severity="minor")
+        else:
+            grade = cipher_grade(enc.algorithm)
+            path = ctx.tp(c, "encryption", "algorithm")
+            if grade == "weak":
+                yield ctx.hit(f"{what} but encrypts them with {enc.algorithm}, which is not approved cryptography "
+                              "(AES-128 or stronger).", path, subject=c.id, system=worst, scopes=scopes)
+            elif grade == "below":
+                yield ctx.hit(f"{what} and encrypts them with {enc.algorithm}: approved, but below the policy "
+                              "baseline of AES-256.", path, subject=c.id, system=worst, scopes=scopes, severity="minor")
+            elif grade == "unknown":
+                yield ctx.ask(f"{what} and encrypts them with {enc.algorithm!r}: is that approved cryptography "
+                              "(AES-128 or stronger; AES-256 is the baseline)?", path, subject=c.id, system=worst,
+                              scopes=scopes, severity="minor")
+
+
+@rule(
+    "ENC-002",
+    title="Backup traffic crosses a trust boundary without TLS 1.2 or equivalent",
+    severity="major",
+    family="encryption",
+    maps={"soc2": ["CC6.7", "CC6.1"], "cis": ["3.10"], "nist": ["SC-8(1)"], "iso27001": ["A.8.24", "A.5.14"],
+          "hipaa": ["164.312(e)"], "pci": ["4.2.1"], "gdpr": ["32(1)(a)"],
+          "other": ["NIST SP 800-52r2"]},
+    fix="Require TLS 1.2 or later (1.3 preferred), IPsec or SSH on every backup and copy path, and deny "
+        "unencrypted requests by policy (e.g. aws:SecureTransport).",
+    description="Backups travel to another account, region, provider, site or vendor over an unencrypted or outdated protocol.",
+)
+def enc_002(ctx):
+    pl = plane(ctx)
+    for c in ctx.policy.targets:
+        systems = pl.held.get(c.id, {}).values()
+        if not systems:
+            continue
+        verdict, detail = _transport(c)
+        if verdict == "ok":
+            continue
+        crossing, unknown = [], []
+        for a in systems:
+            b = _boundary(a, c)
+            if b is None:
+                unknown.append(a)
+            elif b:
+                crossing.append((a, b))
+        if not (crossing or unknown):
+            continue
+        worst = pl.worst([a for a, _ in crossing] or unknown, regulated_first=True)
+        scopes = [a.id for a, _ in crossing] or [a.id for a in unknown]
+        paths = (ctx.tp(c, "transfer", "protocol"), ctx.tp(c, "transfer", "tls_min"))
+        if crossing:
+            a, b = crossing[0]
+            more = f" (and {len(crossing) - 1} more)" if len(crossing) > 1 else ""
+            path = f"Backups of {a.id}{more} go to {c.id} across a trust boundary ({b})"
+            if verdict == "bad":
+                yield ctx.hit(f"{path} over {detail}, without TLS 1.2+, IPsec or SSH.", *paths,
+                              subject=c.id, system=worst, scopes=scopes)
+            else:
+                yield ctx.ask(f"{path}: {detail}", *paths, subject=c.id, system=worst, scopes=scopes)
+        elif verdict == "bad":
+            yield ctx.ask(
+                f"Backups of {names(unknown, fmt=lambda a: a.id)} go to {c.id} over {detail}: does that path leave the "
+                "account, region, provider or site? (Give the accounts and regions of both ends.)",
+                *paths, ctx.tp(c, "account"), ctx.tp(c, "region"), subject=c.id, system=worst, scopes=scopes,
+            )
+
+
+def _boundary(a: System, c: Target) -> Optional[str]:
+    """How the path from ``a`` to ``c`` crosses a boundary; "" when it stays inside; None when unknown."""
+    if c.vendor:
+        return f"held by vendor {c.vendor}"
+    compared = False
+    for field, word in (("provider", "provider"), ("account", "account"), ("region", "region"), ("site", "site")):
+        x, y = getattr(a, field), getattr(c, field)
+        if x and y:
+            compared = True
+            if x != y:
+                return f"{word} {x} → {y}"
+    return "" if compared else None
+
+
+def _tls_version(text: str) -> Optional[tuple[int, int]]:
+    t = text.strip().lower()
+    if "ssl" in t:
+        return (0, 0)
+    m = re.search(r"(\d)(?:\.(\d))?", t)
+    return (int(m.group(1)), int(m.group(2) or 0)) if m else None
+
+
+def _transport(c: Target) -> tuple[str, str]:
+    """(``ok`` | ``bad`` | ``ask``, the protocol as written or the question)."""
+    tr = c.transfer
+    proto = (tr.protocol or "").strip() if tr else ""
+    tls = (tr.tls_min or "").strip() if tr else ""
+    if not proto and not tls:
+        return "ask", "how does the data travel (protocol and lowest TLS version)?"
+    tokens = set(re.split(r"[^a-z0-9.+]+", proto.lower())) - {""}
+    version = _tls_version(tls) if tls else None
+    if version is None:
+        m = re.search(r"tls\s*v?(\d\.\d)", proto.lower())
+        version = _tls_version(m.group(1)) if m else None
+    tls_family = bool(tokens & _TLS_FAMILY) or (not proto and bool(tls))
+    if tls_family or (version is not None and not tokens & _INSECURE):
+        if version is None:
+            return "ask", f"it uses {proto or 'TLS'}; what is the lowest TLS version accepted?"
+        if version < (1, 2):
+            return "bad", f"{proto or 'TLS'} accepting TLS {tls}"
+        return "ok", ""
+    if tokens & _SECURE_OTHER:
+        return "ok", ""
+    if tokens & _INSECURE:
+        return "bad", proto
+    return "ask", f"it uses {proto!r}: is that TLS 1.2+, IPsec or SSH?"
+
+
+@rule(
+    "ENC-003",
+    title="Backup key custody is not separated",
+    severity="major",
+    family="encryption",
+    maps={"soc2": ["CC6.1", "CC6.3"], "cis": ["11.3"], "nist": ["SC-12", "CP-9(8)", "AC-5"],
+          "iso27001": ["A.8.24", "A.5.3"], "hipaa": ["164.312(a)(2)(iv)"], "pci": ["3.6", "3.7"]},
+    fix="Keep keys for isolated copies inside the isolated boundary, administered by security key admins who are "
+        "neither backup operators nor production admins, and alert on key disable or deletion.",
+    description="Production admins or people who can delete recovery points administer a backup key, or an isolated copy's key lives in production.",
+)
+def enc_003(ctx):
+    pl = plane(ctx)
+    danger = pl.holders("prod_admin", "delete_recovery_point")
+    for k in ctx.policy.keys:
+        targets = pl.key_targets.get(k.id, [])
+        used = f" (used by {names([t.id for t in targets])})" if targets else ""
+        admins = pl.key_admins(k)
+        risky = pl.top([pid for pid in admins if pid in danger])
+        if admins and (not risky or k.dual_control is True):
+            continue
+        systems = {s: a for t in targets for s, a in pl.held.get(t.id, {}).items()}
+        worst = pl.worst(systems.values(), regulated_first=True)
+        scopes = [t.id for t in targets] + list(systems)
+        if not admins:
+            yield ctx.ask(f"Who administers key {k.id}{used}?", ctx.keyp(k, "admins"),
+                          subject=k.id, system=worst, scopes=scopes)
+        if risky and k.dual_control is not True:
+            parts = []
+            for pid in risky:
+                perm, r, via = danger[pid][0]
+                also = grant_text(r, via)
+                parts.append(f"{pid} (key admin and {perm}, both through {also})" if admins[pid][0] == also
+                             else f"{pid} (key admin through {admins[pid][0]}, and {perm} through {also})")
+            text = f"Key {k.id}{used} is administered by {'; '.join(parts)}"
+            paths = (ctx.keyp(k, "admins"), ctx.keyp(k, "dual_control"))
+            if k.dual_control is False:
+                yield ctx.hit(f"{text}, with no dual control: one compromised admin can disable the key and make "
+                              "the backups unreadable.", *paths, subject=k.id, system=worst, scopes=scopes)
+            else:
+                yield ctx.ask(f"{text}: does administering {k.id} need a second person (dual control)?",
+                              *paths, subject=k.id, system=worst, scopes=scopes)
+    yield from _isolated_keys(ctx, pl)
+
+
+def _isolated_keys(ctx, pl):
+    prod_accounts = {a.account for a in ctx.systems.values() if a.account and a.environment == "prod"}
+    for c in ctx.policy.targets:
+        if c.isolated_account is not True or not c.encryption or not c.encryption.key:
+            continue
+        k = ctx.keys.get(c.encryption.key)
+        if k is None:
+            continue  # a dangling key reference is reported by the reference checks
+        systems = pl.held.get(c.id, {}).values()
+        if k.account is not None and k.account == c.account:
+            continue  # the key lives inside the isolated boundary
+        if k.account is None:
+            prod_seen = bool(prod_accounts) or any(a.account for a in systems)
+        else:
+            prod_seen = k.account in prod_accounts or any(a.account == k.account for a in systems)
+        if not prod_seen:
+            continue
+        worst = pl.worst_on(c.id, held=True, regulated_first=True)
+        scopes = [k.id] + [a.id for a in systems]
+        if k.account is None:
+            yield ctx.ask(f"{c.id} is in an isolated account: which account holds its key {k.id}?",
+                          ctx.keyp(k, "account"), subject=c.id, system=worst, scopes=scopes)
+        else:
+            yield ctx.hit(
+                f"{c.id} is in an isolated account but its key {k.id} lives in production account {k.account}: "
+                "a production compromise can disable the key and make the isolated copy unreadable.",
+                ctx.keyp(k, "account"), ctx.tp(c, "encryption", "key"), subject=c.id, system=worst, scopes=scopes,
+            )
+
+
+@rule(
+    "ENC-004",
+    title="Backup keys may not be available when a restore needs them",
+    severity="major",
+    family="encryption",
+    maps={"soc2": ["CC6.1", "A1.2", "A1.3"], "nist": ["SC-12(1)", "CP-9(8)"], "iso27001": ["A.8.24"]},
+    fix="Use multi-region or per-region keys, keep old key versions for the whole retention period, keep a deletion "
+        "waiting period, and prove decryption in restore tests.",
+    description="A copy's key is in another region, drops old versions, can be deleted at once, or was never used in a restore test.",
+)
+def enc_004(ctx):
+    pl = plane(ctx)
+    for k in ctx.policy.keys:
+        yield from _key_properties(ctx, pl, k)
+    for c in ctx.policy.targets:
+        yield from _copy_key(ctx, pl, c)
+
+
+def _key_properties(ctx, pl, k):
+    targets = pl.key_targets.get(k.id, [])
+
+    def about():
+        worst = pl.worst(filter(None, (pl.worst_on(t.id) for t in targets)))
+        scopes = [t.id for t in targets] + [s for t in targets for s in pl.copied.get(t.id, ())]
+        return {"subject": k.id, "system": worst, "scopes": scopes}
+
+    if k.deletion_window_days is not None and k.deletion_window_days < MIN_DELETION_WINDOW_DAYS:
+        yield ctx.hit(f"Key {k.id} can be deleted {k.deletion_window_days} days after deletion is scheduled "
+                      f"(less than {MIN_DELETION_WINDOW_DAYS}): too little time to notice and cancel.",
+                      ctx.keyp(k, "deletion_window_days"), **about())
+    rot = k.rotation_interval
+    if rot is None or rot.vague or k.retains_old_versions is True:
+        return
+    kept = [(t.retention.longest(), t) for t in targets if t.retention and t.retention.longest()]
+    if not kept:
+        return
+    longest, t = max(kept, key=lambda x: x[0])
+    if longest <= rot:
+        return
+    text = f"Key {k.id} rotates every {rot} but {t.id} keeps points for {longest}"
+    paths = (ctx.keyp(k, "retains_old_versions"), ctx.keyp(k, "rotation_interval"), ctx.tp(t, "retention"))
+    if k.retains_old_versions is False:
+        yield ctx.hit(f"{text}, and old key versions are not kept: older points cannot be decrypted.",
+                      *paths, **about())
+    else:
+        yield ctx.ask(f"{text}: are old key versions kept for the whole retention?", *paths, **about())
+
+
+def _copy_key(ctx, pl, c: Target):
+    pool = pl.copied.get(c.id, {})
+    enc = c.encryption
+    if not pool or enc is None or not (enc.at_rest or enc.key):
+        return
+    systems = pool.values()
+    worst = pl.worst_on(c.id)
+    scopes = list(pool)
+    k = ctx.keys.get(enc.key) if enc.key else None
+    if k is not None:
+        scopes.append(k.id)
+        if k.region and c.region and k.region != c.region and c.region not in k.replicas:
+            yield ctx.hit(
+                f"{c.id} in {c.region} is encrypted with key {k.id} in {k.region}, which has no replica in "
+                f"{c.region}: losing {k.region} makes the copy unreadable.",
+                ctx.keyp(k, "replicas"), ctx.tp(c, "encryption", "key"), subject=c.id, system=worst, scopes=scopes,
+            )
+    yield from _decryption_proof(ctx, pl, c, k, systems, worst, scopes)
+
+
+def _decryption_proof(ctx, pl, c, k, systems, worst, scopes):
+    good = [t.date for t in pl.tests_from(c.id) if t.date and t.result != "fail" and t.date <= ctx.today]
+    latest = max(good, default=None)
+    if latest is not None and DECRYPT_PROOF_WINDOW.add_to(latest) >= ctx.today:
+        return
+    keytext = f" (key {k.id})" if k is not None else ""
+    unattributed = [a.id for a in systems
+                    if any(t.source_target is None and t.date and DECRYPT_PROOF_WINDOW.add_to(t.date) >= ctx.today
+                           for t in ctx.tests(a))]
+    if unattributed:
+        yield ctx.ask(f"Restore tests of {names(unattributed)} in the last 12 months do not say which copy they "
+                      f"restored from: did one decrypt data from {c.id}{keytext}?",
+                      "restore_tests", subject=c.id, system=worst, scopes=scopes)
+        return
+    last = f"the latest was on {latest}" if latest else "none is recorded"
+    yield ctx.hit(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
+                  f"decrypting it is unproven; {last}.", "restore_tests", ctx.tp(c, "encryption"),
+                  subject=c.id, system=worst, scopes=scopes)
+
+
+@rule(
+    "ENC-005",
+    title="Media leaving the facility are unencrypted or untracked",
+    severity="major",
+    family="encryption",
+    maps={"soc2": ["CC6.7", "CC6.4", "CC6.5"], "cis": ["11.3"], "nist": ["MP-4", "MP-5", "CP-9(8)"],
+          "iso27001": ["A.7.10", "A.8.24"], "hipaa": ["164.310(d)(1)"],
+          "pci": ["9.4.1", "9.4.1.1", "9.4.1.2", "9.4.3", "9.4.5"]},
+    fix="Use hardware-encrypted media (e.g. LTO AES-256), keep a media log, ship by tracked courier in sealed "
+        "containers, and review the off-site vault's security every year.",
+    description="Tapes or removable media shipped off-site are not encrypted or have no chain of custody.",
+)
+def enc_005(ctx):
+    pl = plane(ctx)
+    for c in ctx.policy.targets:
+        if c.media not in MOVABLE_MEDIA and c.storage_class != "tape_offsite":
+            continue
+        leaves = c.leaves_facility if c.leaves_facility is not None else (True if c.storage_class == "tape_offsite" else None)
+        if leaves is False:
+            continue
+        systems = pl.held.get(c.id, {}).values()
+        worst = pl.worst_on(c.id, held=True, regulated_first=True)
+        regulated = [a.id for a in systems if ctx.tags(a)]
+        sev = "blocker" if regulated else None
+        scopes = [a.id for a in systems]
+        at_rest = c.encryption.at_rest if c.encryption else None
+        if at_rest is None and c.encryption and (c.encryption.key or c.encryption.algorithm):
+            at_rest = True
+        custody = (c.chain_of_custody or "").strip()
+        no_custody = custody.lower() in ("none", "no", "n/a", "na", "false", "-")
+        problems, questions, bad_paths, open_paths = [], [], [], []
+        if at_rest is False:
+            problems.append("are not encrypted")
+            bad_paths.append(ctx.tp(c, "encryption", "at_rest"))
+        elif at_rest is None:
+            questions.append("are they encrypted?")
+            open_paths.append(ctx.tp(c, "encryption", "at_rest"))
+        if no_custody:
+            problems.append("have no chain of custody")
+            bad_paths.append(ctx.tp(c, "chain_of_custody"))
+        elif not custody:
+            questions.append("how are they tracked (media log, sealed transport, tracked courier)?")
+            open_paths.append(ctx.tp(c, "chain_of_custody"))
+        if not problems and not questions:
+            continue
+        media = c.media or "tape"
+        held = f" holding {names(regulated or scopes)}" if scopes else ""
+        if leaves is None:
+            if problems:
+                yield ctx.ask(f"The {media} media of {c.id}{held} {' and '.join(problems)}: do they leave the "
+                              "facility?", ctx.tp(c, "leaves_facility"), *bad_paths, subject=c.id, system=worst,
+                              scopes=scopes, severity=sev)
+            continue
+        if problems:
+            yield ctx.hit(f"The {media} media of {c.id}{held} leave the facility but {' and '.join(problems)}.",
+                          *bad_paths, subject=c.id, system=worst, scopes=scopes, severity=sev)
+        if questions:
+            yield ctx.ask(f"The {media} media of {c.id}{held} leave the facility: {' '.join(questions)}",
+                          *open_paths, subject=c.id, system=worst, scopes=scopes, severity=sev)

@@ -342,6 +342,7 @@ class Principal(Node):
     interactive_login: Optional[bool] = F("For service accounts: whether it can sign in interactively.")
     owner: Optional[str] = F("For service accounts: who owns it.")
     broad_group: Optional[bool] = F("For groups: whether it is a broad group such as all-engineering.")
+    members: list[str] = F("For groups: member ids (people, service accounts or nested groups).", list)
     email: Optional[str] = F("Contact address.")
 
 
@@ -355,6 +356,7 @@ class Alert(Node):
     channel: Optional[str] = F("Where it goes: pagerduty, siem, email, ticket ...")
     on_call: Optional[bool] = F("Whether it pages an on-call rotation.")
     escalation: Optional[str] = F("Escalation path when not acknowledged.")
+    missed_after: Optional[Duration] = F("For job_missed: how long without a new recovery point before it fires.")
     enabled_on: Optional[dt.date] = F("When the alert was switched on.")
 
 
