@@ -265,7 +265,7 @@ def _text_fleet(results: list[Checked], fail_on: str) -> list[str]:
 def _emit_json(results: list[Checked], include_accepted: bool) -> None:
     items = [_json_item(r, include_accepted) for r in results]
     data = items[0] if len(items) == 1 else items
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(_dumps(data))
 
 
 def _json_item(r: Checked, include_accepted: bool) -> dict:
@@ -324,7 +324,13 @@ def _emit_sarif(results: list[Checked], include_accepted: bool) -> None:
         "columnKind": "unicodeCodePoints",
     }
     doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(_dumps(doc))
+
+
+def _dumps(data) -> str:
+    """Indented for a terminal; compact otherwise (json's C encoder only runs without indent: 4x faster)."""
+    indent = 2 if sys.stdout.isatty() else None
+    return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
 
 
 def _sarif_rule(rule) -> dict:
