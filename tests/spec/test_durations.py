@@ -16,7 +16,7 @@ from workbench.spec.durations import Duration, find_vague
         ("hourly", "1h"), ("daily", "1d"), ("weekly", "1w"), ("monthly", "1mo"),
         ("quarterly", "3mo"), ("annually", "1y"), ("yearly", "1y"), ("semi-annually", "6mo"),
         ("continuous", "continuous"), ("every 2 weeks", "2w"), ("4 hours", "4h"), ("every day", "1d"),
-        ("1.5h", "90m"), ("24 Hours", "1d"), ("18 months", "18mo"), ("12mo", "1y"),
+        ("1.5h", "90m"), ("P1DT2H", "26h"), ("P3DT2H", "3d2h"), ("PT1H30M5S", "1h30m5s"), ("24 Hours", "1d"), ("18 months", "18mo"), ("12mo", "1y"),
     ],
 )
 def test_accepts_what_people_write(text, canonical):

@@ -207,10 +207,12 @@ class Context:
         return _known(a.mtd) or _known(getattr(self.tier(a), "mtd", None))
 
     def dr_rpo(self, a: System) -> Optional[Duration]:
-        return _known(getattr(self.tier(a), "dr_rpo", None)) or self.rpo(a)
+        """RPO in a regional disaster: the tier's DR RPO, never tighter than the system's own RPO."""
+        return _looser(_known(getattr(self.tier(a), "dr_rpo", None)), self.rpo(a))
 
     def dr_rto(self, a: System) -> Optional[Duration]:
-        return _known(getattr(self.tier(a), "dr_rto", None)) or self.rto(a)
+        """RTO in a disaster: the tier's DR RTO, never tighter than the system's own RTO."""
+        return _looser(_known(getattr(self.tier(a), "dr_rto", None)), self.rto(a))
 
     def rpo_path(self, a: System) -> str:
         return self.sp(a, "rpo") if a.rpo is not None or not a.tier else self.tierp(a.tier, "rpo")
@@ -420,6 +422,12 @@ class Context:
         h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes)
         h.kind = "unanswered"
         return h
+
+
+def _looser(a: Optional[Duration], b: Optional[Duration]) -> Optional[Duration]:
+    if a is None or b is None:
+        return a or b
+    return max(a, b)
 
 
 def _known(d: Optional[Duration]) -> Optional[Duration]:

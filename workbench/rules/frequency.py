@@ -80,22 +80,40 @@ def freq_002(ctx):
     description="A schedule covering an in-scope system is not automated or runs less often than weekly.",
 )
 def freq_003(ctx):
+    # A manual or monthly schedule is a gap only where it is what the system relies on:
+    # a monthly archive export beside daily automated backups is not.
     in_scope = {a.id for a in ctx.in_scope_systems}
     for sc in ctx.policy.schedules:
         covered = [sid for sid in _covered(ctx, sc) if sid in in_scope]
         if not covered:
             continue
-        worst = min((ctx.systems[sid] for sid in covered), key=ctx.tier_level)
-        names = _names(covered)
-        if sc.automated is False:
-            yield ctx.hit(f"Schedule {sc.id} ({names}) is run by hand, not automated.",
-                          ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(covered))
-        elif sc.automated is None:
-            yield ctx.ask(f"Schedule {sc.id} ({names}): is it automated?",
-                          ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(covered))
-        if sc.interval is not None and not sc.interval.vague and sc.interval > WEEK:
-            yield ctx.hit(f"Schedule {sc.id} ({names}) runs every {sc.interval}, less often than weekly.",
-                          ctx.schp(sc, "interval"), subject=sc.id, system=worst, scopes=tuple(covered))
+        relying = [sid for sid in covered if not _has_automated_backup(ctx, sid, other_than=sc)]
+        too_slow = sc.interval is not None and not sc.interval.vague and sc.interval > WEEK
+        slow_relying = [sid for sid in covered if too_slow and not _has_weekly_backup(ctx, sid, other_than=sc)]
+        if relying:
+            worst = min((ctx.systems[sid] for sid in relying), key=ctx.tier_level)
+            names = _names(relying)
+            if sc.automated is False:
+                yield ctx.hit(f"Schedule {sc.id} ({names}) is run by hand, not automated, and nothing automated backs "
+                              f"{'them' if len(relying) > 1 else 'it'} up instead.",
+                              ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(relying))
+            elif sc.automated is None:
+                yield ctx.ask(f"Schedule {sc.id} ({names}): is it automated?",
+                              ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(relying))
+        if slow_relying:
+            worst = min((ctx.systems[sid] for sid in slow_relying), key=ctx.tier_level)
+            yield ctx.hit(f"Schedule {sc.id} ({_names(slow_relying)}) runs every {sc.interval}, less often than weekly, "
+                          "and no other schedule backs up more often.",
+                          ctx.schp(sc, "interval"), subject=sc.id, system=worst, scopes=tuple(slow_relying))
+
+
+def _has_automated_backup(ctx, sid, other_than):
+    return any(sc is not other_than and sc.automated and ctx.restorable(sc) for sc in ctx.schedules(sid))
+
+
+def _has_weekly_backup(ctx, sid, other_than):
+    return any(sc is not other_than and ctx.restorable(sc) and sc.interval is not None and not sc.interval.vague
+               and sc.interval <= WEEK for sc in ctx.schedules(sid))
 
 
 @rule(

@@ -62,7 +62,7 @@ VAGUE_PHRASES = (
     "where possible", "if possible", "industry standard", "best practice",
 )
 _VAGUE_RE = re.compile(
-    r"(?<![a-z])(" + "|".join(re.escape(p) for p in sorted(VAGUE_PHRASES, key=len, reverse=True)) + r")(?![a-z])",
+    r"(?<![a-z])(?<!how )(?<!how\n)(" + "|".join(re.escape(p) for p in sorted(VAGUE_PHRASES, key=len, reverse=True)) + r")(?![a-z])",
     re.IGNORECASE,
 )
 
@@ -241,15 +241,23 @@ class Duration:
 
 
 def _seconds_text(seconds: float) -> str:
+    """Canonical text: one unit where it reads well (2w, 35d, 36h, 90m), else d-h-m-s parts."""
     if seconds in (604800, 1209600, 1814400):
         return f"{int(seconds // 604800)}w"
+    if seconds % 86400 == 0:
+        return f"{int(seconds // 86400)}d"
+    if seconds % 3600 == 0 and seconds < 72 * 3600:
+        return f"{int(seconds // 3600)}h"
+    if seconds % 60 == 0 and seconds < 120 * 60:
+        return f"{int(seconds // 60)}m"
+    parts, rest = [], seconds
     for unit in ("d", "h", "m"):
-        size = SECONDS[unit]
-        if seconds >= size and float(seconds / size).is_integer():
-            return f"{int(seconds // size)}{unit}"
-    if float(seconds).is_integer():
-        return f"{int(seconds)}s"
-    return f"{seconds:g}s"
+        n, rest = divmod(rest, SECONDS[unit])
+        if n:
+            parts.append(f"{int(n)}{unit}")
+    if rest:
+        parts.append(f"{int(rest)}s" if float(rest).is_integer() else f"{rest:g}s")
+    return "".join(parts)
 
 
 def _parse_iso(text: str) -> tuple[int, float] | None:
