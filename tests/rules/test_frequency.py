@@ -122,3 +122,18 @@ def test_freq004_passes_with_log_backups_or_consistent_snapshots():
     data["schedules"][0]["app_consistent"] = False
     data["schedules"].append({"id": "logs", "systems": ["prod-db"], "type": "log", "interval": "5m", "targets": ["vault-euw1"]})
     assert findings(data, "FREQ-004") == []
+
+
+def test_a_missing_answer_needed_by_two_rules_is_asked_once():
+    """GOV-003 and TEST-001 both need the tier's restore-test cadence."""
+    from workbench.rules import evaluate
+    from workbench.rules.engine import RULES, run_rules
+
+    from .helpers import AS_OF, policy
+
+    p = policy(base())
+    both = run_rules(p, AS_OF, rules=[RULES["GOV-003"], RULES["TEST-001"]])
+    asks = [f for f in both if f.paths and f.paths[0] == "tiers[0].restore_test_interval"]
+    assert len(asks) == 1
+    alone = run_rules(p, AS_OF, rules=[RULES["TEST-001"]])
+    assert any(f.paths and f.paths[0] == "tiers[0].restore_test_interval" for f in alone)

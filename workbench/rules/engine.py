@@ -215,7 +215,20 @@ def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = Non
     for r in deferred:
         findings.extend(_findings_of(r, ctx))
     findings.sort(key=lambda f: (not f.open, RANK[f.severity], f.rule, f.subject or "", f.message))
-    return findings
+    return _one_question_per_field(findings)
+
+
+def _one_question_per_field(findings: list[Finding]) -> list[Finding]:
+    """Two rules may need the same missing answer; ask for it once (the worst-ranked ask wins)."""
+    asked: set[tuple[str, ...]] = set()
+    out = []
+    for f in findings:
+        if f.kind == "unanswered" and f.open and f.paths:
+            if f.paths in asked:
+                continue
+            asked.add(f.paths)
+        out.append(f)
+    return out
 
 
 def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
