@@ -182,3 +182,18 @@ def test_enc005_encrypted_tracked_tapes_or_onsite_media_are_quiet():
     assert findings(data, "ENC-005") == []
     data["targets"] = [dict(TAPE, leaves_facility=False)]
     assert findings(data, "ENC-005") == []
+
+
+def test_enc002_courier_tape_is_left_to_enc005():
+    """Tape written on site and carried by courier has no network path to ask about."""
+    from .helpers import findings
+
+    data = {
+        "systems": [{"id": "pacs", "environment": "prod", "region": "dc-1", "site": "dc-1"}],
+        "targets": [{"id": "tape-vault", "media": "tape", "storage_class": "tape_offsite", "site": "iron-vault",
+                     "leaves_facility": True}],
+        "schedules": [{"id": "weekly-tape", "systems": ["pacs"], "interval": "1w", "targets": ["tape-vault"]}],
+    }
+    assert findings(data, "ENC-002") == []
+    data["targets"][0]["transfer"] = {"protocol": "ftp"}
+    assert findings(data, "ENC-002")

@@ -114,6 +114,9 @@ def enc_001(ctx):
                               scopes=scopes, severity="minor")
 
 
+PHYSICAL = frozenset({"tape", "removable", "optical"})
+
+
 @rule(
     "ENC-002",
     title="Backup traffic crosses a trust boundary without TLS 1.2 or equivalent",
@@ -132,6 +135,8 @@ def enc_002(ctx):
         systems = pl.held.get(c.id, {}).values()
         if not systems:
             continue
+        if c.transfer is None and (c.media in PHYSICAL or c.storage_class == "tape_offsite"):
+            continue  # written locally, carried by hand or courier: ENC-005 judges the media's journey
         verdict, detail = _transport(c)
         if verdict == "ok":
             continue
