@@ -142,6 +142,15 @@ def test_004_copy_that_cannot_hold():
     assert "vault-a cannot put points on hold" in f.message and f.path == "targets[0].legal_hold_supported"
 
 
+def test_004_one_held_copy_preserves_the_points():
+    data = hold()
+    data["targets"][0]["legal_hold_supported"] = False
+    data["targets"].append({"id": "vault-b", "region": "eu-central-1", "legal_hold_supported": True,
+                            "retention": {"max": "1y"}})
+    data["schedules"][0]["targets"].append("vault-b")
+    assert findings(data, "RET-004", AS_OF) == []
+
+
 def test_004_unknown_scope_is_asked():
     f = one(hold(applies_to_backups=None), "RET-004")
     assert f.kind == "unanswered" and f.path == "legal_holds[0].applies_to_backups"

@@ -199,7 +199,10 @@ def ret_004(ctx):
                     problems.append(f"it does not apply to backups, so {what} can still delete points "
                                     f"from before the hold")
                     paths.append(f"legal_holds[{i}].applies_to_backups")
-            no_hold = [c for c in ctx.copies(a) if c.legal_hold_supported is False]
+            copies = ctx.copies(a)
+            preserved = any(c.legal_hold_supported or (c.retention and c.retention.indefinite) for c in copies)
+            # One held copy preserves the points; a short-lived copy beside it loses nothing the hold needs.
+            no_hold = [] if preserved else [c for c in copies if c.legal_hold_supported is False]
             if no_hold:
                 problems.append(f"{', '.join(c.id for c in no_hold)} cannot put points on hold")
                 paths += [ctx.tp(c, "legal_hold_supported") for c in no_hold]
