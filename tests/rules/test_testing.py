@@ -243,3 +243,14 @@ def test_006_missing_scenarios():
     data["dr_exercises"][0]["scenarios"] = ["ransomware"]
     f = one(data, "TEST-006")
     assert "an absent key person" in f.message and f.path == "dr_exercises[0].scenarios"
+
+
+def test_003_restore_from_the_disaster_copy_is_held_to_the_disaster_objectives():
+    data = base()
+    data["tiers"][1].update(dr_rpo="1d", dr_rto="2d")
+    data["restore_tests"][0].update(measured_rpo="20h", measured_rto="30h")  # from vault-euc1, another region
+    assert findings(data, "TEST-003", AS_OF) == []
+    data["restore_tests"][0].update(source_target="snap-local")  # same region: normal objectives
+    data["schedules"][0]["targets"].append("snap-local")
+    f = one(data, "TEST-003")
+    assert "against an RTO of 1d" in f.message and "against an RPO of 4h" in f.message
