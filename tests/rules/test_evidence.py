@@ -133,3 +133,12 @@ def test_evid002_no_restore_test_yet_after_due_date():
 def test_evid002_not_yet_due_is_fine():
     data = operating(restore_tests=[])
     assert findings(data, "EVID-002", as_of="2025-03-15") == []
+
+
+def test_evid002_a_test_of_another_system_in_the_tier_is_the_sample():
+    """Consistent with TEST-002: one system's test stands for its tier."""
+    data = operating(restore_tests=[{"system": "prod-db", "date": "2025-02-15", "result": "pass"}])
+    tier = data["systems"][0]["tier"]
+    data["systems"].append({"id": "prod-cache", "environment": "prod", "tier": tier})
+    data["schedules"][0]["systems"].append("prod-cache")
+    assert findings(data, "EVID-002", as_of="2025-06-30") == []

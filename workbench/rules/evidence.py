@@ -189,37 +189,47 @@ def _late_roles(ctx, start):
 
 
 def _late_first_tests(ctx, start):
-    """The first restore test due in the period happened (or is still missing) after its due date."""
+    """The first restore test due in the period happened (or is still missing) after its due date.
+
+    Judged per tier, like TEST-002: a test of any in-scope system of the tier is the tier's sample.
+    """
     end = ctx.policy.engagement.period_end
     horizon = min(ctx.today, end) if end else ctx.today
-    position = None
+    by_tier: dict = {}
     for a in ctx.in_scope_systems:
         tier = ctx.tier(a)
-        interval = tier.restore_test_interval if tier else None
+        if tier is not None:
+            by_tier.setdefault(tier.id, (tier, []))[1].append(a)
+    position = None
+    for tier, systems in by_tier.values():
+        interval = tier.restore_test_interval
         if interval is None or interval.vague:
             continue
         before, first = None, None
-        for t in ctx.tests(a):
-            if t.date is None or t.date > ctx.today:
-                continue
-            if t.date < start:
-                before = t.date
-            else:
-                first = t
-                break
+        for a in systems:
+            for t in ctx.tests(a):
+                if t.date is None or t.date > ctx.today:
+                    continue
+                if t.date < start:
+                    before = t.date if before is None or t.date > before else before
+                elif first is None or t.date < first.date:
+                    first = t
         due = interval.add_to(before or start)
         basis = (f"{interval} after the previous test on {before.isoformat()}" if before
                  else f"{interval} after the period began on {start.isoformat()}")
+        worst = min(systems, key=ctx.tier_level)
         if first is not None and first.date > due:
             if position is None:
                 position = {id(t): i for i, t in enumerate(ctx.policy.restore_tests)}
-            yield ctx.hit(f"{a.id}: the first restore test in the observation period was on "
+            yield ctx.hit(f"Tier {tier.id}: the first restore test in the observation period ({first.system}) was on "
                           f"{first.date.isoformat()} but was due by {due.isoformat()} ({basis}).",
-                          f"restore_tests[{position[id(first)]}].date", ctx.tierp(tier, "restore_test_interval"), system=a)
+                          f"restore_tests[{position[id(first)]}].date", ctx.tierp(tier, "restore_test_interval"),
+                          system=worst, subject=tier.id)
         elif first is None and due < horizon:
-            yield ctx.hit(f"{a.id}: no restore test in the observation period yet; the first was due by "
+            yield ctx.hit(f"Tier {tier.id}: no restore test of its {len(systems)} in-scope system"
+                          f"{'s' if len(systems) != 1 else ''} in the observation period yet; the first was due by "
                           f"{due.isoformat()} ({basis}).",
-                          ctx.tierp(tier, "restore_test_interval"), "restore_tests", system=a)
+                          ctx.tierp(tier, "restore_test_interval"), "restore_tests", system=worst, subject=tier.id)
 
 
 def _join(items, limit: int = 3) -> str:
