@@ -142,3 +142,12 @@ def test_evid002_a_test_of_another_system_in_the_tier_is_the_sample():
     data["systems"].append({"id": "prod-cache", "environment": "prod", "tier": tier})
     data["schedules"][0]["systems"].append("prod-cache")
     assert findings(data, "EVID-002", as_of="2025-06-30") == []
+
+
+def test_evid001_sources_with_the_same_short_retention_are_one_finding():
+    data = evidence()
+    for source in data["evidence"]["sources"]:
+        source["retention"] = "6mo"
+    (f,) = findings(data, "EVID-001")
+    assert f.message.startswith("Audit evidence (backup job history") and "kept 6mo" in f.message
+    assert len(f.paths) >= len(data["evidence"]["sources"])

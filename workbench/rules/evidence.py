@@ -58,7 +58,7 @@ def evid_001(ctx):
 
 def _retention_findings(ctx, sources, job_log):
     p, ev = ctx.policy, ctx.policy.evidence
-    groups: dict[str, tuple[Duration, list[str]]] = {}
+    groups: dict[str, tuple[Duration, list[str], list[str]]] = {}  # by retention: (retention, kinds, paths)
     unknown: list[str] = []
     for kind in KINDS:
         retention, path = None, None
@@ -71,7 +71,10 @@ def _retention_findings(ctx, sources, job_log):
         if retention is None:
             unknown.append(kind)
         elif not retention.vague:
-            groups.setdefault(path, (retention, []))[1].append(kind)
+            group = groups.setdefault(str(retention), (retention, [], []))
+            group[1].append(kind)
+            if path not in group[2]:
+                group[2].append(path)
     if unknown:
         yield ctx.ask(f"How long are {_join([KINDS[k] for k in unknown])} kept? No evidence retention is set.",
                       "evidence.retention", subject="evidence")
@@ -80,7 +83,7 @@ def _retention_findings(ctx, sources, job_log):
     e = p.engagement
     basis = "engagement.period_end" if e.period_start and e.period_end else "baseline.evidence_floor"
     phi = [a.id for a in ctx.in_scope_systems if "hipaa" in ctx.tags(a)]
-    for path, (retention, kinds) in groups.items():
+    for retention, kinds, paths in groups.values():
         problems = []
         short, why = need(retention)
         if short:
@@ -88,10 +91,13 @@ def _retention_findings(ctx, sources, job_log):
         if phi and retention < HIPAA_RETENTION:
             problems.append(f"HIPAA requires 6 years because {_join(phi)} hold{'s' if len(phi) == 1 else ''} PHI")
         if problems:
-            what = "Audit evidence" if len(kinds) == len(KINDS) else _join([KINDS[k] for k in kinds]).capitalize()
-            yield ctx.hit(f"{what} {'is' if len(kinds) == len(KINDS) else 'are'} kept {retention}, "
-                          f"but {' and '.join(problems)}.",
-                          path, basis, subject="evidence", scopes=tuple(kinds))
+            listed = _join([KINDS[k] for k in kinds])
+            if len(kinds) == len(KINDS):
+                what, verb = f"Audit evidence ({listed})", "is"
+            else:
+                what, verb = listed[0].upper() + listed[1:], "is" if kinds == ["job_history"] else "are"
+            yield ctx.hit(f"{what} {verb} kept {retention}, but {' and '.join(problems)}.",
+                          *paths, basis, subject="evidence", scopes=tuple(kinds))
 
 
 def _required(ctx):

@@ -301,13 +301,16 @@ def _standby(ctx, a):
     if not _too_slow(estimates, limit):
         return
     total = prov + best.bound
-    text = f"{fmt_hours(prov)} to provision compute + {best.text()} from {best.target.id}"
+    at_least = "at least " if best.hours is None else ""
+    if prov:
+        text = (f"{fmt_hours(prov)} to provision compute plus restoring from {best.target.id} ({best.text()}) "
+                f"comes to {at_least}{fmt_hours(total)}")
+    else:
+        text = f"restoring from {best.target.id} takes {best.text()}"
     if site is None:
-        yield ctx.ask(f"{a.id}: is a warm or hot DR site ready for it? Without one, {text} comes to "
-                      f"{'at least ' if best.hours is None else ''}{fmt_hours(total)}, over its RTO of {rto}.",
+        yield ctx.ask(f"{a.id}: is a warm or hot DR site ready for it? Without one, {text}, over its RTO of {rto}.",
                       ctx.sp(a, "alternate_site"), system=a)
         return
-    yield ctx.hit(f"{a.id} has {'no' if site == 'none' else 'only a cold'} DR site: {text} comes to "
-                  f"{'at least ' if best.hours is None else ''}{fmt_hours(total)}, over its RTO of {rto}.",
+    yield ctx.hit(f"{a.id} has {'no' if site == 'none' else 'only a cold'} DR site: {text}, over its RTO of {rto}.",
                   ctx.sp(a, "alternate_site"), ctx.sp(a, "provisioning_hours"), ctx.rto_path(a), system=a,
                   scopes=(best.target.id,))
