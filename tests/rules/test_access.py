@@ -179,7 +179,7 @@ def test_acc005_overdue_review():
     data = base()
     role(data, "backup-operator")["last_review_on"] = "2025-01-10"
     (f,) = findings(data, "ACC-005")
-    assert "Role backup-operator's access review is overdue: last reviewed on 2025-01-10" in f.message
+    assert "Role backup-operator: the access review is overdue; last reviewed on 2025-01-10" in f.message
     assert "by 2025-04-10" in f.message
 
 

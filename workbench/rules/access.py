@@ -268,7 +268,7 @@ def _review(ctx, pl, r: Role, cap, why):
     due_every = interval or (cap if r.review_interval is None else None)
     if last is not None and due_every is not None and due_every.add_to(last) < ctx.today:
         rule_text = f"every {interval}" if interval else f"at least every {cap}, {why}"
-        yield ctx.hit(f"Role {r.id}'s access review is overdue: last reviewed on {last}, due {rule_text}, "
+        yield ctx.hit(f"Role {r.id}: the access review is overdue; last reviewed on {last}, due {rule_text}, "
                       f"so by {due_every.add_to(last)}.",
                       ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"),
                       subject=r.id, scopes=r.targets)
