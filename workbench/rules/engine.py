@@ -201,19 +201,24 @@ def _accept(finding: Finding, ctx) -> None:
 
 def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = None) -> list[Finding]:
     """Every finding for ``policy`` as of ``today``, worst first."""
+    from workbench.spec.io import _gc_paused
+
     from .context import Context
 
-    ctx = Context(policy, today)
-    findings: list[Finding] = []
     selected = list(RULES.values()) if rules is None else list(rules)
-    deferred = []
-    for r in selected:
-        if r.family == "exceptions":
-            deferred.append(r)  # judged after every other rule has been matched
-            continue
-        findings.extend(_findings_of(r, ctx))
-    for r in deferred:
-        findings.extend(_findings_of(r, ctx))
+    findings: list[Finding] = []
+    # Rules build many short-lived, acyclic objects; the cyclic collector's
+    # passes over them cost about a quarter of an evaluation. Refcounting frees them.
+    with _gc_paused():
+        ctx = Context(policy, today)
+        deferred = []
+        for r in selected:
+            if r.family == "exceptions":
+                deferred.append(r)  # judged after every other rule has been matched
+                continue
+            findings.extend(_findings_of(r, ctx))
+        for r in deferred:
+            findings.extend(_findings_of(r, ctx))
     findings.sort(key=lambda f: (not f.open, RANK[f.severity], f.rule, f.subject or "", f.message))
     return _one_question_per_field(findings)
 
