@@ -190,6 +190,11 @@ def _line_of_duplicate(text: str, message: str) -> int | None:
     return hits[1] if len(hits) > 1 else None
 
 
+#: Cheap pre-check on the raw text: without any of these, no answer can be an UNKNOWN_WORD, so the
+#: walk is skipped. (A lone "?" is one not touching a word, e.g. ``tier: "?"``.)
+_UNKNOWN_HINT = re.compile(r"unknown|tbd|know|not sure|unanswered|(?<![\w?])\?(?![\w?])", re.IGNORECASE)
+
+
 def strip_unknown(data: Any) -> Any:
     """Drop answers written as ``unknown`` (or ``?``, ``tbd`` ...): absent means unknown."""
     if isinstance(data, dict):
@@ -383,7 +388,7 @@ def loads(text: str, fmt: str = "yaml", source: str = "<text>", *, check_referen
         if not isinstance(data, dict):
             raise SpecError([Problem(source, f"the top level must be a mapping of sections, not a {type(data).__name__}", line=1, column=1)])
         try:
-            policy = Policy.model_validate(strip_unknown(data))
+            policy = Policy.model_validate(strip_unknown(data) if _UNKNOWN_HINT.search(text) else data)
         except ValidationError as exc:
             raise SpecError(problems_from_validation(exc, source, positions(text, fmt))) from None
     if check_references:
