@@ -126,11 +126,11 @@ class Context:
         self._distinct_copies: dict[str, list[Target]] = {}
         self._rp_gap: dict[str, Optional[Duration]] = {}
         # Per-evaluation memos: rules ask these of the same systems many times.
-        self._tier_levels: dict[str, int] = {t.id: t.level() for t in reversed(p.tiers)}
+        self._tier_levels: dict[str, int] = {tid: t.level() for tid, t in self.tiers.items()}
         self._tags: dict[int, frozenset[str]] = {}
         self._holders_memo: dict[tuple[str, ...], frozenset[str]] = {}
         self._holders_on_memo: dict[tuple, frozenset[str]] = {}
-        self._ransomware_memo: dict[str, bool] = {}
+        self._ransomware_memo: dict[int, bool] = {}
         self._objectives: dict[int, tuple] = {}
 
     # ------------------------------------------------------------------
@@ -368,7 +368,7 @@ class Context:
                 return c.site != a.site
             return bool(c.offline and c.leaves_facility)
         if scenario == "ransomware":
-            found = self._ransomware_memo.get(c.id)
+            found = self._ransomware_memo.get(id(c))
             if found is None:
                 mode = c.immutability.mode if c.immutability else None
                 if mode in ("compliance", "worm_media") or c.offline:
@@ -378,7 +378,7 @@ class Context:
                                  & self.holders_on(c, "delete_recovery_point", "bypass_governance"))
                 else:
                     found = False
-                self._ransomware_memo[c.id] = found
+                self._ransomware_memo[id(c)] = found
             return found
         raise ValueError(f"unknown scenario {scenario}")
 
