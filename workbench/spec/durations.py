@@ -15,7 +15,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
-from functools import total_ordering
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -80,7 +79,6 @@ def find_vague(text: str) -> list[str]:
     return [m.group(0) for m in _VAGUE_RE.finditer(text)]
 
 
-@total_ordering
 class Duration:
     """A length of time or a cadence, with a canonical spelling.
 
@@ -88,12 +86,15 @@ class Duration:
     duration has neither and keeps the user's ``text``.
     """
 
-    __slots__ = ("months", "seconds", "text")
+    __slots__ = ("months", "seconds", "text", "approx_seconds")
 
     def __init__(self, months: int = 0, seconds: float = 0, text: str | None = None):
         self.months = months
         self.seconds = seconds
         self.text = text  # set only for vague durations
+        #: Length in seconds (months at their average length); inf if vague. Durations are
+        #: never changed after construction, so this is computed once: rules compare a lot.
+        self.approx_seconds = float("inf") if text is not None else months * MONTH_SECONDS + seconds
 
     # -- construction -------------------------------------------------
     @classmethod
@@ -129,13 +130,6 @@ class Duration:
     @property
     def vague(self) -> bool:
         return self.text is not None
-
-    @property
-    def approx_seconds(self) -> float:
-        """Length in seconds (months at their average length); inf if vague."""
-        if self.text is not None:
-            return float("inf")
-        return self.months * MONTH_SECONDS + self.seconds
 
     @property
     def hours(self) -> float:
@@ -215,10 +209,26 @@ class Duration:
             return self.text == other.text
         return self.months == other.months and abs(self.seconds - other.seconds) < 1e-6
 
+    # Fast paths: both known (the common case) compare plain floats.
     def __lt__(self, other: "Duration") -> bool:
-        if isinstance(other, str):
+        if other.__class__ is not Duration:
             other = Duration.parse(other)
+        if self.text is None and other.text is None:
+            return self.approx_seconds < other.approx_seconds
         return self._key() < other._key()
+
+    def __gt__(self, other: "Duration") -> bool:
+        if other.__class__ is not Duration:
+            other = Duration.parse(other)
+        if self.text is None and other.text is None:
+            return self.approx_seconds > other.approx_seconds
+        return self._key() > other._key()
+
+    def __le__(self, other: "Duration") -> bool:
+        return not self.__gt__(other)
+
+    def __ge__(self, other: "Duration") -> bool:
+        return not self.__lt__(other)
 
     def __hash__(self) -> int:
         return hash(str(self))
