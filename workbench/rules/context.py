@@ -124,6 +124,7 @@ class Context:
 
         self._copies: dict[str, list[tuple[Target, Schedule]]] = {}
         self._distinct_copies: dict[str, list[Target]] = {}
+        self._schedule_pairs: dict[int, list[tuple[Target, Schedule]]] = {}
         self._rp_gap: dict[str, Optional[Duration]] = {}
         # Per-evaluation memos: rules ask these of the same systems many times.
         self._tier_levels: dict[str, int] = {tid: t.level() for tid, t in self.tiers.items()}
@@ -275,20 +276,34 @@ class Context:
             return False
         return True
 
+    def _pairs(self, sc: Schedule) -> list[tuple[Target, Schedule]]:
+        """(target, ``sc``) for each defined target of a restorable schedule; worked out once per schedule."""
+        found = self._schedule_pairs.get(id(sc))
+        if found is None:
+            found = []
+            if self.restorable(sc):
+                for tid in dict.fromkeys(sc.targets):
+                    t = self.targets.get(tid)
+                    if t is not None:
+                        found.append((t, sc))
+            self._schedule_pairs[id(sc)] = found
+        return found
+
     def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
-        """(target, schedule) pairs that hold restorable versions of ``a``."""
+        """(target, schedule) pairs that hold restorable versions of ``a`` (shared list: do not modify)."""
         cached = self._copies.get(a.id)
         if cached is None:
-            cached = []
-            seen = set()
-            for sc in self.schedules(a):
-                if not self.restorable(sc):
-                    continue
-                for tid in sc.targets:
-                    t = self.targets.get(tid)
-                    if t is not None and (tid, sc.id) not in seen:
-                        seen.add((tid, sc.id))
-                        cached.append((t, sc))
+            scheds = self.schedules(a)
+            if len(scheds) == 1:
+                cached = self._pairs(scheds[0])
+            else:
+                cached = []
+                seen = set()
+                for sc in scheds:
+                    for t, _ in self._pairs(sc):
+                        if (t.id, sc.id) not in seen:
+                            seen.add((t.id, sc.id))
+                            cached.append((t, sc))
             self._copies[a.id] = cached
         return cached
 
