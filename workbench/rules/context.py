@@ -122,10 +122,7 @@ class Context:
             exc[e.rule].append(e)
         self._exceptions = exc
 
-        self._copies: dict[str, list[tuple[Target, Schedule]]] = {}
-        self._distinct_copies: dict[str, list[Target]] = {}
         self._schedule_pairs: dict[int, list[tuple[Target, Schedule]]] = {}
-        self._rp_gap: dict[str, Optional[Duration]] = {}
         # Per-evaluation memos: rules ask these of the same systems many times.
         self._tier_levels: dict[str, int] = {tid: t.level() for tid, t in self.tiers.items()}
         self._tags: dict[int, frozenset[str]] = {}
@@ -133,6 +130,16 @@ class Context:
         self._holders_on_memo: dict[tuple, frozenset[str]] = {}
         self._ransomware_memo: dict[int, bool] = {}
         self._objectives: dict[int, tuple] = {}
+        # Many systems share one schedule set (tier-wide plans): derive copies and the
+        # recovery-point gap once per distinct set, not once per system.
+        self._plans: dict[str, tuple] = {}
+        plan_memo: dict[tuple, tuple] = {}
+        for sid, lst in sched.items():
+            key = tuple(map(id, lst))
+            plan = plan_memo.get(key)
+            if plan is None:
+                plan = plan_memo[key] = self._plan_of(lst)
+            self._plans[sid] = plan
 
     # ------------------------------------------------------------------
     # paths
@@ -289,49 +296,40 @@ class Context:
             self._schedule_pairs[id(sc)] = found
         return found
 
-    def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
-        """(target, schedule) pairs that hold restorable versions of ``a`` (shared list: do not modify)."""
-        cached = self._copies.get(a.id)
-        if cached is None:
-            scheds = self.schedules(a)
-            if len(scheds) == 1:
-                cached = self._pairs(scheds[0])
-            else:
-                cached = []
-                seen = set()
-                for sc in scheds:
-                    for t, _ in self._pairs(sc):
-                        if (t.id, sc.id) not in seen:
-                            seen.add((t.id, sc.id))
-                            cached.append((t, sc))
-            self._copies[a.id] = cached
-        return cached
-
-    def copies(self, a: System) -> list[Target]:
-        """Distinct targets holding restorable versions of ``a`` (shared list: do not modify)."""
-        out = self._distinct_copies.get(a.id)
-        if out is None:
-            out, seen = [], set()
-            for t, _ in self.copies_with_schedule(a):
-                if t.id not in seen:
-                    seen.add(t.id)
-                    out.append(t)
-            self._distinct_copies[a.id] = out
-        return out
-
-    def rp_gap(self, a: System) -> Optional[Duration]:
-        """Worst-case age of the newest restorable point: smallest interval (+ job time)."""
-        if a.id in self._rp_gap:
-            return self._rp_gap[a.id]
+    def _plan_of(self, scheds: list[Schedule]) -> tuple:
+        """(target/schedule pairs, distinct targets, recovery-point gap) of one schedule set."""
+        pairs: list[tuple[Target, Schedule]] = []
+        seen: set = set()
+        for sc in scheds:
+            for t, _ in self._pairs(sc):
+                if (t.id, sc.id) not in seen:
+                    seen.add((t.id, sc.id))
+                    pairs.append((t, sc))
+        distinct, seen_t = [], set()
+        for t, _ in pairs:
+            if t.id not in seen_t:
+                seen_t.add(t.id)
+                distinct.append(t)
         best: Optional[Duration] = None
-        for sc in self.schedules(a):
+        for sc in scheds:
             if not self.restorable(sc) or sc.interval is None or sc.interval.vague:
                 continue
             gap = sc.interval + sc.job_duration if sc.job_duration and not sc.job_duration.vague else sc.interval
             if best is None or gap < best:
                 best = gap
-        self._rp_gap[a.id] = best
-        return best
+        return pairs, distinct, best
+
+    def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
+        """(target, schedule) pairs that hold restorable versions of ``a`` (shared list: do not modify)."""
+        return self._plans.get(a.id, _NO_PLAN)[0]
+
+    def copies(self, a: System) -> list[Target]:
+        """Distinct targets holding restorable versions of ``a`` (shared list: do not modify)."""
+        return self._plans.get(a.id, _NO_PLAN)[1]
+
+    def rp_gap(self, a: System) -> Optional[Duration]:
+        """Worst-case age of the newest restorable point: smallest interval (+ job time)."""
+        return self._plans.get(a.id, _NO_PLAN)[2]
 
     # ------------------------------------------------------------------
     # restore paths and scenarios
@@ -437,6 +435,9 @@ class Context:
         h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes)
         h.kind = "unanswered"
         return h
+
+
+_NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
 
 
 def _looser(a: Optional[Duration], b: Optional[Duration]) -> Optional[Duration]:
