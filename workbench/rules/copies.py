@@ -7,6 +7,7 @@ gap built on a guess. The recovery rules use the same helpers.
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from typing import Optional
 
@@ -20,8 +21,21 @@ LOCKS = ("compliance", "worm_media")
 # ----------------------------------------------------------------------------
 # Shared helpers (tri-state: True, False, or None when not stated)
 # ----------------------------------------------------------------------------
+#: Normalised spellings of regions, sites and accounts: a policy has few distinct ones, asked about very often.
+_NORMED: dict[str, str] = {}
+
+
+def _norm(x: str) -> str:
+    got = _NORMED.get(x)
+    if got is None:
+        if len(_NORMED) > 10000:
+            _NORMED.clear()
+        got = _NORMED[x] = x.strip().lower()
+    return got
+
+
 def _same(x: str, y: str) -> bool:
-    return x.strip().lower() == y.strip().lower()
+    return x == y or _norm(x) == _norm(y)
 
 
 def outside_region(c, a) -> Optional[bool]:
@@ -91,6 +105,72 @@ def _worst(ctx, systems):
 
 
 # ----------------------------------------------------------------------------
+# Per-evaluation index shared with the FREQ and RTO rules.
+# Most systems have a finding in no rule; these memos let a rule see that from
+# a few dictionary look-ups and run its full (message-building) code only for
+# the systems that may have one.
+# ----------------------------------------------------------------------------
+class Index:
+    """Answers that depend on one schedule (or one target) and the system's place, worked out once."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        ids = [sc.id for sc in ctx.policy.schedules]
+        #: copies_with_schedule drops a (target, schedule id) pair seen twice; per-schedule shortcuts assume it cannot.
+        self.unique_schedules = len(set(ids)) == len(ids)
+        self._targets: dict[int, list] = {}
+        self.memo: dict[tuple, object] = {}  # (question, ...) -> answer; see the users
+
+    def targets(self, sc) -> list:
+        """Defined targets of ``sc`` holding restorable versions (as ``ctx.copies_with_schedule`` pairs them)."""
+        got = self._targets.get(id(sc))
+        if got is None:
+            got = []
+            if self.ctx.restorable(sc):
+                for tid in dict.fromkeys(sc.targets):
+                    t = self.ctx.targets.get(tid)
+                    if t is not None:
+                        got.append(t)
+            self._targets[id(sc)] = got
+        return got
+
+    def any_outside_region(self, a) -> bool:
+        """Whether some copy of ``a`` certainly survives losing its region (``outside_region`` is True)."""
+        memo, region, site = self.memo, a.region, a.site
+        for sc in self.ctx.schedules(a):
+            key = ("outside", id(sc), region, site)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = any(outside_region(c, a) for c in self.targets(sc))
+            if got:
+                return True
+        return False
+
+    def any_unreachable(self, a) -> bool:
+        """Whether some copy of ``a`` is certainly out of production's reach."""
+        memo, account = self.memo, a.account
+        for sc in self.ctx.schedules(a):
+            key = ("unreachable", id(sc), account)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = any(reachable_from_production(c, a) is False for c in self.targets(sc))
+            if got:
+                return True
+        return False
+
+
+_INDEX: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def index(ctx) -> Index:
+    """The :class:`Index` of this evaluation (dropped with the Context)."""
+    got = _INDEX.get(ctx)
+    if got is None:
+        got = _INDEX[ctx] = Index(ctx)
+    return got
+
+
+# ----------------------------------------------------------------------------
 # Rules
 # ----------------------------------------------------------------------------
 @rule(
@@ -108,22 +188,66 @@ def _worst(ctx, systems):
                 "provider, account and media.",
 )
 def copy_001(ctx):
+    need_of = _need_by_tier(ctx)
+    platform = _platforms(ctx)
+    schedules, copies_of = ctx.schedules, ctx.copies
     for a in ctx.in_scope_systems:
-        if not ctx.schedules(a):
+        if not schedules(a):
             continue  # no schedule at all is COV-001's finding
-        copies = ctx.copies(a)
-        tier = ctx.tier(a)
-        need = tier.min_backup_copies if tier is not None and tier.min_backup_copies is not None else DEFAULT_COPIES
-        need_path = ctx.tierp(tier, "min_backup_copies") if tier is not None else ctx.sp(a, "tier")
-        source = f"tier {tier.id} requires" if tier is not None and tier.min_backup_copies is not None \
-            else "the 3-2-1 baseline asks for"
-        if len(copies) < need:
-            have = (f"{len(copies)} backup cop{'y' if len(copies) == 1 else 'ies'} ({names(c.id for c in copies)})"
-                    if copies else "no versioned backup copy (its schedules only replicate or write nowhere)")
-            yield ctx.hit(f"{a.id} has {have} but {source} {need}.",
-                          *(ctx.schp(sc, "targets") for sc in ctx.schedules(a)[:3]), need_path, system=a)
+        copies = copies_of(a)
+        if len(copies) >= need_of(a) and _diverse(copies, platform):
             continue
-        yield from _diversity(ctx, a, copies)
+        yield from _copy_001(ctx, a, copies)
+
+
+def _need_by_tier(ctx):
+    """``a -> copies its tier requires``, worked out once per tier."""
+    needs: dict = {}
+
+    def need_of(a):
+        got = needs.get(a.tier)
+        if got is None:
+            tier = ctx.tier(a)
+            got = needs[a.tier] = (tier.min_backup_copies if tier is not None and tier.min_backup_copies is not None
+                                   else DEFAULT_COPIES)
+        return got
+    return need_of
+
+
+def _platforms(ctx) -> dict:
+    """Target id -> (provider, media) as ``_diversity`` compares them, or None when either is unstated."""
+    return {id(c): None if c.provider is None or c.media is None else (c.provider.lower(), c.media)
+            for c in ctx.policy.targets}
+
+
+def _diverse(copies, platform) -> bool:
+    """``_diversity`` certainly finds nothing: fewer than two copies, an unstated platform, or two platforms."""
+    if len(copies) < 2:
+        return True
+    first = platform.get(id(copies[0]))
+    if first is None:
+        return True
+    for c in copies:
+        got = platform.get(id(c))
+        if got is None or got != first:
+            return True
+    return False
+
+
+def _copy_001(ctx, a, copies):
+    """COPY-001 for one system that may have a finding."""
+    tier = ctx.tier(a)
+    need = tier.min_backup_copies if tier is not None and tier.min_backup_copies is not None else DEFAULT_COPIES
+    need_path = ctx.tierp(tier, "min_backup_copies") if tier is not None else ctx.sp(a, "tier")
+    source = f"tier {tier.id} requires" if tier is not None and tier.min_backup_copies is not None \
+        else "the 3-2-1 baseline asks for"
+    if len(copies) < need:
+        have = (f"{len(copies)} backup cop{'y' if len(copies) == 1 else 'ies'} ({names(c.id for c in copies)})"
+                if copies else "no versioned backup copy (its schedules only replicate or write nowhere)")
+        yield ctx.hit(f"{a.id} has {have} but {source} {need}.",
+                      *(ctx.schp(sc, "targets") for sc in ctx.schedules(a)[:3]), need_path, system=a)
+        return
+    yield from _diversity(ctx, a, copies)
 
 
 def _diversity(ctx, a, copies):
@@ -169,7 +293,10 @@ def _diversity(ctx, a, copies):
 )
 def copy_002(ctx):
     unknown: dict[str, tuple[object, list]] = {}
+    outside = index(ctx).any_outside_region
     for a in ctx.in_scope_systems:
+        if outside(a):
+            continue  # the common case, answered per schedule
         copies = ctx.copies(a)
         if not copies:
             continue
@@ -208,7 +335,10 @@ def copy_002(ctx):
 )
 def copy_003(ctx):
     unknown: dict[str, tuple[object, list]] = {}
+    unreachable = index(ctx).any_unreachable
     for a in ctx.in_scope_systems:
+        if unreachable(a):
+            continue  # the common case, answered per schedule
         copies = ctx.copies(a)
         if not copies:
             continue

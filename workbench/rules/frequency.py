@@ -4,9 +4,35 @@ from __future__ import annotations
 
 from workbench.spec.durations import Duration
 
+from .copies import index
 from .engine import rule
 
 WEEK = Duration.of("1w")
+
+
+# Per-schedule and per-tier answers: thousands of systems share a few tiers, and a
+# schedule's interval, job time and copy lag are the same for each system it covers.
+def _by_tier(ctx, objective):
+    """``a -> objective(a)``, worked out once per tier for systems without their own RPO."""
+    memo: dict = {}
+
+    def of(a):
+        if a.rpo is not None:
+            return objective(a)
+        got = memo.get(a.tier, memo)
+        if got is memo:
+            got = memo[a.tier] = objective(a)
+        return got
+    return of
+
+
+def _usable_interval(sc) -> bool:
+    return sc.interval is not None and not sc.interval.vague
+
+
+def _plus(interval, extra):
+    """``interval + extra`` when ``extra`` is stated and not vague, else ``interval`` (as rp_gap and FREQ-002 add them)."""
+    return interval + extra if extra and not extra.vague else interval
 
 
 @rule(
@@ -21,17 +47,38 @@ WEEK = Duration.of("1w")
     description="The newest restorable point can be older than the system's RPO.",
 )
 def freq_001(ctx):
+    rpo_of = _by_tier(ctx, ctx.rpo)
+    gaps: dict[int, float] = {}  # id(schedule) -> its recovery-point gap in seconds (inf: not a recovery point)
+    inf = float("inf")
     for a in ctx.in_scope_systems:
-        rpo, gap = ctx.rpo(a), ctx.rp_gap(a)
-        if rpo is None or gap is None or gap <= rpo:
+        rpo = rpo_of(a)
+        if rpo is None:
             continue
-        fastest = min((sc for sc in ctx.schedules(a) if ctx.restorable(sc) and sc.interval and not sc.interval.vague),
-                      key=lambda sc: sc.interval)
-        yield ctx.hit(
-            f"{a.id}: the newest restorable point can be {gap} old (schedule {fastest.id}) "
-            f"but its RPO is {rpo}.",
-            ctx.schp(fastest, "interval"), ctx.rpo_path(a), system=a, scopes=(fastest.id,),
-        )
+        best = inf
+        for sc in ctx.schedules(a):
+            gap = gaps.get(id(sc))
+            if gap is None:
+                gap = gaps[id(sc)] = (_plus(sc.interval, sc.job_duration).approx_seconds
+                                      if ctx.restorable(sc) and _usable_interval(sc) else inf)
+            if gap < best:
+                best = gap
+        if best == inf or best <= rpo.approx_seconds:
+            continue  # no recovery point at all, or a recent enough one
+        yield from _freq_001(ctx, a, rpo)
+
+
+def _freq_001(ctx, a, rpo):
+    """FREQ-001 for one system whose newest restorable point may be older than its RPO."""
+    gap = ctx.rp_gap(a)
+    if gap is None or gap <= rpo:
+        return
+    fastest = min((sc for sc in ctx.schedules(a) if ctx.restorable(sc) and sc.interval and not sc.interval.vague),
+                  key=lambda sc: sc.interval)
+    yield ctx.hit(
+        f"{a.id}: the newest restorable point can be {gap} old (schedule {fastest.id}) "
+        f"but its RPO is {rpo}.",
+        ctx.schp(fastest, "interval"), ctx.rpo_path(a), system=a, scopes=(fastest.id,),
+    )
 
 
 @rule(
@@ -46,7 +93,41 @@ def freq_001(ctx):
     description="The newest copy that survives losing the primary region is older than the disaster RPO.",
 )
 def freq_002(ctx):
+    idx = index(ctx)
+    if not idx.unique_schedules:
+        yield from _freq_002_each(ctx, ctx.in_scope_systems)
+        return
+    rpo_of = _by_tier(ctx, ctx.dr_rpo)
+    lags: dict[int, object] = {}  # id(schedule) -> interval + copy lag, or None
     for a in ctx.in_scope_systems:
+        rpo = rpo_of(a)
+        if rpo is None:
+            continue
+        best = None
+        for sc in ctx.schedules(a):
+            lag = lags.get(id(sc), lags)
+            if lag is lags:
+                lag = lags[id(sc)] = _plus(sc.interval, sc.copy_lag) if _usable_interval(sc) else None
+            if lag is None or (best is not None and lag.approx_seconds >= best.approx_seconds):
+                continue
+            if _survivor(ctx, idx, sc, a) is not None:
+                best = lag
+        if best is not None and best.approx_seconds > rpo.approx_seconds:
+            yield from _freq_002_each(ctx, (a,))
+
+
+def _survivor(ctx, idx, sc, a):
+    """The first target of ``sc`` that survives losing the region of ``a`` (ctx.survives), or None."""
+    key = ("freq-002 survivor", id(sc), a.region, a.site)
+    got = idx.memo.get(key, idx.memo)
+    if got is idx.memo:
+        got = idx.memo[key] = next((c for c in idx.targets(sc) if ctx.survives(c, a, "region_loss")), None)
+    return got
+
+
+def _freq_002_each(ctx, systems):
+    """FREQ-002 worked out copy by copy for ``systems``."""
+    for a in systems:
         rpo = ctx.dr_rpo(a)
         if rpo is None:
             continue
