@@ -14,6 +14,7 @@ import operator
 import types
 import typing
 from functools import lru_cache
+from itertools import compress
 from typing import Iterator, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -86,51 +87,112 @@ def _owner(ctx, path: tuple):
 def _vague_fields(root: BaseModel) -> Iterator[tuple[tuple, str, object, bool]]:
     """(path, field name, vague text or phrases, is a duration) for every vague value under ``root``.
 
-    The stack holds batches (plan, path, [(key, item)]): a list section of thousands of items is one
-    batch scanned in a tight loop, and a path is only built when something is found.
+    The stack holds batches (plan, path, keys, items): a list section of thousands of items is one
+    batch. Most batches hold nothing vague, which :func:`_batch_may_be_vague` rules out with
+    C-level iteration; only a batch that may hold something is scanned item by item (and a path
+    is only built when something is found). Either way the nested parts are pushed in the same
+    order, so findings come out in the same order.
     """
-    stack: list = [(_plan(type(root)), (), ((None, root),))]
+    stack: list = [(_plan(type(root)), (), (None,), (root,))]
     while stack:
-        plan, base, pairs = stack.pop()
-        dnames, dget, tnames, tget, shaped, nested, nget = plan
-        for key, item in pairs:
-            if dget is not None:
-                vals = dget(item)
-                if len(dnames) == 1:
-                    vals = (vals,)
-                for i, d in enumerate(vals):
-                    if d is not None and d.text is not None:
-                        yield _at(base, key, dnames[i]), dnames[i], d.text, True
-            if tget is not None:
-                vals = tget(item)
-                if len(tnames) == 1:
-                    vals = (vals,)
-                for i, t in enumerate(vals):
-                    if t:
-                        found = _vague_in(t)
-                        if found:
-                            yield _at(base, key, tnames[i]), tnames[i], found, False
-            for name, kind, shape in shaped:
-                v = getattr(item, name)
-                for k, x in (v.items() if shape == "dict" else enumerate(v)) if v else ():
-                    if kind == _DUR and x is not None and x.text is not None:
-                        yield _at(base, key, name) + (k,), name, x.text, True
-                    elif kind == _TEXT and x and _vague_in(x):
-                        yield _at(base, key, name) + (k,), name, _vague_in(x), False
-            if nget is not None:
-                vals = nget(item)
-                if len(nested) == 1:
-                    vals = (vals,)
-                for (name, shape, sub), v in zip(nested, vals):
-                    if not v:
-                        continue
-                    where = _at(base, key, name)
-                    if shape is None:
-                        stack.append((_plan(sub), where, ((None, v),)))
-                    elif shape == "dict":
-                        stack.append((_plan(sub), where, list(v.items())))
-                    else:
-                        stack.append((_plan(sub), where, list(enumerate(v))))
+        plan, base, keys, items = stack.pop()
+        dicts = list(map(vars, items))
+        if _batch_may_be_vague(plan, dicts):
+            yield from _scan_batch(plan, base, keys, items, stack)
+        elif plan[6] is not None:
+            _push_nested(plan, base, keys, dicts, stack)
+
+
+_TEXT_OF = operator.attrgetter("text")
+
+
+def _batch_may_be_vague(plan: tuple, dicts: list) -> bool:
+    """Whether any item of a batch (given as field dicts) has a vague duration or vague prose.
+
+    False means surely not. Pydantic keeps fields in the instance ``__dict__``; reading them one
+    column at a time with C-level map/filter skips the many empty fields far faster than a
+    Python loop. A Duration is always true (no ``__bool__``) and a vague one has a ``text``.
+    """
+    if plan[4]:
+        return True  # shaped fields are rare (the baseline's dicts): scan item by item
+    for column in plan[7]:
+        if any(map(_TEXT_OF, filter(None, map(column, dicts)))):
+            return True
+    for column in plan[8]:
+        if any(map(_vague_in, filter(None, map(column, dicts)))):
+            return True
+    return False
+
+
+def _scan_batch(plan: tuple, base: tuple, keys, items, stack: list) -> Iterator[tuple[tuple, str, object, bool]]:
+    """Every vague value of a batch, item by item; pushes the nested parts as it goes."""
+    dnames, dget, tnames, tget, shaped, nested, nget = plan[:7]
+    for key, item in zip(keys, items):
+        if dget is not None:
+            vals = dget(item)
+            if len(dnames) == 1:
+                vals = (vals,)
+            for i, d in enumerate(vals):
+                if d is not None and d.text is not None:
+                    yield _at(base, key, dnames[i]), dnames[i], d.text, True
+        if tget is not None:
+            vals = tget(item)
+            if len(tnames) == 1:
+                vals = (vals,)
+            for i, t in enumerate(vals):
+                if t:
+                    found = _vague_in(t)
+                    if found:
+                        yield _at(base, key, tnames[i]), tnames[i], found, False
+        for name, kind, shape in shaped:
+            v = getattr(item, name)
+            for k, x in (v.items() if shape == "dict" else enumerate(v)) if v else ():
+                if kind == _DUR and x is not None and x.text is not None:
+                    yield _at(base, key, name) + (k,), name, x.text, True
+                elif kind == _TEXT and x and _vague_in(x):
+                    yield _at(base, key, name) + (k,), name, _vague_in(x), False
+        if nget is not None:
+            _push_nested(plan, base, (key,), (vars(item),), stack)
+
+
+def _push_nested(plan: tuple, base: tuple, keys, dicts: list, stack: list) -> None:
+    """Push a batch for each non-empty nested part of each item (given as field dicts), in item then field order."""
+    nested, nget = plan[5], plan[6]
+    rows = list(map(nget, dicts))
+    if len(nested) == 1:
+        rows = [(v,) for v in rows]
+    skip = _clean_leaves(nested, rows)
+    if len(skip) == len(nested):
+        return
+    # compress() skips, in C, the items whose nested parts are all empty (most of them).
+    for key, row in zip(compress(keys, map(any, rows)), compress(rows, map(any, rows))):
+        for j, x in enumerate(row):
+            if not x or j in skip:
+                continue
+            name, shape, sub = nested[j]
+            where = _at(base, key, name)
+            if shape is None:
+                stack.append((_plan(sub), where, (None,), (x,)))
+            elif shape == "dict":
+                stack.append((_plan(sub), where, list(x), list(x.values())))
+            else:
+                stack.append((_plan(sub), where, range(len(x)), x))
+
+
+def _clean_leaves(nested: tuple, rows: list) -> set[int]:
+    """Positions of the nested single parts that are leaves (nothing nested in them) and nothing vague
+    in any item of the batch: checked together here, they need no batch of their own each (a target's
+    immutability, encryption, transfer and retention would otherwise be 800 batches of one)."""
+    skip = set()
+    if len(rows) < 2:
+        return skip
+    for j, (_, shape, sub) in enumerate(nested):
+        sub_plan = _plan(sub)
+        if shape is None and sub_plan[6] is None:
+            parts = list(map(vars, filter(None, map(operator.itemgetter(j), rows))))
+            if not _batch_may_be_vague(sub_plan, parts):
+                skip.add(j)
+    return skip
 
 
 def _at(base: tuple, key, name: str) -> tuple:
@@ -146,7 +208,11 @@ _PLANS: dict[type, tuple] = {}
 
 
 def _plan(cls: type) -> tuple:
-    """Which fields of a model class are durations, prose, or nested models, with getters for each group."""
+    """Which fields of a model class are durations, prose, or nested models, with getters for each group.
+
+    (duration names, their getter, text names, their getter, shaped fields, nested fields, a getter of
+    the nested fields from an instance ``__dict__``, and per-field ``__dict__`` getters of durations and texts.)
+    """
     plan = _PLANS.get(cls)
     if plan is None:
         durs, texts, shaped, nested = [], [], [], []
@@ -163,13 +229,19 @@ def _plan(cls: type) -> tuple:
                 nested.append((name, shape, kind))
         plan = _PLANS[cls] = (
             tuple(durs), _getter(durs), tuple(texts), _getter(texts), tuple(shaped),
-            tuple(nested), _getter([n for n, _, _ in nested]),
+            tuple(nested), _columns([n for n, _, _ in nested]),
+            tuple(map(operator.itemgetter, durs)), tuple(map(operator.itemgetter, texts)),
         )
     return plan
 
 
 def _getter(names: list[str]):
     return operator.attrgetter(*names) if names else None
+
+
+def _columns(names: list[str]):
+    """Reads ``names`` from an instance ``__dict__`` (where pydantic keeps the fields)."""
+    return operator.itemgetter(*names) if names else None
 
 
 def _classify(annotation, shape=None) -> tuple[str | None, str | None]:
