@@ -42,16 +42,39 @@ class _Coverage:
             for table, key in keys:
                 if key not in table or _shorter(after, table[key]):
                     table[key] = after
+        #: system ids named by some alert: their coverage is worked out one by one
+        self.named = {sid for _, sid in self.systems}
+        # Coverage depends only on (tier, named system id or None): most systems
+        # share a tier and are named nowhere, so each answer is computed once.
+        self._of: dict[tuple, dict[str, tuple[bool, Optional[Duration]]]] = {}
 
-    def covers(self, a, event: str) -> tuple[bool, Optional[Duration]]:
-        """Whether an alert for ``event`` covers ``a``, and the shortest missed-backup threshold stated."""
+    def covers(self, sid: Optional[str], tier: Optional[str], event: str) -> tuple[bool, Optional[Duration]]:
+        """Whether an alert for ``event`` covers system ``sid`` of ``tier``, and the shortest missed-backup threshold."""
         found, best = False, None
-        for table, key in ((self.all, event), (self.systems, (event, a.id)), (self.tiers, (event, a.tier))):
+        for table, key in ((self.all, event), (self.systems, (event, sid)), (self.tiers, (event, tier))):
             if key in table:
                 found = True
                 if _shorter(table[key], best):
                     best = table[key]
         return found, best
+
+    def of(self, a) -> dict[str, tuple[bool, Optional[Duration]]]:
+        """event -> :meth:`covers` for system ``a``, for each job event."""
+        sid = a.id if a.id in self.named else None
+        key = (a.tier, sid)
+        found = self._of.get(key)
+        if found is None:
+            found = self._of[key] = {ev: self.covers(sid, a.tier, ev) for ev in JOB_EVENTS}
+        return found
+
+    def complete_tiers(self) -> set:
+        """Tiers whose (unnamed) systems have every job alert, with no missed-backup threshold to check."""
+        out = set()
+        for tier in {t for _, t in self.tiers} | {None}:
+            cov = {ev: self.covers(None, tier, ev) for ev in JOB_EVENTS}
+            if all(f for f, _ in cov.values()) and cov["job_missed"][1] is None:
+                out.add(tier)
+        return out
 
 
 def _shorter(x: Optional[Duration], y: Optional[Duration]) -> bool:
@@ -85,38 +108,46 @@ def _makes_copies(scheds, copying: set[int]) -> bool:
 )
 def mon_001(ctx):
     cov = _Coverage(ctx.policy.monitoring.alerts)
-    copying = {id(sc) for sc in ctx.policy.schedules
-               if len(sc.targets) > 1 or sc.copy_lag is not None or sc.type == "replication"}
     everywhere = {ev for ev in JOB_EVENTS if ev in cov.all and (ev != "job_missed" or cov.all[ev] is None)}
     if everywhere == set(JOB_EVENTS) and not cov.systems and not cov.tiers:
         return  # every system has every alert, with no threshold to check
+    copying = {id(sc) for sc in ctx.policy.schedules
+               if len(sc.targets) > 1 or sc.copy_lag is not None or sc.type == "replication"}
+    complete, named = cov.complete_tiers(), cov.named
     for a in ctx.in_scope_systems:
+        if a.tier in complete and (not named or a.id not in named):
+            continue  # every alert, no threshold: nothing to report whatever the schedules
         scheds = ctx.schedules(a)
         if not scheds:
             continue  # no backup at all is the coverage rules' finding
-        missing, slow, gap, limit = [], None, None, None
-        for ev in JOB_EVENTS:
-            if ev == "copy_failed" and not _makes_copies(scheds, copying):
-                continue
-            found, after = cov.covers(a, ev)
-            if ev == "job_missed" and (not found or after is not None):
-                gap = ctx.rp_gap(a)
-                limit = _one_and_a_half(gap)
-            if not found:
-                words = EVENT_WORDS[ev]
-                if ev == "job_missed" and limit:
-                    words = words[:-1] + f": no new recovery point within {limit})"
-                missing.append(words)
-            elif ev == "job_missed" and limit is not None and after is not None and after > limit:
-                slow = after
-        sev = "blocker" if ctx.critical(a) else None
-        if missing:
-            yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}.", "monitoring.alerts",
-                          ctx.sp(a), system=a, severity=sev)
-        if slow is not None:
-            yield ctx.hit(f"{label(a)}: the missed-backup alert fires only after {slow} without a new recovery "
-                          f"point, but one is due every {gap}; it should fire within {limit}.",
-                          "monitoring.alerts", ctx.sp(a), system=a, severity=sev)
+        yield from _unalerted(ctx, a, scheds, cov.of(a), copying)
+
+
+def _unalerted(ctx, a, scheds, covered, copying: set[int]):
+    """MON-001's findings for one system, given which job events alerts cover for it."""
+    missing, slow, gap, limit = [], None, None, None
+    for ev in JOB_EVENTS:
+        if ev == "copy_failed" and not _makes_copies(scheds, copying):
+            continue
+        found, after = covered[ev]
+        if ev == "job_missed" and (not found or after is not None):
+            gap = ctx.rp_gap(a)
+            limit = _one_and_a_half(gap)
+        if not found:
+            words = EVENT_WORDS[ev]
+            if ev == "job_missed" and limit:
+                words = words[:-1] + f": no new recovery point within {limit})"
+            missing.append(words)
+        elif ev == "job_missed" and limit is not None and after is not None and after > limit:
+            slow = after
+    sev = "blocker" if ctx.critical(a) else None
+    if missing:
+        yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}.", "monitoring.alerts",
+                      ctx.sp(a), system=a, severity=sev)
+    if slow is not None:
+        yield ctx.hit(f"{label(a)}: the missed-backup alert fires only after {slow} without a new recovery "
+                      f"point, but one is due every {gap}; it should fire within {limit}.",
+                      "monitoring.alerts", ctx.sp(a), system=a, severity=sev)
 
 
 @rule(
