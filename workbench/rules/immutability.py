@@ -10,6 +10,7 @@ order. The view is built once per evaluation.
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_right
 from collections import defaultdict
 from typing import Iterable, Optional
 
@@ -218,16 +219,21 @@ class Plane:
         return self._regulated_ids
 
     def reach(self, target_ids: Optional[Iterable[str]]) -> list[System]:
-        """Systems with restorable copies on ``target_ids`` (None = every target), most critical first."""
+        """Systems with restorable copies on ``target_ids`` (None = every target), most critical first.
+
+        Within a tier, systems come in the order of the targets in the policy (so the
+        answer does not depend on the iteration order of ``target_ids``).
+        """
         key = None if target_ids is None else frozenset(target_ids)
         if key not in self._reach:
-            ids: dict[str, None] = {}
-            for t in (self.copied if key is None else key):
-                ids.update(dict.fromkeys(self.copied.get(t, ())))
-            lv = self._level
-            ranked_ids = sorted(ids, key=lv.__getitem__)  # stable: policy order within a tier
-            self._reach[key] = [self.ctx.systems[s] for s in ranked_ids]
-            self._critical[key] = sum(1 for s in ranked_ids if lv[s] <= 1)
+            ids: dict[str, System] = {}
+            for t, pool in self.copied.items():
+                if key is None or t in key:
+                    ids.update(pool)
+            lv = self._level.__getitem__
+            ranked_ids = sorted(ids, key=lv)  # stable: first-seen order within a tier
+            self._reach[key] = list(map(ids.__getitem__, ranked_ids))
+            self._critical[key] = bisect_right(list(map(lv, ranked_ids)), 1)  # levels ascend: T0/T1 come first
         return self._reach[key]
 
     def reach_critical(self, target_ids: Optional[Iterable[str]]) -> list[System]:
@@ -291,34 +297,45 @@ def names(items: Iterable, limit: int = 3, fmt=None) -> str:
 )
 def imm_001(ctx):
     state = {c.id: _lock_state(c) for c in ctx.policy.targets}
+    locked = {tid for tid, s in state.items() if s == "locked"}
     must = {t.id for t in ctx.policy.tiers if t.require_immutable}
+    copies_of = ctx.copies
     for a in ctx.in_scope_systems:
-        if a.tier not in must and not LOCK_CLASSES_SET.intersection(a.data_classes) \
+        if a.tier not in must and LOCK_CLASSES_SET.isdisjoint(a.data_classes) \
                 and "sec17a4" not in a.regulatory_tags:
             continue
-        copies = ctx.copies(a)
+        copies = copies_of(a)
         if not copies:
             continue  # no copy at all is reported by the coverage and copy rules
-        states = [(c, state[c.id]) for c in copies]
-        if any(s == "locked" for _, s in states):
+        if _any_locked(copies, locked):
             continue
-        reasons, why_paths = _why_immutable(ctx, a)
-        sev = "blocker" if "sec17a4" in ctx.tags(a) else None
-        paths = [ctx.tp(c, "immutability", "mode") for c in copies] + why_paths
-        scopes = [c.id for c in copies]
-        unknown = [c.id for c, s in states if s == "unknown"]
-        if unknown:
-            yield ctx.ask(
-                f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}): "
-                f"is {names(unknown)} locked in compliance mode, WORM or offline?",
-                *paths, system=a, severity=sev, scopes=scopes,
-            )
-        else:
-            yield ctx.hit(
-                f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}) but none of its copies "
-                f"is locked in compliance mode, WORM or offline: {', '.join(_lock_text(c) for c in copies)}.",
-                *paths, system=a, severity=sev, scopes=scopes,
-            )
+        yield _imm_001_hit(ctx, a, copies, [(c, state[c.id]) for c in copies])
+
+
+def _any_locked(copies: list[Target], locked: set[str]) -> bool:
+    for c in copies:
+        if c.id in locked:
+            return True
+    return False
+
+
+def _imm_001_hit(ctx, a: System, copies: list[Target], states: list[tuple[Target, str]]):
+    reasons, why_paths = _why_immutable(ctx, a)
+    sev = "blocker" if "sec17a4" in ctx.tags(a) else None
+    paths = [ctx.tp(c, "immutability", "mode") for c in copies] + why_paths
+    scopes = [c.id for c in copies]
+    unknown = [c.id for c, s in states if s == "unknown"]
+    if unknown:
+        return ctx.ask(
+            f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}): "
+            f"is {names(unknown)} locked in compliance mode, WORM or offline?",
+            *paths, system=a, severity=sev, scopes=scopes,
+        )
+    return ctx.hit(
+        f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}) but none of its copies "
+        f"is locked in compliance mode, WORM or offline: {', '.join(_lock_text(c) for c in copies)}.",
+        *paths, system=a, severity=sev, scopes=scopes,
+    )
 
 
 @rule(
