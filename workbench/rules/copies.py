@@ -134,29 +134,74 @@ class Index:
             self._targets[id(sc)] = got
         return got
 
+    def _summary(self, kind: str, sc, make):
+        key = (kind, id(sc))
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = make(self.targets(sc))
+        return got
+
     def any_outside_region(self, a) -> bool:
         """Whether some copy of ``a`` certainly survives losing its region (``outside_region`` is True)."""
-        memo, region, site = self.memo, a.region, a.site
+        region = a.region
+        mine = _norm(region) if region else None
         for sc in self.ctx.schedules(a):
-            key = ("outside", id(sc), region, site)
-            got = memo.get(key)
-            if got is None:
-                got = memo[key] = any(outside_region(c, a) for c in self.targets(sc))
-            if got:
+            regions, unplaced = self._summary("regions", sc, _regions)
+            if mine is not None and _other(regions, mine):
+                return True
+            for c in (unplaced if mine is not None else self.targets(sc)):
+                if outside_region(c, a):
+                    return True
+        return False
+
+    def survives_region_loss_via(self, sc, a) -> bool:
+        """Whether a copy of ``a`` that ``sc`` makes survives losing its region, as ``ctx.survives`` judges it."""
+        region = a.region
+        regions, unplaced = self._summary("raw regions", sc, _raw_regions)
+        if region and _other(regions, region):
+            return True
+        survives = self.ctx.survives
+        for c in (unplaced if region else self.targets(sc)):
+            if survives(c, a, "region_loss"):
                 return True
         return False
 
     def any_unreachable(self, a) -> bool:
-        """Whether some copy of ``a`` is certainly out of production's reach."""
-        memo, account = self.memo, a.account
+        """Whether some copy of ``a`` is certainly out of production's reach (``reachable_from_production`` is False)."""
+        account = a.account
+        mine = _norm(account) if account else None
         for sc in self.ctx.schedules(a):
-            key = ("unreachable", id(sc), account)
-            got = memo.get(key)
-            if got is None:
-                got = memo[key] = any(reachable_from_production(c, a) is False for c in self.targets(sc))
-            if got:
+            offline, isolated, isolated_unnamed = self._summary("isolation", sc, _isolation)
+            if offline or isolated_unnamed:
+                return True
+            if isolated and (mine is None or _other(isolated, mine)):
                 return True
         return False
+
+
+def _other(values: frozenset, mine) -> bool:
+    """Whether ``values`` holds something other than ``mine``."""
+    return len(values) > 1 or (len(values) == 1 and mine not in values)
+
+
+def _regions(targets) -> tuple[frozenset, list]:
+    """(normalised regions of the targets that state one, the targets that do not)."""
+    return frozenset(_norm(c.region) for c in targets if c.region), [c for c in targets if not c.region]
+
+
+def _raw_regions(targets) -> tuple[frozenset, list]:
+    """As ``_regions``, spelled as written (``ctx.survives`` compares them so)."""
+    return frozenset(c.region for c in targets if c.region), [c for c in targets if not c.region]
+
+
+def _isolation(targets) -> tuple[bool, frozenset, bool]:
+    """(some target is offline, normalised accounts of the isolated ones, an isolated one names no account).
+
+    A copy is out of production's reach when it is offline, or isolated and not in the system's own account.
+    """
+    offline = any(c.offline for c in targets)
+    isolated = [c for c in targets if c.isolated_account]
+    return offline, frozenset(_norm(c.account) for c in isolated if c.account), any(not c.account for c in isolated)
 
 
 _INDEX: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

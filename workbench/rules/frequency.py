@@ -110,19 +110,10 @@ def freq_002(ctx):
                 lag = lags[id(sc)] = _plus(sc.interval, sc.copy_lag) if _usable_interval(sc) else None
             if lag is None or (best is not None and lag.approx_seconds >= best.approx_seconds):
                 continue
-            if _survivor(ctx, idx, sc, a) is not None:
+            if idx.survives_region_loss_via(sc, a):
                 best = lag
         if best is not None and best.approx_seconds > rpo.approx_seconds:
             yield from _freq_002_each(ctx, (a,))
-
-
-def _survivor(ctx, idx, sc, a):
-    """The first target of ``sc`` that survives losing the region of ``a`` (ctx.survives), or None."""
-    key = ("freq-002 survivor", id(sc), a.region, a.site)
-    got = idx.memo.get(key, idx.memo)
-    if got is idx.memo:
-        got = idx.memo[key] = next((c for c in idx.targets(sc) if ctx.survives(c, a, "region_loss")), None)
-    return got
 
 
 def _freq_002_each(ctx, systems):
