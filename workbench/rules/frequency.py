@@ -155,13 +155,14 @@ def freq_003(ctx):
     # A manual or monthly schedule is a gap only where it is what the system relies on:
     # a monthly archive export beside daily automated backups is not.
     in_scope = {a.id for a in ctx.in_scope_systems}
+    automated = _automated_backups(ctx)
     for sc in ctx.policy.schedules:
         covered = [sid for sid in _covered(ctx, sc) if sid in in_scope]
         if not covered:
             continue
-        relying = [sid for sid in covered if not _has_automated_backup(ctx, sid, other_than=sc)]
+        relying = [sid for sid in covered if _only(automated(sid), sc)]
         too_slow = sc.interval is not None and not sc.interval.vague and sc.interval > WEEK
-        slow_relying = [sid for sid in covered if too_slow and not _has_weekly_backup(ctx, sid, other_than=sc)]
+        slow_relying = [sid for sid in covered if not _has_weekly_backup(ctx, sid, other_than=sc)] if too_slow else []
         if relying:
             worst = min((ctx.systems[sid] for sid in relying), key=ctx.tier_level)
             names = _names(relying)
@@ -179,8 +180,24 @@ def freq_003(ctx):
                           ctx.schp(sc, "interval"), subject=sc.id, system=worst, scopes=tuple(slow_relying))
 
 
-def _has_automated_backup(ctx, sid, other_than):
-    return any(sc is not other_than and sc.automated and ctx.restorable(sc) for sc in ctx.schedules(sid))
+def _automated_backups(ctx):
+    """``sid -> its automated restorable schedules``, worked out once per system (each schedule asks again)."""
+    memo: dict[str, list] = {}
+
+    def of(sid):
+        got = memo.get(sid)
+        if got is None:
+            got = memo[sid] = [sc for sc in ctx.schedules(sid) if sc.automated and ctx.restorable(sc)]
+        return got
+    return of
+
+
+def _only(schedules, sc) -> bool:
+    """Nothing in ``schedules`` but ``sc``: the system has no automated backup other than ``sc``."""
+    for other in schedules:
+        if other is not sc:
+            return False
+    return True
 
 
 def _has_weekly_backup(ctx, sid, other_than):

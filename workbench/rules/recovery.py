@@ -125,33 +125,68 @@ def _missing_text(ctx, a, estimates) -> str:
     description="Restoring a system from its fastest copy takes longer than its RTO.",
 )
 def rto_001(ctx):
+    numbers = _restore_numbers(ctx)
     for a in ctx.in_scope_systems:
         rto = ctx.rto(a)
-        copies = ctx.copies(a)
-        if rto is None or not copies:
+        if rto is None:
             continue
-        limit = rto.hours
-        estimates = []
-        for c in copies:
-            e = estimate(ctx, c, a)
-            if e.hours is not None and e.hours <= limit:
-                break
-            estimates.append(e)
-        if len(estimates) < len(copies):
-            continue  # one copy is fast enough
-        if _too_slow(estimates, limit):
-            best = min(estimates, key=lambda e: e.bound)
-            c = best.target
-            where = f"its only copy, {_label(c)}," if len(copies) == 1 else f"the fastest copy, {_label(c)},"
-            yield ctx.hit(f"{a.id}: restoring from {where} takes {best.text()}, but its RTO is {rto}.",
-                          ctx.rto_path(a), ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"),
-                          ctx.sp(a, "size_gb"), system=a, scopes=(c.id,))
-        elif ctx.critical(a):
-            unknown = [e for e in estimates if e.hours is None]
-            paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
-            yield ctx.ask(f"{a.id}: how long would a restore take? {_missing_text(ctx, a, unknown).capitalize()} "
-                          f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
-                          f"against its RTO of {rto}.", *paths, system=a)
+        copies = ctx.copies(a)
+        if not copies or _fast_enough(numbers, a, copies, rto.hours):
+            continue
+        yield from _rto_001(ctx, a, rto, copies)
+
+
+def _restore_numbers(ctx) -> dict:
+    """id(target) -> (hours to first byte or None, throughput), as ``_estimate`` reads them; once per evaluation."""
+    out = {}
+    for c in ctx.policy.targets:
+        if c.retrieval_hours is not None:
+            retrieval = c.retrieval_hours
+        elif c.storage_class == "tape_offsite":
+            retrieval = None
+        else:
+            retrieval = ctx.retrieval_hours(c)
+        out[id(c)] = (retrieval, c.restore_throughput_gbph)
+    return out
+
+
+def _fast_enough(numbers, a, copies, limit: float) -> bool:
+    """Some copy certainly restores ``a`` within ``limit`` hours (the same arithmetic as ``_estimate``)."""
+    size = a.size_gb
+    if size is None:
+        return False
+    rebuild = a.rebuild_hours or 0.0
+    for c in copies:
+        retrieval, throughput = numbers[id(c)]
+        if retrieval is not None and throughput and (retrieval + rebuild) + size / throughput <= limit:
+            return True
+    return False
+
+
+def _rto_001(ctx, a, rto, copies):
+    """RTO-001 for one system none of whose copies is certainly fast enough."""
+    limit = rto.hours
+    estimates = []
+    for c in copies:
+        e = estimate(ctx, c, a)
+        if e.hours is not None and e.hours <= limit:
+            break
+        estimates.append(e)
+    if len(estimates) < len(copies):
+        return  # one copy is fast enough
+    if _too_slow(estimates, limit):
+        best = min(estimates, key=lambda e: e.bound)
+        c = best.target
+        where = f"its only copy, {_label(c)}," if len(copies) == 1 else f"the fastest copy, {_label(c)},"
+        yield ctx.hit(f"{a.id}: restoring from {where} takes {best.text()}, but its RTO is {rto}.",
+                      ctx.rto_path(a), ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"),
+                      ctx.sp(a, "size_gb"), system=a, scopes=(c.id,))
+    elif ctx.critical(a):
+        unknown = [e for e in estimates if e.hours is None]
+        paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
+        yield ctx.ask(f"{a.id}: how long would a restore take? {_missing_text(ctx, a, unknown).capitalize()} "
+                      f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
+                      f"against its RTO of {rto}.", *paths, system=a)
 
 
 @rule(
