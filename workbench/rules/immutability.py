@@ -26,6 +26,11 @@ LOCK_CLASSES = ("restricted", "phi", "pci")
 LOCK_CLASSES_SET = frozenset(LOCK_CLASSES)
 REGULATED = frozenset({"hipaa", "pci", "gdpr"})
 MIN_SOFT_DELETE_DAYS = 14
+#: Permissions that lift a governance-mode lock (IMM-002).
+LIFT_PERMS = ("bypass_governance", "modify_immutability")
+#: How long SEC 17a-4(f) expects WORM storage, and for which records.
+_WORM, _WORM_WHY = Duration.of(REGULATORY_MINIMUM["sec17a4"][0]), REGULATORY_MINIMUM["sec17a4"][1]
+_WORM_DAYS = int(_WORM.days)
 
 
 # ----------------------------------------------------------------------------
@@ -37,18 +42,9 @@ class Plane:
     def __init__(self, ctx):
         self.ctx = ctx
         p = ctx.policy
-        systems = ctx.systems
-        copied: dict[str, dict[str, System]] = defaultdict(dict)
-        extra: dict[str, dict[str, System]] = defaultdict(dict)
-        for sc in p.schedules:
-            covered = {s: systems[s] for s in sc.systems if s in systems}
-            for tid in sc.tiers:
-                covered.update((s, systems[s]) for s in ctx.systems_by_tier.get(tid, ()))
-            into = copied if ctx.restorable(sc) else extra
-            for tid in sc.targets:
-                into[tid].update(covered)
+        copied, extra = self._written(ctx)
         #: target id -> {system id: system} with restorable copies there
-        self.copied: dict[str, dict[str, System]] = dict(copied)
+        self.copied: dict[str, dict[str, System]] = copied
         #: target id -> {system id: system} whose data any schedule writes there (replicas included)
         self.held: dict[str, dict[str, System]] = dict(copied)
         for tid, d in extra.items():
@@ -74,12 +70,53 @@ class Plane:
                     self.key_admin_roles[x].append(k.id)
         self.backup_roles = [r for r in p.roles if self.is_backup_role(r)]
         self._tests_from: Optional[dict[str, list]] = None
-        tier_level = {t.id: t.level() for t in p.tiers}
-        self._level = {a.id: tier_level.get(a.tier, 9) if a.tier else 9 for a in ctx.systems.values()}
+        self._level = self._levels(ctx)
         self._regulated_ids: Optional[set[str]] = None
         self._worst_on: dict[tuple, Optional[System]] = {}
         self._reach: dict[Optional[frozenset], list[System]] = {}
         self._critical: dict[Optional[frozenset], int] = {}
+
+    @staticmethod
+    def _written(ctx) -> tuple[dict[str, dict[str, System]], dict[str, dict[str, System]]]:
+        """target id -> {system id: system} written there by restorable schedules, and by the others."""
+        systems = ctx.systems
+        get, by_tier, restorable = systems.get, ctx.systems_by_tier, ctx.restorable
+        copied: dict[str, dict[str, System]] = {}
+        extra: dict[str, dict[str, System]] = {}
+        tier_pools: dict[str, dict[str, System]] = {}  # a tier's systems, shared by every plan naming it
+        for sc in ctx.policy.schedules:
+            covered = {}
+            for s in sc.systems:
+                a = get(s)
+                if a is not None:
+                    covered[s] = a
+            for tid in sc.tiers:
+                pool = tier_pools.get(tid)
+                if pool is None:
+                    ids = by_tier.get(tid, ())
+                    pool = tier_pools[tid] = dict(zip(ids, map(systems.__getitem__, ids)))
+                covered.update(pool)
+            into = copied if restorable(sc) else extra
+            for tid in sc.targets:
+                held = into.get(tid)
+                if held is None:
+                    into[tid] = dict(covered)
+                else:
+                    held.update(covered)
+        return copied, extra
+
+    @staticmethod
+    def _levels(ctx) -> dict[str, int]:
+        """system id -> tier level (9 without a known tier), filled tier by tier rather than system by system."""
+        tier_level = {t.id: t.level() for t in ctx.policy.tiers}
+        if len(ctx.systems) != len(ctx.policy.systems):  # duplicate ids: the first system's tier counts
+            return {a.id: tier_level.get(a.tier, 9) if a.tier else 9 for a in ctx.systems.values()}
+        out = dict.fromkeys(ctx.systems, 9)
+        for tid, ids in ctx.systems_by_tier.items():
+            lvl = tier_level.get(tid)
+            if lvl is not None:
+                out.update(dict.fromkeys(ids, lvl))
+        return out
 
     # -- roles, groups, members ------------------------------------------
     def is_backup_role(self, r: Role) -> bool:
@@ -300,7 +337,10 @@ def imm_001(ctx):
     locked = {tid for tid, s in state.items() if s == "locked"}
     must = {t.id for t in ctx.policy.tiers if t.require_immutable}
     copies_of = ctx.copies
+    safe = _locked_somewhere(plane(ctx), locked)
     for a in ctx.in_scope_systems:
+        if a.id in safe:
+            continue
         if a.tier not in must and LOCK_CLASSES_SET.isdisjoint(a.data_classes) \
                 and "sec17a4" not in a.regulatory_tags:
             continue
@@ -310,6 +350,14 @@ def imm_001(ctx):
         if _any_locked(copies, locked):
             continue
         yield _imm_001_hit(ctx, a, copies, [(c, state[c.id]) for c in copies])
+
+
+def _locked_somewhere(pl: Plane, locked: set[str]) -> set[str]:
+    """Ids of systems with a restorable copy on a locked target (the same as a locked entry in ``ctx.copies``)."""
+    out: set[str] = set()
+    for tid in locked:
+        out.update(pl.copied.get(tid, ()))
+    return out
 
 
 def _any_locked(copies: list[Target], locked: set[str]) -> bool:
@@ -352,24 +400,20 @@ def _imm_001_hit(ctx, a: System, copies: list[Target], states: list[tuple[Target
 )
 def imm_002(ctx):
     pl = plane(ctx)
-    #: systems whose SEC 17a-4 records are kept by backups or archives (they need WORM for the full period)
-    records = [s for s, a in ctx.systems.items()
-               if "sec17a4" in a.regulatory_tags and a.records_retention_via in ("backup", "archive")]
+    records = _Records(ctx)
+    lifting: dict[tuple, tuple] = {}
     for c in ctx.policy.targets:
         imm = c.immutability
         mode = imm.mode if imm else None
         if mode not in ("governance", "compliance", "none"):
             continue
-        pool = pl.copied.get(c.id) or pl.held.get(c.id, {})
-        systems = pool.values()
-        worst = pl.worst_on(c.id, held=c.id not in pl.copied)
-        scopes = list(pool)
         if mode == "governance":
-            yield from _bypassable(ctx, pl, c, worst, scopes)
+            yield from _bypassable(ctx, pl, c, lifting)
         if mode in ("governance", "compliance"):
-            yield from _lock_length(ctx, c, imm, pool, records, worst, scopes)
+            yield from _lock_length(ctx, pl, c, imm, records)
         if mode == "none" and not c.offline and c.soft_delete_days is not None \
                 and c.soft_delete_days < MIN_SOFT_DELETE_DAYS:
+            worst, scopes = _about(pl, c)
             yield ctx.hit(
                 f"{c.id} has no lock, and its only protection is soft delete for {c.soft_delete_days} days "
                 f"(less than {MIN_SOFT_DELETE_DAYS}): a deletion noticed after that is permanent.",
@@ -378,9 +422,51 @@ def imm_002(ctx):
             )
 
 
-def _bypassable(ctx, pl: Plane, c: Target, worst, scopes):
+def _about(pl: Plane, c: Target) -> tuple[Optional[System], list[str]]:
+    """IMM-002's severity system and scopes for target ``c`` (worked out only for a finding)."""
+    pool = pl.copied.get(c.id) or pl.held.get(c.id, {})
+    return pl.worst_on(c.id, held=c.id not in pl.copied), list(pool)
+
+
+class _Records:
+    """Systems whose SEC 17a-4 records are kept by backups or archives (they need WORM for the full period).
+
+    Found on first use: only a lock shorter than the WORM period needs them.
+    """
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._ids: Optional[list[str]] = None
+
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            self._ids = [s for s, a in self.ctx.systems.items()
+                         if "sec17a4" in a.regulatory_tags and a.records_retention_via in ("backup", "archive")]
+        return self._ids
+
+
+def _bypassable(ctx, pl: Plane, c: Target, lifting: dict):
+    # Who can lift the lock depends only on which roles granting the lifting permissions
+    # apply to ``c``; targets that share those roles share the whole answer.
+    key = tuple((perm, id(r)) for perm in LIFT_PERMS for r in ctx.roles_by_perm.get(perm, ())
+                if not r.targets or c.id in r.targets)
+    found = lifting.get(key)
+    if found is None:
+        found = lifting[key] = _lifters(ctx, pl, c)
+    grant, parts, roles = found
+    if parts:
+        worst, scopes = _about(pl, c)
+        yield ctx.hit(
+            f"{c.id} has only a governance-mode lock ({grant}), and it can be lifted by {'; by '.join(parts)}.",
+            ctx.tp(c, "immutability", "mode"), *(ctx.rolep(r, "members") for r in roles.values()),
+            subject=c.id, system=worst, scopes=scopes,
+        )
+
+
+def _lifters(ctx, pl: Plane, c: Target) -> tuple[str, list[str], dict[str, Role]]:
+    """(the lifting grants as text, who can lift a governance lock on ``c`` and why, the roles that grant it)."""
     prod = pl.holders("prod_admin")
-    lifters = pl.holders("bypass_governance", "modify_immutability", target=c)
+    lifters = pl.holders(*LIFT_PERMS, target=c)
     roles = {r.id: r for grants in lifters.values() for _, r, _ in grants}
     lift_perms: dict[str, list[str]] = {}
     for grants in lifters.values():
@@ -399,17 +485,13 @@ def _bypassable(ctx, pl: Plane, c: Target, worst, scopes):
         parts.append(f"members of role {', '.join(no_mfa_roles)}, which does not require MFA")
     if no_mfa_people:
         parts.append(f"{names(no_mfa_people)}, with no MFA enrolled")
-    if parts:
-        grant = "; ".join(f"{', '.join(lift_perms[rid])}: role {rid}" for rid in roles)
-        yield ctx.hit(
-            f"{c.id} has only a governance-mode lock ({grant}), and it can be lifted by {'; by '.join(parts)}.",
-            ctx.tp(c, "immutability", "mode"), *(ctx.rolep(r, "members") for r in roles.values()),
-            subject=c.id, system=worst, scopes=scopes,
-        )
+    grant = "; ".join(f"{', '.join(lift_perms[rid])}: role {rid}" for rid in roles) if parts else ""
+    return grant, parts, roles
 
 
-def _lock_length(ctx, c: Target, imm, pool, record_ids, worst, scopes):
+def _lock_length(ctx, pl: Plane, c: Target, imm, records: _Records):
     if imm.days is None:
+        worst, scopes = _about(pl, c)
         yield ctx.ask(f"{c.id} has a {imm.mode}-mode lock: for how many days does it hold each recovery point?",
                       ctx.tp(c, "immutability", "days"), subject=c.id, system=worst, scopes=scopes)
         return
@@ -419,21 +501,27 @@ def _lock_length(ctx, c: Target, imm, pool, record_ids, worst, scopes):
         kept = daily or ret.shortest()
         if kept is not None and imm.days < int(kept.days):  # whole days: a 365-day lock covers "1y"
             what = "daily recovery points are" if daily else "recovery points are"
+            worst, scopes = _about(pl, c)
             yield ctx.hit(
                 f"{c.id} locks recovery points for {imm.days} days but its {what} kept for {kept}: "
                 f"for the rest of that time they can be deleted.",
                 ctx.tp(c, "immutability", "days"), ctx.tp(c, "retention", "daily" if daily else "max"),
                 subject=c.id, system=worst, scopes=scopes,
             )
-    worm, why = Duration.of(REGULATORY_MINIMUM["sec17a4"][0]), REGULATORY_MINIMUM["sec17a4"][1]
-    records = [pool[s] for s in record_ids if s in pool]
-    if records and imm.days < int(worm.days):
-        a = min(records, key=ctx.tier_level)
+    if imm.days >= _WORM_DAYS:
+        return
+    record_ids = records.ids()
+    if not record_ids:
+        return
+    pool = pl.copied.get(c.id) or pl.held.get(c.id, {})
+    found = [pool[s] for s in record_ids if s in pool]
+    if found:
+        a = min(found, key=ctx.tier_level)
         yield ctx.hit(
-            f"{c.id} keeps the {why} records of {names(x.id for x in records)} but locks them for only "
-            f"{imm.days} days; SEC 17a-4(f) expects WORM for {worm}.",
+            f"{c.id} keeps the {_WORM_WHY} records of {names(x.id for x in found)} but locks them for only "
+            f"{imm.days} days; SEC 17a-4(f) expects WORM for {_WORM}.",
             ctx.tp(c, "immutability", "days"), ctx.sp(a, "regulatory_tags"),
-            subject=c.id, system=a, scopes=scopes,
+            subject=c.id, system=a, scopes=list(pool),
         )
 
 
