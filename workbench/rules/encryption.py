@@ -263,7 +263,7 @@ def enc_003(ctx):
 
 
 def _isolated_keys(ctx, pl):
-    prod_accounts = {a.account for a in ctx.systems.values() if a.account and a.environment == "prod"}
+    prod_accounts = _ProdAccounts(ctx)
     for c in ctx.policy.targets:
         if c.isolated_account is not True or not c.encryption or not c.encryption.key:
             continue
@@ -274,9 +274,9 @@ def _isolated_keys(ctx, pl):
         if k.account is not None and k.account == c.account:
             continue  # the key lives inside the isolated boundary
         if k.account is None:
-            prod_seen = bool(prod_accounts) or any(a.account for a in systems)
+            prod_seen = bool(prod_accounts.get()) or any(a.account for a in systems)
         else:
-            prod_seen = k.account in prod_accounts or any(a.account == k.account for a in systems)
+            prod_seen = k.account in prod_accounts.get() or any(a.account == k.account for a in systems)
         if not prod_seen:
             continue
         worst = pl.worst_on(c.id, held=True, regulated_first=True)
@@ -290,6 +290,19 @@ def _isolated_keys(ctx, pl):
                 "a production compromise can disable the key and make the isolated copy unreadable.",
                 ctx.keyp(k, "account"), ctx.tp(c, "encryption", "key"), subject=c.id, system=worst, scopes=scopes,
             )
+
+
+class _ProdAccounts:
+    """Accounts of production systems, found on first use (most isolated keys live in their own account)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._found: Optional[set[str]] = None
+
+    def get(self) -> set[str]:
+        if self._found is None:
+            self._found = {a.account for a in self.ctx.systems.values() if a.account and a.environment == "prod"}
+        return self._found
 
 
 @rule(
@@ -345,26 +358,36 @@ def _copy_key(ctx, pl, c: Target):
     enc = c.encryption
     if not pool or enc is None or not (enc.at_rest or enc.key):
         return
-    systems = pool.values()
-    worst = pl.worst_on(c.id)
-    scopes = list(pool)
     k = ctx.keys.get(enc.key) if enc.key else None
-    if k is not None:
-        scopes.append(k.id)
-        if k.region and c.region and k.region != c.region and c.region not in k.replicas:
-            yield ctx.hit(
-                f"{c.id} in {c.region} is encrypted with key {k.id} in {k.region}, which has no replica in "
-                f"{c.region}: losing {k.region} makes the copy unreadable.",
-                ctx.keyp(k, "replicas"), ctx.tp(c, "encryption", "key"), subject=c.id, system=worst, scopes=scopes,
-            )
-    yield from _decryption_proof(ctx, pl, c, k, systems, worst, scopes)
-
-
-def _decryption_proof(ctx, pl, c, k, systems, worst, scopes):
-    good = [t.date for t in pl.tests_from(c.id) if t.date and t.result != "fail" and t.date <= ctx.today]
-    latest = max(good, default=None)
+    if k is not None and k.region and c.region and k.region != c.region and c.region not in k.replicas:
+        yield ctx.hit(
+            f"{c.id} in {c.region} is encrypted with key {k.id} in {k.region}, which has no replica in "
+            f"{c.region}: losing {k.region} makes the copy unreadable.",
+            ctx.keyp(k, "replicas"), ctx.tp(c, "encryption", "key"), subject=c.id, system=pl.worst_on(c.id),
+            scopes=_copy_scopes(pool, k),
+        )
+    latest = _latest_proof(ctx, pl, c)
     if latest is not None and DECRYPT_PROOF_WINDOW.add_to(latest) >= ctx.today:
         return
+    yield from _decryption_proof(ctx, c, k, pool.values(), pl.worst_on(c.id), _copy_scopes(pool, k), latest)
+
+
+def _copy_scopes(pool, k) -> list[str]:
+    """ENC-004's scopes for a copy: the systems it holds, then its key."""
+    return list(pool) + ([k.id] if k is not None else [])
+
+
+def _latest_proof(ctx, pl, c):
+    """Date of the latest restore test from ``c`` that did not fail (None if there is none)."""
+    today, latest = ctx.today, None
+    for t in pl.tests_from(c.id):
+        d = t.date
+        if d and t.result != "fail" and d <= today and (latest is None or d > latest):
+            latest = d
+    return latest
+
+
+def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
     keytext = f" (key {k.id})" if k is not None else ""
     unattributed = [a.id for a in systems
                     if any(t.source_target is None and t.date and DECRYPT_PROOF_WINDOW.add_to(t.date) >= ctx.today
@@ -400,11 +423,6 @@ def enc_005(ctx):
         leaves = c.leaves_facility if c.leaves_facility is not None else (True if c.storage_class == "tape_offsite" else None)
         if leaves is False:
             continue
-        systems = pl.held.get(c.id, {}).values()
-        worst = pl.worst_on(c.id, held=True, regulated_first=True)
-        regulated = [a.id for a in systems if ctx.tags(a)]
-        sev = "blocker" if regulated else None
-        scopes = [a.id for a in systems]
         at_rest = c.encryption.at_rest if c.encryption else None
         if at_rest is None and c.encryption and (c.encryption.key or c.encryption.algorithm):
             at_rest = True
@@ -425,6 +443,11 @@ def enc_005(ctx):
             open_paths.append(ctx.tp(c, "chain_of_custody"))
         if not problems and not questions:
             continue
+        systems = pl.held.get(c.id, {}).values()
+        worst = pl.worst_on(c.id, held=True, regulated_first=True)
+        regulated = [a.id for a in systems if ctx.tags(a)]
+        sev = "blocker" if regulated else None
+        scopes = [a.id for a in systems]
         media = c.media or "tape"
         held = f" holding {names(regulated or scopes)}" if scopes else ""
         if leaves is None:
