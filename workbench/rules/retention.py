@@ -12,6 +12,7 @@ from .engine import rule
 YEAR = Duration.of("1y")
 HOT = Duration.of("3mo")
 HOT_RETRIEVAL_HOURS = 1.0
+INF = float("inf")
 LOCKS_THAT_OUTLIVE = ("compliance", "worm_media")
 
 
@@ -38,11 +39,15 @@ FOREVER = _Forever()
     description="Regulated records rely on backups or an archive that are kept for less than the regulatory minimum.",
 )
 def ret_001(ctx):
+    reg_min = _reg_min_memo(ctx)
     for a in ctx.in_scope_systems:
         tags = ctx.tags(a)
         if not tags or tags.isdisjoint(REGULATORY_MINIMUM):
             continue
-        need = ctx.reg_min(a)
+        key = tuple(tags)  # in iteration order: on a tie (hipaa and sec17a4 both 6y) the first tag wins
+        need = reg_min.get(key, reg_min)
+        if need is reg_min:
+            need = reg_min[key] = ctx.reg_min(a)
         if need is None:
             continue
         minimum, why = need
@@ -56,14 +61,11 @@ def ret_001(ctx):
             continue
         if via == "system_of_record":
             continue
+        longest = _longest_seconds(ctx, a)
+        if longest is None or longest >= minimum.approx_seconds:
+            continue  # no copy, an unanswered retention (RET-002 asks), kept indefinitely, or long enough
         kept = _longest_per_copy(ctx, a)
-        if not kept or any(d is None for _, d in kept):
-            continue  # no copy, or a copy whose retention is not answered (RET-002 asks)
-        if any(d is FOREVER for _, d in kept):
-            continue
         c, longest = max(kept, key=lambda cd: cd[1])
-        if longest >= minimum:
-            continue
         per_copy = ", ".join(f"{t.id} {d}" for t, d in kept)
         yield ctx.hit(
             f"{a.id}: its records are kept by the {via}, but the longest backup retention is {longest} "
@@ -71,6 +73,15 @@ def ret_001(ctx):
             ctx.tp(c, "retention", "max"), ctx.sp(a, "records_retention_via"), system=a,
             scopes=tuple(t.id for t, _ in kept),
         )
+
+
+def _reg_min_memo(ctx) -> dict:
+    """Regulatory tags (as iterated) -> ``ctx.reg_min`` of a system with those tags (it depends on nothing
+    else, and parses its durations on every call): a handful of tag sets for thousands of systems."""
+    memo = ctx.__dict__.get("_retention_reg_min")
+    if memo is None:
+        memo = ctx._retention_reg_min = {}
+    return memo
 
 
 @rule(
@@ -99,22 +110,29 @@ def ret_002(ctx):
             yield ctx.ask(f"Target {t.id}: what is the oldest backup point kept before lifecycle deletes it?",
                           ctx.tp(t, "retention", "max"), subject=t.id)
     cap_pii = ctx.policy.privacy.max_backup_age_for_pii
+    cap_pii = cap_pii if _known(cap_pii) else None
+    seconds = _seconds_by_target(ctx)
     for a in ctx.in_scope_systems:
-        if not ({"pii", "phi"} & set(a.data_classes)):
+        classes = a.data_classes
+        if not classes or ("pii" not in classes and "phi" not in classes):
             continue
-        if _known(a.max_retention):
-            limit, limit_path = a.max_retention, ctx.sp(a, "max_retention")
-        elif _known(cap_pii):
-            limit, limit_path = cap_pii, "privacy.max_backup_age_for_pii"
-        else:
+        own = a.max_retention
+        own_known = own is not None and own.text is None
+        limit = own if own_known else cap_pii
+        if limit is None:
             continue
-        if (a.retention_justification or "").strip():
+        if a.retention_justification and a.retention_justification.strip():
             continue
         cap = limit.approx_seconds
+        for c in ctx.copies(a):
+            s = _seconds(seconds, c)
+            if s is not None and s > cap:
+                break  # kept longer (or indefinitely) somewhere: report it below
+        else:
+            continue
+        limit_path = ctx.sp(a, "max_retention") if own_known else "privacy.max_backup_age_for_pii"
         over = [(c, d) for c, d in _longest_per_copy(ctx, a)
                 if d is FOREVER or (d is not None and d.approx_seconds > cap)]
-        if not over:
-            continue
         listed = ", ".join(f"{c.id} {d}" for c, d in over)
         yield ctx.hit(
             f"{a.id}: backups holding its personal data are kept longer ({listed}) than its {limit} maximum, "
@@ -292,6 +310,39 @@ def _longest_per_copy(ctx, a) -> list:
             found = memo[c.id] = None if r is None else FOREVER if r.indefinite else r.longest()
         out.append((c, found))
     return out
+
+
+def _seconds_by_target(ctx) -> dict:
+    """Target id -> the length of its longest retention in seconds (inf when kept indefinitely, None when
+    not answered), as :func:`_longest_per_copy` judges it: floats let the common no-finding case
+    compare without building a list of pairs per system. Filled by :func:`_seconds`."""
+    memo = ctx.__dict__.get("_retention_seconds")
+    if memo is None:
+        memo = ctx._retention_seconds = {}
+    return memo
+
+
+def _seconds(memo: dict, c) -> Optional[float]:
+    s = memo.get(c.id, memo)
+    if s is memo:
+        r = c.retention
+        longest = None if r is None else FOREVER if r.indefinite else r.longest()
+        s = memo[c.id] = None if longest is None else INF if longest is FOREVER else longest.approx_seconds
+    return s
+
+
+def _longest_seconds(ctx, a) -> Optional[float]:
+    """The longest retention over the copies of ``a`` in seconds; None when it has no copy or a copy's
+    retention is not answered, inf when a copy keeps points indefinitely."""
+    memo = _seconds_by_target(ctx)
+    best = None
+    for c in ctx.copies(a):
+        s = _seconds(memo, c)
+        if s is None:
+            return None
+        if best is None or s > best:
+            best = s
+    return best
 
 
 def _kept(c) -> str:
