@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Optional
 
 from workbench.spec.durations import Duration
@@ -13,6 +14,7 @@ YEAR = Duration.of("1y")
 HOT = Duration.of("3mo")
 HOT_RETRIEVAL_HOURS = 1.0
 INF = float("inf")
+_ID = operator.attrgetter("id")
 LOCKS_THAT_OUTLIVE = ("compliance", "worm_media")
 
 
@@ -124,11 +126,7 @@ def ret_002(ctx):
         if a.retention_justification and a.retention_justification.strip():
             continue
         cap = limit.approx_seconds
-        for c in ctx.copies(a):
-            s = _seconds(seconds, c)
-            if s is not None and s > cap:
-                break  # kept longer (or indefinitely) somewhere: report it below
-        else:
+        if _kept_at_most(ctx, seconds, a) <= cap:
             continue
         limit_path = ctx.sp(a, "max_retention") if own_known else "privacy.max_backup_age_for_pii"
         over = [(c, d) for c, d in _longest_per_copy(ctx, a)
@@ -329,6 +327,27 @@ def _seconds(memo: dict, c) -> Optional[float]:
         longest = None if r is None else FOREVER if r.indefinite else r.longest()
         s = memo[c.id] = None if longest is None else INF if longest is FOREVER else longest.approx_seconds
     return s
+
+
+def _kept_at_most(ctx, memo: dict, a) -> float:
+    """The longest answered retention over the copies of ``a`` in seconds (inf: indefinitely; -1: none)."""
+    answered = ctx.__dict__.get("_retention_answered")
+    if answered is None:
+        # Every target's answer as a float, so the max over a system's copies runs in C.
+        answered = ctx._retention_answered = {}
+        for tid, c in ctx.targets.items():
+            s = _seconds(memo, c)
+            answered[tid] = -1.0 if s is None else s
+    copies = ctx.copies(a)
+    try:
+        return max(map(answered.__getitem__, map(_ID, copies)), default=-1.0)
+    except KeyError:  # a copy that is not in the targets index
+        best = -1.0
+        for c in copies:
+            s = _seconds(memo, c)
+            if s is not None and s > best:
+                best = s
+        return best
 
 
 def _longest_seconds(ctx, a) -> Optional[float]:
