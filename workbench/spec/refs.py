@@ -8,6 +8,8 @@ evaluate a policy someone else wrote.
 from __future__ import annotations
 
 import difflib
+import operator
+from itertools import chain
 
 from .model import Policy
 
@@ -25,20 +27,20 @@ def _hint(name: str, known: set[str]) -> str:
 
 
 def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
-    """Every duplicate id and dangling reference, as (field path, message)."""
+    """Every duplicate id and dangling reference, as (field path, message).
+
+    Runs on every evaluation: each section is first checked as a whole with C-level set operations,
+    and only a section that has a problem is walked item by item to say where (in the same order).
+    """
     out: list[tuple[tuple, str]] = []
     ids: dict[str, set[str]] = {}
     for section, attr in ID_SECTIONS.items():
-        seen: dict[str, int] = {}
-        for i, item in enumerate(getattr(policy, section)):
-            value = getattr(item, attr)
-            if value is None:
-                continue
-            if value in seen:
-                out.append(((section, i, attr), f"duplicate id {value!r}: {section}[{seen[value]}] already uses it"))
-            else:
-                seen[value] = i
-        ids[section] = set(seen)
+        values = list(map(operator.attrgetter(attr), getattr(policy, section)))
+        known = set(values)
+        known.discard(None)
+        if len(known) + values.count(None) != len(values):
+            _duplicates(section, attr, values, out)
+        ids[section] = known
 
     people = ids["principals"] | ids["roles"]
 
@@ -47,38 +49,84 @@ def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
         if value is not None and value not in pool:
             out.append((path, f"{what} {value!r} is not defined in {section}{_hint(value, pool)}"))
 
-    for i, s in enumerate(policy.systems):
-        check(("systems", i, "tier"), s.tier, "tiers", "tier")
-        for j, d in enumerate(s.depends_on):
-            check(("systems", i, "depends_on", j), d, "systems", "system")
-    for i, sc in enumerate(policy.schedules):
-        for j, sid in enumerate(sc.systems):
-            check(("schedules", i, "systems", j), sid, "systems", "system")
-        for j, tid in enumerate(sc.tiers):
-            check(("schedules", i, "tiers", j), tid, "tiers", "tier")
-        for j, tid in enumerate(sc.targets):
-            check(("schedules", i, "targets", j), tid, "targets", "target")
-    for i, t in enumerate(policy.targets):
-        if t.encryption is not None:
-            check(("targets", i, "encryption", "key"), t.encryption.key, "keys", "key")
-        check(("targets", i, "vendor"), t.vendor, "vendors", "vendor")
-    for i, k in enumerate(policy.keys):
-        for j, a in enumerate(k.admins):
-            check(("keys", i, "admins", j), a, "principals", "key admin", people)
-    for i, r in enumerate(policy.roles):
-        for j, m in enumerate(r.members):
-            check(("roles", i, "members", j), m, "principals", "member")
-        for j, tid in enumerate(r.targets):
-            check(("roles", i, "targets", j), tid, "targets", "target")
-    for i, a in enumerate(policy.monitoring.alerts):
-        for j, sid in enumerate(a.systems):
-            check(("monitoring", "alerts", i, "systems", j), sid, "systems", "system")
-        for j, tid in enumerate(a.tiers):
-            check(("monitoring", "alerts", i, "tiers", j), tid, "tiers", "tier")
-    for i, t in enumerate(policy.restore_tests):
-        check(("restore_tests", i, "system"), t.system, "systems", "system")
-        check(("restore_tests", i, "source_target"), t.source_target, "targets", "target")
-    for i, h in enumerate(policy.legal_holds):
-        for j, sid in enumerate(h.systems):
-            check(("legal_holds", i, "systems", j), sid, "systems", "system")
+    systems, schedules, targets = policy.systems, policy.schedules, policy.targets
+    if not (_known(_column(systems, "tier"), ids["tiers"]) and _known(_flat(systems, "depends_on"), ids["systems"])):
+        for i, s in enumerate(systems):
+            check(("systems", i, "tier"), s.tier, "tiers", "tier")
+            for j, d in enumerate(s.depends_on):
+                check(("systems", i, "depends_on", j), d, "systems", "system")
+    if not (_known(_flat(schedules, "systems"), ids["systems"]) and _known(_flat(schedules, "tiers"), ids["tiers"])
+            and _known(_flat(schedules, "targets"), ids["targets"])):
+        for i, sc in enumerate(schedules):
+            for j, sid in enumerate(sc.systems):
+                check(("schedules", i, "systems", j), sid, "systems", "system")
+            for j, tid in enumerate(sc.tiers):
+                check(("schedules", i, "tiers", j), tid, "tiers", "tier")
+            for j, tid in enumerate(sc.targets):
+                check(("schedules", i, "targets", j), tid, "targets", "target")
+    keys = [t.encryption.key for t in targets if t.encryption is not None]
+    if not (_known(keys, ids["keys"]) and _known(_column(targets, "vendor"), ids["vendors"])):
+        for i, t in enumerate(targets):
+            if t.encryption is not None:
+                check(("targets", i, "encryption", "key"), t.encryption.key, "keys", "key")
+            check(("targets", i, "vendor"), t.vendor, "vendors", "vendor")
+    if not _known(_flat(policy.keys, "admins"), people):
+        for i, k in enumerate(policy.keys):
+            for j, a in enumerate(k.admins):
+                check(("keys", i, "admins", j), a, "principals", "key admin", people)
+    if not (_known(_flat(policy.roles, "members"), ids["principals"])
+            and _known(_flat(policy.roles, "targets"), ids["targets"])):
+        for i, r in enumerate(policy.roles):
+            for j, m in enumerate(r.members):
+                check(("roles", i, "members", j), m, "principals", "member")
+            for j, tid in enumerate(r.targets):
+                check(("roles", i, "targets", j), tid, "targets", "target")
+    alerts = policy.monitoring.alerts
+    if not (_known(_flat(alerts, "systems"), ids["systems"]) and _known(_flat(alerts, "tiers"), ids["tiers"])):
+        for i, a in enumerate(alerts):
+            for j, sid in enumerate(a.systems):
+                check(("monitoring", "alerts", i, "systems", j), sid, "systems", "system")
+            for j, tid in enumerate(a.tiers):
+                check(("monitoring", "alerts", i, "tiers", j), tid, "tiers", "tier")
+    tests = policy.restore_tests
+    if not (_known(_column(tests, "system"), ids["systems"])
+            and _known(_column(tests, "source_target"), ids["targets"])):
+        for i, t in enumerate(tests):
+            check(("restore_tests", i, "system"), t.system, "systems", "system")
+            check(("restore_tests", i, "source_target"), t.source_target, "targets", "target")
+    if not _known(_flat(policy.legal_holds, "systems"), ids["systems"]):
+        for i, h in enumerate(policy.legal_holds):
+            for j, sid in enumerate(h.systems):
+                check(("legal_holds", i, "systems", j), sid, "systems", "system")
     return out
+
+
+def _duplicates(section: str, attr: str, values: list, out: list) -> None:
+    """Report each id of ``section`` that an earlier item already uses."""
+    seen: dict[str, int] = {}
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        if value in seen:
+            out.append(((section, i, attr), f"duplicate id {value!r}: {section}[{seen[value]}] already uses it"))
+        else:
+            seen[value] = i
+
+
+def _column(items: list, attr: str) -> list:
+    return list(map(operator.attrgetter(attr), items))
+
+
+def _flat(items: list, attr: str):
+    """Every element of a list field over ``items``."""
+    return chain.from_iterable(map(operator.attrgetter(attr), items))
+
+
+def _known(values, pool: set) -> bool:
+    """Whether every value (None aside: an unset reference) is in ``pool``."""
+    values = list(values)
+    if pool.issuperset(values):
+        return True
+    missing = set(values) - pool
+    missing.discard(None)
+    return not missing
