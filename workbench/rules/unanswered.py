@@ -8,9 +8,12 @@ the like are asked by the catalog rules that need them.
 
 from __future__ import annotations
 
+import operator
+
 from .engine import rule
 
 NO_REGION_KINDS = frozenset({"saas", "endpoint"})
+_CORE_FIELDS = operator.itemgetter("environment", "kind", "owner", "region", "site")
 
 
 @rule(
@@ -40,13 +43,27 @@ def ask_001(ctx):
     if not e.categories:
         yield ctx.ask("Which Trust Services Categories are in scope (security, availability, confidentiality, "
                       "processing integrity, privacy)?", "engagement.categories", subject="engagement")
-    in_scope = {id(a) for a in ctx.in_scope_systems}
-    for i, a in enumerate(p.systems):
+    yield from _system_questions(ctx)
+
+
+def _system_questions(ctx):
+    """Each system's environment; and for one in scope its kind, owner and location."""
+    systems = ctx.policy.systems
+    in_scope = None
+    # Fields read from the instance __dict__s in C; the slower checks (exemption, scope) run only for a
+    # system that lacks one of the answers (few of them).
+    for i, (env, kind, owner, region, site) in enumerate(map(_CORE_FIELDS, map(vars, systems))):
+        if env is not None and kind is not None and (owner or "").strip() and (
+                region is not None or site is not None or kind in NO_REGION_KINDS):
+            continue
+        a = systems[i]
         if ctx.valid_exempt(a):
             continue
         if a.environment is None:
             yield ctx.ask(f"{a.id}: which environment is it (prod, staging, dev, test, corp or dr)?",
                           f"systems[{i}].environment", system=a)
+        if in_scope is None:
+            in_scope = set(map(id, ctx.in_scope_systems))
         if id(a) not in in_scope:
             continue
         if a.kind is None:
