@@ -105,10 +105,9 @@ def _worst(ctx, systems):
 
 
 # ----------------------------------------------------------------------------
-# Per-evaluation index shared with the FREQ and RTO rules.
-# Most systems have a finding in no rule; these memos let a rule see that from
-# a few dictionary look-ups and run its full (message-building) code only for
-# the systems that may have one.
+# Per-evaluation index (used by FREQ-002). Most systems have no finding; these
+# per-schedule summaries let a rule see that from a few look-ups and run its
+# full (message-building) code only for the systems that may have one.
 # ----------------------------------------------------------------------------
 class Index:
     """Answers that depend on one schedule (or one target) and the system's place, worked out once."""
@@ -141,19 +140,6 @@ class Index:
             got = self.memo[key] = make(self.targets(sc))
         return got
 
-    def any_outside_region(self, a) -> bool:
-        """Whether some copy of ``a`` certainly survives losing its region (``outside_region`` is True)."""
-        region = a.region
-        mine = _norm(region) if region else None
-        for sc in self.ctx.schedules(a):
-            regions, unplaced = self._summary("regions", sc, _regions)
-            if mine is not None and _other(regions, mine):
-                return True
-            for c in (unplaced if mine is not None else self.targets(sc)):
-                if outside_region(c, a):
-                    return True
-        return False
-
     def survives_region_loss_via(self, sc, a) -> bool:
         """Whether a copy of ``a`` that ``sc`` makes survives losing its region, as ``ctx.survives`` judges it."""
         region = a.region
@@ -166,42 +152,15 @@ class Index:
                 return True
         return False
 
-    def any_unreachable(self, a) -> bool:
-        """Whether some copy of ``a`` is certainly out of production's reach (``reachable_from_production`` is False)."""
-        account = a.account
-        mine = _norm(account) if account else None
-        for sc in self.ctx.schedules(a):
-            offline, isolated, isolated_unnamed = self._summary("isolation", sc, _isolation)
-            if offline or isolated_unnamed:
-                return True
-            if isolated and (mine is None or _other(isolated, mine)):
-                return True
-        return False
-
 
 def _other(values: frozenset, mine) -> bool:
     """Whether ``values`` holds something other than ``mine``."""
     return len(values) > 1 or (len(values) == 1 and mine not in values)
 
 
-def _regions(targets) -> tuple[frozenset, list]:
-    """(normalised regions of the targets that state one, the targets that do not)."""
-    return frozenset(_norm(c.region) for c in targets if c.region), [c for c in targets if not c.region]
-
-
 def _raw_regions(targets) -> tuple[frozenset, list]:
-    """As ``_regions``, spelled as written (``ctx.survives`` compares them so)."""
+    """(regions of the targets that state one, spelled as written as ``ctx.survives`` compares them, the others)."""
     return frozenset(c.region for c in targets if c.region), [c for c in targets if not c.region]
-
-
-def _isolation(targets) -> tuple[bool, frozenset, bool]:
-    """(some target is offline, normalised accounts of the isolated ones, an isolated one names no account).
-
-    A copy is out of production's reach when it is offline, or isolated and not in the system's own account.
-    """
-    offline = any(c.offline for c in targets)
-    isolated = [c for c in targets if c.isolated_account]
-    return offline, frozenset(_norm(c.account) for c in isolated if c.account), any(not c.account for c in isolated)
 
 
 _INDEX: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -338,10 +297,7 @@ def _diversity(ctx, a, copies):
 )
 def copy_002(ctx):
     unknown: dict[str, tuple[object, list]] = {}
-    outside = index(ctx).any_outside_region
     for a in ctx.in_scope_systems:
-        if outside(a):
-            continue  # the common case, answered per schedule
         copies = ctx.copies(a)
         if not copies:
             continue
@@ -380,10 +336,7 @@ def copy_002(ctx):
 )
 def copy_003(ctx):
     unknown: dict[str, tuple[object, list]] = {}
-    unreachable = index(ctx).any_unreachable
     for a in ctx.in_scope_systems:
-        if unreachable(a):
-            continue  # the common case, answered per schedule
         copies = ctx.copies(a)
         if not copies:
             continue

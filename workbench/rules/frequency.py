@@ -48,22 +48,13 @@ def _plus(interval, extra):
 )
 def freq_001(ctx):
     rpo_of = _by_tier(ctx, ctx.rpo)
-    gaps: dict[int, float] = {}  # id(schedule) -> its recovery-point gap in seconds (inf: not a recovery point)
-    inf = float("inf")
     for a in ctx.in_scope_systems:
         rpo = rpo_of(a)
         if rpo is None:
             continue
-        best = inf
-        for sc in ctx.schedules(a):
-            gap = gaps.get(id(sc))
-            if gap is None:
-                gap = gaps[id(sc)] = (_plus(sc.interval, sc.job_duration).approx_seconds
-                                      if ctx.restorable(sc) and _usable_interval(sc) else inf)
-            if gap < best:
-                best = gap
-        if best == inf or best <= rpo.approx_seconds:
-            continue  # no recovery point at all, or a recent enough one
+        gap = ctx.rp_gap(a)
+        if gap is None or gap.approx_seconds <= rpo.approx_seconds:  # both known: Duration's own comparison
+            continue
         yield from _freq_001(ctx, a, rpo)
 
 
