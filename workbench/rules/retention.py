@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Optional
 
 from workbench.spec.durations import Duration
@@ -14,7 +13,6 @@ YEAR = Duration.of("1y")
 HOT = Duration.of("3mo")
 HOT_RETRIEVAL_HOURS = 1.0
 INF = float("inf")
-_ID = operator.attrgetter("id")
 LOCKS_THAT_OUTLIVE = ("compliance", "worm_media")
 
 
@@ -333,14 +331,15 @@ def _kept_at_most(ctx, memo: dict, a) -> float:
     """The longest answered retention over the copies of ``a`` in seconds (inf: indefinitely; -1: none)."""
     answered = ctx.__dict__.get("_retention_answered")
     if answered is None:
-        # Every target's answer as a float, so the max over a system's copies runs in C.
+        # Every target's answer as a float, so a system's copies need only a look-up and a max each.
         answered = ctx._retention_answered = {}
         for tid, c in ctx.targets.items():
             s = _seconds(memo, c)
             answered[tid] = -1.0 if s is None else s
     copies = ctx.copies(a)
     try:
-        return max(map(answered.__getitem__, map(_ID, copies)), default=-1.0)
+        kept = [answered[c.id] for c in copies]
+        return max(kept) if kept else -1.0
     except KeyError:  # a copy that is not in the targets index
         best = -1.0
         for c in copies:
