@@ -259,7 +259,7 @@ class Context:
     def reg_min(self, a: System) -> Optional[tuple[Duration, str]]:
         """The longest regulatory minimum retention that applies, with its source."""
         best: Optional[tuple[Duration, str]] = None
-        for tag in self.tags(a):
+        for tag in sorted(self.tags(a)):  # sorted: a tie (HIPAA and SEC 17a-4, both 6y) names the same reason every run
             if tag in REGULATORY_MINIMUM:
                 d, why = REGULATORY_MINIMUM[tag]
                 dur = Duration.of(d)
