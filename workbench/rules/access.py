@@ -242,9 +242,9 @@ def acc_005(ctx):
         cap, why = None, ""
         if pl.is_destructive_role(r) and not base.destructive_review_interval.vague:
             cap, why = base.destructive_review_interval, "the baseline for roles with destructive permissions"
-        pci = [t for t in (r.targets or pci_targets) if t in pci_targets]
+        pci = [t for t in (r.targets or pl.held) if t in pci_targets]  # policy order, not set order
         if pci and not base.pci_review_interval.vague and (cap is None or base.pci_review_interval < cap):
-            cap, why = base.pci_review_interval, f"PCI DSS 7.2.4 (the role reaches {pci_first[pci[0]]}'s PCI data)"
+            cap, why = base.pci_review_interval, f"PCI DSS 7.2.4 (the role reaches the PCI data of {pci_first[pci[0]]})"
         yield from _review(ctx, pl, r, cap, why)
 
 
