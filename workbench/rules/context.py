@@ -123,6 +123,7 @@ class Context:
         self._exceptions = exc
 
         self._schedule_pairs: dict[int, list[tuple[Target, Schedule]]] = {}
+        self._single_plans: dict[int, tuple] = {}
         # Per-evaluation memos: rules ask these of the same systems many times.
         self._tier_levels: dict[str, int] = {tid: t.level() for tid, t in self.tiers.items()}
         self._tags: dict[int, frozenset[str]] = {}
@@ -296,28 +297,41 @@ class Context:
             self._schedule_pairs[id(sc)] = found
         return found
 
+    def _schedule_plan(self, sc: Schedule) -> tuple:
+        """The plan of one schedule alone: (pairs, distinct targets, recovery-point gap)."""
+        pairs = self._pairs(sc)
+        gap: Optional[Duration] = None
+        if self.restorable(sc) and sc.interval is not None and not sc.interval.vague:
+            job = sc.job_duration
+            gap = sc.interval + job if job is not None and not job.vague else sc.interval
+        return pairs, [t for t, _ in pairs], gap
+
     def _plan_of(self, scheds: list[Schedule]) -> tuple:
         """(target/schedule pairs, distinct targets, recovery-point gap) of one schedule set."""
-        pairs: list[tuple[Target, Schedule]] = []
-        seen: set = set()
-        for sc in scheds:
-            for t, _ in self._pairs(sc):
-                if (t.id, sc.id) not in seen:
-                    seen.add((t.id, sc.id))
-                    pairs.append((t, sc))
-        distinct, seen_t = [], set()
+        plans = [self._single_plans.get(id(sc)) or self._single_plans.setdefault(id(sc), self._schedule_plan(sc))
+                 for sc in scheds]
+        if len(plans) == 1:
+            return plans[0]
+        ids = [sc.id for sc in scheds]
+        if len(set(ids)) == len(ids):
+            pairs = [pair for plan in plans for pair in plan[0]]
+        else:  # duplicate schedule ids (REF-001 reports them): keep the first of each (target, schedule id)
+            pairs, seen = [], set()
+            for plan in plans:
+                for t, sc in plan[0]:
+                    if (t.id, sc.id) not in seen:
+                        seen.add((t.id, sc.id))
+                        pairs.append((t, sc))
+        distinct: dict[str, Target] = {}
         for t, _ in pairs:
-            if t.id not in seen_t:
-                seen_t.add(t.id)
-                distinct.append(t)
+            if t.id not in distinct:
+                distinct[t.id] = t
         best: Optional[Duration] = None
-        for sc in scheds:
-            if not self.restorable(sc) or sc.interval is None or sc.interval.vague:
-                continue
-            gap = sc.interval + sc.job_duration if sc.job_duration and not sc.job_duration.vague else sc.interval
-            if best is None or gap < best:
+        for plan in plans:
+            gap = plan[2]
+            if gap is not None and (best is None or gap.approx_seconds < best.approx_seconds):
                 best = gap
-        return pairs, distinct, best
+        return pairs, list(distinct.values()), best
 
     def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
         """(target, schedule) pairs that hold restorable versions of ``a`` (shared list: do not modify)."""
