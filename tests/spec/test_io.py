@@ -194,3 +194,14 @@ def test_paths_format_and_parse_both_ways():
     assert format_path(("systems", 2, "tier")) == "systems[2].tier"
     assert parse_path("systems[2].tier") == ("systems", 2, "tier")
     assert parse_path("monitoring.alerts[0].systems[1]") == ("monitoring", "alerts", 0, "systems", 1)
+
+
+def test_save_keeps_the_files_permissions(tmp_path):
+    target = tmp_path / "client.yaml"
+    save(loads(GOOD), target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask, "a new spec gets the usual permissions, not 0600"
+    os.chmod(target, 0o640)
+    save(loads(GOOD), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

@@ -22,8 +22,7 @@ def atomic_write(path: str | os.PathLike, data: str | bytes, *, mode: int | None
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode if mode is not None else _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -33,6 +32,20 @@ def atomic_write(path: str | os.PathLike, data: str | bytes, *, mode: int | None
         raise
     _fsync_dir(target.parent)
     return target
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (0666 less the umask).
+
+    ``mkstemp`` creates 0600 files, which would silently make a user's spec
+    unreadable to the rest of their team after the first save.
+    """
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(folder: Path) -> None:
