@@ -163,6 +163,28 @@ def _raw_regions(targets) -> tuple[frozenset, list]:
     return frozenset(c.region for c in targets if c.region), [c for c in targets if not c.region]
 
 
+def tier_plans(ctx) -> list:
+    """``(schedule, ids of the systems it covers through its tiers)`` for each tier-wide schedule, once per evaluation.
+
+    A tier-wide plan covers thousands of systems; what it proves about one of
+    them (a copy elsewhere, an isolated copy, ...) it proves about all of them,
+    so the rules below clear those systems with set look-ups and run their full
+    code only for the rest. Every system id listed here has ``schedule`` among
+    ``ctx.schedules(id)``, so its targets are among ``ctx.copies`` of that system.
+    """
+    got = getattr(ctx, "_copies_tier_plans", None)
+    if got is None:
+        got = []
+        by_tier = ctx.systems_by_tier
+        for sc in ctx.policy.schedules:
+            if sc.tiers:
+                ids = [sid for tid in dict.fromkeys(sc.tiers) for sid in by_tier.get(tid, ())]
+                if ids:
+                    got.append((sc, ids))
+        ctx._copies_tier_plans = got
+    return got
+
+
 _INDEX: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -195,8 +217,16 @@ def copy_001(ctx):
     need_of = _need_by_tier(ctx)
     platform = _platforms(ctx)
     schedules, copies_of = ctx.schedules, ctx.copies
+    # A tier-wide plan with as many targets as any tier needs, on diverse platforms, clears its systems:
+    # their copies include its targets (more copies, and a superset of a diverse set is diverse).
+    most = max([DEFAULT_COPIES] + [t.min_backup_copies for t in ctx.policy.tiers if t.min_backup_copies is not None])
+    cleared: set = set()
+    for sc, ids in tier_plans(ctx):
+        targets = index(ctx).targets(sc)
+        if len(targets) >= most and _diverse(targets, platform):
+            cleared.update(ids)
     for a in ctx.in_scope_systems:
-        if not schedules(a):
+        if a.id in cleared or not schedules(a):
             continue  # no schedule at all is COV-001's finding
         copies = copies_of(a)
         if len(copies) >= need_of(a) and _diverse(copies, platform):
@@ -297,7 +327,14 @@ def _diversity(ctx, a, copies):
 )
 def copy_002(ctx):
     unknown: dict[str, tuple[object, list]] = {}
+    # Targets of a tier-wide plan in two or more regions: one of them is outside any system's region.
+    cleared: set = set()
+    for sc, ids in tier_plans(ctx):
+        if len({_norm(c.region) for c in index(ctx).targets(sc) if c.region}) > 1:
+            cleared.update(ids)
     for a in ctx.in_scope_systems:
+        if a.region and a.id in cleared:
+            continue
         copies = ctx.copies(a)
         if not copies:
             continue
@@ -336,7 +373,26 @@ def copy_002(ctx):
 )
 def copy_003(ctx):
     unknown: dict[str, tuple[object, list]] = {}
+    # A tier-wide plan's target out of production's reach (reachable_from_production is False) clears its
+    # systems: an offline target always; an isolated one unless it is in the system's own account.
+    cleared: set = set()
+    unless_account: dict = {}  # system id -> the one (normalised) account whose systems are not cleared
+    for sc, ids in tier_plans(ctx):
+        isolated = [c for c in index(ctx).targets(sc) if c.offline or c.isolated_account]
+        accounts = {_norm(c.account) if c.account and not c.offline else None for c in isolated}
+        if None in accounts or len(accounts) > 1:
+            cleared.update(ids)
+        elif accounts:
+            unless_account.update(dict.fromkeys(ids, accounts.pop()))
     for a in ctx.in_scope_systems:
+        sid = a.id
+        if sid in cleared:
+            continue
+        account = unless_account.get(sid)
+        if account is not None:
+            mine = a.account
+            if not mine or (_NORMED.get(mine) or _norm(mine)) != account:
+                continue
         copies = ctx.copies(a)
         if not copies:
             continue
@@ -380,7 +436,16 @@ def copy_004(ctx):
     baa: dict[str, list] = {}
     dpa: dict[str, list] = {}
     transfers: dict[str, tuple[object, list]] = {}
+    # Most systems have no residency, PHI or GDPR data, or none of the targets could matter to them:
+    # a vendor's target (BAA, DPA) or, under GDPR, one outside the EEA without a transfer mechanism.
+    vendored = any(c.vendor in vendors for c in ctx.targets.values())
+    transferring = any(c.region and not c.transfer_mechanism and not _eea(c.region) for c in ctx.targets.values())
     for a in ctx.in_scope_systems:
+        if not a.residency:
+            tags, classes = a.regulatory_tags, a.data_classes  # as ctx.tags(a) derives "hipaa" and "gdpr"
+            if not (vendored and ("hipaa" in tags or "phi" in classes)) and not (
+                    (vendored or transferring) and ("gdpr" in tags or (gdpr_framework and "pii" in classes))):
+                continue
         copies = ctx.copies(a)
         if not copies:
             continue

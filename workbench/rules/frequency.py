@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workbench.spec.durations import Duration
 
-from .copies import index
+from .copies import index, tier_plans
 from .engine import rule
 
 WEEK = Duration.of("1w")
@@ -48,7 +48,16 @@ def _plus(interval, extra):
 )
 def freq_001(ctx):
     rpo_of = _by_tier(ctx, ctx.rpo)
+    # Seconds of each tier's RPO (None when unknown), for systems without their own RPO; see ctx.rpo.
+    tier_rpo = {tid: (t.rpo.approx_seconds if t.rpo is not None and not t.rpo.vague else None)
+                for tid, t in ctx.tiers.items()}
+    plans, no_plan = ctx._plans, (None, None, None)
     for a in ctx.in_scope_systems:
+        if a.rpo is None:  # the common case, without a call: the tier's RPO against the plan's rp_gap
+            rpo_s = tier_rpo.get(a.tier)
+            gap = plans.get(a.id, no_plan)[2]
+            if rpo_s is None or gap is None or gap.approx_seconds <= rpo_s:
+                continue
         rpo = rpo_of(a)
         if rpo is None:
             continue
@@ -90,7 +99,22 @@ def freq_002(ctx):
         return
     rpo_of = _by_tier(ctx, ctx.dr_rpo)
     lags: dict[int, object] = {}  # id(schedule) -> interval + copy lag, or None
+    # A tier-wide plan with targets in two or more regions (as written, as ctx.survives compares them) whose
+    # lag is within the tier's disaster RPO clears that tier's systems that state a region: dr_rpo(a) is
+    # never tighter than the tier's.
+    cleared: dict = {}  # system id -> the tier it was cleared for
+    for sc, ids in tier_plans(ctx):
+        if not _usable_interval(sc) or len({c.region for c in idx.targets(sc) if c.region}) < 2:
+            continue
+        lag = _plus(sc.interval, sc.copy_lag)
+        for tid in dict.fromkeys(sc.tiers):
+            tier = ctx.tiers.get(tid)
+            dr = tier.dr_rpo if tier is not None else None
+            if dr is not None and not dr.vague and lag.approx_seconds <= dr.approx_seconds:
+                cleared.update(dict.fromkeys(ctx.systems_by_tier.get(tid, ()), tid))
     for a in ctx.in_scope_systems:
+        if a.region and cleared.get(a.id, cleared) == a.tier:
+            continue
         rpo = rpo_of(a)
         if rpo is None:
             continue
@@ -145,9 +169,13 @@ def _freq_002_each(ctx, systems):
 def freq_003(ctx):
     # A manual or monthly schedule is a gap only where it is what the system relies on:
     # a monthly archive export beside daily automated backups is not.
-    in_scope = {a.id for a in ctx.in_scope_systems}
+    in_scope = None
     automated = _automated_backups(ctx)
     for sc in ctx.policy.schedules:
+        if sc.automated and not (sc.interval is not None and not sc.interval.vague and sc.interval > WEEK):
+            continue  # automated and at least weekly: neither finding below can come from it
+        if in_scope is None:
+            in_scope = {a.id for a in ctx.in_scope_systems}
         covered = [sid for sid in _covered(ctx, sc) if sid in in_scope]
         if not covered:
             continue
@@ -208,8 +236,13 @@ def _has_weekly_backup(ctx, sid, other_than):
 )
 def freq_004(ctx):
     integrity = "processing_integrity" in ctx.policy.engagement.categories
+    # Systems of a tier-wide plan that is restorable and consistent (or log/continuous) have nothing to report.
+    cleared: set = set()
+    for sc, ids in tier_plans(ctx):
+        if ctx.restorable(sc) and (sc.type in ("log", "continuous") or sc.app_consistent):
+            cleared.update(ids)
     for a in ctx.in_scope_systems:
-        if a.kind not in ("db", "transactional_store"):
+        if a.kind not in ("db", "transactional_store") or a.id in cleared:
             continue
         scheds = [sc for sc in ctx.schedules(a) if ctx.restorable(sc)]
         if not scheds or any(sc.type in ("log", "continuous") or sc.app_consistent for sc in scheds):
