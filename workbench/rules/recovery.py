@@ -89,6 +89,133 @@ def _estimate(ctx, c, a) -> Estimate:
     return Estimate(c, retrieval, a.size_gb, throughput, rebuild, hours, floor, tuple(missing))
 
 
+def _retrieval(ctx, c) -> Optional[float]:
+    """Hours to first byte from ``c`` as ``_estimate`` reads them (None: off-site tape without a contract time)."""
+    if c.retrieval_hours is not None:
+        return c.retrieval_hours
+    if c.storage_class == "tape_offsite":
+        return None
+    return ctx.retrieval_hours(c)
+
+
+class _Index:
+    """What the RTO rules read of each system and copy, as plain values; built once per evaluation.
+
+    Most systems have no RTO finding. With these numbers a rule sees that from a
+    few float operations and runs its full (message-building) code, which goes
+    through ``estimate``, only for the systems that may have one.
+    """
+
+    def __init__(self, ctx):
+        #: id(target) -> (hours to first byte or None, throughput)
+        self.numbers = {id(c): (_retrieval(ctx, c), c.restore_throughput_gbph) for c in ctx.policy.targets}
+        #: (system, rto, rto hours, copies, size, rebuild) of in-scope systems with an RTO and a copy
+        self.with_rto: list[tuple] = []
+        #: (system, rto or None, rto hours, copies, size, rebuild, disaster RTO hours or None) of T0/T1 systems
+        self.critical: list[tuple] = []
+        self.ransomware = RansomwareCheck(ctx)
+        #: (region, site) -> {id(target): outside_region(target, a)} for systems ``a`` in that place
+        self._outside: dict[tuple, dict[int, Optional[bool]]] = {}
+        #: account -> {id(target): ransomware.survives(target, a)} for systems ``a`` in that account
+        self._ransomware: dict[Optional[str], dict[int, Optional[bool]]] = {}
+        by_tier: dict = {}  # tier id -> objectives of a system that states no RTO of its own
+        for a in ctx.in_scope_systems:
+            if a.rto is None:  # then its RTO, disaster RTO and criticality depend on its tier alone
+                tier = a.tier
+                obj = by_tier.get(tier)
+                if obj is None:
+                    obj = by_tier[tier] = _objectives(ctx, a)
+            else:
+                obj = _objectives(ctx, a)
+            rto, hours, critical, dr_hours = obj
+            if rto is None and not critical:
+                continue
+            copies = ctx.copies(a)
+            size, rebuild = a.size_gb, a.rebuild_hours or 0.0
+            if rto is not None and copies:
+                self.with_rto.append((a, rto, hours, copies, size, rebuild))
+            if critical:
+                self.critical.append((a, rto, hours, copies, size, rebuild, dr_hours))
+
+    def _answers(self, a) -> tuple[dict, dict]:
+        """Memos of the two survival answers for ``a``: ``outside_region`` reads only ``a.region`` and ``a.site``
+        of the system, ``RansomwareCheck.survives`` only ``a.account``."""
+        place = (a.region, a.site)
+        outside = self._outside.get(place)
+        if outside is None:
+            outside = self._outside[place] = {}
+        account = a.account
+        ransomware = self._ransomware.get(account)
+        if ransomware is None:
+            ransomware = self._ransomware[account] = {}
+        return outside, ransomware
+
+    def bound(self, c, size, rebuild) -> float:
+        """``estimate(ctx, c, a).bound`` with the same float arithmetic, without building the estimate."""
+        retrieval, throughput = self.numbers[id(c)]
+        floor = (retrieval or 0.0) + rebuild
+        if retrieval is not None and size is not None and throughput:
+            return floor + size / throughput
+        return floor
+
+    def disasters_covered(self, a, copies, size, rebuild, limit: Optional[float]) -> bool:
+        """RTO-002 certainly finds nothing for ``a``: some copy survives ransomware and, for each scenario
+        that leaves a copy, one that does restores within the disaster RTO ``limit`` (None: no limit)."""
+        outside, ransomware = self._answers(a)
+        if limit is None:
+            limit = float("inf")
+        region_ok = region_any = ransomware_ok = False
+        for c in copies:
+            within = self.bound(c, size, rebuild) <= limit
+            if not region_ok:
+                ok = outside.get(id(c), _UNSET)
+                if ok is _UNSET:
+                    ok = outside[id(c)] = outside_region(c, a)
+                if ok:
+                    region_any, region_ok = True, within
+            if within and not ransomware_ok:
+                ok = ransomware.get(id(c), _UNSET)
+                if ok is _UNSET:
+                    ok = ransomware[id(c)] = self.ransomware.survives(c, a)
+                ransomware_ok = bool(ok)
+            if region_ok and ransomware_ok:
+                return True
+        # no copy within the limit survives region loss: fine only if none survives it at all (the loop saw all)
+        return ransomware_ok and not region_any
+
+    def standby_fits(self, a, copies, size, rebuild, limit: float) -> bool:
+        """Some copy that survives region loss restores within ``limit`` hours, or none survives it at all
+        (then ``_standby`` returns early too)."""
+        outside = self._answers(a)[0]
+        region_any = False
+        for c in copies:
+            ok = outside.get(id(c), _UNSET)
+            if ok is _UNSET:
+                ok = outside[id(c)] = outside_region(c, a)
+            if ok:
+                if self.bound(c, size, rebuild) <= limit:
+                    return True
+                region_any = True
+        return not region_any
+
+
+_UNSET = object()
+
+
+def _objectives(ctx, a) -> tuple:
+    """(rto, its hours, T0/T1, disaster RTO hours) of ``a``; the disaster RTO only for T0/T1 systems."""
+    rto, critical = ctx.rto(a), ctx.critical(a)
+    dr = ctx.dr_rto(a) if critical else None
+    return rto, (rto.hours if rto is not None else None), critical, (dr.hours if dr is not None else None)
+
+
+def _index(ctx) -> _Index:
+    idx = getattr(ctx, "_recovery_index", None)
+    if idx is None:
+        idx = ctx._recovery_index = _Index(ctx)
+    return idx
+
+
 def _label(c) -> str:
     return f"{c.id} ({c.storage_class})" if c.storage_class else c.id
 
@@ -125,42 +252,19 @@ def _missing_text(ctx, a, estimates) -> str:
     description="Restoring a system from its fastest copy takes longer than its RTO.",
 )
 def rto_001(ctx):
-    numbers = _restore_numbers(ctx)
-    for a in ctx.in_scope_systems:
-        rto = ctx.rto(a)
-        if rto is None:
-            continue
-        copies = ctx.copies(a)
-        if not copies or _fast_enough(numbers, a, copies, rto.hours):
+    idx = _index(ctx)
+    numbers = idx.numbers
+    for a, rto, limit, copies, size, rebuild in idx.with_rto:
+        # Exact shortcut: a copy with known inputs restores within the RTO (the arithmetic of ``_estimate``).
+        if size is not None:
+            for c in copies:
+                retrieval, throughput = numbers[id(c)]
+                if retrieval is not None and throughput and (retrieval + rebuild) + size / throughput <= limit:
+                    break
+            else:
+                yield from _rto_001(ctx, a, rto, copies)
             continue
         yield from _rto_001(ctx, a, rto, copies)
-
-
-def _restore_numbers(ctx) -> dict:
-    """id(target) -> (hours to first byte or None, throughput), as ``_estimate`` reads them; once per evaluation."""
-    out = {}
-    for c in ctx.policy.targets:
-        if c.retrieval_hours is not None:
-            retrieval = c.retrieval_hours
-        elif c.storage_class == "tape_offsite":
-            retrieval = None
-        else:
-            retrieval = ctx.retrieval_hours(c)
-        out[id(c)] = (retrieval, c.restore_throughput_gbph)
-    return out
-
-
-def _fast_enough(numbers, a, copies, limit: float) -> bool:
-    """Some copy certainly restores ``a`` within ``limit`` hours (the same arithmetic as ``_estimate``)."""
-    size = a.size_gb
-    if size is None:
-        return False
-    rebuild = a.rebuild_hours or 0.0
-    for c in copies:
-        retrieval, throughput = numbers[id(c)]
-        if retrieval is not None and throughput and (retrieval + rebuild) + size / throughput <= limit:
-            return True
-    return False
 
 
 def _rto_001(ctx, a, rto, copies):
@@ -204,27 +308,30 @@ def _rto_001(ctx, a, rto, copies):
                 "restore too slowly.",
 )
 def rto_002(ctx):
-    ransomware = RansomwareCheck(ctx)
-    for a in ctx.in_scope_systems:
-        copies = ctx.copies(a)
-        if not copies or not ctx.critical(a):
-            continue
-        slow: dict[str, list] = {}  # best copy id -> [(scenario, estimate)]
-        reported = _normal_path_too_slow(ctx, a, copies)
-        for scenario in ("region_loss", "ransomware"):
-            if scenario == "region_loss":
-                answers = [(c, outside_region(c, a)) for c in copies]
-            else:
-                answers = [(c, ransomware.survives(c, a)) for c in copies]
-            survivors = [c for c, ok in answers if ok]
-            if survivors:
-                best = None if reported else _too_slow_best(ctx, a, survivors)
-                if best is not None:
-                    slow.setdefault(best.target.id, []).append((scenario, best))
-            elif scenario == "ransomware":  # no copy off-region at all is COPY-002's finding
-                yield from _no_ransomware_survivor(ctx, a, answers, ransomware)
-        for cases in slow.values():
-            yield _slow_hit(ctx, a, cases)
+    idx = _index(ctx)
+    for a, _, _, copies, size, rebuild, limit in idx.critical:
+        if copies and not idx.disasters_covered(a, copies, size, rebuild, limit):
+            yield from _rto_002(ctx, a, copies, idx.ransomware)
+
+
+def _rto_002(ctx, a, copies, ransomware):
+    """RTO-002 for one T0/T1 system that may have a finding."""
+    slow: dict[str, list] = {}  # best copy id -> [(scenario, estimate)]
+    reported = _normal_path_too_slow(ctx, a, copies)
+    for scenario in ("region_loss", "ransomware"):
+        if scenario == "region_loss":
+            answers = [(c, outside_region(c, a)) for c in copies]
+        else:
+            answers = [(c, ransomware.survives(c, a)) for c in copies]
+        survivors = [c for c, ok in answers if ok]
+        if survivors:
+            best = None if reported else _too_slow_best(ctx, a, survivors)
+            if best is not None:
+                slow.setdefault(best.target.id, []).append((scenario, best))
+        elif scenario == "ransomware":  # no copy off-region at all is COPY-002's finding
+            yield from _no_ransomware_survivor(ctx, a, answers, ransomware)
+    for cases in slow.values():
+        yield _slow_hit(ctx, a, cases)
 
 
 SCENARIO_TEXT = {"region_loss": "if its region is lost", "ransomware": "after ransomware"}
@@ -303,12 +410,17 @@ def _exposure(ctx, c, a, ransomware) -> str:
                 "exceeds its RTO.",
 )
 def rto_003(ctx):
-    for a in ctx.in_scope_systems:
-        if not ctx.critical(a):
-            continue
+    idx = _index(ctx)
+    for a, rto, hours, copies, size, rebuild, _ in idx.critical:
         if not a.restore_procedure:
             yield ctx.ask(f"{a.id} is tier {a.tier}: which runbook restores it? No restore procedure is referenced.",
                           ctx.sp(a, "restore_procedure"), system=a)
+        # Exact shortcut for the systems ``_standby`` returns early for or finds within the RTO.
+        if rto is None or a.alternate_site in ("warm", "hot"):
+            continue
+        prov = a.provisioning_hours
+        if prov is not None and idx.standby_fits(a, copies, size, rebuild, hours - prov):
+            continue
         yield from _standby(ctx, a)
 
 
