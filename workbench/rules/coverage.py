@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import attrgetter, not_
+
 from workbench.spec.durations import Duration
 
 from .engine import rule
 
 MONTH = Duration.of("1mo")
 QUARTER = Duration.of("3mo")
+
+_ID = attrgetter("id")
+_TIER = attrgetter("tier")
+#: A system's own objectives and dependencies; ``_PLAIN`` when it has none of them.
+_OWN = attrgetter("rpo", "rto", "mtd", "depends_on")
+_PLAIN = (None, None, None, [])
+_NO_OBJECTIVES = (None, None)
+
+
+def _scope_tiers(ctx) -> list:
+    """``a.tier`` of each in-scope system, in the same order (cached per evaluation)."""
+    found = getattr(ctx, "_coverage_scope_tiers", None)
+    if found is None:
+        found = ctx._coverage_scope_tiers = list(map(_TIER, ctx.in_scope_systems))
+    return found
 
 
 @rule(
@@ -23,8 +41,12 @@ QUARTER = Duration.of("3mo")
     description="A system that needs a backup is in no schedule and has no valid exclusion.",
 )
 def cov_001(ctx):
-    for a in ctx.in_scope_systems:
-        if ctx.schedules(a) or a.kind == "saas":
+    # Only systems in no schedule can have a finding. ctx.schedules(a) is ctx._schedules.get(a.id) (never an
+    # empty list), so test membership for all systems at once in C rather than call it per system.
+    in_scope = ctx.in_scope_systems
+    unscheduled = compress(in_scope, map(not_, map(ctx._schedules.__contains__, map(_ID, in_scope))))
+    for a in unscheduled:
+        if a.kind == "saas":
             continue  # SaaS data left to the provider's own recovery is SAAS-001's finding
         why = _scope_reason(ctx, a)
         ex = a.exclusion
@@ -90,8 +112,15 @@ def cov_002(ctx):
     description="A system in scope has no recovery point or recovery time objective.",
 )
 def cov_003(ctx):
+    # A system whose tier sets both RPO and RTO can miss neither: skip them without looking (usually all).
+    answered = {tid for tid, t in ctx.tiers.items() if t.rpo is not None and t.rto is not None}
+    tiers_of = _scope_tiers(ctx)
+    if answered.issuperset(tiers_of):
+        return
     by_tier: dict[str, dict[str, list]] = {}
-    for a in ctx.in_scope_systems:
+    for a, tid in zip(ctx.in_scope_systems, tiers_of):
+        if tid in answered:
+            continue
         missing = [name for name in ("rpo", "rto") if _undefined(ctx, a, name)]
         if not missing:
             continue
@@ -133,43 +162,79 @@ def _undefined(ctx, a, name) -> bool:
     description="RTO beyond MTD, a dependency with looser objectives, or an unexplained looser override.",
 )
 def cov_004(ctx):
-    objectives: dict[str, tuple] = {}  # system id -> (rto, rpo); dependencies are shared, work them out once
-
-    def of(s):
-        got = objectives.get(s.id)
-        if got is None:
-            got = objectives[s.id] = (ctx.rto(s), ctx.rpo(s))
-        return got
-
-    for a in ctx.in_scope_systems:
-        rto, mtd = of(a)[0], ctx.mtd(a)
+    # A system with no own RPO/RTO/MTD and no dependencies inherits its tier's objectives and overrides
+    # nothing, so only "RTO beyond MTD" can fire for it, and that is a property of its tier: answer it once per
+    # tier and walk only the other systems (and those of a contradictory tier) below.
+    contradictory = set()
+    for tid, t in ctx.tiers.items():
+        rto, mtd = _known(t.rto), _known(t.mtd)
         if rto is not None and mtd is not None and rto > mtd:
-            yield ctx.hit(f"{a.id}: its RTO ({rto}) is longer than its maximum tolerable downtime ({mtd}).",
-                          ctx.rto_path(a), _mtd_path(ctx, a), system=a)
+            contradictory.add(tid)
+    in_scope = ctx.in_scope_systems
+    own = map(_OWN, in_scope)
+    if not contradictory:
+        walk = compress(in_scope, map(_PLAIN.__ne__, own))
+    else:
+        walk = (a for a, o in zip(in_scope, own) if o != _PLAIN or a.tier in contradictory)
+
+    # (rpo, rto) as ctx.rpo/ctx.rto answer them; a system without its own takes its tier's, worked out once
+    # per tier here (cheaper than the context's per-system memo for the many systems walked only once).
+    inherited = {tid: (_known(t.rpo), _known(t.rto)) for tid, t in ctx.tiers.items()}
+    tier_mtd = {tid: _known(t.mtd) for tid, t in ctx.tiers.items()}
+
+    def objectives(s):
+        if s.rpo is None and s.rto is None:
+            return inherited.get(s.tier, _NO_OBJECTIVES)
+        return ctx._objectives_of(s)
+
+    text = _texts()
+    for a in walk:
+        rpo, rto = objectives(a)
+        mtd = tier_mtd.get(a.tier) if a.mtd is None else ctx.mtd(a)
+        # Known durations (never vague here) compare by approx_seconds, as Duration.__gt__ does.
+        if rto is not None and mtd is not None and rto.approx_seconds > mtd.approx_seconds:
+            yield ctx.hit(f"{a.id}: its RTO ({text(rto)}) is longer than its maximum tolerable downtime "
+                          f"({text(mtd)}).", ctx.rto_path(a), _mtd_path(ctx, a), system=a)
         if a.depends_on:
-            yield from _dependencies(ctx, a, of)
-        yield from _loose_overrides(ctx, a)
+            yield from _dependencies(ctx, a, rpo, rto, objectives, text)
+        if a.rpo is not None or a.rto is not None or a.mtd is not None:
+            yield from _loose_overrides(ctx, a)
 
 
-def _dependencies(ctx, a, of):
-    rto, rpo = of(a)
+def _dependencies(ctx, a, rpo, rto, objectives, text):
     for j, did in enumerate(a.depends_on):
         d = ctx.systems.get(did)
         if d is None or d is a:
             continue
-        worse = []
-        d_rto, d_rpo = of(d)
-        if rto is not None and d_rto is not None and d_rto > rto:
-            worse.append(f"RTO {d_rto} against {rto}")
-        if rpo is not None and d_rpo is not None and d_rpo > rpo:
-            worse.append(f"RPO {d_rpo} against {rpo}")
-        if worse:
+        d_rpo, d_rto = objectives(d)
+        rto_worse = rto is not None and d_rto is not None and d_rto.approx_seconds > rto.approx_seconds
+        rpo_worse = rpo is not None and d_rpo is not None and d_rpo.approx_seconds > rpo.approx_seconds
+        if rto_worse or rpo_worse:
+            worse = []
+            if rto_worse:
+                worse.append(f"RTO {text(d_rto)} against {text(rto)}")
+            if rpo_worse:
+                worse.append(f"RPO {text(d_rpo)} against {text(rpo)}")
             yield ctx.hit(f"{a.id} depends on {d.id}, whose objectives are looser ({'; '.join(worse)}): "
                           f"{a.id} cannot be recovered faster than {d.id}.",
                           ctx.sp(a, "depends_on", j), ctx.rto_path(d), ctx.rpo_path(d), system=a, scopes=(d.id,))
 
 
+def _texts():
+    """``str(duration)``, memoized: findings quote the same few tier objectives many times."""
+    memo: dict[int, str] = {}
+
+    def text(d) -> str:
+        found = memo.get(id(d))
+        if found is None:
+            found = memo[id(d)] = str(d)
+        return found
+    return text
+
+
 def _loose_overrides(ctx, a):
+    if a.rpo is None and a.rto is None and a.mtd is None:
+        return  # nothing overridden (most systems walked here only have dependencies)
     tier = ctx.tier(a)
     if tier is None or a.override_rationale:
         return
@@ -179,6 +244,10 @@ def _loose_overrides(ctx, a):
             continue
         yield ctx.ask(f"{a.id} sets its {name.upper()} to {own}, looser than tier {tier.id}'s {base}: "
                       "why? No rationale is recorded.", ctx.sp(a, name), ctx.sp(a, "override_rationale"), system=a)
+
+
+def _known(d):
+    return d if d is not None and not d.vague else None
 
 
 def _mtd_path(ctx, a) -> str:
@@ -201,11 +270,15 @@ def cov_005(ctx):
     inv = ctx.policy.inventory
     if ctx.policy.systems:
         yield from _reconciliation(ctx, inv)
-    for i, rid in enumerate(inv.discovered):
-        if rid not in ctx.systems:
-            yield ctx.hit(f"Discovered resource {rid} is not in the system inventory, so nothing says whether "
-                          "it is backed up.", f"inventory.discovered[{i}]", subject=rid)
+    known = ctx.systems.__contains__  # test whole lists in C first; walk only those naming an unknown id
+    if not all(map(known, inv.discovered)):
+        for i, rid in enumerate(inv.discovered):
+            if rid not in ctx.systems:
+                yield ctx.hit(f"Discovered resource {rid} is not in the system inventory, so nothing says whether "
+                              "it is backed up.", f"inventory.discovered[{i}]", subject=rid)
     for sc in ctx.policy.schedules:
+        if all(map(known, sc.systems)):
+            continue
         for j, sid in enumerate(sc.systems):
             if sid not in ctx.systems:
                 yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory.",
@@ -230,13 +303,11 @@ def _reconciliation(ctx, inv):
 def _reconcile_limit(ctx, interval):
     """(tightest interval that applies, why, whether a default stood in for a missing answer)."""
     stated = interval if interval is not None and not interval.vague else None
-    seen: set = set()
+    # The tiers of in-scope systems in order of first appearance (only a.tier matters below).
+    seen = dict.fromkeys(_scope_tiers(ctx))
     best, why, defaulted = None, "", False
-    for a in ctx.in_scope_systems:
-        if a.tier in seen:
-            continue
-        seen.add(a.tier)
-        tier = ctx.tier(a)
+    for tid in seen:
+        tier = ctx.tiers.get(tid)
         own = tier.reconcile_interval if tier is not None else None
         if own is not None and not own.vague:
             cand, text = own, f"tier {tier.id} is to be reconciled every {own}"
@@ -245,8 +316,8 @@ def _reconcile_limit(ctx, interval):
         elif interval is not None or own is not None:
             continue  # a vague interval is the language rule's finding
         else:
-            cand = MONTH if ctx.critical(a) else QUARTER
-            text = f"{'tier ' + a.tier if tier else 'untiered'} systems need it at least every {cand} by default"
+            cand = MONTH if ctx._tier_levels.get(tid, 9) <= 1 else QUARTER  # ctx.critical(a)
+            text = f"{'tier ' + tid if tier else 'untiered'} systems need it at least every {cand} by default"
             defaulted = True
         if best is None or cand < best:
             best, why = cand, text

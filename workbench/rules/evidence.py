@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import attrgetter, contains, or_
+
 from workbench.spec.durations import Duration
 from workbench.spec.model import BACKUP_PERMISSIONS
 
@@ -18,6 +21,12 @@ KINDS = {
 }
 #: Alerts that are not backup controls an auditor samples from the start of the period.
 NOT_KEY_ALERTS = frozenset({"capacity_threshold"})
+
+_ID = attrgetter("id")
+_TIER = attrgetter("tier")
+_STARTED_ON = attrgetter("started_on")
+_CLASSES = attrgetter("data_classes")
+_REG_TAGS = attrgetter("regulatory_tags")
 
 
 @rule(
@@ -82,12 +91,14 @@ def _retention_findings(ctx, sources, job_log):
     need = _required(ctx)
     e = p.engagement
     basis = "engagement.period_end" if e.period_start and e.period_end else "baseline.evidence_floor"
-    phi = [a.id for a in ctx.in_scope_systems if "hipaa" in ctx.tags(a)]
+    phi = None  # worked out only for a retention under 6 years
     for retention, kinds, paths in groups.values():
         problems = []
         short, why = need(retention)
         if short:
             problems.append(why)
+        if retention < HIPAA_RETENTION and phi is None:
+            phi = _hipaa_systems(ctx)
         if phi and retention < HIPAA_RETENTION:
             problems.append(f"HIPAA requires 6 years because {_join(phi)} hold{'s' if len(phi) == 1 else ''} PHI")
         if problems:
@@ -98,6 +109,17 @@ def _retention_findings(ctx, sources, job_log):
                 what, verb = listed[0].upper() + listed[1:], "is" if kinds == ["job_history"] else "are"
             yield ctx.hit(f"{what} {verb} kept {retention}, but {' and '.join(problems)}.",
                           *paths, basis, subject="evidence", scopes=tuple(kinds))
+
+
+def _hipaa_systems(ctx) -> list[str]:
+    """Ids of in-scope systems with "hipaa" in ctx.tags(a): tagged hipaa, or holding PHI.
+
+    Tested over whole lists in C (contains(list, word) is ``word in list``) rather than per system in Python.
+    """
+    in_scope = ctx.in_scope_systems
+    phi = map(contains, map(_CLASSES, in_scope), repeat("phi"))
+    tagged = map(contains, map(_REG_TAGS, in_scope), repeat("hipaa"))
+    return list(map(_ID, compress(in_scope, map(or_, phi, tagged))))
 
 
 def _required(ctx):
@@ -149,6 +171,11 @@ def evid_002(ctx):
 
 def _late_schedules(ctx, start):
     """Systems whose earliest backup schedule started after the period began."""
+    # A system's first schedule can only be late if some schedule started after the period began: test that
+    # once over all schedules (started_on is a date or None) before walking the systems.
+    started = [d for d in map(_STARTED_ON, ctx.policy.schedules) if d is not None]
+    if not started or max(started) <= start:
+        return
     late: dict[str, tuple[object, list]] = {}
     for a in ctx.in_scope_systems:
         first = None
@@ -201,39 +228,58 @@ def _late_first_tests(ctx, start):
     """
     end = ctx.policy.engagement.period_end
     horizon = min(ctx.today, end) if end else ctx.today
-    by_tier: dict = {}
-    for a in ctx.in_scope_systems:
-        tier = ctx.tier(a)
-        if tier is not None:
-            by_tier.setdefault(tier.id, (tier, []))[1].append(a)
-    position = None
-    for tier, systems in by_tier.values():
-        interval = tier.restore_test_interval
-        if interval is None or interval.vague:
+    in_scope = ctx.in_scope_systems
+    tiers_of = list(map(_TIER, in_scope))
+    # Tiers of in-scope systems, in order of their first system (the order findings come in).
+    tiers = [ctx.tiers[tid] for tid in dict.fromkeys(tiers_of) if tid in ctx.tiers]
+    tiers = [t for t in tiers if t.restore_test_interval is not None and not t.restore_test_interval.vague]
+    if not tiers:
+        return
+    # One pass over the restore tests instead of each system's list: per tier, the latest test before the
+    # period and the first in it. Ties on date go to the system that comes first among the in-scope systems,
+    # then to the earlier test (the order a walk of the systems' date-sorted test lists meets them).
+    rank = dict(zip(map(_ID, in_scope), range(len(in_scope))))
+    before: dict = {}
+    first: dict = {}  # tier id -> (date, system rank, index in restore_tests, test)
+    today = ctx.today
+    for k, t in enumerate(ctx.policy.restore_tests):
+        d = t.date
+        if d is None or d > today:
             continue
-        before, first = None, None
-        for a in systems:
-            for t in ctx.tests(a):
-                if t.date is None or t.date > ctx.today:
-                    continue
-                if t.date < start:
-                    before = t.date if before is None or t.date > before else before
-                elif first is None or t.date < first.date:
-                    first = t
-        due = interval.add_to(before or start)
-        basis = (f"{interval} after the previous test on {before.isoformat()}" if before
+        i = rank.get(t.system)
+        if i is None:
+            continue
+        tid = tiers_of[i]
+        if d < start:
+            if tid not in before or d > before[tid]:
+                before[tid] = d
+        else:
+            best = first.get(tid)
+            if best is None or (d, i) < best[:2]:
+                first[tid] = (d, i, k, t)
+    for tier in tiers:
+        interval = tier.restore_test_interval
+        prev = before.get(tier.id)
+        due = interval.add_to(prev or start)
+        found = first.get(tier.id)
+        if found is not None and found[0] <= due:
+            continue
+        if found is None and due >= horizon:
+            continue
+        basis = (f"{interval} after the previous test on {prev.isoformat()}" if prev
                  else f"{interval} after the period began on {start.isoformat()}")
-        worst = min(systems, key=ctx.tier_level)
-        if first is not None and first.date > due:
-            if position is None:
-                position = {id(t): i for i, t in enumerate(ctx.policy.restore_tests)}
-            yield ctx.hit(f"Tier {tier.id}: the first restore test in the observation period ({first.system}) was on "
-                          f"{first.date.isoformat()} but was due by {due.isoformat()} ({basis}).",
-                          f"restore_tests[{position[id(first)]}].date", ctx.tierp(tier, "restore_test_interval"),
+        # Every system of the tier has the same tier level, so the worst is its first.
+        worst = in_scope[tiers_of.index(tier.id)]
+        if found is not None:
+            t = found[3]
+            yield ctx.hit(f"Tier {tier.id}: the first restore test in the observation period ({t.system}) was on "
+                          f"{t.date.isoformat()} but was due by {due.isoformat()} ({basis}).",
+                          f"restore_tests[{found[2]}].date", ctx.tierp(tier, "restore_test_interval"),
                           system=worst, subject=tier.id)
-        elif first is None and due < horizon:
-            yield ctx.hit(f"Tier {tier.id}: no restore test of its {len(systems)} in-scope system"
-                          f"{'s' if len(systems) != 1 else ''} in the observation period yet; the first was due by "
+        else:
+            count = tiers_of.count(tier.id)
+            yield ctx.hit(f"Tier {tier.id}: no restore test of its {count} in-scope system"
+                          f"{'s' if count != 1 else ''} in the observation period yet; the first was due by "
                           f"{due.isoformat()} ({basis}).",
                           ctx.tierp(tier, "restore_test_interval"), "restore_tests", system=worst, subject=tier.id)
 
