@@ -376,6 +376,9 @@ def _gc_paused():
         yield
     finally:
         if was_enabled:
+            # Collect only what was allocated meanwhile (cheap), so that re-enabling
+            # does not set off a full collection over every object the program holds.
+            gc.collect(0)
             gc.enable()
 
 
