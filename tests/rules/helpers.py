@@ -26,3 +26,10 @@ def findings(data: dict | Policy, rule_id: str, as_of: dt.date | str = AS_OF):
 
 def messages(data, rule_id: str, as_of=AS_OF) -> list[str]:
     return [f.message for f in findings(data, rule_id, as_of)]
+
+
+def one(data, rule_id: str, as_of=AS_OF):
+    """The single finding of one rule (fails, listing them, if there are more or none)."""
+    found = findings(data, rule_id, as_of)
+    assert len(found) == 1, [f.message for f in found]
+    return found[0]

@@ -2,7 +2,7 @@
 
 import copy
 
-from tests.rules.helpers import findings
+from tests.rules.helpers import findings, one
 
 AS_OF = "2025-06-30"
 
@@ -27,12 +27,6 @@ def base(**over):
     }
     data.update(copy.deepcopy(over))
     return data
-
-
-def one(data, rule, as_of=AS_OF):
-    found = findings(data, rule, as_of)
-    assert len(found) == 1, [f.message for f in found]
-    return found[0]
 
 
 # TEST-001 ----------------------------------------------------------------
