@@ -13,6 +13,7 @@ from typing import Optional
 
 from .context import is_eea
 from .engine import rule
+from .wording import join_and as names
 
 DEFAULT_COPIES = 2
 LOCKS = ("compliance", "worm_media")
@@ -88,16 +89,6 @@ class RansomwareCheck:
         if isolated is False and c.offline is False and mode is not None:
             return False
         return None
-
-
-def names(items, limit: int = 3) -> str:
-    """``a, b and c`` or ``a, b, c and 4 more``."""
-    items = list(items)
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _worst(ctx, systems):

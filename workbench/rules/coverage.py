@@ -8,6 +8,7 @@ from operator import attrgetter, not_
 from workbench.spec.durations import Duration
 
 from .engine import rule
+from .wording import join_and as _join
 
 MONTH = Duration.of("1mo")
 QUARTER = Duration.of("3mo")
@@ -327,9 +328,3 @@ def _reconcile_limit(ctx, interval):
         return (None, "", False) if interval is not None else (QUARTER, "the default is every 3mo", True)
     return best, why, defaulted
 
-
-def _join(items, limit: int = 3) -> str:
-    items = list(items)
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + (items[-1] if items else "")

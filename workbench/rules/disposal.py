@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbench.spec.durations import Duration
 
 from .engine import rule
+from .wording import listing as _names
 
 PCI_VERIFICATION = Duration.of("3mo")
 NIST_METHODS = ("nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy")
@@ -63,8 +64,3 @@ def disp_001(ctx):
             yield ctx.ask("A vendor destroys backup media: is a certificate of destruction required?",
                           "disposal.certificate_required", subject="disposal")
 
-
-def _names(ids, limit: int = 3) -> str:
-    ids = list(ids)
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

@@ -9,6 +9,7 @@ from workbench.spec.durations import Duration
 from workbench.spec.model import BACKUP_PERMISSIONS
 
 from .engine import rule
+from .wording import join_and as _join
 
 FIELDWORK = Duration.of("3mo")
 HIPAA_RETENTION = Duration.of("6y")
@@ -283,9 +284,3 @@ def _late_first_tests(ctx, start):
                           f"{due.isoformat()} ({basis}).",
                           ctx.tierp(tier, "restore_test_interval"), "restore_tests", system=worst, subject=tier.id)
 
-
-def _join(items, limit: int = 3) -> str:
-    items = list(items)
-    if len(items) <= limit:
-        return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"

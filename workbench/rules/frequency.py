@@ -6,6 +6,7 @@ from workbench.spec.durations import Duration
 
 from .copies import index, tier_plans
 from .engine import rule
+from .wording import listing as _names
 
 WEEK = Duration.of("1w")
 
@@ -268,8 +269,3 @@ def _covered(ctx, sc):
         out.update(dict.fromkeys(ctx.systems_by_tier.get(tid, ())))
     return list(out)
 
-
-def _names(ids, limit: int = 3) -> str:
-    ids = list(ids)
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

@@ -19,6 +19,7 @@ from workbench.spec.model import BACKUP_PERMISSIONS, DESTRUCTIVE, Key, Role, Sys
 
 from .context import REGULATORY_MINIMUM
 from .engine import rule
+from .wording import listing as names
 
 LOCKED = ("compliance", "worm_media")
 REMOVABLE_MEDIA = ("tape", "removable", "optical")
@@ -307,13 +308,6 @@ def grant_text(r: Role, via: Optional[str]) -> str:
 def label(a: System) -> str:
     """``db-orders (T0)``."""
     return f"{a.id} ({a.tier})" if a.tier else a.id
-
-
-def names(items: Iterable, limit: int = 3, fmt=None) -> str:
-    """``a, b, c and 4 more``; ``fmt`` formats only the items shown."""
-    items = items if isinstance(items, (list, tuple)) else list(items)
-    shown = ", ".join(fmt(x) if fmt else x for x in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 # ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from workbench.spec.durations import Duration
 
 from .context import REGULATORY_MINIMUM
 from .engine import rule
+from .wording import listing as _names
 
 YEAR = Duration.of("1y")
 HOT = Duration.of("3mo")
@@ -283,12 +284,6 @@ def ret_005(ctx):
 # ----------------------------------------------------------------------------
 def _known(d: Optional[Duration]) -> bool:
     return d is not None and not d.vague
-
-
-def _names(ids, limit: int = 3) -> str:
-    ids = list(ids)
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def _tags(ctx, a) -> str:

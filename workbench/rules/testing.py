@@ -17,6 +17,7 @@ from typing import Optional
 from workbench.spec.durations import Duration
 
 from .engine import rule
+from .wording import listing as _names
 
 YEAR = Duration.of("1y")
 QUARTER = Duration.of("3mo")
@@ -411,12 +412,6 @@ def test_006(ctx):
 # ----------------------------------------------------------------------------
 def _known(d: Optional[Duration]) -> bool:
     return d is not None and not d.vague
-
-
-def _names(ids, limit: int = 3) -> str:
-    ids = [str(i) for i in ids]
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def _tier_tag(a) -> str:
