@@ -65,11 +65,13 @@ class Context:
         self.availability = "availability" in p.engagement.categories
         self.tiers: dict[str, Tier] = {t.id: t for t in p.tiers}
         self.tier_index = {t.id: i for i, t in enumerate(p.tiers)}
-        self.systems: dict[str, System] = {}
-        self.system_index: dict[str, int] = {}
-        for i, s in enumerate(p.systems):
-            self.systems.setdefault(s.id, s)
-            self.system_index.setdefault(s.id, i)
+        self.systems: dict[str, System] = {s.id: s for s in p.systems}
+        self.system_index: dict[str, int] = {s.id: i for i, s in enumerate(p.systems)}
+        if len(self.systems) != len(p.systems):  # duplicate ids (REF-001 reports them): the first one wins
+            self.systems, self.system_index = {}, {}
+            for i, s in enumerate(p.systems):
+                self.systems.setdefault(s.id, s)
+                self.system_index.setdefault(s.id, i)
         self.targets: dict[str, Target] = {t.id: t for t in p.targets}
         self.target_index = {t.id: i for i, t in enumerate(p.targets)}
         self.keys: dict[str, Key] = {k.id: k for k in p.keys}
@@ -88,6 +90,9 @@ class Context:
         self.systems_by_tier = by_tier
         sched: dict[str, list[Schedule]] = defaultdict(list)
         for sc in p.schedules:
+            if not sc.tiers and len(sc.systems) == 1:  # the common case: one system, nothing to de-duplicate
+                sched[sc.systems[0]].append(sc)
+                continue
             seen = set()
             for sid in sc.systems:
                 if sid not in seen:
@@ -136,7 +141,7 @@ class Context:
         self._plans: dict[str, tuple] = {}
         plan_memo: dict[tuple, tuple] = {}
         for sid, lst in sched.items():
-            key = tuple(map(id, lst))
+            key = id(lst[0]) if len(lst) == 1 else tuple(map(id, lst))
             plan = plan_memo.get(key)
             if plan is None:
                 plan = plan_memo[key] = self._plan_of(lst)
@@ -308,12 +313,16 @@ class Context:
 
     def _plan_of(self, scheds: list[Schedule]) -> tuple:
         """(target/schedule pairs, distinct targets, recovery-point gap) of one schedule set."""
-        plans = [self._single_plans.get(id(sc)) or self._single_plans.setdefault(id(sc), self._schedule_plan(sc))
-                 for sc in scheds]
+        singles = self._single_plans
+        plans = []
+        for sc in scheds:
+            plan = singles.get(id(sc))
+            if plan is None:
+                plan = singles[id(sc)] = self._schedule_plan(sc)
+            plans.append(plan)
         if len(plans) == 1:
             return plans[0]
-        ids = [sc.id for sc in scheds]
-        if len(set(ids)) == len(ids):
+        if len({sc.id for sc in scheds}) == len(scheds):
             pairs = [pair for plan in plans for pair in plan[0]]
         else:  # duplicate schedule ids (REF-001 reports them): keep the first of each (target, schedule id)
             pairs, seen = [], set()
@@ -322,16 +331,14 @@ class Context:
                     if (t.id, sc.id) not in seen:
                         seen.add((t.id, sc.id))
                         pairs.append((t, sc))
-        distinct: dict[str, Target] = {}
-        for t, _ in pairs:
-            if t.id not in distinct:
-                distinct[t.id] = t
+        # one Target object per id, so keeping the last value under the first key's position is the same
+        distinct = list({t.id: t for t, _ in pairs}.values())
         best: Optional[Duration] = None
         for plan in plans:
             gap = plan[2]
             if gap is not None and (best is None or gap.approx_seconds < best.approx_seconds):
                 best = gap
-        return pairs, list(distinct.values()), best
+        return pairs, distinct, best
 
     def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
         """(target, schedule) pairs that hold restorable versions of ``a`` (shared list: do not modify)."""
