@@ -41,8 +41,11 @@ FOREVER = _Forever()
 )
 def ret_001(ctx):
     reg_min = _reg_min_memo(ctx)
+    memo, tags_of = ctx._tags, ctx.tags  # read ctx.tags's memo directly: most systems are already in it
     for a in ctx.in_scope_systems:
-        tags = ctx.tags(a)
+        tags = memo.get(id(a))
+        if tags is None:
+            tags = tags_of(a)
         if not tags or tags.isdisjoint(REGULATORY_MINIMUM):
             continue
         key = tuple(tags)  # in iteration order: on a tie (hipaa and sec17a4 both 6y) the first tag wins
@@ -113,6 +116,8 @@ def ret_002(ctx):
     cap_pii = ctx.policy.privacy.max_backup_age_for_pii
     cap_pii = cap_pii if _known(cap_pii) else None
     seconds = _seconds_by_target(ctx)
+    plans = ctx._plans
+    kept_by_plan: dict[int, float] = {}  # id(copies list) -> _kept_at_most: it depends on the copies alone
     for a in ctx.in_scope_systems:
         classes = a.data_classes
         if not classes or ("pii" not in classes and "phi" not in classes):
@@ -125,7 +130,14 @@ def ret_002(ctx):
         if a.retention_justification and a.retention_justification.strip():
             continue
         cap = limit.approx_seconds
-        if _kept_at_most(ctx, seconds, a) <= cap:
+        plan = plans.get(a.id)
+        if plan is None:
+            kept = _kept_at_most(ctx, seconds, a)
+        else:
+            kept = kept_by_plan.get(id(plan[1]))
+            if kept is None:
+                kept = kept_by_plan[id(plan[1])] = _kept_at_most(ctx, seconds, a)
+        if kept <= cap:
             continue
         limit_path = ctx.sp(a, "max_retention") if own_known else "privacy.max_backup_age_for_pii"
         over = [(c, d) for c, d in _longest_per_copy(ctx, a)
@@ -152,7 +164,8 @@ def ret_002(ctx):
 )
 def ret_003(ctx):
     for a in ctx.in_scope_systems:
-        if "pci" not in ctx.tags(a) or not (a.kind == "log_store" or "logs" in a.data_classes):
+        # The cheap attribute test first: few systems hold logs, and only they need their tags.
+        if not (a.kind == "log_store" or "logs" in a.data_classes) or "pci" not in ctx.tags(a):
             continue
         kept = _longest_per_copy(ctx, a)
         if not kept or any(d is None for _, d in kept):

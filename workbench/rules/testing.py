@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from operator import attrgetter
 from typing import Optional
 
 from workbench.spec.durations import Duration
 
-from .engine import rule
+from .engine import Hit, rule
 from .wording import listing as _names
 
 YEAR = Duration.of("1y")
@@ -24,6 +25,7 @@ QUARTER = Duration.of("3mo")
 RETEST_WINDOW = dt.timedelta(days=30)
 FULL_TYPES = ("full_system", "app")
 DISASTER_SCENARIOS = ("ransomware", "region_loss")
+_DATE = attrgetter("date")
 REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
 
 
@@ -40,27 +42,37 @@ REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
     description="A tier in scope has no restore-test cadence, or one looser than its baseline or than a year.",
 )
 def test_001(ctx):
-    members = _members_by_tier(ctx)
+    # Which tiers have an in-scope member decides what is checked; the member lists (thousands of
+    # ids) only matter to a message, so they are gathered when the first message needs them.
+    occupied = {a.tier for a in ctx.in_scope_systems}
+    members: Optional[dict] = None
+
+    def described(t) -> tuple:
+        """(representative, " (member ids)" or "", interval path) of tier ``t``, for a message."""
+        nonlocal members
+        if members is None:
+            members = _members_by_tier(ctx)
+        group = members.get(t.id, [])
+        who = f" ({_names(a.id for a in group)})" if group else ""
+        return _representative(group), who, ctx.tierp(t, "restore_test_interval")
+
     cis = ctx.policy.baseline.cis_profile
     known: list = []
     unknown = False
     for t in ctx.policy.tiers:
-        group = members.get(t.id, [])
-        if not group and t.level() > 2:
+        if not (t.id and t.id in occupied) and t.level() > 2:
             continue  # a T3-style tier with nothing in scope promises nothing testable
-        rep = _representative(group)
-        who = f" ({_names(a.id for a in group)})" if group else ""
-        path = ctx.tierp(t, "restore_test_interval")
         interval = t.restore_test_interval
         if interval is None:
             unknown = True
+            rep, who, path = described(t)
             yield ctx.ask(f"{t.id}{who}: how often do systems in this tier get a restore test?",
                           path, subject=t.id, system=rep, scopes=(t.id,))
             continue
         if interval.vague:
             unknown = True
             continue  # VAGUE-001 reports the wording
-        known.append((t, interval, rep, who, path))
+        known.append((t, interval))
         limits = [(YEAR, "once a year, the least any tier in scope needs")]
         base = _baseline(ctx, t)
         if base is not None:
@@ -68,10 +80,12 @@ def test_001(ctx):
         broken = [(lim, why) for lim, why in limits if interval > lim]
         if broken:
             _, why = min(broken, key=lambda b: b[0])
+            rep, who, path = described(t)
             yield ctx.hit(f"{t.id}{who}: restore tests every {interval}, looser than {why}.",
                           path, subject=t.id, system=rep, scopes=(t.id,))
-    if cis and known and not unknown and all(iv > QUARTER for _, iv, _, _, _ in known):
-        t, interval, rep, who, path = min(known, key=lambda k: k[1])
+    if cis and known and not unknown and all(iv > QUARTER for _, iv in known):
+        t, interval = min(known, key=lambda k: k[1])
+        rep, who, path = described(t)
         yield ctx.hit(
             f"CIS 11.5 profile: no tier is restore-tested at least every 3mo; the most frequent is "
             f"{t.id}{who} every {interval}. Test a sample of in-scope systems every quarter.",
@@ -95,18 +109,23 @@ def test_002(ctx):
     today = ctx.today
     passing = _passing_by_tier(ctx)
     period = _period(ctx)
+    systems = ctx.in_scope_systems
+    # The verdict is the tier's: work it out once per tier in scope, and visit the systems only
+    # when some tier has something to report (none does in a policy whose tests are on time).
     verdicts: dict[str, Optional[tuple]] = {}
-    for a in ctx.in_scope_systems:
-        if a.tier not in verdicts:
-            t = ctx.tier(a)
-            verdicts[a.tier] = t and _tier_verdict(ctx, t, passing.get(t.id, ([], [])), period)
-        verdict = verdicts[a.tier]
-        if not verdict:
+    for tid in dict.fromkeys(a.tier for a in systems):
+        t = ctx.tiers.get(tid)
+        verdict = t and _tier_verdict(ctx, t, passing.get(t.id, ([], [])), period)
+        if verdict and (verdict[3] is not None or verdict[5]):  # due, or short in the Type II period
+            verdicts[tid] = verdict
+    if not verdicts:
+        return
+    for a in systems:
+        verdict = verdicts.get(a.tier)
+        if verdict is None:
             continue
         t = ctx.tiers[a.tier]
         interval, cadence, latest, due, severity, shortfall = verdict
-        if due is None and not shortfall:
-            continue
         parts = []
         if latest is None:
             parts.append(f"no passing restore test on record as of {today} ({cadence})")
@@ -216,12 +235,23 @@ def test_004(ctx):
     today = ctx.today
     year_ago = YEAR.add_to(today, -1)
     plans = _full_restore_plans(ctx, year_ago)
+    if not plans:
+        return
+    tests_of = ctx._tests
     for a in ctx.in_scope_systems:
         plan = plans.get(a.tier)
         if plan is None:
             continue
-        tests = ctx.tests(a)
-        done = [x for x in tests if x.date is not None and x.date <= today] if tests else tests
+        tests = tests_of.get(a.id)
+        done = [x for x in tests if x.date is not None and x.date <= today] if tests else ()
+        if not done:
+            # The common case, no test up to the as-of date: both halves report, with fixed paths;
+            # the same hits _full_restore_hit and _disaster_copy_hit build, without their work.
+            scopes = (a.tier,) if a.tier else ()
+            yield Hit(a.id + plan[3] + "none is on record.", ("restore_tests", plan[4]), a.id, a, None, "gap", scopes)
+            yield Hit(a.id + plan[5] + _good_copies_hint(ctx, a) + ".", ("restore_tests",), a.id, a, None, "gap",
+                      scopes)
+            continue
         hit = _full_restore_hit(ctx, a, plan, done)
         if hit is not None:
             yield hit
@@ -288,10 +318,23 @@ def _disaster_copy_hit(ctx, a, plan, done: list, year_ago: dt.date):
 
 def _good_copies_hint(ctx, a) -> str:
     """"; restore from X, Y instead" naming the copies of ``a`` that survive a disaster, or ""."""
+    copies = ctx.copies(a)
+    # Systems of one plan (one shared copies list) in one place get the same hint.
+    hints = ctx.__dict__.get("_testing_hints")
+    if hints is None:
+        hints = ctx._testing_hints = {}
+    key = (id(copies), a.region, a.site)
+    hint = hints.get(key)
+    if hint is None:
+        hint = hints[key] = _copies_hint(ctx, a, copies)
+    return hint
+
+
+def _copies_hint(ctx, a, copies) -> str:
     memo = _survival_memo(ctx)
     region, site = a.region, a.site
     good = []
-    for c in ctx.copies(a):
+    for c in copies:
         safe = memo.get((c.id, region, site))
         if safe is None:
             safe = _survives(ctx, c, a)
@@ -491,15 +534,17 @@ def _period(ctx) -> Optional[tuple[dt.date, dt.date]]:
 def _passing_by_tier(ctx) -> dict[str, tuple[list[dt.date], list]]:
     """Per tier: passing tests up to the as-of date, as (sorted dates, tests in the same order)."""
     rows: dict[str, list] = defaultdict(list)
+    today, systems = ctx.today, ctx.systems
     for x in ctx.policy.restore_tests:
-        if x.result != "pass" or x.date is None or x.date > ctx.today:
+        day = x.date
+        if x.result != "pass" or day is None or day > today:
             continue
-        a = ctx.systems.get(x.system)
+        a = systems.get(x.system)
         if a is not None and a.tier:
             rows[a.tier].append(x)
     out = {}
     for tid, tests in rows.items():
-        tests.sort(key=lambda x: x.date)
+        tests.sort(key=_DATE)
         out[tid] = ([x.date for x in tests], tests)
     return out
 
