@@ -99,7 +99,6 @@ def freq_002(ctx):
         yield from _freq_002_each(ctx, ctx.in_scope_systems)
         return
     rpo_of = _by_tier(ctx, ctx.dr_rpo)
-    lags: dict[int, object] = {}  # id(schedule) -> interval + copy lag, or None
     # A tier-wide plan with targets in two or more regions (as written, as ctx.survives compares them) whose
     # lag is within the tier's disaster RPO clears that tier's systems that state a region: dr_rpo(a) is
     # never tighter than the tier's.
@@ -113,23 +112,64 @@ def freq_002(ctx):
             dr = tier.dr_rpo if tier is not None else None
             if dr is not None and not dr.vague and lag.approx_seconds <= dr.approx_seconds:
                 cleared.update(dict.fromkeys(ctx.systems_by_tier.get(tid, ()), tid))
+    offsite = _offsite_summary(ctx)
+    schedules_of = ctx.schedules
+    survives = ctx.survives
     for a in ctx.in_scope_systems:
-        if a.region and cleared.get(a.id, cleared) == a.tier:
+        region = a.region
+        if region and cleared.get(a.id, cleared) == a.tier:
+            continue
+        best = None  # seconds of the smallest lag among the schedules with a copy that survives losing a's region
+        for sc in schedules_of(a):
+            info = offsite.get(id(sc), offsite)
+            if info is offsite:
+                info = offsite[id(sc)] = _offsite(ctx, sc)
+            if info is None or (best is not None and info[0] >= best):
+                continue
+            lag, regions, unplaced, targets = info
+            # As Index.survives_region_loss_via: a target in another region (as written) survives;
+            # otherwise ask ctx.survives of the targets it could not rule on.
+            if region:
+                if len(regions) > 1 or (regions and region not in regions):
+                    best = lag
+                    continue
+                if not unplaced:
+                    continue
+            for c in (unplaced if region else targets):
+                if survives(c, a, "region_loss"):
+                    best = lag
+                    break
+        if best is None:
             continue
         rpo = rpo_of(a)
-        if rpo is None:
-            continue
-        best = None
-        for sc in ctx.schedules(a):
-            lag = lags.get(id(sc), lags)
-            if lag is lags:
-                lag = lags[id(sc)] = _plus(sc.interval, sc.copy_lag) if _usable_interval(sc) else None
-            if lag is None or (best is not None and lag.approx_seconds >= best.approx_seconds):
-                continue
-            if idx.survives_region_loss_via(sc, a):
-                best = lag
-        if best is not None and best.approx_seconds > rpo.approx_seconds:
+        if rpo is not None and best > rpo.approx_seconds:
             yield from _freq_002_each(ctx, (a,))
+
+
+def _offsite_summary(ctx) -> dict:
+    """``id(schedule) -> _offsite(ctx, schedule)``, filled as schedules are met (one per evaluation)."""
+    got = getattr(ctx, "_frequency_offsite", None)
+    if got is None:
+        got = ctx._frequency_offsite = {}
+    return got
+
+
+def _offsite(ctx, sc):
+    """(seconds of interval + copy lag, regions its targets state, its targets without one, all its targets)
+    for a schedule with a usable interval, else None. Targets as ``Index.targets`` gives them."""
+    if not _usable_interval(sc):
+        return None
+    plan = ctx._single_plans.get(id(sc))  # the context's plan of sc alone: its distinct targets, as Index.targets
+    targets = plan[1] if plan is not None else index(ctx).targets(sc)
+    lag = sc.copy_lag
+    if lag and not lag.vague and (lag.months or sc.interval.months):
+        seconds = (sc.interval + lag).approx_seconds  # months: the same float as Duration's own sum
+    else:
+        # No months: approx_seconds is then just ``seconds``, so adding the two gives the very float that
+        # Duration's sum would, without building one.
+        seconds = sc.interval.approx_seconds + (lag.approx_seconds if lag and not lag.vague else 0)
+    regions = {c.region for c in targets if c.region}
+    return seconds, regions, [c for c in targets if not c.region] if len(regions) < 2 else None, targets
 
 
 def _freq_002_each(ctx, systems):
