@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Optional
 
-from .context import fmt_hours
+from .context import _NO_PLAN, fmt_hours
 from .copies import RansomwareCheck, names, outside_region, same_account
 from .engine import rule
 
@@ -109,7 +109,8 @@ class _Index:
     def __init__(self, ctx):
         #: id(target) -> (hours to first byte or None, throughput)
         self.numbers = {id(c): (_retrieval(ctx, c), c.restore_throughput_gbph) for c in ctx.policy.targets}
-        #: (system, rto, rto hours, copies, size, rebuild) of in-scope systems with an RTO and a copy
+        #: (system, rto, rto hours, copies, size, rebuild) of in-scope systems with an RTO and a copy,
+        #: none of which certainly restores within it (the others have no RTO-001 finding)
         self.with_rto: list[tuple] = []
         #: (system, rto or None, rto hours, copies, size, rebuild, disaster RTO hours or None) of T0/T1 systems
         self.critical: list[tuple] = []
@@ -119,6 +120,9 @@ class _Index:
         #: account -> {id(target): ransomware.survives(target, a)} for systems ``a`` in that account
         self._ransomware: dict[Optional[str], dict[int, Optional[bool]]] = {}
         by_tier: dict = {}  # tier id -> objectives of a system that states no RTO of its own
+        plans, no_plan = ctx._plans.get, _NO_PLAN
+        numbers = self.numbers
+        with_rto, critical_list = self.with_rto, self.critical
         for a in ctx.in_scope_systems:
             if a.rto is None:  # then its RTO, disaster RTO and criticality depend on its tier alone
                 tier = a.tier
@@ -130,12 +134,22 @@ class _Index:
             rto, hours, critical, dr_hours = obj
             if rto is None and not critical:
                 continue
-            copies = ctx.copies(a)
+            copies = plans(a.id, no_plan)[1]  # ctx.copies(a)
             size, rebuild = a.size_gb, a.rebuild_hours or 0.0
             if rto is not None and copies:
-                self.with_rto.append((a, rto, hours, copies, size, rebuild))
+                # RTO-001's exact shortcut (the arithmetic of ``_estimate``), done here so that
+                # ``with_rto`` keeps only the systems none of whose copies is certainly fast enough.
+                if size is not None:
+                    for c in copies:
+                        retrieval, throughput = numbers[id(c)]
+                        if retrieval is not None and throughput and (retrieval + rebuild) + size / throughput <= hours:
+                            break
+                    else:
+                        with_rto.append((a, rto, hours, copies, size, rebuild))
+                else:
+                    with_rto.append((a, rto, hours, copies, size, rebuild))
             if critical:
-                self.critical.append((a, rto, hours, copies, size, rebuild, dr_hours))
+                critical_list.append((a, rto, hours, copies, size, rebuild, dr_hours))
 
     def _answers(self, a) -> tuple[dict, dict]:
         """Memos of the two survival answers for ``a``: ``outside_region`` reads only ``a.region`` and ``a.site``
@@ -263,18 +277,7 @@ def _missing_text(ctx, a, estimates) -> str:
     description="Restoring a system from its fastest copy takes longer than its RTO.",
 )
 def rto_001(ctx):
-    idx = _index(ctx)
-    numbers = idx.numbers
-    for a, rto, limit, copies, size, rebuild in idx.with_rto:
-        # Exact shortcut: a copy with known inputs restores within the RTO (the arithmetic of ``_estimate``).
-        if size is not None:
-            for c in copies:
-                retrieval, throughput = numbers[id(c)]
-                if retrieval is not None and throughput and (retrieval + rebuild) + size / throughput <= limit:
-                    break
-            else:
-                yield from _rto_001(ctx, a, rto, copies)
-            continue
+    for a, rto, _, copies, _, _ in _index(ctx).with_rto:
         yield from _rto_001(ctx, a, rto, copies)
 
 
