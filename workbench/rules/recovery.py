@@ -8,7 +8,6 @@ whose retrieval alone exceeds the RTO is a gap whatever the data size.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Optional
 
@@ -53,14 +52,12 @@ class Estimate:
         return parts[0] if parts else fmt_hours(self.hours)
 
 
-#: Estimates per evaluation, shared by the three RTO rules (keyed by the Context, dropped with it).
-_ESTIMATES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def estimate(ctx, c, a) -> Estimate:
-    cache = _ESTIMATES.get(ctx)
+    # Estimates per evaluation, shared by the three RTO rules: an attribute of the Context (dropped
+    # with it), which is cheaper to reach than a WeakKeyDictionary keyed by it.
+    cache = getattr(ctx, "_recovery_estimates", None)
     if cache is None:
-        cache = _ESTIMATES[ctx] = {}
+        cache = ctx._recovery_estimates = {}
     key = (a.id, c.id)
     got = cache.get(key)
     if got is None:
