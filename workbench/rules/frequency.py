@@ -53,33 +53,35 @@ def freq_001(ctx):
     tier_rpo = {tid: (t.rpo.approx_seconds if t.rpo is not None and not t.rpo.vague else None)
                 for tid, t in ctx.tiers.items()}
     plans, no_plan = ctx._plans, (None, None, None)
+    # The finding's text, schedule and path depend only on the plan (one schedule set: its gap and fastest
+    # schedule) and the RPO object (one per tier, or the system's own): worked out once per pair.
+    said: dict[tuple, tuple] = {}
     for a in ctx.in_scope_systems:
+        plan = plans.get(a.id, no_plan)
+        gap = plan[2]
+        if gap is None:
+            continue
         if a.rpo is None:  # the common case, without a call: the tier's RPO against the plan's rp_gap
             rpo_s = tier_rpo.get(a.tier)
-            gap = plans.get(a.id, no_plan)[2]
-            if rpo_s is None or gap is None or gap.approx_seconds <= rpo_s:
+            if rpo_s is None or gap.approx_seconds <= rpo_s:
                 continue
         rpo = rpo_of(a)
-        if rpo is None:
+        if rpo is None or gap.approx_seconds <= rpo.approx_seconds:  # both known: Duration's own comparison
             continue
-        gap = ctx.rp_gap(a)
-        if gap is None or gap.approx_seconds <= rpo.approx_seconds:  # both known: Duration's own comparison
-            continue
-        yield from _freq_001(ctx, a, rpo)
+        key = (id(plan), id(rpo))
+        got = said.get(key)
+        if got is None:
+            got = said[key] = _freq_001_said(ctx, a, gap, rpo)
+        tail, path, fastest_id = got
+        yield ctx.hit(a.id + tail, path, ctx.rpo_path(a), system=a, scopes=(fastest_id,))
 
 
-def _freq_001(ctx, a, rpo):
-    """FREQ-001 for one system whose newest restorable point may be older than its RPO."""
-    gap = ctx.rp_gap(a)
-    if gap is None or gap <= rpo:
-        return
+def _freq_001_said(ctx, a, gap, rpo) -> tuple:
+    """(message after the system id, path of the fastest schedule's interval, its id) for ``a``'s plan and RPO."""
     fastest = min((sc for sc in ctx.schedules(a) if ctx.restorable(sc) and sc.interval and not sc.interval.vague),
                   key=lambda sc: sc.interval)
-    yield ctx.hit(
-        f"{a.id}: the newest restorable point can be {gap} old (schedule {fastest.id}) "
-        f"but its RPO is {rpo}.",
-        ctx.schp(fastest, "interval"), ctx.rpo_path(a), system=a, scopes=(fastest.id,),
-    )
+    return (f": the newest restorable point can be {gap} old (schedule {fastest.id}) but its RPO is {rpo}.",
+            ctx.schp(fastest, "interval"), fastest.id)
 
 
 @rule(
