@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 from workbench.spec.durations import Duration
 
 from .copies import index, tier_plans
@@ -29,11 +31,6 @@ def _by_tier(ctx, objective):
 
 def _usable_interval(sc) -> bool:
     return sc.interval is not None and not sc.interval.vague
-
-
-def _plus(interval, extra):
-    """``interval + extra`` when ``extra`` is stated and not vague, else ``interval`` (as rp_gap and FREQ-002 add them)."""
-    return interval + extra if extra and not extra.vague else interval
 
 
 @rule(
@@ -101,25 +98,31 @@ def freq_002(ctx):
         yield from _freq_002_each(ctx, ctx.in_scope_systems)
         return
     rpo_of = _by_tier(ctx, ctx.dr_rpo)
-    # A tier-wide plan with targets in two or more regions (as written, as ctx.survives compares them) whose
-    # lag is within the tier's disaster RPO clears that tier's systems that state a region: dr_rpo(a) is
-    # never tighter than the tier's.
-    cleared: dict = {}  # system id -> the tier it was cleared for
-    for sc, ids in tier_plans(ctx):
-        if not _usable_interval(sc) or len({c.region for c in idx.targets(sc) if c.region}) < 2:
-            continue
-        lag = _plus(sc.interval, sc.copy_lag)
-        for tid in dict.fromkeys(sc.tiers):
-            tier = ctx.tiers.get(tid)
-            dr = tier.dr_rpo if tier is not None else None
-            if dr is not None and not dr.vague and lag.approx_seconds <= dr.approx_seconds:
-                cleared.update(dict.fromkeys(ctx.systems_by_tier.get(tid, ()), tid))
     offsite = _offsite_summary(ctx)
+    # A schedule with targets in two or more regions (as written, as ctx.survives compares them) keeps a copy
+    # of every system it covers that states a region; if its lag is within the tier's disaster RPO, that system
+    # has nothing to report (dr_rpo(a) is never tighter than the tier's). ``quickest``: system id -> the smallest
+    # such lag, filled largest lag first so that C-level dict updates leave the smallest.
+    covering = []
+    for sc in ctx.policy.schedules:
+        info = offsite.get(id(sc), offsite)
+        if info is offsite:
+            info = offsite[id(sc)] = _offsite(ctx, sc)
+        if info is not None and len(info[1]) >= 2:
+            covering.append((info[0], sc.systems))
+            covering.extend((info[0], ctx.systems_by_tier.get(tid, ())) for tid in sc.tiers)
+    covering.sort(key=_first, reverse=True)
+    quickest: dict[str, float] = {}
+    for lag, ids in covering:
+        quickest.update(dict.fromkeys(ids, lag))
+    tier_dr = {tid: t.dr_rpo.approx_seconds for tid, t in ctx.tiers.items()
+               if t.dr_rpo is not None and not t.dr_rpo.vague}
     schedules_of = ctx.schedules
     survives = ctx.survives
+    inf = float("inf")
     for a in ctx.in_scope_systems:
         region = a.region
-        if region and cleared.get(a.id, cleared) == a.tier:
+        if region and quickest.get(a.id, inf) <= tier_dr.get(a.tier, -1.0):
             continue
         best = None  # seconds of the smallest lag among the schedules with a copy that survives losing a's region
         for sc in schedules_of(a):
@@ -146,6 +149,9 @@ def freq_002(ctx):
         rpo = rpo_of(a)
         if rpo is not None and best > rpo.approx_seconds:
             yield from _freq_002_each(ctx, (a,))
+
+
+_first = operator.itemgetter(0)
 
 
 def _offsite_summary(ctx) -> dict:
