@@ -165,17 +165,19 @@ def _offsite_summary(ctx) -> dict:
 def _offsite(ctx, sc):
     """(seconds of interval + copy lag, regions its targets state, its targets without one, all its targets)
     for a schedule with a usable interval, else None. Targets as ``Index.targets`` gives them."""
-    if not _usable_interval(sc):
+    interval, lag = sc.interval, sc.copy_lag
+    if interval is None or interval.vague:
         return None
     plan = ctx._single_plans.get(id(sc))  # the context's plan of sc alone: its distinct targets, as Index.targets
     targets = plan[1] if plan is not None else index(ctx).targets(sc)
-    lag = sc.copy_lag
-    if lag and not lag.vague and (lag.months or sc.interval.months):
-        seconds = (sc.interval + lag).approx_seconds  # months: the same float as Duration's own sum
+    if lag is None or lag.vague:
+        seconds = interval.approx_seconds
+    elif lag.months or interval.months:
+        seconds = (interval + lag).approx_seconds  # months: the same float as Duration's own sum
     else:
         # No months: approx_seconds is then just ``seconds``, so adding the two gives the very float that
         # Duration's sum would, without building one.
-        seconds = sc.interval.approx_seconds + (lag.approx_seconds if lag and not lag.vague else 0)
+        seconds = interval.approx_seconds + lag.approx_seconds
     regions = {c.region for c in targets if c.region}
     return seconds, regions, [c for c in targets if not c.region] if len(regions) < 2 else None, targets
 
