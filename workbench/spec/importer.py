@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .io import UNKNOWN_WORDS, Problem, SpecError, _describe
+from .io import UNKNOWN_WORDS, Problem, SpecError, _describe, read_user_file
 from .model import DataClass, Environment, Kind, Policy, RegulatoryTag, System
 
 __all__ = ["ImportReport", "import_systems", "COLUMN_ALIASES"]
@@ -163,15 +163,8 @@ def _column_hint(header: str) -> str:
 # ----------------------------------------------------------------------------
 # Reading the file
 # ----------------------------------------------------------------------------
-def _read_text(path: Path, source: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError([Problem(source, "no such file")]) from None
-    except IsADirectoryError:
-        raise SpecError([Problem(source, "this is a folder, not a CSV file")]) from None
-    except OSError as exc:
-        raise SpecError([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+def _read_text(path: Path) -> str:
+    raw = read_user_file(path, "CSV")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -285,7 +278,7 @@ def import_systems(policy: Policy, csv_path: str | Path) -> tuple[Policy, Import
     """
     path = Path(csv_path)
     source = str(csv_path)
-    text = _read_text(path, source)
+    text = _read_text(path)
     if not text.strip():
         raise SpecError([Problem(source, "the file is empty: the first row must name the columns (id, kind, owner, tier ...)", line=1)])
 

@@ -404,18 +404,24 @@ def loads(text: str, fmt: str = "yaml", source: str = "<text>", *, check_referen
     return policy
 
 
+def read_user_file(path: str | Path, what: str) -> bytes:
+    """The bytes of a file the user named, or a :class:`SpecError` saying why it cannot be read."""
+    source = str(path)
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SpecError([Problem(source, "no such file")]) from None
+    except IsADirectoryError:
+        raise SpecError([Problem(source, f"this is a folder, not a {what} file")]) from None
+    except OSError as exc:
+        raise SpecError([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+
+
 def load(path: str | Path, *, check_references: bool = True) -> Policy:
     """Read a spec file; the format follows the extension."""
     source = str(path)
     fmt = format_for(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SpecError([Problem(source, "no such file")]) from None
-    except IsADirectoryError:
-        raise SpecError([Problem(source, "this is a folder, not a spec file")]) from None
-    except OSError as exc:
-        raise SpecError([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+    raw = read_user_file(path, "spec")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
