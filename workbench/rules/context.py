@@ -81,12 +81,15 @@ class Context:
         self.principals: dict[str, Principal] = {x.id: x for x in p.principals}
         self.principal_index = {x.id: i for i, x in enumerate(p.principals)}
         self.schedule_index = {s.id: i for i, s in enumerate(p.schedules)}
+        # duplicate schedule ids (REF-001 reports them) make merging plans keep the first of each pair
+        self._schedule_ids_unique = len(self.schedule_index) == len(p.schedules)
 
         # schedules by system (explicit ids plus tier-based selection)
         by_tier: dict[str, list[str]] = defaultdict(list)
         for s in p.systems:
-            if s.tier:
-                by_tier[s.tier].append(s.id)
+            tier = s.tier
+            if tier:
+                by_tier[tier].append(s.id)
         self.systems_by_tier = by_tier
         sched: dict[str, list[Schedule]] = defaultdict(list)
         for sc in p.schedules:
@@ -146,6 +149,16 @@ class Context:
             if plan is None:
                 plan = plan_memo[key] = self._plan_of(lst)
             self._plans[sid] = plan
+
+    def release(self) -> None:
+        """Drop every index and memo once the rules are done.
+
+        Some memos (the copies index, the backup plane) refer back to this
+        context; clearing them lets reference counting free a whole evaluation
+        at once, instead of leaving a cycle for the garbage collector to find
+        after every keystroke.
+        """
+        self.__dict__.clear()
 
     # ------------------------------------------------------------------
     # paths
@@ -322,7 +335,7 @@ class Context:
             plans.append(plan)
         if len(plans) == 1:
             return plans[0]
-        if len({sc.id for sc in scheds}) == len(scheds):
+        if self._schedule_ids_unique:
             pairs = [pair for plan in plans for pair in plan[0]]
         else:  # duplicate schedule ids (REF-001 reports them): keep the first of each (target, schedule id)
             pairs, seen = [], set()
@@ -331,8 +344,9 @@ class Context:
                     if (t.id, sc.id) not in seen:
                         seen.add((t.id, sc.id))
                         pairs.append((t, sc))
-        # one Target object per id, so keeping the last value under the first key's position is the same
-        distinct = list({t.id: t for t, _ in pairs}.values())
+        # one Target object per id, so keeping the last value under the first key's position is the same;
+        # each schedule's own list is already distinct, in the order of its pairs
+        distinct = list({t.id: t for plan in plans for t in plan[1]}.values())
         best: Optional[Duration] = None
         for plan in plans:
             gap = plan[2]

@@ -7,7 +7,6 @@ gap built on a guess. The recovery rules use the same helpers.
 
 from __future__ import annotations
 
-import weakref
 from functools import lru_cache
 from typing import Optional
 
@@ -176,14 +175,15 @@ def tier_plans(ctx) -> list:
     return got
 
 
-_INDEX: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def index(ctx) -> Index:
-    """The :class:`Index` of this evaluation (dropped with the Context)."""
-    got = _INDEX.get(ctx)
+    """The :class:`Index` of this evaluation, kept on the Context and dropped with it.
+
+    (Not a module-level WeakKeyDictionary keyed by the Context: the Index refers
+    back to its Context, so such an entry would keep every Context alive.)
+    """
+    got = ctx.__dict__.get("_copies_index")
     if got is None:
-        got = _INDEX[ctx] = Index(ctx)
+        got = ctx._copies_index = Index(ctx)
     return got
 
 

@@ -219,6 +219,7 @@ def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = Non
             findings.extend(_findings_of(r, ctx))
         for r in deferred:
             findings.extend(_findings_of(r, ctx))
+        ctx.release()
     findings.sort(key=lambda f: (not f.open, RANK[f.severity], f.rule, f.subject or "", f.message))
     return _one_question_per_field(findings)
 
