@@ -220,7 +220,7 @@ def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = Non
         for r in deferred:
             findings.extend(_findings_of(r, ctx))
         ctx.release()
-    findings.sort(key=lambda f: (not f.open, RANK[f.severity], f.rule, f.subject or "", f.message))
+    findings.sort(key=lambda f: (f.accepted is not None, RANK[f.severity], f.rule, f.subject or "", f.message))
     return _one_question_per_field(findings)
 
 
@@ -238,11 +238,15 @@ def _one_question_per_field(findings: list[Finding]) -> list[Finding]:
 
 
 def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
+    # Worked out once per rule rather than per hit: a rule may yield thousands of them.
+    modified = r.tier_modifier or bool(r.regimes) or (r.availability_only and not ctx.availability)
+    accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
+    rid, title, base, fix, criteria, family = r.id, r.title, r.severity, r.fix, r.criteria, r.family
     for hit in r.func(ctx):
         finding = Finding(
-            r.id, r.title, _severity(r, hit, ctx), hit.message, r.fix, hit.paths, r.criteria, r.family,
-            hit.subject, hit.kind, None, hit.scopes,
+            rid, title, _severity(r, hit, ctx) if modified else (hit.severity or base), hit.message, fix,
+            hit.paths, criteria, family, hit.subject, hit.kind, None, hit.scopes,
         )
-        if r.family != "exceptions":
+        if accepting:
             _accept(finding, ctx)
         yield finding
