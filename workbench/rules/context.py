@@ -460,8 +460,9 @@ class Context:
     def hit(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
             severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
         """A wrong answer. ``system`` enables the tier and regulatory modifiers."""
-        scope = tuple(scopes) + ((system.tier,) if system is not None and system.tier else ())
-        return Hit(message, tuple(p for p in paths if p), subject or (system.id if system else None), system,
+        tier = system.tier if system is not None else None
+        scope = (tuple(scopes) + (tier,) if scopes else (tier,)) if tier else tuple(scopes)
+        return Hit(message, tuple(filter(None, paths)), subject or (system.id if system else None), system,
                    severity, "gap", scope)
 
     def ask(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
@@ -485,8 +486,10 @@ def _known(d: Optional[Duration]) -> Optional[Duration]:
     return d if d is not None and not d.vague else None
 
 
-def _path(section: str, index: Optional[int], fields: Iterable[str | int]) -> str:
+def _path(section: str, index: Optional[int], fields: tuple[str | int, ...]) -> str:
     out = f"{section}[{index if index is not None else '?'}]"
+    if len(fields) == 1 and fields[0].__class__ is str:  # the common case: one field name
+        return out + "." + fields[0]
     for f in fields:
         out += f"[{f}]" if isinstance(f, int) else f".{f}"
     return out
