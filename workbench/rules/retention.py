@@ -41,29 +41,30 @@ FOREVER = _Forever()
 )
 def ret_001(ctx):
     reg_min = _reg_min_memo(ctx)
-    memo, tags_of = ctx._tags, ctx.tags  # read ctx.tags's memo directly: most systems are already in it
     for a in ctx.in_scope_systems:
-        tags = memo.get(id(a))
-        if tags is None:
-            tags = tags_of(a)
-        if not tags or tags.isdisjoint(REGULATORY_MINIMUM):
+        # Cheap attribute tests first, so that only systems that can be reported build their tag set:
+        # records kept by the system of record are never reported, whatever the tags.
+        via = a.records_retention_via
+        if via == "system_of_record":
             continue
-        key = tuple(tags)  # in iteration order: on a tie (hipaa and sec17a4 both 6y) the first tag wins
-        need = reg_min.get(key, reg_min)
+        classes = a.data_classes
+        if not (a.regulatory_tags or "phi" in classes or "pci" in classes):
+            continue  # no tag stated or implied by a data class: ctx.tags(a) is empty
+        tags = ctx.tags(a)
+        if tags.isdisjoint(REGULATORY_MINIMUM):
+            continue
+        need = reg_min.get(tags, reg_min)
         if need is reg_min:
-            need = reg_min[key] = ctx.reg_min(a)
+            need = reg_min[tags] = ctx.reg_min(a)
         if need is None:
             continue
         minimum, why = need
-        via = a.records_retention_via
         if via is None:
             yield ctx.ask(
                 f"{a.id}: it carries {_tags(ctx, a)} data ({why}: {minimum}); which mechanism keeps its records: "
                 "the system of record, an archive or the backups?",
                 ctx.sp(a, "records_retention_via"), system=a,
             )
-            continue
-        if via == "system_of_record":
             continue
         longest = _longest_seconds(ctx, a)
         if longest is None or longest >= minimum.approx_seconds:
@@ -80,7 +81,7 @@ def ret_001(ctx):
 
 
 def _reg_min_memo(ctx) -> dict:
-    """Regulatory tags (as iterated) -> ``ctx.reg_min`` of a system with those tags (it depends on nothing
+    """Regulatory tags (``ctx.tags``) -> ``ctx.reg_min`` of a system with those tags (it depends on nothing
     else, and parses its durations on every call): a handful of tag sets for thousands of systems."""
     memo = ctx.__dict__.get("_retention_reg_min")
     if memo is None:
@@ -164,8 +165,12 @@ def ret_002(ctx):
 )
 def ret_003(ctx):
     for a in ctx.in_scope_systems:
-        # The cheap attribute test first: few systems hold logs, and only they need their tags.
-        if not (a.kind == "log_store" or "logs" in a.data_classes) or "pci" not in ctx.tags(a):
+        # "pci" in ctx.tags(a), read off the lists without building the tag set; tested before the
+        # log test as fewer systems pass it
+        classes = a.data_classes
+        if "pci" not in classes and "pci" not in a.regulatory_tags:
+            continue
+        if not (a.kind == "log_store" or "logs" in classes):
             continue
         kept = _longest_per_copy(ctx, a)
         if not kept or any(d is None for _, d in kept):
