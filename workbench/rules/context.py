@@ -253,15 +253,12 @@ class Context:
 
     def in_scope(self, a: System) -> bool:
         """Needs a backup: prod, or a T0-T2 tier, or confidential data; and not validly excluded."""
-        if self.valid_exempt(a):
-            return False
-        if a.environment == "prod" or self.tier_level(a) <= 2:
-            return True
-        return any(CLASS_RANK.get(c, 0) >= 2 for c in a.data_classes)
+        return _in_scope(a, self._tier_levels, self.today)
 
     @cached_property
     def in_scope_systems(self) -> list[System]:
-        return [a for a in self.systems.values() if self.in_scope(a)]
+        levels, today = self._tier_levels, self.today
+        return [a for a in self.systems.values() if _in_scope(a, levels, today)]
 
     def tags(self, a: System) -> frozenset[str]:
         """Regulatory tags, including those implied by data classes (phi -> hipaa, pci -> pci). Read-only."""
@@ -319,9 +316,10 @@ class Context:
         """The plan of one schedule alone: (pairs, distinct targets, recovery-point gap)."""
         pairs = self._pairs(sc)
         gap: Optional[Duration] = None
-        if self.restorable(sc) and sc.interval is not None and not sc.interval.vague:
+        interval = sc.interval
+        if interval is not None and not interval.vague and self.restorable(sc):
             job = sc.job_duration
-            gap = sc.interval + job if job is not None and not job.vague else sc.interval
+            gap = interval + job if job is not None and not job.vague else interval
         return pairs, [t for t, _ in pairs], gap
 
     def _plan_of(self, scheds: list[Schedule]) -> tuple:
@@ -474,6 +472,15 @@ class Context:
 
 
 _NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
+
+
+def _in_scope(a: System, levels: dict[str, int], today: dt.date) -> bool:
+    e = a.exclusion
+    if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
+        return False  # validly excluded (as Context.valid_exempt)
+    if a.environment == "prod" or levels.get(a.tier, 9) <= 2:
+        return True
+    return any(CLASS_RANK.get(c, 0) >= 2 for c in a.data_classes)
 
 
 def _looser(a: Optional[Duration], b: Optional[Duration]) -> Optional[Duration]:
