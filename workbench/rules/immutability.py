@@ -9,7 +9,6 @@ order. The view is built once per evaluation.
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_right
 from collections import defaultdict
 from typing import Iterable, Optional
@@ -290,14 +289,15 @@ class Plane:
         return self._tests_from.get(target_id, [])
 
 
-_PLANES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def plane(ctx) -> Plane:
-    """The backup-plane view of this evaluation (built on first use)."""
-    pl = _PLANES.get(ctx)
+    """The backup-plane view of this evaluation, built on first use and kept on the Context.
+
+    (Not in a module-level WeakKeyDictionary keyed by the Context: the Plane refers back to
+    its Context, so such an entry would keep every Context alive.)
+    """
+    pl = ctx.__dict__.get("_plane")
     if pl is None:
-        pl = _PLANES[ctx] = Plane(ctx)
+        pl = ctx._plane = Plane(ctx)
     return pl
 
 
