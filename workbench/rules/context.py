@@ -93,8 +93,10 @@ class Context:
         self.systems_by_tier = by_tier
         sched: dict[str, list[Schedule]] = defaultdict(list)
         for sc in p.schedules:
-            if not sc.tiers and len(sc.systems) == 1:  # the common case: one system, nothing to de-duplicate
-                sched[sc.systems[0]].append(sc)
+            listed = sc.systems
+            if not sc.tiers and (len(listed) == 1 or len(set(listed)) == len(listed)):
+                for sid in listed:  # the common case: systems listed once each, nothing to de-duplicate
+                    sched[sid].append(sc)
                 continue
             seen = set()
             for sid in sc.systems:
