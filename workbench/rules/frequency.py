@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import operator
+from bisect import bisect_left
+from itertools import compress
 
 from workbench.spec.durations import Duration
 
@@ -94,92 +96,158 @@ def _freq_001_said(ctx, a, gap, rpo) -> tuple:
 )
 def freq_002(ctx):
     idx = index(ctx)
-    if not idx.unique_schedules:
+    if not idx.unique_schedules or len(ctx.systems) != len(ctx.policy.systems):
+        # Duplicate ids (REF-001 reports them): the per-schedule and per-tier shortcuts below assume none.
         yield from _freq_002_each(ctx, ctx.in_scope_systems)
         return
-    rpo_of = _by_tier(ctx, ctx.dr_rpo)
-    offsite = _offsite_summary(ctx)
     # A schedule with targets in two or more regions (as written, as ctx.survives compares them) keeps a copy
     # of every system it covers that states a region; if its lag is within the tier's disaster RPO, that system
-    # has nothing to report (dr_rpo(a) is never tighter than the tier's). ``quickest``: system id -> the smallest
-    # such lag, filled largest lag first so that C-level dict updates leave the smallest.
-    covering = []
-    for sc in ctx.policy.schedules:
-        info = offsite.get(id(sc), offsite)
-        if info is offsite:
-            info = offsite[id(sc)] = _offsite(ctx, sc)
-        if info is not None and len(info[1]) >= 2:
-            covering.append((info[0], sc.systems))
-            covering.extend((info[0], ctx.systems_by_tier.get(tid, ())) for tid in sc.tiers)
-    covering.sort(key=_first, reverse=True)
-    quickest: dict[str, float] = {}
-    for lag, ids in covering:
-        quickest.update(dict.fromkeys(ids, lag))
+    # has nothing to report (dr_rpo(a) is never tighter than the tier's). Such systems are cleared with set
+    # operations: ``within[k]`` holds the systems listed by such a schedule whose lag exceeds exactly the k
+    # smallest tier thresholds, so a system of a tier whose threshold has k others below it is cleared by any
+    # of within[0..k]. A tier-wide schedule covers systems of its tier alone (ids are unique here).
     tier_dr = {tid: t.dr_rpo.approx_seconds for tid, t in ctx.tiers.items()
                if t.dr_rpo is not None and not t.dr_rpo.vague}
-    schedules_of = ctx.schedules
-    survives = ctx.survives
-    inf = float("inf")
-    for a in ctx.in_scope_systems:
-        region = a.region
-        if region and quickest.get(a.id, inf) <= tier_dr.get(a.tier, -1.0):
+    thresholds = sorted(tier_dr.values())
+    within: list[set] = [set() for _ in thresholds]
+    cleared: set = set()
+    by_tier = ctx.systems_by_tier
+    singles = ctx._single_plans
+    for sc in ctx.policy.schedules:
+        plan = singles.get(id(sc))  # the context's plan of sc alone (None: it covers no system id)
+        if plan is None or len(plan[1]) < 2:
             continue
-        best = None  # seconds of the smallest lag among the schedules with a copy that survives losing a's region
-        for sc in schedules_of(a):
+        regions = set(map(_region, plan[1]))  # as _regions, inline: this runs for every schedule
+        regions.discard(None)
+        regions.discard("")
+        if len(regions) < 2:
+            continue
+        lag = _lag_seconds(sc)
+        if lag is None:
+            continue
+        if sc.systems:
+            k = bisect_left(thresholds, lag)
+            if k < len(within):
+                within[k].update(sc.systems)
+        for tid in sc.tiers:
+            if lag <= tier_dr.get(tid, -1.0):
+                cleared.update(by_tier.get(tid, ()))
+    upto: set = set()
+    for k, ids in enumerate(within):
+        within[k] = upto = upto | ids  # now within[0] | ... | within[k]
+    for tid, seconds in tier_dr.items():
+        ids = by_tier.get(tid)
+        if ids:
+            cleared.update(within[bisect_left(thresholds, seconds)].intersection(ids))
+    # The rest, in the order of ctx.in_scope_systems (the order of first appearance, as system_index counts),
+    # plus the systems that state no region (a copy elsewhere is then judged target by target).
+    ids, id_set, regionless = _in_scope_ids(ctx)
+    rest = id_set - cleared
+    rest.update(regionless)
+    systems = ctx.systems
+    offsite = _offsite_summary(ctx)
+    rpo_of = _by_tier(ctx, ctx.dr_rpo)
+    survives = ctx.survives
+    for sid in sorted(rest, key=ctx.system_index.__getitem__):
+        a = systems[sid]
+        region = a.region
+        best = None  # (seconds, schedule, its targets) of the first schedule with the smallest lag and a copy that survives
+        for sc in ctx.schedules(a):  # losing a's region
             info = offsite.get(id(sc), offsite)
             if info is offsite:
                 info = offsite[id(sc)] = _offsite(ctx, sc)
-            if info is None or (best is not None and info[0] >= best):
+            if info is None or (best is not None and info[0] >= best[0]):
                 continue
-            lag, regions, unplaced, targets = info
+            lag, regions, targets = info
             # As Index.survives_region_loss_via: a target in another region (as written) survives;
             # otherwise ask ctx.survives of the targets it could not rule on.
-            if region:
-                if len(regions) > 1 or (regions and region not in regions):
-                    best = lag
-                    continue
-                if not unplaced:
-                    continue
-            for c in (unplaced if region else targets):
-                if survives(c, a, "region_loss"):
-                    best = lag
+            if region and (len(regions) > 1 or (regions and region not in regions)):
+                best = lag, sc, targets
+                continue
+            for c in targets:
+                if not (region and c.region) and survives(c, a, "region_loss"):
+                    best = lag, sc, targets
                     break
         if best is None:
-            continue
+            continue  # no off-site copy at all is COPY-002's finding
         rpo = rpo_of(a)
-        if rpo is not None and best > rpo.approx_seconds:
-            yield from _freq_002_each(ctx, (a,))
+        if rpo is not None and best[0] > rpo.approx_seconds:
+            yield _freq_002_hit(ctx, a, best[1], best[2], rpo)
 
 
-_first = operator.itemgetter(0)
+def _freq_002_hit(ctx, a, sc, targets, rpo):
+    """FREQ-002's finding for ``a``, whose fastest off-site copies come from ``sc`` (the first schedule with
+    the smallest lag and a copy that survives losing a's region): as ``_freq_002_each``, the first of its
+    ``targets`` that survives is named."""
+    c = next(c for c in targets if ctx.survives(c, a, "region_loss"))
+    lag = sc.interval + sc.copy_lag if sc.copy_lag and not sc.copy_lag.vague else sc.interval
+    return _freq_002_said(ctx, a, c, sc, lag, rpo)
+
+
+def _freq_002_said(ctx, a, c, sc, lag, rpo):
+    return ctx.hit(
+        f"{a.id}: the newest copy outside its region ({c.id}, via {sc.id}) can be {lag} old "
+        f"but its disaster RPO is {rpo}.",
+        ctx.schp(sc, "interval"), ctx.schp(sc, "copy_lag"), ctx.rpo_path(a),
+        system=a, severity="blocker" if ctx.tier_level(a) == 0 else None, scopes=(c.id, sc.id),
+    )
+
+
+def _in_scope_ids(ctx) -> tuple:
+    """(ids of ctx.in_scope_systems in order, a set of them, those of the ones that state no region),
+    once per evaluation: map and compress run in C, cheaper than a loop over thousands of systems."""
+    got = ctx.__dict__.get("_freq_scope")
+    if got is None:
+        systems = ctx.in_scope_systems
+        ids = list(map(_id, systems))
+        got = ctx._freq_scope = ids, set(ids), list(compress(ids, map(operator.not_, map(_region, systems))))
+    return got
+
+
+_id = operator.attrgetter("id")
+_region = operator.attrgetter("region")
 
 
 def _offsite_summary(ctx) -> dict:
     """``id(schedule) -> _offsite(ctx, schedule)``, filled as schedules are met (one per evaluation)."""
-    got = getattr(ctx, "_frequency_offsite", None)
+    got = ctx.__dict__.get("_frequency_offsite")
     if got is None:
         got = ctx._frequency_offsite = {}
     return got
 
 
 def _offsite(ctx, sc):
-    """(seconds of interval + copy lag, regions its targets state, its targets without one, all its targets)
-    for a schedule with a usable interval, else None. Targets as ``Index.targets`` gives them."""
-    interval, lag = sc.interval, sc.copy_lag
-    if interval is None or interval.vague:
+    """(seconds of interval + copy lag, regions its targets state, all its targets) for a schedule with a
+    usable interval, else None. Targets as ``Index.targets`` gives them."""
+    seconds = _lag_seconds(sc)
+    if seconds is None:
         return None
     plan = ctx._single_plans.get(id(sc))  # the context's plan of sc alone: its distinct targets, as Index.targets
     targets = plan[1] if plan is not None else index(ctx).targets(sc)
-    if lag is None or lag.vague:
-        seconds = interval.approx_seconds
-    elif lag.months or interval.months:
-        seconds = (interval + lag).approx_seconds  # months: the same float as Duration's own sum
-    else:
-        # No months: approx_seconds is then just ``seconds``, so adding the two gives the very float that
-        # Duration's sum would, without building one.
-        seconds = interval.approx_seconds + lag.approx_seconds
-    regions = {c.region for c in targets if c.region}
-    return seconds, regions, [c for c in targets if not c.region] if len(regions) < 2 else None, targets
+    return seconds, _regions(targets), targets
+
+
+def _lag_seconds(sc):
+    """Seconds of ``sc``'s interval plus its copy lag (as the Duration sum would give them); None when the
+    interval is missing or vague."""
+    interval, lag = sc.interval, sc.copy_lag
+    if interval is None or interval.text is not None:
+        return None
+    if lag is None or lag.text is not None:
+        return interval.approx_seconds
+    if lag.months or interval.months:
+        return (interval + lag).approx_seconds  # months: the same float as Duration's own sum
+    # No months: approx_seconds is then just ``seconds``, so adding the two gives the very float that
+    # Duration's sum would, without building one.
+    return interval.approx_seconds + lag.approx_seconds
+
+
+def _regions(targets) -> set:
+    """The regions ``targets`` state, as written (``if c.region``: a region is a str)."""
+    regions = set(map(_region, targets))
+    regions.discard(None)
+    regions.discard("")
+    return regions
 
 
 def _freq_002_each(ctx, systems):
@@ -199,12 +267,7 @@ def _freq_002_each(ctx, systems):
             continue  # no off-site copy at all is COPY-002's finding
         lag, c, sc = best
         if lag > rpo:
-            yield ctx.hit(
-                f"{a.id}: the newest copy outside its region ({c.id}, via {sc.id}) can be {lag} old "
-                f"but its disaster RPO is {rpo}.",
-                ctx.schp(sc, "interval"), ctx.schp(sc, "copy_lag"), ctx.rpo_path(a),
-                system=a, severity="blocker" if ctx.tier_level(a) == 0 else None, scopes=(c.id, sc.id),
-            )
+            yield _freq_002_said(ctx, a, c, sc, lag, rpo)
 
 
 @rule(
