@@ -116,28 +116,32 @@ def ret_002(ctx):
                           ctx.tp(t, "retention", "max"), subject=t.id)
     cap_pii = ctx.policy.privacy.max_backup_age_for_pii
     cap_pii = cap_pii if _known(cap_pii) else None
-    seconds = _seconds_by_target(ctx)
+    answered = _answered_seconds(ctx)
+    # No copy is kept longer than the longest retention of any target: a system whose limit is at least
+    # that needs no look at its own copies (the usual case: every target expires within the limits).
+    kept_anywhere = max(answered.values(), default=-1.0)
     plans = ctx._plans
-    kept_by_plan: dict[int, float] = {}  # id(copies list) -> _kept_at_most: it depends on the copies alone
+    kept_by_plan: dict[int, float] = {}  # id(plan) -> longest answered retention of its copies
     for a in ctx.in_scope_systems:
         classes = a.data_classes
-        if not classes or ("pii" not in classes and "phi" not in classes):
+        if "pii" not in classes and "phi" not in classes:
             continue
         own = a.max_retention
         own_known = own is not None and own.text is None
         limit = own if own_known else cap_pii
         if limit is None:
             continue
+        cap = limit.approx_seconds
+        if kept_anywhere <= cap:
+            continue
         if a.retention_justification and a.retention_justification.strip():
             continue
-        cap = limit.approx_seconds
         plan = plans.get(a.id)
         if plan is None:
-            kept = _kept_at_most(ctx, seconds, a)
-        else:
-            kept = kept_by_plan.get(id(plan[1]))
-            if kept is None:
-                kept = kept_by_plan[id(plan[1])] = _kept_at_most(ctx, seconds, a)
+            continue  # no copy: nothing is kept too long
+        kept = kept_by_plan.get(id(plan))
+        if kept is None:  # systems sharing a schedule set share the plan (and its copies)
+            kept = kept_by_plan[id(plan)] = max([answered[c.id] for c in plan[1]], default=-1.0)
         if kept <= cap:
             continue
         limit_path = ctx.sp(a, "max_retention") if own_known else "privacy.max_backup_age_for_pii"
@@ -340,26 +344,16 @@ def _seconds(memo: dict, c) -> Optional[float]:
     return s
 
 
-def _kept_at_most(ctx, memo: dict, a) -> float:
-    """The longest answered retention over the copies of ``a`` in seconds (inf: indefinitely; -1: none)."""
+def _answered_seconds(ctx) -> dict:
+    """Target id -> its longest answered retention in seconds (inf: indefinitely; -1: not answered)."""
     answered = ctx.__dict__.get("_retention_answered")
     if answered is None:
-        # Every target's answer as a float, so a system's copies need only a look-up and a max each.
+        memo = _seconds_by_target(ctx)
         answered = ctx._retention_answered = {}
         for tid, c in ctx.targets.items():
             s = _seconds(memo, c)
             answered[tid] = -1.0 if s is None else s
-    copies = ctx.copies(a)
-    try:
-        kept = [answered[c.id] for c in copies]
-        return max(kept) if kept else -1.0
-    except KeyError:  # a copy that is not in the targets index
-        best = -1.0
-        for c in copies:
-            s = _seconds(memo, c)
-            if s is not None and s > best:
-                best = s
-        return best
+    return answered
 
 
 def _longest_seconds(ctx, a) -> Optional[float]:
