@@ -14,7 +14,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from operator import attrgetter
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from workbench.spec.durations import Duration
 
@@ -269,10 +269,9 @@ def test_004(ctx):
         if not done:
             # The common case, no test up to the as-of date: both halves report, with fixed paths;
             # the same hits _full_restore_hit and _disaster_copy_hit build, without their work.
-            scopes = (a.tier,) if a.tier else ()
-            yield Hit(a.id + plan[3] + "none is on record.", ("restore_tests", plan[4]), a.id, a, None, "gap", scopes)
-            yield Hit(a.id + plan[5] + _good_copies_hint(ctx, a) + ".", ("restore_tests",), a.id, a, None, "gap",
-                      scopes)
+            yield Hit(a.id + plan.none_done, plan.none_done_paths, a.id, a, None, "gap", plan.scopes)
+            yield Hit(a.id + plan.no_copy + _good_copies_hint(ctx, a) + ".", _NO_TEST_PATHS, a.id, a, None, "gap",
+                      plan.scopes)
             continue
         hit = _full_restore_hit(ctx, a, plan, done)
         if hit is not None:
@@ -282,9 +281,24 @@ def test_004(ctx):
             yield hit
 
 
-def _full_restore_plans(ctx, year_ago: dt.date) -> dict:
-    """Per T0/T1 tier id, what TEST-004 needs of the tier, worked out once: (tier, since, tier tag,
-    the no-full-test message after the system id, its tier path, the no-disaster-copy message tail)."""
+class _FullRestorePlan(NamedTuple):
+    """What TEST-004 needs of a T0/T1 tier, worked out once per tier."""
+
+    since: dt.date         # a full restore test is due since this day
+    tag: str               # " (T0)"
+    no_full: str           # the no-full-test message after the system id, up to "; the latest was ..."
+    none_done: str         # the same, for a system with no test at all
+    none_done_paths: tuple
+    tier_path: str         # the tier's full_restore_interval
+    no_copy: str           # the no-disaster-copy message after the system id, before the hint
+    scopes: tuple          # what an exception may name besides the system: its tier
+
+
+_NO_TEST_PATHS = ("restore_tests",)
+
+
+def _full_restore_plans(ctx, year_ago: dt.date) -> dict[str, _FullRestorePlan]:
+    """Per T0/T1 tier id, what TEST-004 needs of the tier."""
     plans = {}
     for t in _critical_tiers(ctx).values():
         interval = t.full_restore_interval if _known(t.full_restore_interval) else YEAR
@@ -292,31 +306,45 @@ def _full_restore_plans(ctx, year_ago: dt.date) -> dict:
         source = "" if _known(t.full_restore_interval) else ", the default, as the tier sets no full-restore interval"
         tag = f" ({t.id})" if t.id else ""
         no_full = f"{tag}: no full-system or application restore test since {since} (every {interval}{source}); "
-        no_copy = f"{tag}: no restore test from an off-site or immutable copy since {year_ago}"
-        plans[t.id] = (t, since, tag, no_full, ctx.tierp(t, "full_restore_interval"), no_copy)
+        tier_path = ctx.tierp(t, "full_restore_interval")
+        plans[t.id] = _FullRestorePlan(
+            since, tag, no_full, no_full + "none is on record.", ("restore_tests", tier_path), tier_path,
+            f"{tag}: no restore test from an off-site or immutable copy since {year_ago}",
+            (t.id,) if t.id else (),
+        )
     return plans
 
 
-def _full_restore_hit(ctx, a, plan, done: list):
+def _system_hit(message: str, paths: tuple, a) -> Hit:
+    """``ctx.hit(message, *paths, system=a)`` for paths that are all given, without its generality."""
+    return Hit(message, paths, a.id, a, None, "gap", (a.tier,) if a.tier else ())
+
+
+def _full_restore_hit(ctx, a, plan: _FullRestorePlan, done: list):
     """TEST-004's first half: a full-system or application restore within the tier's interval (hit or None)."""
-    t, since, tag, no_full, tier_path, _ = plan
-    recent = [x for x in done if x.date >= since]
-    for x in recent:
-        if x.type in FULL_TYPES:
-            return None
-    untyped = [x for x in recent if x.type is None]
-    if untyped:
-        return ctx.ask(f"{a.id}{tag}: was the restore test {_test_label(untyped[-1])} a full-system "
-                       "or application restore?", _test_path(ctx, untyped[-1], "type"), system=a)
-    last_full = [x for x in done if x.type in FULL_TYPES]
-    before = f"the latest was {last_full[-1].date}" if last_full else "none is on record"
-    return ctx.hit(a.id + no_full + before + ".",
-                   _test_path(ctx, last_full[-1], "type") if last_full else "restore_tests", tier_path, system=a)
+    # One pass over the tests up to the as-of date (oldest first): the latest full restore, and
+    # the latest untyped test since the tier's interval began.
+    since = plan.since
+    last_full = untyped = None
+    for x in done:
+        kind = x.type
+        if kind in FULL_TYPES:
+            if x.date >= since:
+                return None
+            last_full = x
+        elif kind is None and x.date >= since:
+            untyped = x
+    if untyped is not None:
+        return ctx.ask(f"{a.id}{plan.tag}: was the restore test {_test_label(untyped)} a full-system "
+                       "or application restore?", _test_path(ctx, untyped, "type"), system=a)
+    if last_full is None:
+        return _system_hit(a.id + plan.none_done, plan.none_done_paths, a)
+    return _system_hit(f"{a.id}{plan.no_full}the latest was {last_full.date}.",
+                       (_test_path(ctx, last_full, "type"), plan.tier_path), a)
 
 
-def _disaster_copy_hit(ctx, a, plan, done: list, year_ago: dt.date):
+def _disaster_copy_hit(ctx, a, plan: _FullRestorePlan, done: list, year_ago: dt.date):
     """TEST-004's second half: a restore from a copy that survives a disaster within a year (hit or None)."""
-    tag, no_copy = plan[2], plan[5]
     year = [x for x in done if x.date >= year_ago]
     unsure = None
     for x in year:
@@ -326,43 +354,28 @@ def _disaster_copy_hit(ctx, a, plan, done: list, year_ago: dt.date):
         if verdict is None:
             unsure = x
     if unsure is not None:
-        return ctx.ask(f"{a.id}{tag}: restore test {_test_label(unsure)}: which copy was it restored from, and "
+        return ctx.ask(f"{a.id}{plan.tag}: restore test {_test_label(unsure)}: which copy was it restored from, and "
                        "does that copy survive a region loss or ransomware?",
                        _test_path(ctx, unsure, "source_target"), system=a)
     hint = _good_copies_hint(ctx, a)
     if not year:
-        return ctx.hit(a.id + no_copy + hint + ".", "restore_tests", system=a)
+        return _system_hit(a.id + plan.no_copy + hint + ".", _NO_TEST_PATHS, a)
     used = _names(dict.fromkeys(x.source_target for x in year))
-    return ctx.hit(f"{a.id}{tag}: its restore tests since {year_ago} all used {used}, a copy "
-                   f"that would not survive a region loss or ransomware{hint}.",
-                   _test_path(ctx, year[-1], "source_target"), system=a)
+    return _system_hit(f"{a.id}{plan.tag}: its restore tests since {year_ago} all used {used}, a copy "
+                       f"that would not survive a region loss or ransomware{hint}.",
+                       (_test_path(ctx, year[-1], "source_target"),), a)
 
 
 def _good_copies_hint(ctx, a) -> str:
     """"; restore from X, Y instead" naming the copies of ``a`` that survive a disaster, or ""."""
     copies = ctx.copies(a)
+    safe, hints = _place(ctx, a)
     # Systems of one plan (one shared copies list) in one place get the same hint.
-    hints = ctx.__dict__.get("_testing_hints")
-    if hints is None:
-        hints = ctx._testing_hints = {}
-    key = (id(copies), a.region, a.site)
-    hint = hints.get(key)
+    hint = hints.get(id(copies))
     if hint is None:
-        hint = hints[key] = _copies_hint(ctx, a, copies)
+        good = [c.id for c in copies if c.id in safe]
+        hint = hints[id(copies)] = f"; restore from {_names(good)} instead" if good else ""
     return hint
-
-
-def _copies_hint(ctx, a, copies) -> str:
-    memo = _survival_memo(ctx)
-    region, site = a.region, a.site
-    good = []
-    for c in copies:
-        safe = memo.get((c.id, region, site))
-        if safe is None:
-            safe = _survives(ctx, c, a)
-        if safe:
-            good.append(c.id)
-    return f"; restore from {_names(good)} instead" if good else ""
 
 
 @rule(
@@ -672,26 +685,29 @@ def _test_index(ctx) -> dict[int, int]:
     return cached
 
 
-def _survival_memo(ctx) -> dict:
-    """(target id, system region, system site) -> whether that copy survives ransomware or a region loss.
+def _place(ctx, a) -> tuple[frozenset, dict]:
+    """For ``a``'s place (region, site): the ids of the targets that, as copies of a system there,
+    survive ransomware or a region loss, and a memo of :func:`_good_copies_hint` by copies list.
 
-    Those are the only things the answer depends on, and a few hundred combinations stand for
-    thousands of (copy, system) pairs.
+    The place is all the answer depends on besides the copy, so one set per place, worked out once
+    per evaluation, stands for thousands of (copy, system) pairs.
     """
-    memo = ctx.__dict__.get("_testing_survives")
+    memo = ctx.__dict__.get("_testing_places")
     if memo is None:
-        memo = ctx._testing_survives = {}
-    return memo
+        memo = ctx._testing_places = {}
+    key = (a.region, a.site)
+    found = memo.get(key)
+    if found is None:
+        survives = ctx.survives
+        safe = frozenset(c.id for c in ctx.targets.values()
+                         if survives(c, a, "ransomware") or survives(c, a, "region_loss"))
+        found = memo[key] = (safe, {})
+    return found
 
 
 def _survives(ctx, c, a) -> bool:
-    """Whether copy ``c`` of ``a`` survives ransomware or a region loss (memoized)."""
-    memo = _survival_memo(ctx)
-    key = (c.id, a.region, a.site)
-    safe = memo.get(key)
-    if safe is None:
-        safe = memo[key] = ctx.survives(c, a, "ransomware") or ctx.survives(c, a, "region_loss")
-    return safe
+    """Whether copy ``c`` (one of ``ctx.targets``) of ``a`` survives ransomware or a region loss."""
+    return c.id in _place(ctx, a)[0]
 
 
 def _survivor(ctx, x, a) -> Optional[bool]:
