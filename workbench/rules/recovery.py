@@ -175,23 +175,35 @@ class _Index:
         outside, ransomware = self._answers(a)
         if limit is None:
             limit = float("inf")
+        numbers = self.numbers
         region_ok = region_any = ransomware_ok = False
         for c in copies:
-            within = self.bound(c, size, rebuild) <= limit
-            if not region_ok:
-                ok = outside.get(id(c), _UNSET)
+            key = id(c)
+            retrieval, throughput = numbers[key]  # bound(), inline: this runs for every copy of T0/T1 systems
+            bound = (retrieval or 0.0) + rebuild
+            if retrieval is not None and size is not None and throughput:
+                bound = bound + size / throughput
+            if bound <= limit:
+                if not region_ok:
+                    ok = outside.get(key, _UNSET)
+                    if ok is _UNSET:
+                        ok = outside[key] = outside_region(c, a)
+                    if ok:
+                        region_any = region_ok = True
+                if not ransomware_ok:
+                    ok = ransomware.get(key, _UNSET)
+                    if ok is _UNSET:
+                        ok = ransomware[key] = self.ransomware.survives(c, a)
+                    ransomware_ok = bool(ok)
+                if region_ok and ransomware_ok:
+                    return True
+            elif not region_any:  # too slow to count, but it may still survive region loss
+                ok = outside.get(key, _UNSET)
                 if ok is _UNSET:
-                    ok = outside[id(c)] = outside_region(c, a)
+                    ok = outside[key] = outside_region(c, a)
                 if ok:
-                    region_any, region_ok = True, within
-            if within and not ransomware_ok:
-                ok = ransomware.get(id(c), _UNSET)
-                if ok is _UNSET:
-                    ok = ransomware[id(c)] = self.ransomware.survives(c, a)
-                ransomware_ok = bool(ok)
-            if region_ok and ransomware_ok:
-                return True
-        # no copy within the limit survives region loss: fine only if none survives it at all (the loop saw all)
+                    region_any = True
+        # no copy within the limit survives region loss: fine only if none survives it at all
         return ransomware_ok and not region_any
 
     def survives_ransomware(self, a, copies) -> bool:
@@ -205,20 +217,26 @@ class _Index:
                 return True
         return False
 
-    def standby_fits(self, a, copies, size, rebuild, limit: float) -> bool:
-        """Some copy that survives region loss restores within ``limit`` hours, or none survives it at all
-        (then ``_standby`` returns early too)."""
+    def standby_misses(self, a, copies, size, rebuild, limit: float):
+        """The first of the fastest copies that survive region loss when none restores within ``limit``
+        hours; None when one does, or none survives it at all (then ``_standby`` returns early too)."""
         outside = self._answers(a)[0]
-        region_any = False
+        numbers = self.numbers
+        best = None  # (bound, copy)
         for c in copies:
             ok = outside.get(id(c), _UNSET)
             if ok is _UNSET:
                 ok = outside[id(c)] = outside_region(c, a)
             if ok:
-                if self.bound(c, size, rebuild) <= limit:
-                    return True
-                region_any = True
-        return not region_any
+                retrieval, throughput = numbers[id(c)]  # bound(), inline
+                bound = (retrieval or 0.0) + rebuild
+                if retrieval is not None and size is not None and throughput:
+                    bound = bound + size / throughput
+                if bound <= limit:
+                    return None
+                if best is None or bound < best[0]:  # the first of the fastest, as min() picks it
+                    best = bound, c
+        return None if best is None else best[1]
 
 
 _UNSET = object()
@@ -274,8 +292,30 @@ def _missing_text(ctx, a, estimates) -> str:
     description="Restoring a system from its fastest copy takes longer than its RTO.",
 )
 def rto_001(ctx):
-    for a, rto, _, copies, _, _ in _index(ctx).with_rto:
+    idx = _index(ctx)
+    bound = idx.bound
+    for a, rto, hours, copies, size, rebuild in idx.with_rto:
+        # The common case, from the index's numbers: every copy is certainly too slow (each bound is then the
+        # estimate's hours, none within the RTO), so only the fastest copy's estimate is needed for the message.
+        best = None
+        for c in copies:
+            b = bound(c, size, rebuild)
+            if b <= hours:
+                break
+            if best is None or b < best[0]:  # the first of the fastest, as min() picks it
+                best = b, c
+        else:
+            yield _rto_001_hit(ctx, a, rto, estimate(ctx, best[1], a), len(copies))
+            continue
         yield from _rto_001(ctx, a, rto, copies)
+
+
+def _rto_001_hit(ctx, a, rto, best, n_copies):
+    c = best.target
+    where = f"its only copy, {_label(c)}," if n_copies == 1 else f"the fastest copy, {_label(c)},"
+    return ctx.hit(f"{a.id}: restoring from {where} takes {best.text()}, but its RTO is {rto}.",
+                   ctx.rto_path(a), ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"),
+                   ctx.sp(a, "size_gb"), system=a, scopes=(c.id,))
 
 
 def _rto_001(ctx, a, rto, copies):
@@ -290,12 +330,7 @@ def _rto_001(ctx, a, rto, copies):
     if len(estimates) < len(copies):
         return  # one copy is fast enough
     if _too_slow(estimates, limit):
-        best = min(estimates, key=lambda e: e.bound)
-        c = best.target
-        where = f"its only copy, {_label(c)}," if len(copies) == 1 else f"the fastest copy, {_label(c)},"
-        yield ctx.hit(f"{a.id}: restoring from {where} takes {best.text()}, but its RTO is {rto}.",
-                      ctx.rto_path(a), ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"),
-                      ctx.sp(a, "size_gb"), system=a, scopes=(c.id,))
+        yield _rto_001_hit(ctx, a, rto, min(estimates, key=lambda e: e.bound), len(copies))
     elif ctx.critical(a):
         unknown = [e for e in estimates if e.hours is None]
         paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
@@ -444,9 +479,14 @@ def rto_003(ctx):
         if rto is None or a.alternate_site in ("warm", "hot"):
             continue
         prov = a.provisioning_hours
-        if prov is not None and idx.standby_fits(a, copies, size, rebuild, hours - prov):
+        if prov is None:
+            yield from _standby(ctx, a)
             continue
-        yield from _standby(ctx, a)
+        best = idx.standby_misses(a, copies, size, rebuild, hours - prov)
+        if best is not None:
+            # No surviving copy restores within the RTO once compute is provisioned: ``_standby``'s finding,
+            # with the estimate of the fastest one only.
+            yield _standby_over(ctx, a, rto, a.alternate_site, prov, estimate(ctx, best, a))
 
 
 def _standby(ctx, a):
@@ -472,6 +512,12 @@ def _standby(ctx, a):
     limit = rto.hours - prov
     if not _too_slow(estimates, limit):
         return
+    yield _standby_over(ctx, a, rto, site, prov, best)
+
+
+def _standby_over(ctx, a, rto, site, prov, best):
+    """RTO-003's finding when provisioning ``prov`` hours plus restoring from the fastest surviving copy
+    (``best``, certainly over the RTO) exceeds the RTO."""
     total = prov + best.bound
     at_least = "at least " if best.hours is None else ""
     if prov:
@@ -480,9 +526,8 @@ def _standby(ctx, a):
     else:
         text = f"restoring from {best.target.id} takes {best.text()}"
     if site is None:
-        yield ctx.ask(f"{a.id}: is a warm or hot DR site ready for it? Without one, {text}, over its RTO of {rto}.",
-                      ctx.sp(a, "alternate_site"), system=a)
-        return
-    yield ctx.hit(f"{a.id} has {'no' if site == 'none' else 'only a cold'} DR site: {text}, over its RTO of {rto}.",
-                  ctx.sp(a, "alternate_site"), ctx.sp(a, "provisioning_hours"), ctx.rto_path(a), system=a,
-                  scopes=(best.target.id,))
+        return ctx.ask(f"{a.id}: is a warm or hot DR site ready for it? Without one, {text}, over its RTO of {rto}.",
+                       ctx.sp(a, "alternate_site"), system=a)
+    return ctx.hit(f"{a.id} has {'no' if site == 'none' else 'only a cold'} DR site: {text}, over its RTO of {rto}.",
+                   ctx.sp(a, "alternate_site"), ctx.sp(a, "provisioning_hours"), ctx.rto_path(a), system=a,
+                   scopes=(best.target.id,))
