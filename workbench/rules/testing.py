@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from operator import attrgetter
 from typing import NamedTuple, Optional
 
 from workbench.spec.durations import Duration
@@ -26,7 +24,6 @@ QUARTER = Duration.of("3mo")
 RETEST_WINDOW = dt.timedelta(days=30)
 FULL_TYPES = ("full_system", "app")
 DISASTER_SCENARIOS = ("ransomware", "region_loss")
-_DATE = attrgetter("date")
 REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
 
 
@@ -45,7 +42,7 @@ REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
 def test_001(ctx):
     # Which tiers have an in-scope member decides what is checked; the member lists (thousands of
     # ids) only matter to a message, so they are gathered when the first message needs them.
-    occupied = {a.tier for a in ctx.in_scope_systems}
+    occupied = _occupied_tiers(ctx)
     members: Optional[dict] = None
 
     def described(t) -> tuple:
@@ -108,20 +105,21 @@ def test_001(ctx):
 )
 def test_002(ctx):
     today = ctx.today
-    passing = _passing_by_tier(ctx)
     period = _period(ctx)
-    systems = ctx.in_scope_systems
+    passing = _passing_by_tier(ctx, period)
     # The verdict is the tier's: work it out once per tier in scope, and visit the systems only
     # when some tier has something to report (none does in a policy whose tests are on time).
+    occupied = _occupied_tiers(ctx)
     verdicts: dict[str, Optional[tuple]] = {}
-    for tid in dict.fromkeys(a.tier for a in systems):
-        t = ctx.tiers.get(tid)
-        verdict = t and _tier_verdict(ctx, t, passing.get(t.id, ([], [])), period)
+    for tid, t in ctx.tiers.items():
+        if tid not in occupied:
+            continue
+        verdict = _tier_verdict(ctx, t, passing.get(tid, _NONE_PASSING), period)
         if verdict and (verdict[3] is not None or verdict[5]):  # due, or short in the Type II period
             verdicts[tid] = verdict
     if not verdicts:
         return
-    for a in systems:
+    for a in ctx.in_scope_systems:
         verdict = verdicts.get(a.tier)
         if verdict is None:
             continue
@@ -259,24 +257,23 @@ def test_004(ctx):
     plans = _full_restore_plans(ctx, year_ago)
     if not plans:
         return
-    tests_of = ctx._tests
-    for a in ctx.in_scope_systems:
-        plan = plans.get(a.tier)
-        if plan is None:
-            continue
+    tests_of, copies_of = ctx._tests, ctx.copies
+    for a in [a for a in ctx.in_scope_systems if a.tier in plans]:
+        plan = plans[a.tier]
+        place = _place(ctx, a)
         tests = tests_of.get(a.id)
         done = [x for x in tests if x.date is not None and x.date <= today] if tests else ()
         if not done:
             # The common case, no test up to the as-of date: both halves report, with fixed paths;
             # the same hits _full_restore_hit and _disaster_copy_hit build, without their work.
             yield Hit(a.id + plan.none_done, plan.none_done_paths, a.id, a, None, "gap", plan.scopes)
-            yield Hit(a.id + plan.no_copy + _good_copies_hint(ctx, a) + ".", _NO_TEST_PATHS, a.id, a, None, "gap",
-                      plan.scopes)
+            yield Hit(a.id + plan.no_copy + _copies_hint(copies_of(a), place) + ".", _NO_TEST_PATHS, a.id, a, None,
+                      "gap", plan.scopes)
             continue
         hit = _full_restore_hit(ctx, a, plan, done)
         if hit is not None:
             yield hit
-        hit = _disaster_copy_hit(ctx, a, plan, done, year_ago)
+        hit = _disaster_copy_hit(ctx, a, plan, done, year_ago, place)
         if hit is not None:
             yield hit
 
@@ -343,12 +340,12 @@ def _full_restore_hit(ctx, a, plan: _FullRestorePlan, done: list):
                        (_test_path(ctx, last_full, "type"), plan.tier_path), a)
 
 
-def _disaster_copy_hit(ctx, a, plan: _FullRestorePlan, done: list, year_ago: dt.date):
+def _disaster_copy_hit(ctx, a, plan: _FullRestorePlan, done: list, year_ago: dt.date, place: tuple):
     """TEST-004's second half: a restore from a copy that survives a disaster within a year (hit or None)."""
     year = [x for x in done if x.date >= year_ago]
     unsure = None
     for x in year:
-        verdict = _survivor(ctx, x, a)
+        verdict = _survivor(ctx, x, a, place[0])
         if verdict is True:
             return None
         if verdict is None:
@@ -357,7 +354,7 @@ def _disaster_copy_hit(ctx, a, plan: _FullRestorePlan, done: list, year_ago: dt.
         return ctx.ask(f"{a.id}{plan.tag}: restore test {_test_label(unsure)}: which copy was it restored from, and "
                        "does that copy survive a region loss or ransomware?",
                        _test_path(ctx, unsure, "source_target"), system=a)
-    hint = _good_copies_hint(ctx, a)
+    hint = _copies_hint(ctx.copies(a), place)
     if not year:
         return _system_hit(a.id + plan.no_copy + hint + ".", _NO_TEST_PATHS, a)
     used = _names(dict.fromkeys(x.source_target for x in year))
@@ -366,10 +363,9 @@ def _disaster_copy_hit(ctx, a, plan: _FullRestorePlan, done: list, year_ago: dt.
                        (_test_path(ctx, year[-1], "source_target"),), a)
 
 
-def _good_copies_hint(ctx, a) -> str:
-    """"; restore from X, Y instead" naming the copies of ``a`` that survive a disaster, or ""."""
-    copies = ctx.copies(a)
-    safe, hints = _place(ctx, a)
+def _copies_hint(copies: list, place: tuple) -> str:
+    """"; restore from X, Y instead" naming the copies (of a system in ``place``) that survive a disaster, or ""."""
+    safe, hints = place
     # Systems of one plan (one shared copies list) in one place get the same hint.
     hint = hints.get(id(copies))
     if hint is None:
@@ -553,6 +549,14 @@ def _latest_done_by_system(ctx) -> dict:
     return out
 
 
+def _occupied_tiers(ctx) -> frozenset:
+    """The tier ids of the systems in scope (TEST-001 and TEST-002 both ask)."""
+    found = ctx.__dict__.get("_testing_occupied")
+    if found is None:
+        found = ctx._testing_occupied = frozenset(a.tier for a in ctx.in_scope_systems)
+    return found
+
+
 def _members_by_tier(ctx) -> dict[str, list]:
     out: dict[str, list] = defaultdict(list)
     for a in ctx.in_scope_systems:
@@ -587,22 +591,30 @@ def _period(ctx) -> Optional[tuple[dt.date, dt.date]]:
     return (e.period_start, end) if end >= e.period_start else None
 
 
-def _passing_by_tier(ctx) -> dict[str, tuple[list[dt.date], list]]:
-    """Per tier: passing tests up to the as-of date, as (sorted dates, tests in the same order)."""
-    rows: dict[str, list] = defaultdict(list)
+def _passing_by_tier(ctx, period) -> dict[str, tuple]:
+    """Per tier: (its latest passing test up to the as-of date, on equal dates the one listed last;
+    the days with a passing test in the Type II ``period``, if any)."""
+    out: dict[str, tuple] = {}
     today, systems = ctx.today, ctx.systems
+    start, end = period if period is not None else (None, None)
     for x in ctx.policy.restore_tests:
         day = x.date
         if x.result != "pass" or day is None or day > today:
             continue
         a = systems.get(x.system)
-        if a is not None and a.tier:
-            rows[a.tier].append(x)
-    out = {}
-    for tid, tests in rows.items():
-        tests.sort(key=_DATE)
-        out[tid] = ([x.date for x in tests], tests)
+        if a is None or not a.tier:
+            continue
+        found = out.get(a.tier)
+        if found is None:
+            found = out[a.tier] = (x, set())
+        elif day >= found[0].date:
+            found = out[a.tier] = (x, found[1])
+        if start is not None and start <= day <= end:
+            found[1].add(day)
     return out
+
+
+_NONE_PASSING = (None, frozenset())
 
 
 def _tier_verdict(ctx, t, passing, period):
@@ -617,8 +629,7 @@ def _tier_verdict(ctx, t, passing, period):
         cadence = f"every {interval}, the {t.id} baseline, as the tier states no cadence"
     if interval.approx_seconds <= 0:
         return None
-    dates, tests = passing
-    latest = tests[-1] if tests else None
+    latest, days = passing
     due, severity = None, None
     if latest is None:
         severity = "blocker"
@@ -631,7 +642,7 @@ def _tier_verdict(ctx, t, passing, period):
     if period is not None:
         start, end = period
         want = _occurrences(start, end, interval)
-        got = len(set(dates[bisect_left(dates, start):bisect_right(dates, end)]))
+        got = len(days)
         if got < want:
             shortfall = (got, want, start, end)
     if latest is None:
@@ -705,17 +716,13 @@ def _place(ctx, a) -> tuple[frozenset, dict]:
     return found
 
 
-def _survives(ctx, c, a) -> bool:
-    """Whether copy ``c`` (one of ``ctx.targets``) of ``a`` survives ransomware or a region loss."""
-    return c.id in _place(ctx, a)[0]
-
-
-def _survivor(ctx, x, a) -> Optional[bool]:
-    """Whether the copy a test restored from survives a disaster; None when the answers are missing."""
+def _survivor(ctx, x, a, safe: frozenset) -> Optional[bool]:
+    """Whether the copy test ``x`` of ``a`` restored from survives a disaster (``safe``: the ids of the
+    copies that do, in ``a``'s place); None when the answers are missing."""
     c = ctx.targets.get(x.source_target) if x.source_target else None
     if c is None:
         return None
-    if _survives(ctx, c, a):
+    if c.id in safe:
         return True
     place_known = (c.region and a.region) or (c.site and a.site) or c.offline is not None
     lock_known = (c.immutability is not None and c.immutability.mode is not None) or c.offline is not None \
