@@ -392,6 +392,8 @@ def test_005(ctx):
     if period is not None:
         cutoff = min(cutoff, period[0])
     for i, x in enumerate(ctx.policy.restore_tests):
+        if x.integrity_check is True and x.evidence_ref:
+            continue  # checked and evidenced (most records): nothing to say, whatever the date
         if x.date is not None and (x.date > today or x.date < cutoff):
             continue
         a = ctx.systems.get(x.system)
@@ -434,8 +436,6 @@ def test_006(ctx):
     since = YEAR.add_to(today, -1)
     held = [(i, e) for i, e in enumerate(ctx.policy.dr_exercises) if e.date is not None and e.date <= today]
     recent = [(i, e) for i, e in held if e.date >= since]
-    tiers = _critical_tiers(ctx)
-    critical = [a.id for a in ctx.in_scope_systems if a.tier in tiers] if tiers else []
     if not recent:
         undated = [i for i, e in enumerate(ctx.policy.dr_exercises) if e.date is None]
         if undated:
@@ -446,7 +446,12 @@ def test_006(ctx):
         yield ctx.hit(f"No disaster-recovery exercise since {since}; {before}.", "dr_exercises",
                       subject="dr_exercises")
         return
-    if critical and not any(e.type in ("functional", "full_scale") for _, e in recent):
+    # The T0/T1 systems in scope matter only when no recent exercise was functional or full-scale.
+    critical = None
+    if not any(e.type in ("functional", "full_scale") for _, e in recent):
+        tiers = _critical_tiers(ctx)
+        critical = [a.id for a in ctx.in_scope_systems if a.tier in tiers] if tiers else []
+    if critical:
         untyped = [(i, e) for i, e in recent if e.type is None]
         if untyped:
             i, e = untyped[-1]
