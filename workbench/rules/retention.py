@@ -41,15 +41,8 @@ FOREVER = _Forever()
 )
 def ret_001(ctx):
     reg_min = _reg_min_memo(ctx)
-    for a in ctx.in_scope_systems:
-        # Cheap attribute tests first, so that only systems that can be reported build their tag set:
-        # records kept by the system of record are never reported, whatever the tags.
+    for a in _candidates(ctx)[0]:
         via = a.records_retention_via
-        if via == "system_of_record":
-            continue
-        classes = a.data_classes
-        if not (a.regulatory_tags or "phi" in classes or "pci" in classes):
-            continue  # no tag stated or implied by a data class: ctx.tags(a) is empty
         tags = ctx.tags(a)
         if tags.isdisjoint(REGULATORY_MINIMUM):
             continue
@@ -78,6 +71,27 @@ def ret_001(ctx):
             ctx.tp(c, "retention", "max"), ctx.sp(a, "records_retention_via"), system=a,
             scopes=tuple(t.id for t, _ in kept),
         )
+
+
+def _candidates(ctx) -> tuple[list, list, list]:
+    """The in-scope systems RET-001, RET-002 and RET-003 can report on, in one pass per evaluation:
+    (regulated systems whose records the system of record does not keep, systems with personal data,
+    systems holding PCI logs). Tags are read off the lists, as ``ctx.tags`` derives them, so that
+    only the few reported systems build their tag set."""
+    found = ctx.__dict__.get("_ret_candidates")
+    if found is None:
+        records, personal, pci_logs = [], [], []
+        for a in ctx.in_scope_systems:
+            classes, tags = a.data_classes, a.regulatory_tags
+            if "pii" in classes or "phi" in classes:
+                personal.append(a)
+            if tags or "phi" in classes or "pci" in classes:  # ctx.tags(a) is not empty
+                if a.records_retention_via != "system_of_record":  # the system of record keeps them: never reported
+                    records.append(a)
+                if ("pci" in classes or "pci" in tags) and (a.kind == "log_store" or "logs" in classes):
+                    pci_logs.append(a)
+        found = ctx._ret_candidates = (records, personal, pci_logs)
+    return found
 
 
 def _reg_min_memo(ctx) -> dict:
@@ -122,10 +136,7 @@ def ret_002(ctx):
     kept_anywhere = max(answered.values(), default=-1.0)
     plans = ctx._plans
     kept_by_plan: dict[int, float] = {}  # id(plan) -> longest answered retention of its copies
-    for a in ctx.in_scope_systems:
-        classes = a.data_classes
-        if "pii" not in classes and "phi" not in classes:
-            continue
+    for a in _candidates(ctx)[1]:
         own = a.max_retention
         own_known = own is not None and own.text is None
         limit = own if own_known else cap_pii
@@ -168,14 +179,7 @@ def ret_002(ctx):
     description="PCI audit logs are kept less than 12 months, or their newest 3 months sit only in slow archive tiers.",
 )
 def ret_003(ctx):
-    for a in ctx.in_scope_systems:
-        # "pci" in ctx.tags(a), read off the lists without building the tag set; tested before the
-        # log test as fewer systems pass it
-        classes = a.data_classes
-        if "pci" not in classes and "pci" not in a.regulatory_tags:
-            continue
-        if not (a.kind == "log_store" or "logs" in classes):
-            continue
+    for a in _candidates(ctx)[2]:
         kept = _longest_per_copy(ctx, a)
         if not kept or any(d is None for _, d in kept):
             continue
