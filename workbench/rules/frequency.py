@@ -55,6 +55,8 @@ def freq_001(ctx):
     # The finding's text, schedule and path depend only on the plan (one schedule set: its gap and fastest
     # schedule) and the RPO object (one per tier, or the system's own): worked out once per pair.
     said: dict[tuple, tuple] = {}
+    rpo_texts: dict[int, str] = {}  # id(rpo) -> str(rpo)
+    tier_paths: dict[str, str] = {}  # tier id -> ctx.rpo_path of its systems without an RPO of their own
     for a in ctx.in_scope_systems:
         plan = plans.get(a.id, no_plan)
         gap = plan[2]
@@ -70,16 +72,30 @@ def freq_001(ctx):
         key = (id(plan), id(rpo))
         got = said.get(key)
         if got is None:
-            got = said[key] = _freq_001_said(ctx, a, gap, rpo)
+            got = said[key] = _freq_001_said(ctx, a, gap, rpo, rpo_texts)
         tail, path, fastest_id = got
-        yield ctx.hit(a.id + tail, path, ctx.rpo_path(a), system=a, scopes=(fastest_id,))
+        if a.rpo is None and a.tier:  # ctx.rpo_path(a) is then the tier's, the same for each of its systems
+            rpo_path = tier_paths.get(a.tier)
+            if rpo_path is None:
+                rpo_path = tier_paths[a.tier] = ctx.rpo_path(a)
+        else:
+            rpo_path = ctx.rpo_path(a)
+        yield ctx.hit(a.id + tail, path, rpo_path, system=a, scopes=(fastest_id,))
 
 
-def _freq_001_said(ctx, a, gap, rpo) -> tuple:
-    """(message after the system id, path of the fastest schedule's interval, its id) for ``a``'s plan and RPO."""
-    fastest = min((sc for sc in ctx.schedules(a) if ctx.restorable(sc) and sc.interval and not sc.interval.vague),
-                  key=lambda sc: sc.interval)
-    return (f": the newest restorable point can be {gap} old (schedule {fastest.id}) but its RPO is {rpo}.",
+def _freq_001_said(ctx, a, gap, rpo, rpo_texts: dict) -> tuple:
+    """(message after the system id, path of the fastest schedule's interval, its id) for ``a``'s plan and RPO.
+    ``rpo_texts`` keeps the text of each RPO object (one per tier, mostly)."""
+    fastest = None  # the first restorable schedule with the smallest known interval, as min() picks it
+    for sc in ctx.schedules(a):
+        interval = sc.interval
+        if (interval is not None and interval.text is None and ctx.restorable(sc)
+                and (fastest is None or interval.approx_seconds < fastest.interval.approx_seconds)):
+            fastest = sc  # known intervals: Duration's < compares approx_seconds
+    rpo_text = rpo_texts.get(id(rpo))
+    if rpo_text is None:
+        rpo_text = rpo_texts[id(rpo)] = str(rpo)
+    return (f": the newest restorable point can be {gap} old (schedule {fastest.id}) but its RPO is {rpo_text}.",
             ctx.schp(fastest, "interval"), fastest.id)
 
 
