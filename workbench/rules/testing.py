@@ -161,7 +161,8 @@ def test_003(ctx):
         return
     # Only a few latest tests have anything to report: find those from the tests (a third of the
     # systems have one), then visit their systems in inventory order, as ctx.in_scope_systems lists them.
-    systems, limits = ctx.systems, _objective_limits(ctx)
+    systems = ctx.systems
+    by_tier: dict = {}  # tier id -> the limits of its systems that set neither objective themselves
     suspects = []
     for sid, last in latest.items():
         a = systems.get(sid)
@@ -170,7 +171,13 @@ def test_003(ctx):
         result = last.result
         if result == "pass":
             # Passed within its own objectives is within the disaster ones too (never tighter).
-            rpo_limit, rto_limit = limits(a)
+            if a.rpo is None and a.rto is None:
+                limits = by_tier.get(a.tier)
+                if limits is None:
+                    limits = by_tier[a.tier] = _objective_limits(ctx, a)
+            else:
+                limits = _objective_limits(ctx, a)
+            rpo_limit, rto_limit = limits
             rto, rpo = last.measured_rto, last.measured_rpo
             if not ((rto is not None and rto.approx_seconds > rto_limit and rto.text is None)
                     or (rpo is not None and rpo.approx_seconds > rpo_limit and rpo.text is None)):
@@ -210,33 +217,54 @@ def _test_problems(ctx, a, last) -> tuple[list, list]:
         paths.append(_test_path(ctx, last, "result"))
     # Within the system's own objective is within the disaster one too (never tighter): the common
     # case needs neither the source copy nor the tier.
+    rpo, rto, dr_rpo, dr_rto, rpo_path, rto_path = _objectives(ctx, a)
     measured_rto, measured_rpo = last.measured_rto, last.measured_rpo
-    rto_known = measured_rto is not None and measured_rto.text is None
-    if rto_known:
-        rto_known = _may_miss(measured_rto, ctx.rto(a))
-    rpo_known = measured_rpo is not None and measured_rpo.text is None
-    if rpo_known:
-        rpo_known = _may_miss(measured_rpo, ctx.rpo(a))
+    rto_known = measured_rto is not None and measured_rto.text is None and _may_miss(measured_rto, rto)
+    rpo_known = measured_rpo is not None and measured_rpo.text is None and _may_miss(measured_rpo, rpo)
     if not (rto_known or rpo_known):
         return problems, paths
     # A test restored from the copy kept for a regional disaster is held to the disaster objectives.
     source = ctx.targets.get(last.source_target) if last.source_target else None
     disaster = source is not None and a.region is not None and ctx.survives(source, a, "region_loss")
-    tier = ctx.tier(a)
-    dr_rto = disaster and tier is not None and _known(tier.dr_rto)
-    dr_rpo = disaster and tier is not None and _known(tier.dr_rpo)
     if rto_known:
-        rto = ctx.dr_rto(a) if dr_rto else ctx.rto(a)
+        if disaster and dr_rto is not None:
+            rto, kind = dr_rto, "a disaster"
+        else:
+            kind = "an"
         if rto is not None and measured_rto > rto:
-            problems.append(f"took {measured_rto} against {'a disaster' if dr_rto else 'an'} RTO of {rto}")
-            paths += [_test_path(ctx, last, "measured_rto"), ctx.rto_path(a)]
+            problems.append(f"took {measured_rto} against {kind} RTO of {rto}")
+            paths += [_test_path(ctx, last, "measured_rto"), rto_path]
     if rpo_known:
-        rpo = ctx.dr_rpo(a) if dr_rpo else ctx.rpo(a)
+        if disaster and dr_rpo is not None:
+            rpo, kind = dr_rpo, "a disaster"
+        else:
+            kind = "an"
         if rpo is not None and measured_rpo > rpo:
-            problems.append(f"restored a point {measured_rpo} old against "
-                            f"{'a disaster' if dr_rpo else 'an'} RPO of {rpo}")
-            paths += [_test_path(ctx, last, "measured_rpo"), ctx.rpo_path(a)]
+            problems.append(f"restored a point {measured_rpo} old against {kind} RPO of {rpo}")
+            paths += [_test_path(ctx, last, "measured_rpo"), rpo_path]
     return problems, paths
+
+
+def _objectives(ctx, a) -> tuple:
+    """(rpo, rto, disaster rpo, disaster rto, rpo path, rto path) of ``a``, the disaster ones None
+    when its tier sets none; worked out once per tier for the (usual) systems that have a tier and set
+    neither objective themselves, as they depend on nothing else then (a tierless system's paths are its own)."""
+    if a.rpo is not None or a.rto is not None or not a.tier:
+        return _objectives_now(ctx, a)
+    memo = ctx.__dict__.get("_testing_objectives")
+    if memo is None:
+        memo = ctx._testing_objectives = {}
+    found = memo.get(a.tier)
+    if found is None:
+        found = memo[a.tier] = _objectives_now(ctx, a)
+    return found
+
+
+def _objectives_now(ctx, a) -> tuple:
+    tier = ctx.tier(a)
+    dr_rpo = ctx.dr_rpo(a) if tier is not None and _known(tier.dr_rpo) else None
+    dr_rto = ctx.dr_rto(a) if tier is not None and _known(tier.dr_rto) else None
+    return ctx.rpo(a), ctx.rto(a), dr_rpo, dr_rto, ctx.rpo_path(a), ctx.rto_path(a)
 
 
 @rule(
@@ -510,21 +538,10 @@ def _latest_done(tests: list, today: dt.date):
     return None
 
 
-def _objective_limits(ctx):
-    """A function: system -> its (rpo, rto) in seconds as ``ctx.rpo`` and ``ctx.rto`` give them, -inf
-    for none (any measured time may miss it, as :func:`_may_miss` says); looked up once per tier for
-    the (usual) systems that set neither objective themselves."""
-    by_tier: dict = {}
-
-    def limits(a) -> tuple:
-        if a.rpo is None and a.rto is None:
-            found = by_tier.get(a.tier)
-            if found is None:
-                found = by_tier[a.tier] = _seconds(ctx.rpo(a)), _seconds(ctx.rto(a))
-            return found
-        return _seconds(ctx.rpo(a)), _seconds(ctx.rto(a))
-
-    return limits
+def _objective_limits(ctx, a) -> tuple[float, float]:
+    """``a``'s (rpo, rto) in seconds as ``ctx.rpo`` and ``ctx.rto`` give them; -inf for none (any
+    measured time may miss it, as :func:`_may_miss` says)."""
+    return _seconds(ctx.rpo(a)), _seconds(ctx.rto(a))
 
 
 def _seconds(objective: Optional[Duration]) -> float:
