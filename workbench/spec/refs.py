@@ -35,11 +35,13 @@ def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
     out: list[tuple[tuple, str]] = []
     ids: dict[str, set[str]] = {}
     for section, attr in ID_SECTIONS.items():
-        values = list(map(operator.attrgetter(attr), getattr(policy, section)))
-        known = set(values)
-        known.discard(None)
-        if len(known) + values.count(None) != len(values):
-            _duplicates(section, attr, values, out)
+        items = getattr(policy, section)
+        known = set(map(operator.attrgetter(attr), items))
+        if len(known) != len(items) or None in known:  # a duplicate, or an item without an id
+            values = _column(items, attr)
+            known.discard(None)
+            if len(known) + values.count(None) != len(values):
+                _duplicates(section, attr, values, out)
         ids[section] = known
 
     people = ids["principals"] | ids["roles"]
@@ -119,7 +121,7 @@ def _column(items: list, attr: str) -> list:
 
 def _flat(items: list, attr: str):
     """Every element of a list field over ``items``."""
-    return chain.from_iterable(map(operator.attrgetter(attr), items))
+    return chain.from_iterable(filter(None, map(operator.attrgetter(attr), items)))  # most lists are empty
 
 
 def _known(values, pool: set) -> bool:
