@@ -133,7 +133,7 @@ BAD = (
     "id,kind,tier,rpo,depends_on,owner\n"      # line 1
     "good-1,vm,T1,4h,,ops\n"                   # line 2: fine
     "app-2,databse,T1,4h,,ops\n"               # line 3: bad kind
-    "app-3,vm,T1,soon,,ops\n"                  # line 4: bad duration
+    "app-3,vm,T1,1dd,,ops\n"                   # line 4: bad duration
     "good-1,vm,T1,4h,,ops\n"                   # line 5: duplicate of line 2
     "prod-postgres,db,T0,15m,,ops\n"           # line 6: duplicate of an existing system
     "app-7,vm,T9,4h,,ops\n"                    # line 7: tier not in the policy
@@ -152,7 +152,7 @@ def test_every_bad_row_is_reported_with_its_line_field_and_reason(policy, tmp_pa
         assert str(p).startswith(f"{path}:{p.line}:")
     assert by_line[3].path == ("kind",) and "'databse'" in by_line[3].message
     assert "did you mean 'db'?" in by_line[3].message
-    assert by_line[4].path == ("rpo",) and "'soon' is not a duration" in by_line[4].message
+    assert by_line[4].path == ("rpo",) and "'1dd' is not a duration" in by_line[4].message
     assert by_line[5].path == ("id",) and "line 2 of this file already uses it" in by_line[5].message
     assert by_line[6].path == ("id",) and "policy already has a system" in by_line[6].message
     assert by_line[7].path == ("tier",) and "'T9' is not defined in the policy" in by_line[7].message
@@ -176,7 +176,7 @@ def test_nothing_is_imported_when_any_row_is_bad(policy, tmp_path):
 
 
 def test_one_row_with_several_problems_reports_each(policy, tmp_path):
-    found = problems(policy, write(tmp_path, "id,kind,tier,rto\nx,blob storage?,T7,whenever\n"))
+    found = problems(policy, write(tmp_path, "id,kind,tier,rto\nx,blob storage?,T7,24/7\n"))
     assert {p.path for p in found} == {("kind",), ("tier",), ("rto",)}
     assert {p.line for p in found} == {2}
 

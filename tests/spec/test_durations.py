@@ -30,10 +30,61 @@ def test_vague_words_are_kept_verbatim_and_marked(text):
     assert str(d) == text
 
 
-@pytest.mark.parametrize("value", ["sometime", "5 parsecs", "", 24, True, "P", "PT"])
+@pytest.mark.parametrize("value", ["1dd", "5 parsecs", "15 minutes or so", "0 times a day", "", 24, True, "P", "PT"])
 def test_nonsense_is_refused_with_examples(value):
     with pytest.raises(ValueError, match="15m"):
         Duration.parse(value)
+
+
+# What real public backup policies write, transcribed into a spec.
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("once per quarter", "3mo"), ("once a quarter", "3mo"), ("Once per month", "1mo"), ("once per week", "1w"),
+        ("once per day", "1d"), ("once per year", "1y"), ("once every 2 weeks", "2w"), ("once every two weeks", "2w"),
+        ("twice a year", "6mo"), ("twice per year", "6mo"), ("three times a year", "4mo"), ("4 times per year", "3mo"),
+        ("twice a week", "3d12h"), ("2x daily", "12h"), ("3 times a day", "8h"),
+        ("at least weekly", "1w"), ("at least every 30 days", "30d"), ("at least once a year", "1y"),
+        ("no less than monthly", "1mo"), ("within 365 days", "365d"), ("within 24 hours", "1d"),
+        ("Within 30 calendar days.", "30d"), ("within an hour", "1h"), ("no more than 4 hours", "4h"), ("up to 72 hours", "3d"),
+        ("every thirty (30) days", "30d"), ("thirty (30) days", "30d"), ("Three Hundred Sixty-Five (365) days", "365d"),
+        ("every 24 hours", "1d"), ("each night", "1d"), ("every night", "1d"), ("every day", "1d"), ("each week", "1w"),
+        ("every other week", "2w"), ("two weeks", "2w"), ("thirty days", "30d"), ("one year", "1y"),
+        ("twenty-four hours", "1d"), ("ninety days", "90d"), ("every fortnight", "2w"), ("every quarter", "3mo"),
+    ],
+)
+def test_accepts_what_written_policies_say(text, canonical):
+    d = Duration.parse(text)
+    assert not d.vague and str(d) == canonical
+    assert Duration.parse(str(d)) == d
+
+
+def test_twice_a_month_is_rounded_down_to_whole_days_not_made_looser():
+    # Half an average month is 15.2 days; 2w would be a different promise (26 a year, not 24).
+    assert str(Duration.parse("twice a month")) == str(Duration.parse("twice monthly")) == "15d"
+    assert Duration.parse("twice a month") <= Duration.of("1mo") * 0.5
+
+
+@pytest.mark.parametrize(
+    "text", ["Minimal", "Next business day", "Some data loss is tolerated", "as soon as practicable",
+             "Saturday night", "bimonthly", "once", "sometime"],
+)
+def test_wording_without_digits_is_kept_verbatim_as_vague(text):
+    d = Duration.parse(text)
+    assert d.vague and d.text == text and str(d) == text and d.human() == text
+    assert d == Duration.parse(text) and d != Duration.of("1d") and hash(d) == hash(Duration.parse(text))
+    assert d > Duration.of("100y")  # a vague promise never meets a limit
+    with pytest.raises(ValueError, match="vague"):
+        d.add_to(dt.date(2025, 1, 1))
+
+
+def test_refusal_says_in_one_line_what_is_accepted_and_that_words_are_kept():
+    with pytest.raises(ValueError) as info:
+        Duration.parse("1dd")
+    message = str(info.value)
+    assert "\n" not in message and message.startswith("'1dd' is not a duration")
+    for part in ("number and unit", "ISO 8601", "cadence word", "once per quarter", "kept but reported"):
+        assert part in message
 
 
 def test_canonical_form_parses_back_to_the_same_duration():

@@ -27,7 +27,7 @@ def test_refused_value_names_the_field_and_changes_nothing():
     assert info.value.path == "systems[0].kind" and "'databse' is not one of" in str(info.value)
     assert ed.policy.systems[0].kind is None
     with pytest.raises(EditError, match="not a duration"):
-        ed.set("tiers[0].rpo", "sometime")
+        ed.set("tiers[0].rpo", "1dd")
     assert str(ed.policy.tiers[0].rpo) == "4h"
     assert not ed.can_undo
 

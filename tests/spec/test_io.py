@@ -68,7 +68,7 @@ def test_bad_choice_suggests_the_right_value():
 
 
 def test_bad_duration_is_reported_at_its_line():
-    (p,) = problems("tiers:\n  - id: T1\n    rpo: sometime\n")
+    (p,) = problems("tiers:\n  - id: T1\n    rpo: 1dd\n")
     assert p.line == 3 and p.path == ("tiers", 0, "rpo") and "not a duration" in p.message
 
 

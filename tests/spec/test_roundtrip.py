@@ -12,7 +12,8 @@ text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max
     lambda s: s.strip().lower() not in {"unknown", "?", "tbd", "don't know", "dont know", "not sure", "unanswered"}
 )
 durations = st.one_of(
-    st.sampled_from(["15m", "4h", "1d", "2w", "3mo", "1y", "continuous", "regularly", "as needed"]),
+    st.sampled_from(["15m", "4h", "1d", "2w", "3mo", "1y", "continuous", "regularly", "as needed", "Minimal",
+                     "Next business day", "once per quarter", "thirty (30) days", "twice a month"]),
     st.builds(lambda n, u: f"{n}{u}", st.integers(1, 500), st.sampled_from(["m", "h", "d", "w", "mo", "y"])),
 )
 dates = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
@@ -71,8 +72,27 @@ def test_round_trip_across_formats_keeps_the_policy(p):
     assert back == p
 
 
-@given(st.sampled_from(["15m", "4h", "1d", "2w", "3mo", "7y", "PT15M", "P1Y", "daily", "quarterly", "continuous", "regularly"]))
+@given(st.sampled_from(["15m", "4h", "1d", "2w", "3mo", "7y", "PT15M", "P1Y", "daily", "quarterly", "continuous", "regularly",
+                        "Minimal", "Saturday night", "at least once a year", "every thirty (30) days", "twice monthly"]))
 def test_durations_survive_every_format(text):
     p = Policy.model_validate({"tiers": [{"id": "T1", "rpo": text}]})
     for fmt in ("yaml", "toml", "json"):
         assert loads(dumps(p, fmt), fmt).tiers[0].rpo == Duration.parse(text)
+
+
+UNKNOWN = {"unknown", "?", "tbd", "don't know", "dont know", "not sure", "unanswered"}
+words = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEZ -'.,:#&/()"), min_size=1, max_size=40).filter(
+    lambda s: s.strip() and s.strip().lower() not in UNKNOWN
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(words)
+def test_wording_without_digits_always_loads_and_survives_every_format(text):
+    p = Policy.model_validate({"tiers": [{"id": "T1", "rpo": text}]})
+    rpo = p.tiers[0].rpo
+    assert rpo is not None
+    if rpo.vague:
+        assert rpo.text == text.strip()  # nothing the user wrote is lost
+    for fmt in ("yaml", "toml", "json"):
+        assert loads(dumps(p, fmt), fmt).tiers[0].rpo == rpo

@@ -1,10 +1,37 @@
 """Durations and cadences as people write them.
 
-A policy says "daily", "4h", "P3M", "every 2 weeks" or, in a policy someone
-else wrote, "regularly". All of these load. The first four become a
+A policy says "daily", "4h", "P3M", "every 2 weeks", "at least once per
+quarter", "within thirty (30) days" or, in a policy someone else wrote,
+"regularly" or "Minimal". All of these load. The exact ones become a
 :class:`Duration` with a canonical spelling (``1d``, ``4h``, ``3mo``, ``2w``);
-a vague word is kept verbatim and marked ``vague`` so the gap engine can quote
-it back as an untestable promise instead of the loader refusing the file.
+wording that names no length (no digit in it) is kept verbatim and marked
+``vague`` so the gap engine can quote it back as an untestable promise instead
+of the loader refusing the file. Text with a digit that does not parse
+("1dd", "15 minutes or so") is refused: it looks like a mistyped duration.
+
+The accepted grammar, after lower-casing and collapsing spaces::
+
+    duration  := cadence-word | ISO-8601 | amount | phrase
+    amount    := [number] unit {[number] unit}     15m, 4 hours, 1y 3d, day
+    phrase    := [limit] [count] [per] period      at least once per quarter
+    limit     := at least | no less than | not less than | at most
+               | no more than | not more than | up to | within
+    count     := once | twice | thrice | N times | Nx
+    per       := per | a | an | each | every
+    period    := cadence-word | ISO-8601 | amount
+
+Numbers may be spelled out up to ninety-nine ("thirty days", "twenty-four
+hours"); "every other" means every 2; in legal style, "thirty (30) days",
+the numeral in brackets counts; "calendar" is ignored ("30 calendar days").
+Units include ``night`` (a day), ``fortnight`` (2 weeks) and ``quarter``
+(3 months).
+
+A count divides the period: "twice a year" is ``6mo``, "twice a week"
+``3d12h``. When months do not divide evenly ("twice a month"), the result is
+rounded *down* to whole days, so the promise is never looser than written:
+"twice a month" is ``15d`` (half an average month is 15.2 days; ``2w``
+would be a different promise, 26 times a year instead of 24). "Bimonthly" is
+ambiguous (twice a month, or every two months) and stays vague wording.
 
 Months and years are calendar units: ``add_to`` moves a date by whole months
 (clamping the day), and comparisons use an average month of 30.436875 days.
@@ -27,10 +54,17 @@ _UNIT_WORDS = {
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
     "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
     "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
-    "d": "d", "day": "d", "days": "d",
+    "d": "d", "day": "d", "days": "d", "night": "d", "nights": "d",
     "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+    "fortnight": "2w", "fortnights": "2w",
     "mo": "mo", "mon": "mo", "mos": "mo", "month": "mo", "months": "mo",
+    "quarter": "3mo", "quarters": "3mo",
     "y": "y", "yr": "y", "yrs": "y", "year": "y", "years": "y",
+}
+#: (months, seconds) of one of each unit code above.
+_UNIT_SIZE = {
+    "s": (0, 1), "m": (0, 60), "h": (0, 3600), "d": (0, 86400), "w": (0, 604800), "2w": (0, 1209600),
+    "mo": (1, 0), "3mo": (3, 0), "y": (12, 0),
 }
 
 _CADENCE_WORDS = {
@@ -41,7 +75,7 @@ _CADENCE_WORDS = {
     "biweekly": (0, 1209600), "bi-weekly": (0, 1209600),
     "monthly": (1, 0), "quarterly": (3, 0),
     "semi-annually": (6, 0), "semiannually": (6, 0), "semi-annual": (6, 0),
-    "half-yearly": (6, 0), "biannually": (6, 0), "twice a year": (6, 0),
+    "half-yearly": (6, 0), "biannually": (6, 0),
     "annually": (12, 0), "annual": (12, 0), "yearly": (12, 0),
 }
 
@@ -72,6 +106,27 @@ _ISO_RE = re.compile(
 _PART_RE = re.compile(r"(\d+(?:\.\d+)?)?\s*([a-z]+)")
 
 EXAMPLES = "15m, 4h, 1d, 2w, 3mo, 7y, PT15M, P1Y, daily, weekly, quarterly, continuous"
+#: What is accepted, in one line (the error message and the JSON schema say it).
+ACCEPTED = ("a number and unit (15m, 4h, 2w, 3mo, 7y), ISO 8601 (PT15M, P1Y), a cadence word "
+            "(daily, quarterly, continuous) or a phrase like 'once per quarter' or 'within 24 hours'; "
+            "other wording without digits ('as needed') is kept but reported as untestable")
+
+_SPELLED = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_NUMBER_WORD = "|".join(sorted(list(_SPELLED) + list(_TENS), key=len, reverse=True))
+#: Spelled-out numbers up to ninety-nine ("thirty", "twenty-four", "twenty four").
+_SPELLED_RE = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[ -]({'|'.join(_SPELLED)}))?|({'|'.join(_SPELLED)}))\b")
+#: Legal style: "thirty (30)", "three hundred sixty-five (365)": the numeral in brackets governs.
+_LEGAL_RE = re.compile(rf"\b(?:(?:{_NUMBER_WORD}|hundred|and)[\s-]*)*\((\d+(?:\.\d+)?)\)")
+_PHRASE_RE = re.compile(
+    r"^(?:(?:at least|no less than|not less than|at most|no more than|not more than|up to|within) )?"
+    r"(?:(?P<count>once|twice|thrice|\d+ ?(?:times|x)) )?"
+    r"(?:(?:per|a|an|each|every) )?"
+    r"(?P<period>.+)$"
+)
+_COUNTS = {"once": 1, "twice": 2, "thrice": 3}
 
 
 def find_vague(text: str) -> list[str]:
@@ -119,7 +174,12 @@ class Duration:
             return cls(*parsed)
         if find_vague(text):
             return cls(text=value.strip())
-        raise ValueError(f"{value!r} is not a duration; write it like {EXAMPLES}")
+        parsed = _parse_phrase(text)
+        if parsed is not None:
+            return cls(*parsed)
+        if not _looks_like_a_number(text):
+            return cls(text=value.strip())  # "Minimal", "Next business day": kept, reported as vague
+        raise ValueError(f"{value.strip()!r} is not a duration; write {ACCEPTED}")
 
     @classmethod
     def of(cls, text: str) -> "Duration":
@@ -245,7 +305,7 @@ class Duration:
     def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler):
         return {
             "type": "string",
-            "description": f"A duration or cadence, e.g. {EXAMPLES}. Vague words are kept and reported as gaps.",
+            "description": f"A duration or cadence: {ACCEPTED}.",
             "examples": ["15m", "4h", "1d", "3mo", "1y", "daily", "PT15M"],
         }
 
@@ -283,12 +343,8 @@ def _parse_iso(text: str) -> tuple[int, float] | None:
 
 
 def _parse_units(text: str) -> tuple[int, float] | None:
-    body = text
-    if body.startswith("every "):
-        body = body[6:]
-    elif body.startswith("once every "):
-        body = body[11:]
-    body = re.sub(r"\b(and|,)\b|,", " ", body)
+    """An amount: ``4h``, ``1y 3d``, ``2 weeks``, ``day`` (a lone unit is one of it)."""
+    body = re.sub(r"\b(and|,)\b|,", " ", text)
     months, seconds, pos, seen = 0.0, 0.0, 0, False
     for m in _PART_RE.finditer(body):
         if body[pos:m.start()].strip():
@@ -300,15 +356,60 @@ def _parse_units(text: str) -> tuple[int, float] | None:
             return None
         n = float(number) if number is not None else 1.0
         seen = True
-        if unit == "mo":
-            months += n
-        elif unit == "y":
-            months += n * 12
-        else:
-            seconds += n * SECONDS[unit]
+        unit_months, unit_seconds = _UNIT_SIZE[unit]
+        months += n * unit_months
+        seconds += n * unit_seconds
     if not seen or body[pos:].strip():
         return None
     if not float(months).is_integer():
         seconds += (months % 1) * MONTH_SECONDS
         months = int(months)
     return int(months), seconds
+
+
+def _parse_phrase(text: str) -> tuple[int, float] | None:
+    """A phrase (see the module docstring): "at least once per quarter", "within thirty (30) days"."""
+    if len(text) > 100:
+        return None  # prose, not a duration (and keeps the regexes below linear in practice)
+    text = text.rstrip(".;").replace(" calendar ", " ")
+    if "(" in text:
+        text = _LEGAL_RE.sub(r"\1", text)
+    text = _SPELLED_RE.sub(_spelled_number, text).replace("every other ", "every 2 ")
+    m = _PHRASE_RE.match(text)
+    if m is None:
+        return None
+    period_text = m.group("period")
+    period = _CADENCE_WORDS.get(period_text) or _parse_iso(period_text) or _parse_units(period_text)
+    count = m.group("count")
+    if period is None or count is None:
+        return period
+    count = _COUNTS.get(count) or int(re.match(r"\d+", count).group(0))
+    return _divide(period, count) if count else None
+
+
+def _divide(period: tuple[int, float], count: int) -> tuple[int, float] | None:
+    """``period`` / ``count``: exact where it can be, else rounded down to whole days (or hours, minutes)."""
+    months, seconds = period
+    if count == 1 or (months == 0 and seconds == 0):
+        return period
+    if months == 0:
+        return 0, seconds / count
+    if seconds == 0 and months % count == 0:
+        return months // count, 0
+    exact = (months * MONTH_SECONDS + seconds) / count
+    for unit in (86400, 3600, 60, 1):
+        if exact >= unit:
+            return 0, exact // unit * unit
+    return 0, exact
+
+
+def _spelled_number(m: re.Match) -> str:
+    tens, ones, alone = m.groups()
+    if alone is not None:
+        return str(_SPELLED[alone])
+    return str(_TENS[tens] + (_SPELLED[ones] if ones else 0))
+
+
+def _looks_like_a_number(text: str) -> bool:
+    """Whether unparseable text looks like a mistyped duration (a digit, or a bare ISO "P"/"PT")."""
+    return any(c.isdigit() for c in text) or text in ("p", "pt")
