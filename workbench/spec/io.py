@@ -329,12 +329,24 @@ def _suggest(word: Any, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
+def _split_text_hint(name: Any) -> str:
+    """A hint for a field name that reads like a piece of a sentence.
+
+    In a YAML flow mapping, ``{reason: kept on a USB drive, or other offline locations}``,
+    the comma ends the value and the rest becomes a key: "unknown field 'or other offline
+    locations'" alone would send the user looking for a misspelt field.
+    """
+    if isinstance(name, str) and (" " in name.strip() or len(name) > 40):
+        return "; did a comma split a text value? put the text in quotes"
+    return ""
+
+
 def _describe(error: dict) -> str:
     kind, loc, value = error["type"], error["loc"], error.get("input")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         choices = model.model_fields if model else ()
-        return f"unknown field {loc[-1]!r}{_suggest(loc[-1], choices)}"
+        return f"unknown field {loc[-1]!r}{_suggest(loc[-1], choices)}{_split_text_hint(loc[-1])}"
     if kind == "missing":
         return f"required field {loc[-1]!r} is missing"
     if kind == "literal_error":
