@@ -286,16 +286,19 @@ def test_004(ctx):
     if not plans:
         return
     tests_of, copies_of = ctx._tests, ctx.copies
+    places: dict = {}  # (region, site) -> _place(), looked up here without a call per system
     for a in [a for a in ctx.in_scope_systems if a.tier in plans]:
-        plan = plans[a.tier]
-        place = _place(ctx, a)
-        tests = tests_of.get(a.id)
+        plan, sid = plans[a.tier], a.id
+        place = places.get((a.region, a.site))
+        if place is None:
+            place = places[a.region, a.site] = _place(ctx, a)
+        tests = tests_of.get(sid)
         done = [x for x in tests if x.date is not None and x.date <= today] if tests else ()
         if not done:
             # The common case, no test up to the as-of date: both halves report, with fixed paths;
             # the same hits _full_restore_hit and _disaster_copy_hit build, without their work.
-            yield Hit(a.id + plan.none_done, plan.none_done_paths, a.id, a, None, "gap", plan.scopes)
-            yield Hit(a.id + plan.no_copy + _copies_hint(copies_of(a), place) + ".", _NO_TEST_PATHS, a.id, a, None,
+            yield Hit(sid + plan.none_done, plan.none_done_paths, sid, a, None, "gap", plan.scopes)
+            yield Hit(sid + plan.no_copy + _copies_hint(copies_of(a), place) + ".", _NO_TEST_PATHS, sid, a, None,
                       "gap", plan.scopes)
             continue
         hit = _full_restore_hit(ctx, a, plan, done)
@@ -741,11 +744,11 @@ def _place(ctx, a) -> tuple[frozenset, dict]:
 def _survivor(ctx, x, a, safe: frozenset) -> Optional[bool]:
     """Whether the copy test ``x`` of ``a`` restored from survives a disaster (``safe``: the ids of the
     copies that do, in ``a``'s place); None when the answers are missing."""
+    if x.source_target in safe:
+        return True  # one of ctx.targets, which are keyed by their ids
     c = ctx.targets.get(x.source_target) if x.source_target else None
     if c is None:
         return None
-    if c.id in safe:
-        return True
     place_known = (c.region and a.region) or (c.site and a.site) or c.offline is not None
     lock_known = (c.immutability is not None and c.immutability.mode is not None) or c.offline is not None \
         or c.isolated_account is not None
