@@ -331,7 +331,9 @@ def imm_001(ctx):
     locked = {tid for tid, s in state.items() if s == "locked"}
     must = {t.id for t in ctx.policy.tiers if t.require_immutable}
     copies_of = ctx.copies
-    safe = _locked_somewhere(plane(ctx), locked)
+    safe = _locked_somewhere(plane(ctx), locked, len(ctx.systems))
+    if len(safe) == len(ctx.systems):
+        return  # every system has a copy on a locked target (say, a locked vault behind a tier-wide plan)
     for a in ctx.in_scope_systems:
         if a.id in safe:
             continue
@@ -346,11 +348,17 @@ def imm_001(ctx):
         yield _imm_001_hit(ctx, a, copies, [(c, state[c.id]) for c in copies])
 
 
-def _locked_somewhere(pl: Plane, locked: set[str]) -> set[str]:
-    """Ids of systems with a restorable copy on a locked target (the same as a locked entry in ``ctx.copies``)."""
+def _locked_somewhere(pl: Plane, locked: set[str], everyone: int) -> set[str]:
+    """Ids of systems with a restorable copy on a locked target (the same as a locked entry in ``ctx.copies``).
+
+    Stops once it holds all ``everyone`` systems (the plane's pools hold only systems of the inventory):
+    the largest pools come first, so a vault that every system is copied to ends the walk at once.
+    """
     out: set[str] = set()
-    for tid in locked:
-        out.update(pl.copied.get(tid, ()))
+    for pool in sorted(filter(None, map(pl.copied.get, locked)), key=len, reverse=True):
+        out.update(pool)
+        if len(out) == everyone:
+            break
     return out
 
 
