@@ -159,8 +159,9 @@ def test_003(ctx):
     latest = _latest_done_by_system(ctx)
     if not latest:
         return
-    # Only a few latest tests have anything to report: find those from the tests (a third of the
-    # systems have one), then visit their systems in inventory order, as ctx.in_scope_systems lists them.
+    # Most latest tests passed within their objectives: find the few others from the tests alone,
+    # then report them in the order and with the filter of ctx.in_scope_systems (inventory order,
+    # ctx.in_scope) instead of walking every system.
     systems = ctx.systems
     by_tier: dict = {}  # tier id -> the limits of its systems that set neither objective themselves
     suspects = []
@@ -723,7 +724,7 @@ def _test_index(ctx) -> dict[int, int]:
 
 def _place(ctx, a) -> tuple[frozenset, dict]:
     """For ``a``'s place (region, site): the ids of the targets that, as copies of a system there,
-    survive ransomware or a region loss, and a memo of :func:`_good_copies_hint` by copies list.
+    survive ransomware or a region loss, and a memo of :func:`_copies_hint` by copies list.
 
     The place is all the answer depends on besides the copy, so one set per place, worked out once
     per evaluation, stands for thousands of (copy, system) pairs.
