@@ -81,8 +81,11 @@ def test_durations_survive_every_format(text):
 
 
 UNKNOWN = {"unknown", "?", "tbd", "don't know", "dont know", "not sure", "unanswered"}
+# A bare ISO 8601 "P" or "PT" is refused on purpose (a duration with its number missing), so it is left out.
+BARE_ISO = {"p", "pt"}
 words = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEZ -'.,:#&/()"), min_size=1, max_size=40).filter(
     lambda s: s.strip() and s.strip().lower() not in UNKNOWN
+    and " ".join(s.lower().split()).rstrip(".").strip() not in BARE_ISO
 )
 
 
