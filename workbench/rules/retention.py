@@ -179,7 +179,18 @@ def ret_002(ctx):
     description="PCI audit logs are kept less than 12 months, or their newest 3 months sit only in slow archive tiers.",
 )
 def ret_003(ctx):
+    seconds, retrieval = _seconds_by_target(ctx), ctx.retrieval_hours
+    year, hot = YEAR.approx_seconds, HOT.approx_seconds
     for a in _candidates(ctx)[2]:
+        # Cleared on each copy's longest retention in seconds (as _longest_per_copy judges it) first:
+        # an unanswered copy, or a year kept and a fast copy among those keeping 3 months, is no finding.
+        copies = ctx.copies(a)
+        secs = [_seconds(seconds, c) for c in copies]
+        if not secs or None in secs:
+            continue
+        if max(secs) >= year and not all(retrieval(c) > HOT_RETRIEVAL_HOURS
+                                         for c, s in zip(copies, secs) if s >= hot):
+            continue
         kept = _longest_per_copy(ctx, a)
         if not kept or any(d is None for _, d in kept):
             continue
