@@ -134,6 +134,8 @@ class Context:
 
         self._schedule_pairs: dict[int, list[tuple[Target, Schedule]]] = {}
         self._single_plans: dict[int, tuple] = {}
+        self._sums: dict[tuple, Duration] = {}
+        self._target_maps: dict[int, dict] = {}  # id(schedule) -> {id(target): target} of its plan
         # Per-evaluation memos: rules ask these of the same systems many times.
         self._tier_levels: dict[str, int] = {tid: t.level() for tid, t in self.tiers.items()}
         self._tags: dict[int, frozenset[str]] = {}
@@ -144,6 +146,7 @@ class Context:
         # Many systems share one schedule set (tier-wide plans): derive copies and the
         # recovery-point gap once per distinct set, not once per system.
         self._plans: dict[str, tuple] = {}
+        self._merged: dict[int, list] = {}  # id(plan) -> its pairs, for plans of several schedules
         plan_memo: dict[tuple, tuple] = {}
         for sid, lst in sched.items():
             key = id(lst[0]) if len(lst) == 1 else tuple(map(id, lst))
@@ -321,42 +324,69 @@ class Context:
         interval = sc.interval
         if interval is not None and not interval.vague and self.restorable(sc):
             job = sc.job_duration
-            gap = interval + job if job is not None and not job.vague else interval
+            if job is not None and not job.vague:
+                # schedules repeat a few (interval, job time) pairs: one Duration per pair, not per schedule
+                key = (interval.months, interval.seconds, job.months, job.seconds)
+                gap = self._sums.get(key)
+                if gap is None:
+                    gap = self._sums[key] = interval + job
+            else:
+                gap = interval
         return pairs, [t for t, _ in pairs], gap
 
     def _plan_of(self, scheds: list[Schedule]) -> tuple:
-        """(target/schedule pairs, distinct targets, recovery-point gap) of one schedule set."""
-        singles = self._single_plans
+        """(target/schedule pairs, distinct targets, recovery-point gap) of one schedule set.
+
+        The pairs of a set of several schedules are left as None here and put
+        together on first request (:meth:`copies_with_schedule`): few rules need
+        them, and a large inventory has thousands of distinct sets.
+        """
+        singles, maps = self._single_plans, self._target_maps
         plans = []
         for sc in scheds:
             plan = singles.get(id(sc))
             if plan is None:
                 plan = singles[id(sc)] = self._schedule_plan(sc)
+                targets = plan[1]
+                maps[id(sc)] = dict(zip(map(id, targets), targets))
             plans.append(plan)
         if len(plans) == 1:
             return plans[0]
-        if self._schedule_ids_unique:
-            pairs = [pair for plan in plans for pair in plan[0]]
-        else:  # duplicate schedule ids (REF-001 reports them): keep the first of each (target, schedule id)
-            pairs, seen = [], set()
-            for plan in plans:
-                for t, sc in plan[0]:
-                    if (t.id, sc.id) not in seen:
-                        seen.add((t.id, sc.id))
-                        pairs.append((t, sc))
-        # one Target object per id, so keeping the last value under the first key's position is the same;
-        # each schedule's own list is already distinct, in the order of its pairs
-        distinct = list({t.id: t for plan in plans for t in plan[1]}.values())
+        # The distinct targets, in order of first appearance: one Target object per id (see _pairs), so
+        # merging the schedules' {id(target): target} maps (in C) is merging by target id.
+        merged = {}
+        for sc in scheds:
+            merged.update(maps[id(sc)])
         best: Optional[Duration] = None
         for plan in plans:
             gap = plan[2]
             if gap is not None and (best is None or gap.approx_seconds < best.approx_seconds):
                 best = gap
-        return pairs, distinct, best
+        return None, list(merged.values()), best
+
+    def _merged_pairs(self, scheds: list[Schedule]) -> list[tuple[Target, Schedule]]:
+        """The pairs of a set of several schedules, in schedule order."""
+        plans = [self._single_plans[id(sc)] for sc in scheds]
+        if self._schedule_ids_unique:
+            return [pair for plan in plans for pair in plan[0]]
+        # duplicate schedule ids (REF-001 reports them): keep the first of each (target, schedule id)
+        pairs, seen = [], set()
+        for plan in plans:
+            for t, sc in plan[0]:
+                if (t.id, sc.id) not in seen:
+                    seen.add((t.id, sc.id))
+                    pairs.append((t, sc))
+        return pairs
 
     def copies_with_schedule(self, a: System) -> list[tuple[Target, Schedule]]:
         """(target, schedule) pairs that hold restorable versions of ``a`` (shared list: do not modify)."""
-        return self._plans.get(a.id, _NO_PLAN)[0]
+        plan = self._plans.get(a.id, _NO_PLAN)
+        pairs = plan[0]
+        if pairs is None:  # a set of several schedules: put its pairs together once (see _plan_of)
+            pairs = self._merged.get(id(plan))
+            if pairs is None:
+                pairs = self._merged[id(plan)] = self._merged_pairs(self._schedules[a.id])
+        return pairs
 
     def copies(self, a: System) -> list[Target]:
         """Distinct targets holding restorable versions of ``a`` (shared list: do not modify)."""
