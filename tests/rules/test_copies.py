@@ -65,6 +65,12 @@ def test_copy001_drops_a_level_without_availability():
     assert f.severity == "minor"
 
 
+def test_copy001_keeps_its_severity_while_the_categories_are_unanswered():
+    """Unknown categories are not "Availability out of scope": the severity drops only when the user says so."""
+    (f,) = findings(policy([REMOTE], categories=()), "COPY-001")
+    assert f.severity == "major"
+
+
 # COPY-002 ------------------------------------------------------------------
 def test_copy002_offsite_copy_passes():
     assert findings(policy([LOCAL, REMOTE]), "COPY-002") == []

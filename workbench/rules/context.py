@@ -62,7 +62,9 @@ class Context:
         self.today = today
         self.used_exceptions: set[int] = set()
         p = policy
-        self.availability = "availability" in p.engagement.categories
+        # Availability in scope: said so, or not answered yet (ASK-001 asks). Until the categories are known,
+        # the availability-only rules keep their full severity rather than quietly dropping a level.
+        self.availability = not p.engagement.categories or "availability" in p.engagement.categories
         self.tiers: dict[str, Tier] = {t.id: t for t in p.tiers}
         self.tier_index = {t.id: i for i, t in enumerate(p.tiers)}
         self.systems: dict[str, System] = {s.id: s for s in p.systems}
