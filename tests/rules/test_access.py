@@ -231,3 +231,24 @@ def test_acc006_broad_group_and_risky_service_principal():
     svc = [f for f in findings(data, "ACC-006") if "svc-backup" in f.message]
     assert {f.kind for f in svc} == {"gap", "unanswered"}
     assert any("can sign in interactively" in f.message for f in svc)
+
+
+# A policy that names no backup roles at all ----------------------------------
+def test_acc001_asks_who_can_touch_backups_when_no_role_holds_a_backup_permission():
+    data = base(roles=[{"id": "prod-admin", "permissions": ["prod_admin"], "members": ["u-alice"]}])
+    (f,) = findings(data, "ACC-001")
+    assert f.kind == "unanswered" and f.severity == "blocker"  # db-orders is T0
+    assert f.message.startswith("No role in the policy holds a backup permission, yet db-orders and wiki are backed up")
+    assert "MFA" in f.message and f.paths == ("roles",)
+
+
+def test_acc001_no_backup_roles_is_major_without_critical_systems():
+    data = base(roles=[])
+    data["systems"] = [data["systems"][1]]
+    data["schedules"] = [data["schedules"][1]]
+    (f,) = findings(data, "ACC-001")
+    assert f.severity == "major" and "yet wiki is backed up" in f.message
+
+
+def test_acc001_no_question_when_nothing_is_backed_up():
+    assert findings(base(roles=[], schedules=[]), "ACC-001") == []

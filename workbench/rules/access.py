@@ -10,6 +10,7 @@ from __future__ import annotations
 from workbench.spec.model import BACKUP_PERMISSIONS, DESTRUCTIVE, Role
 
 from .engine import rule
+from .wording import join_and
 from .immutability import LOCKED, grant_text, label, names, plane
 
 #: Destructive operations that need two people unless a lock makes them impossible (ACC-003).
@@ -60,6 +61,8 @@ def _direct_key_admins(ctx, pl):
 )
 def acc_001(ctx):
     pl = plane(ctx)
+    if not pl.backup_roles:
+        yield from _nobody_named(ctx)
     for r in pl.backup_roles:
         members = names(r.members) if r.members else "no members listed"
         if r.mfa_required is False:
@@ -81,6 +84,20 @@ def acc_001(ctx):
         yield ctx.hit(f"{pid} has no MFA enrolled but holds {'; '.join(parts)}.",
                       ctx.principalp(pid, "mfa_enrolled"), *(ctx.rolep(r, "members") for r, _ in held),
                       subject=pid, scopes=[r.id for r, _ in held])
+
+
+def _nobody_named(ctx):
+    """Backups are taken but no role holds a backup permission: who can run, restore and delete them is unanswered."""
+    backed_up = [a for a in ctx.in_scope_systems if ctx.schedules(a)]
+    if not backed_up:
+        return
+    critical = [a for a in backed_up if ctx.critical(a)]
+    yield ctx.ask(
+        f"No role in the policy holds a backup permission, yet {join_and([a.id for a in backed_up])} "
+        f"{'is' if len(backed_up) == 1 else 'are'} backed up: who can run, restore and delete backups or change "
+        "their retention and keys, and must they use MFA?",
+        "roles", subject="roles", severity="blocker" if critical else "major",
+    )
 
 
 @rule(
