@@ -33,6 +33,34 @@ def internal(data: dict) -> dict:
 
 
 # --- ENC-001 ------------------------------------------------------------------
+def unclassified(data: dict) -> dict:
+    data["systems"][0]["data_classes"] = []
+    return data
+
+
+def test_enc001_asks_about_a_copy_of_data_nobody_has_classified():
+    (f,) = findings(unclassified(base({"encryption": None})), "ENC-001")
+    assert f.kind == "unanswered" and f.severity == "major"
+    assert f.message == ("vault-bkp holds backups of db-pay, whose data is not classified yet: is it encrypted "
+                         "at rest, and with which cipher?")
+    assert f.paths == ("targets[0].encryption.at_rest", "systems[0].data_classes")
+
+
+def test_enc001_unencrypted_copy_of_unclassified_data_asks_whether_it_is_confidential():
+    (f,) = findings(unclassified(base({"encryption": {"at_rest": False}})), "ENC-001")
+    assert f.kind == "unanswered" and "is not encrypted at rest" in f.message and "confidential?" in f.message
+
+
+def test_enc001_encrypted_copy_of_unclassified_data_is_fine():
+    assert findings(unclassified(base()), "ENC-001") == []
+
+
+def test_enc001_public_data_needs_no_encryption_question():
+    data = base({"encryption": None})
+    data["systems"][0]["data_classes"] = ["public"]
+    assert findings(data, "ENC-001") == []
+
+
 def test_enc001_unencrypted_copy_of_card_data_is_a_blocker():
     (f,) = findings(base({"encryption": {"at_rest": False}}), "ENC-001")
     assert f.severity == "blocker" and f.kind == "gap"

@@ -83,8 +83,11 @@ def enc_001(ctx):
             at_rest = True  # a key or a cipher implies encryption at rest
         if at_rest and enc.algorithm and cipher_grade(enc.algorithm) == "ok":
             continue
-        pairs = _sensitive_systems(ctx, pl.held.get(c.id, {}).values())
+        held = pl.held.get(c.id, {}).values()
+        pairs = _sensitive_systems(ctx, held)
         if not pairs:
+            if not at_rest:
+                yield from _unclassified(ctx, pl, c, held, at_rest)
             continue
         worst = pl.worst((a for a, _ in pairs), regulated_first=True)
         scopes = [a.id for a, _ in pairs]
@@ -112,6 +115,25 @@ def enc_001(ctx):
                 yield ctx.ask(f"{what} and encrypts them with {enc.algorithm!r}: is that approved cryptography "
                               "(AES-128 or stronger; AES-256 is the baseline)?", path, subject=c.id, system=worst,
                               scopes=scopes, severity="minor")
+
+
+def _unclassified(ctx, pl, c, held, at_rest):
+    """A copy that is unencrypted, or not known to be encrypted, holding data nobody has classified yet.
+
+    Unclassified data may well be confidential: it is asked about (major), not passed over, and not
+    reported as a breach either until the classification says it matters.
+    """
+    unknown = [a for a in held if not a.data_classes and not a.regulatory_tags and ctx.in_scope(a)]
+    if not unknown:
+        return
+    ids = [a.id for a in unknown]
+    whose = f"{names(ids)}, whose data {'is' if len(ids) == 1 else 'are'} not classified yet"
+    if at_rest is False:
+        question = f"{c.id} is not encrypted at rest and holds backups of {whose}: is any of it confidential?"
+    else:
+        question = f"{c.id} holds backups of {whose}: is it encrypted at rest, and with which cipher?"
+    yield ctx.ask(question, ctx.tp(c, "encryption", "at_rest"), ctx.sp(unknown[0], "data_classes"), subject=c.id,
+                  system=pl.worst(unknown), scopes=ids, severity="major")
 
 
 PHYSICAL = frozenset({"tape", "removable", "optical"})
