@@ -63,6 +63,24 @@ def test_mon001_copy_alert_is_not_needed_without_copies():
     assert findings(data, "MON-001") == []
 
 
+def test_mon001_independent_schedules_to_their_own_targets_need_no_copy_alert():
+    """Nightly to disk and weekly to tape are two backup jobs, not a backup and its copy."""
+    data = drop(base(), "copy_failed")
+    data["schedules"] = [
+        {"id": "s-disk", "systems": ["db-orders", "wiki"], "interval": "1d", "targets": ["v1"]},
+        {"id": "s-tape", "systems": ["db-orders", "wiki"], "interval": "1w", "targets": ["v2"]},
+    ]
+    assert [f.message for f in findings(data, "MON-001") if "copy_failed" in f.message] == []
+
+
+def test_mon001_a_schedule_with_a_copy_lag_needs_a_copy_alert():
+    data = drop(base(), "copy_failed")
+    data["schedules"] = [{"id": "s-orders", "systems": ["db-orders"], "interval": "15m", "targets": ["v1"],
+                          "copy_lag": "1h"}]
+    (f,) = findings(data, "MON-001")
+    assert f.subject == "db-orders" and "a failed copy (copy_failed)" in f.message
+
+
 def test_mon001_missed_backup_alert_that_fires_too_late():
     data = base()
     next(a for a in data["monitoring"]["alerts"] if a["event"] == "job_missed")["missed_after"] = "2d"

@@ -89,10 +89,12 @@ def _one_and_a_half(gap: Optional[Duration]) -> Optional[Duration]:
 
 
 def _makes_copies(scheds, copying: set[int]) -> bool:
-    """Backups are copied on (several targets, a copy lag, or replication), so copy jobs can fail."""
-    if any(id(sc) in copying for sc in scheds):
-        return True
-    return len(scheds) > 1 and len({t for sc in scheds for t in sc.targets}) > 1
+    """A schedule copies its backups on (several targets, a copy lag, or replication), so a copy step can fail.
+
+    Independent schedules that each write to their own target (nightly to disk, weekly to tape) copy nothing:
+    each is a backup job, and a failure of either is a failed job.
+    """
+    return any(id(sc) in copying for sc in scheds)
 
 
 @rule(
