@@ -43,6 +43,27 @@ def test_cov001_valid_exclusion_passes():
     assert findings(data, "COV-001", as_of="2025-06-30") == []
 
 
+def test_cov001_exclusion_without_expiry_is_a_minor_finding():
+    data = base([prod("office-365", exclusion={"reason": "provider keeps it", "approved_by": "CIO"})])
+    (f,) = findings(data, "COV-001", as_of="2025-06-30")
+    assert f.severity == "minor" and f.kind == "gap"
+    assert f.message == ("office-365 (production) is excluded from backup (provider keeps it, approved by CIO) "
+                         "with no expiry date: set one, so the exclusion is reviewed.")
+    assert f.path == "systems[0].exclusion.expires_on"
+
+
+def test_cov001_exclusion_of_a_system_that_needs_no_backup_is_not_reviewed():
+    dev = {"id": "sandbox", "environment": "dev", "data_classes": ["internal"],
+           "exclusion": {"reason": "throwaway", "approved_by": "CTO"}}
+    assert findings(base([dev]), "COV-001") == []
+
+
+def test_cov001_an_empty_inventory_is_a_blocking_question():
+    (f,) = findings(base([]), "COV-001")
+    assert f.kind == "unanswered" and f.severity == "blocker"
+    assert f.message.startswith("Which systems does the policy cover?") and f.paths == ("systems",)
+
+
 def test_cov001_expired_exclusion_names_the_date():
     data = base([prod("cache", exclusion={"reason": "stateless", "approved_by": "CTO", "expires_on": "2025-01-01"})])
     (f,) = findings(data, "COV-001", as_of="2025-06-30")

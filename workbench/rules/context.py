@@ -512,6 +512,11 @@ def _in_scope(a: System, levels: dict[str, int], today: dt.date) -> bool:
     e = a.exclusion
     if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
         return False  # validly excluded (as Context.valid_exempt)
+    return needs_backup(a, levels)
+
+
+def needs_backup(a: System, levels: dict[str, int]) -> bool:
+    """Prod, or a T0-T2 tier (``levels``: tier id -> level), or confidential data: in scope unless excluded."""
     if a.environment == "prod" or levels.get(a.tier, 9) <= 2:
         return True
     return any(CLASS_RANK.get(c, 0) >= 2 for c in a.data_classes)

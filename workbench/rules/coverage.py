@@ -7,6 +7,7 @@ from operator import attrgetter, not_
 
 from workbench.spec.durations import Duration
 
+from .context import needs_backup
 from .engine import rule
 from .wording import join_and as _join
 
@@ -42,6 +43,11 @@ def _scope_tiers(ctx) -> list:
     description="A system that needs a backup is in no schedule and has no valid exclusion.",
 )
 def cov_001(ctx):
+    if not ctx.policy.systems:
+        yield ctx.ask("Which systems does the policy cover? The inventory is empty, so no backup can be checked "
+                      "against the system it protects.", "systems", subject="systems")
+        return
+    yield from _open_ended_exclusions(ctx)
     # Only systems in no schedule can have a finding. ctx.schedules(a) is ctx._schedules.get(a.id) (never an
     # empty list), so test membership for all systems at once in C rather than call it per system.
     in_scope = ctx.in_scope_systems
@@ -63,6 +69,20 @@ def cov_001(ctx):
         else:
             yield ctx.ask(f"{a.id} ({why}) is excluded from backup ({ex.reason}): who approved the exclusion?",
                           ctx.sp(a, "exclusion", "approved_by"), system=a)
+
+
+def _open_ended_exclusions(ctx):
+    """Valid exclusions of systems that would need a backup, with no expiry: nobody will look at them again."""
+    levels = ctx._tier_levels
+    for a in ctx.systems.values():
+        ex = a.exclusion
+        if ex is None or ex.expires_on is not None or not (ex.reason and ex.approved_by):
+            continue
+        if not needs_backup(a, levels):
+            continue
+        yield ctx.hit(f"{a.id} ({_scope_reason(ctx, a)}) is excluded from backup ({ex.reason}, approved by "
+                      f"{ex.approved_by}) with no expiry date: set one, so the exclusion is reviewed.",
+                      ctx.sp(a, "exclusion", "expires_on"), system=a, severity="minor")
 
 
 def _scope_reason(ctx, a) -> str:
@@ -128,8 +148,8 @@ def cov_003(ctx):
         tier = ctx.tier(a)
         if tier is None:
             why = f"no tier {a.tier!r} is defined" if a.tier else "it has no tier to inherit from"
-            yield ctx.ask(f"{a.id}: what are its {' and '.join(m.upper() for m in missing)}? None is set and "
-                          f"{why}.", *(ctx.sp(a, m) for m in missing), system=a,
+            yield ctx.ask(f"{a.id}: what {'is' if len(missing) == 1 else 'are'} its "
+                          f"{' and '.join(m.upper() for m in missing)}? None is set and {why}.", *(ctx.sp(a, m) for m in missing), system=a,
                           severity="blocker" if ctx.critical(a) else None)
             continue
         for m in missing:
