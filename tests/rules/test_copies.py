@@ -122,6 +122,14 @@ def test_copy003_unknown_isolation_is_asked_for_the_target():
     assert f.kind == "unanswered" and f.subject == "vault" and "prod-db" in f.message
 
 
+def test_copy003_tape_is_asked_whether_it_is_offline_not_about_accounts():
+    tape = target("tapes", media="tape", account=None, isolated_account=None, offline=None)
+    (f,) = findings(policy([LOCAL, tape]), "COPY-003")
+    assert f.kind == "unanswered" and f.subject == "tapes"
+    assert f.message.startswith("Are the tape media of tapes ejected or taken off-site (offline)")
+    assert "account" not in f.message and f.paths == ("targets[1].offline",)
+
+
 # COPY-004 ------------------------------------------------------------------
 def test_copy004_copies_inside_residency_pass():
     data = policy([target("a", region="eu-west-1"), target("b", region="eu-central-1")],

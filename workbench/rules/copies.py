@@ -401,9 +401,15 @@ def copy_003(ctx):
                 unknown.setdefault(c.id, (c, []))[1].append(a)
     for c, systems in unknown.values():
         worst = _worst(ctx, systems)
-        yield ctx.ask(f"Is {c.id} in an account separate from production (with its own admins), or offline? "
-                      f"It holds copies of {names(a.id for a in systems)}.",
-                      ctx.tp(c, "isolated_account"), ctx.tp(c, "offline"), subject=c.id, system=worst,
+        if c.media in ("tape", "removable", "optical"):  # an account means nothing for media on a shelf
+            question = (f"Are the {c.media} media of {c.id} ejected or taken off-site (offline), out of reach of "
+                        "production admins and production credentials?")
+            paths = (ctx.tp(c, "offline"),)
+        else:
+            question = f"Is {c.id} in an account separate from production (with its own admins), or offline?"
+            paths = (ctx.tp(c, "isolated_account"), ctx.tp(c, "offline"))
+        yield ctx.ask(f"{question} It holds copies of {names(a.id for a in systems)}.",
+                      *paths, subject=c.id, system=worst,
                       severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems))
 
 
