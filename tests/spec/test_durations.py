@@ -78,6 +78,13 @@ def test_wording_without_digits_is_kept_verbatim_as_vague(text):
         d.add_to(dt.date(2025, 1, 1))
 
 
+@pytest.mark.parametrize("text", ["1 business day", "2 working days", "within 5 business days"])
+def test_business_days_are_kept_as_written_not_refused(text):
+    """How long "1 business day" is depends on the weekend it spans: it loads, kept verbatim, and is reported."""
+    d = Duration.parse(text)
+    assert d.vague and d.text == text
+
+
 def test_refusal_says_in_one_line_what_is_accepted_and_that_words_are_kept():
     with pytest.raises(ValueError) as info:
         Duration.parse("1dd")

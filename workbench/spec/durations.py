@@ -410,6 +410,15 @@ def _spelled_number(m: re.Match) -> str:
     return str(_TENS[tens] + (_SPELLED[ones] if ones else 0))
 
 
+_WORKING_DAYS = re.compile(r"\b(business|working|work) ?days?\b")
+
+
 def _looks_like_a_number(text: str) -> bool:
-    """Whether unparseable text looks like a mistyped duration (a digit, or a bare ISO "P"/"PT")."""
+    """Whether unparseable text looks like a mistyped duration (a digit, or a bare ISO "P"/"PT").
+
+    Business days are the exception: "2 business days" is what a policy means, but how long that is depends
+    on the weekend it spans, so it is kept as written (and reported as untestable) rather than refused.
+    """
+    if _WORKING_DAYS.search(text):
+        return False
     return any(c.isdigit() for c in text) or text in ("p", "pt")
