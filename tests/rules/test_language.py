@@ -68,3 +68,113 @@ def test_walk_is_fast_on_a_large_policy():
     (f,) = findings(p, "VAGUE-001")
     assert f.path == "systems[4999].description"
     assert time.perf_counter() - start < 1.0  # generous: shared CI machines are slow
+
+
+# "as required" citing a named source -------------------------------------
+def test_as_required_under_a_named_regime_is_a_citation_not_a_vague_promise():
+    data = base()
+    data["policy"]["purpose"] = ("Recover ePHI after a disaster, as required under HIPAA 164.308(a)(7); "
+                                 "copies are kept as required by law and by the contract.")
+    data["systems"][0]["restore_procedure"] = "RB-7, run when required by the Business Continuity Plan"
+    assert findings(data, "VAGUE-001") == []
+
+
+def test_as_required_alone_or_by_someones_judgment_is_still_flagged():
+    data = base()
+    data["policy"]["purpose"] = "Backups are restored as required."
+    data["systems"][0]["restore_procedure"] = "Restored as required by the business."
+    got = {f.path: f.message for f in findings(data, "VAGUE-001")}
+    assert got == {
+        "policy.purpose": "policy.purpose says 'as required': an auditor cannot test it; state the frequency, "
+                          "duration, threshold or owner instead (for example 'every 3 months' or 'within 24 hours').",
+        "systems[0].restore_procedure": "systems[0].restore_procedure says 'as required': an auditor cannot test "
+                                        "it; state the frequency, duration, threshold or owner instead (for "
+                                        "example 'every 3 months' or 'within 24 hours').",
+    }
+
+
+def test_a_citation_does_not_hide_other_vague_words_in_the_same_text():
+    data = base()
+    data["policy"]["purpose"] = "Kept as required by law and tested regularly."
+    (f,) = findings(data, "VAGUE-001")
+    assert "'regularly'" in f.message and "as required" not in f.message
+
+
+# one finding per item ------------------------------------------------------
+def test_one_item_saying_the_same_vague_thing_twice_is_one_finding_with_both_paths():
+    data = base()
+    data["schedules"][0].update(interval="on a regular basis",
+                                description="Each custodian backs up data on a regular basis.")
+    (f,) = findings(data, "VAGUE-001")
+    assert f.paths == ("schedules[0].interval", "schedules[0].description")
+    assert f.subject == "s1" and f.severity == "major"
+    assert f.message == (
+        "schedules[0] says 'on a regular basis' in interval and 'regular' in description: an auditor "
+        "cannot test it; give a duration such as 1d, and in description, state the frequency, duration, "
+        "threshold or owner instead (for example 'every 3 months' or 'within 24 hours').")
+
+
+def test_other_items_keep_their_own_findings():
+    data = base()
+    data["schedules"][0]["interval"] = "periodically"
+    data["schedules"][1]["description"] = "Runs regularly"
+    paths = sorted(f.paths for f in findings(data, "VAGUE-001"))
+    assert paths == [("schedules[0].interval",), ("schedules[1].description",)]
+
+
+def test_nested_fields_of_one_item_are_grouped_too():
+    data = base()
+    data["targets"] = [{"id": "v1", "description": "Kept as appropriate",
+                        "retention": {"daily": "as needed", "max": "as required"}}]
+    (f,) = findings(data, "VAGUE-001")
+    assert set(f.paths) == {"targets[0].description", "targets[0].retention.daily", "targets[0].retention.max"}
+    assert f.paths[2] == "targets[0].description"  # the durations to fix come first
+    assert f.message.startswith("targets[0] says 'as needed' in retention.daily, 'as required' in retention.max "
+                                "and 'as appropriate' in description: an auditor cannot test it; give durations "
+                                "such as 35d for retention.daily and 13mo for retention.max, and in description,")
+
+
+# severity: commitments and cadences are major, narrative is minor -----------
+def test_narrative_vagueness_is_minor_and_a_cadence_is_major():
+    data = base()
+    data["policy"]["purpose"] = "To define requirements for proper controls."
+    data["organization"]["description"] = "We back up regularly."
+    data["schedules"][2]["interval"] = "periodically"
+    got = {f.path: f for f in findings(data, "VAGUE-001")}
+    assert set(got) == {"policy.purpose", "organization.description", "schedules[2].interval"}
+    assert got["policy.purpose"].severity == "minor"
+    assert got["policy.purpose"].message.startswith("policy.purpose says 'proper': an auditor cannot test it")
+    assert got["organization.description"].severity == "minor"
+    assert got["schedules[2].interval"].severity == "major"
+
+
+def test_a_commitment_field_is_major_and_lifts_its_item():
+    data = base()
+    data["monitoring"] = {"alerts": [{"event": "job_failed", "channel": "pager", "escalation": "promptly"}]}
+    data["privacy"] = {"erasure_in_backups_procedure": "Handled as appropriate"}
+    data["systems"][0]["description"] = "Orders database, restored on demand"
+    data["systems"][0]["restore_procedure"] = "Restore when possible"
+    got = {f.path: f for f in findings(data, "VAGUE-001")}
+    assert set(got) == {"monitoring.alerts[0].escalation", "privacy.erasure_in_backups_procedure",
+                        "systems[0].restore_procedure"}
+    assert {f.severity for f in got.values()} == {"major"}
+    assert got["systems[0].restore_procedure"].paths == ("systems[0].restore_procedure", "systems[0].description")
+
+
+def test_every_scanned_text_field_of_the_model_is_classified():
+    from workbench.rules.language import SKIP_SECTIONS, TEXT_FIELDS, TEXT_SUFFIXES, _TEXT, _classify
+    from workbench.spec.model import Policy
+
+    scanned, seen, todo = set(), set(), [Policy]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for name, info in cls.model_fields.items():
+            kind, _ = _classify(info.annotation)
+            if kind == _TEXT and name.endswith(TEXT_SUFFIXES):
+                scanned.add(name)
+            elif isinstance(kind, type) and name not in SKIP_SECTIONS:
+                todo.append(kind)
+    assert scanned <= set(TEXT_FIELDS), scanned - set(TEXT_FIELDS)

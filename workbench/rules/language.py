@@ -6,11 +6,32 @@ word ("as needed", "regularly") and every vague phrase in free text
 class are durations, free text or nested parts is worked out once per class,
 so a new field is covered without touching this rule, and the walk reads only
 those attributes (no ``model_dump``): it runs on every keystroke.
+
+What is reported:
+
+* One finding per list item (``schedules[0]``, ``monitoring.alerts[2]``) or,
+  outside lists, per top-level section (``policy``, ``privacy``): a vague
+  interval and a description saying the same thing are one promise, so the
+  finding quotes every phrase with its field and lists every path.
+* Severity by what the words stand in (:data:`TEXT_FIELDS`): a cadence or
+  duration, or a commitment field (a procedure, an escalation path), is a
+  promise an auditor tests: major. Narrative (purpose, descriptions, reasons,
+  justifications, notes) is still scanned, since vague prose still reads as a
+  promise, but an item whose only vague words are narrative is minor.
+* "as required" / "when required" followed by by/under/in/per and a named
+  source ("as required under HIPAA 164.308(a)(7)", "as required by law", "by
+  the contract", "by the Data Classification Policy") cites an external
+  requirement and is not flagged; see :data:`_CITED` for what counts as a
+  named source. "as required" alone, or required by someone's judgment ("by
+  the business", "by management", "by policy"), is still a vague promise.
+  This applies to free text only: a duration field saying "as required by
+  law" still gives no duration.
 """
 
 from __future__ import annotations
 
 import operator
+import re
 import types
 import typing
 from functools import lru_cache
@@ -28,7 +49,35 @@ from .engine import rule
 TEXT_SUFFIXES = ("description", "purpose", "justification", "rationale", "notes", "note", "reason", "basis",
                  "matter", "custody", "escalation", "procedure", "statement")
 #: Sections that record the work, not promises: their prose is not scanned.
+#: (``template`` describes a starter file and the gaps it shows on purpose, not the policy.)
 SKIP_SECTIONS = frozenset({"follow_ups", "revisions", "template"})
+
+COMMITMENT, NARRATIVE = "commitment", "narrative"
+#: Every free-text field of ``workbench/spec/model.py`` the rule scans, and what it is. A commitment says what
+#: is done, how or by whom (an auditor tests it): vague wording there is major, as in a cadence or duration.
+#: Narrative explains or describes: scanned, but minor when it is all an item says vaguely.
+#: A new field not listed falls back on its name (:data:`COMMITMENT_SUFFIXES`, else narrative).
+TEXT_FIELDS = {
+    # field                           kind          where it stands
+    "restore_procedure":              COMMITMENT,   # systems[].restore_procedure
+    "erasure_in_backups_procedure":   COMMITMENT,   # privacy.erasure_in_backups_procedure
+    "escalation":                     COMMITMENT,   # monitoring.alerts[].escalation
+    "chain_of_custody":               COMMITMENT,   # targets[].chain_of_custody
+    "purpose":                        NARRATIVE,    # policy.purpose
+    "description":                    NARRATIVE,    # organization, tiers, systems, schedules, targets, roles
+    "retention_justification":        NARRATIVE,    # systems[].retention_justification
+    "override_rationale":             NARRATIVE,    # systems[].override_rationale
+    "reason":                         NARRATIVE,    # systems[].exclusion.reason
+    "indefinite_basis":               NARRATIVE,    # targets[].retention.indefinite_basis
+    "notes":                          NARRATIVE,    # restore_tests[].notes
+    "matter":                         NARRATIVE,    # legal_holds[].matter
+    "justification":                  NARRATIVE,    # exceptions[].justification
+    "note":                           NARRATIVE,    # revisions[].note (section not scanned)
+}
+#: A free-text field not in :data:`TEXT_FIELDS` is a commitment when its name ends with one of these.
+COMMITMENT_SUFFIXES = ("procedure", "statement", "escalation", "custody")
+#: Severity of an item's finding: major if any vague word stands in a duration or a commitment.
+SEVERITY = {COMMITMENT: "major", NARRATIVE: "minor"}
 #: A concrete spelling to suggest, by field name.
 EXAMPLES = {
     "rpo": "4h", "rto": "24h", "mtd": "2d", "dr_rpo": "24h", "dr_rto": "48h", "interval": "1d",
@@ -57,18 +106,72 @@ _DUR, _TEXT = "dur", "text"
     description="A duration or a statement uses vague words instead of a testable value.",
 )
 def vague_001(ctx):
-    policy = ctx.policy
-    for path, field, value, is_duration in _vague_fields(policy):
-        where = format_path(path)
+    items: dict[tuple, list] = {}
+    for path, field, value, is_duration in _vague_fields(ctx.policy):
+        key = _item_of(path)
+        found = items.get(key)
+        if found is None:
+            found = items[key] = []
+        found.append((path, field, value, is_duration))
+    for key, found in items.items():
+        # The testable fields first: the finding's first path is the one to fix.
+        found.sort(key=lambda e: not (e[3] or text_kind(e[1]) == COMMITMENT))
+        subject, system = _owner(ctx, found[0][0])
+        paths = [format_path(e[0]) for e in found]
+        major = found[0][3] or text_kind(found[0][1]) == COMMITMENT
+        yield ctx.hit(_message(key, found, paths), *paths, subject=subject, system=system,
+                      severity=None if major else SEVERITY[NARRATIVE])
+
+
+def text_kind(field: str) -> str:
+    """Whether a free-text field is a commitment or narrative (:data:`TEXT_FIELDS`)."""
+    kind = TEXT_FIELDS.get(field)
+    if kind is None:
+        kind = COMMITMENT if field.endswith(COMMITMENT_SUFFIXES) else NARRATIVE
+    return kind
+
+
+_TEXT_FIX = ("state the frequency, duration, threshold or owner instead (for example 'every 3 months' or "
+             "'within 24 hours')")
+
+
+def _message(key: tuple, found: list, paths: list[str]) -> str:
+    """One item's vague wording, quoted with where it stands, and what to write instead."""
+    if len(found) == 1:
+        (_, field, value, is_duration), where = found[0], paths[0]
         if is_duration:
-            message = (f"{where} says '{value}': an auditor cannot test it; give a duration such as "
-                       f"{EXAMPLES.get(field, '1d')}.")
-        else:
-            quoted = " and ".join(f"'{p}'" for p in dict.fromkeys(value))
-            message = (f"{where} says {quoted}: an auditor cannot test it; state the frequency, duration, "
-                       "threshold or owner instead (for example 'every 3 months' or 'within 24 hours').")
-        subject, system = _owner(ctx, path)
-        yield ctx.hit(message, where, subject=subject, system=system)
+            return (f"{where} says '{value}': an auditor cannot test it; give a duration such as "
+                    f"{EXAMPLES.get(field, '1d')}.")
+        return f"{where} says {_quoted(value)}: an auditor cannot test it; {_TEXT_FIX}."
+    item = format_path(key)
+    rel = [format_path(e[0][len(key):]) for e in found]
+    said = [f"{_quoted((v,) if d else v)} in {r}" for (_, _, v, d), r in zip(found, rel)]
+    durations = [(EXAMPLES.get(e[1], "1d"), r) for e, r in zip(found, rel) if e[3]]
+    fixes = []
+    if len(durations) == 1:
+        fixes.append(f"give a duration such as {durations[0][0]}")
+    elif durations:
+        fixes.append("give durations such as " + _and([f"{ex} for {r}" for ex, r in durations]))
+    if len(durations) < len(found):
+        texts = list(dict.fromkeys(r for e, r in zip(found, rel) if not e[3]))
+        fixes.append((f"in {_and(texts)}, " if durations else "") + _TEXT_FIX)
+    return f"{item} says {_and(said)}: an auditor cannot test it; {', and '.join(fixes)}."
+
+
+def _quoted(phrases) -> str:
+    return " and ".join(f"'{p}'" for p in dict.fromkeys(phrases))
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _item_of(path: tuple) -> tuple:
+    """The list item a path lies in (up to its first index), else its top-level section."""
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            return path[:i + 1]
+    return path[:1]
 
 
 def _owner(ctx, path: tuple):
@@ -199,9 +302,41 @@ def _at(base: tuple, key, name: str) -> tuple:
     return base + (name,) if key is None else base + (key, name)
 
 
+# "as required" that cites an external requirement ---------------------------
+#: Words that may stand between the preposition and the source ("by the applicable state and federal law").
+_QUALIFIERS = ("the", "a", "an", "any", "all", "our", "its", "their", "his", "her", "each", "every", "and", "or",
+               "of", "for", "on", "applicable", "relevant", "governing", "current", "federal", "state", "local",
+               "national", "international", "customer", "client", "vendor", "contractual", "legal", "regulatory",
+               "statutory", "data", "privacy", "protection", "security", "health", "tax", "financial")
+#: Named sources, in any case: the law in general, a contract, a court, a regime or standard by name.
+_SOURCES = ("laws?", "legal hold", "legislation", "regulations?", "regulators?", "statutes?", "acts?",
+            "directives?", "ordinances?", "contracts?", "agreements?", "terms", "SLAs?", "BAAs?", "DPAs?",
+            "courts?", "court orders?", "subpoenas?", "warrants?", "HIPAA", "HITECH", "GDPR", "CCPA", "CPRA",
+            "SOX", "Sarbanes-Oxley", "PCI", "PCI DSS", "GLBA", "FERPA", "FISMA", "FedRAMP", "NYDFS", "SEC",
+            "FINRA", "IRS", "CJIS", "DORA", "NIS ?2", "ISO", "NIST", "SOC ?2", "CFR", "U\\.?S\\.?C\\.?")
+#: "as required" / "when required" (also "where", "if") + by/under/in/per + up to eight qualifiers,
+#: Capitalised words (a document's name) or numbers ("45 CFR") + a named source: a capitalised Policy/Standard/Rule/... (a named
+#: document), a source word from :data:`_SOURCES`, or a citation (section sign, "Section 5", "164.308", "17a-4").
+#: Anything else ("by the business", "by management", "by policy", "in practice") does not cite a source.
+_CITED = re.compile(
+    r"(?<![a-z])(?:as|when|where|if)[ -]required\s+(?:by|under|in|per|pursuant\s+to|according\s+to)\s+"
+    r"(?:(?:" + "|".join(_QUALIFIERS) + r")\s+|(?-i:[A-Z][\w.&'’-]*)\s+|\d[\w.()-]*\s+){0,8}"
+    r"(?:(?:" + "|".join(_SOURCES) + r")(?![a-z])"
+    r"|(?-i:(?:Policy|Policies|Standard|Procedure|Rule|Regulation|Act|Code|Order|Schedule|Plan)\b)"
+    r"|§|(?:section|sec\.|article|art\.|clause|part|chapter|title|rule)\s*\d|\d+(?:\.\d+|[a-z]-\d+))",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def _vague_in(text: str) -> tuple[str, ...]:
-    return tuple(find_vague(text)) if isinstance(text, str) else ()
+    """The vague phrases of a free text, as written, leaving out "as required" that cites a named source."""
+    if not isinstance(text, str):
+        return ()
+    found = find_vague(text)
+    if found and "required" in text.lower():
+        found = find_vague(_CITED.sub(" ", text))
+    return tuple(found)
 
 
 _PLANS: dict[type, tuple] = {}
