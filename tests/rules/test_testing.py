@@ -43,13 +43,42 @@ def test_001_cadence_looser_than_baseline_names_tier_and_values():
     assert f.path == "tiers[1].restore_test_interval"
 
 
-def test_001_missing_cadence_is_a_question_and_vague_is_left_to_vague_001():
+def test_001_missing_cadence_is_a_question():
     data = base()
     del data["tiers"][1]["restore_test_interval"]
     f = one(data, "TEST-001")
     assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+
+
+def test_001_vague_cadence_asks_for_a_testable_one_without_quoting_it():
+    data = base()
     data["tiers"][1]["restore_test_interval"] = "as needed"
+    f = one(data, "TEST-001")
+    assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+    assert "T1 (db-orders)" in f.message and "as needed" not in f.message  # VAGUE-001 quotes the wording
+
+
+def test_001_untiered_system_gets_a_question_and_tiered_ones_do_not():
+    data = base()
+    data["systems"].append({"id": "crm", "kind": "saas", "environment": "prod"})
+    f = one(data, "TEST-001")
+    assert f.kind == "unanswered" and f.severity == "major"
+    assert f.message.startswith("No restore-test cadence applies to crm, as it has no tier")
+    assert f.paths == ("systems[1].tier", "tiers") and "crm" in f.scopes
+    data["systems"][1]["tier"] = "T1"
     assert findings(data, "TEST-001", AS_OF) == []
+
+
+def test_001_untiered_systems_are_grouped_into_one_question_naming_them():
+    data = base()
+    data["systems"] += [{"id": f"app-{i}", "environment": "prod"} for i in range(5)]
+    data["systems"].append({"id": "lab", "environment": "dev"})  # out of scope: not asked about
+    data["systems"].append({"id": "ghost", "environment": "prod", "tier": "T9"})  # tier not defined
+    f = one(data, "TEST-001")
+    assert f.message.startswith("No restore-test cadence applies to app-0, app-1, app-2 and 3 more, "
+                                "as they have no tier that is defined: how often are they restore-tested?")
+    assert set(f.scopes) >= {"app-0", "app-4", "ghost"} and "lab" not in f.scopes
+    assert f.path == "systems[1].tier"
 
 
 def test_001_over_a_year_fails_even_with_a_loose_baseline():
@@ -100,6 +129,41 @@ def test_002_tier_sample_counts_and_the_message_says_whose_test():
     data["restore_tests"][0]["date"] = "2025-02-20"
     msgs = {f.subject: f.message for f in findings(data, "TEST-002", AS_OF)}
     assert "no restore test of its own" in msgs["db-users"] and "of db-orders on 2025-02-20" in msgs["db-users"]
+
+
+def test_002_untiered_system_without_a_passing_test_is_a_blocker():
+    data = base()
+    data["systems"].append({"id": "crm", "kind": "saas", "environment": "prod"})
+    f = one(data, "TEST-002")
+    assert f.severity == "blocker" and f.subject == "crm"
+    assert f.message == ("crm: no passing restore test on record as of 2025-06-30 "
+                         "(no restore-test cadence is set, as it has no tier).")
+    assert f.paths == ("restore_tests", "systems[1].tier")
+    data["restore_tests"].append({"system": "crm", "date": "2024-01-10", "result": "pass"})
+    assert findings(data, "TEST-002", AS_OF) == []  # with no cadence, any passing test is all that can be asked
+
+
+def test_002_tier_without_a_cadence_still_needs_a_passing_test():
+    data = base(tiers=[{"id": "all"}])  # no T-rank, so no baseline cadence either
+    data["systems"][0]["tier"] = "all"
+    assert findings(data, "TEST-002", AS_OF) == []  # RT-1 passed
+    data["restore_tests"][0]["result"] = "fail"
+    f = one(data, "TEST-002")
+    assert f.severity == "blocker"
+    assert f.message == ("db-orders (all): no passing restore test on record as of 2025-06-30 "
+                         "(no restore-test cadence is set).")
+    assert f.paths == ("restore_tests", "tiers[0].restore_test_interval")
+
+
+def test_002_vague_cadence_still_needs_a_passing_test():
+    data = base(tiers=[{"id": "all", "restore_test_interval": "periodically"}])
+    data["systems"][0]["tier"] = "all"
+    data["restore_tests"] = []
+    f = one(data, "TEST-002")
+    assert f.severity == "blocker" and "no testable restore-test cadence is set" in f.message
+    assert "db-orders (all): no passing restore test on record as of 2025-06-30" in f.message
+    data["restore_tests"] = [{"system": "db-orders", "date": "2023-03-01", "result": "pass"}]
+    assert findings(data, "TEST-002", AS_OF) == []  # nothing to be overdue against
 
 
 def test_002_future_dated_tests_do_not_count():

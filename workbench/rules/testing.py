@@ -37,7 +37,8 @@ REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
           "iso27001": ["A.8.13"], "hipaa": ["164.308(a)(7)(ii)(D)"], "gdpr": ["32(1)(d)"]},
     fix="Set a restore-test cadence for every tier (monthly T0, quarterly T1, twice a year T2, yearly T3 are sensible "
         "defaults) and automate the tests where the platform allows, so each run leaves a dated record.",
-    description="A tier in scope has no restore-test cadence, or one looser than its baseline or than a year.",
+    description="A system in scope has no testable restore-test cadence (no tier, or its tier states none or only "
+                "a vague one), or its tier's cadence is looser than its baseline or than a year.",
 )
 def test_001(ctx):
     # Which tiers have an in-scope member decides what is checked; the member lists (thousands of
@@ -68,8 +69,12 @@ def test_001(ctx):
                           path, subject=t.id, system=rep, scopes=(t.id,))
             continue
         if interval.vague:
+            # VAGUE-001 quotes the wording; the systems still need a cadence a test can be held to.
             unknown = True
-            continue  # VAGUE-001 reports the wording
+            rep, who, path = described(t)
+            yield ctx.ask(f"{t.id}{who}: how often, as a number of days, weeks or months, do systems in this tier "
+                          "get a restore test?", path, subject=t.id, system=rep, scopes=(t.id,))
+            continue
         known.append((t, interval))
         limits = [(YEAR, "once a year, the least any tier in scope needs")]
         base = _baseline(ctx, t)
@@ -81,6 +86,10 @@ def test_001(ctx):
             rep, who, path = described(t)
             yield ctx.hit(f"{t.id}{who}: restore tests every {interval}, looser than {why}.",
                           path, subject=t.id, system=rep, scopes=(t.id,))
+    # Systems with no tier (or one that is not defined) have no cadence at all: one question names them.
+    if any(tid not in ctx.tiers for tid in occupied):
+        unknown = True
+        yield _untiered_question(ctx, [a for a in ctx.in_scope_systems if a.tier not in ctx.tiers])
     if cis and known and not unknown and all(iv > QUARTER for _, iv in known):
         t, interval = min(known, key=lambda k: k[1])
         rep, who, path = described(t)
@@ -89,6 +98,18 @@ def test_001(ctx):
             f"{t.id}{who} every {interval}. Test a sample of in-scope systems every quarter.",
             path, subject=t.id, system=rep, scopes=(t.id,),
         )
+
+
+def _untiered_question(ctx, group: list):
+    """TEST-001's one question for the in-scope systems in ``group``, which have no (defined) tier."""
+    one = len(group) == 1
+    dangling = any(a.tier for a in group)
+    why = ("it has no tier" if one else "they have no tier") + (" that is defined" if dangling else "")
+    return ctx.ask(f"No restore-test cadence applies to {_names(a.id for a in group)}, as {why}: how often "
+                   f"{'is it' if one else 'are they'} restore-tested? Give {'it' if one else 'them'} a tier with "
+                   "a restore-test interval.",
+                   ctx.sp(group[0], "tier"), "tiers", subject=group[0].id,
+                   system=_representative(group), scopes=tuple(a.id for a in group))
 
 
 @rule(
@@ -101,29 +122,39 @@ def test_001(ctx):
           "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
     fix="Run the overdue restore test now and keep its record. In a Type II period, disclose a missed "
         "occurrence instead of back-filling it.",
-    description="The latest passing restore test of a system (or its tier sample) is older than the tier's cadence.",
+    description="A system in scope has no passing restore test on record (whether or not a cadence is set), or its "
+                "latest passing test (or its tier sample's) is older than the tier's cadence.",
 )
 def test_002(ctx):
     today = ctx.today
     period = _period(ctx)
     passing = _passing_by_tier(ctx, period)
     # The verdict is the tier's: work it out once per tier in scope, and visit the systems only
-    # when some tier has something to report (none does in a policy whose tests are on time).
+    # when some tier has something to report (none does in a policy whose tests are on time), or
+    # some system has no (defined) tier, whose own tests are all there is to go on.
     occupied = _occupied_tiers(ctx)
+    tiers = ctx.tiers
     verdicts: dict[str, Optional[tuple]] = {}
-    for tid, t in ctx.tiers.items():
+    for tid, t in tiers.items():
         if tid not in occupied:
             continue
         verdict = _tier_verdict(ctx, t, passing.get(tid, _NONE_PASSING), period)
         if verdict and (verdict[3] is not None or verdict[5]):  # due, or short in the Type II period
             verdicts[tid] = verdict
-    if not verdicts:
+    tierless = any(tid not in tiers for tid in occupied)
+    if not verdicts and not tierless:
         return
+    tests_of = ctx._tests
     for a in ctx.in_scope_systems:
         verdict = verdicts.get(a.tier)
         if verdict is None:
+            if tierless and a.tier not in tiers and not _passed(tests_of.get(a.id), today):
+                why = f"its tier {a.tier} is not defined" if a.tier else "it has no tier"
+                yield ctx.hit(f"{a.id}: no passing restore test on record as of {today} (no restore-test cadence "
+                              f"is set, as {why}).", "restore_tests", ctx.sp(a, "tier"), system=a,
+                              severity="blocker")
             continue
-        t = ctx.tiers[a.tier]
+        t = tiers[a.tier]
         interval, cadence, latest, due, severity, shortfall = verdict
         parts = []
         if latest is None:
@@ -644,18 +675,25 @@ _NONE_PASSING = (None, frozenset())
 
 
 def _tier_verdict(ctx, t, passing, period):
-    """Shared by every system of a tier: (interval, cadence text, latest, due, severity, shortfall)."""
+    """Shared by every system of a tier: (interval, cadence text, latest, due, severity, shortfall).
+
+    A tier with no cadence to hold its tests to (none, or a vague one, and no baseline) is only
+    judged on whether it has a passing test at all: interval and shortfall are None then.
+    """
     interval, cadence = t.restore_test_interval, None
+    stated = interval is not None
     if _known(interval):
         cadence = f"every {interval}"
     else:
         interval = _baseline(ctx, t)
-        if interval is None:
-            return None
-        cadence = f"every {interval}, the {t.id} baseline, as the tier states no cadence"
-    if interval.approx_seconds <= 0:
-        return None
+        if interval is not None:
+            cadence = f"every {interval}, the {t.id} baseline, as the tier states no {'testable ' if stated else ''}cadence"
     latest, days = passing
+    if interval is None or interval.approx_seconds <= 0:
+        if latest is not None:
+            return None
+        return (None, cadence or f"no {'testable ' if stated else ''}restore-test cadence is set",
+                None, ctx.today, "blocker", None)
     due, severity = None, None
     if latest is None:
         severity = "blocker"
@@ -674,6 +712,11 @@ def _tier_verdict(ctx, t, passing, period):
     if latest is None:
         due = ctx.today  # marks "report it"; the message says there is no test at all
     return interval, cadence, latest, due, severity, shortfall
+
+
+def _passed(tests, today: dt.date) -> bool:
+    """Whether ``tests`` (one system's, or None) hold a passing test dated up to ``today``."""
+    return bool(tests) and any(x.result == "pass" and x.date is not None and x.date <= today for x in tests)
 
 
 def _overdue_text(ctx, a, t, latest, due, cadence) -> str:
