@@ -96,6 +96,18 @@ def test_text_groups_by_severity_and_names_the_system(tmp_path, capsys):
     assert "\x1b[" not in out  # no colour codes
 
 
+def test_text_and_json_say_why_a_severity_moved(tmp_path, capsys, freq_only):
+    """FREQ-001 is a blocker in the catalog; on a T3 system it is one level milder, and the output says so."""
+    path = write(tmp_path, tier="T3")
+    status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30")
+    lines = out.splitlines()
+    line = next(i for i, l in enumerate(lines) if l.startswith("MAJOR") and "FREQ-001" in l)
+    assert lines[line + 3] == "  severity: tier T3 (least critical): one level milder"
+    status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "json")
+    (f,) = [f for f in json.loads(out)["findings"] if f["subject"] == "prod-db"]
+    assert f["severity"] == "major" and f["severity_adjusted"] == ["tier T3 (least critical): one level milder"]
+
+
 def test_text_separates_unanswered_questions_and_accepted_exceptions(tmp_path, capsys):
     path = write(tmp_path, extra=EXCEPTION)
     status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30")

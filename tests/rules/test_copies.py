@@ -60,9 +60,21 @@ def test_copy001_only_media_diversity_missing_is_minor():
     assert f.severity == "minor" and "different accounts" in f.message
 
 
-def test_copy001_drops_a_level_without_availability():
+def test_copy001_drops_a_level_without_availability_and_says_why():
     (f,) = findings(policy([REMOTE], categories=("security",)), "COPY-001")
     assert f.severity == "minor"
+    assert f.adjusted == ("Availability is not in scope: one level milder",)
+    assert f.to_dict()["severity_adjusted"] == ["Availability is not in scope: one level milder"]
+
+
+def test_copy001_t0_system_is_one_level_worse_and_says_why():
+    (f,) = findings(policy([REMOTE], tier="T0"), "COPY-001")
+    assert f.severity == "blocker" and f.adjusted == ("tier T0 (most critical): one level worse",)
+
+
+def test_copy001_at_the_rule_severity_nothing_is_said():
+    (f,) = findings(policy([REMOTE]), "COPY-001")
+    assert f.severity == "major" and f.adjusted == ()
 
 
 def test_copy001_keeps_its_severity_while_the_categories_are_unanswered():

@@ -219,6 +219,8 @@ def _text_finding(f, *, fix: bool = True, head: bool = True) -> list[str]:
         where.append(f"criteria: {crit}")
     if where:
         lines.append("  " + " · ".join(where))
+    if f.adjusted:
+        lines.append(f"  severity: {'; '.join(f.adjusted)}")
     return lines
 
 
@@ -364,7 +366,8 @@ def _sarif_result(f, uri: str, index: int, rule_index: dict, lines) -> dict:
         "message": {"text": f.message},
         "locations": [location],
         "partialFingerprints": {"workbench/v1": f"{f.rule}|{f.subject or ''}|{f.path}"},
-        "properties": {"severity": f.severity, "kind": f.kind, "paths": list(f.paths), "subject": f.subject,
+        "properties": {"severity": f.severity, "severity_adjusted": list(f.adjusted), "kind": f.kind,
+                       "paths": list(f.paths), "subject": f.subject,
                        "fix": f.fix, "criteria": {k: list(v) for k, v in f.criteria.items()}},
     }
     if f.rule in rule_index:

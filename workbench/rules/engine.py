@@ -74,6 +74,8 @@ class Finding:
     kind: str = "gap"
     accepted: Optional[Accepted] = None
     scopes: tuple[str, ...] = ()
+    #: Why ``severity`` differs from the rule's (the GAP_RULES §6 modifiers), e.g. "tier T0: one level worse".
+    adjusted: tuple[str, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -107,6 +109,7 @@ class Finding:
             "subject": self.subject,
             "criteria": {k: list(v) for k, v in self.criteria.items()},
             "family": self.family,
+            "severity_adjusted": list(self.adjusted),
             "accepted": None if self.accepted is None else {
                 "exception": self.accepted.exception,
                 "approved_by": self.accepted.approved_by,
@@ -173,19 +176,31 @@ def rule(
 # ----------------------------------------------------------------------------
 # Evaluation
 # ----------------------------------------------------------------------------
-def _severity(r: Rule, hit: Hit, ctx) -> str:
+def _severity(r: Rule, hit: Hit, ctx) -> tuple[str, tuple[str, ...]]:
+    """The finding's severity after the GAP_RULES §6 modifiers, and why it moved (empty when it did not)."""
     sev = hit.severity or r.severity
+    why = []
     if r.availability_only and not ctx.availability:
-        sev = shift(sev, +1)
+        sev = _moved(sev, +1, why, "Availability is not in scope: one level milder")
     if r.tier_modifier and hit.system is not None:
         level = ctx.tier_level(hit.system)
         if level == 0:
-            sev = shift(sev, -1)
+            sev = _moved(sev, -1, why, f"tier {hit.system.tier} (most critical): one level worse")
         elif level == 3:
-            sev = shift(sev, +1)
-    if hit.system is not None and RANK[sev] > RANK["major"] and r.regimes and ctx.tags(hit.system) & r.regimes:
-        sev = "major"
-    return sev
+            sev = _moved(sev, +1, why, f"tier {hit.system.tier} (least critical): one level milder")
+    if hit.system is not None and RANK[sev] > RANK["major"] and r.regimes:
+        regimes = ctx.tags(hit.system) & r.regimes
+        if regimes:
+            sev = "major"
+            why.append(f"regulated data ({', '.join(sorted(regimes))}): at least major")
+    return sev, tuple(why)
+
+
+def _moved(sev: str, steps: int, why: list, reason: str) -> str:
+    moved = shift(sev, steps)
+    if moved != sev:
+        why.append(reason)
+    return moved
 
 
 def _accept(finding: Finding, ctx) -> None:
@@ -243,9 +258,13 @@ def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
     accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
     rid, title, base, fix, criteria, family = r.id, r.title, r.severity, r.fix, r.criteria, r.family
     for hit in r.func(ctx):
+        if modified:
+            severity, adjusted = _severity(r, hit, ctx)
+        else:
+            severity, adjusted = hit.severity or base, ()
         finding = Finding(
-            rid, title, _severity(r, hit, ctx) if modified else (hit.severity or base), hit.message, fix,
-            hit.paths, criteria, family, hit.subject, hit.kind, None, hit.scopes,
+            rid, title, severity, hit.message, fix, hit.paths, criteria, family, hit.subject, hit.kind, None,
+            hit.scopes, adjusted,
         )
         if accepting:
             _accept(finding, ctx)
