@@ -53,6 +53,52 @@ def test_001_unknown_retention_is_not_a_wrong_answer():
     assert findings(data, "RET-001", AS_OF) == []
 
 
+def hipaa(data_classes, **system):
+    """A HIPAA system on a one-year backup, its records kept by (or not said)."""
+    data = base()
+    data["systems"][0].update({"id": "ehr-db", "data_classes": data_classes, "regulatory_tags": ["hipaa"], **system})
+    data["schedules"][0]["systems"] = ["ehr-db"]
+    data["targets"][0]["retention"] = {"daily": "35d", "max": "1y"}
+    return data
+
+
+def test_001_phi_system_is_not_told_hipaa_needs_six_years_of_its_records():
+    f = one(hipaa(["phi"], records_retention_via=None), "RET-001")
+    assert f.kind == "unanswered" and f.severity == "major" and f.path == "systems[0].records_retention_via"
+    assert f.message == (
+        "ehr-db: it holds PHI; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to medical "
+        "records, whose retention state law sets; which mechanism keeps its records (the system of record, an "
+        "archive or the backups), and for how long?")
+    assert "requires 6y" not in f.message and ": 6y)" not in f.message
+
+
+def test_001_phi_kept_a_year_by_the_backups_breaks_no_known_minimum():
+    assert findings(hipaa(["phi", "pii"]), "RET-001", AS_OF) == []
+    assert findings(hipaa(["phi"], regulatory_tags=[]), "RET-001", AS_OF) == []  # phi alone implies hipaa
+
+
+def test_001_hipaa_audit_logs_kept_a_year_by_the_backups_is_still_the_blocker():
+    f = one(hipaa(["phi", "logs"]), "RET-001")
+    assert f.kind == "gap" and f.severity == "blocker"
+    assert f.message == (
+        "ehr-db: its records are kept by the backup, but the longest backup retention is 1y (vault-a 1y) "
+        "while HIPAA documentation (45 CFR 164.316) requires 6y.")
+    f = one(hipaa(["confidential"], kind="log_store"), "RET-001")
+    assert f.severity == "blocker" and "requires 6y" in f.message
+
+
+def test_001_other_regimes_of_a_phi_system_still_apply():
+    f = one(hipaa(["phi", "financial"], regulatory_tags=["hipaa", "sox"]), "RET-001")
+    assert f.severity == "blocker" and "SOX" in f.message and "requires 7y" in f.message
+    f = one(hipaa(["phi", "financial"], regulatory_tags=["hipaa", "sox"], records_retention_via=None), "RET-001")
+    assert f.severity == "blocker" and "(SOX / SEC Rule 2-06 convention: 7y)" in f.message
+
+
+def test_001_hipaa_tag_without_phi_keeps_the_documentation_minimum():
+    f = one(hipaa(["confidential"], records_retention_via=None), "RET-001")
+    assert f.severity == "blocker" and "(HIPAA documentation (45 CFR 164.316): 6y)" in f.message
+
+
 # RET-002 ----------------------------------------------------------------
 def test_002_bounded_retention_is_fine():
     assert findings(base(), "RET-002", AS_OF) == []

@@ -46,6 +46,13 @@ CLASS_RANK = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3, "p
               "financial": 2, "logs": 1}
 
 
+def holds_hipaa_documentation(a: System) -> bool:
+    """Whether HIPAA's documentation minimum (45 CFR 164.316(b)(2)) binds a system's records: it holds audit logs
+    (the ``logs`` class, or a log store), or it is tagged ``hipaa`` without holding PHI (a policy or evidence
+    store). A system that is HIPAA only because it holds PHI keeps medical records, which state law governs."""
+    return "logs" in a.data_classes or a.kind == "log_store" or "phi" not in a.data_classes
+
+
 def is_eea(region: Optional[str]) -> bool:
     """Whether a cloud region name is in the EEA (by naming convention)."""
     if not region:
@@ -283,6 +290,23 @@ class Context:
         """The longest regulatory minimum retention that applies, with its source."""
         best: Optional[tuple[Duration, str]] = None
         for tag in sorted(self.tags(a)):  # sorted: a tie (HIPAA and SEC 17a-4, both 6y) names the same reason every run
+            if tag in REGULATORY_MINIMUM:
+                d, why = REGULATORY_MINIMUM[tag]
+                dur = Duration.of(d)
+                if best is None or dur > best[0]:
+                    best = (dur, why)
+        return best
+
+    def records_min(self, a: System) -> Optional[tuple[Duration, str]]:
+        """As :meth:`reg_min`, for the records ``a`` itself holds (GAP_RULES §4): HIPAA's 6 years bind its
+        documentation (policies, procedures, documented actions such as audit logs), not PHI, whose retention
+        as medical records state law sets. A system that is HIPAA because it holds PHI gets no HIPAA minimum
+        unless it also holds documentation (:func:`holds_hipaa_documentation`). Other regimes as ``reg_min``."""
+        tags = self.tags(a)
+        if "hipaa" in tags and not holds_hipaa_documentation(a):
+            tags = tags - {"hipaa"}
+        best: Optional[tuple[Duration, str]] = None
+        for tag in sorted(tags):
             if tag in REGULATORY_MINIMUM:
                 d, why = REGULATORY_MINIMUM[tag]
                 dur = Duration.of(d)
