@@ -177,6 +177,12 @@ def test_enc004_no_restore_test_from_the_copy_in_twelve_months():
     assert "2024-03-01" in f.message
 
 
+def test_enc004_provider_managed_encryption_needs_no_decryption_proof():
+    """Without a key of the customer's own, there is no key to lose; the missing test is TEST-002's finding."""
+    data = base({"encryption": {"at_rest": True, "algorithm": "AES-256"}}, restore_tests=[], keys=[])
+    assert findings(data, "ENC-004") == []
+
+
 def test_enc004_recoverable_key_is_quiet():
     assert findings(base(), "ENC-004") == []
 

@@ -388,6 +388,10 @@ def _copy_key(ctx, pl, c: Target):
             ctx.keyp(k, "replicas"), ctx.tp(c, "encryption", "key"), subject=c.id, system=pl.worst_on(c.id),
             scopes=_copy_scopes(pool, k),
         )
+    if not enc.key:
+        # Provider-managed encryption (no key of the customer's own): losing or mis-rotating a key is not a
+        # risk the policy controls, and a missing restore test is already TEST-002's finding.
+        return
     latest = _latest_proof(ctx, pl, c)
     if latest is not None and DECRYPT_PROOF_WINDOW.add_to(latest) >= ctx.today:
         return
