@@ -68,6 +68,19 @@ def test_vague_duration_is_not_a_commitment(full_md):
     assert "stated as “regularly”, which is not a testable commitment" in full_md
 
 
+def test_dr_exercise_commitment_is_stated_or_left_open(full_md):
+    assert "Not yet decided: how often disaster-recovery exercises are held. See open items." in full_md
+    open_part = full_md.split("## 14\\. Open items", 1)[1]
+    row = next(line for line in open_part.splitlines() if "policy.dr\\_exercise\\_interval" in line)
+    assert "TEST-006" in row  # the rule's question, listed once
+    data = full()
+    data["policy"].update(dr_exercise_interval="1y", dr_exercise_types=["tabletop", "full_scale"])
+    p = policy(data)
+    for text in (render_markdown(p, report(p)), render_html(p, report(p))):
+        assert "Disaster-recovery exercises are held every year (tabletop and full-scale)." in text
+        assert "how often disaster-recovery exercises are held" not in text
+
+
 def test_report_unanswered_findings_are_listed():
     p = policy(full())
     r = report(p)

@@ -2,7 +2,7 @@
 
 import copy
 
-from tests.rules.helpers import findings, one
+from tests.rules.helpers import findings, messages, one
 
 AS_OF = "2025-06-30"
 
@@ -10,6 +10,7 @@ AS_OF = "2025-06-30"
 def base(**over):
     data = {
         "organization": {"name": "Acme"},
+        "policy": {"dr_exercise_interval": "1y", "dr_exercise_types": ["tabletop", "functional"]},
         "engagement": {"soc2_type": "I", "categories": ["security", "availability"]},
         "tiers": [{"id": "T0", "restore_test_interval": "1mo", "rpo": "15m", "rto": "4h"},
                   {"id": "T1", "restore_test_interval": "3mo", "rpo": "4h", "rto": "24h",
@@ -286,7 +287,8 @@ def test_006_no_exercise_within_a_year():
     data = base()
     data["dr_exercises"][0]["date"] = "2024-03-20"
     f = one(data, "TEST-006")
-    assert f.message == "No disaster-recovery exercise since 2024-06-30; the latest was on 2024-03-20."
+    assert f.message == ("No disaster-recovery exercise since 2024-06-30 (every 1y, as the policy states); "
+                         "the latest was on 2024-03-20.")
 
 
 def test_006_tabletop_only_with_critical_systems():
@@ -312,3 +314,40 @@ def test_003_restore_from_the_disaster_copy_is_held_to_the_disaster_objectives()
     data["schedules"][0]["targets"].append("snap-local")
     f = one(data, "TEST-003")
     assert "against an RTO of 1d" in f.message and "against an RPO of 4h" in f.message
+
+
+def test_006_stated_interval_longer_than_a_year_is_a_gap():
+    data = base()
+    data["policy"]["dr_exercise_interval"] = "2y"
+    f = one(data, "TEST-006")  # DR-1 (2025-03-20) is within the two years, so only the cadence is wrong
+    assert f.kind == "gap" and f.severity == "major" and f.path == "policy.dr_exercise_interval"
+    assert "every 2y" in f.message and "once a year" in f.message
+
+
+def test_006_exercise_within_the_stated_interval_is_fine():
+    data = base()
+    data["dr_exercises"][0]["date"] = "2024-08-30"  # ten months before the as-of date
+    assert findings(data, "TEST-006", AS_OF) == []
+    data["policy"]["dr_exercise_interval"] = "6mo"  # the policy's own, shorter cadence is what counts
+    f = one(data, "TEST-006")
+    assert f.message == ("No disaster-recovery exercise since 2024-12-30 (every 6mo, as the policy states); "
+                         "the latest was on 2024-08-30.")
+    assert f.paths == ("dr_exercises", "policy.dr_exercise_interval")
+
+
+def test_006_unanswered_interval_is_a_minor_question_and_a_year_is_assumed():
+    data = base()
+    del data["policy"]
+    f = one(data, "TEST-006")
+    assert f.kind == "unanswered" and f.severity == "minor" and f.path == "policy.dr_exercise_interval"
+    assert "no interval is set" in f.message
+    data["dr_exercises"][0]["date"] = "2024-03-20"
+    msgs = messages(data, "TEST-006")
+    assert "No disaster-recovery exercise since 2024-06-30; the latest was on 2024-03-20." in msgs
+
+
+def test_006_vague_interval_is_asked_again_without_quoting_it():
+    data = base()
+    data["policy"]["dr_exercise_interval"] = "periodically"
+    f = one(data, "TEST-006")
+    assert f.kind == "unanswered" and "periodically" not in f.message and "as a number of months" in f.message

@@ -151,3 +151,10 @@ def test_every_field_is_walked_generically():
         "alert job_failed added": None,
         "baseline.restore_test_baseline.T1 3mo → 1mo": "testing",
     }
+
+
+def test_dr_exercise_commitment_is_a_material_testing_change():
+    a, b = changed(policy=lambda g: {**(g or {}), "dr_exercise_interval": "1y", "dr_exercise_types": ["tabletop"]})
+    result = diff(a, b, TODAY)
+    assert result.changes and {c.area for c in result.changes} == {"testing"}, texts(result)
+    assert all(c.material for c in result.changes)

@@ -679,12 +679,25 @@ def _tests(w) -> list[dict]:
 
 
 def _exercises(w) -> list[dict]:
+    out = [H2("Disaster-recovery exercises"), _exercise_commitment(w)]
     if not w.policy.dr_exercises:
-        return [H2("Disaster-recovery exercises"), P(w.say("no_exercises"))]
+        return out + [P(w.say("no_exercises"))]
     rows = [[w.cell(x.date), w.cell(x.id), w.term(x.type), w.term(x.scenarios), w.cell(x.after_action_ref)]
             for x in sorted(w.policy.dr_exercises, key=lambda x: x.date or dt.date.min, reverse=True)]
-    return [H2("Disaster-recovery exercises"), P(w.say("exercises_intro")),
-            table(["Date", "Exercise", "Type", "Scenarios", "After-action report"], rows)]
+    return out + [P(w.say("exercises_intro")),
+                  table(["Date", "Exercise", "Type", "Scenarios", "After-action report"], rows)]
+
+
+def _exercise_commitment(w) -> dict:
+    """How often, and of which kinds, the policy holds disaster-recovery exercises (or the open item)."""
+    g, path = w.policy.policy, "policy.dr_exercise_interval"
+    interval = w.cadence(g.dr_exercise_interval, "how often disaster-recovery exercises are held", path)
+    if not interval:
+        return w.gap(w.open[path]["what"], path)
+    if g.dr_exercise_types:
+        types = and_join(w.terms.get(x, x) for x in dict.fromkeys(g.dr_exercise_types))
+        return P(w.say("exercise_cadence_types", interval=interval, types=types))
+    return P(w.say("exercise_cadence", interval=interval))
 
 
 # ----------------------------------------------------------------------------

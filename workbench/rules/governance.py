@@ -118,7 +118,7 @@ def gov_002(ctx):
 )
 def gov_003(ctx):
     # Vague words ("regularly") are the vague-language rule's finding; the policy
-    # review and inventory reconciliation intervals are asked by GOV-002 and COV-005.
+    # review, inventory reconciliation and DR-exercise intervals are asked by GOV-002, COV-005 and TEST-006.
     p = ctx.policy
     for sc in p.schedules:
         if sc.interval is None and sc.type != "continuous":

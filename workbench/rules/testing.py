@@ -492,11 +492,28 @@ def test_005(ctx):
           "iso27001": ["A.5.29", "A.5.30"], "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
     fix="Hold a disaster-recovery exercise every year (functional when T0/T1 systems exist), covering ransomware "
         "or region loss and the absence of a key person, and update the plan from its after-action report.",
-    description="No DR exercise in the last 12 months, none of the required kind, or one missing key scenarios.",
+    description="The policy states no DR-exercise interval or one longer than 12 months, or no DR exercise was held "
+                "within that interval (12 months when none is stated), none of the required kind, or one missing "
+                "key scenarios.",
 )
 def test_006(ctx):
     today = ctx.today
-    since = YEAR.add_to(today, -1)
+    # The policy's own cadence, when it states a testable one; otherwise the year every exercise
+    # programme needs (and the question what the cadence is).
+    stated = ctx.policy.policy.dr_exercise_interval
+    path = "policy.dr_exercise_interval"
+    if stated is None or stated.vague or stated.approx_seconds <= 0:
+        how = "as a number of months" if stated is not None else "no interval is set"  # VAGUE-001 quotes it
+        yield ctx.ask(f"How often is a disaster-recovery exercise held ({how})? Until the policy says, "
+                      "exercises are checked against a year.", path, subject="policy", severity="minor")
+        interval, every, cadence, paths = YEAR, "every year", "", ()
+    else:
+        interval, every = stated, f"every {stated}"
+        cadence, paths = f" ({every}, as the policy states)", (path,)
+        if stated > YEAR:
+            yield ctx.hit(f"The policy holds a disaster-recovery exercise every {stated}, less often than the "
+                          "once a year an exercise programme needs.", path, subject="policy")
+    since = interval.add_to(today, -1)
     held = [(i, e) for i, e in enumerate(ctx.policy.dr_exercises) if e.date is not None and e.date <= today]
     recent = [(i, e) for i, e in held if e.date >= since]
     if not recent:
@@ -506,7 +523,7 @@ def test_006(ctx):
                           f"dr_exercises[{undated[0]}].date", subject="dr_exercises")
             return
         before = f"the latest was on {max(e.date for _, e in held)}" if held else "none is on record"
-        yield ctx.hit(f"No disaster-recovery exercise since {since}; {before}.", "dr_exercises",
+        yield ctx.hit(f"No disaster-recovery exercise since {since}{cadence}; {before}.", "dr_exercises", *paths,
                       subject="dr_exercises")
         return
     # The T0/T1 systems in scope matter only when no recent exercise was functional or full-scale.
@@ -524,7 +541,7 @@ def test_006(ctx):
             i, e = recent[-1]
             yield ctx.hit(
                 f"Only tabletop exercises since {since} (latest {_exercise_label(e)}), but T0/T1 systems "
-                f"({_names(critical)}) need a functional exercise every year.",
+                f"({_names(critical)}) need a functional exercise {every}.",
                 f"dr_exercises[{i}].type", subject="dr_exercises",
             )
     covered = set()
@@ -687,7 +704,8 @@ def _tier_verdict(ctx, t, passing, period):
     else:
         interval = _baseline(ctx, t)
         if interval is not None:
-            cadence = f"every {interval}, the {t.id} baseline, as the tier states no {'testable ' if stated else ''}cadence"
+            what = "testable cadence" if stated else "cadence"
+            cadence = f"every {interval}, the {t.id} baseline, as the tier states no {what}"
     latest, days = passing
     if interval is None or interval.approx_seconds <= 0:
         if latest is not None:

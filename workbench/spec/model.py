@@ -110,6 +110,9 @@ class Governance(Node):
     effective_from: Optional[dt.date] = F("Date the policy took effect.")
     last_reviewed_on: Optional[dt.date] = F("Date of the latest review.")
     review_interval: Optional[Duration] = F("How often the policy is reviewed, e.g. 1y.")
+    dr_exercise_interval: Optional[Duration] = F("How often a disaster-recovery exercise is held, e.g. 1y.")
+    dr_exercise_types: list[ExerciseType] = F("Kinds of disaster-recovery exercise the policy commits to: tabletop, "
+                                              "functional or full_scale.", list)
     communicated_to: list[str] = F("Teams or groups the policy is published to.", list)
     acknowledgement_required: Optional[bool] = F("Whether readers must acknowledge the policy.")
 

@@ -115,6 +115,7 @@ AREAS: dict[tuple[str, str], str] = {
     ("Baseline", "restore_test_baseline"): "testing",
     ("Baseline", "cis_profile"): "testing",
     ("Inventory", "reconcile_interval"): "testing",
+    ("Governance", "dr_exercise_interval"): "testing", ("Governance", "dr_exercise_types"): "testing",
 }
 #: Material areas of adding or removing an item of a list: (owner class, list field) -> area.
 ITEM_AREAS: dict[tuple[str, str], str] = {
