@@ -4,7 +4,10 @@ Dates are judged against the as-of date (``ctx.today``); for a SOC 2 Type II
 engagement TEST-002 also counts the passing tests inside the observation
 period. A tier's restore-test cadence may be met by a sample: a passing test
 of any system in the tier counts for every system in it, and the message says
-when a system has no test of its own.
+when a system has no test of its own. A system whose cadence cannot be resolved
+(no tier, or a tier with no or only a vague cadence) is not let off: TEST-001
+asks for one and TEST-002 still wants a passing test on record. TEST-006 holds
+exercises to the policy's own ``policy.dr_exercise_interval`` (a year when unstated).
 """
 
 from __future__ import annotations
