@@ -44,6 +44,12 @@ def test_saas001_regulatory_minimum_beyond_native_window():
     assert "6y" in f.message and "25d" in f.message and "HIPAA" in f.message
 
 
+def test_saas001_phi_alone_does_not_bring_hipaas_six_years():
+    """HIPAA's 6 years bind its documentation, not the medical records a workspace holds (GAP_RULES §4)."""
+    data = workspace(tiers=[{"id": "T2"}], data_classes=["phi"])
+    assert findings(data, "SAAS-001") == []
+
+
 def test_saas001_required_horizon_within_native_window_passes():
     data = workspace(tiers=[{"id": "T2"}],
                      saas={"provider": "Microsoft 365", "native_recovery_window": "93d", "restore_horizon": "30d"})

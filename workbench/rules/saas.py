@@ -60,7 +60,7 @@ def saas_001(ctx):
 def _horizons(ctx, a, floor):
     """How far back data must be recoverable: (duration, why, path), from regulation, the system, the tier."""
     out = []
-    reg = ctx.reg_min(a)
+    reg = ctx.records_min(a)
     if reg is not None:
         out.append((reg[0], reg[1], ctx.sp(a, "regulatory_tags")))
     horizon = a.saas.restore_horizon if a.saas else None
