@@ -105,11 +105,21 @@ def test_gov003_missing_schedule_interval_is_asked_by_schedule():
     assert "sch-db" in f.message and "prod-db" in f.message
 
 
-def test_gov003_missing_test_review_and_sla_cadences():
+def test_gov003_missing_review_and_sla_cadences():
     data = cadenced(tiers=[{"id": "T1"}], monitoring={},
                     roles=[{"id": "backup-admin", "permissions": ["delete_recovery_point"]}])
     paths = {f.path for f in findings(data, "GOV-003")}
-    assert paths == {"tiers[0].restore_test_interval", "roles[0].review_interval", "monitoring.failure_ticket_sla"}
+    assert paths == {"roles[0].review_interval", "monitoring.failure_ticket_sla"}
+
+
+def test_a_missing_restore_test_cadence_is_asked_once_by_the_testing_rule():
+    from workbench.rules import evaluate
+
+    from .helpers import AS_OF, policy
+
+    asks = [f for f in evaluate(policy(cadenced(tiers=[{"id": "T1"}])), AS_OF).findings
+            if "tiers[0].restore_test_interval" in f.paths and f.kind == "unanswered"]
+    assert [f.rule for f in asks] == ["TEST-001"]
 
 
 def test_gov003_vague_cadence_is_left_to_the_language_rule():

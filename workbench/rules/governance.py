@@ -117,21 +117,14 @@ def gov_002(ctx):
     description="A schedule, test, review, reconciliation, response or verification cadence is missing.",
 )
 def gov_003(ctx):
-    # Vague words ("regularly") are the vague-language rule's finding; the policy
-    # review, inventory reconciliation and DR-exercise intervals are asked by GOV-002, COV-005 and TEST-006.
+    # Vague words ("regularly") are the vague-language rule's finding; the policy review, inventory
+    # reconciliation, restore-test and DR-exercise intervals are asked by GOV-002, COV-005, TEST-001 and TEST-006.
     p = ctx.policy
     for sc in p.schedules:
         if sc.interval is None and sc.type != "continuous":
             what = f" ({', '.join(sc.systems[:3])}{' ...' if len(sc.systems) > 3 else ''})" if sc.systems else ""
             yield ctx.ask(f"How often does schedule {sc.id}{what} make a recovery point? No interval is set.",
                           ctx.schp(sc, "interval"), subject=sc.id)
-    untested = [t for t in p.tiers if t.restore_test_interval is None]
-    if untested:  # only then which tiers the in-scope systems use matters
-        used_tiers = {a.tier for a in ctx.in_scope_systems if a.tier}
-        for t in untested:
-            if t.id in used_tiers:
-                yield ctx.ask(f"How often are tier {t.id} systems restore-tested? No restore-test interval is set.",
-                              ctx.tierp(t, "restore_test_interval"), subject=t.id)
     for r in p.roles:
         if r.review_interval is None and BACKUP_PERMISSIONS.intersection(r.permissions):
             yield ctx.ask(f"How often is membership of role {r.id} reviewed? No review interval is set.",
