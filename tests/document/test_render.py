@@ -81,6 +81,15 @@ def test_dr_exercise_commitment_is_stated_or_left_open(full_md):
         assert "how often disaster-recovery exercises are held" not in text
 
 
+def test_disposal_by_the_provider_and_in_the_policys_own_words():
+    data = full()
+    data["disposal"].update(method="provider_managed", procedure="buckets expire objects by lifecycle rule")
+    p = policy(data)
+    for text in (render_markdown(p, report(p)), render_html(p, report(p))):
+        assert "destroyed by the cloud provider, which sanitizes its own storage media" in text
+        assert "How it is done: buckets expire objects by lifecycle rule" in text
+
+
 def test_report_unanswered_findings_are_listed():
     p = policy(full())
     r = report(p)

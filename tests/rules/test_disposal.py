@@ -39,3 +39,37 @@ def test_pci_needs_quarterly_verification():
 def test_vendor_destruction_without_certificate():
     f = findings(base(certificate_required=False), "DISP-001")
     assert len(f) == 1 and "certificate" in f[0].message and f[0].path == "disposal.certificate_required"
+
+
+CLOUD = {"id": "vault", "provider": "aws", "media": "object"}
+TAPE = {"id": "tapes", "provider": "on_prem", "media": "tape"}
+
+
+def test_provider_managed_disposal_of_cloud_backups_is_sound():
+    data = base(method="provider_managed", certificate_required=None, vendor_destroys_media=None)
+    data["targets"] = [CLOUD]
+    assert findings(data, "DISP-001") == []
+
+
+def test_provider_managed_disposal_does_not_cover_your_own_tapes():
+    data = base(method="provider_managed", certificate_required=None, vendor_destroys_media=None)
+    data["targets"] = [CLOUD, TAPE]
+    (f,) = findings(data, "DISP-001")
+    assert f.kind == "gap" and f.message.startswith("Disposal is left to the cloud provider, but tapes keeps backups")
+    assert f.paths == ("disposal.method", "targets[1]")
+
+
+def test_the_method_question_offers_provider_sanitization_only_for_cloud_storage():
+    data = base(method=None)
+    data["targets"] = [CLOUD]
+    (f,) = findings(data, "DISP-001")
+    assert "the provider's own media sanitization" in f.message
+    data["targets"] = [CLOUD, TAPE]
+    (f,) = findings(data, "DISP-001")
+    assert "provider" not in f.message
+
+
+def test_other_method_quotes_the_policys_own_words():
+    (f,) = findings(base(method="other", procedure="erased, recycled or otherwise destroyed"), "DISP-001")
+    assert "'other' ('erased, recycled or otherwise destroyed')" in f.message
+    assert f.paths == ("disposal.method", "disposal.procedure")

@@ -756,6 +756,8 @@ def _evidence(w) -> list[dict]:
 # ----------------------------------------------------------------------------
 METHODS = {"nist_800_88_clear": "NIST SP 800-88 clear", "nist_800_88_purge": "NIST SP 800-88 purge",
            "nist_800_88_destroy": "NIST SP 800-88 destroy", "crypto_erase": "crypto-erase (destroying the keys)",
+           "provider_managed": "the cloud provider, which sanitizes its own storage media (an inherited control, "
+                               "shown by the provider's SOC 2 report)",
            "other": "a method recorded outside this policy"}
 
 
@@ -763,6 +765,8 @@ def disposal(w) -> list[dict]:
     d, out = w.policy.disposal, []
     out.append(P(w.say("disposal_method", method=METHODS.get(d.method, d.method))) if d.method
                else w.gap("how expired backup data and media are destroyed", "disposal.method"))
+    if d.procedure:
+        out.append(P(w.say("disposal_procedure", procedure=d.procedure)))
     if d.method == "crypto_erase" and d.key_destruction_recorded is not None:
         out.append(P(w.say("disposal_key_record_yes" if d.key_destruction_recorded else "disposal_key_record_no")))
     interval = w.cadence(d.verification_interval, "how often a job verifies that expired data is gone",

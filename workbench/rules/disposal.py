@@ -11,6 +11,17 @@ PCI_VERIFICATION = Duration.of("3mo")
 NIST_METHODS = ("nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy")
 
 
+#: Providers that stand for storage the organization runs itself.
+SELF_HOSTED = frozenset({"on_prem", "on-prem", "onprem", "on_premises", "on-premises", "self", "local", "datacenter"})
+
+
+def _media_you_hold(ctx) -> list:
+    """Targets holding backups on media the organization itself manages (and so must sanitize itself)."""
+    return [c for c in ctx.policy.targets
+            if c.media in ("tape", "removable", "optical") or c.storage_class == "tape_offsite"
+            or (c.provider or "").strip().lower() in SELF_HOSTED]
+
+
 @rule(
     "DISP-001",
     title="Disposal method, verification or destruction records missing",
@@ -26,12 +37,23 @@ NIST_METHODS = ("nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy")
 )
 def disp_001(ctx):
     d = ctx.policy.disposal
+    held = _media_you_hold(ctx)
     if d.method is None:
+        cloud = " or, for cloud storage, the provider's own media sanitization" if not held else ""
         yield ctx.ask("How is expired backup data and media destroyed (NIST SP 800-88 clear, purge or destroy, "
-                      "or crypto-erase)?", "disposal.method", subject="disposal")
+                      f"crypto-erase{cloud})?", "disposal.method", subject="disposal")
+    elif d.method == "provider_managed":
+        if held:
+            yield ctx.hit(f"Disposal is left to the cloud provider, but {_names([c.id for c in held])} "
+                          f"{'keeps' if len(held) == 1 else 'keep'} backups on media you manage (tape, removable or "
+                          "on-premises): say how those are destroyed (NIST SP 800-88 clear, purge or destroy, or "
+                          "crypto-erase).", "disposal.method", *(ctx.tp(c) for c in held[:1]), subject="disposal",
+                          scopes=tuple(c.id for c in held))
     elif d.method not in NIST_METHODS and d.method != "crypto_erase":
-        yield ctx.hit(f"disposal.method is '{d.method}', which is neither a NIST SP 800-88 method nor "
-                      "crypto-erase with a record of key destruction.", "disposal.method", subject="disposal")
+        said = f" ({d.procedure.strip()!r})" if d.procedure and d.procedure.strip() else ""
+        yield ctx.hit(f"disposal.method is '{d.method}'{said}, which is neither a NIST SP 800-88 method nor "
+                      "crypto-erase with a record of key destruction.", "disposal.method",
+                      *(("disposal.procedure",) if said else ()), subject="disposal")
     if d.method == "crypto_erase":
         if d.keys_retained_elsewhere:
             yield ctx.hit("Disposal is by crypto-erase, but the key survives in escrow, backups or replicas, "

@@ -63,6 +63,7 @@ TEXT_FIELDS = {
     "erasure_in_backups_procedure":   COMMITMENT,   # privacy.erasure_in_backups_procedure
     "escalation":                     COMMITMENT,   # monitoring.alerts[].escalation
     "chain_of_custody":               COMMITMENT,   # targets[].chain_of_custody
+    "procedure":                      COMMITMENT,   # disposal.procedure
     "purpose":                        NARRATIVE,    # policy.purpose
     "description":                    NARRATIVE,    # organization, tiers, systems, schedules, targets, roles
     "retention_justification":        NARRATIVE,    # systems[].retention_justification

@@ -55,7 +55,8 @@ TestType = Literal["file", "database", "app", "full_system", "vm", "config"]
 TestResult = Literal["pass", "fail", "partial"]
 ExerciseType = Literal["tabletop", "functional", "full_scale"]
 Scenario = Literal["region_loss", "ransomware", "key_person_absent", "insider", "vendor_outage", "data_corruption"]
-DisposalMethod = Literal["nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy", "crypto_erase", "other"]
+DisposalMethod = Literal["nist_800_88_clear", "nist_800_88_purge", "nist_800_88_destroy", "crypto_erase",
+                         "provider_managed", "other"]
 EvidenceKind = Literal["job_history", "failure_tickets", "restore_tests", "access_reviews", "dr_exercises"]
 FollowUpStatus = Literal["open", "answered", "dropped"]
 
@@ -430,7 +431,11 @@ class Privacy(Node):
 
 
 class Disposal(Node):
-    method: Optional[DisposalMethod] = F("nist_800_88_clear, nist_800_88_purge, nist_800_88_destroy or crypto_erase.")
+    method: Optional[DisposalMethod] = F(
+        "nist_800_88_clear, nist_800_88_purge, nist_800_88_destroy, crypto_erase, provider_managed (cloud storage: "
+        "the provider sanitizes its media, shown by its SOC 2 report) or other (describe it in procedure).")
+    procedure: Optional[str] = F("How disposal is done, in the policy's own words, e.g. 'tapes are degaussed, "
+                                 "then shredded by a certified vendor'.")
     key_destruction_recorded: Optional[bool] = F("For crypto-erase: whether key destruction is recorded.")
     keys_retained_elsewhere: Optional[bool] = F("For crypto-erase: whether the key survives in escrow, backups or replicas.")
     verification_interval: Optional[Duration] = F("How often a job verifies expired data is gone.")
