@@ -140,6 +140,19 @@ def test_exit_zero_when_nothing_is_at_or_above_fail_on(tmp_path, capsys, freq_on
     assert status == 0 and "No open gaps" in out and "audit-ready: yes" in out
 
 
+def test_a_major_question_left_unanswered_keeps_the_policy_from_audit_ready(tmp_path, capsys, monkeypatch):
+    """No blocker, but the objectives of prod systems are not answered: saying less must not read as ready."""
+    monkeypatch.setattr(engine, "RULES", {"COV-003": RULES["COV-003"]})
+    spec = SPEC.format(tier="T2", interval="1d").replace("    rpo: 1h\n    rto: 4h\n", "")
+    path = tmp_path / "quiet.yaml"
+    path.write_text(spec, encoding="utf-8")
+    status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--fail-on", "blocker")
+    assert status == 0  # no blocker: CI thresholds are unchanged
+    assert "audit-ready: no, 2 major questions not answered yet." in out
+    status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "json")
+    assert json.loads(out)["summary"]["audit_ready"] is False
+
+
 def test_exit_one_for_a_blocker(tmp_path, capsys, freq_only):
     assert run(capsys, "check", write(tmp_path), "--as-of", "2025-06-30")[0] == 1
 

@@ -39,13 +39,13 @@ def accept(rule: str) -> dict:
 
 
 def make(raw: dict, *, keep: tuple[str, ...] = (), today: dt.date = TODAY) -> Policy:
-    """A Policy from ``raw`` with every open blocker accepted, except rules in ``keep``.
+    """A Policy from ``raw`` with everything that blocks audit readiness accepted, except rules in ``keep``.
 
     Other engineers' rules land over time; accepting whatever blocks keeps
     these tests about the store, not about the rule catalog.
     """
     policy = Policy.model_validate(strip_unknown(copy.deepcopy(raw)))
-    blocking = sorted({f.rule for f in evaluate(policy, today).open if f.severity == "blocker"} - set(keep))
+    blocking = sorted({f.rule for f in evaluate(policy, today).blocking} - set(keep))
     if blocking:
         raw = copy.deepcopy(raw)
         raw["exceptions"] = list(raw.get("exceptions", [])) + [accept(r) for r in blocking]

@@ -240,8 +240,14 @@ def _text_summary(rep) -> list[str]:
     by = rep.by_criterion()
     if by:
         lines.append("  open findings by SOC 2 criterion: " + ", ".join(f"{cid} {n}" for cid, n in by.items()))
-    lines.append("  audit-ready: yes, no open blocker." if rep.audit_ready
-                 else f"  audit-ready: no, {plural(blockers, 'open blocker')}.")
+    if rep.audit_ready:
+        lines.append("  audit-ready: yes, no open blocker and no major question unanswered.")
+    else:
+        questions = sum(1 for f in rep.blocking if f.severity != "blocker")
+        why = [plural(blockers, "open blocker")] if blockers else []
+        if questions:
+            why.append(f"{plural(questions, 'major question')} not answered yet")
+        lines.append(f"  audit-ready: no, {' and '.join(why)}.")
     return lines
 
 

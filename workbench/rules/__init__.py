@@ -68,9 +68,17 @@ class Report:
         return [f for f in self.open if RANK[f.severity] <= RANK[threshold]]
 
     @property
+    def blocking(self) -> list[Finding]:
+        """What still stands between the policy and audit readiness: every open blocker, and every question
+        at major or worse that is not answered yet (a core design answer: objectives, cadences, access ...)."""
+        major = RANK["major"]
+        return [f for f in self.open
+                if f.severity == "blocker" or (f.kind == "unanswered" and RANK[f.severity] <= major)]
+
+    @property
     def audit_ready(self) -> bool:
-        """No open blocker."""
-        return not any(f.severity == "blocker" for f in self.open)
+        """No open blocker, and no major question left unanswered: saying less never makes a policy ready."""
+        return not self.blocking
 
     def readiness(self) -> int:
         """Readiness, 0-100: the weighted share of catalog rules with no open finding.
