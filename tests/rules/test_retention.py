@@ -37,6 +37,24 @@ def test_001_retention_shorter_than_regime():
     assert f.paths == ("targets[0].retention.max", "systems[0].records_retention_via")
 
 
+def test_001_card_data_alone_carries_no_minimum_retention():
+    """PCI DSS keeps audit logs 12 months; card data itself is to be kept as briefly as possible (3.2.1)."""
+    data = base()
+    data["systems"][0].update(id="db-cards", data_classes=["pci"], regulatory_tags=[], records_retention_via=None)
+    data["schedules"][0]["systems"] = ["db-cards"]
+    data["targets"][0]["retention"] = {"daily": "35d", "max": "35d"}
+    assert findings(data, "RET-001", AS_OF) == []
+
+
+def test_001_pci_audit_logs_still_need_twelve_months():
+    data = base()
+    data["systems"][0].update(id="siem", kind="log_store", data_classes=["logs", "pci"], regulatory_tags=[])
+    data["schedules"][0]["systems"] = ["siem"]
+    data["targets"][0]["retention"] = {"daily": "35d", "max": "6mo"}
+    f = one(data, "RET-001")
+    assert f.severity == "blocker" and "siem" in f.message and "1y" in f.message
+
+
 def test_001_system_of_record_is_not_checked_and_undefined_is_asked():
     data = base()
     data["targets"][0]["retention"] = {"max": "35d"}

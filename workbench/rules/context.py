@@ -46,11 +46,23 @@ CLASS_RANK = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3, "p
               "financial": 2, "logs": 1}
 
 
+def holds_audit_logs(a: System) -> bool:
+    """The ``logs`` class, or a log store."""
+    return "logs" in a.data_classes or a.kind == "log_store"
+
+
 def holds_hipaa_documentation(a: System) -> bool:
     """Whether HIPAA's documentation minimum (45 CFR 164.316(b)(2)) binds a system's records: it holds audit logs
     (the ``logs`` class, or a log store), or it is tagged ``hipaa`` without holding PHI (a policy or evidence
     store). A system that is HIPAA only because it holds PHI keeps medical records, which state law governs."""
-    return "logs" in a.data_classes or a.kind == "log_store" or "phi" not in a.data_classes
+    return holds_audit_logs(a) or "phi" not in a.data_classes
+
+
+def holds_pci_audit_logs(a: System) -> bool:
+    """Whether PCI DSS 10.5.1 (audit logs kept 12 months) binds a system's records: it holds audit logs, or it is
+    tagged ``pci`` without holding card data (a SIEM, say). Card data itself is to be kept as briefly as the
+    business allows (PCI DSS 3.2.1): a minimum for it would be backwards."""
+    return holds_audit_logs(a) or "pci" not in a.data_classes
 
 
 def is_eea(region: Optional[str]) -> bool:
@@ -301,10 +313,13 @@ class Context:
         """As :meth:`reg_min`, for the records ``a`` itself holds (GAP_RULES §4): HIPAA's 6 years bind its
         documentation (policies, procedures, documented actions such as audit logs), not PHI, whose retention
         as medical records state law sets. A system that is HIPAA because it holds PHI gets no HIPAA minimum
-        unless it also holds documentation (:func:`holds_hipaa_documentation`). Other regimes as ``reg_min``."""
+        unless it also holds documentation (:func:`holds_hipaa_documentation`). Likewise PCI DSS's 12 months bind
+        audit logs, not card data (:func:`holds_pci_audit_logs`). Other regimes as ``reg_min``."""
         tags = self.tags(a)
         if "hipaa" in tags and not holds_hipaa_documentation(a):
             tags = tags - {"hipaa"}
+        if "pci" in tags and not holds_pci_audit_logs(a):
+            tags = tags - {"pci"}
         best: Optional[tuple[Duration, str]] = None
         for tag in sorted(tags):
             if tag in REGULATORY_MINIMUM:

@@ -6,7 +6,7 @@ from typing import Optional
 
 from workbench.spec.durations import Duration
 
-from .context import REGULATORY_MINIMUM, holds_hipaa_documentation
+from .context import REGULATORY_MINIMUM, holds_hipaa_documentation, holds_pci_audit_logs
 from .engine import rule
 from .wording import listing as _names
 
@@ -46,15 +46,17 @@ def ret_001(ctx):
         tags = ctx.tags(a)
         if tags.isdisjoint(REGULATORY_MINIMUM):
             continue
-        # HIPAA's 6 years bind its documentation (audit logs), not PHI (ctx.records_min): the key says which.
-        key = (tags, holds_hipaa_documentation(a)) if "hipaa" in tags else tags
+        # HIPAA's 6 years bind its documentation (audit logs), not PHI, and PCI's 12 months audit logs, not card
+        # data (ctx.records_min): the key says which.
+        key = (tags, "hipaa" in tags and holds_hipaa_documentation(a), "pci" in tags and holds_pci_audit_logs(a))
         need = reg_min.get(key, reg_min)
         if need is reg_min:
             need = reg_min[key] = ctx.records_min(a)
         if need is None:
             # HIPAA only because it holds PHI: state law, not HIPAA, says how long medical records are kept,
             # so no known minimum is broken; still ask which mechanism holds them (major, not blocker).
-            if via is None:
+            # Card data alone carries no minimum at all (PCI DSS wants it kept as briefly as possible).
+            if via is None and "hipaa" in tags:
                 yield ctx.ask(
                     f"{a.id}: it holds PHI; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to "
                     "medical records, whose retention state law sets; which mechanism keeps its records (the "
@@ -106,7 +108,7 @@ def _candidates(ctx) -> tuple[list, list, list]:
 
 
 def _reg_min_memo(ctx) -> dict:
-    """Regulatory tags (``ctx.tags``; with HIPAA, and whether it holds HIPAA documentation) -> ``ctx.records_min``
+    """Regulatory tags (``ctx.tags``; whether HIPAA documentation and PCI audit logs are held) -> ``ctx.records_min``
     of a system with those (it depends on nothing else, and parses its durations on every call): a handful of
     keys for thousands of systems."""
     memo = ctx.__dict__.get("_retention_reg_min")
