@@ -207,3 +207,10 @@ def test_cov005_orphan_schedule_reference_is_minor():
     data["schedules"][0]["systems"].append("old-db")
     (f,) = findings(data, "COV-005", as_of="2025-06-30")
     assert f.severity == "minor" and "old-db" in f.message and f.path == "schedules[0].systems[1]"
+
+
+def test_cov002_a_validly_excluded_system_is_not_asked_for_its_tier_or_classes():
+    excluded = {"id": "self-service-vm", "environment": "prod",
+                "exclusion": {"reason": "tenants back it up themselves", "approved_by": "CTO", "expires_on": "2026-01-01"}}
+    assert findings(base([excluded]), "COV-002", as_of="2025-06-30") == []
+    assert len(findings(base([dict(excluded, exclusion=None)]), "COV-002", as_of="2025-06-30")) == 1

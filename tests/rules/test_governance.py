@@ -125,3 +125,12 @@ def test_a_missing_restore_test_cadence_is_asked_once_by_the_testing_rule():
 def test_gov003_vague_cadence_is_left_to_the_language_rule():
     data = cadenced(schedules=[{"id": "sch-db", "systems": ["prod-db"], "interval": "regularly"}])
     assert messages(data, "GOV-003") == []
+
+
+def test_gov003_does_not_ask_how_often_an_unversioned_sync_makes_a_recovery_point():
+    data = cadenced(schedules=[{"id": "sch-db", "systems": ["prod-db"], "interval": "1d"},
+                               {"id": "s3-sync", "systems": ["prod-db"], "type": "replication"}])
+    assert findings(data, "GOV-003") == []
+    data["schedules"][1]["versioned"] = True  # versioned replication does make recovery points: ask
+    (f,) = findings(data, "GOV-003")
+    assert f.path == "schedules[1].interval"

@@ -121,7 +121,9 @@ def gov_003(ctx):
     # reconciliation, restore-test and DR-exercise intervals are asked by GOV-002, COV-005, TEST-001 and TEST-006.
     p = ctx.policy
     for sc in p.schedules:
-        if sc.interval is None and sc.type != "continuous":
+        # continuous protection has no interval; unversioned replication makes no recovery points at all
+        # (COPY-001 says it is not a backup copy), so asking how often it makes one has a false premise
+        if sc.interval is None and sc.type != "continuous" and not (sc.type == "replication" and not sc.versioned):
             what = f" ({', '.join(sc.systems[:3])}{' ...' if len(sc.systems) > 3 else ''})" if sc.systems else ""
             yield ctx.ask(f"How often does schedule {sc.id}{what} make a recovery point? No interval is set.",
                           ctx.schp(sc, "interval"), subject=sc.id)
