@@ -214,3 +214,21 @@ def test_cov002_a_validly_excluded_system_is_not_asked_for_its_tier_or_classes()
                 "exclusion": {"reason": "tenants back it up themselves", "approved_by": "CTO", "expires_on": "2026-01-01"}}
     assert findings(base([excluded]), "COV-002", as_of="2025-06-30") == []
     assert len(findings(base([dict(excluded, exclusion=None)]), "COV-002", as_of="2025-06-30")) == 1
+
+
+def test_a_backed_up_system_nobody_has_classified_is_in_scope():
+    """Unknown data is not assumed harmless: a corp file server the policy backs up is held to the backup rules."""
+    from workbench.rules.context import Context
+    from .helpers import AS_OF, policy
+
+    corp = {"id": "file-server", "environment": "corp"}
+    p = policy(base([corp, {"id": "dev-box", "environment": "dev"}, {"id": "old-nas", "environment": "corp"}],
+                    [{"id": "s", "systems": ["file-server", "dev-box"], "interval": "1d"}]))
+    ctx = Context(p, AS_OF)
+    assert [a.id for a in ctx.in_scope_systems] == ["file-server"]
+
+
+def test_cov002_asks_the_classes_of_an_unclassified_corp_system_even_when_not_backed_up():
+    (f,) = findings(base([{"id": "sharepoint", "environment": "corp", "tier": "T2"}]), "COV-002")
+    assert f.kind == "unanswered" and f.message == "sharepoint is a corp system but has no data classes: which apply?"
+    assert findings(base([{"id": "sandbox", "environment": "dev"}]), "COV-002") == []

@@ -278,13 +278,14 @@ class Context:
         return bool(e and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= self.today))
 
     def in_scope(self, a: System) -> bool:
-        """Needs a backup: prod, or a T0-T2 tier, or confidential data; and not validly excluded."""
-        return _in_scope(a, self._tier_levels, self.today)
+        """Needs a backup and not validly excluded (see :func:`needs_backup`)."""
+        return _in_scope(a, self._tier_levels, self.today, self._schedules)
 
     @cached_property
     def in_scope_systems(self) -> list[System]:
         levels, today = self._tier_levels, self.today
-        return [a for a in self.systems.values() if _in_scope(a, levels, today)]
+        scheduled = self._schedules
+        return [a for a in self.systems.values() if _in_scope(a, levels, today, scheduled)]
 
     def tags(self, a: System) -> frozenset[str]:
         """Regulatory tags, including those implied by data classes (phi -> hipaa, pci -> pci). Read-only."""
@@ -547,17 +548,26 @@ class Context:
 _NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
 
 
-def _in_scope(a: System, levels: dict[str, int], today: dt.date) -> bool:
+#: Environments whose systems are in scope only through their tier or their data.
+NON_PRODUCTION = frozenset({"dev", "test", "staging"})
+
+
+def _in_scope(a: System, levels: dict[str, int], today: dt.date, scheduled=()) -> bool:
     e = a.exclusion
     if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
         return False  # validly excluded (as Context.valid_exempt)
-    return needs_backup(a, levels)
+    return needs_backup(a, levels, scheduled)
 
 
-def needs_backup(a: System, levels: dict[str, int]) -> bool:
-    """Prod, or a T0-T2 tier (``levels``: tier id -> level), or confidential data: in scope unless excluded."""
+def needs_backup(a: System, levels: dict[str, int], scheduled=()) -> bool:
+    """In scope unless excluded (GAP_RULES §7.1): prod, or a T0-T2 tier (``levels``: tier id -> level), or
+    confidential data. Also a system the policy backs up (its id in ``scheduled``) whose data nobody has
+    classified, outside dev, test and staging: unknown data is not assumed harmless, and the policy's own
+    backup says it matters."""
     if a.environment == "prod" or levels.get(a.tier, 9) <= 2:
         return True
+    if not a.data_classes:
+        return a.id in scheduled and a.environment not in NON_PRODUCTION
     return any(CLASS_RANK.get(c, 0) >= 2 for c in a.data_classes)
 
 

@@ -7,7 +7,7 @@ from operator import attrgetter, not_
 
 from workbench.spec.durations import Duration
 
-from .context import needs_backup
+from .context import NON_PRODUCTION, needs_backup
 from .engine import rule
 from .wording import join_and as _join
 
@@ -108,8 +108,8 @@ def cov_002(ctx):
     for a in ctx.systems.values():
         if a.tier and a.data_classes:
             continue
-        if a.environment != "prod" and not ctx.schedules(a):
-            continue
+        if a.environment != "prod" and not ctx.schedules(a) and (a.environment in NON_PRODUCTION or a.data_classes):
+            continue  # catalog: prod or backed up; also any system outside dev/test/staging nobody has classified
         if ctx.valid_exempt(a):
             continue  # excluded from backup with approval: COV-001 keeps the exclusion under review
         missing, paths = [], []
@@ -119,7 +119,8 @@ def cov_002(ctx):
         if not a.data_classes:
             missing.append("data classes")
             paths.append(ctx.sp(a, "data_classes"))
-        why = "a production system" if a.environment == "prod" else "backed up"
+        why = ("a production system" if a.environment == "prod" else "backed up" if ctx.schedules(a)
+               else f"a {a.environment} system" if a.environment else "a system of unknown environment")
         yield ctx.ask(f"{a.id} is {why} but has no {' and no '.join(missing)}: which apply?", *paths, system=a)
 
 
