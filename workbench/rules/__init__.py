@@ -17,7 +17,7 @@ from .engine import RANK, RULES, SEVERITIES, Finding, Rule, run_rules
 # Importing the families registers their rules (order = catalog order).
 from . import governance, evidence, coverage, saas, frequency, recovery, copies  # noqa: E402,F401
 from . import immutability, encryption, access, monitoring, testing, retention, disposal  # noqa: E402,F401
-from . import language, unanswered, exceptions, integrity  # noqa: E402,F401
+from . import language, unanswered, extensions, exceptions, integrity  # noqa: E402,F401
 
 #: Weight of an open finding's rule in the readiness figure, by base severity.
 WEIGHTS = {"blocker": 8, "major": 4, "minor": 2, "advisory": 1}

@@ -178,6 +178,7 @@ _ISO = [
     ("A.5.14", "Information transfer", "Protect information when it is transferred, by rules, procedures or agreements."),
     ("A.5.16", "Identity management", "Manage the full life cycle of identities."),
     ("A.5.18", "Access rights", "Grant, review, change and remove access rights under the access policy."),
+    ("A.5.22", "Supplier service monitoring", "Monitor, review and evaluate suppliers' security practices and service delivery."),
     ("A.5.23", "Cloud services", "Acquire, use, manage and exit cloud services under security requirements."),
     ("A.5.26", "Responding to incidents", "Respond to incidents following documented procedures."),
     ("A.5.29", "Security during disruption", "Keep information security at an appropriate level during disruption."),

@@ -1,0 +1,83 @@
+"""Optional rules of GAP_RULES §8.15, where the spec holds the data: vendor assurance and configuration as data.
+
+They are not catalog rules: they do not count in the readiness figure, and they
+report at minor at most, so they never decide audit readiness on their own.
+"""
+
+from __future__ import annotations
+
+from workbench.spec.durations import Duration
+
+from .engine import rule
+from .wording import listing as _names
+
+REPORT_MAX_AGE = Duration.of("1y")
+
+
+@rule(
+    "VEND-001",
+    title="A vendor holding backups has no current assurance",
+    severity="minor",
+    family="vendors",
+    catalog=False,
+    maps={"soc2": ["CC9.2"], "nist": ["SA-9"], "iso27001": ["A.5.22", "A.5.23"]},
+    fix="Get the vendor's latest SOC 2 Type II report (or a bridge letter covering the months since), read its "
+        "exceptions, and map its complementary user-entity controls to controls of your own.",
+    description="A backup SaaS, MSP or off-site vault holding copies has no SOC 2 Type II report from the last "
+                "12 months (and no bridge letter), or its complementary user-entity controls are not mapped.",
+)
+def vend_001(ctx):
+    holding: dict[str, list[str]] = {}
+    for c in ctx.policy.targets:
+        if c.vendor:
+            holding.setdefault(c.vendor, []).append(c.id)
+    if not holding:
+        return
+    oldest = REPORT_MAX_AGE.add_to(ctx.today, -1)
+    for i, v in enumerate(ctx.policy.vendors):
+        copies = holding.get(v.id)
+        if not copies:
+            continue
+        who = f"{v.name or v.id} (holding {_names(copies)})"
+        path = f"vendors[{i}]"
+        report = v.soc2_type2_report_date
+        if report is None:
+            yield ctx.ask(f"{who}: what is the date of its latest SOC 2 Type II report?",
+                          f"{path}.soc2_type2_report_date", subject=v.id, scopes=tuple(copies))
+        elif report < oldest and not v.bridge_letter:
+            yield ctx.hit(f"{who}: its latest SOC 2 Type II report is from {report}, more than 12 months before "
+                          f"{ctx.today}, and no bridge letter covers the months since.",
+                          f"{path}.soc2_type2_report_date", f"{path}.bridge_letter", subject=v.id,
+                          scopes=tuple(copies))
+        if v.cuecs_mapped is False:
+            yield ctx.hit(f"{who}: the complementary user-entity controls of its SOC 2 report are not mapped to "
+                          "controls of your own.", f"{path}.cuecs_mapped", subject=v.id, scopes=tuple(copies))
+
+
+@rule(
+    "CFG-001",
+    title="Configuration of critical systems is not backed up",
+    severity="minor",
+    family="coverage",
+    catalog=False,
+    maps={"soc2": ["CC7.5", "A1.2"], "nist": ["CP-9(b)", "CP-9(c)"]},
+    fix="Back up what it takes to rebuild the environment too: infrastructure as code, images, DNS zones, "
+        "identity-provider configuration and secrets metadata, and restore them in the DR exercise.",
+    description="A T0/T1 system's system-level state (IaC, images, DNS, IdP configuration) is not backed up, "
+                "or nobody has said whether it is.",
+)
+def cfg_001(ctx):
+    no, unknown = [], []
+    for a in ctx.in_scope_systems:
+        if not ctx.critical(a) or a.backs_up_system_state or a.kind == "saas":
+            continue  # a SaaS system's platform (images, DNS, infrastructure) is the provider's to rebuild
+        (no if a.backs_up_system_state is False else unknown).append(a)
+    for a in no:
+        yield ctx.hit(f"{a.id} ({a.tier}): its configuration (infrastructure as code, images, DNS, identity-provider "
+                      "settings) is not backed up, so restoring its data would not restore a working system.",
+                      ctx.sp(a, "backs_up_system_state"), system=a)
+    if unknown:
+        ids = [a.id for a in unknown]
+        yield ctx.ask(f"Is the configuration (infrastructure as code, images, DNS, identity-provider settings) of "
+                      f"the T0/T1 systems {_names(ids)} backed up too?",
+                      ctx.sp(unknown[0], "backs_up_system_state"), subject=unknown[0].id, scopes=tuple(ids))
