@@ -178,3 +178,22 @@ def test_every_scanned_text_field_of_the_model_is_classified():
             elif isinstance(kind, type) and name not in SKIP_SECTIONS:
                 todo.append(kind)
     assert scanned <= set(TEXT_FIELDS), scanned - set(TEXT_FIELDS)
+
+
+def test_every_duration_field_has_a_suggestion_that_fits_it():
+    """A vague DR-exercise cadence must not be told to become '1d': each duration field has its own example."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from workbench.rules.language import EXAMPLES
+    from workbench.spec import model
+    from workbench.spec.durations import Duration
+
+    missing = set()
+    for cls in vars(model).values():
+        if isinstance(cls, type) and issubclass(cls, BaseModel):
+            for name, info in cls.model_fields.items():
+                if Duration in (info.annotation, *typing.get_args(info.annotation)) and name not in EXAMPLES:
+                    missing.add(f"{cls.__name__}.{name}")
+    assert not missing

@@ -89,7 +89,7 @@ EXAMPLES = {
     "measured_rto": "3h", "measured_rpo": "15m", "daily": "35d", "weekly": "3mo", "monthly": "13mo",
     "yearly": "7y", "max": "13mo", "missed_after": "36h", "restore_test_baseline": "3mo",
     "destructive_review_interval": "3mo", "pci_review_interval": "6mo", "evidence_floor": "15mo",
-    "min_retention_floor": "35d", "dormant_after": "90d",
+    "min_retention_floor": "35d", "dormant_after": "90d", "dr_exercise_interval": "1y", "restore_horizon": "1y",
 }
 
 _DUR, _TEXT = "dur", "text"
