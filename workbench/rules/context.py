@@ -299,30 +299,19 @@ class Context:
             found = self._tags[id(a)] = frozenset(tags)
         return found
 
-    def reg_min(self, a: System) -> Optional[tuple[Duration, str]]:
-        """The longest regulatory minimum retention that applies, with its source."""
-        best: Optional[tuple[Duration, str]] = None
-        for tag in sorted(self.tags(a)):  # sorted: a tie (HIPAA and SEC 17a-4, both 6y) names the same reason every run
-            if tag in REGULATORY_MINIMUM:
-                d, why = REGULATORY_MINIMUM[tag]
-                dur = Duration.of(d)
-                if best is None or dur > best[0]:
-                    best = (dur, why)
-        return best
-
     def records_min(self, a: System) -> Optional[tuple[Duration, str]]:
-        """As :meth:`reg_min`, for the records ``a`` itself holds (GAP_RULES §4): HIPAA's 6 years bind its
-        documentation (policies, procedures, documented actions such as audit logs), not PHI, whose retention
-        as medical records state law sets. A system that is HIPAA because it holds PHI gets no HIPAA minimum
-        unless it also holds documentation (:func:`holds_hipaa_documentation`). Likewise PCI DSS's 12 months bind
-        audit logs, not card data (:func:`holds_pci_audit_logs`). Other regimes as ``reg_min``."""
+        """The longest regulatory minimum retention that binds the records ``a`` itself holds, with its source
+        (GAP_RULES §4). HIPAA's 6 years bind its documentation (policies, procedures, documented actions such as
+        audit logs), not PHI, whose retention as medical records state law sets: a system that is HIPAA because
+        it holds PHI gets no HIPAA minimum unless it also holds documentation (:func:`holds_hipaa_documentation`).
+        Likewise PCI DSS's 12 months bind audit logs, not card data (:func:`holds_pci_audit_logs`)."""
         tags = self.tags(a)
         if "hipaa" in tags and not holds_hipaa_documentation(a):
             tags = tags - {"hipaa"}
         if "pci" in tags and not holds_pci_audit_logs(a):
             tags = tags - {"pci"}
         best: Optional[tuple[Duration, str]] = None
-        for tag in sorted(tags):
+        for tag in sorted(tags):  # sorted: a tie (HIPAA and SEC 17a-4, both 6y) names the same reason every run
             if tag in REGULATORY_MINIMUM:
                 d, why = REGULATORY_MINIMUM[tag]
                 dur = Duration.of(d)
