@@ -351,3 +351,22 @@ def test_006_vague_interval_is_asked_again_without_quoting_it():
     data["policy"]["dr_exercise_interval"] = "periodically"
     f = one(data, "TEST-006")
     assert f.kind == "unanswered" and "periodically" not in f.message and "as a number of months" in f.message
+
+
+def test_tiers_named_high_medium_low_are_as_critical_as_their_objectives():
+    """A policy's own tier names carry no T-number; a 1-hour RTO is still mission-critical (GAP_RULES §5.5)."""
+    from workbench.spec.model import Tier
+
+    levels = {t["id"]: Tier.model_validate(t).level() for t in (
+        {"id": "High", "rpo": "15m", "rto": "1h"}, {"id": "Medium", "rpo": "4h", "rto": "24h"},
+        {"id": "Low", "rto": "1w"}, {"id": "Unrated"}, {"id": "Vague", "rto": "Next business day"},
+        {"id": "Gold", "rank": 2, "rto": "1h"})}
+    assert levels == {"High": 0, "Medium": 1, "Low": 3, "Unrated": 9, "Vague": 9, "Gold": 2}
+    data = base(tiers=[{"id": "High", "rpo": "15m", "rto": "1h", "restore_test_interval": "1mo"},
+                       {"id": "Unrated", "restore_test_interval": "1mo"}])
+    data["restore_tests"][0]["type"] = "file"  # no full-system or application restore on record
+    data["systems"][0]["tier"] = "High"
+    (f,) = findings(data, "TEST-004", AS_OF)  # held to the critical tiers' full-restore test
+    assert f.message.startswith("db-orders (High): no full-system or application restore test")
+    data["systems"][0]["tier"] = "Unrated"
+    assert findings(data, "TEST-004", AS_OF) == []

@@ -146,11 +146,21 @@ class Baseline(Node):
 # ----------------------------------------------------------------------------
 # Tiers and systems
 # ----------------------------------------------------------------------------
+#: Upper bounds (seconds) of the typical RPO and RTO of tiers T0, T1 and T2 (GAP_RULES §5.5); beyond them, T3.
+_RPO_LEVELS = (15 * 60, 4 * 3600, 24 * 3600)
+_RTO_LEVELS = (4 * 3600, 24 * 3600, 72 * 3600)
+
+
+def _level_by(d: Duration, limits: tuple[int, ...]) -> int:
+    return next((i for i, limit in enumerate(limits) if d.approx_seconds <= limit), len(limits))
+
+
 class Tier(Node):
     id: str = F("Short id, e.g. T0, T1.", ...)
     name: Optional[str] = F("Name, e.g. Mission-critical.")
     description: Optional[str] = F("What kind of system belongs in this tier.")
-    rank: Optional[int] = F("0 is the most critical. Taken from the id (T0, T1 ...) when absent.")
+    rank: Optional[int] = F("0 is the most critical. Taken from the id (T0, T1 ...) when absent, else from the "
+                            "tier's RPO and RTO (T0 up to 15m/4h, T1 4h/24h, T2 24h/72h, T3 beyond).")
     rpo: Optional[Duration] = F("Recovery point objective: most data that may be lost.")
     rto: Optional[Duration] = F("Recovery time objective: longest time to restore service.")
     mtd: Optional[Duration] = F("Maximum tolerable downtime (from the business impact analysis).")
@@ -163,11 +173,19 @@ class Tier(Node):
     reconcile_interval: Optional[Duration] = F("How often this tier's inventory is reconciled with backup selections.")
 
     def level(self) -> int:
-        """Criticality rank: 0 = T0 (most critical); 9 when unknown."""
+        """Criticality rank: 0 = T0 (most critical); 9 when unknown.
+
+        From ``rank``, else the digits of the id (T0, "Tier 1"), else the tier's own objectives against the
+        typical RPO/RTO of GAP_RULES §5.5 (T0 15m/4h, T1 4h/24h, T2 24h/72h, T3 beyond), the tighter of the
+        two: a policy's "High / Medium / Low" tiers are as critical as their objectives say."""
         if self.rank is not None:
             return self.rank
         digits = "".join(ch for ch in self.id if ch.isdigit())
-        return int(digits) if digits else 9
+        if digits:
+            return int(digits)
+        levels = [_level_by(d, limits) for d, limits in ((self.rpo, _RPO_LEVELS), (self.rto, _RTO_LEVELS))
+                  if d is not None and not d.vague]
+        return min(levels) if levels else 9
 
 
 class SaasDetails(Node):
