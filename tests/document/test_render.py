@@ -90,6 +90,20 @@ def test_disposal_by_the_provider_and_in_the_policys_own_words():
         assert "How it is done: buckets expire objects by lifecycle rule" in text
 
 
+def test_manual_reviews_of_job_results_are_stated_and_their_gaps_listed():
+    data = full()
+    data["monitoring"]["manual_reviews"] = [
+        {"after_each_job": True, "by": "IT operations", "evidence": "signed daily checklist"},
+        {"interval": "1d", "covers": ["copy_failed"], "tiers": ["T2"]}]
+    p = policy(data)
+    md = render_markdown(p, report(p))
+    assert ("Job results (backup job failed, backup job missed) of all systems are also checked by hand by IT "
+            "operations after every scheduled job; each check is recorded in signed daily checklist.") in md
+    assert "checked by hand by a person not yet named (see open items) every day" in md
+    open_part = md.split("## 14\\. Open items", 1)[1]
+    assert "monitoring.manual\\_reviews\\[1\\].evidence" in open_part
+
+
 def test_report_unanswered_findings_are_listed():
     p = policy(full())
     r = report(p)

@@ -143,3 +143,43 @@ def test_mon003_no_keys_and_no_locks_need_no_key_or_lock_alerts():
     data["keys"] = []
     data["targets"] = [{"id": "v1", "immutability": {"mode": "none"}}, {"id": "v2"}]
     assert findings(data, "MON-003") == []
+
+
+# --- manual reviews of job results ----------------------------------------------
+def reviewed(**review) -> dict:
+    """wiki (daily backups) has no job alerts; a person checks the job log instead."""
+    data = base()
+    data["monitoring"]["alerts"] = [a for a in data["monitoring"]["alerts"]
+                                    if a["event"] not in ("job_failed", "job_missed", "copy_failed")]
+    data["monitoring"]["alerts"].append({"event": "job_failed", "systems": ["db-orders"], "on_call": True})
+    data["monitoring"]["alerts"].append({"event": "job_missed", "systems": ["db-orders"], "on_call": True})
+    data["monitoring"]["alerts"].append({"event": "copy_failed", "on_call": True})
+    r = {"after_each_job": True, "by": "IT operations", "evidence": "signed daily checklist"}
+    r.update(review)
+    data["monitoring"]["manual_reviews"] = [r]
+    return data
+
+
+def test_mon001_a_review_after_each_job_stands_in_for_job_alerts():
+    assert findings(reviewed(), "MON-001") == []
+
+
+def test_mon001_a_daily_review_is_enough_for_daily_backups_but_not_for_15_minute_ones():
+    data = reviewed(after_each_job=None, interval="1d")
+    assert findings(data, "MON-001") == []
+    data["monitoring"]["alerts"] = [a for a in data["monitoring"]["alerts"] if a.get("systems") != ["db-orders"]]
+    (f,) = findings(data, "MON-001")
+    assert f.subject == "db-orders" and "a failed backup job (job_failed)" in f.message
+
+
+def test_mon001_a_review_without_a_record_is_asked_where_it_is_kept():
+    (f,) = findings(reviewed(evidence=None), "MON-001")
+    assert f.kind == "unanswered" and f.severity == "minor"
+    assert f.message == ("The manual review of job results by IT operations stands in for alerts on wiki: where is "
+                         "each review recorded, so an auditor can sample it?")
+    assert f.paths == ("monitoring.manual_reviews[0].evidence",)
+
+
+def test_mon001_a_review_scoped_to_other_systems_does_not_count():
+    (f,) = findings(reviewed(systems=["db-orders"]), "MON-001")
+    assert f.subject == "wiki"

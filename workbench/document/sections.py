@@ -731,7 +731,34 @@ def _alerts(w) -> list[dict]:
         rows.append([w.term(al.event), covers,
                      w.cell(al.channel, f"where the {al.event} alert goes", f"monitoring.alerts[{i}].channel", True),
                      w.cell(al.on_call), w.cell(al.escalation)])
-    return [H2("Alerts"), table(["Event", "Covers", "Channel", "Pages on-call", "Escalation"], rows)]
+    out = [H2("Alerts"), table(["Event", "Covers", "Channel", "Pages on-call", "Escalation"], rows)]
+    return out + _manual_reviews(w)
+
+
+def _manual_reviews(w) -> list[dict]:
+    """Checks of job results by hand, stated with their cadence and record (unanswered parts become open items)."""
+    out = []
+    for i, r in enumerate(w.policy.monitoring.manual_reviews):
+        path = f"monitoring.manual_reviews[{i}]"
+        if r.after_each_job:
+            when = w.say("review_each_job")
+        else:
+            every = w.cadence(r.interval, "how often job results are checked by hand", f"{path}.interval")
+            if not every:
+                out.append(w.gap("how often job results are checked by hand", f"{path}.interval"))
+                continue
+            when = w.say("review_every", interval=every)
+        what = w.term(list(r.covers or ("job_failed", "job_missed")))
+        scope = ", ".join([w.tier_label(t) for t in r.tiers] + list(r.systems)) or w.say("review_all_systems")
+        by, record = r.by, r.evidence
+        if not by:
+            w.ask("who checks the job results by hand", f"{path}.by")
+            by = w.say("review_nobody_named")
+        if not record:
+            w.ask("where each manual review of job results is recorded", f"{path}.evidence")
+            record = w.say("review_no_record")
+        out.append(P(w.say("manual_review", by=by, what=what, scope=scope, when=when, record=record)))
+    return out
 
 
 def _evidence(w) -> list[dict]:

@@ -11,6 +11,7 @@ from .engine import rule
 from .immutability import label, names
 
 JOB_EVENTS = ("job_failed", "job_missed", "copy_failed")
+REVIEWED_BY_DEFAULT = ("job_failed", "job_missed")  # what a manual review with no ``covers`` looks for
 EVENT_WORDS = {
     "job_failed": "a failed backup job (job_failed)",
     "job_missed": "a missed backup (job_missed)",
@@ -77,6 +78,22 @@ class _Coverage:
         return out
 
 
+def _reviewed(ctx, a, event: str, reviews) -> Optional[int]:
+    """The index of a manual review of job results that covers ``event`` for ``a`` often enough (after each job, or at
+    least every 1.5 times its recovery-point gap (daily when the gap is unknown), as a missed-backup alert
+    would have to fire), or None. A daily look at hourly backups is too late: those still need an alert."""
+    gap = ctx.rp_gap(a)
+    limit = gap.approx_seconds * 1.5 if gap is not None and gap.approx_seconds > 0 else 86400.0
+    for i, r in enumerate(reviews):
+        if event not in (r.covers or REVIEWED_BY_DEFAULT):
+            continue
+        if (r.systems or r.tiers) and a.id not in r.systems and a.tier not in r.tiers:
+            continue
+        if r.after_each_job or (r.interval is not None and not r.interval.vague and r.interval.approx_seconds <= limit):
+            return i
+    return None
+
+
 def _shorter(x: Optional[Duration], y: Optional[Duration]) -> bool:
     return x is not None and (y is None or x < y)
 
@@ -113,6 +130,8 @@ def mon_001(ctx):
     everywhere = {ev for ev in JOB_EVENTS if ev in cov.all and (ev != "job_missed" or cov.all[ev] is None)}
     if everywhere == set(JOB_EVENTS) and not cov.systems and not cov.tiers:
         return  # every system has every alert, with no threshold to check
+    reviews = ctx.policy.monitoring.manual_reviews
+    relied: dict[int, list] = {}  # index of a manual review -> systems it stands in for an alert
     copying = {id(sc) for sc in ctx.policy.schedules
                if len(sc.targets) > 1 or sc.copy_lag is not None or sc.type == "replication"}
     complete, named = cov.complete_tiers(), cov.named
@@ -122,10 +141,18 @@ def mon_001(ctx):
         scheds = ctx.schedules(a)
         if not scheds:
             continue  # no backup at all is the coverage rules' finding
-        yield from _unalerted(ctx, a, scheds, cov.of(a), copying)
+        yield from _unalerted(ctx, a, scheds, cov.of(a), copying, reviews, relied)
+    for i, systems in relied.items():
+        r = reviews[i]
+        if not (r.evidence or "").strip():
+            ids = list(dict.fromkeys(a.id for a in systems))
+            yield ctx.ask(f"The manual review of job results{f' by {r.by}' if r.by else ''} stands in for alerts on "
+                          f"{names(ids)}: where is each review recorded, so an auditor can sample it?",
+                          f"monitoring.manual_reviews[{i}].evidence", subject="monitoring", scopes=tuple(ids),
+                          severity="minor")
 
 
-def _unalerted(ctx, a, scheds, covered, copying: set[int]):
+def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=None):
     """MON-001's findings for one system, given which job events alerts cover for it."""
     missing, slow, gap, limit = [], None, None, None
     for ev in JOB_EVENTS:
@@ -135,6 +162,11 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int]):
         if ev == "job_missed" and (not found or after is not None):
             gap = ctx.rp_gap(a)
             limit = _one_and_a_half(gap)
+        if not found and reviews:
+            i = _reviewed(ctx, a, ev, reviews)
+            if i is not None:  # a manual review catches it in time (A1.2 accepts a detective control)
+                relied.setdefault(i, []).append(a)
+                continue
         if not found:
             words = EVENT_WORDS[ev]
             if ev == "job_missed" and limit:

@@ -382,8 +382,25 @@ class Alert(Node):
     enabled_on: Optional[dt.date] = F("When the alert was switched on.")
 
 
+JobEvent = Literal["job_failed", "job_missed", "copy_failed"]
+
+
+class ManualReview(Node):
+    """A person checks job results by hand (a detective control some policies rely on instead of alerts)."""
+
+    covers: list[JobEvent] = F("What the review looks for: job_failed, job_missed, copy_failed (empty = failed "
+                               "and missed jobs).", list)
+    systems: list[str] = F("Systems reviewed (empty with no tiers = all).", list)
+    tiers: list[str] = F("Tiers reviewed.", list)
+    after_each_job: Optional[bool] = F("Whether the results are checked after every scheduled job.")
+    interval: Optional[Duration] = F("Otherwise how often they are checked, e.g. 1d.")
+    by: Optional[str] = F("Who reviews (a role or team).")
+    evidence: Optional[str] = F("Where each review is recorded (a log, a ticket, a checklist).")
+
+
 class Monitoring(Node):
     alerts: list[Alert] = F("Alert rules on the backup plane.", list)
+    manual_reviews: list[ManualReview] = F("Checks of job results by hand, where alerts do not cover them.", list)
     failure_ticket_sla: Optional[Duration] = F("How soon a failed job must be fixed or ticketed.")
     job_log_retention: Optional[Duration] = F("How long job logs are kept.")
     report_interval: Optional[Duration] = F("How often backup status is reported to management.")

@@ -83,13 +83,14 @@ def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
                 check(("roles", i, "members", j), m, "principals", "member")
             for j, tid in enumerate(r.targets):
                 check(("roles", i, "targets", j), tid, "targets", "target")
-    alerts = policy.monitoring.alerts
-    if not (_known(_flat(alerts, "systems"), ids["systems"]) and _known(_flat(alerts, "tiers"), ids["tiers"])):
-        for i, a in enumerate(alerts):
-            for j, sid in enumerate(a.systems):
-                check(("monitoring", "alerts", i, "systems", j), sid, "systems", "system")
-            for j, tid in enumerate(a.tiers):
-                check(("monitoring", "alerts", i, "tiers", j), tid, "tiers", "tier")
+    for section in ("alerts", "manual_reviews"):
+        items = getattr(policy.monitoring, section)
+        if not (_known(_flat(items, "systems"), ids["systems"]) and _known(_flat(items, "tiers"), ids["tiers"])):
+            for i, a in enumerate(items):
+                for j, sid in enumerate(a.systems):
+                    check(("monitoring", section, i, "systems", j), sid, "systems", "system")
+                for j, tid in enumerate(a.tiers):
+                    check(("monitoring", section, i, "tiers", j), tid, "tiers", "tier")
     tests = policy.restore_tests
     if not (_known(_column(tests, "system"), ids["systems"])
             and _known(_column(tests, "source_target"), ids["targets"])):
