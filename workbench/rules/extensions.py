@@ -68,8 +68,11 @@ def vend_001(ctx):
 )
 def cfg_001(ctx):
     no, unknown = [], []
+    critical = {tid for tid, level in ctx._tier_levels.items() if level <= 1}  # as ctx.critical, once per tier
+    if not critical:
+        return
     for a in ctx.in_scope_systems:
-        if not ctx.critical(a) or a.backs_up_system_state or a.kind == "saas":
+        if a.tier not in critical or a.backs_up_system_state or a.kind == "saas":
             continue  # a SaaS system's platform (images, DNS, infrastructure) is the provider's to rebuild
         (no if a.backs_up_system_state is False else unknown).append(a)
     for a in no:
