@@ -70,3 +70,37 @@ def test_bad_paths_are_refused_clearly():
         ed.set("systems[0].tire", "T1")
     with pytest.raises(EditError, match="no such item"):
         ed.remove("systems[9]")
+
+
+def test_a_findings_path_into_an_unanswered_section_reads_as_unanswered_and_can_be_answered():
+    """ENC-001 points at targets[0].encryption.at_rest even when the target has no encryption section yet."""
+    seen = []
+    ed = Editor(Policy.model_validate({"targets": [{"id": "vault"}]}))
+    ed.subscribe(seen.append)
+    assert ed.get("targets[0].encryption.at_rest") is None
+    change = ed.set("targets[0].encryption.at_rest", True)
+    assert ed.policy.targets[0].encryption.at_rest is True
+    assert change.path == ("targets", 0, "encryption") and change.before is None and len(seen) == 1
+    ed.undo()
+    assert ed.policy.targets[0].encryption is None
+    ed.redo()
+    assert ed.policy.targets[0].encryption.at_rest is True
+
+
+def test_a_refused_answer_inside_an_unanswered_section_changes_nothing():
+    ed = Editor(Policy.model_validate({"targets": [{"id": "vault"}]}))
+    with pytest.raises(EditError) as info:
+        ed.set("targets[0].immutability.mode", "forever")
+    assert "immutability" in info.value.path and "'forever' is not one of" in str(info.value)
+    assert ed.policy.targets[0].immutability is None and not ed.can_undo
+    assert ed.set("targets[0].immutability.mode", "unknown").before is None  # clearing nothing is a no-op
+    assert ed.policy.targets[0].immutability is None and not ed.can_undo
+
+
+def test_paths_that_do_not_exist_are_edit_errors_not_crashes():
+    ed = editor()
+    for bad in ("systems[7].tier", "systems[0].colour", "tiers[0].rpo.months"):
+        with pytest.raises(EditError):
+            ed.get(bad)
+    with pytest.raises(EditError, match="no such"):
+        ed.set("systems[7].tier", "T1")

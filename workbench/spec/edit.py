@@ -56,17 +56,42 @@ class Editor:
 
     # -- reading ------------------------------------------------------------
     def get(self, path: str | tuple) -> Any:
+        """The value at ``path``; None when a section on the way is not answered yet (``targets[2].encryption``
+        unset makes ``targets[2].encryption.at_rest`` None, as a finding's path may point there)."""
+        parts = _parts(path)
         node: Any = self.policy
-        for part in _parts(path):
-            node = node[part] if isinstance(part, int) else getattr(node, part)
+        for i, part in enumerate(parts):
+            if node is None:
+                return None
+            if isinstance(part, int):
+                if not isinstance(node, list) or not -len(node) <= part < len(node):
+                    raise EditError(format_path(parts[:i + 1]), "no such item")
+                node = node[part]
+            else:
+                if not isinstance(node, BaseModel) or part not in type(node).model_fields:
+                    raise EditError(format_path(parts[:i + 1]), "no such field")
+                node = getattr(node, part)
         return node
 
     # -- editing ------------------------------------------------------------
     def set(self, path: str | tuple, value: Any) -> Change:
-        """Set one field. ``unknown`` (or None) clears the answer."""
+        """Set one field. ``unknown`` (or None) clears the answer.
+
+        A section on the way that is not answered yet is created with just this answer: setting
+        ``targets[2].encryption.at_rest`` when the target has no ``encryption`` sets ``targets[2].encryption``
+        to ``{at_rest: ...}`` (one change, undone as one).
+        """
         parts = _parts(path)
-        parent, name = self._parent(parts)
         value = _clean(value)
+        unset = self._unset_ancestor(parts)
+        if unset is not None:
+            if value is None:  # clearing an answer inside a section that is not there: nothing to do
+                return Change("set", parts, None, None)
+            nested = value
+            for name in reversed(parts[unset + 1:]):
+                nested = {name: nested}
+            return self.set(parts[:unset + 1], nested)
+        parent, name = self._parent(parts)
         before = getattr(parent, name)
         if value is None and _is_list_field(parent, name):
             value = []
@@ -145,12 +170,21 @@ class Editor:
         self._redo.clear()
         self._notify(change)
 
+    def _unset_ancestor(self, parts: tuple) -> int | None:
+        """Index in ``parts`` of the first field on the way to the last one whose value is None (not answered)."""
+        for i in range(len(parts) - 1):
+            if self.get(parts[:i + 1]) is None:  # get checks each name and index on the way
+                if any(isinstance(p, int) for p in parts[i + 1:]):
+                    raise EditError(format_path(parts), "no such item")
+                return i
+        return None
+
     def _parent(self, parts: tuple) -> tuple[BaseModel, str]:
         if not parts or isinstance(parts[-1], int):
             raise EditError(format_path(parts), "name a field, e.g. systems[4].tier")
         try:
             parent = self.get(parts[:-1])
-        except (AttributeError, IndexError, KeyError):
+        except EditError:
             raise EditError(format_path(parts), "no such field") from None
         if not isinstance(parent, BaseModel) or parts[-1] not in type(parent).model_fields:
             raise EditError(format_path(parts), "no such field")
