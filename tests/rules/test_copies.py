@@ -156,6 +156,28 @@ def test_copy004_copy_outside_residency_names_region():
     assert f.kind == "gap" and "b in us-east-1" in f.message and "targets[1].region" in f.paths
 
 
+def test_copy004_regions_of_european_providers_are_inside_the_eea():
+    """Not only AWS, GCP and Azure names: Scaleway, OVH, Hetzner, DigitalOcean and plain city names place a region."""
+    regions = ["fr-par", "de-fra1", "gra", "fsn1", "nl-ams", "francesouth", "paris"]
+    data = policy([target(f"t{i}", region=r) for i, r in enumerate(regions)], region="fr-par",
+                  residency=["eea"], regulatory_tags=["gdpr"])
+    assert findings(data, "COPY-004") == []
+
+
+def test_copy004_london_and_zurich_are_not_in_the_eea_despite_their_eu_names():
+    data = policy([target("a", region="eu-west-2")], region="eu-west-1", regulatory_tags=["gdpr"])
+    (f,) = findings(data, "COPY-004")
+    assert "eu-west-2, outside the EEA" in f.message
+
+
+def test_copy004_a_region_whose_name_does_not_say_is_asked_not_assumed_outside():
+    data = policy([target("a", region="dc-hq")], region="dc-hq", residency=["eea"], regulatory_tags=["gdpr"])
+    found = findings(data, "COPY-004")
+    assert found and all(f.kind == "unanswered" for f in found)
+    assert any("is a (dc-hq) inside the EEA?" in f.message for f in found)
+    assert not any("outside the EEA" in f.message or "copies are kept outside" in f.message for f in found)
+
+
 def test_copy004_phi_with_vendor_without_baa():
     data = policy([target("tapes", vendor="ironvault")], data_classes=["phi"])
     data["vendors"] = [{"id": "ironvault", "name": "Iron Vault", "baa_signed": False}]

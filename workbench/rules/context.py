@@ -9,6 +9,7 @@ several rules need (copies, recovery-point gap, restore hours) are cached.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from functools import cached_property
 from typing import Iterable, Optional
@@ -38,9 +39,35 @@ REGULATORY_MINIMUM = {
     "irs": ("7y", "IRS record-keeping (longest common case)"),
     "pci": ("1y", "PCI DSS 10.5.1 audit logs"),
 }
-#: Regions outside the EEA are the ones not matching these prefixes/words.
-EEA_MARKERS = ("eu-", "europe-", "eu_", "westeurope", "northeurope", "francecentral", "germanywestcentral",
-               "swedencentral", "italynorth", "polandcentral", "spaincentral", "norwayeast", "eu")
+#: Cloud regions named "eu-..."/"europe-..." that are not in the EEA (London and Zurich).
+NON_EEA_EUROPE = frozenset({"eu-west-2", "eu-central-2", "europe-west2", "europe-west6", "europe-west12"})
+#: Words (split on anything but letters, digits dropped) that place a region: country codes and names, cities
+#: with data centres, and providers' location codes (Azure, OVH, Hetzner, Scaleway, DigitalOcean ...).
+EEA_WORDS = frozenset({
+    "eu", "eea", "europe", "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
+    "germanynorth", "swedencentral", "swedensouth", "norwayeast", "norwaywest", "italynorth", "polandcentral",
+    "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast", "finlandcentral", "greececentral",
+    "at", "be", "bg", "cy", "cz", "de", "dk", "ee", "es", "fi", "fr", "gr", "hr", "hu", "ie", "is", "it", "li",
+    "lt", "lu", "lv", "mt", "nl", "no", "pl", "pt", "ro", "se", "si", "sk",
+    "austria", "belgium", "bulgaria", "croatia", "cyprus", "czechia", "denmark", "estonia", "finland", "france",
+    "germany", "greece", "hungary", "iceland", "ireland", "italy", "latvia", "liechtenstein", "lithuania",
+    "luxembourg", "malta", "netherlands", "norway", "poland", "portugal", "romania", "slovakia", "slovenia",
+    "spain", "sweden",
+    "paris", "par", "marseille", "frankfurt", "fra", "berlin", "munich", "amsterdam", "ams", "dublin", "dub",
+    "milan", "mil", "stockholm", "sto", "arn", "madrid", "mad", "warsaw", "waw", "helsinki", "hel", "vienna",
+    "vie", "brussels", "copenhagen", "cph", "lisbon", "oslo", "osl", "gravelines", "gra", "strasbourg", "sbg",
+    "roubaix", "rbx", "falkenstein", "fsn", "nuremberg", "nbg", "zaragoza",
+})
+NON_EEA_WORDS = frozenset({
+    "us", "usa", "america", "ca", "canada", "sa", "ap", "asia", "me", "af", "il", "mx", "cn", "jp", "kr", "in",
+    "au", "australia", "sg", "br", "brazil", "uk", "gb", "ch", "switzerland", "london", "lon", "lhr", "zurich",
+    "zrh", "singapore", "sgp", "tokyo", "sydney", "mumbai", "toronto", "tor", "nyc", "sfo", "ashburn", "virginia",
+    "ohio", "oregon", "california", "texas", "iowa", "northamerica", "southamerica", "uksouth", "ukwest",
+    "switzerlandnorth", "switzerlandwest", "eastus", "westus", "centralus", "southcentralus", "northcentralus",
+    "westcentralus", "canadacentral", "canadaeast", "brazilsouth", "eastasia", "southeastasia", "japaneast",
+    "japanwest", "australiaeast", "australiasoutheast", "centralindia", "southindia", "koreacentral",
+    "uaenorth", "southafricanorth", "qatarcentral", "israelcentral", "mexicocentral",
+})
 SCENARIOS = ("region_loss", "ransomware")
 CLASS_RANK = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3, "pii": 2, "phi": 3, "pci": 3,
               "financial": 2, "logs": 1}
@@ -65,12 +92,28 @@ def holds_pci_audit_logs(a: System) -> bool:
     return holds_audit_logs(a) or "pci" not in a.data_classes
 
 
-def is_eea(region: Optional[str]) -> bool:
-    """Whether a cloud region name is in the EEA (by naming convention)."""
+def eea_status(region: Optional[str]) -> Optional[bool]:
+    """Whether a region is in the EEA: True, False, or None when its name does not say.
+
+    Cloud naming first ("eu-west-1", "europe-west3", Azure "francecentral"; London and Zurich are not in the
+    EEA), then any word of the name that is an EEA or non-EEA country, city or provider location code
+    ("fr-par", "de-fra1", "gra", "us-east-1", "uksouth"). A name placing it both ways, or neither, is unknown.
+    """
     if not region:
+        return None
+    r = region.strip().lower()
+    if r in NON_EEA_EUROPE:
         return False
-    r = region.lower()
-    return any(r.startswith(m) or r == m for m in EEA_MARKERS)
+    if r.startswith(("eu-", "eu_", "europe-")):
+        return True
+    words = {w.rstrip("0123456789") for w in re.split(r"[^a-z0-9]+", r)} - {""}
+    inside, outside = bool(words & EEA_WORDS), bool(words & NON_EEA_WORDS)
+    return None if inside == outside else inside
+
+
+def is_eea(region: Optional[str]) -> bool:
+    """Whether a region is known to be in the EEA (see :func:`eea_status`)."""
+    return eea_status(region) is True
 
 
 class Context:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
-from .context import is_eea
+from .context import eea_status
 from .engine import rule
 from .wording import join_and as names
 
@@ -436,7 +436,8 @@ def copy_004(ctx):
     # Most systems have no residency, PHI or GDPR data, or none of the targets could matter to them:
     # a vendor's target (BAA, DPA) or, under GDPR, one outside the EEA without a transfer mechanism.
     vendored = any(c.vendor in vendors for c in ctx.targets.values())
-    transferring = any(c.region and not c.transfer_mechanism and not _eea(c.region) for c in ctx.targets.values())
+    transferring = any(c.region and not c.transfer_mechanism and _eea(c.region) is not True
+                       for c in ctx.targets.values())
     for a in ctx.in_scope_systems:
         if not a.residency:
             tags, classes = a.regulatory_tags, a.data_classes  # as ctx.tags(a) derives "hipaa" and "gdpr"
@@ -459,34 +460,54 @@ def copy_004(ctx):
                     baa.setdefault(c.vendor, []).append((a, c))
                 if gdpr:
                     dpa.setdefault(c.vendor, []).append((a, c))
-            if gdpr and c.region and not c.transfer_mechanism and not _eea(c.region):
+            if gdpr and c.region and not c.transfer_mechanism and _eea(c.region) is not True:
                 transfers.setdefault(c.id, (c, []))[1].append(a)
     yield from _baa(ctx, baa, vendors)
     yield from _dpa(ctx, dpa, vendors)
     for c, systems in transfers.values():
-        yield ctx.ask(f"{c.id} keeps copies of {names(a.id for a in systems)} (personal data under GDPR) in "
-                      f"{c.region}, outside the EEA: which transfer mechanism (adequacy decision, SCCs, BCRs) "
+        held = f"{c.id} keeps copies of {names(a.id for a in systems)} (personal data under GDPR) in {c.region}"
+        if _eea(c.region) is None:  # the name does not say where it is: ask, do not assume a transfer
+            yield ctx.ask(f"{held}: is {c.region} inside the EEA? If not, which transfer mechanism (adequacy "
+                          "decision, SCCs, BCRs) covers it?", ctx.tp(c, "region"), ctx.tp(c, "transfer_mechanism"),
+                          subject=c.id, system=_worst(ctx, systems), scopes=tuple(a.id for a in systems),
+                          severity="minor")
+            continue
+        yield ctx.ask(f"{held}, outside the EEA: which transfer mechanism (adequacy decision, SCCs, BCRs) "
                       "covers it?", ctx.tp(c, "transfer_mechanism"), subject=c.id, system=_worst(ctx, systems),
                       scopes=tuple(a.id for a in systems))
 
 
-def allowed(region: str, residency: list[str]) -> bool:
-    """Whether ``region`` is inside one of the allowed entries (a region, a prefix such as ``eu``, or EEA)."""
+def allowed(region: str, residency: list[str]) -> Optional[bool]:
+    """Whether ``region`` is inside one of the allowed entries (a region, a prefix such as ``eu``, or EEA);
+    None when only an EEA entry could allow it and the region's name does not say whether it is in the EEA."""
     r = region.strip().lower()
+    unsure = False
     for entry in residency:
         e = entry.strip().lower()
-        if r == e or r.startswith(e + "-") or (e in ("eea", "eu") and _eea(r)):
+        if r == e or r.startswith(e + "-"):
             return True
-    return False
+        if e in ("eea", "eu"):
+            status = _eea(r)
+            if status:
+                return True
+            unsure = unsure or status is None
+    return None if unsure else False
 
 
 @lru_cache(maxsize=512)
-def _eea(region: str) -> bool:
-    return is_eea(region)
+def _eea(region: str) -> Optional[bool]:
+    return eea_status(region)
 
 
 def _residency(ctx, a, copies):
-    outside = [c for c in copies if c.region and not allowed(c.region, a.residency)]
+    placed = [(c, allowed(c.region, a.residency)) for c in copies if c.region]
+    outside = [c for c, ok in placed if ok is False]
+    unsure = [c for c, ok in placed if ok is None]
+    if unsure:
+        yield ctx.ask(f"{a.id} may only be stored in {', '.join(a.residency)}: "
+                      f"{'is' if len(unsure) == 1 else 'are'} {', '.join(f'{c.id} ({c.region})' for c in unsure)} "
+                      "inside the EEA?", *(ctx.tp(c, "region") for c in unsure), system=a,
+                      scopes=tuple(c.id for c in unsure), severity="minor")
     if outside:
         where_ = ", ".join(f"{c.id} in {c.region}" for c in outside)
         yield ctx.hit(f"{a.id} may only be stored in {', '.join(a.residency)}, but copies are kept outside: "
