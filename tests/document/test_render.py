@@ -104,6 +104,19 @@ def test_manual_reviews_of_job_results_are_stated_and_their_gaps_listed():
     assert "monitoring.manual\\_reviews\\[1\\].evidence" in open_part
 
 
+def test_an_owner_named_by_role_only_is_stated_not_left_open():
+    data = full()
+    data["policy"]["owner"] = {"role": "Security Officer"}
+    data["policy"]["approver"] = {"role": "CTO"}
+    p = policy(data)
+    md = render_markdown(p, report(p))
+    assert "The Security Officer owns this policy and is accountable for keeping it current." in md
+    assert "The CTO approves this policy and each revision of it." in md
+    control = md.split("## 1\\.", 1)[0]
+    assert "Security Officer" in control and "CTO" in control
+    assert "who owns this policy" not in md
+
+
 def test_report_unanswered_findings_are_listed():
     p = policy(full())
     r = report(p)

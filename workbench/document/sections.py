@@ -31,8 +31,11 @@ def ul(items: list[str]) -> dict:
 # document control
 # ----------------------------------------------------------------------------
 def _person(p) -> Optional[str]:
-    if p is None or not p.name:
+    """"Dana Ops (Head of Infrastructure)", or the role alone when the policy names a role and no person."""
+    if p is None or not (p.name or p.role):
         return None
+    if not p.name:
+        return p.role
     return f"{p.name} ({p.role})" if p.role else p.name
 
 
@@ -237,6 +240,8 @@ def roles(w) -> list[dict]:
         if person is not None and person.name:
             sk = key if person.role else f"{key}_no_role"
             out.append(P(w.say(sk, name=person.name, role=person.role)))
+        elif person is not None and person.role:  # a role, as many policies name their owner
+            out.append(P(w.say(f"{key}_role_only", role=person.role)))
         else:
             out.append(w.gap(what, path))
     if g.communicated_to:
