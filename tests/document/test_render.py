@@ -117,6 +117,15 @@ def test_an_owner_named_by_role_only_is_stated_not_left_open():
     assert "who owns this policy" not in md
 
 
+def test_scope_counts_read_as_english_and_the_rule_matches_the_engine():
+    data = full()
+    data["systems"] = [data["systems"][0]]
+    p = policy(data)
+    md = render_markdown(p, report(p))
+    assert "covers 1 system in scope out of 1 in the inventory." in md
+    assert "whose data is not yet classified is in scope too" in md
+
+
 def test_report_unanswered_findings_are_listed():
     p = policy(full())
     r = report(p)

@@ -99,7 +99,9 @@ def scope(w) -> list[dict]:
         out.append(P(w.say("org_description", org=org, text=p.organization.description)))
     in_scope = ctx.in_scope_systems
     if org:
-        out.append(P(w.say("applies", org=org, n_in=len(in_scope), n_all=len(p.systems))))
+        n_in = len(in_scope)
+        out.append(P(w.say("applies", org=org, n_in=f"{n_in} system{'' if n_in == 1 else 's'}",
+                           n_all=len(p.systems))))
     else:
         out.append(w.gap("the organization's name", "organization.name"))
     out += _engagement(w)
