@@ -51,6 +51,8 @@ def test_nonsense_is_refused_with_examples(value):
         ("every 24 hours", "1d"), ("each night", "1d"), ("every night", "1d"), ("every day", "1d"), ("each week", "1w"),
         ("every other week", "2w"), ("two weeks", "2w"), ("thirty days", "30d"), ("one year", "1y"),
         ("twenty-four hours", "1d"), ("ninety days", "90d"), ("every fortnight", "2w"), ("every quarter", "3mo"),
+        ("<= 24 hours", "1d"), ("≤ 4h", "4h"), ("24 hours or less", "1d"), ("4 hours at most", "4h"),
+        ("once in a month", "1mo"), ("once in a week", "1w"),
     ],
 )
 def test_accepts_what_written_policies_say(text, canonical):

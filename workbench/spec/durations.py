@@ -15,7 +15,8 @@ The accepted grammar, after lower-casing and collapsing spaces::
     amount    := [number] unit {[number] unit}     15m, 4 hours, 1y 3d, day
     phrase    := [limit] [count] [per] period      at least once per quarter
     limit     := at least | no less than | not less than | at most
-               | no more than | not more than | up to | within
+               | no more than | not more than | up to | within | <= | ≤
+               (or after the period: "or less", "or sooner", "at most")
     count     := once | twice | thrice | N times | Nx
     per       := per | a | an | each | every
     period    := cadence-word | ISO-8601 | amount
@@ -127,6 +128,8 @@ _PHRASE_RE = re.compile(
     r"(?P<period>.+)$"
 )
 _COUNTS = {"once": 1, "twice": 2, "thrice": 3}
+_SYMBOL_LIMIT_RE = re.compile(r"^(?:<=|=<|≤|<|=)\s*")
+_SUFFIX_LIMIT_RE = re.compile(r"\s+(?:or (?:less|fewer|sooner|shorter)|at (?:the )?most|max(?:imum)?)$")
 
 
 def find_vague(text: str) -> list[str]:
@@ -372,6 +375,8 @@ def _parse_phrase(text: str) -> tuple[int, float] | None:
     if len(text) > 100:
         return None  # prose, not a duration (and keeps the regexes below linear in practice)
     text = text.rstrip(".;").replace(" calendar ", " ")
+    # "<= 24 hours", "≤ 24h", "24 hours or less", "once in a month": limits written as symbols or after the period
+    text = _SUFFIX_LIMIT_RE.sub("", _SYMBOL_LIMIT_RE.sub("", text)).replace(" in a ", " a ").replace(" in an ", " an ")
     if "(" in text:
         text = _LEGAL_RE.sub(r"\1", text)
     text = _SPELLED_RE.sub(_spelled_number, text).replace("every other ", "every 2 ")
