@@ -252,3 +252,14 @@ def test_acc001_no_backup_roles_is_major_without_critical_systems():
 
 def test_acc001_no_question_when_nothing_is_backed_up():
     assert findings(base(roles=[], schedules=[]), "ACC-001") == []
+
+
+def test_acc001_a_role_that_can_only_start_jobs_is_major_and_an_empty_role_says_nothing_of_members():
+    data = base()
+    data["roles"].append({"id": "job-starter", "permissions": ["run"], "mfa_required": False})
+    (f,) = [f for f in findings(data, "ACC-001") if f.subject == "job-starter"]
+    assert f.severity == "major"
+    assert f.message == "Role job-starter (run) does not require MFA."
+    data["roles"][-1]["permissions"] = ["run", "restore"]
+    (f,) = [f for f in findings(data, "ACC-001") if f.subject == "job-starter"]
+    assert f.severity == "blocker"  # restoring reads the data back

@@ -19,6 +19,9 @@ DUAL_OPS = ("delete_recovery_point", "modify_retention", "modify_immutability", 
 LOCK_PREVENTS = frozenset({"delete_recovery_point", "modify_retention", "modify_immutability", "delete_vault"})
 
 
+RUN_ONLY = frozenset({"run"})
+
+
 def _perms(r: Role, pool=BACKUP_PERMISSIONS) -> list[str]:
     return [p for p in r.permissions if p in pool]
 
@@ -64,13 +67,16 @@ def acc_001(ctx):
     if not pl.backup_roles:
         yield from _nobody_named(ctx)
     for r in pl.backup_roles:
-        members = names(r.members) if r.members else "no members listed"
+        # A role that can only start jobs can neither read the data back nor destroy it: major, not blocker.
+        severity = "major" if set(_perms(r)) <= RUN_ONLY else None
         if r.mfa_required is False:
-            yield ctx.hit(f"Role {r.id} ({_holdings(pl, r)}) does not require MFA; members: {members}.",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets)
+            members = f"; members: {names(r.members)}" if r.members else ""
+            yield ctx.hit(f"Role {r.id} ({_holdings(pl, r)}) does not require MFA{members}.",
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity)
         elif r.mfa_required is None:
-            yield ctx.ask(f"Does role {r.id} ({_holdings(pl, r)}) require MFA? Members: {members}.",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets)
+            members = f" Members: {names(r.members)}." if r.members else ""
+            yield ctx.ask(f"Does role {r.id} ({_holdings(pl, r)}) require MFA?{members}",
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity)
     grants = _people_grants(pl, pl.backup_roles)
     direct_keys = _direct_key_admins(ctx, pl)
     for pid in direct_keys:
