@@ -198,3 +198,14 @@ def test_copy004_gdpr_copy_outside_eea_without_transfer_mechanism_is_asked():
     assert f.kind == "unanswered" and "us-east-1" in f.message and f.path == "targets[1].transfer_mechanism"
     data["targets"][1]["transfer_mechanism"] = "SCCs 2021/914"
     assert findings(data, "COPY-004") == []
+
+
+def test_copy004_unknown_dpa_with_a_vendor_holding_gdpr_data_is_asked():
+    data = policy([target("msp-vault", vendor="msp", region="eu-west-1")], region="eu-west-1",
+                  regulatory_tags=["gdpr"])
+    data["vendors"] = [{"id": "msp", "name": "Acme MSP"}]
+    (f,) = findings(data, "COPY-004")
+    assert f.kind == "unanswered" and "Acme MSP holds personal data under GDPR from prod-db" in f.message
+    assert f.path == "vendors[0].dpa_signed"
+    data["vendors"][0]["dpa_signed"] = True
+    assert findings(data, "COPY-004") == []

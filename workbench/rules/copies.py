@@ -546,9 +546,15 @@ def _baa(ctx, by_vendor, vendors):
 def _dpa(ctx, by_vendor, vendors):
     for vid, pairs in by_vendor.items():
         i, v = vendors[vid]
+        if v.dpa_signed:
+            continue
+        systems, copies = _held(pairs)
+        worst, scopes = _worst(ctx, [a for a, _ in pairs]), (vid, *dict.fromkeys(a.id for a, _ in pairs))
         if v.dpa_signed is False:
-            systems, copies = _held(pairs)
             yield ctx.hit(f"{v.name or vid} holds personal data under GDPR from {systems} (in {copies}) without a "
                           "data processing agreement.", f"vendors[{i}].dpa_signed", ctx.tp(pairs[0][1], "vendor"),
-                          subject=vid, system=_worst(ctx, [a for a, _ in pairs]),
-                          scopes=(vid, *dict.fromkeys(a.id for a, _ in pairs)))
+                          subject=vid, system=worst, scopes=scopes)
+        else:  # as for a BAA: unanswered is asked, not passed
+            yield ctx.ask(f"{v.name or vid} holds personal data under GDPR from {systems} (in {copies}): is a data "
+                          "processing agreement (GDPR Art. 28) signed?", f"vendors[{i}].dpa_signed",
+                          subject=vid, system=worst, scopes=scopes)
