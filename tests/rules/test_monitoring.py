@@ -183,3 +183,16 @@ def test_mon001_a_review_without_a_record_is_asked_where_it_is_kept():
 def test_mon001_a_review_scoped_to_other_systems_does_not_count():
     (f,) = findings(reviewed(systems=["db-orders"]), "MON-001")
     assert f.subject == "wiki"
+
+
+def test_mon001_a_review_too_infrequent_to_count_is_named_in_the_finding():
+    data = reviewed(after_each_job=None, interval="1d")
+    data["monitoring"]["alerts"] = [a for a in data["monitoring"]["alerts"] if a.get("systems") != ["db-orders"]]
+    (f,) = findings(data, "MON-001")
+    assert f.subject == "db-orders"
+    assert f.message.endswith("; the manual review of job results (every 1d) is too infrequent for a recovery "
+                              "point due every 15m.")
+    data["monitoring"]["manual_reviews"][0]["interval"] = "every business morning"
+    by_system = {f.subject: f.message for f in findings(data, "MON-001")}
+    assert set(by_system) == {"db-orders", "wiki"}  # a vague cadence counts for neither
+    assert "states no testable cadence ('every business morning')" in by_system["wiki"]

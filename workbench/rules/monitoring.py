@@ -94,6 +94,23 @@ def _reviewed(ctx, a, event: str, reviews) -> Optional[int]:
     return None
 
 
+def _late_review(ctx, a, event: str, reviews) -> Optional[str]:
+    """"; the manual review of job results (every 1d) is too infrequent ..." for a review of ``a`` that does not
+    count, so the finding does not read as if there were none."""
+    for r in reviews:
+        if event not in (r.covers or REVIEWED_BY_DEFAULT):
+            continue
+        if (r.systems or r.tiers) and a.id not in r.systems and a.tier not in r.tiers:
+            continue
+        gap = ctx.rp_gap(a)
+        if r.interval is None or r.interval.vague:
+            said = f" ('{r.interval}')" if r.interval is not None else ""
+            return f"; the manual review of job results states no testable cadence{said}"
+        due = f" for a recovery point due every {gap}" if gap is not None else ""
+        return f"; the manual review of job results (every {r.interval}) is too infrequent{due}"
+    return None
+
+
 def _shorter(x: Optional[Duration], y: Optional[Duration]) -> bool:
     return x is not None and (y is None or x < y)
 
@@ -154,7 +171,7 @@ def mon_001(ctx):
 
 def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=None):
     """MON-001's findings for one system, given which job events alerts cover for it."""
-    missing, slow, gap, limit = [], None, None, None
+    missing, slow, gap, limit, late_review = [], None, None, None, None
     for ev in JOB_EVENTS:
         if ev == "copy_failed" and not _makes_copies(scheds, copying):
             continue
@@ -167,6 +184,7 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
             if i is not None:  # a manual review catches it in time (A1.2 accepts a detective control)
                 relied.setdefault(i, []).append(a)
                 continue
+            late_review = late_review or _late_review(ctx, a, ev, reviews)
         if not found:
             words = EVENT_WORDS[ev]
             if ev == "job_missed" and limit:
@@ -176,7 +194,7 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
             slow = after
     sev = "blocker" if ctx.critical(a) else None
     if missing:
-        yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}.", "monitoring.alerts",
+        yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}{late_review or ''}.", "monitoring.alerts",
                       ctx.sp(a), system=a, severity=sev)
     if slow is not None:
         yield ctx.hit(f"{label(a)}: the missed-backup alert fires only after {slow} without a new recovery "
