@@ -85,22 +85,25 @@ def _reviewed(ctx, a, event: str, reviews) -> Optional[int]:
     gap = ctx.rp_gap(a)
     limit = gap.approx_seconds * 1.5 if gap is not None and gap.approx_seconds > 0 else 86400.0
     for i, r in enumerate(reviews):
-        if event not in (r.covers or REVIEWED_BY_DEFAULT):
-            continue
-        if (r.systems or r.tiers) and a.id not in r.systems and a.tier not in r.tiers:
+        if not _applies(r, a, event):
             continue
         if r.after_each_job or (r.interval is not None and not r.interval.vague and r.interval.approx_seconds <= limit):
             return i
     return None
 
 
+def _applies(r, a, event: str) -> bool:
+    """Whether manual review ``r`` looks for ``event`` on system ``a`` (no systems or tiers named: all of them)."""
+    if event not in (r.covers or REVIEWED_BY_DEFAULT):
+        return False
+    return not (r.systems or r.tiers) or a.id in r.systems or a.tier in r.tiers
+
+
 def _late_review(ctx, a, event: str, reviews) -> Optional[str]:
     """"; the manual review of job results (every 1d) is too infrequent ..." for a review of ``a`` that does not
     count, so the finding does not read as if there were none."""
     for r in reviews:
-        if event not in (r.covers or REVIEWED_BY_DEFAULT):
-            continue
-        if (r.systems or r.tiers) and a.id not in r.systems and a.tier not in r.tiers:
+        if not _applies(r, a, event):
             continue
         gap = ctx.rp_gap(a)
         if r.interval is None or r.interval.vague:
