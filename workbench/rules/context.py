@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from functools import cached_property
+from itertools import repeat
 from typing import Iterable, Optional
 
 from workbench.spec.durations import Duration
@@ -156,9 +157,12 @@ class Context:
                 by_tier[tier].append(s.id)
         self.systems_by_tier = by_tier
         sched: dict[str, list[Schedule]] = defaultdict(list)
+        covering: list[Schedule] = []  # the schedules that cover at least one system id: those with a plan
         for sc in p.schedules:
             listed = sc.systems
             if not sc.tiers and (len(listed) == 1 or len(set(listed)) == len(listed)):
+                if listed:
+                    covering.append(sc)
                 for sid in listed:  # the common case: systems listed once each, nothing to de-duplicate
                     sched[sid].append(sc)
                 continue
@@ -172,6 +176,8 @@ class Context:
                     if sid not in seen:
                         seen.add(sid)
                         sched[sid].append(sc)
+            if seen:
+                covering.append(sc)
         self._schedules = sched
 
         # holders by permission; roles by permission
@@ -211,13 +217,62 @@ class Context:
         # recovery-point gap once per distinct set, not once per system.
         self._plans: dict[str, tuple] = {}
         self._merged: dict[int, list] = {}  # id(plan) -> its pairs, for plans of several schedules
-        plan_memo: dict[tuple, tuple] = {}
-        for sid, lst in sched.items():
-            key = id(lst[0]) if len(lst) == 1 else tuple(map(id, lst))
-            plan = plan_memo.get(key)
+        self._build_plans(covering)
+
+    def _build_plans(self, covering: list[Schedule]) -> None:
+        """``_single_plans`` of the schedules in ``covering``, then ``_plans`` of every system.
+
+        The same plans as :meth:`_plan_of` gives, worked out inline: a large inventory has thousands of distinct
+        schedule sets (mostly two: the system's own schedule and a tier-wide one), so the per-set work is kept
+        to a few C-level operations.
+        """
+        singles, maps, pairs_memo, sums = self._single_plans, self._target_maps, self._schedule_pairs, self._sums
+        target_of = self.targets.get
+        for sc in covering:  # as _schedule_plan (and _pairs), inline
+            versioned = sc.versioned
+            restorable = versioned is not False and (sc.type != "replication" or versioned is True)  # restorable()
+            gap: Optional[Duration] = None
+            if restorable:
+                targets = [t for t in map(target_of, dict.fromkeys(sc.targets)) if t is not None]
+                pairs = list(zip(targets, repeat(sc)))
+                interval = sc.interval
+                if interval is not None and interval.text is None:  # known (``not vague``)
+                    job = sc.job_duration
+                    if job is not None and job.text is None:
+                        key = (interval.months, interval.seconds, job.months, job.seconds)
+                        gap = sums.get(key)
+                        if gap is None:
+                            gap = sums[key] = interval + job
+                    else:
+                        gap = interval
+            else:
+                targets, pairs = [], []
+            pairs_memo[id(sc)] = pairs
+            singles[id(sc)] = (pairs, targets, gap)
+            maps[id(sc)] = dict(zip(map(id, targets), targets))
+
+        plans = self._plans
+        memo: dict[tuple, tuple] = {}  # tuple of id(schedule) -> plan of that set
+        for sid, lst in self._schedules.items():
+            if len(lst) == 1:
+                plans[sid] = singles[id(lst[0])]
+                continue
+            key = tuple(map(id, lst))
+            plan = memo.get(key)
             if plan is None:
-                plan = plan_memo[key] = self._plan_of(lst)
-            self._plans[sid] = plan
+                if len(key) == 2:
+                    # Two schedules (the common case): the distinct targets in order of first appearance (one
+                    # Target object per id, so merging {id(target): target} maps is merging by target id), and
+                    # the smaller gap, the first one on a tie (as _plan_of).
+                    a, b = key
+                    ga, gb = singles[a][2], singles[b][2]
+                    if ga is None or (gb is not None and gb.approx_seconds < ga.approx_seconds):
+                        ga = gb
+                    plan = (None, list({**maps[a], **maps[b]}.values()), ga)
+                else:
+                    plan = self._plan_of(lst)
+                memo[key] = plan
+            plans[sid] = plan
 
     def release(self) -> None:
         """Drop every index and memo once the rules are done.
@@ -326,9 +381,25 @@ class Context:
 
     @cached_property
     def in_scope_systems(self) -> list[System]:
-        levels, today = self._tier_levels, self.today
-        scheduled = self._schedules
-        return [a for a in self.systems.values() if _in_scope(a, levels, today, scheduled)]
+        # _in_scope (exclusion, then needs_backup) of every system, inline: two calls per system otherwise.
+        today, scheduled = self.today, self._schedules
+        critical_tiers = {tid for tid, level in self._tier_levels.items() if level <= 2}  # T0-T2
+        out = []
+        for a in self.systems.values():
+            e = a.exclusion
+            if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
+                continue  # validly excluded
+            if a.environment == "prod" or a.tier in critical_tiers:
+                out.append(a)
+            elif not a.data_classes:
+                if a.id in scheduled and a.environment not in NON_PRODUCTION:
+                    out.append(a)
+            else:
+                for c in a.data_classes:  # any class confidential or above
+                    if CLASS_RANK.get(c, 0) >= 2:
+                        out.append(a)
+                        break
+        return out
 
     def tags(self, a: System) -> frozenset[str]:
         """Regulatory tags, including those implied by data classes (phi -> hipaa, pci -> pci). Read-only."""
