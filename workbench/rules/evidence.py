@@ -229,48 +229,64 @@ def _late_first_tests(ctx, start):
     """
     end = ctx.policy.engagement.period_end
     horizon = min(ctx.today, end) if end else ctx.today
-    in_scope = ctx.in_scope_systems
-    tiers_of = list(map(_TIER, in_scope))
-    # Tiers of in-scope systems, in order of their first system (the order findings come in).
-    tiers = [ctx.tiers[tid] for tid in dict.fromkeys(tiers_of) if tid in ctx.tiers]
-    tiers = [t for t in tiers if t.restore_test_interval is not None and not t.restore_test_interval.vague]
-    if not tiers:
+    # The tiers with a cadence to hold the first test to; only those with an in-scope system count,
+    # which is checked (walking the systems) only for a tier that would be reported.
+    timed = {tid: t for tid, t in ctx.tiers.items()
+             if t.restore_test_interval is not None and not t.restore_test_interval.vague}
+    if not timed:
         return
     # One pass over the restore tests instead of each system's list: per tier, the latest test before the
-    # period and the first in it. Ties on date go to the system that comes first among the in-scope systems,
-    # then to the earlier test (the order a walk of the systems' date-sorted test lists meets them).
-    rank = dict(zip(map(_ID, in_scope), range(len(in_scope))))
+    # period and the first in it, of in-scope systems. Ties on date go to the system that comes first among
+    # the in-scope systems (their inventory order), then to the earlier test (the order a walk of the systems'
+    # date-sorted test lists meets them). Whether a system is in scope is asked only of a test that would
+    # be the tier's new latest or first.
+    systems, index, in_scope = ctx.systems, ctx.system_index, ctx.in_scope
     before: dict = {}
-    first: dict = {}  # tier id -> (date, system rank, index in restore_tests, test)
+    first: dict = {}  # tier id -> (date, system index, index in restore_tests, test)
     today = ctx.today
     for k, t in enumerate(ctx.policy.restore_tests):
         d = t.date
         if d is None or d > today:
             continue
-        i = rank.get(t.system)
-        if i is None:
+        a = systems.get(t.system)
+        if a is None:
             continue
-        tid = tiers_of[i]
+        tid = a.tier
         if d < start:
-            if tid not in before or d > before[tid]:
+            prev = before.get(tid)
+            if (prev is None or d > prev) and tid in timed and in_scope(a):
                 before[tid] = d
         else:
             best = first.get(tid)
-            if best is None or (d, i) < best[:2]:
-                first[tid] = (d, i, k, t)
-    for tier in tiers:
-        interval = tier.restore_test_interval
-        prev = before.get(tier.id)
-        due = interval.add_to(prev or start)
-        found = first.get(tier.id)
+            if best is not None and (d > best[0] or (d == best[0] and index[t.system] >= best[1])):
+                continue  # (the common case) not before the tier's first so far
+            if tid in timed and in_scope(a):
+                first[tid] = (d, index[t.system], k, t)
+    late: dict = {}  # tier id -> (previous test date, due date, first test found)
+    for tid, tier in timed.items():
+        prev = before.get(tid)
+        due = tier.restore_test_interval.add_to(prev or start)
+        found = first.get(tid)
         if found is not None and found[0] <= due:
             continue
         if found is None and due >= horizon:
             continue
+        late[tid] = (prev, due, found)
+    if not late:
+        return
+    in_scope_systems = ctx.in_scope_systems
+    tiers_of = list(map(_TIER, in_scope_systems))
+    # Tiers of in-scope systems, in order of their first system (the order findings come in).
+    for tid in dict.fromkeys(tiers_of):
+        if tid not in late:
+            continue
+        tier = timed[tid]
+        interval = tier.restore_test_interval
+        prev, due, found = late[tid]
         basis = (f"{interval} after the previous test on {prev.isoformat()}" if prev
                  else f"{interval} after the period began on {start.isoformat()}")
         # Every system of the tier has the same tier level, so the worst is its first.
-        worst = in_scope[tiers_of.index(tier.id)]
+        worst = in_scope_systems[tiers_of.index(tier.id)]
         if found is not None:
             t = found[3]
             yield ctx.hit(f"Tier {tier.id}: the first restore test in the observation period ({t.system}) was on "
@@ -283,4 +299,3 @@ def _late_first_tests(ctx, start):
                           f"{'s' if count != 1 else ''} in the observation period yet; the first was due by "
                           f"{due.isoformat()} ({basis}).",
                           ctx.tierp(tier, "restore_test_interval"), "restore_tests", system=worst, subject=tier.id)
-
