@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import compress
 
 from workbench.spec.durations import Duration
@@ -29,6 +30,19 @@ def _by_tier(ctx, objective):
             got = memo[a.tier] = objective(a)
         return got
     return of
+
+
+def _text(d) -> str:
+    """``str(d)``: a known duration's text depends only on its months and seconds, so findings quoting the
+    same few lengths over and over share one."""
+    if d.text is not None:
+        return d.text
+    return _known_text(d.months, d.seconds)
+
+
+@lru_cache(maxsize=4096)
+def _known_text(months, seconds) -> str:
+    return str(Duration(months, seconds))
 
 
 def _usable_interval(sc) -> bool:
@@ -95,7 +109,7 @@ def _freq_001_said(ctx, a, gap, rpo, rpo_texts: dict) -> tuple:
     rpo_text = rpo_texts.get(id(rpo))
     if rpo_text is None:
         rpo_text = rpo_texts[id(rpo)] = str(rpo)
-    return (f": the newest restorable point can be {gap} old (schedule {fastest.id}) but its RPO is {rpo_text}.",
+    return (f": the newest restorable point can be {_text(gap)} old (schedule {fastest.id}) but its RPO is {rpo_text}.",
             ctx.schp(fastest, "interval"), fastest.id)
 
 
@@ -202,8 +216,8 @@ def _freq_002_hit(ctx, a, sc, targets, rpo):
 
 def _freq_002_said(ctx, a, c, sc, lag, rpo):
     return ctx.hit(
-        f"{a.id}: the newest copy outside its region ({c.id}, via {sc.id}) can be {lag} old "
-        f"but its disaster RPO is {rpo}.",
+        f"{a.id}: the newest copy outside its region ({c.id}, via {sc.id}) can be {_text(lag)} old "
+        f"but its disaster RPO is {_text(rpo)}.",
         ctx.schp(sc, "interval"), ctx.schp(sc, "copy_lag"), ctx.rpo_path(a),
         system=a, severity="blocker" if ctx.tier_level(a) == 0 else None, scopes=(c.id, sc.id),
     )
