@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from operator import attrgetter
 from typing import NamedTuple, Optional
 
 from workbench.spec.durations import Duration
@@ -28,6 +29,7 @@ RETEST_WINDOW = dt.timedelta(days=30)
 FULL_TYPES = ("full_system", "app")
 DISASTER_SCENARIOS = ("ransomware", "region_loss")
 REGULATED = frozenset({"hipaa", "gdpr"})  # regimes the TEST rules cite
+_ID = attrgetter("id")
 
 
 @rule(
@@ -324,17 +326,21 @@ def test_004(ctx):
     places: dict = {}  # (region, site) -> _place(), looked up here without a call per system
     for a in [a for a in ctx.in_scope_systems if a.tier in plans]:
         plan, sid = plans[a.tier], a.id
-        place = places.get((a.region, a.site))
+        key = (a.region, a.site)
+        place = places.get(key)
         if place is None:
-            place = places[a.region, a.site] = _place(ctx, a)
+            place = places[key] = _place(ctx, a)
         tests = tests_of.get(sid)
         done = [x for x in tests if x.date is not None and x.date <= today] if tests else ()
         if not done:
             # The common case, no test up to the as-of date: both halves report, with fixed paths;
             # the same hits _full_restore_hit and _disaster_copy_hit build, without their work.
             yield Hit(sid + plan.none_done, plan.none_done_paths, sid, a, None, "gap", plan.scopes)
-            yield Hit(sid + plan.no_copy + _copies_hint(copies_of(a), place) + ".", _NO_TEST_PATHS, sid, a, None,
-                      "gap", plan.scopes)
+            copies = copies_of(a)
+            hint = place[1].get(id(copies))
+            if hint is None:
+                hint = _copies_hint(copies, place)
+            yield Hit(sid + plan.no_copy + hint + ".", _NO_TEST_PATHS, sid, a, None, "gap", plan.scopes)
             continue
         hit = _full_restore_hit(ctx, a, plan, done)
         if hit is not None:
@@ -409,12 +415,13 @@ def _full_restore_hit(ctx, a, plan: _FullRestorePlan, done: list):
 def _disaster_copy_hit(ctx, a, plan: _FullRestorePlan, done: list, year_ago: dt.date, place: tuple):
     """TEST-004's second half: a restore from a copy that survives a disaster within a year (hit or None)."""
     year = [x for x in done if x.date >= year_ago]
+    safe = place[0]
+    for x in year:
+        if x.source_target in safe:
+            return None  # (the common case) _survivor() is True
     unsure = None
     for x in year:
-        verdict = _survivor(ctx, x, a, place[0])
-        if verdict is True:
-            return None
-        if verdict is None:
+        if _survivor(ctx, x, a, safe) is None:
             unsure = x
     if unsure is not None:
         return ctx.ask(f"{a.id}{plan.tag}: restore test {_test_label(unsure)}: which copy was it restored from, and "
@@ -435,8 +442,11 @@ def _copies_hint(copies: list, place: tuple) -> str:
     # Systems of one plan (one shared copies list) in one place get the same hint.
     hint = hints.get(id(copies))
     if hint is None:
-        good = [c.id for c in copies if c.id in safe]
-        hint = hints[id(copies)] = f"; restore from {_names(good)} instead" if good else ""
+        good = [*filter(safe.__contains__, map(_ID, copies))]
+        # _names(good), spelt out: the ids are strings
+        hint = hints[id(copies)] = (
+            "; restore from " + ", ".join(good[:3]) + (f" and {len(good) - 3} more" if len(good) > 3 else "")
+            + " instead") if good else ""
     return hint
 
 
@@ -791,7 +801,8 @@ def _place(ctx, a) -> tuple[frozenset, dict]:
     survive ransomware or a region loss, and a memo of :func:`_copies_hint` by copies list.
 
     The place is all the answer depends on besides the copy, so one set per place, worked out once
-    per evaluation, stands for thousands of (copy, system) pairs.
+    per evaluation, stands for thousands of (copy, system) pairs. Whether a copy survives ransomware
+    does not depend on the place at all: that part is worked out once for every place.
     """
     memo = ctx.__dict__.get("_testing_places")
     if memo is None:
@@ -800,10 +811,16 @@ def _place(ctx, a) -> tuple[frozenset, dict]:
     found = memo.get(key)
     if found is None:
         survives = ctx.survives
-        safe = frozenset(c.id for c in ctx.targets.values()
-                         if survives(c, a, "ransomware") or survives(c, a, "region_loss"))
+        targets = ctx.targets.values()  # keyed by their ids: one target per id
+        immune = memo.get(_RANSOMWARE)
+        if immune is None:
+            immune = memo[_RANSOMWARE] = frozenset(c.id for c in targets if survives(c, a, "ransomware"))
+        safe = immune.union([c.id for c in targets if c.id not in immune and survives(c, a, "region_loss")])
         found = memo[key] = (safe, {})
     return found
+
+
+_RANSOMWARE = "ransomware"  # key (places are tuples) of the ids of the targets that survive ransomware anywhere
 
 
 def _survivor(ctx, x, a, safe: frozenset) -> Optional[bool]:
