@@ -28,7 +28,14 @@ from .engine import rule
 )
 def ref_001(ctx):
     policy = ctx.policy
-    for path, message in reference_problems(policy):
+    # The ids the Context has already indexed, rather than reading those columns again. ctx._schedules holds
+    # every system id a schedule lists (and ids of systems a tier-wide schedule covers), ctx._tests the system
+    # of every restore test: what reference_problems asks of ``listed``.
+    known_ids = {"tiers": ctx.tiers, "systems": ctx.system_index, "schedules": ctx.schedule_index,
+                 "targets": ctx.target_index, "keys": ctx.key_index, "roles": ctx.role_index,
+                 "principals": ctx.principal_index}
+    listed = {"schedules.systems": ctx._schedules, "restore_tests.system": ctx._tests}
+    for path, message in reference_problems(policy, known_ids, listed):
         if len(path) == 4 and path[0] == "schedules" and path[2] == "systems":
             continue  # COV-005 reports orphan schedules
         section, index = path[0], path[1] if len(path) > 1 and isinstance(path[1], int) else None

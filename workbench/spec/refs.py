@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import operator
 from itertools import chain
+from typing import Collection, Mapping, Optional
 
 from .model import Policy
 
@@ -26,17 +27,27 @@ def _hint(name: str, known: set[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
+def reference_problems(policy: Policy, known_ids: Optional[Mapping[str, Collection]] = None,
+                       listed: Optional[Mapping[str, Collection]] = None) -> list[tuple[tuple, str]]:
     """Every duplicate id and dangling reference, as (field path, message).
 
     Runs on every evaluation: each section is first checked as a whole with C-level set operations,
     and only a section that has a problem is walked item by item to say where (in the same order).
+
+    A caller that has already read the policy's id columns may pass them, to spare reading them again
+    (the gap engine's Context does); the answer is the same. ``known_ids``: section -> its distinct ids
+    (the keys of an index by id will do). ``listed``: ``"schedules.systems"`` -> every system id the
+    schedules list, ``"restore_tests.system"`` -> every system id the restore tests name; a collection
+    holding other ids as well is fine as long as they are ids of systems.
     """
     out: list[tuple[tuple, str]] = []
     ids: dict[str, set[str]] = {}
+    known_ids = known_ids or {}
+    listed = listed or {}
     for section, attr in ID_SECTIONS.items():
         items = getattr(policy, section)
-        known = set(map(operator.attrgetter(attr), items))
+        given = known_ids.get(section)
+        known = set(map(operator.attrgetter(attr), items)) if given is None else set(given)
         if len(known) != len(items) or None in known:  # a duplicate, or an item without an id
             values = _column(items, attr)
             known.discard(None)
@@ -52,13 +63,16 @@ def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
             out.append((path, f"{what} {value!r} is not defined in {section}{_hint(value, pool)}"))
 
     systems, schedules, targets = policy.systems, policy.schedules, policy.targets
-    if not (_known(_column(systems, "tier"), ids["tiers"]) and _known(_flat(systems, "depends_on"), ids["systems"])):
+    if not (_known(_column(systems, "tier"), ids["tiers"])
+            and _all_known(_flat(systems, "depends_on"), ids["systems"])):
         for i, s in enumerate(systems):
             check(("systems", i, "tier"), s.tier, "tiers", "tier")
             for j, d in enumerate(s.depends_on):
                 check(("systems", i, "depends_on", j), d, "systems", "system")
-    if not (_known(_flat(schedules, "systems"), ids["systems"]) and _known(_flat(schedules, "tiers"), ids["tiers"])
-            and _known(_flat(schedules, "targets"), ids["targets"])):
+    scheduled = listed.get("schedules.systems")
+    if not (_all_known(_flat(schedules, "systems") if scheduled is None else scheduled, ids["systems"])
+            and _all_known(_flat(schedules, "tiers"), ids["tiers"])
+            and _all_known(_flat(schedules, "targets"), ids["targets"])):
         for i, sc in enumerate(schedules):
             for j, sid in enumerate(sc.systems):
                 check(("schedules", i, "systems", j), sid, "systems", "system")
@@ -72,12 +86,12 @@ def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
             if t.encryption is not None:
                 check(("targets", i, "encryption", "key"), t.encryption.key, "keys", "key")
             check(("targets", i, "vendor"), t.vendor, "vendors", "vendor")
-    if not _known(_flat(policy.keys, "admins"), people):
+    if not _all_known(_flat(policy.keys, "admins"), people):
         for i, k in enumerate(policy.keys):
             for j, a in enumerate(k.admins):
                 check(("keys", i, "admins", j), a, "principals", "key admin", people)
-    if not (_known(_flat(policy.roles, "members"), ids["principals"])
-            and _known(_flat(policy.roles, "targets"), ids["targets"])):
+    if not (_all_known(_flat(policy.roles, "members"), ids["principals"])
+            and _all_known(_flat(policy.roles, "targets"), ids["targets"])):
         for i, r in enumerate(policy.roles):
             for j, m in enumerate(r.members):
                 check(("roles", i, "members", j), m, "principals", "member")
@@ -85,19 +99,20 @@ def reference_problems(policy: Policy) -> list[tuple[tuple, str]]:
                 check(("roles", i, "targets", j), tid, "targets", "target")
     for section in ("alerts", "manual_reviews"):
         items = getattr(policy.monitoring, section)
-        if not (_known(_flat(items, "systems"), ids["systems"]) and _known(_flat(items, "tiers"), ids["tiers"])):
+        if not (_all_known(_flat(items, "systems"), ids["systems"]) and _all_known(_flat(items, "tiers"), ids["tiers"])):
             for i, a in enumerate(items):
                 for j, sid in enumerate(a.systems):
                     check(("monitoring", section, i, "systems", j), sid, "systems", "system")
                 for j, tid in enumerate(a.tiers):
                     check(("monitoring", section, i, "tiers", j), tid, "tiers", "tier")
     tests = policy.restore_tests
-    if not (_known(_column(tests, "system"), ids["systems"])
+    tested = listed.get("restore_tests.system")
+    if not (_known(_column(tests, "system") if tested is None else tested, ids["systems"])
             and _known(_column(tests, "source_target"), ids["targets"])):
         for i, t in enumerate(tests):
             check(("restore_tests", i, "system"), t.system, "systems", "system")
             check(("restore_tests", i, "source_target"), t.source_target, "targets", "target")
-    if not _known(_flat(policy.legal_holds, "systems"), ids["systems"]):
+    if not _all_known(_flat(policy.legal_holds, "systems"), ids["systems"]):
         for i, h in enumerate(policy.legal_holds):
             for j, sid in enumerate(h.systems):
                 check(("legal_holds", i, "systems", j), sid, "systems", "system")
@@ -125,11 +140,16 @@ def _flat(items: list, attr: str):
     return chain.from_iterable(filter(None, map(operator.attrgetter(attr), items)))  # most lists are empty
 
 
-def _known(values, pool: set) -> bool:
-    """Whether every value (None aside: an unset reference) is in ``pool``."""
-    values = list(values)
+def _known(values: Collection, pool: set) -> bool:
+    """Whether every value (None aside: an unset reference) is in ``pool``; ``values`` is read twice at most."""
     if pool.issuperset(values):
         return True
     missing = set(values) - pool
     missing.discard(None)
     return not missing
+
+
+def _all_known(values, pool: set) -> bool:
+    """Whether every value is in ``pool``, for a list field of ids (which holds no None), without copying the
+    values first. False is only a cue to walk the items, which find the exact problems."""
+    return pool.issuperset(values)
