@@ -162,13 +162,21 @@ def freq_002(ctx):
         for tid in sc.tiers:
             if lag <= tier_dr.get(tid, -1.0):
                 cleared.update(by_tier.get(tid, ()))
-    upto: set = set()
-    for k, ids in enumerate(within):
-        within[k] = upto = upto | ids  # now within[0] | ... | within[k]
-    for tid, seconds in tier_dr.items():
+    # A tier whose threshold has k others below it is cleared by within[0] | ... | within[k]: the tiers taken
+    # by k, smallest first, against one union grown in place (no copy of it per k).
+    upto = None
+    done = 0
+    for k, tid in sorted((bisect_left(thresholds, seconds), tid) for tid, seconds in tier_dr.items()):
         ids = by_tier.get(tid)
-        if ids:
-            cleared.update(within[bisect_left(thresholds, seconds)].intersection(ids))
+        if not ids:
+            continue
+        while done <= k:
+            if upto is None:
+                upto = within[0]  # within is not read again: grown in place
+            else:
+                upto |= within[done]
+            done += 1
+        cleared.update(upto.intersection(ids))
     # The rest, in the order of ctx.in_scope_systems (the order of first appearance, as system_index counts),
     # plus the systems that state no region (a copy elsewhere is then judged target by target).
     ids, id_set, regionless = _in_scope_ids(ctx)
