@@ -16,9 +16,6 @@ QUARTER = Duration.of("3mo")
 
 _ID = attrgetter("id")
 _TIER = attrgetter("tier")
-#: A system's own objectives and dependencies; ``_PLAIN`` when it has none of them.
-_OWN = attrgetter("rpo", "rto", "mtd", "depends_on")
-_PLAIN = (None, None, None, [])
 _NO_OBJECTIVES = (None, None)
 
 
@@ -195,11 +192,12 @@ def cov_004(ctx):
         if rto is not None and mtd is not None and rto > mtd:
             contradictory.add(tid)
     in_scope = ctx.in_scope_systems
-    own = map(_OWN, in_scope)
+    # Plain attribute tests in a comprehension: cheaper than a tuple of the four per system compared in C.
     if not contradictory:
-        walk = compress(in_scope, map(_PLAIN.__ne__, own))
+        walk = [a for a in in_scope if a.depends_on or a.rpo is not None or a.rto is not None or a.mtd is not None]
     else:
-        walk = (a for a, o in zip(in_scope, own) if o != _PLAIN or a.tier in contradictory)
+        walk = (a for a in in_scope if a.depends_on or a.rpo is not None or a.rto is not None or a.mtd is not None
+                or a.tier in contradictory)
 
     # (rpo, rto) as ctx.rpo/ctx.rto answer them; a system without its own takes its tier's, worked out once
     # per tier here (cheaper than the context's per-system memo for the many systems walked only once).
