@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import compress, repeat
-from operator import attrgetter, contains, or_
+from operator import attrgetter
 
 from workbench.spec.durations import Duration
 from workbench.spec.model import BACKUP_PERMISSIONS
@@ -23,11 +22,8 @@ KINDS = {
 #: Alerts that are not backup controls an auditor samples from the start of the period.
 NOT_KEY_ALERTS = frozenset({"capacity_threshold"})
 
-_ID = attrgetter("id")
 _TIER = attrgetter("tier")
 _STARTED_ON = attrgetter("started_on")
-_CLASSES = attrgetter("data_classes")
-_REG_TAGS = attrgetter("regulatory_tags")
 
 
 @rule(
@@ -115,12 +111,10 @@ def _retention_findings(ctx, sources, job_log):
 def _hipaa_systems(ctx) -> list[str]:
     """Ids of in-scope systems with "hipaa" in ctx.tags(a): tagged hipaa, or holding PHI.
 
-    Tested over whole lists in C (contains(list, word) is ``word in list``) rather than per system in Python.
+    One plain pass that reads a system's tags only when it holds no PHI: measured faster than testing
+    whole lists in C (map/compress), which reads both lists of every system.
     """
-    in_scope = ctx.in_scope_systems
-    phi = map(contains, map(_CLASSES, in_scope), repeat("phi"))
-    tagged = map(contains, map(_REG_TAGS, in_scope), repeat("hipaa"))
-    return list(map(_ID, compress(in_scope, map(or_, phi, tagged))))
+    return [a.id for a in ctx.in_scope_systems if "phi" in a.data_classes or "hipaa" in a.regulatory_tags]
 
 
 def _required(ctx):
