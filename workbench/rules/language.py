@@ -261,15 +261,23 @@ def _scan_batch(plan: tuple, base: tuple, keys, items, stack: list) -> Iterator[
 
 def _push_nested(plan: tuple, base: tuple, keys, dicts: list, stack: list) -> None:
     """Push a batch for each non-empty nested part of each item (given as field dicts), in item then field order."""
-    nested, nget = plan[5], plan[6]
-    rows = list(map(nget, dicts))
-    if len(nested) == 1:
-        rows = [(v,) for v in rows]
-    skip = _clean_leaves(nested, rows)
-    if len(skip) == len(nested):
-        return
+    nested = plan[5]
+    if len(dicts) > 1:
+        # One column per nested field (no tuple per item): the leaves holding nothing vague are ruled out from
+        # the columns, and the rows are put together only when something is left to push.
+        columns = [list(map(column, dicts)) for column in plan[9]]
+        skip = _clean_leaves(nested, columns)
+        if len(skip) == len(nested):
+            return
+        rows = list(zip(*columns))
+    else:
+        rows = list(map(plan[6], dicts))
+        if len(nested) == 1:
+            rows = [(v,) for v in rows]
+        skip = set()
     # compress() skips, in C, the items whose nested parts are all empty (most of them).
-    for key, row in zip(compress(keys, map(any, rows)), compress(rows, map(any, rows))):
+    filled = list(map(any, rows))
+    for key, row in zip(compress(keys, filled), compress(rows, filled)):
         for j, x in enumerate(row):
             if not x or j in skip:
                 continue
@@ -283,17 +291,16 @@ def _push_nested(plan: tuple, base: tuple, keys, dicts: list, stack: list) -> No
                 stack.append((_plan(sub), where, range(len(x)), x))
 
 
-def _clean_leaves(nested: tuple, rows: list) -> set[int]:
+def _clean_leaves(nested: tuple, columns: list) -> set[int]:
     """Positions of the nested single parts that are leaves (nothing nested in them) and nothing vague
-    in any item of the batch: checked together here, they need no batch of their own each (a target's
-    immutability, encryption, transfer and retention would otherwise be 800 batches of one)."""
+    in any item of the batch (``columns[j]``: the j-th nested part of each item): checked together here,
+    they need no batch of their own each (a target's immutability, encryption, transfer and retention
+    would otherwise be 800 batches of one)."""
     skip = set()
-    if len(rows) < 2:
-        return skip
     for j, (_, shape, sub) in enumerate(nested):
         sub_plan = _plan(sub)
         if shape is None and sub_plan[6] is None:
-            parts = list(map(vars, filter(None, map(operator.itemgetter(j), rows))))
+            parts = list(map(vars, filter(None, columns[j])))
             if not _batch_may_be_vague(sub_plan, parts):
                 skip.add(j)
     return skip
@@ -347,7 +354,8 @@ def _plan(cls: type) -> tuple:
     """Which fields of a model class are durations, prose, or nested models, with getters for each group.
 
     (duration names, their getter, text names, their getter, shaped fields, nested fields, a getter of
-    the nested fields from an instance ``__dict__``, and per-field ``__dict__`` getters of durations and texts.)
+    the nested fields from an instance ``__dict__``, per-field ``__dict__`` getters of durations and texts, and
+    per-field ``__dict__`` getters of the nested fields.)
     """
     plan = _PLANS.get(cls)
     if plan is None:
@@ -367,6 +375,7 @@ def _plan(cls: type) -> tuple:
             tuple(durs), _getter(durs), tuple(texts), _getter(texts), tuple(shaped),
             tuple(nested), _columns([n for n, _, _ in nested]),
             tuple(map(operator.itemgetter, durs)), tuple(map(operator.itemgetter, texts)),
+            tuple(operator.itemgetter(n) for n, _, _ in nested),
         )
     return plan
 
