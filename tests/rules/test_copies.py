@@ -209,3 +209,11 @@ def test_copy004_unknown_dpa_with_a_vendor_holding_gdpr_data_is_asked():
     assert f.path == "vendors[0].dpa_signed"
     data["vendors"][0]["dpa_signed"] = True
     assert findings(data, "COPY-004") == []
+
+
+def test_a_tier_placed_by_its_objectives_says_so_when_it_raises_a_severity():
+    data = policy([REMOTE], tier="High")
+    data["tiers"][0].update(rpo="15m", rto="1h")
+    (f,) = findings(data, "COPY-001")
+    assert f.severity == "blocker"
+    assert f.adjusted == ("tier High (most critical, as its RPO/RTO place it): one level worse",)

@@ -184,10 +184,13 @@ def _severity(r: Rule, hit: Hit, ctx) -> tuple[str, tuple[str, ...]]:
         sev = _moved(sev, +1, why, "Availability is not in scope: one level milder")
     if r.tier_modifier and hit.system is not None:
         level = ctx.tier_level(hit.system)
-        if level == 0:
-            sev = _moved(sev, -1, why, f"tier {hit.system.tier} (most critical): one level worse")
-        elif level == 3:
-            sev = _moved(sev, +1, why, f"tier {hit.system.tier} (least critical): one level milder")
+        if level in (0, 3):
+            tier = ctx.tiers.get(hit.system.tier)
+            basis = ", as its RPO/RTO place it" if tier is not None and tier.level_basis() == "objectives" else ""
+            if level == 0:
+                sev = _moved(sev, -1, why, f"tier {hit.system.tier} (most critical{basis}): one level worse")
+            else:
+                sev = _moved(sev, +1, why, f"tier {hit.system.tier} (least critical{basis}): one level milder")
     if hit.system is not None and RANK[sev] > RANK["major"] and r.regimes:
         regimes = ctx.tags(hit.system) & r.regimes
         if regimes:

@@ -183,6 +183,17 @@ class Tier(Node):
         digits = "".join(ch for ch in self.id if ch.isdigit())
         if digits:
             return int(digits)
+        return self._level_from_objectives()
+
+    def level_basis(self) -> str:
+        """Where :meth:`level` comes from: "rank", "id" or "objectives" (or "" when unknown)."""
+        if self.rank is not None:
+            return "rank"
+        if any(ch.isdigit() for ch in self.id):
+            return "id"
+        return "objectives" if self._level_from_objectives() < 9 else ""
+
+    def _level_from_objectives(self) -> int:
         levels = [_level_by(d, limits) for d, limits in ((self.rpo, _RPO_LEVELS), (self.rto, _RTO_LEVELS))
                   if d is not None and not d.vague]
         return min(levels) if levels else 9
