@@ -17,7 +17,8 @@ from workbench.commands.common import CommandError
 
 EPILOG = """\
 Exit status: 0 success; 1 findings at or above --fail-on (check) or a check
-that failed (verify); 2 bad input (unreadable spec, bad arguments).
+that failed (verify); 2 bad input (unreadable spec, bad arguments); 3 an
+internal error (a bug: re-run with --debug and report what it prints).
 """
 
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--debug", action="store_true", help="print the full traceback of an internal error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -46,9 +48,24 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in words  # accepted anywhere on the line, as the crash message suggests
+    args = parser.parse_args([w for w in words if w != "--debug"])
+    args.debug = debug
     if not getattr(args, "command", None):
         return _default(parser)
+    if getattr(args, "interactive", False):  # the app draws the screen itself
+        return int(args.func(args) or 0)
+    return _run_guarded(args)
+
+
+def _run_guarded(args: argparse.Namespace) -> int:
+    """Run a subcommand with the command line's promises: control characters never reach the
+    terminal raw, an expected failure is a message and exit 2, anything else is one line and exit 3."""
+    from workbench.commands.safety import CRASH_STATUS, EscapingWriter, crash_message
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingWriter(sys.stdout), EscapingWriter(sys.stderr)
     try:
         return int(args.func(args) or 0)
     except CommandError as exc:
@@ -60,6 +77,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last line of defence: a bug, not the user's input
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        print(crash_message(exc, args.command), file=sys.stderr)
+        return CRASH_STATUS
+    finally:
+        try:
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+        sys.stdout, sys.stderr = saved
 
 
 def _default(parser: argparse.ArgumentParser) -> int:
