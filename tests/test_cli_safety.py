@@ -84,3 +84,14 @@ def _with_func(parser, command, func):
 def test_escape_controls_keeps_newlines_and_tabs():
     assert escape_controls("a\tb\nc") == "a\tb\nc"
     assert escape_controls("a\x1bb\x7f") == "a\\u001bb\\u007f"
+
+
+@pytest.mark.parametrize("command", [["schema", "-o", "{dir}"],
+                                     ["convert", "policy_templates/profiles/saas-startup.yaml", "{dir}/x.json/"],
+                                     ["new", "--template", "saas-startup", "-o", "{dir}/sub.yaml/", "--force"]])
+def test_write_errors_are_messages_with_exit_2(tmp_path, command):
+    (tmp_path / "x.json").mkdir()
+    (tmp_path / "sub.yaml").mkdir()
+    result = run(*[c.format(dir=tmp_path) for c in command])
+    assert result.returncode == 2, result.stderr
+    assert b"Traceback" not in result.stderr and str(tmp_path).encode() in result.stderr

@@ -77,6 +77,15 @@ def _run_guarded(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a read-only folder, a directory where a file was named, a full disk ...
+        where = exc.filename or ""
+        print(f"workbench {args.command}: {where}{': ' if where else ''}{exc.strerror or exc}; nothing was changed",
+              file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"workbench {args.command}: the input is nested too deeply to read; nothing was changed",
+              file=sys.stderr)
+        return 2
     except Exception as exc:  # the last line of defence: a bug, not the user's input
         if args.debug:
             import traceback

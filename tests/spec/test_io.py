@@ -196,12 +196,27 @@ def test_paths_format_and_parse_both_ways():
     assert parse_path("monitoring.alerts[0].systems[1]") == ("monitoring", "alerts", 0, "systems", 1)
 
 
-def test_save_keeps_the_files_permissions(tmp_path):
+def test_save_keeps_the_files_permissions(tmp_path, monkeypatch):
     target = tmp_path / "client.yaml"
     save(loads(GOOD), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600, "a client's policy is owner-only unless asked otherwise"
+    monkeypatch.setenv("WORKBENCH_SHARED_FILES", "1")
+    shared = tmp_path / "shared.yaml"
+    save(loads(GOOD), shared)
     umask = os.umask(0)
     os.umask(umask)
-    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask, "a new spec gets the usual permissions, not 0600"
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o666 & ~umask
     os.chmod(target, 0o640)
     save(loads(GOOD), target)
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_save_onto_a_symlink_replaces_the_link_and_leaves_its_target_alone(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    os.chmod(victim, 0o644)
+    link = tmp_path / "client.yaml"
+    link.symlink_to(victim)
+    save(loads(GOOD), link)
+    assert victim.read_text() == "precious"
+    assert not link.is_symlink() and stat.S_IMODE(link.stat().st_mode) == 0o600

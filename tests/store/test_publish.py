@@ -105,12 +105,19 @@ def test_a_spec_published_elsewhere_continues_its_numbering(tmp_path):
 
 def test_published_files_are_read_only(tmp_path, policy):
     result = _publish(Workspace.create(tmp_path / "ws"), policy)
-    assert stat.S_IMODE(result.path.stat().st_mode) == 0o555
+    assert stat.S_IMODE(result.path.stat().st_mode) == 0o500, "owner-only, read-only folder"
     for path in result.path.iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o444, path.name
+        assert stat.S_IMODE(path.stat().st_mode) == 0o400, path.name
     if os.geteuid() != 0:  # root ignores permission bits
         with pytest.raises(PermissionError):
             (result.path / "policy.md").write_text("changed")
+
+
+def test_shared_files_asked_for_make_versions_readable_by_others(tmp_path, policy, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_SHARED_FILES", "1")
+    result = _publish(Workspace.create(tmp_path / "ws"), policy)
+    assert stat.S_IMODE(result.path.stat().st_mode) == 0o555
+    assert {stat.S_IMODE(p.stat().st_mode) for p in result.path.iterdir()} == {0o444}
 
 
 def test_an_existing_version_is_never_overwritten(tmp_path, policy, monkeypatch):

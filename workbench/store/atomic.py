@@ -6,7 +6,9 @@ the old file or the new one, never half of either.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,7 +16,9 @@ from pathlib import Path
 def atomic_write(path: str | os.PathLike, data: str | bytes, *, mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` atomically; return the path written."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; name a file to write", str(target))
+    target.parent.mkdir(mode=0o755 if shared() else 0o700, parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -34,18 +38,34 @@ def atomic_write(path: str | os.PathLike, data: str | bytes, *, mode: int | None
     return target
 
 
-def _mode_for(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (0666 less the umask).
+#: Set to 1 to give new files the usual permissions (0666 less the umask) instead of owner-only.
+SHARE_ENV = "WORKBENCH_SHARED_FILES"
 
-    ``mkstemp`` creates 0600 files, which would silently make a user's spec
-    unreadable to the rest of their team after the first save.
+
+def shared() -> bool:
+    """Whether the user asked for files the rest of their group may read (``WORKBENCH_SHARED_FILES=1``)."""
+    return os.environ.get(SHARE_ENV, "").strip().lower() in ("1", "yes", "true", "on")
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing regular file's permissions; a new file is owner-only (0600).
+
+    Client policies describe how a company protects its data, so nothing is
+    readable by other users unless ``WORKBENCH_SHARED_FILES=1`` asks for the
+    usual 0666-less-umask. A symbolic link at ``target`` is replaced, never
+    followed: its target's mode is not copied and its target is not written.
     """
     try:
-        return target.stat().st_mode & 0o7777
+        st = target.lstat()
     except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        return st.st_mode & 0o7777
+    if shared():
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+    return 0o600
 
 
 def _fsync_dir(folder: Path) -> None:

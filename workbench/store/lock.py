@@ -22,6 +22,23 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
+#: Never follow a symbolic link planted where the lock file goes (it would truncate the link's target).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class LockRefused(OSError):
+    """The lock file cannot be used safely (e.g. it is a symbolic link)."""
+
+
+def _open_lock(path: Path, flags: int) -> int:
+    try:
+        return os.open(path, flags | _NOFOLLOW, 0o600)
+    except OSError as exc:
+        if path.is_symlink():
+            raise LockRefused(f"{path}: is a symbolic link; refusing to open it (delete it and try again)") from None
+        raise exc
+
+
 class WorkspaceLocked(Exception):
     """Another process holds the workspace lock."""
 
@@ -83,7 +100,7 @@ class WorkspaceLock:
 
     def _acquire_flock(self) -> None:
         for _ in range(20):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = _open_lock(self.path, os.O_RDWR | os.O_CREAT)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -108,7 +125,7 @@ class WorkspaceLock:
     def _acquire_exclusive(self) -> None:  # pragma: no cover - Windows
         for _ in range(2):
             try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                fd = _open_lock(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
             except FileExistsError:
                 holder = _read(self.path)
                 stale = holder.get("host") == socket.gethostname() and not pid_alive(int(holder.get("pid") or 0))

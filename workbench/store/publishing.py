@@ -44,8 +44,8 @@ SPEC = "spec.yaml"
 FINDINGS = "findings.json"
 #: Document formats written with every version, and their file names.
 DOCUMENTS = {"markdown": "policy.md", "html": "policy.html", "docx": "policy.docx"}
-FILE_MODE = 0o444
-DIR_MODE = 0o555
+FILE_MODE = 0o400  # owner-only and read-only (0444 with WORKBENCH_SHARED_FILES=1)
+DIR_MODE = 0o500
 
 
 class PublishError(Exception):
@@ -276,7 +276,7 @@ def _write_folder(parent: Path, target: Path, contents: dict[str, bytes]) -> Non
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(path, FILE_MODE)
+            os.chmod(path, _modes()[0])
         _fsync_dir(tmp)
         if target.exists():
             raise PublishError(f"{target}: already exists and is never overwritten")
@@ -284,8 +284,15 @@ def _write_folder(parent: Path, target: Path, contents: dict[str, bytes]) -> Non
     except BaseException:
         _remove_tree(tmp)
         raise
-    os.chmod(target, DIR_MODE)
+    os.chmod(target, _modes()[1])
     _fsync_dir(parent)
+
+
+def _modes() -> tuple[int, int]:
+    """Modes of a published version's files and folder: read-only, owner-only unless shared."""
+    from .atomic import shared
+
+    return (0o444, 0o555) if shared() else (FILE_MODE, DIR_MODE)
 
 
 def _remove_tree(path: Path) -> None:

@@ -124,7 +124,19 @@ class Workspace:
         return self.path / LOCK
 
     def version_path(self, version: Version | str) -> Path:
-        return self.versions_path / str(version)
+        """The folder of a published version. Only a version number names one: ``../../x`` or
+        ``1.0/../..`` is refused, so no caller can be led outside ``versions/``."""
+        v = version if isinstance(version, Version) else parse_version(str(version))
+        if v is None:
+            raise WorkspaceError(f"{self.path}: {str(version)[:40]!r} is not a version number (e.g. 1.0)")
+        return self.versions_path / str(v)
+
+    def check_safe(self) -> None:
+        """Refuse a workspace whose ``versions/`` (or the workspace itself) is a symbolic link: writes
+        and reads there would land wherever the link points."""
+        for path in (self.path, self.versions_path):
+            if path.is_symlink():
+                raise WorkspaceError(f"{path}: is a symbolic link; refusing to use it (replace it with a real folder)")
 
     # -- creation -------------------------------------------------------
     @classmethod
@@ -133,7 +145,9 @@ class Workspace:
         ws = cls(path)
         if ws.path.exists() and not ws.path.is_dir():
             raise WorkspaceError(f"{ws.path}: exists and is not a folder")
-        ws.versions_path.mkdir(parents=True, exist_ok=True)
+        ws.check_safe()
+        ws.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ws.versions_path.mkdir(mode=0o700, exist_ok=True)
         if not (ws.path / MARKER).exists():
             meta = {"client": client or ws.path.name, "created": dt.date.today().isoformat(), "layout": LAYOUT}
             atomic_write(ws.path / MARKER, json.dumps(meta, indent=2) + "\n")
@@ -149,6 +163,7 @@ class Workspace:
             raise WorkspaceError(f"{ws.path}: no such workspace folder")
         if not ((ws.path / MARKER).exists() or ws.versions_path.is_dir() or ws.draft_path.exists()):
             raise WorkspaceError(f"{ws.path}: not a workspace (no {MARKER}, {DRAFT} or {VERSIONS}/)")
+        ws.check_safe()
         return ws
 
     @property
@@ -212,12 +227,12 @@ class Workspace:
         return [r for r in (self.record(v) for v in self.version_names()) if r is not None]
 
     def load_version(self, version: Version | str) -> Policy:
-        """The spec as published in ``version``."""
+        """The spec as published in ``version``: one of the workspace's own versions, nothing else."""
         v = parse_version(str(version))
-        folder = self.version_path(v if v is not None else str(version))
-        if not folder.is_dir():
+        if v is None or v not in self.version_names():
             known = ", ".join(str(x) for x in self.version_names()) or "none"
-            raise WorkspaceError(f"{self.path}: no version {version} (published: {known})")
+            raise WorkspaceError(f"{self.path}: no version {str(version)[:40]} (published: {known})")
+        folder = self.version_path(v)
         return load(folder / "spec.yaml", check_references=False)
 
     def publish_log(self) -> list[dict]:
