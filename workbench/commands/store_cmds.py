@@ -22,6 +22,7 @@ Every expected failure is a message and exit 2, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from workbench.spec import SpecError
@@ -49,13 +50,22 @@ def register(sub) -> None:
     where.add_argument("--client", metavar="NAME", help="client name: its workspace under the default data directory")
     p.add_argument("--as-of", metavar="DATE", help="publish date and the date findings are evaluated at (default: today)")
     p.add_argument("--no-git", action="store_true", help="do not commit or tag, even inside a git repository")
+    p.add_argument("--sign-key", metavar="KEY", default=os.environ.get("WORKBENCH_SIGNING_KEY"),
+                   help="sign the version record with this SSH private key (ssh-keygen -Y sign); "
+                        "default: $WORKBENCH_SIGNING_KEY")
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("verify", help="check a workspace's published versions for changes",
-                       description="Check every published file against its recorded sha256 and the chain of records. "
+                       description="Check every published file against its recorded sha256 and the chain of records, "
+                                   "follow no symbolic link, name every unexpected entry in versions/, and check the "
+                                   "anchors outside the chain: receipts, SSH signatures, git tags. "
                                    "Exit 0 when intact, 1 when something changed or is missing.")
     p.add_argument("workspace", metavar="WORKSPACE", help="workspace folder or client name")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--expect", metavar="RECEIPT", action="append", default=[],
+                   help="a record hash printed at publish; must be the record of a version here (repeatable)")
+    p.add_argument("--allowed-signers", metavar="FILE",
+                   help="OpenSSH allowed-signers file: every version must be signed by one of its keys")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("diff", help="what changed between two versions of a policy",
@@ -108,7 +118,7 @@ def cmd_publish(args) -> int:
         same_file = Path(args.spec).resolve() == ws.draft_path.resolve()
         result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
                          author=args.author, use_git=not args.no_git,
-                         update_draft=same_file or not ws.has_draft())
+                         update_draft=same_file or not ws.has_draft(), sign_key=args.sign_key)
     except PublishRefused as exc:
         lines = [f"workbench publish: {exc}:"]
         lines += [f"  [{f.rule}] {f.message}" + (f"  ({f.path})" if f.path else "") for f in exc.findings]
@@ -127,6 +137,10 @@ def _print_published(ws, result) -> None:
         out(f"  {name:<14} sha256 {sha[:16]}…")
     out(f"  {'record.json':<14} sha256 {result.record_sha256[:16]}… "
         f"(previous: {result.record['previous_version'] or 'none, first version'})")
+    signed = " (signed)" if (result.path / "record.json.sig").exists() else ""
+    out(f"Receipt{signed}: {result.record_sha256}")
+    out("  keep this receipt outside the workspace (e-mail it to the approver); "
+        "`workbench verify WS --expect RECEIPT` proves this version was not rewritten or removed")
     counts = result.report.counts()
     out(f"Findings at {result.report.as_of.isoformat()}: "
         + ", ".join(f"{n} {sev}" for sev, n in counts.items()) + f"; {len(result.report.accepted)} accepted")
@@ -156,7 +170,7 @@ def cmd_verify(args) -> int:
     from workbench.store.tamper import verify
 
     ws = _resolve(args.workspace, "verify")
-    problems = verify(ws)
+    problems = verify(ws, expect=args.expect, allowed_signers=args.allowed_signers)
     versions = [str(v) for v in ws.version_names()]
     if args.format == "json":
         out(json.dumps({"workspace": str(ws.path), "versions": versions, "ok": not problems,
@@ -166,10 +180,14 @@ def cmd_verify(args) -> int:
         out(f"{ws.path}: {plural(len(problems), 'problem')} in {plural(len(versions), 'published version')}:")
         for p in problems:
             out(f"  {p}")
+    elif not versions:
+        out(f"{ws.path}: nothing published here, so nothing to verify. A deleted history looks the same: "
+            "keep the receipt of each publish and check it with --expect")
     else:
         span = f" ({versions[0]} to {versions[-1]})" if len(versions) > 1 else ""
+        anchors = [a for a, used in (("receipts", args.expect), ("signatures", args.allowed_signers)) if used]
         out(f"{ws.path}: OK: {plural(len(versions), 'published version')}{span}, every file matches its record "
-            "and the chain of records is intact")
+            "and the chain of records is intact" + (f"; {' and '.join(anchors)} check out" if anchors else ""))
     return 1 if problems else 0
 
 

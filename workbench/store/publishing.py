@@ -113,13 +113,15 @@ def publish(
     author: str | None = None,
     use_git: bool = True,
     update_draft: bool = True,
+    sign_key: str | os.PathLike | None = None,
 ) -> PublishResult:
     """Publish ``policy`` as the next version of ``workspace`` (see the module docstring).
 
     The caller's ``policy`` is not changed; ``result.policy`` is the published
     copy (version and revision set), which also becomes the workspace draft
     unless ``update_draft`` is false (the command line leaves a draft alone
-    when publishing a spec file from elsewhere).
+    when publishing a spec file from elsewhere). With ``sign_key`` (an SSH
+    private key file) the record is signed (:mod:`workbench.store.signing`).
     Raises :class:`PublishRefused` (open blockers), :class:`PublishError`,
     :class:`~workbench.store.workspace.WorkspaceError` or
     :class:`~workbench.store.lock.WorkspaceLocked`.
@@ -135,7 +137,7 @@ def publish(
     ws = workspace if isinstance(workspace, Workspace) else Workspace.create(workspace)
     day = today or dt.date.today()
     with ws.lock("publish"):
-        result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft)
+        result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, sign_key)
     if use_git:
         from . import git
 
@@ -146,7 +148,7 @@ def publish(
 
 
 def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, note: str,
-                    day: dt.date, author: Optional[str], update_draft: bool) -> PublishResult:
+                    day: dt.date, author: Optional[str], update_draft: bool, sign_key=None) -> PublishResult:
     from workbench.rules import evaluate
 
     records = ws.records()
@@ -184,6 +186,13 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     record.update(files=files, spec_sha256=files[SPEC])
     record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     contents[RECORD] = record_bytes
+    if sign_key:
+        from .signing import SIGNATURE, SigningError, sign
+
+        try:
+            contents[SIGNATURE] = sign(record_bytes, sign_key)
+        except SigningError as exc:
+            raise PublishError(str(exc)) from None
 
     target = ws.version_path(version)
     _write_folder(ws.versions_path, target, contents)
