@@ -31,32 +31,34 @@ def hostile(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["check", "--as-of", "2026-12-01"], ["render", "-f", "markdown"],
-                                     ["validate"]])
-def test_no_raw_control_character_reaches_the_terminal(hostile, command):
-    result = run(command[0], str(hostile), *command[1:])
+                                     ["validate"], ["convert", "{out}"]])
+def test_control_characters_are_refused_at_their_field_and_never_printed_raw(hostile, tmp_path, command):
+    result = run(command[0], str(hostile), *[c.format(out=tmp_path / "o.json") for c in command[1:]])
     shown = result.stdout + result.stderr
-    assert result.returncode in (0, 1), shown
+    assert result.returncode == 2, shown
     for raw in (b"\x1b", b"\x07", "\x9b".encode(), "\u202e".encode()):
         assert raw not in shown
-    if command[0] != "validate":
-        assert b"Ap\\u001b" in result.stdout  # still visible, escaped
+    assert b"hostile.yaml:2:9: organization.name: holds a control character (ESC, U+001B)" in result.stderr
+    assert b"policy.approver.name" in result.stderr
 
 
-def test_json_output_stays_valid_json_with_control_characters(hostile):
-    result = run("check", str(hostile), "--as-of", "2026-12-01", "--format", "json")
-    data = json.loads(result.stdout)
-    assert b"\x1b" not in result.stdout
-    assert data["organization"].startswith("Ap\x1b[31mX")  # the value itself is kept
-
-
-def test_lone_surrogate_is_shown_not_a_crash(tmp_path):
+@pytest.mark.parametrize("command", [["check", "--as-of", "2026-12-01"], ["render", "-f", "markdown"], ["validate"]])
+def test_a_lone_surrogate_is_refused_not_a_crash(tmp_path, command):
     spec = tmp_path / "s.json"
     spec.write_text('{"organization": {"name": "A\\ud800B"}}', encoding="utf-8")
-    for command in (["check", str(spec), "--as-of", "2026-12-01"], ["render", str(spec), "-f", "markdown"]):
-        result = run(*command)
-        assert result.returncode in (0, 1), result.stderr
-        assert b"Traceback" not in result.stderr
-        assert b"A\\ud800B" in result.stdout
+    result = run(command[0], str(spec), *command[1:])
+    assert result.returncode == 2, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert b"organization.name: holds a lone surrogate (U+D800" in result.stderr
+
+
+def test_the_escaping_writer_shows_controls_that_reach_output(capsys):
+    import sys as _sys
+
+    from workbench.commands.safety import EscapingWriter
+
+    EscapingWriter(_sys.stdout).write("Ap\x1b[31mX\x07 \ud800\n")
+    assert capsys.readouterr().out == "Ap\\u001b[31mX\\u0007 \\ud800\n"
 
 
 def test_unexpected_exception_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path):

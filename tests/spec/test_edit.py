@@ -104,3 +104,13 @@ def test_paths_that_do_not_exist_are_edit_errors_not_crashes():
             ed.get(bad)
     with pytest.raises(EditError, match="no such"):
         ed.set("systems[7].tier", "T1")
+
+
+def test_control_characters_are_refused_at_the_field_and_nothing_else_changes():
+    editor = Editor(Policy())
+    editor.set("organization.name", "Acme")
+    with pytest.raises(EditError, match=r"organization\.name: holds a control character \(ESC"):
+        editor.set("organization.name", "Ac\x1b[31mme")
+    with pytest.raises(EditError, match=r"systems\[0\]\.description: holds a lone surrogate"):
+        editor.add("systems", {"id": "db", "description": "bad \ud800"})
+    assert editor.policy.organization.name == "Acme" and editor.policy.systems == []

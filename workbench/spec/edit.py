@@ -83,6 +83,7 @@ class Editor:
         """
         parts = _parts(path)
         value = _clean(value)
+        _refuse_bad_text(parts, value)
         unset = self._unset_ancestor(parts)
         if unset is not None:
             if value is None:  # clearing an answer inside a section that is not there: nothing to do
@@ -111,6 +112,7 @@ class Editor:
         if not isinstance(items, list):
             raise EditError(format_path(parts), "is not a list")
         item_type = _unwrap(type(parent).model_fields[name].annotation)
+        _refuse_bad_text(parts + (len(items) if index is None else index,), item)
         try:
             value = TypeAdapter(item_type).validate_python(_clean(item))
         except ValidationError as exc:
@@ -219,6 +221,14 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None
     return strip_unknown(value)
+
+
+def _refuse_bad_text(parts: tuple, value: Any) -> None:
+    """A control character or lone surrogate is refused at its field, as the loader refuses it."""
+    from .textcheck import bad_text
+
+    for where, message in bad_text(value):
+        raise EditError(format_path(parts + tuple(where)), message)
 
 
 def _is_list_field(parent: BaseModel, name: str) -> bool:

@@ -402,6 +402,7 @@ def loads(text: str, fmt: str = "yaml", source: str = "<text>", *, check_referen
             raise SpecError([Problem(source, "the file holds no data: a spec is a mapping of sections", line=1)])
         if not isinstance(data, dict):
             raise SpecError([Problem(source, f"the top level must be a mapping of sections, not a {type(data).__name__}", line=1, column=1)])
+        _refuse_bad_text(data, text, fmt, source)
         try:
             policy = Policy.model_validate(strip_unknown(data) if _UNKNOWN_HINT.search(text) else data)
         except ValidationError as exc:
@@ -414,6 +415,18 @@ def loads(text: str, fmt: str = "yaml", source: str = "<text>", *, check_referen
             pos = positions(text, fmt)
             raise SpecError([Problem(source, msg, path, *locate(pos, path)) for path, msg in found])
     return policy
+
+
+def _refuse_bad_text(data: Any, text: str, fmt: str, source: str) -> None:
+    """Refuse control characters and lone surrogates at their field (see :mod:`.textcheck`)."""
+    from .textcheck import bad_text, might_hold_bad_text
+
+    if not might_hold_bad_text(text):
+        return
+    found = list(bad_text(data))
+    if found:
+        pos = positions(text, fmt)
+        raise SpecError([Problem(source, msg, path, *locate(pos, path)) for path, msg in found[:50]])
 
 
 def read_user_file(path: str | Path, what: str) -> bytes:
