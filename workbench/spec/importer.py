@@ -269,6 +269,21 @@ def _cell_value(fieldname: str, cell: str) -> Any:
 # ----------------------------------------------------------------------------
 # Import
 # ----------------------------------------------------------------------------
+def _rows(reader, source: str):
+    """The reader's rows; a row the csv module cannot read is a problem at its line, not a traceback."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = str(exc)
+            if "field larger than field limit" in why:
+                why = f"a cell is longer than {csv.field_size_limit() // 1024} KB; an inventory cell is a few words"
+            raise SpecError([Problem(source, f"not readable as CSV: {why}", line=reader.line_num)]) from None
+        yield row
+
+
 def import_systems(policy: Policy, csv_path: str | Path) -> tuple[Policy, ImportReport]:
     """Add the systems listed in ``csv_path`` to ``policy``.
 
@@ -289,7 +304,7 @@ def import_systems(policy: Policy, csv_path: str | Path) -> tuple[Policy, Import
     # header
     header: list[str] = []
     header_line = 0
-    for row in reader:
+    for row in _rows(reader, source):
         if any(c.strip() for c in row):
             header, header_line = row, reader.line_num
             break
@@ -331,7 +346,7 @@ def import_systems(policy: Policy, csv_path: str | Path) -> tuple[Policy, Import
     rows: list[tuple[int, dict[str, Any], dict[str, int]]] = []
     seen_in_file: dict[str, int] = {}
     last_end = reader.line_num
-    for row in reader:
+    for row in _rows(reader, source):
         start, last_end = last_end + 1, reader.line_num
         if not any(c.strip() for c in row):
             continue

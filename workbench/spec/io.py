@@ -38,6 +38,15 @@ Path_ = tuple  # a field path: ("systems", 2, "tier")
 # ----------------------------------------------------------------------------
 # Problems
 # ----------------------------------------------------------------------------
+_LONG_MESSAGE = 400
+_LONG_RUN = re.compile(r"\S{61,}")
+
+
+def _excerpt(m: re.Match) -> str:
+    text = m.group()
+    return f"{text[:40]}… ({len(text):,} characters)"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a spec file, with where it is."""
@@ -47,6 +56,11 @@ class Problem:
     path: tuple = ()
     line: int | None = None
     column: int | None = None
+
+    def __post_init__(self) -> None:
+        # A message quotes the bad value; a 1 MB value must not become a 1 MB message.
+        if len(self.message) > _LONG_MESSAGE:
+            object.__setattr__(self, "message", _LONG_RUN.sub(_excerpt, self.message))
 
     def __str__(self) -> str:
         where = self.file
@@ -132,7 +146,13 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def _yaml_problem(source: str, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(source: str, exc: yaml.YAMLError, text: str = "") -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: say where in lines, not offsets
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return Problem(source, f"not valid YAML: the control character U+{ord(char):04X} is not allowed in a "
+                               "YAML file; remove it", line=line, column=column)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     if "could not determine a constructor" in problem or "tag" in problem and "!" in problem:
@@ -155,13 +175,21 @@ def _json_pairs(pairs):
 
 def parse_text(text: str, fmt: str, source: str = "<text>") -> Any:
     """Parse ``text`` into plain data; raise :class:`SpecError` on syntax errors."""
+    try:
+        return _parse_text(text, fmt, source)
+    except RecursionError:
+        raise SpecError([Problem(source, "nested too deeply to read (hundreds of levels); a spec nests a few "
+                                         "levels at most")]) from None
+
+
+def _parse_text(text: str, fmt: str, source: str) -> Any:
     if not text.strip():
         raise SpecError([Problem(source, "the file is empty: a spec needs at least an organization or a policy section", line=1)])
     if fmt == "yaml":
         try:
             return yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
-            raise SpecError([_yaml_problem(source, exc)]) from None
+            raise SpecError([_yaml_problem(source, exc, text)]) from None
     if fmt == "json":
         try:
             return json.loads(text, object_pairs_hook=_json_pairs)

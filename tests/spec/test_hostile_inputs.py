@@ -1,0 +1,63 @@
+"""Files a careless user or an attacker hands the workbench: each is a clear problem, never a traceback
+(issue 11 §2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.cli import main
+from workbench.spec import SpecError, load
+from workbench.spec.importer import import_systems
+from workbench.spec.model import Policy
+
+
+def problems(path) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        load(path)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize("fmt,text", [
+    ("yaml", "organization:\n  name: " + "[" * 420 + "]" * 420 + "\n"),
+    ("yaml", "systems:\n" + "".join("  " * i + "-\n" for i in range(1, 420))),
+    ("json", '{"organization": {"name": ' + "[" * 1000 + "]" * 1000 + "}}"),
+    ("toml", "[organization]\nname = " + "[" * 1000 + "]" * 1000 + "\n"),
+])
+def test_deep_nesting_is_a_problem_not_a_recursion_error(tmp_path, fmt, text):
+    path = tmp_path / f"deep.{fmt}"
+    path.write_text(text)
+    [problem] = problems(path)
+    assert "nested too deeply" in problem
+
+
+def test_a_nul_byte_is_placed_by_line_and_column(tmp_path):
+    path = tmp_path / "nul.yaml"
+    path.write_text('organization:\n  name: "a\x00b"\n')
+    assert problems(path) == [f"{path}:2:11: not valid YAML: the control character U+0000 is not allowed in a "
+                              "YAML file; remove it"]
+
+
+def test_a_huge_bad_value_is_quoted_as_a_short_excerpt(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("systems:\n  - id: a\n    kind: " + "x" * 1_000_000 + "\n")
+    [problem] = problems(path)
+    assert len(problem) < 500 and "(1,000,00" in problem and "systems[0].kind" in problem
+
+
+def test_a_csv_cell_over_the_csv_limit_is_a_problem_at_its_line(tmp_path):
+    csv = tmp_path / "inv.csv"
+    csv.write_text("id,description\nok,fine\nbig," + "x" * 200_000 + "\n")
+    with pytest.raises(SpecError) as info:
+        import_systems(Policy(), csv)
+    [problem] = [str(p) for p in info.value.problems]
+    assert problem.startswith(f"{csv}:3: not readable as CSV: a cell is longer than 128 KB")
+
+
+def test_commands_exit_2_on_each_hostile_file(tmp_path, capsys):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"organization": {"name": ' + "[" * 1000 + "]" * 1000 + "}}")
+    for command in (["validate", str(deep)], ["check", str(deep)], ["render", str(deep), "-f", "markdown"],
+                    ["convert", str(deep), str(tmp_path / "o.yaml")]):
+        assert main(command) == 2, command
+        assert "nested too deeply" in capsys.readouterr().err
+    assert not (tmp_path / "o.yaml").exists()
