@@ -1,8 +1,10 @@
 """``workbench render``: the written policy as Markdown, HTML or Word.
 
 ``workbench render SPEC [-f markdown|html|docx] [-o FILE] [--as-of DATE]``
-loads the spec, evaluates it (as of ``--as-of``, else the spec's ``as_of``,
-else today) and renders the document. Markdown and HTML go to stdout when no
+loads the spec, evaluates it and renders the document, dated (and evaluated)
+as of ``--as-of``, else the spec's ``as_of``, else its approval date
+``policy.approved_on``, else today: the same date ``publish`` gives a version,
+so a rendered document and the published one agree. Markdown and HTML go to stdout when no
 ``-o`` is given; Word is binary and needs ``-o``. Files are written
 atomically. The format defaults to the extension of ``-o`` (.md, .html,
 .docx), else Markdown. The renderer is imported only when the command runs.
@@ -31,7 +33,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="FILE", default=None,
                    help="write to FILE (required for docx); stdout otherwise")
     p.add_argument("--as-of", metavar="DATE", default=None,
-                   help="evaluate as of this date (YYYY-MM-DD); default: the spec's as_of, else today")
+                   help="date the document and its findings carry (YYYY-MM-DD); default: the spec's as_of, "
+                        "else its approval date (policy.approved_on), else today")
     p.set_defaults(func=run_render)
 
 
@@ -52,6 +55,13 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+def document_date(policy, as_of=None):
+    """The date a document carries: ``as_of``, else the spec's as_of, else its approval date, else today."""
+    import datetime as dt
+
+    return as_of or policy.as_of or policy.policy.approved_on or dt.date.today()
+
+
 def run_render(args) -> int:
     fmt = choose_format(args.format, args.output)
     if fmt == "docx" and not args.output:
@@ -61,6 +71,7 @@ def run_render(args) -> int:
     from workbench.document import render
     from workbench.rules import evaluate
 
+    day = document_date(policy, day)
     data = render(policy, evaluate(policy, day), fmt)
     if not args.output:
         sys.stdout.write(data)

@@ -3,7 +3,8 @@
 Layout of a workspace folder::
 
     workspace.json        marker: client name, created date, layout version
-    draft.yaml            the working draft (autosaved atomically by the app)
+    draft.yaml            the one working copy: what `workbench edit`/the app change, and what
+                          every publish replaces with the spec it published
     published.json        the publish log: version and record hash of every publish
     versions/1.0/         one read-only folder per published version
     .workbench.lock       present while a process publishes into the workspace
@@ -156,6 +157,12 @@ class Workspace:
         """The client's display name (from the marker, else the folder name)."""
         return str(self.meta().get("client") or self.path.name)
 
+    def set_client(self, name: str) -> None:
+        """Record the client's name (from the spec's ``organization.name``) in the marker."""
+        meta = self.meta() or {"created": dt.date.today().isoformat(), "layout": LAYOUT}
+        meta["client"] = name
+        atomic_write(self.path / MARKER, json.dumps(meta, indent=2) + "\n")
+
     def meta(self) -> dict:
         try:
             return json.loads((self.path / MARKER).read_text("utf-8"))
@@ -173,7 +180,15 @@ class Workspace:
         return load(self.draft_path, check_references=False)
 
     def save_draft(self, policy: Policy) -> Path:
-        """Autosave: write the draft atomically (old or new file, never half)."""
+        """Autosave: write the draft atomically (old or new file, never half).
+
+        Follow-ups whose field is now answered are written as answered (they close themselves); the
+        caller's policy is not changed."""
+        from workbench.spec.followups import settle, to_settle
+
+        if to_settle(policy):
+            policy = policy.model_copy(deep=True)
+            settle(policy)
         return atomic_write(self.draft_path, dumps(policy, "yaml"))
 
     # -- versions -------------------------------------------------------
