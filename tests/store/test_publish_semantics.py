@@ -101,6 +101,7 @@ def test_cli_publish_updates_the_draft_of_an_existing_workspace(tmp_path, capsys
     out = capsys.readouterr().out
     assert "now holds version 1.1" in out
     assert load(ws / "draft.yaml").policy.version == "1.1"
+    assert not list(ws.glob("draft.before-*"))  # the draft held version 1.0 exactly: no other work to keep
 
 
 def test_the_workspace_takes_the_clients_name_from_the_spec(tmp_path, capsys, policy):

@@ -273,7 +273,7 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     atomic_write(ws.log_path, json.dumps(log, indent=2) + "\n")
     kept = None
     if update_draft:
-        kept = _keep_differing_draft(ws, policy, version)
+        kept = _keep_differing_draft(ws, policy, version, latest)
         ws.save_draft(published)
     if policy.organization.name and ws.client != policy.organization.name:
         ws.set_client(policy.organization.name)
@@ -285,8 +285,10 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     return result
 
 
-def _keep_differing_draft(ws: Workspace, policy: Policy, version: Version) -> Optional[Path]:
-    """Before the draft is replaced: keep it beside as draft.before-<version>.yaml if it holds other work."""
+def _keep_differing_draft(ws: Workspace, policy: Policy, version: Version,
+                          latest: Optional[Version]) -> Optional[Path]:
+    """Before the draft is replaced: keep it beside as draft.before-<version>.yaml if it holds work that is
+    neither the spec being published nor the previous published version."""
     if not ws.has_draft():
         return None
     try:
@@ -295,6 +297,12 @@ def _keep_differing_draft(ws: Workspace, policy: Policy, version: Version) -> Op
         draft = None
     if draft is not None and draft == policy:
         return None
+    if draft is not None and latest is not None:
+        try:
+            if draft == ws.load_version(latest):
+                return None
+        except Exception:
+            pass
     kept = ws.path / f"draft.before-{version}.yaml"
     kept.write_bytes(ws.draft_path.read_bytes())
     return kept
