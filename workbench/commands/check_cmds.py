@@ -2,17 +2,9 @@
 
 ``workbench check FILE...`` evaluates each policy and prints its findings:
 
-* ``--format text`` (default) for a person: the summary first (readiness,
-  audit-ready or what stands in the way, counts by severity and kind), then
-  one line per open finding, worst first and, within a severity, the most
-  critical systems first; then the accepted exceptions. ``--detail`` adds the
-  fields concerned and the criteria under each finding and prints each fix
-  once under the findings it fixes, naming who acts when a vendor or MSP runs
-  what the finding concerns. Criteria are cited for SOC 2 and the frameworks
-  the engagement names (``--all-criteria`` for all). ``--group-by
-  system|owner|rule`` regroups the findings. Spec words such as
-  ``job_missed`` give way to plain words on the one-line view, and the terms
-  a reader may not know are explained at the end. No colour, so it pipes cleanly.
+* ``--format text`` (default) for a person: open gaps grouped by severity,
+  then the questions not answered yet, then the accepted exceptions with
+  their expiry, then a readiness summary. No colour, so it pipes cleanly.
 * ``--format json`` for scripts. One file gives one object::
 
       {"file": ..., "organization": ..., "as_of": ..., "summary": {...}, "findings": [...]}
@@ -26,6 +18,12 @@
   every rule, one result per finding located at the line of the spec its
   field path points to; accepted findings (with ``--include-accepted``) carry
   a suppression. Unreadable files are tool notifications.
+
+The text report is laid out by :mod:`workbench.commands.check_text`: the
+summary first, one line per finding (worst first, then by the criticality of
+what it concerns), ``--detail`` for fields, criteria and each fix once,
+``--group-by system|owner|rule``, criteria for SOC 2 and the engagement's
+frameworks unless ``--all-criteria``.
 
 Exit status: 2 if any file could not be read (the others are still checked
 and reported), else 1 if any open finding is at or above ``--fail-on``
@@ -78,8 +76,6 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
     p.add_argument("--fail-on", choices=SEVERITY_CHOICES, default="blocker",
                    help="exit 1 when an open finding is at or above this severity (default: blocker)")
-    p.add_argument("--include-accepted", action="store_true",
-                   help="include findings accepted as exceptions in JSON and SARIF, and show their details in text")
     p.add_argument("--detail", action="store_true",
                    help="text: under each finding, the fields concerned and the criteria, with each fix once "
                         "under the findings it fixes (default: one line per finding)")
@@ -89,6 +85,8 @@ def register(sub) -> None:
     p.add_argument("--all-criteria", action="store_true",
                    help="text: cite every framework's criteria (default: SOC 2 and the frameworks the engagement "
                         "names; JSON and SARIF always carry all)")
+    p.add_argument("--include-accepted", action="store_true",
+                   help="include findings accepted as exceptions in JSON and SARIF, and show their details in text")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("rules", help="list every gap rule",

@@ -262,6 +262,10 @@ def _summary(rep, findings: list) -> list[str]:
         counts[f.severity] = counts.get(f.severity, 0) + 1
         kinds[_kind(f)] = kinds.get(_kind(f), 0) + 1
     head = f"Readiness {rep.readiness()}/100."
+    evidence_readiness = getattr(rep, "evidence_readiness", None)
+    if callable(evidence_readiness):
+        head = (f"Readiness {rep.readiness()}/100 (the policy), evidence {evidence_readiness()}/100 "
+                "(records of the controls operating).")
     if rep.audit_ready:
         head += " Audit-ready: no open blocker and no major question unanswered."
     else:
@@ -371,12 +375,15 @@ def _terms(lines: list[str]) -> list[str]:
 
 
 def text_report(file: str, organization: Optional[str], rep, policy, *, include_accepted: bool = False,
-                detail: bool = False, group_by: str = "severity", all_criteria: bool = False) -> list[str]:
-    """The report of one policy, as lines."""
+                detail: bool = False, group_by: str = "severity", all_criteria: bool = False,
+                findings: Optional[list] = None) -> list[str]:
+    """The report of one policy, as lines. ``findings``: the open findings to list (e.g. only some kinds);
+    default all. The summary always counts every open finding."""
     ctx = Context(policy)
-    findings = _order(rep.open, ctx)
+    every = _order(rep.open, ctx)
+    findings = every if findings is None else _order(findings, ctx)
     who = f" ({organization})" if organization else ""
-    lines = [f"{file}{who}, as of {rep.as_of.isoformat()}", *_summary(rep, findings)]
+    lines = [f"{file}{who}, as of {rep.as_of.isoformat()}", *_summary(rep, every)]
     body: list[str] = []
     printed: dict[str, str] = {}
     if not findings:

@@ -1,10 +1,8 @@
 """``workbench render``: the written policy as Markdown, HTML or Word.
 
 ``workbench render SPEC [-f markdown|html|docx] [-o FILE] [--as-of DATE]``
-loads the spec, evaluates it and renders the document, dated (and evaluated)
-as of ``--as-of``, else the spec's ``as_of``, else its approval date
-``policy.approved_on``, else today: the same date ``publish`` gives a version,
-so a rendered document and the published one agree. Markdown and HTML go to stdout when no
+loads the spec, evaluates it (as of ``--as-of``, else the spec's ``as_of``,
+else today) and renders the document. Markdown and HTML go to stdout when no
 ``-o`` is given; Word is binary and needs ``-o``. Files are written
 atomically. The format defaults to the extension of ``-o`` (.md, .html,
 .docx), else Markdown. The renderer is imported only when the command runs.

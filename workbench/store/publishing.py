@@ -15,6 +15,9 @@ read-only, then renamed into place in one step: a crash leaves either no
 version or a whole one. An existing version folder is never replaced.
 Publishing is refused while the policy has open blocker findings (accepted
 exceptions do not block).
+ Nothing here needs git; when the workspace lives in
+a git repository the version is committed and tagged, and a git failure is a
+warning in the result, not a failed publish.
 
 Publishing never changes an answer of the spec. The approval date is the
 spec's ``policy.approved_on``: a spec without one, or with one in the future,
@@ -25,9 +28,7 @@ where the changes since the previous version are material (the semantic diff
 suggests ``major``) is refused unless a ``reason`` says why; the reason is
 kept in ``record.json``. Follow-up questions whose field is now answered are
 marked answered in the published spec (:mod:`workbench.spec.followups`), and
-the record lists them. The workspace draft becomes the published spec. Nothing here needs git; when the workspace lives in
-a git repository the version is committed and tagged, and a git failure is a
-warning in the result, not a failed publish.
+the record lists them. The workspace draft becomes the published spec.
 """
 
 from __future__ import annotations
