@@ -38,8 +38,9 @@ def register(sub) -> None:
         description="Write the next version (spec, Markdown, HTML and Word documents, findings, a hashed record) "
                     "into the client's workspace. A published version is never overwritten. Refused, with exit 1, "
                     "while the policy has open blocker findings that are not accepted exceptions.",
-        epilog="Publishing changes none of the spec's answers: the version is dated by policy.approved_on (or "
-               "--as-of), and a spec with no approval date, or one in the future, is refused. Numbering: the first publish is 1.0; major gives N+1.0, minor gives N.M+1; a minor bump over "
+        epilog="Numbering: the first publish is 1.0; major gives N+1.0, minor gives N.M+1. "
+               "Publishing changes none of the spec's answers: the version is dated by policy.approved_on (or "
+               "--as-of), and a spec with no approval date, or one in the future, is refused. A minor bump over "
                "material changes (retention, objectives, scope, protection, access, testing: what `workbench "
                "diff` calls material) needs --reason. "
                "Without --workspace or --client the workspace is named after the spec's organization.name, "

@@ -14,8 +14,7 @@ The folder is written under a temporary name, every file fsynced and made
 read-only, then renamed into place in one step: a crash leaves either no
 version or a whole one. An existing version folder is never replaced.
 Publishing is refused while the policy has open blocker findings (accepted
-exceptions do not block).
- Nothing here needs git; when the workspace lives in
+exceptions do not block). Nothing here needs git; when the workspace lives in
 a git repository the version is committed and tagged, and a git failure is a
 warning in the result, not a failed publish.
 
