@@ -185,8 +185,10 @@ def _emit_text(results: list[Checked], include_accepted: bool, fail_on: str, *, 
             continue
         if lines:
             lines.append("")
+        shown = getattr(r, "shown", None)  # check --kind, where it exists, narrows what is listed
         lines.extend(text_report(r.file, r.organization, r.report, r.policy, include_accepted=include_accepted,
-                                 detail=detail, group_by=group_by, all_criteria=all_criteria))
+                                 detail=detail, group_by=group_by, all_criteria=all_criteria,
+                                 findings=shown(r.report.open) if callable(shown) else None))
     if len(results) > 1:
         if lines:
             lines.append("")
