@@ -106,6 +106,7 @@ def test_plain_words_first_and_jargon_explained(dental, capsys):
     out = check(capsys, dental)
     body = "\n".join(finding_lines(out))
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", body), re.findall(r"\b[a-z]+_[a-z_]+\b", body)
+    assert "(PHI, PII, HIPAA)" in out and "phi" not in body  # acronyms as a reader writes them
     assert "WORDS USED ABOVE" in out and "compliance mode: a lock" in out
     detail = check(capsys, dental, "--detail")
     assert "in the spec's words:" in detail  # the spec's own terms stay available

@@ -91,11 +91,16 @@ TERMS = {
 }
 
 
+#: Data classes and regulatory tags the spec writes in lower case, as a reader expects them.
+_ACRONYMS = re.compile(r"(?<![\w.-])(phi|pii|pci|hipaa|gdpr|sox|nydfs)(?![\w-])")
+
+
 def _plain(message: str) -> str:
     """The message with spec words given in plain words: jargon after plain wording is dropped."""
     text = _SPEC_PAREN.sub("", message)
     text = _SPEC_LABEL.sub("(", text)
-    return _SNAKE.sub(lambda m: PLAIN_WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
+    text = _SNAKE.sub(lambda m: PLAIN_WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
+    return _ACRONYMS.sub(lambda m: m.group(1).upper(), text)
 
 
 def _kind(f) -> str:
