@@ -137,11 +137,29 @@ def test_a_follow_up_closes_itself_when_its_field_is_answered(tmp_path, policy):
     assert [fu.status for fu in result.policy.follow_ups] == ["answered", "open"]
     assert result.record["follow_ups_closed"] == ["Q1"] and result.follow_ups_closed == ["Q1"]
     assert p.follow_ups[0].status == "open"  # the caller's policy is untouched
-    # the draft's autosave settles them too
-    ws = Workspace.create(tmp_path / "other")
-    ws.save_draft(p)
-    assert [fu.status for fu in ws.load_draft().follow_ups] == ["answered", "open"]
-    assert settle(p) and p.follow_ups[0].status == "answered"
+    assert ws_draft_statuses(tmp_path / "ws") == ["answered", "open"]  # and the draft holds the published spec
+
+
+def ws_draft_statuses(path) -> list[str]:
+    return [fu.status for fu in Workspace.open(path).load_draft().follow_ups]
+
+
+def test_a_vague_or_still_flagged_answer_does_not_close_its_follow_up(policy):
+    from workbench.spec.durations import Duration
+
+    p = policy.model_copy(deep=True)
+    p.tiers[0].restore_test_interval = Duration.of("as needed")
+    p.follow_ups = [FollowUp(id="Q1", question="Which restore-test interval for T1?",
+                             field="tiers[0].restore_test_interval"),
+                    FollowUp(id="Q2", question="How long are daily points kept?", field="targets[0].retention")]
+    assert settle(p) == [p.follow_ups[1]]  # "as needed" is no answer
+    p.follow_ups[1].status = "open"
+    from types import SimpleNamespace
+
+    still_short = SimpleNamespace(paths=("targets[0].retention.daily",), accepted=None)  # e.g. below a floor
+    assert settle(p, [still_short]) == []  # a finding still points into the answer: the question stays open
+    accepted = SimpleNamespace(paths=("targets[0].retention.daily",), accepted=object())
+    assert settle(p, [accepted]) == [p.follow_ups[1]]
 
 
 def test_an_open_follow_up_past_its_due_date_is_a_finding(policy):

@@ -2,10 +2,13 @@
 
 A follow-up (``follow_ups[i]``) names the spec field it concerns
 (``systems[2].tier``). While that field is empty the question is open; once
-it holds an answer, :func:`settle` marks the follow-up ``answered``. Publishing
-and the workspace draft's autosave settle follow-ups, so a question the
-consultant answered in the spec does not linger in the open-items list, and
-the gap engine reports only those still open past their due date (FUP-001).
+it holds an answer, :func:`settle` marks the follow-up ``answered``: publishing
+settles the published spec, so a question the consultant answered does not
+linger in the open-items list, and the gap engine reports only those still
+open past their due date (FUP-001). A vague duration ("as needed") is not an
+answer, and with the findings given, neither is a value a finding still
+points at (an exclusion that expired, a retention below the floor): the
+question stays open until that is settled too.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def _value_at(policy: Policy, path: str) -> Any:
 
 
 def _answered(value: Any) -> bool:
-    if value is None:
+    if value is None or getattr(value, "vague", False):
         return False
     if isinstance(value, str):
         return bool(value.strip())
@@ -63,15 +66,27 @@ def field_answered(policy: Policy, follow_up: FollowUp) -> bool:
         return False
 
 
-def to_settle(policy: Policy) -> list[int]:
-    """Indexes of the open follow-ups whose field is now answered."""
-    return [i for i, fu in enumerate(policy.follow_ups) if fu.status == "open" and field_answered(policy, fu)]
+def _flagged(field: str, findings) -> bool:
+    for f in findings:
+        for path in f.paths:
+            if path == field or path.startswith((field + ".", field + "[")):
+                return True
+    return False
 
 
-def settle(policy: Policy) -> list[FollowUp]:
-    """Mark every open follow-up whose field is answered as ``answered``; returns those it closed."""
+def to_settle(policy: Policy, findings=()) -> list[int]:
+    """Indexes of the open follow-ups whose field is now answered (and, among ``findings``, not pointed at
+    by an open one)."""
+    open_findings = [f for f in findings if getattr(f, "accepted", None) is None]
+    return [i for i, fu in enumerate(policy.follow_ups)
+            if fu.status == "open" and field_answered(policy, fu) and not _flagged(fu.field, open_findings)]
+
+
+def settle(policy: Policy, findings=()) -> list[FollowUp]:
+    """Mark every open follow-up whose field is answered as ``answered``; returns those it closed.
+    ``findings``: the policy's findings; a field an open finding points at is not answered yet."""
     closed = []
-    for i in to_settle(policy):
+    for i in to_settle(policy, findings):
         policy.follow_ups[i].status = "answered"
         closed.append(policy.follow_ups[i])
     return closed

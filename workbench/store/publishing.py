@@ -231,8 +231,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     if ws.version_path(version).exists():
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
     published = _prepared(policy, version, day, approver, note, author, records)
-    closed = settle(published)
     report = evaluate(published, day)
+    closed = settle(published, report.findings)
     blockers = [f for f in report.open if f.severity == "blocker"]
     if blockers:
         raise PublishRefused(version, blockers)

@@ -180,15 +180,7 @@ class Workspace:
         return load(self.draft_path, check_references=False)
 
     def save_draft(self, policy: Policy) -> Path:
-        """Autosave: write the draft atomically (old or new file, never half).
-
-        Follow-ups whose field is now answered are written as answered (they close themselves); the
-        caller's policy is not changed."""
-        from workbench.spec.followups import settle, to_settle
-
-        if to_settle(policy):
-            policy = policy.model_copy(deep=True)
-            settle(policy)
+        """Autosave: write the draft atomically (old or new file, never half)."""
         return atomic_write(self.draft_path, dumps(policy, "yaml"))
 
     # -- versions -------------------------------------------------------
