@@ -129,6 +129,8 @@ class Context:
             self.level[s.id] = tier.level() if tier is not None else 9
         # a target or schedule is as critical as the most critical system it holds
         held: dict[str, set[str]] = {}
+        #: system id -> vendor of each target its schedules write to (None for the organization's own)
+        self.vendors_of: dict[str, set] = {}
         if policy is not None:
             by_tier: dict[str, list[str]] = {}
             for s in self.systems.values():
@@ -139,6 +141,9 @@ class Context:
                 self.level[sch.id] = min((self.level.get(x, 9) for x in ids), default=9)
                 for t in sch.targets:
                     held.setdefault(t, set()).update(ids)
+                vendors = {self.targets[t].vendor if t in self.targets else None for t in sch.targets}
+                for x in ids:
+                    self.vendors_of.setdefault(x, set()).update(vendors)
         for t, ids in held.items():
             self.level.setdefault(t, min((self.level.get(x, 9) for x in ids), default=9))
         self.held = held
@@ -175,8 +180,7 @@ class Context:
                 return self._vendor_name(target.vendor)
             system = self.systems.get(subject)
             if system is not None:
-                vendors = {self.targets[t].vendor for sch in self._schedules_of(system.id) for t in sch.targets
-                           if t in self.targets}
+                vendors = set(self.vendors_of.get(system.id, ()))
                 if len(vendors) == 1 and None not in vendors:
                     return self._vendor_name(vendors.pop())
                 if self.msp is not None and system.kind != "saas":
@@ -185,13 +189,6 @@ class Context:
                 and self.msp is not None and _subjects(f):
             return self._vendor_name(self.msp.id)
         return None
-
-    def _schedules_of(self, system_id: str):
-        if self.policy is None:
-            return []
-        system = self.systems.get(system_id)
-        return [s for s in self.policy.schedules
-                if system_id in s.systems or (system is not None and system.tier and system.tier in s.tiers)]
 
     # -- grouping ------------------------------------------------------
     def group_key(self, f, group_by: str) -> tuple:
