@@ -185,3 +185,22 @@ def test_render_dates_the_document_by_the_approval_date(tmp_path, capsys, policy
     assert "2025-05-20" in html and dt.date.today().isoformat() not in html
     assert main(["render", str(spec), "-f", "html", "-o", str(tmp_path / "q.html"), "--as-of", "2025-06-10"]) == 0
     assert "2025-06-10" in (tmp_path / "q.html").read_text()
+
+
+def test_the_approver_comes_from_the_spec_and_a_different_one_is_said(tmp_path, policy):
+    from workbench.spec.model import Person
+
+    p = policy.model_copy(deep=True)
+    p.policy.approver = Person(name="Dana Reyes", role="CEO")
+    ws = Workspace.create(tmp_path / "ws")
+    first = publish(ws, p, bump="major", note="first", use_git=False)
+    assert first.record["approver"] == "Dana Reyes (CEO)" and not first.warnings
+    second = publish(ws, first.policy, bump="minor", note="second", approver="Bob", use_git=False)
+    assert any("policy.approver is Dana Reyes (CEO)" in w for w in second.warnings)
+    assert second.policy.policy.approver == p.policy.approver  # never rewritten
+
+
+def test_new_with_an_example_name_says_which_start_it_wrote(tmp_path, capsys):
+    assert main(["new", "--template", "healthcare-hipaa", "-o", str(tmp_path / "c.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "healthcare-inhouse" in out and "--example healthcare-hipaa" in out

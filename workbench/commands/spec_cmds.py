@@ -157,6 +157,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     atomic_write(target, text)
     out(f"wrote {target} from {what}")
+    from workbench.starters import EXAMPLE_PROFILE
+
+    example = (args.template or "").strip().lower().removesuffix(".yaml")
+    if example in EXAMPLE_PROFILE:
+        out(f"({example} is an example client; this is the clean starter of its kind. "
+            f"For the example itself, with its people, dates and records: --example {example})")
     if args.blank:
         out(f"`workbench check {target}` asks the questions, worst first.")
     elif not args.example:

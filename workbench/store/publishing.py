@@ -143,7 +143,8 @@ def publish(
     started = time.perf_counter()
     if bump not in BUMPS:
         raise PublishError(f"unknown bump {bump!r}: use major or minor")
-    approver = (approver or _spec_approver(policy) or "").strip()
+    named = _spec_approver(policy)
+    approver = (approver or named or "").strip()
     note, reason = (note or "").strip(), (reason or "").strip() or None
     if not approver:
         raise PublishError("an approver is required: who approved this version? Name them in the spec "
@@ -154,6 +155,9 @@ def publish(
     ws = workspace if isinstance(workspace, Workspace) else Workspace.create(workspace)
     with ws.lock("publish"):
         result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, reason)
+    if named and not _same_name(approver, named, policy):
+        result.warnings.append(f"the record names {approver} as approver, but the spec's policy.approver is "
+                               f"{named}; the spec was left as it is")
     if use_git:
         from . import git
 
@@ -170,6 +174,13 @@ def _spec_approver(policy: Policy) -> Optional[str]:
     if person.name and person.role:
         return f"{person.name} ({person.role})"
     return person.name or person.role
+
+
+def _same_name(given: str, named: str, policy: Policy) -> bool:
+    person = policy.policy.approver
+    norm = " ".join(given.lower().split())
+    candidates = {named, person.name or "", person.role or ""} if person is not None else {named}
+    return any(norm == " ".join(c.lower().split()) for c in candidates if c)
 
 
 def _publication_date(policy: Policy, as_of: Optional[dt.date]) -> dt.date:
