@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from workbench.spec import SpecError
-from workbench.spec.io import dumps, format_for, save
+from workbench.spec.io import format_for, save
 
 from .common import CommandError, load_spec, out, plural, spec_error_lines
 
@@ -122,8 +122,10 @@ def _checked_format(path: str) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from workbench.starters import UnknownProfile, blank_policy, build_starter, parse_profile, starter_text
     from workbench.templates import new_policy_from_template
+
+    from workbench.spec.io import dumps
+    from workbench.starters import UnknownProfile, blank_policy, build_starter, parse_profile, starter_text
 
     target = Path(args.output)
     fmt = _checked_format(args.output)

@@ -243,10 +243,11 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
     published = _prepared(policy, version, day, approver, note, author, records)
     report = evaluate(published, day)
-    closed = settle(published, report.findings)
     blockers = [f for f in report.open if f.severity == "blocker"]
     if blockers:
         raise PublishRefused(version, blockers)
+
+    closed = settle(published, report.findings)
 
     previous_sha = None
     if latest is not None:
