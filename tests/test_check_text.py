@@ -116,3 +116,19 @@ def test_the_report_is_short_enough_to_read(dental, capsys):
     """The dental group of the issue: 217 lines and 36 KB before; the default view is a page of one-liners."""
     out = check(capsys, dental)
     assert len(out.splitlines()) < 110 and len(out.encode()) < 14_000
+
+
+def test_a_vendor_holding_a_copy_is_asked_for_what_concerns_that_copy(tmp_path, capsys):
+    from workbench.spec.model import Vendor
+
+    policy = build_starter("saas", "paas", "Acme")
+    policy.vendors.append(Vendor(id="vaultco", name="VaultCo", service="saas_backup"))
+    vault = next(t for t in policy.targets if t.id == "backup-vault")
+    vault.vendor = "vaultco"
+    path = tmp_path / "acme.yaml"
+    path.write_text(starter_text(policy), encoding="utf-8")
+    detail = check(capsys, path, "--detail")
+    assert re.search(r"fix( \(for the \d+ above\))?: ask VaultCo (to|:) ", detail)
+    assert "your MSP" not in detail  # no MSP in this policy
+    owners = check(capsys, path, "--group-by", "owner")
+    assert re.search(r"^VaultCo: \d+ findings?", owners, re.M)

@@ -141,7 +141,9 @@ class Context:
                 self.level[sch.id] = min((self.level.get(x, 9) for x in ids), default=9)
                 for t in sch.targets:
                     held.setdefault(t, set()).update(ids)
-                vendors = {self.targets[t].vendor if t in self.targets else None for t in sch.targets}
+                performer = getattr(sch, "performed_by", None)  # a vendor that runs this schedule, where the spec says
+                vendors = ({performer} if performer else
+                           {self._runner(self.targets[t]) if t in self.targets else None for t in sch.targets})
                 for x in ids:
                     self.vendors_of.setdefault(x, set()).update(vendors)
         for t, ids in held.items():
@@ -162,6 +164,11 @@ class Context:
         return min(self.level.get(s, 9) for s in subjects)
 
     # -- who acts ------------------------------------------------------
+    @staticmethod
+    def _runner(target) -> Optional[str]:
+        """The vendor id that holds or runs a target (``vendor``, or ``managed_by`` where the spec has it)."""
+        return target.vendor or getattr(target, "managed_by", None)
+
     def _vendor_name(self, vendor_id: Optional[str]) -> Optional[str]:
         if not vendor_id:
             return None
@@ -176,8 +183,8 @@ class Context:
         """Who does the fix when someone else runs what the finding concerns (a vendor, an MSP)."""
         for subject in _subjects(f):
             target = self.targets.get(subject)
-            if target is not None and target.vendor:
-                return self._vendor_name(target.vendor)
+            if target is not None and self._runner(target):
+                return self._vendor_name(self._runner(target))
             system = self.systems.get(subject)
             if system is not None:
                 vendors = set(self.vendors_of.get(system.id, ()))
@@ -221,8 +228,8 @@ class Context:
             if system is not None and system.owner:
                 owners.append(system.owner)
             target = self.targets.get(s)
-            if target is not None and target.vendor:
-                owners.append(self._vendor_name(target.vendor))
+            if target is not None and self._runner(target):
+                owners.append(self._vendor_name(self._runner(target)))
         if owners:
             return (0, owners[0].lower(), owners[0])
         owner = self.policy.policy.owner if self.policy is not None else None
