@@ -105,6 +105,7 @@ def test_the_healthcare_msp_starter_asks_what_a_dental_group_must_answer():
 def test_profiles_and_their_aliases():
     assert parse_profile("healthcare-msp") == ("healthcare", "msp")
     assert parse_profile("healthcare") == ("healthcare", "inhouse")
+    assert parse_profile("Healthcare-MSP.yaml") == ("healthcare", "msp")
     assert parse_profile("fintech-cloud") == ("financial", "paas")
     assert parse_profile("msp-small-business") == ("general", "msp")  # an example's name gives its clean kind
     with pytest.raises(UnknownProfile, match="did you mean 'healthcare'"):

@@ -156,7 +156,9 @@ def parse_profile(name: str) -> tuple[str, str]:
     clean starter of the same kind (``general-msp``).
     """
     key = str(name).strip().lower()
-    key = EXAMPLE_PROFILE.get(key.removesuffix(".yaml"), key)
+    for suffix in (".yaml", ".yml", ".toml", ".json"):
+        key = key.removesuffix(suffix)
+    key = EXAMPLE_PROFILE.get(key, key)
     orgs = list(_parts()["organizations"])
     for org in sorted(orgs, key=len, reverse=True):
         if key == org:
