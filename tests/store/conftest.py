@@ -15,7 +15,7 @@ TODAY = dt.date(2025, 6, 30)
 
 BASE = {
     "organization": {"name": "Acme Corp"},
-    "policy": {"title": "Backup and recovery policy", "review_interval": "1y"},
+    "policy": {"title": "Backup and recovery policy", "review_interval": "1y", "approved_on": "2025-06-30"},
     "tiers": [{"id": "T1", "rpo": "1d", "rto": "4h", "restore_test_interval": "3mo"},
               {"id": "T2", "rpo": "1d", "rto": "1d", "restore_test_interval": "6mo"}],
     "systems": [{"id": "db", "tier": "T1", "kind": "db", "environment": "prod"}],

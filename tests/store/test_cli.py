@@ -37,7 +37,8 @@ def test_publish_verify_versions_diff(tmp_path, capsys):
     raw["targets"][0]["retention"]["daily"] = "30d"
     (tmp_path / "acme.yaml").write_text(yaml.safe_dump(raw))
     code, out, err = run(capsys, "publish", spec, "--bump", "minor", "--approver", "Bob", "--note", "shorter",
-                         "--client", "Acme Corp", "--as-of", TODAY.isoformat(), "--no-git")
+                         "--client", "Acme Corp", "--as-of", TODAY.isoformat(), "--no-git",
+                         "--reason", "daily points beyond 30 days were never restored from")
     assert code == 0, err
     assert "policy 1.1" in out
 

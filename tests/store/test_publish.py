@@ -58,7 +58,9 @@ def test_publish_writes_every_file_with_its_hash(tmp_path, policy):
 def test_published_spec_carries_version_and_revision(tmp_path, policy):
     ws = Workspace.create(tmp_path / "ws")
     first = _publish(ws, policy)
-    second = _publish(ws, first.policy, "minor", approver="Bob", note="contacts updated",
+    approved_again = first.policy.model_copy(deep=True)
+    approved_again.policy.approved_on = TODAY + dt.timedelta(days=1)
+    second = _publish(ws, approved_again, "minor", approver="Bob", note="contacts updated",
                       today=TODAY + dt.timedelta(days=1))
     spec = load(second.path / "spec.yaml")
     assert spec.policy.version == "1.1" and spec.policy.approved_on == TODAY + dt.timedelta(days=1)
@@ -66,6 +68,7 @@ def test_published_spec_carries_version_and_revision(tmp_path, policy):
         ("1.0", "Ann", "first approved version"), ("1.1", "Bob", "contacts updated")]
     assert policy.policy.version is None and policy.revisions == []  # the caller's policy is untouched
     assert ws.load_draft() == second.policy
+    assert not second.warnings  # approved again, so no warning about a re-used approval date
     record = json.loads((second.path / "record.json").read_text())
     assert record["previous_version"] == "1.0"
     assert record["previous_record_sha256"] == sha(first.path / "record.json")
@@ -93,14 +96,14 @@ def test_version_numbering(tmp_path, policy):
 
 
 def test_a_spec_published_elsewhere_continues_its_numbering(tmp_path):
-    raw = data(policy={"version": "2.3"}, revisions=[{"version": "2.3", "date": "2024-05-01", "note": "old"}])
+    raw = data(policy={"version": "2.3", "approved_on": "2025-06-01"}, revisions=[{"version": "2.3", "date": "2024-05-01", "note": "old"}])
     ws = Workspace.create(tmp_path / "ws")
     result = _publish(ws, make(raw), "minor")
     assert str(result.version) == "2.4"
     assert [r.version for r in result.policy.revisions] == ["2.3", "2.4"]
     # a version label without a matching revision is only an intention: first publish is 1.0
     other = Workspace.create(tmp_path / "other")
-    assert str(_publish(other, make(data(policy={"version": "1.0"})), "major").version) == "1.0"
+    assert str(_publish(other, make(data(policy={"version": "1.0", "approved_on": "2025-06-01"})), "major").version) == "1.0"
 
 
 def test_published_files_are_read_only(tmp_path, policy):

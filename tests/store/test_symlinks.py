@@ -14,7 +14,7 @@ from workbench.store import Workspace, WorkspaceError, publish
 
 SPEC = """\
 organization: {name: Acme}
-policy: {owner: {name: Ann, role: CTO}}
+policy: {owner: {name: Ann, role: CTO}, approved_on: 2026-11-30}
 """
 
 

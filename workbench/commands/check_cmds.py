@@ -19,6 +19,12 @@
   field path points to; accepted findings (with ``--include-accepted``) carry
   a suppression. Unreadable files are tool notifications.
 
+The text report is laid out by :mod:`workbench.commands.check_text`: the
+summary first, one line per finding (worst first, then by the criticality of
+what it concerns), ``--detail`` for fields, criteria and each fix once,
+``--group-by system|owner|rule``, criteria for SOC 2 and the engagement's
+frameworks unless ``--all-criteria``.
+
 Exit status: 2 if any file could not be read (the others are still checked
 and reported), else 1 if any open finding is at or above ``--fail-on``
 (default blocker), else 0.
@@ -70,6 +76,15 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
     p.add_argument("--fail-on", choices=SEVERITY_CHOICES, default="blocker",
                    help="exit 1 when an open finding is at or above this severity (default: blocker)")
+    p.add_argument("--detail", action="store_true",
+                   help="text: under each finding, the fields concerned and the criteria, with each fix once "
+                        "under the findings it fixes (default: one line per finding)")
+    p.add_argument("--group-by", choices=("severity", "system", "owner", "rule"), default="severity",
+                   help="text: group findings by severity (default), by the system they concern, by its owner, "
+                        "or by rule")
+    p.add_argument("--all-criteria", action="store_true",
+                   help="text: cite every framework's criteria (default: SOC 2 and the frameworks the engagement "
+                        "names; JSON and SARIF always carry all)")
     p.add_argument("--include-accepted", action="store_true",
                    help="include findings accepted as exceptions in JSON and SARIF, and show their details in text")
     p.set_defaults(func=cmd_check)
@@ -99,6 +114,7 @@ class Checked:
     file: str
     report: Any = None                       # workbench.rules.Report
     organization: Optional[str] = None
+    policy: Any = None                       # workbench.spec.Policy
     problems: list = field(default_factory=list)   # workbench.spec.Problem
     internal_error: Optional[str] = None
 
@@ -120,7 +136,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         _emit_sarif(results, args.include_accepted)
     else:
-        _emit_text(results, args.include_accepted, args.fail_on)
+        _emit_text(results, args.include_accepted, args.fail_on, detail=getattr(args, "detail", False),
+                   group_by=getattr(args, "group_by", "severity"), all_criteria=getattr(args, "all_criteria", False))
     return _status(results, args.fail_on)
 
 
@@ -137,7 +154,7 @@ def _check_one(path: str, as_of, evaluate) -> Checked:
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
         return Checked(path, internal_error=f"{type(exc).__name__}: {exc}")
-    return Checked(path, report, policy.organization.name)
+    return Checked(path, report, policy.organization.name, policy)
 
 
 def _print_errors(r: Checked) -> None:
@@ -158,97 +175,26 @@ def _status(results: list[Checked], fail_on: str) -> int:
 
 
 # --------------------------------------------------------------------- text
-def _emit_text(results: list[Checked], include_accepted: bool, fail_on: str) -> None:
+def _emit_text(results: list[Checked], include_accepted: bool, fail_on: str, *, detail: bool = False,
+               group_by: str = "severity", all_criteria: bool = False) -> None:
+    from .check_text import text_report
+
     lines: list[str] = []
-    for i, r in enumerate(results):
+    for r in results:
         if not r.ok:
             continue
         if lines:
             lines.append("")
-        lines.extend(_text_report(r, include_accepted))
+        shown = getattr(r, "shown", None)  # check --kind, where it exists, narrows what is listed
+        lines.extend(text_report(r.file, r.organization, r.report, r.policy, include_accepted=include_accepted,
+                                 detail=detail, group_by=group_by, all_criteria=all_criteria,
+                                 findings=shown(r.report.open) if callable(shown) else None))
     if len(results) > 1:
         if lines:
             lines.append("")
         lines.extend(_text_fleet(results, fail_on))
     if lines:
         out("\n".join(lines))
-
-
-def _text_report(r: Checked, include_accepted: bool) -> list[str]:
-    from workbench.rules import SEVERITIES
-
-    rep = r.report
-    who = f" ({r.organization})" if r.organization else ""
-    lines = [f"{r.file}{who}: gaps as of {rep.as_of.isoformat()}"]
-    gaps, unanswered, accepted = rep.gaps, rep.unanswered, rep.accepted
-    if not gaps and not unanswered:
-        lines += ["", "No open gaps and no unanswered questions."]
-    for sev in SEVERITIES:
-        group = [f for f in gaps if f.severity == sev]
-        if group:
-            lines += ["", f"{sev.upper()}: {plural(len(group), 'gap')}, {SEVERITY_MEANING[sev]}"]
-            for f in group:
-                lines += _text_finding(f)
-    if unanswered:
-        lines += ["", f"NOT ANSWERED YET: {plural(len(unanswered), 'question')}"]
-        for f in unanswered:
-            lines += _text_finding(f, fix=False)
-    if accepted:
-        lines += ["", f"ACCEPTED AS EXCEPTIONS: {plural(len(accepted), 'finding')}"]
-        for f in accepted:
-            a = f.accepted
-            until = f"until {a.expires_on.isoformat()}" if a.expires_on else "with no expiry date"
-            lines.append(f"ACCEPTED  {f.rule}  {f.message}")
-            lines.append(f"  exception {a.exception}, approved by {a.approved_by or 'nobody named'}, {until}"
-                         + (f": {a.justification}" if a.justification else ""))
-            if include_accepted:
-                lines += _text_finding(f, head=False)
-    lines += ["", *_text_summary(rep)]
-    return lines
-
-
-def _text_finding(f, *, fix: bool = True, head: bool = True) -> list[str]:
-    lines = [f"{f.severity.upper():<8} {f.rule}  {f.message}"] if head else []
-    if fix and f.fix:
-        lines.append(f"  fix: {f.fix}")
-    where = []
-    if f.paths:
-        where.append(f"where: {', '.join(f.paths)}")
-    crit = f.criteria_text()
-    if crit:
-        where.append(f"criteria: {crit}")
-    if where:
-        lines.append("  " + " · ".join(where))
-    if f.adjusted:
-        lines.append(f"  severity: {'; '.join(f.adjusted)}")
-    return lines
-
-
-def _text_summary(rep) -> list[str]:
-    from workbench.rules import WEIGHTS
-
-    counts = rep.counts()
-    open_n = sum(counts.values())
-    parts = ", ".join(f"{n} {sev}" for sev, n in counts.items())
-    blockers = counts.get("blocker", 0)
-    lines = [
-        "READINESS",
-        f"  readiness {rep.readiness()}/100: {READINESS_DEFINITION.format(**WEIGHTS)}.",
-        f"  open: {parts} ({open_n} in all, {len(rep.unanswered)} of them unanswered questions); "
-        f"{len(rep.accepted)} accepted as exceptions.",
-    ]
-    by = rep.by_criterion()
-    if by:
-        lines.append("  open findings by SOC 2 criterion: " + ", ".join(f"{cid} {n}" for cid, n in by.items()))
-    if rep.audit_ready:
-        lines.append("  audit-ready: yes, no open blocker and no major question unanswered.")
-    else:
-        questions = sum(1 for f in rep.blocking if f.severity != "blocker")
-        why = [plural(blockers, "open blocker")] if blockers else []
-        if questions:
-            why.append(f"{plural(questions, 'major question')} not answered yet")
-        lines.append(f"  audit-ready: no, {' and '.join(why)}.")
-    return lines
 
 
 def _text_fleet(results: list[Checked], fail_on: str) -> list[str]:

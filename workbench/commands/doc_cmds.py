@@ -31,7 +31,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="FILE", default=None,
                    help="write to FILE (required for docx); stdout otherwise")
     p.add_argument("--as-of", metavar="DATE", default=None,
-                   help="evaluate as of this date (YYYY-MM-DD); default: the spec's as_of, else today")
+                   help="date the document and its findings carry (YYYY-MM-DD); default: the spec's as_of, "
+                        "else its approval date (policy.approved_on), else today")
     p.set_defaults(func=run_render)
 
 
@@ -52,6 +53,13 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+def document_date(policy, as_of=None):
+    """The date a document carries: ``as_of``, else the spec's as_of, else its approval date, else today."""
+    import datetime as dt
+
+    return as_of or policy.as_of or policy.policy.approved_on or dt.date.today()
+
+
 def run_render(args) -> int:
     fmt = choose_format(args.format, args.output)
     if fmt == "docx" and not args.output:
@@ -61,6 +69,7 @@ def run_render(args) -> int:
     from workbench.document import render
     from workbench.rules import evaluate
 
+    day = document_date(policy, day)
     data = render(policy, evaluate(policy, day), fmt)
     if not args.output:
         sys.stdout.write(data)

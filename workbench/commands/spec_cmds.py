@@ -15,14 +15,32 @@ from .common import CommandError, load_spec, out, plural, spec_error_lines
 
 
 def register(sub) -> None:
-    p = sub.add_parser("templates", help="list the company-profile starters",
-                       description="List the company-profile starters a new policy can begin from.")
+    p = sub.add_parser("templates", help="list the starters: organization kinds, IT models and example clients",
+                       description="List what a new policy can start from: the kinds of organization (--org), the "
+                                   "ways IT is run (--it), which combine into a clean starter, and the full example "
+                                   "clients for demos (--example).")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_templates)
 
-    p = sub.add_parser("new", help="start a policy from a template",
-                       description="Write a new spec file from a company-profile starter.")
-    p.add_argument("--template", "-t", required=True, metavar="NAME", help="starter name (see `workbench templates`)")
+    p = sub.add_parser(
+        "new", help="start a client's policy: a clean starter, a blank skeleton or an example client",
+        description="Write a new spec file for a client. A clean starter (--org/--it or --template) holds the "
+                    "profile's sensible defaults (tiers, alerts, typical systems, where backups usually go) and "
+                    "the questions left open, with no people, dates or records; --blank writes only the outline; "
+                    "--example copies one of the full example clients, for demos and training.",
+        epilog="Examples: workbench new --org healthcare --it msp --organization \"Bright Smile Dental\" -o client.yaml; "
+               "workbench new --template saas-paas -o client.yaml; workbench new --blank -o client.yaml. "
+               "See `workbench templates` for the names.")
+    start = p.add_argument_group("what to start from (one of)")
+    start.add_argument("--org", metavar="KIND",
+                       help="what the organization is: saas, healthcare, financial or general")
+    start.add_argument("--it", metavar="MODEL",
+                       help="how its IT is run: inhouse (default), msp or paas (cloud-native)")
+    start.add_argument("--template", "-t", metavar="PROFILE",
+                       help="a clean starter named ORG-IT, e.g. healthcare-msp (an organization alone takes inhouse)")
+    start.add_argument("--example", metavar="NAME",
+                       help="copy a full example client (people, dates, records and all), for demos")
+    start.add_argument("--blank", action="store_true", help="only the skeleton: every section, empty")
     p.add_argument("--organization", metavar="NAME", help="the client's organization name")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="spec file to write (.yaml, .toml or .json)")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -57,18 +75,37 @@ def register(sub) -> None:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
+    from workbench.starters import it_models, organizations
     from workbench.templates import list_templates
 
-    items = list_templates()
+    orgs, its, examples = organizations(), it_models(), list_templates()
     if args.format == "json":
-        out(json.dumps([{"name": n, "title": t, "description": d} for n, t, d in items], indent=2))
+        items = [{"name": f"{o.name}-{i.name}", "kind": "starter", "organization": o.name, "it": i.name,
+                  "title": f"{o.title}, {i.title}", "description": f"{o.description} {i.description}"}
+                 for o in orgs for i in its]
+        items += [{"name": n, "kind": "example", "title": t, "description": d} for n, t, d in examples]
+        out(json.dumps(items, indent=2))
         return 0
-    width = max((len(n) for n, _, _ in items), default=0)
-    for name, title, description in items:
-        out(f"{name:<{width}}  {title}")
-        if description:
-            out(textwrap.fill(description, 100, initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 2)))
+
+    def block(heading: str, rows: list[tuple[str, str, str]]) -> None:
+        out(heading)
+        width = max((len(n) for n, _, _ in rows), default=0)
+        for name, title, description in rows:
+            out(f"  {name:<{width}}  {title}")
+            if description:
+                out(textwrap.fill(description, 100, initial_indent=" " * (width + 4),
+                                  subsequent_indent=" " * (width + 4)))
         out()
+
+    block("What the organization is (--org):", [(o.name, o.title, o.description) for o in orgs])
+    block("How its IT is run (--it):", [(i.name, i.title, i.description) for i in its])
+    names = ", ".join(f"{o.name}-{i.name}" for o in orgs for i in its)
+    out("Clean starters combine the two: `workbench new --org healthcare --it msp -o client.yaml`, or by profile")
+    out(textwrap.fill(f"name with --template: {names}.", 100))
+    out("`workbench new --blank -o client.yaml` writes only the outline.")
+    out()
+    block("Full example clients, for demos (--example; people, dates and records included):",
+          [(n, t, "") for n, t, _ in examples])
     return 0
 
 
@@ -87,18 +124,69 @@ def _checked_format(path: str) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     from workbench.templates import new_policy_from_template
 
+    from workbench.spec.io import dumps
+    from workbench.starters import UnknownProfile, blank_policy, build_starter, parse_profile, starter_text
+
     target = Path(args.output)
-    _checked_format(args.output)
+    fmt = _checked_format(args.output)
+    chosen = [flag for flag, given in (("--template", args.template), ("--org/--it", args.org or args.it),
+                                       ("--example", args.example), ("--blank", args.blank)) if given]
+    if len(chosen) != 1:
+        raise CommandError(
+            f"workbench new: error: {'choose one of ' + ', '.join(chosen) if chosen else 'say what to start from'}: "
+            "--org KIND [--it MODEL], --template ORG-IT, --example NAME or --blank (see `workbench templates`)")
     _refuse_overwrite(target, args.force)
+    name = (args.organization or "").strip() or None
     try:
-        policy = new_policy_from_template(args.template, organization_name=args.organization)
+        if args.example:
+            policy = new_policy_from_template(args.example, organization_name=name)
+            text, what = dumps(policy, fmt), f"the example client {args.example}"
+        elif args.blank:
+            policy = blank_policy(name)
+            text = starter_text(policy, fmt, skeleton=True, heading=_heading(name, "a blank outline"))
+            what = "a blank outline"
+        else:
+            org, it = parse_profile(args.template) if args.template else (args.org or "general", args.it or "inhouse")
+            policy = build_starter(org, it, name)
+            what = _starter_title(org, it)
+            text = starter_text(policy, fmt, heading=_heading(name, f"the clean starter {what}"))
+            what = f"the clean starter {what}"
     except SpecError as exc:
         raise CommandError(*spec_error_lines(exc)) from None
-    except (KeyError, LookupError, ValueError) as exc:
-        raise CommandError(f"workbench: error: {exc.args[0] if exc.args else exc}") from None
-    save(policy, target)
-    out(f"wrote {target} from template {args.template}")
+    except (UnknownProfile, KeyError, LookupError, ValueError) as exc:
+        raise CommandError(f"workbench new: error: {exc.args[0] if exc.args else exc}") from None
+    from workbench.store.atomic import atomic_write
+
+    atomic_write(target, text)
+    out(f"wrote {target} from {what}")
+    from workbench.starters import EXAMPLE_PROFILE
+
+    example = (args.template or "").strip().lower().removesuffix(".yaml")
+    if example in EXAMPLE_PROFILE:
+        out(f"({example} is an example client; this is the clean starter of its kind. "
+            f"For the example itself, with its people, dates and records: --example {example})")
+    if args.blank:
+        out(f"`workbench check {target}` asks the questions, worst first.")
+    elif not args.example:
+        out(f"{plural(len(policy.follow_ups), 'question')} left open (follow_ups); "
+            f"`workbench check {target}` lists what is missing, worst first.")
     return 0
+
+
+def _starter_title(org: str, it: str) -> str:
+    from workbench.starters import _pick, IT_ALIASES, ORG_ALIASES, it_models, organizations
+
+    o = _pick(org, "organizations", ORG_ALIASES, "organization kind", "--org")
+    i = _pick(it, "it", IT_ALIASES, "IT model", "--it")
+    titles = {a.name: a.title for a in organizations() + it_models()}
+    return f"{o}-{i}: {titles[o]}, {titles[i]}"
+
+
+def _heading(name: str | None, source: str) -> str:
+    who = f" of {name}" if name else ""
+    return (f"Backup and recovery policy{who}, started from {source}.\n"
+            "Every answer left out is a question still open: `workbench check FILE` lists them, worst first.\n"
+            "Values may be written as people say them (15m, 4h, daily, 7y); `unknown` marks an answer not known yet.")
 
 
 def cmd_convert(args: argparse.Namespace) -> int:

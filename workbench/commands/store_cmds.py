@@ -1,10 +1,13 @@
 """Publishing and version history on the command line.
 
-``workbench publish SPEC --bump major|minor --approver NAME --note TEXT``
+``workbench publish SPEC --bump major|minor --note TEXT [--approver NAME] [--reason TEXT]``
     writes the next version of the policy into a client workspace
     (``--workspace DIR``, ``--client NAME``, or the client named by the
-    spec's ``organization.name``). Exit 1 with the list of open blockers when
-    refused.
+    spec's ``organization.name``), dated by the spec's approval date (or
+    ``--as-of``). Exit 1 with the list of open blockers when refused; exit 2
+    when the approval date is missing or in the future, or a minor bump
+    covers material changes without ``--reason``. The workspace's
+    ``draft.yaml`` then holds the published spec.
 ``workbench verify WORKSPACE``
     checks every published file and the chain of records; exit 1 when
     something changed.
@@ -37,18 +40,32 @@ def register(sub) -> None:
                     "into the client's workspace. A published version is never overwritten. Refused, with exit 1, "
                     "while the policy has open blocker findings that are not accepted exceptions.",
         epilog="Numbering: the first publish is 1.0; major gives N+1.0, minor gives N.M+1. "
-               "Without --workspace or --client the workspace is named after the spec's organization.name.",
+               "Publishing changes none of the spec's answers: the version is dated by policy.approved_on (or "
+               "--as-of), and a spec with no approval date, or one in the future, is refused. A minor bump over "
+               "material changes (retention, objectives, scope, protection, access, testing: what `workbench "
+               "diff` calls material) needs --reason. "
+               "Without --workspace or --client the workspace is named after the spec's organization.name, "
+               "and the workspace takes the client's name from it. "
+               "draft.yaml: each workspace holds one working copy, draft.yaml, which the app and `workbench "
+               "check WORKSPACE/draft.yaml` work on; every publish replaces it with the spec just published "
+               "(a draft holding other changes is first kept as draft.before-<version>.yaml). Follow-up "
+               "questions whose field is answered are marked answered in the published spec.",
     )
     p.add_argument("spec", metavar="SPEC", help="the policy spec to publish (.yaml, .yml, .toml, .json)")
     p.add_argument("--bump", choices=("major", "minor"), required=True,
                    help="major for material changes (scope, objectives, retention, protection, access, testing)")
-    p.add_argument("--approver", required=True, metavar="NAME", help="who approved this version")
+    p.add_argument("--approver", metavar="NAME",
+                   help="who approved this version (default: the spec's policy.approver)")
     p.add_argument("--note", required=True, metavar="TEXT", help="what changed in this version (the revision note)")
     p.add_argument("--author", metavar="NAME", help="who prepared the revision (optional)")
+    p.add_argument("--reason", metavar="TEXT",
+                   help="why --bump minor is right although the changes are material (recorded in the version)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workspace", metavar="DIR", help="workspace folder (created if missing)")
     where.add_argument("--client", metavar="NAME", help="client name: its workspace under the default data directory")
-    p.add_argument("--as-of", metavar="DATE", help="publish date and the date findings are evaluated at (default: today)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="the date the version, its documents and its findings carry (default: the spec's "
+                        "policy.approved_on); never earlier than the approval date")
     p.add_argument("--no-git", action="store_true", help="do not commit or tag, even inside a git repository")
     p.add_argument("--sign-key", metavar="KEY", default=os.environ.get("WORKBENCH_SIGNING_KEY"),
                    help="sign the version record with this SSH private key (ssh-keygen -Y sign); "
@@ -99,7 +116,7 @@ def _workspace_for_publish(args, policy):
     from workbench.store import Workspace, for_client
 
     if args.workspace:
-        return Workspace.create(args.workspace)
+        return Workspace.create(args.workspace, policy.organization.name)
     client = args.client or policy.organization.name
     if not client:
         raise CommandError("workbench publish: the spec names no organization; "
@@ -115,10 +132,9 @@ def cmd_publish(args) -> int:
     today = parse_date(args.as_of)
     try:
         ws = _workspace_for_publish(args, policy)
-        same_file = Path(args.spec).resolve() == ws.draft_path.resolve()
         result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
-                         author=args.author, use_git=not args.no_git,
-                         update_draft=same_file or not ws.has_draft(), sign_key=args.sign_key)
+                         author=args.author, use_git=not args.no_git, update_draft=True, reason=args.reason,
+                         sign_key=args.sign_key)
     except PublishRefused as exc:
         lines = [f"workbench publish: {exc}:"]
         lines += [f"  [{f.rule}] {f.message}" + (f"  ({f.path})" if f.path else "") for f in exc.findings]
@@ -126,7 +142,7 @@ def cmd_publish(args) -> int:
                      "(exceptions: rule, scope, justification, approved_by, expires_on).")
         raise CommandError(*lines, status=1) from None
     except (PublishError, WorkspaceError, WorkspaceLocked, OSError) as exc:
-        raise CommandError(f"workbench publish: {exc}; nothing was published") from None
+        raise CommandError(f"workbench publish: {exc}", "Nothing was published.") from None
     _print_published(ws, result)
     return 0
 
@@ -144,10 +160,14 @@ def _print_published(ws, result) -> None:
     counts = result.report.counts()
     out(f"Findings at {result.report.as_of.isoformat()}: "
         + ", ".join(f"{n} {sev}" for sev, n in counts.items()) + f"; {len(result.report.accepted)} accepted")
+    if result.record.get("bump_reason"):
+        out(f"Minor bump over material changes, because: {result.record['bump_reason']}")
+    if result.follow_ups_closed:
+        out(f"Follow-ups answered in this version: {', '.join(result.follow_ups_closed)}")
     if result.draft_updated:
-        out(f"Workspace draft updated: {ws.draft_path}")
-    else:
-        out(f"Workspace draft left as it was ({ws.draft_path}); the published spec is {result.path / 'spec.yaml'}")
+        out(f"Workspace draft ({ws.draft_path}) now holds version {result.version}: edit it for the next one")
+        if result.previous_draft:
+            out(f"  the draft it replaced held other changes; kept as {result.previous_draft}")
     if result.git:
         out(f"git: committed {result.git['commit'][:10]} and tagged {result.git['tag']}")
     for warning in result.warnings:

@@ -1,4 +1,4 @@
-"""Spec integrity (REF): duplicate ids and references that point nowhere.
+"""Spec integrity (REF): duplicate ids and references that point nowhere; open questions past their date (FUP).
 
 Loading can refuse such a file; ``check`` instead loads it without the
 reference check and reports every problem here, so a policy someone else
@@ -46,3 +46,27 @@ def ref_001(ctx):
             yield ctx.hit(f"{where}: {message}.", where, subject=ident, system=item)
         else:
             yield ctx.hit(f"{where}: {message}.", where, subject=ident)
+
+
+@rule(
+    "FUP-001",
+    title="An open question is past its due date",
+    severity="minor",
+    family="governance",
+    catalog=False,
+    maps={"soc2": ["CC2.1", "CC5.3"]},
+    fix="Get the answer from the person named, write it in the field the question concerns (the follow-up then "
+        "closes itself), or give the question a new date.",
+    description="A follow-up question is still open after its due date and its field is not answered yet.",
+)
+def fup_001(ctx):
+    from workbench.spec.followups import field_answered
+
+    for i, fu in enumerate(ctx.policy.follow_ups):
+        if fu.status != "open" or fu.due is None or fu.due >= ctx.today or field_answered(ctx.policy, fu):
+            continue
+        who = f" ({fu.owner} to answer)" if fu.owner else ""
+        name = f"{fu.id} " if fu.id else ""
+        paths = (f"follow_ups[{i}].due",) + ((fu.field,) if fu.field else ())
+        yield ctx.hit(f"Question {name}was due {fu.due.isoformat()}{who} and is still open: {fu.question}",
+                      *paths, subject=fu.id or f"follow_ups[{i}]")

@@ -357,6 +357,71 @@ def _suggest(word: Any, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
+#: Words people use for a value, mapped to the spec's values that may mean it (the first allowed one is
+#: suggested). Spelling mistakes are left to difflib; these are the synonyms spelling cannot find.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # system kinds, media
+    "nas": ("fileshare", "disk"), "san": ("disk", "vm"), "file server": ("fileshare",), "file share": ("fileshare",),
+    "smb": ("fileshare",), "nfs": ("fileshare",), "shared drive": ("fileshare", "saas"),
+    "database": ("db",), "sql": ("db",), "sql server": ("db",), "mssql": ("db",), "postgres": ("db",),
+    "postgresql": ("db",), "mysql": ("db",), "oracle": ("db",), "rds": ("db",), "mongodb": ("db",),
+    "virtual machine": ("vm",), "hyper-v": ("vm",), "hyperv": ("vm",), "vmware": ("vm",), "ec2": ("vm",),
+    "kubernetes": ("k8s",), "eks": ("k8s",), "aks": ("k8s",), "gke": ("k8s",),
+    "laptop": ("endpoint",), "laptops": ("endpoint",), "desktop": ("endpoint",), "workstation": ("endpoint",),
+    "pc": ("endpoint",), "o365": ("saas",), "m365": ("saas",), "office 365": ("saas",), "microsoft 365": ("saas",),
+    "sharepoint": ("saas",), "onedrive": ("saas",), "exchange online": ("saas",), "teams": ("saas",),
+    "google workspace": ("saas",), "gsuite": ("saas",), "g suite": ("saas",), "salesforce": ("saas",),
+    "s3": ("object_store", "object"), "blob": ("object_store", "object"), "bucket": ("object_store", "object"),
+    "azure blob": ("object_store", "object"), "gcs": ("object_store", "object"),
+    "active directory": ("idp",), "ad": ("idp",), "azure ad": ("idp",), "entra": ("idp",), "entra id": ("idp",),
+    "okta": ("idp",), "sso": ("idp",), "git": ("config_repo",), "terraform": ("config_repo",),
+    "iac": ("config_repo",), "vault": ("secrets",), "key vault": ("kms", "secrets"), "hsm": ("kms",),
+    "logs": ("log_store", "logs"), "siem": ("log_store",), "usb": ("removable",), "external drive": ("removable",),
+    "lto": ("tape",), "tape": ("tape_offsite", "tape"), "dvd": ("optical",), "blu-ray": ("optical",),
+    # storage classes
+    "glacier": ("glacier_flexible", "archive"), "glacier deep archive": ("deep_archive",),
+    "glacier instant retrieval": ("glacier_ir",), "cool": ("ia",), "infrequent access": ("ia",),
+    "cold": ("ia", "cold"), "hot": ("standard", "hot"), "archive tier": ("archive",),
+    # data classes and regulatory tags
+    "hipaa": ("phi", "hipaa"), "ephi": ("phi",), "e-phi": ("phi",), "health": ("phi",), "medical": ("phi",),
+    "patient data": ("phi",), "personal data": ("pii",), "personal": ("pii",), "gdpr": ("pii", "gdpr"),
+    "card data": ("pci",), "cardholder data": ("pci",), "chd": ("pci",), "credit card": ("pci",),
+    "pci dss": ("pci", "pci_dss"), "pci-dss": ("pci", "pci_dss"), "pci": ("pci", "pci_dss"),
+    "sensitive": ("confidential",), "secret": ("restricted",), "finance": ("financial",),
+    "sox": ("financial", "sox"), "sec 17a-4": ("sec17a4", "sec_17a4"), "17a-4": ("sec17a4", "sec_17a4"),
+    # frameworks
+    "soc 2": ("soc2",), "soc-2": ("soc2",), "iso": ("iso_27001",), "iso 27001": ("iso_27001",),
+    "iso27001": ("iso_27001",), "nist": ("nist_800_53",), "nist 800-53": ("nist_800_53",),
+    "cis": ("cis_v8",), "cis controls": ("cis_v8",),
+    # environments
+    "production": ("prod",), "live": ("prod",), "development": ("dev",), "testing": ("test",), "qa": ("test",),
+    "uat": ("staging",), "corporate": ("corp",), "office": ("corp",), "disaster recovery": ("dr",),
+    # immutability, schedules, results, disposal, principals
+    "immutable": ("compliance", "worm_media"), "object lock": ("compliance",), "worm": ("worm_media", "compliance"),
+    "locked": ("compliance",), "air gap": ("worm_media",), "nightly": ("incremental",), "image": ("full", "vm"),
+    "mirror": ("replication",), "sync": ("replication",), "cdp": ("continuous",), "pitr": ("continuous", "log"),
+    "passed": ("pass",), "ok": ("pass",), "success": ("pass",), "failed": ("fail",), "failure": ("fail",),
+    "shred": ("nist_800_88_destroy",), "shredding": ("nist_800_88_destroy",), "degauss": ("nist_800_88_purge",),
+    "wipe": ("nist_800_88_clear",), "crypto-shred": ("crypto_erase",), "cloud": ("provider_managed",),
+    "person": ("human",), "user": ("human",), "service account": ("service",), "team": ("group",),
+}
+
+
+def _synonym(word: Any, allowed: list[str]) -> str | None:
+    """The allowed value ``word`` stands for: the same value in other case or spacing, or a synonym."""
+    if not isinstance(word, str):
+        return None
+    key = " ".join(word.strip().lower().split())
+    for candidate in (key, key.replace(" ", "_").replace("-", "_"), key.replace(" ", "").replace("-", "")):
+        if candidate in allowed:
+            return candidate
+    for k in (key, key.replace("_", " "), key.replace("-", " ")):
+        for value in SYNONYMS.get(k, ()):
+            if value in allowed:
+                return value
+    return None
+
+
 def _split_text_hint(name: Any) -> str:
     """A hint for a field name that reads like a piece of a sentence.
 
@@ -379,7 +444,9 @@ def _describe(error: dict) -> str:
         return f"required field {loc[-1]!r} is missing"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", error["ctx"]["expected"])
-        return f"{value!r} is not one of: {', '.join(allowed)}{_suggest(value, allowed)}"
+        meant = _synonym(value, allowed)
+        hint = f" (did you mean {meant!r}?)" if meant else _suggest(value, allowed)
+        return f"{value!r} is not one of: {', '.join(allowed)}{hint}"
     if kind.startswith("date"):
         return f"{value!r} is not a date; write it as YYYY-MM-DD"
     message = error["msg"]

@@ -17,6 +17,17 @@ Publishing is refused while the policy has open blocker findings (accepted
 exceptions do not block). Nothing here needs git; when the workspace lives in
 a git repository the version is committed and tagged, and a git failure is a
 warning in the result, not a failed publish.
+
+Publishing never changes an answer of the spec. The approval date is the
+spec's ``policy.approved_on``: a spec without one, or with one in the future,
+is refused with a message saying so. The version is dated by that approval
+date (or the ``today`` the caller gives, the command line's ``--as-of``), and
+findings, documents and the record all use that one date. A ``minor`` bump
+where the changes since the previous version are material (the semantic diff
+suggests ``major``) is refused unless a ``reason`` says why; the reason is
+kept in ``record.json``. Follow-up questions whose field is now answered are
+marked answered in the published spec (:mod:`workbench.spec.followups`), and
+the record lists them. The workspace draft becomes the published spec.
 """
 
 from __future__ import annotations
@@ -80,6 +91,8 @@ class PublishResult:
     git: Optional[dict] = None         # {"commit": sha, "tag": name} when committed
     seconds: float = 0.0
     draft_updated: bool = False
+    follow_ups_closed: list[str] = field(default_factory=list)   # ids (or questions) closed by this publish
+    previous_draft: Optional[Path] = None   # where a differing draft was kept before it was replaced
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -107,21 +120,24 @@ def publish(
     policy: Policy,
     *,
     bump: str,
-    approver: str,
+    approver: str | None = None,
     note: str,
     today: dt.date | None = None,
     author: str | None = None,
     use_git: bool = True,
     update_draft: bool = True,
     sign_key: str | os.PathLike | None = None,
+    reason: str | None = None,
 ) -> PublishResult:
     """Publish ``policy`` as the next version of ``workspace`` (see the module docstring).
 
+    ``approver`` defaults to the spec's ``policy.approver``; ``today`` (the date
+    the version is dated and evaluated at) to the spec's ``policy.approved_on``.
     The caller's ``policy`` is not changed; ``result.policy`` is the published
-    copy (version and revision set), which also becomes the workspace draft
-    unless ``update_draft`` is false (the command line leaves a draft alone
-    when publishing a spec file from elsewhere). With ``sign_key`` (an SSH
-    private key file) the record is signed (:mod:`workbench.store.signing`).
+    copy (version, revisions and settled follow-ups), which also becomes the
+    workspace draft unless ``update_draft`` is false; a draft that differed from
+    both is kept beside it as ``draft.before-<version>.yaml``. With ``sign_key`` (an SSH private key file)
+    the record is signed (:mod:`workbench.store.signing`).
     Raises :class:`PublishRefused` (open blockers), :class:`PublishError`,
     :class:`~workbench.store.workspace.WorkspaceError` or
     :class:`~workbench.store.lock.WorkspaceLocked`.
@@ -129,15 +145,21 @@ def publish(
     started = time.perf_counter()
     if bump not in BUMPS:
         raise PublishError(f"unknown bump {bump!r}: use major or minor")
-    approver, note = (approver or "").strip(), (note or "").strip()
+    named = _spec_approver(policy)
+    approver = (approver or named or "").strip()
+    note, reason = (note or "").strip(), (reason or "").strip() or None
     if not approver:
-        raise PublishError("an approver is required: who approved this version?")
+        raise PublishError("an approver is required: who approved this version? Name them in the spec "
+                           "(policy.approver) or give --approver")
     if not note:
         raise PublishError("a revision note is required: what changed in this version?")
+    day = _publication_date(policy, today)
     ws = workspace if isinstance(workspace, Workspace) else Workspace.create(workspace)
-    day = today or dt.date.today()
     with ws.lock("publish"):
-        result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, sign_key)
+        result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, reason, sign_key)
+    if named and not _same_name(approver, named, policy):
+        result.warnings.append(f"the record names {approver} as approver, but the spec's policy.approver is "
+                               f"{named}; the spec was left as it is")
     if use_git:
         from . import git
 
@@ -147,12 +169,77 @@ def publish(
     return result
 
 
+def _spec_approver(policy: Policy) -> Optional[str]:
+    person = policy.policy.approver
+    if person is None:
+        return None
+    if person.name and person.role:
+        return f"{person.name} ({person.role})"
+    return person.name or person.role
+
+
+def _same_name(given: str, named: str, policy: Policy) -> bool:
+    person = policy.policy.approver
+    norm = " ".join(given.lower().split())
+    candidates = {named, person.name or "", person.role or ""} if person is not None else {named}
+    return any(norm == " ".join(c.lower().split()) for c in candidates if c)
+
+
+def _publication_date(policy: Policy, as_of: Optional[dt.date]) -> dt.date:
+    """The date the version carries: ``as_of`` if given, else the approval date; refused when the approval
+    date is missing, in the future, or later than ``as_of``."""
+    approved = policy.policy.approved_on
+    if approved is None:
+        raise PublishError("the spec has no approval date (policy.approved_on): write the date the approver "
+                           "approved this version, e.g. approved_on: " + dt.date.today().isoformat()
+                           + "; publishing never fills it in for you")
+    if approved > dt.date.today():
+        raise PublishError(f"the approval date policy.approved_on ({approved.isoformat()}) is in the future; "
+                           "a version can only be published once it is approved")
+    if as_of is not None and approved > as_of:
+        raise PublishError(f"the approval date policy.approved_on ({approved.isoformat()}) is after the "
+                           f"publication date {as_of.isoformat()}: a document cannot be dated before its approval")
+    return as_of or approved
+
+
+def _check_bump(ws: Workspace, latest: Optional[Version], policy: Policy, bump: str,
+                reason: Optional[str]) -> Optional[list[str]]:
+    """Refuse a minor bump over material changes without a reason; the material changes (for the record)."""
+    if latest is None:
+        return None
+    from .semdiff import diff
+
+    try:
+        previous = ws.load_version(latest)
+    except Exception:  # an unreadable previous spec is verify's business, not a reason to refuse
+        return None
+    changes = diff(previous, policy, findings=False).material
+    if not changes or bump == "major":
+        return [c.text for c in changes] or None
+    if not reason:
+        shown = [f"  [{c.area}] {c.text}" for c in changes[:8]]
+        more = [f"  ... and {len(changes) - 8} more (workbench diff shows them all)"] if len(changes) > 8 else []
+        raise PublishError("\n".join([
+            f"--bump minor, but {len(changes)} change{'s' if len(changes) != 1 else ''} since version {latest} "
+            f"{'are' if len(changes) != 1 else 'is'} material (a major version is suggested):", *shown, *more,
+            "Publish with --bump major, or say why a minor version is right with --reason TEXT "
+            "(the reason is recorded in the version)"]))
+    return [c.text for c in changes]
+
+
 def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, note: str,
-                    day: dt.date, author: Optional[str], update_draft: bool, sign_key=None) -> PublishResult:
+                    day: dt.date, author: Optional[str], update_draft: bool,
+                    reason: Optional[str] = None, sign_key=None) -> PublishResult:
     from workbench.rules import evaluate
+    from workbench.spec.followups import settle
 
     records = ws.records()
     latest = ws.latest()
+    if records and records[-1].get("date") and str(records[-1]["date"]) > day.isoformat():
+        raise PublishError(f"version {records[-1].get('version')} is dated {records[-1]['date']}, after "
+                           f"{day.isoformat()}: a later version cannot carry an earlier date "
+                           "(check policy.approved_on, or --as-of)")
+    material = _check_bump(ws, latest, policy, bump, reason)
     version = next_version(latest, bump, _published_spec_version(policy))
     if ws.version_path(version).exists():
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
@@ -161,6 +248,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     blockers = [f for f in report.open if f.severity == "blocker"]
     if blockers:
         raise PublishRefused(version, blockers)
+
+    closed = settle(published, report.findings)
 
     previous_sha = None
     if latest is not None:
@@ -171,10 +260,14 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     record = {
         "version": str(version),
         "date": day.isoformat(),
+        "approved_on": policy.policy.approved_on.isoformat() if policy.policy.approved_on else None,
         "approver": approver,
         "note": note,
         **({"author": author} if author else {}),
         "bump": bump,
+        **({"bump_reason": reason} if reason else {}),
+        **({"material_changes": material} if material else {}),
+        **({"follow_ups_closed": [fu.id or fu.question for fu in closed]} if closed else {}),
         "previous_version": str(latest) if latest is not None else None,
         "previous_record_sha256": previous_sha,
         "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -199,9 +292,41 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     record_sha = sha256_bytes(record_bytes)
     log = ws.publish_log() + [{"version": str(version), "date": day.isoformat(), "record_sha256": record_sha}]
     atomic_write(ws.log_path, json.dumps(log, indent=2) + "\n")
+    kept = None
     if update_draft:
+        kept = _keep_differing_draft(ws, policy, version, latest)
         ws.save_draft(published)
-    return PublishResult(version, target, files, record, record_sha, published, report, draft_updated=update_draft)
+    if policy.organization.name and ws.client != policy.organization.name:
+        ws.set_client(policy.organization.name)
+    result = PublishResult(version, target, files, record, record_sha, published, report, draft_updated=update_draft,
+                           follow_ups_closed=[fu.id or fu.question for fu in closed], previous_draft=kept)
+    if latest is not None and records and records[-1].get("approved_on") == record["approved_on"]:
+        result.warnings.append(f"policy.approved_on ({record['approved_on']}) is the same as version {latest}'s: "
+                               "if this version was approved again, record the new date in the spec")
+    return result
+
+
+def _keep_differing_draft(ws: Workspace, policy: Policy, version: Version,
+                          latest: Optional[Version]) -> Optional[Path]:
+    """Before the draft is replaced: keep it beside as draft.before-<version>.yaml if it holds work that is
+    neither the spec being published nor the previous published version."""
+    if not ws.has_draft():
+        return None
+    try:
+        draft = ws.load_draft()
+    except Exception:  # an unreadable draft is kept as it is, byte for byte
+        draft = None
+    if draft is not None and draft == policy:
+        return None
+    if draft is not None and latest is not None:
+        try:
+            if draft == ws.load_version(latest):
+                return None
+        except Exception:
+            pass
+    kept = ws.path / f"draft.before-{version}.yaml"
+    kept.write_bytes(ws.draft_path.read_bytes())
+    return kept
 
 
 def _published_spec_version(policy: Policy) -> Optional[str]:
@@ -214,7 +339,8 @@ def _published_spec_version(policy: Policy) -> Optional[str]:
 
 def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, note: str,
               author: Optional[str], records: list[dict]) -> Policy:
-    """A copy of ``policy`` carrying the new version, approval date and revision list.
+    """A copy of ``policy`` carrying the new version and revision list (its answers, the approval date
+    among them, are the spec's own).
 
     The revision list is rebuilt from the version records (they are the
     authority), keeping earlier revisions the spec brought from before this
@@ -222,7 +348,6 @@ def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, not
     """
     out = policy.model_copy(deep=True)
     out.policy.version = str(version)
-    out.policy.approved_on = day
     recorded = {str(r.get("version")) for r in records}
     kept = [r for r in out.revisions if r.version not in recorded and r.version != str(version)]
     from_records = [
@@ -230,7 +355,8 @@ def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, not
                  approver=r.get("approver"), note=r.get("note"))
         for r in records if r.get("version")
     ]
-    new = Revision(version=str(version), date=day, author=author, approver=approver, note=note)
+    new = Revision(version=str(version), date=policy.policy.approved_on or day, author=author, approver=approver,
+                   note=note)
     out.revisions = sorted(kept + from_records, key=_revision_key) + [new]
     return out
 

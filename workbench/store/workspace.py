@@ -3,7 +3,8 @@
 Layout of a workspace folder::
 
     workspace.json        marker: client name, created date, layout version
-    draft.yaml            the working draft (autosaved atomically by the app)
+    draft.yaml            the one working copy: what `workbench edit`/the app change, and what
+                          every publish replaces with the spec it published
     published.json        the publish log: version and record hash of every publish
     versions/1.0/         one read-only folder per published version
     .workbench.lock       present while a process publishes into the workspace
@@ -170,6 +171,12 @@ class Workspace:
     def client(self) -> str:
         """The client's display name (from the marker, else the folder name)."""
         return str(self.meta().get("client") or self.path.name)
+
+    def set_client(self, name: str) -> None:
+        """Record the client's name (from the spec's ``organization.name``) in the marker."""
+        meta = self.meta() or {"created": dt.date.today().isoformat(), "layout": LAYOUT}
+        meta["client"] = name
+        atomic_write(self.path / MARKER, json.dumps(meta, indent=2) + "\n")
 
     def meta(self) -> dict:
         try:
