@@ -17,7 +17,8 @@ from workbench.store.publishing import PublishError, PublishRefused, publish
 
 from .conftest import BASE, TODAY, accept, data, make
 
-FILES = {"spec.yaml", "policy.md", "policy.html", "policy.docx", "findings.json", "record.json"}
+FILES = {"spec.yaml", "policy.md", "policy.html", "policy.docx", "readiness-report.md", "readiness-report.html",
+         "readiness-report.docx", "findings.json", "record.json"}
 
 
 def sha(path) -> str:

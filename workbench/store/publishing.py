@@ -5,6 +5,9 @@
 
 - ``spec.yaml``      the policy as published (version and revision set)
 - ``policy.md``, ``policy.html``, ``policy.docx``   the written policy
+- ``readiness-report.md``, ``.html``, ``.docx``   the readiness report: open
+                     items, test calendar, exceptions register, findings and
+                     the evidence request list, as of the publish date
 - ``findings.json``  every finding at the publish date, with the summary
 - ``record.json``    version, date, approver, note, the sha256 of every file
                      above, the spec's sha256 and the sha256 of the previous
@@ -44,6 +47,10 @@ SPEC = "spec.yaml"
 FINDINGS = "findings.json"
 #: Document formats written with every version, and their file names.
 DOCUMENTS = {"markdown": "policy.md", "html": "policy.html", "docx": "policy.docx"}
+#: The readiness report, written beside the policy with every version.
+REPORTS = {"markdown": "readiness-report.md", "html": "readiness-report.html", "docx": "readiness-report.docx"}
+#: A Word file in the workspace whose styles, page setup and letterhead the Word documents take on.
+STYLES = "styles.docx"
 FILE_MODE = 0o444
 DIR_MODE = 0o555
 
@@ -179,7 +186,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         "findings_summary": report.summary()["open"],
     }
     history = [history_entry(r) for r in records] + [history_entry(record)]
-    contents = _contents(published, report, version, history)
+    styles = ws.path / STYLES
+    contents = _contents(published, report, version, history, reference=styles if styles.is_file() else None)
     files = {name: sha256_bytes(data) for name, data in sorted(contents.items())}
     record.update(files=files, spec_sha256=files[SPEC])
     record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -238,16 +246,19 @@ def _revision_key(rev: Revision):
     return (0, v.major, v.minor, "") if v else (-1, 0, 0, rev.version)
 
 
-def _contents(policy: Policy, report, version: Version, history: list[dict]) -> dict[str, bytes]:
+def _contents(policy: Policy, report, version: Version, history: list[dict],
+              reference: Optional[Path] = None) -> dict[str, bytes]:
     from workbench.document import render
 
     out: dict[str, bytes] = {SPEC: dumps(policy, "yaml").encode("utf-8")}
-    for fmt, name in DOCUMENTS.items():
-        try:
-            data = render(policy, report, fmt, history=history)
-        except Exception as exc:  # a renderer bug must not leave half a version
-            raise PublishError(f"rendering {name} failed: {type(exc).__name__}: {exc}") from exc
-        out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    for document, names in (("policy", DOCUMENTS), ("report", REPORTS)):
+        for fmt, name in names.items():
+            try:
+                data = render(policy, report, fmt, history=history, document=document,
+                              reference_docx=reference if fmt == "docx" else None)
+            except Exception as exc:  # a renderer bug must not leave half a version
+                raise PublishError(f"rendering {name} failed: {type(exc).__name__}: {exc}") from exc
+            out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     out[FINDINGS] = findings_json(report, version).encode("utf-8")
     return out
 
