@@ -190,7 +190,8 @@ class Writer:
                 self.ask(what, path)
             return None
         if d.vague:
-            self.ask(self.doc.get("vague_what", "{what}").format(what=what, text=d.text), path)
+            if what:
+                self.ask(self.doc.get("vague_what", "{what}").format(what=what, text=d.text), path)
             return None
         return self.human(d)
 

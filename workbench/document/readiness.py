@@ -29,7 +29,16 @@ BOX = "☐"
 
 def build_report(policy, report, *, history: Optional[list[dict]] = None, folder: Path | None = None) -> dict:
     """The view model of the readiness report for ``policy`` and its ``report``."""
-    _, w = build_with_writer(policy, report, history=history, folder=folder)
+    return build_both(policy, report, history=history, folder=folder)[1]
+
+
+def build_both(policy, report, *, history: Optional[list[dict]] = None, folder: Path | None = None) -> tuple[dict, dict]:
+    """The policy's view model and the readiness report's, from one pass over the answers."""
+    policy_view, w = build_with_writer(policy, report, history=history, folder=folder)
+    return policy_view, _report_view(policy, report, w, history, folder)
+
+
+def _report_view(policy, report, w: Writer, history: Optional[list[dict]], folder: Path | None) -> dict:
     words = w.words.get("report", {})
     ev = load_data("evidence.yaml", folder)
     built = {
@@ -363,7 +372,7 @@ def evidence_requests(w: Writer, ev: dict) -> list[dict]:
             row("access_review", s.by_cadence(r.review_interval), "access_reviews", role=w.role(r.id),
                 interval=w.cadence(r.review_interval, "", "", False))
     if p.roles:
-        row("access_change", s.event(), "access_reviews")
+        row("access_change", s.event())
     mfa = [w.role(r.id) for r in p.roles if r.mfa_required]
     if mfa:
         row("mfa", s.each(w.words.get("report", {}).get("role_word", "role")), roles=and_join(mfa))

@@ -40,6 +40,12 @@ def ul(items: list[str]) -> dict:
     return {"kind": "ul", "items": items}
 
 
+def is_sentence(text: str) -> bool:
+    """Whether an answer reads as a whole sentence (so it cannot sit inside another one)."""
+    text = text.strip()
+    return ". " in text or (text.endswith((".", "!", "?")) and len(text.split()) >= 4)
+
+
 def sentence(text: str) -> str:
     """``text`` as the end of a sentence: one full stop, never two."""
     text = text.rstrip()
@@ -55,7 +61,9 @@ def _person(p) -> Optional[str]:
         return None
     if not p.name:
         return p.role
-    return f"{p.name} ({p.role})" if p.role else p.name
+    if not p.role:
+        return p.name
+    return f"{p.name}, {p.role}" if "(" in p.role else f"{p.name} ({p.role})"
 
 
 def next_review(w) -> Optional[dt.date]:
@@ -273,8 +281,7 @@ def roles(w) -> list[dict]:
     for key, person, what, path in (("owner", g.owner, "who owns this policy", "policy.owner"),
                                     ("approver", g.approver, "who approves this policy", "policy.approver")):
         if person is not None and person.name:
-            sk = key if person.role else f"{key}_no_role"
-            out.append(P(w.say(sk, name=person.name, role=person.role)))
+            out.append(P(w.say(f"{key}_no_role", name=_person(person))))
         elif person is not None and person.role:  # a role, as many policies name their owner
             out.append(P(w.say(f"{key}_role_only", role=person.role)))
         else:
@@ -482,7 +489,7 @@ def _schedule_label(w, s) -> str:
 def _schedule_statement(w, sc) -> list[dict]:
     path = w.ctx.schp
     what = _schedule_scope(w, sc)
-    called = sc.name or sc.description or (w.say("schedule_of", what=what) if what else sc.id)
+    called = sc.name or (sc.description if sc.description and not is_sentence(sc.description) else None) or sc.id
     if not what:
         return [w.gap(f"which systems the schedule {called} backs up", path(sc, "systems"))]
     targets = and_join(w.target(t) for t in sc.targets) if sc.targets else None
@@ -833,7 +840,10 @@ def _evidence(w) -> list[dict]:
     ev = w.policy.evidence
     out = [H2("Evidence")]
     retention = w.dur(ev.retention, "how long audit evidence is kept", "evidence.retention")
-    if ev.store and retention:
+    if ev.store and retention and is_sentence(ev.store):
+        out.append(P(sentence(w.say("evidence_store_described", store=ev.store, retention=retention,
+                                    immutable=w.say("evidence_append_only") if ev.immutable else ""))))
+    elif ev.store and retention:
         out.append(P(w.say("evidence_store_immutable" if ev.immutable else "evidence_store",
                            store=ev.store.rstrip("."), retention=retention)))
     elif not ev.store:
