@@ -174,6 +174,8 @@ def _toc(doc, view: dict) -> None:
     for i, (level, title) in enumerate(entries):
         p = first if i == 0 else doc.add_paragraph()
         p.style = _style(doc, f"toc {level}", "Normal")
+        p.paragraph_format.space_before = Pt(0)
+        p.paragraph_format.space_after = Pt(1)
         if level > 1:
             p.paragraph_format.left_indent = Pt(14 * (level - 1))
         p.add_run(_clean(title))

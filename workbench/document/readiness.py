@@ -18,7 +18,7 @@ from typing import Optional
 from workbench.rules import SEVERITIES
 
 from .context import Writer, and_join, build_with_writer, load_data, questions, _frame, _numbered
-from .sections import H2, P, _person, next_review, table
+from .sections import H2, P, _person, table
 
 REPORT_SECTIONS = (("summary", 1), ("open", 1), ("calendar", 1), ("exceptions_register", 1), ("findings", 1),
                    ("evidence_requests", 1))
@@ -54,7 +54,8 @@ def _report_view(policy, report, w: Writer, history: Optional[list[dict]], folde
     w.words = dict(w.words, sections={k: {"title": v} for k, v in titles.items()})
     g = policy.policy
     control = [{"label": lab, "value": val, "open": False} for lab, val in (
-        (words.get("for_policy", "Policy"), " ".join(x for x in (g.title or w.word("default_title"), g.id) if x)),
+        (words.get("for_policy", "Policy"), f"{g.title or w.word('default_title')} ({g.id})" if g.id
+         else g.title or w.word("default_title")),
         (words.get("for_version", "Policy version"), g.version or (history[-1].get("version") if history else None)),
         (words.get("as_of", "Status as of"), report.as_of.isoformat()),
         (words.get("readiness", "Readiness"), f"{report.readiness()} / 100"),
@@ -80,6 +81,10 @@ def summary(w: Writer, words: dict) -> list[dict]:
         out.append(P(say.get("ready", "")))
     else:
         out.append(P(say.get("not_ready", "").format(n=len(blocking), s="" if len(blocking) == 1 else "s")))
+        shown = blocking[:10]
+        out.append(table(["Severity", "Rule", "Finding"], [[f.severity.capitalize(), f.rule, f.message] for f in shown]))
+        if len(blocking) > len(shown):
+            out.append(P(say.get("more_blocking", "").format(n=len(blocking) - len(shown))))
     kinds = words.get("kinds", {})
     present = [k for k in dict.fromkeys(_kind(f) for f in r.open)]
     present.sort(key=lambda k: KIND_ORDER.index(k) if k in KIND_ORDER else 99)

@@ -949,6 +949,10 @@ def revisions(w) -> list[dict]:
                  str(h.get("note") or w.dash)] for h in w.history]
     else:
         rows = [[r.version, w.cell(r.date), w.cell(r.approver), w.cell(r.note)] for r in w.policy.revisions]
+    g = w.policy.policy
+    if not rows and g.version:  # a version with no history recorded: the current issue is its only entry
+        rows = [[g.version, g.approved_on.isoformat() if g.approved_on else w.open_cell,
+                 _person(g.approver) or w.open_cell, w.say("current_issue")]]
     if not rows:
         return [P(w.say("no_revisions"))]
     return [table(["Version", "Date", "Approved by", "What changed"], rows)]
