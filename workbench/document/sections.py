@@ -340,8 +340,13 @@ def _providers(w) -> list[dict]:
     saas = sorted({a.saas.provider for a in w.ctx.in_scope_systems if a.saas is not None and a.saas.provider})
     for name in saas:
         rows.append([name, w.say("provider_saas")])
-    if w.policy.organization.consultant:
-        rows.append([w.policy.organization.consultant, w.say("provider_consultant")])
+    consultant = w.policy.organization.consultant
+    if consultant:
+        same = next((r for r in rows if consultant.startswith(r[0]) or r[0].startswith(consultant)), None)
+        if same is not None:  # the MSP that runs the backups also prepared the policy: one row
+            same[1] = same[1].rstrip(".") + "; " + w.say("provider_consultant")[:1].lower() + w.say("provider_consultant")[1:]
+        else:
+            rows.append([consultant, w.say("provider_consultant")])
     if not rows:
         return []
     keeps = w.words.get("client_keeps") or []
@@ -713,7 +718,8 @@ def access(w) -> list[dict]:
         out += _role_statements(w, r)
         rows.append([w.role(r.id), w.term(r.permissions),
                      and_join(w.target(x) for x in r.targets) if r.targets else w.word("all"),
-                     w.cell(r.mfa_required), w.term(r.dual_authorization_for),
+                     w.cell(r.mfa_required),
+                     w.term(r.dual_authorization_for) if r.dual_authorization_for else w.word("not_required"),
                      w.cell(r.review_interval), w.cell(r.last_review_on)])
     out.append(table(["Role", "Permissions", "Targets", "MFA", "Second approver for", "Review cadence", "Last review"],
                      rows, dash=w.dash))
