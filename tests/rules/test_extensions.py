@@ -34,7 +34,7 @@ def test_vend001_report_older_than_a_year_without_bridge_letter():
 def test_vend001_unknown_report_is_asked_and_unmapped_cuecs_reported():
     msgs = {f.kind: f.message for f in findings(vendor_policy(soc2_type2_report_date=None, cuecs_mapped=False),
                                                 "VEND-001")}
-    assert msgs["unanswered"] == "Acme MSP (holding msp-cloud): what is the date of its latest SOC 2 Type II report?"
+    assert msgs["question"] == "Acme MSP (holding msp-cloud): what is the date of its latest SOC 2 Type II report?"
     assert "complementary user-entity controls" in msgs["gap"]
 
 
@@ -57,7 +57,7 @@ def test_cfg001_critical_system_without_configuration_backup():
 
 def test_cfg001_unanswered_is_one_question_naming_the_critical_systems():
     (f,) = findings(critical(), "CFG-001")
-    assert f.kind == "unanswered" and "db-orders" in f.message and "wiki" not in f.message
+    assert f.kind == "question" and "db-orders" in f.message and "wiki" not in f.message
     assert findings(critical(backs_up_system_state=True), "CFG-001") == []
     assert findings(critical(kind="saas"), "CFG-001") == []
 

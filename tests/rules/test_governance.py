@@ -28,7 +28,7 @@ def test_gov001_missing_owner_and_approval_date_are_questions():
     del data["policy"]["owner"], data["policy"]["approved_on"]
     found = findings(data, "GOV-001")
     assert {f.path for f in found} == {"policy.owner", "policy.approved_on"}
-    assert all(f.kind == "unanswered" and f.severity == "major" for f in found)
+    assert all(f.kind == "question" and f.severity == "major" for f in found)
 
 
 def test_gov001_empty_audience_is_asked():
@@ -71,7 +71,7 @@ def test_gov002_missing_interval_is_asked_and_review_checked_against_a_year():
     del data["policy"]["review_interval"]
     found = findings(data, "GOV-002", as_of="2025-06-30")
     assert {(f.kind, f.path) for f in found} == {
-        ("unanswered", "policy.review_interval"), ("gap", "policy.last_reviewed_on")}
+        ("question", "policy.review_interval"), ("gap", "policy.last_reviewed_on")}
 
 
 def test_gov002_vague_interval_is_not_reported_here():
@@ -101,7 +101,7 @@ def test_gov003_all_cadences_stated_passes():
 def test_gov003_missing_schedule_interval_is_asked_by_schedule():
     data = cadenced(schedules=[{"id": "sch-db", "systems": ["prod-db"], "type": "snapshot"}])
     (f,) = findings(data, "GOV-003")
-    assert f.kind == "unanswered" and f.path == "schedules[0].interval"
+    assert f.kind == "question" and f.path == "schedules[0].interval"
     assert "sch-db" in f.message and "prod-db" in f.message
 
 
@@ -118,7 +118,7 @@ def test_a_missing_restore_test_cadence_is_asked_once_by_the_testing_rule():
     from .helpers import AS_OF, policy
 
     asks = [f for f in evaluate(policy(cadenced(tiers=[{"id": "T1"}])), AS_OF).findings
-            if "tiers[0].restore_test_interval" in f.paths and f.kind == "unanswered"]
+            if "tiers[0].restore_test_interval" in f.paths and f.kind == "question"]
     assert [f.rule for f in asks] == ["TEST-001"]
 
 

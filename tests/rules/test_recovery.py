@@ -53,7 +53,7 @@ def test_rto001_retrieval_alone_over_rto_needs_no_size():
 
 def test_rto001_unknown_size_is_asked_for_t1():
     (f,) = findings(policy([target("vault")], size_gb=None), "RTO-001")
-    assert f.kind == "unanswered" and "data size" in f.message and f.paths == ("systems[0].size_gb",)
+    assert f.kind == "question" and "data size" in f.message and f.paths == ("systems[0].size_gb",)
 
 
 def test_rto001_unknown_throughput_is_not_asked_for_t2():
@@ -117,7 +117,7 @@ def test_rto002_uses_the_disaster_rto_when_set():
 def test_rto002_unknown_protection_is_asked():
     data = policy([target("vault", isolated_account=None, offline=None, immutability=None, account="backup")])
     (f,) = findings(data, "RTO-002")
-    assert f.kind == "unanswered" and "vault" in f.message
+    assert f.kind == "question" and "vault" in f.message
 
 
 def test_rto002_only_for_t0_t1():
@@ -134,7 +134,7 @@ def test_rto003_missing_runbook_is_asked():
     data = policy([target("vault")])
     del data["systems"][0]["restore_procedure"]
     (f,) = findings(data, "RTO-003")
-    assert f.kind == "unanswered" and "prod-db" in f.message and f.path == "systems[0].restore_procedure"
+    assert f.kind == "question" and "prod-db" in f.message and f.path == "systems[0].restore_procedure"
 
 
 def test_rto003_cold_site_provisioning_plus_restore_over_rto():
@@ -153,4 +153,4 @@ def test_rto003_cold_site_that_still_fits_passes():
 def test_rto003_cold_site_without_provisioning_time_is_asked():
     data = policy([target("vault")], alternate_site="none")
     (f,) = findings(data, "RTO-003")
-    assert f.kind == "unanswered" and f.path == "systems[0].provisioning_hours"
+    assert f.kind == "question" and f.path == "systems[0].provisioning_hours"

@@ -48,14 +48,14 @@ def test_001_missing_cadence_is_a_question():
     data = base()
     del data["tiers"][1]["restore_test_interval"]
     f = one(data, "TEST-001")
-    assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+    assert f.kind == "question" and f.path == "tiers[1].restore_test_interval"
 
 
 def test_001_vague_cadence_asks_for_a_testable_one_without_quoting_it():
     data = base()
     data["tiers"][1]["restore_test_interval"] = "as needed"
     f = one(data, "TEST-001")
-    assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+    assert f.kind == "question" and f.path == "tiers[1].restore_test_interval"
     assert "T1 (db-orders)" in f.message and "as needed" not in f.message  # VAGUE-001 quotes the wording
 
 
@@ -63,7 +63,7 @@ def test_001_untiered_system_gets_a_question_and_tiered_ones_do_not():
     data = base()
     data["systems"].append({"id": "crm", "kind": "saas", "environment": "prod"})
     f = one(data, "TEST-001")
-    assert f.kind == "unanswered" and f.severity == "major"
+    assert f.kind == "question" and f.severity == "major"
     assert f.message.startswith("No restore-test cadence applies to crm, as it has no tier")
     assert f.paths == ("systems[1].tier", "tiers") and "crm" in f.scopes
     data["systems"][1]["tier"] = "T1"
@@ -246,7 +246,7 @@ def test_004_unknown_source_is_a_question_not_a_gap():
     data = base()
     del data["restore_tests"][0]["source_target"]
     f = one(data, "TEST-004")
-    assert f.kind == "unanswered"
+    assert f.kind == "question"
 
 
 def test_004_only_for_t0_t1():
@@ -339,7 +339,7 @@ def test_006_unanswered_interval_is_a_minor_question_and_a_year_is_assumed():
     data = base()
     del data["policy"]
     f = one(data, "TEST-006")
-    assert f.kind == "unanswered" and f.severity == "minor" and f.path == "policy.dr_exercise_interval"
+    assert f.kind == "question" and f.severity == "minor" and f.path == "policy.dr_exercise_interval"
     assert "no interval is set" in f.message
     data["dr_exercises"][0]["date"] = "2024-03-20"
     msgs = messages(data, "TEST-006")
@@ -350,7 +350,7 @@ def test_006_vague_interval_is_asked_again_without_quoting_it():
     data = base()
     data["policy"]["dr_exercise_interval"] = "periodically"
     f = one(data, "TEST-006")
-    assert f.kind == "unanswered" and "periodically" not in f.message and "as a number of months" in f.message
+    assert f.kind == "question" and "periodically" not in f.message and "as a number of months" in f.message
 
 
 def test_tiers_named_high_medium_low_are_as_critical_as_their_objectives():

@@ -642,9 +642,16 @@ class Context:
 
     def ask(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
             severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
-        """A question not answered yet: the same rule, reported as unanswered."""
+        """A question not answered yet: the same rule, reported as a question."""
         h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes)
-        h.kind = "unanswered"
+        h.kind = "question"
+        return h
+
+    def missing(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
+                severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
+        """Missing or overdue evidence: the policy is fine, the records that show it operating are not."""
+        h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes)
+        h.kind = "evidence"
         return h
 
 

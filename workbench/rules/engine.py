@@ -19,6 +19,9 @@ from typing import Callable, Iterable, Iterator, Optional
 from workbench.spec.model import Policy, System
 
 SEVERITIES = ("blocker", "major", "minor", "advisory")
+#: What a finding is: a gap in the policy (what it says falls short), a question (the answer is not given
+#: yet), or evidence (the policy is fine, but the records that show it operating are missing or overdue).
+KINDS = ("gap", "question", "evidence")
 RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = worst
 #: Order in which criteria families are listed on a finding.
 FRAMEWORK_ORDER = ("soc2", "cis", "nist", "iso27001", "hipaa", "pci", "gdpr", "other")
@@ -44,7 +47,7 @@ class Hit:
     subject: Optional[str] = None          # the id the finding is about (system, target, role ...)
     system: Optional[System] = None        # for tier and regulatory modifiers
     severity: Optional[str] = None         # overrides the rule's base severity
-    kind: str = "gap"                      # "gap" or "unanswered"
+    kind: str = "gap"                      # "gap", "question" or "evidence" (see KINDS)
     scopes: tuple[str, ...] = ()           # further ids an exception may name (tier, target ...)
 
 
@@ -134,6 +137,7 @@ class Rule:
     availability_only: bool = False   # drops one level when Availability is out of scope
     tier_modifier: bool = False       # T0 one level up, T3 one level down
     catalog: bool = True              # one of the 50 rules of GAP_RULES §8
+    records: bool = False             # checks records of the control operating (yields "evidence" findings)
 
     @cached_property
     def regimes(self) -> frozenset[str]:
@@ -157,6 +161,7 @@ def rule(
     availability_only: bool = False,
     tier_modifier: bool = False,
     catalog: bool = True,
+    records: bool = False,
 ) -> Callable:
     """Register a rule function under its stable id."""
     if severity not in RANK:
@@ -167,7 +172,7 @@ def rule(
             raise ValueError(f"rule {id} registered twice")
         criteria = {fw: tuple(maps[fw]) for fw in FRAMEWORK_ORDER if maps.get(fw)}
         RULES[id] = Rule(id, title, severity, family, criteria, fix, description, func,
-                         availability_only, tier_modifier, catalog)
+                         availability_only, tier_modifier, catalog, records)
         return func
 
     return register
@@ -238,6 +243,20 @@ def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = Non
         for r in deferred:
             findings.extend(_findings_of(r, ctx))
         ctx.release()
+    return finalize(findings, ctx)
+
+
+def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
+    """Every cross-rule step between the rules' findings and the report, in one place.
+
+    :func:`run_rules` calls it on the findings of every rule; an evaluator that
+    caches findings per rule calls it on their union, so both give the same list.
+    ``ctx`` is the evaluation's :class:`~workbench.rules.context.Context` (may be
+    ``None``: steps that need it are skipped). The steps, in order:
+
+    1. sort worst first (open before accepted, then severity, rule, subject, message);
+    2. ask for one missing answer once (:func:`_one_question_per_field`).
+    """
     findings.sort(key=lambda f: (f.accepted is not None, RANK[f.severity], f.rule, f.subject or "", f.message))
     return _one_question_per_field(findings)
 
@@ -247,7 +266,7 @@ def _one_question_per_field(findings: list[Finding]) -> list[Finding]:
     asked: set[tuple[str, ...]] = set()
     out = []
     for f in findings:
-        if f.kind == "unanswered" and f.open and f.paths:
+        if f.kind == "question" and f.open and f.paths:
             if f.paths in asked:
                 continue
             asked.add(f.paths)
