@@ -179,7 +179,7 @@ def test_cov005_recent_reconciliation_passes():
 
 def test_cov005_overdue_reconciliation_names_dates():
     (f,) = findings(reconciled(last_reconciled_on="2025-03-01"), "COV-005", as_of="2025-06-30")
-    assert f.kind == "gap" and "2025-03-01" in f.message and "2025-04-01" in f.message
+    assert f.kind == "evidence" and "2025-03-01" in f.message and "2025-04-01" in f.message
 
 
 def test_cov005_tier_interval_is_tighter_than_inventory_interval():
@@ -194,7 +194,7 @@ def test_cov005_missing_interval_is_asked_and_default_applies():
     del data["inventory"]["reconcile_interval"]
     found = findings(data, "COV-005", as_of="2025-06-30")
     assert {(f.kind, f.path) for f in found} == {
-        ("question", "inventory.reconcile_interval"), ("gap", "inventory.last_reconciled_on")}
+        ("question", "inventory.reconcile_interval"), ("evidence", "inventory.last_reconciled_on")}
 
 
 def test_cov005_discovered_resource_missing_from_inventory():

@@ -113,14 +113,14 @@ class Report:
         100 means every rule is met; it says nothing about rules the catalog lacks.
         """
         return _share([r for r in RULES.values() if r.catalog],
-                      {f.rule for f in self.open if f.kind != "evidence"})
+                      {rid for f in self.open if f.kind != "evidence" for rid in f.rules})
 
     def evidence_readiness(self) -> int:
         """The evidence's readiness, 0-100: the weighted share of the catalog rules that check records
         (restore tests, exercises, reviews, reconciliations ... : ``Rule.records``) with no open evidence
         finding, weighted as :meth:`readiness`. A policy with no records yet scores 0 on each such rule."""
-        return _share([r for r in RULES.values() if r.catalog and r.records],
-                      {f.rule for f in self.open if f.kind == "evidence"})
+        failing = {rid for f in self.open for rid in (f.rules if f.kind == "evidence" else f.merged)}
+        return _share([r for r in RULES.values() if r.catalog and r.records], failing)
 
     def summary(self) -> dict:
         return {

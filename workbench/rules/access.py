@@ -249,6 +249,7 @@ def acc_004(ctx):
     title="Backup access is not reviewed often enough",
     severity="major",
     family="access",
+    records=True,
     maps={"soc2": ["CC6.2", "CC6.3"], "cis": ["5.1", "6.1", "6.2"], "nist": ["AC-2(j)", "AC-6(7)"],
           "iso27001": ["A.5.18"], "hipaa": ["164.308(a)(4)"], "pci": ["7.2.4"]},
     fix="Review membership of backup and key roles at least quarterly, signed by the system owner; keep the "

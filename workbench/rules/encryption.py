@@ -332,6 +332,7 @@ class _ProdAccounts:
     title="Backup keys may not be available when a restore needs them",
     severity="major",
     family="encryption",
+    records=True,
     maps={"soc2": ["CC6.1", "A1.2", "A1.3"], "nist": ["SC-12(1)", "CP-9(8)"], "iso27001": ["A.8.24"]},
     fix="Use multi-region or per-region keys, keep old key versions for the whole retention period, keep a deletion "
         "waiting period, and prove decryption in restore tests.",

@@ -19,6 +19,7 @@ REPORT_MAX_AGE = Duration.of("1y")
     title="A vendor holding backups has no current assurance",
     severity="minor",
     family="vendors",
+    records=True,
     catalog=False,
     maps={"soc2": ["CC9.2"], "nist": ["SA-9"], "iso27001": ["A.5.22", "A.5.23"]},
     fix="Get the vendor's latest SOC 2 Type II report (or a bridge letter covering the months since), read its "
