@@ -25,7 +25,7 @@ def test_vend001_current_report_is_fine():
 
 def test_vend001_report_older_than_a_year_without_bridge_letter():
     (f,) = findings(vendor_policy(soc2_type2_report_date="2024-03-31"), "VEND-001")
-    assert f.kind == "gap" and f.severity == "minor"
+    assert f.kind == "evidence" and f.severity == "minor"  # the vendor's assurance record is overdue
     assert f.message == ("Acme MSP (holding msp-cloud): its latest SOC 2 Type II report is from 2024-03-31, more "
                          "than 12 months before 2025-06-30, and no bridge letter covers the months since.")
     assert findings(vendor_policy(soc2_type2_report_date="2024-03-31", bridge_letter=True), "VEND-001") == []

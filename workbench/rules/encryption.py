@@ -422,10 +422,10 @@ def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
     if unattributed:
         yield ctx.ask(f"Restore tests of {names(unattributed)} in the last 12 months do not say which copy they "
                       f"restored from: did one decrypt data from {c.id}{keytext}?",
-                      "restore_tests", subject=c.id, system=worst, scopes=scopes)
+                      "restore_tests", subject=c.id, system=worst, scopes=scopes, causes=(f"restore_tests/{c.id}",))
         return
     last = f"the latest was on {latest}" if latest else "none is recorded"
-    yield ctx.hit(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
+    yield ctx.missing(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
                   f"decrypting it is unproven; {last}.", "restore_tests", ctx.tp(c, "encryption"),
                   subject=c.id, system=worst, scopes=scopes)
 

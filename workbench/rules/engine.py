@@ -312,9 +312,15 @@ _OWNER_RANK = {rid: i for i, rid in enumerate(CAUSE_OWNERS)}
 
 
 def _causes(f: Finding) -> tuple[str, ...]:
+    """What ``f`` is about: its own ``causes``, else for a question the field its first path names (a bare
+    list such as ``roles`` or ``restore_tests`` names no one value: such a question states its causes)."""
     if f.causes:
         return f.causes
-    return (f.paths[0],) if f.kind == "question" and f.paths else ()
+    if f.kind == "question" and f.paths:
+        first = f.paths[0]
+        if "." in first or "[" in first:
+            return (first,)
+    return ()
 
 
 def _one_cause_one_finding(findings: list[Finding]) -> list[Finding]:
