@@ -370,8 +370,8 @@ def _absorb(owner: Finding, others: list[Finding]) -> None:
         for rid in o.rules:
             if rid != owner.rule:
                 merged[rid] = None
-                if rid not in also and rid in RULES:
-                    also[rid] = RULES[rid].title
+                if rid not in also and rid in RULES and RULES[rid].family != "unanswered":
+                    also[rid] = RULES[rid].title  # (a core interview question adds nothing to say)
         if RANK[o.severity] < RANK[worst.severity]:
             worst = o
     owner.paths = tuple(paths)
