@@ -59,6 +59,8 @@ def _report_view(policy, report, w: Writer, history: Optional[list[dict]], folde
         (words.get("for_version", "Policy version"), g.version or (history[-1].get("version") if history else None)),
         (words.get("as_of", "Status as of"), report.as_of.isoformat()),
         (words.get("readiness", "Readiness"), f"{report.readiness()} / 100"),
+        (words.get("evidence_readiness", "Evidence readiness"),
+         f"{report.evidence_readiness()} / 100" if hasattr(report, "evidence_readiness") else None),
         (words.get("audit_ready", "Audit-ready"), w.word("true_text") if report.audit_ready else w.word("false_text")),
     ) if val]
     view.update(control=control, sections=_numbered(w, REPORT_SECTIONS, built, unnumbered=()), open_count=len(w.open))
@@ -76,6 +78,8 @@ def summary(w: Writer, words: dict) -> list[dict]:
     r = w.report
     say = words.get("say", {})
     out = [P(say.get("readiness", "").format(score=r.readiness()))]
+    if hasattr(r, "evidence_readiness"):
+        out.append(P(say.get("evidence_readiness", "").format(score=r.evidence_readiness())))
     blocking = r.blocking
     if r.audit_ready:
         out.append(P(say.get("ready", "")))
