@@ -181,3 +181,23 @@ def test_a_failed_render_leaves_nothing_behind(tmp_path, policy, monkeypatch):
         _publish(ws, policy)
     assert list(ws.versions_path.iterdir()) == []
     assert not ws.log_path.exists() and not ws.lock_path.exists()
+
+
+def test_publish_writes_the_readiness_report_and_uses_the_workspace_styles(tmp_path, policy):
+    import io
+
+    import docx
+
+    ws = Workspace.create(tmp_path / "ws")
+    ref = docx.Document()
+    ref.sections[0].header.paragraphs[0].text = "Consultant letterhead"
+    ref.save(ws.path / "styles.docx")
+    folder = _publish(ws, policy).path
+    report = (folder / "readiness-report.md").read_text()
+    assert report.startswith("# Backup Policy Readiness Report") and "Evidence request list" in report
+    assert "| Status as of | 2025-06-30 |" in report
+    policy_md = (folder / "policy.md").read_text()
+    assert "Evidence request list" not in policy_md and "Status as of" not in policy_md
+    for name in ("policy.docx", "readiness-report.docx"):
+        d = docx.Document(io.BytesIO((folder / name).read_bytes()))
+        assert d.sections[0].header.paragraphs[0].text == "Consultant letterhead", name

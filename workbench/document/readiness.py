@@ -350,7 +350,8 @@ def evidence_requests(w: Writer, ev: dict) -> list[dict]:
         records = spec.get("records", "").format(**vals)
         if source and locations.get(source):
             records = text.get("kept_in", "{records}").format(records=records, location=locations[source])
-        rows.append([spec.get("control", key).format(**vals), records[:1].upper() + records[1:], sample, s.period,
+        control = spec.get("control", key).format(**vals)
+        rows.append([control[:1].upper() + control[1:], records[:1].upper() + records[1:], sample, s.period,
                      spec.get("shows", "").format(**vals), BOX])
 
     approver = _person(g.approver) or w.say("the_approver")
@@ -367,6 +368,10 @@ def evidence_requests(w: Writer, ev: dict) -> list[dict]:
         row("jobs", s.by_cadence(shortest if shortest.approx_seconds else _one_day()), "job_history", sla=sla)
     if p.monitoring.alerts or sla_d is not None:
         row("failures", s.event(), "failure_tickets", sla=sla)
+    every = getattr(g, "restore_test_interval", None)  # a policy-wide cadence, where the spec has one
+    if every is not None and not every.vague and not any(t.restore_test_interval for t in p.tiers):
+        row("restore", s.by_cadence(every), "restore_tests", tier=w.say("every_system").lower(),
+            interval=w.cadence(every, "", "", False), rto=w.say("rto_each") or "each system")
     for t in p.tiers:
         label = w.tier_label(t.id)
         rto = w.human(t.rto) if t.rto is not None and not t.rto.vague else w.say("rto_pending") or "the tier"

@@ -162,7 +162,7 @@ def _engagement(w) -> list[dict]:
             out.append(P(w.say("period", start=e.period_start.isoformat(), end=e.period_end.isoformat())))
         else:
             w.gap("the Type II observation period", "engagement.period_start")
-    others = [f for f in e.frameworks if f != "soc2"]
+    others = [f for f in e.frameworks or () if f != "soc2"]
     if others:
         names = w.framework_names
         out.append(P(w.say("frameworks", frameworks=and_join(names.get(f, w.plain(f)) for f in others))))
@@ -306,13 +306,14 @@ def _responsibilities(w) -> list[dict]:
     rows = []
     duties = w.words.get("duties") or {}
     for r in w.policy.roles:
-        jobs = [duties[p] for p in ("configure", "run", "restore") if p in r.permissions and p in duties]
-        if set(r.permissions) & {"delete_recovery_point", "modify_retention", "modify_immutability", "bypass_governance",
+        perms = r.permissions or ()
+        jobs = [duties[p] for p in ("configure", "run", "restore") if p in perms and p in duties]
+        if set(perms) & {"delete_recovery_point", "modify_retention", "modify_immutability", "bypass_governance",
                                  "disable_plan", "delete_vault"}:
             jobs.append(duties.get("destructive", ""))
-        if "key_admin" in r.permissions:
+        if "key_admin" in perms:
             jobs.append(duties.get("key_admin", ""))
-        if "prod_admin" in r.permissions:
+        if "prod_admin" in perms:
             jobs.append(duties.get("prod_admin", ""))
         jobs = [j for j in jobs if j]
         if jobs:
@@ -327,10 +328,14 @@ def _providers(w) -> list[dict]:
     org = w.policy.organization.name or w.word("the_organization")
     rows = []
     for v in w.policy.vendors:
-        held = [w.target(t.id) for t in w.policy.targets if t.vendor == v.id]
+        held = [w.target(t.id) for t in w.policy.targets if v.id in (t.vendor, getattr(t, "managed_by", None))]
+        runs = [s for s in w.policy.schedules if getattr(s, "performed_by", None) == v.id]
         does = []
         if (v.service or "") in PROVIDER_SERVICES:
             does.append(w.say("provider_msp"))
+        elif runs:
+            systems = and_join(dict.fromkeys(w.system(x) for s in runs for x in s.systems)) or w.say("review_all_systems")
+            does.append(w.say("provider_runs", systems=systems))
         if held:
             does.append(w.say("provider_holds", targets=and_join(held)))
         if not does and v.service:
@@ -358,7 +363,7 @@ def _providers(w) -> list[dict]:
 
 
 def _members(w, ids) -> str:
-    return and_join(w.person(pid) for pid in ids)
+    return and_join(w.person(pid) for pid in ids or ())
 
 
 def _role_table(w) -> list[dict]:
@@ -545,13 +550,23 @@ def _where(w, t) -> str:
     return ", ".join(x for x in parts if x)
 
 
+def _copies_key(n) -> str:
+    if getattr(n, "text", None):  # "multiple", "several": wording with no exact number
+        return "tier_copies_words"
+    return "tier_copies_none" if n == 0 else "tier_copies_one" if n == 1 else "tier_copies"
+
+
 def copies(w) -> list[dict]:
     out: list[dict] = []
+    g = w.policy.policy
+    every = getattr(g, "min_backup_copies", None)  # a policy-wide answer, where the spec has one
+    if every is not None:
+        out.append(P(w.say(_copies_key(every), tier=w.say("every_system"), n=every)))
     for t in w.policy.tiers:
         if t.min_backup_copies is not None:
-            key = ("tier_copies_none" if t.min_backup_copies == 0 else "tier_copies_one" if t.min_backup_copies == 1
-                   else "tier_copies")
-            out.append(P(w.say(key, tier=w.tier_label(t.id), n=t.min_backup_copies)))
+            out.append(P(w.say(_copies_key(t.min_backup_copies), tier=w.tier_label(t.id), n=t.min_backup_copies)))
+        elif every is not None:
+            continue
         else:
             w.gap(f"how many backup copies {w.tier_label(t.id)} systems keep", w.ctx.tierp(t, "min_backup_copies"))
     if not w.policy.targets:
@@ -581,7 +596,12 @@ def _vendors(w) -> list[dict]:
 
 def immutability(w) -> list[dict]:
     out: list[dict] = []
+    every = getattr(w.policy.policy, "require_immutable", None)  # a policy-wide answer, where the spec has one
+    if every is not None:
+        out.append(P(w.say("tier_immutable_yes" if every else "tier_immutable_no", tier=w.say("every_system"))))
     for t in w.policy.tiers:
+        if t.require_immutable is None and every is not None:
+            continue
         if t.require_immutable is None:
             w.gap(f"whether {w.tier_label(t.id)} systems need an immutable or offline copy",
                   w.ctx.tierp(t, "require_immutable"))
@@ -695,8 +715,10 @@ def encryption(w) -> list[dict]:
         out.append(table(["Target", "Encrypted at rest", "Algorithm", "Key", "Transport", "Lowest TLS"], rows,
                          dash=w.dash))
     if w.policy.keys:
-        krows = [[w.key(k.id), w.term(k.provider), w.cell(k.account), w.cell(k.region), w.cell(k.replicas),
-                  and_join(w.person(x) for x in k.admins)
+        krows = [[w.key(k.id), w.term(k.provider), w.cell(k.account), w.cell(k.region),
+                  w.cell(k.replicas, f"which regions hold a replica of {w.key(k.id)}", w.ctx.keyp(k, "replicas"),
+                         k.replicas is None),
+                  and_join(w.person(x) for x in k.admins or ())
                   or w.cell(None, f"who administers {w.key(k.id)}", w.ctx.keyp(k, "admins"), True), w.cell(k.dual_control),
                   w.cell(k.rotation_interval), w.cell(k.retains_old_versions), w.cell(k.deletion_window_days),
                   w.cell(k.escrow)] for k in w.policy.keys]
@@ -716,10 +738,15 @@ def access(w) -> list[dict]:
     rows = []
     for r in w.policy.roles:
         out += _role_statements(w, r)
-        rows.append([w.role(r.id), w.term(r.permissions),
+        rows.append([w.role(r.id),
+                     w.term(r.permissions, f"what {w.role(r.id)} may do", w.ctx.rolep(r, "permissions"),
+                            r.permissions is None),
                      and_join(w.target(x) for x in r.targets) if r.targets else w.word("all"),
                      w.cell(r.mfa_required),
-                     w.term(r.dual_authorization_for) if r.dual_authorization_for else w.word("not_required"),
+                     w.term(r.dual_authorization_for) if r.dual_authorization_for else
+                     w.term(None, f"which operations of {w.role(r.id)} need a second approver",
+                            w.ctx.rolep(r, "dual_authorization_for"), True) if r.dual_authorization_for is None else
+                     w.word("not_required"),
                      w.cell(r.review_interval), w.cell(r.last_review_on)])
     out.append(table(["Role", "Permissions", "Targets", "MFA", "Second approver for", "Review cadence", "Last review"],
                      rows, dash=w.dash))
@@ -745,6 +772,20 @@ def _role_statements(w, r) -> list[dict]:
 # ----------------------------------------------------------------------------
 def testing(w) -> list[dict]:
     out: list[dict] = []
+    g = w.policy.policy
+    every = getattr(g, "restore_test_interval", None)  # policy-wide answers, where the spec has them
+    if every is not None:
+        interval = w.cadence(every, "how often restores are tested", "policy.restore_test_interval")
+        if interval:
+            out.append(P(w.say("tier_test", tier=w.say("every_system"), interval=interval)))
+    method = getattr(g, "restore_test_method", None)
+    if method:
+        out.append(P(w.say("test_method", method=w.plain(method))))
+    full_every = getattr(g, "full_restore_interval", None)
+    if full_every is not None:
+        full = w.cadence(full_every, "", "", required=False)
+        if full:
+            out.append(P(w.say("tier_full", tier=w.say("every_system"), interval=full)))
     for t in w.policy.tiers:
         label, tp = w.tier_label(t.id), w.ctx.tierp
         interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested",
@@ -754,6 +795,10 @@ def testing(w) -> list[dict]:
         full = w.cadence(t.full_restore_interval, "", "", required=False)
         if full:
             out.append(P(w.say("tier_full", tier=label, interval=full)))
+    if getattr(g, "restore_authorized_by", None):
+        out.append(P(sentence(w.say("restore_authorized", by=g.restore_authorized_by))))
+    if getattr(g, "former_employee_restore", None):
+        out.append(P(sentence(w.say("former_employee_restore", who=g.former_employee_restore))))
     out.append(P(w.say("test_record")))
     out.append(P(w.say("test_failure")))
     commitment = _exercise_commitment(w)
@@ -968,7 +1013,7 @@ def mapping(w, criteria: dict) -> list[dict]:
     names = criteria.get("frameworks", {})
     per_section = criteria.get("sections", {})
     mapped = {f for ids in per_section.values() for f in ids}
-    asked = [f for f in w.policy.engagement.frameworks if f != "soc2"]
+    asked = [f for f in w.policy.engagement.frameworks or () if f != "soc2"]
     wanted = ["soc2"] + [f for f in asked if f in mapped]
     unmapped = [names.get(f, w.plain(f)) for f in asked if f not in mapped]
     rows = []
