@@ -542,3 +542,18 @@ def test_document_package_does_not_import_textual_or_docx():
             "print('textual' in sys.modules, 'docx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_reference_docx_saved_by_word_lacks_styles_it_never_used(tmp_path):
+    """Word keeps unused styles latent: the headings, bullets and table grid are added, with their outline level."""
+    ref = docx.Document()
+    styles = ref.styles.element
+    for name in ("Heading 2", "Heading 3", "List Bullet", "Table Grid", "TOC Heading"):
+        styles.remove(ref.styles[name].element)
+    path = tmp_path / "word.docx"
+    ref.save(path)
+    p = policy(full())
+    d = docx.Document(io.BytesIO(render_docx(p, report(p), reference_docx=path)))
+    names = {para.style.name for para in d.paragraphs}
+    assert {"Heading 1", "Heading 2", "Heading 3", "List Bullet"} <= names
+    assert "w:outlineLvl" in d.styles["Heading 2"].element.xml
