@@ -57,8 +57,29 @@ SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 VERBATIM_COLUMNS = {"Field", "Finding", "What to do", "Decision or question", "Question"}
 
 
-def _starter_data() -> dict[str, dict]:
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in PROFILES}
+def _clean_starters() -> dict[str, Policy]:
+    """The clean starters (organization x IT model) and the blank start, where this build has them."""
+    try:
+        from workbench import starters
+    except ImportError:
+        return {}
+    out = {f"{o.name}-{i.name}": starters.build_starter(o.name, i.name)
+           for o in starters.organizations() for i in starters.it_models()}
+    out["blank"] = starters.blank_policy()
+    return out
+
+
+CLEAN = _clean_starters()
+
+
+def _starter_data() -> dict[str, tuple[dict, int]]:
+    """Each starter's data and how many mutants to make of it (the full examples are the richest)."""
+    from workbench.spec import dumps
+
+    out = {p.stem: (yaml.safe_load(p.read_text(encoding="utf-8")), MUTANTS_PER_PROFILE) for p in PROFILES}
+    for name, policy in CLEAN.items():
+        out[name] = (yaml.safe_load(dumps(policy, "yaml")), 10)
+    return out
 
 
 def _slots(node, out: list) -> list:
@@ -96,10 +117,10 @@ def _mutate(data: dict, rng: random.Random, n: int) -> dict:
 
 def _mutants() -> list[tuple[str, Policy]]:
     out = []
-    for stem, data in _starter_data().items():
+    for stem, (data, wanted) in _starter_data().items():
         rng = random.Random(f"prose-{stem}")
         made = tries = 0
-        while made < MUTANTS_PER_PROFILE and tries < MUTANTS_PER_PROFILE * 4:
+        while made < wanted and tries < wanted * 4:
             tries += 1
             mutated = _mutate(data, rng, rng.randint(1, 12))
             try:
@@ -188,6 +209,17 @@ def test_starters_read_as_prose(profile: Path):
     for document in ("policy", "report"):
         md = render_markdown(policy, report, document=document)
         assert "None" not in re.sub(r"\\", "", md), document
+    assert not found, "\n".join(found[:40])
+
+
+@pytest.mark.skipif(not CLEAN, reason="this build has no clean starters")
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_clean_starters_read_as_prose(name: str):
+    policy = CLEAN[name]
+    report = evaluate(policy, AS_OF)
+    found = []
+    for view in build_both(policy, report):
+        found += problems(view, policy)
     assert not found, "\n".join(found[:40])
 
 
