@@ -135,26 +135,28 @@ def _mutants() -> list[tuple[str, Policy]]:
 def _texts(view: dict):
     """(where, text, column) for every piece of text of a view model."""
     for row in view["control"]:
-        yield "control", row["value"], row["label"]
+        yield "control", row["value"], row["label"], "cell"
     for s in view["sections"]:
-        yield s["title"], s["title"], None
+        yield s["title"], s["title"], None, "h"
         for b in s["blocks"]:
             if b["kind"] in ("p", "pending", "h"):
-                yield s["title"], b["text"], None
+                yield s["title"], b["text"], None, b["kind"]
             elif b["kind"] == "ul":
                 for item in b["items"]:
-                    yield s["title"], item, None
+                    yield s["title"], item, None, "li"
             elif b["kind"] == "table":
                 for row in b["rows"]:
                     for col, cell in zip(b["columns"], row):
                         if not cell.strip() and not b.get("form"):
-                            yield s["title"], "<empty cell>", col
-                        yield s["title"], cell, col
+                            yield s["title"], "<empty cell>", col, "cell"
+                        yield s["title"], cell, col, "cell"
 
 
 def problems(view: dict, policy: Policy) -> list[str]:
     found = []
-    for where, text, column in _texts(view):
+    for where, text, column, kind in _texts(view):
+        if kind in ("p", "pending") and text[:1].islower():
+            found.append(f"{where}: sentence starts lower-case: {text[:80]}")
         if text == "<empty cell>":
             found.append(f"{where}: empty cell in column {column}")
             continue
@@ -244,10 +246,12 @@ def test_the_check_catches_what_it_is_for():
         {"kind": "p", "text": "Members of backup_operators use MFA.."},
         {"kind": "p", "text": "Dr exercises are held every None."},
         {"kind": "p", "text": "Tier 2 systems keep at least 0 copies."},
+        {"kind": "p", "text": "the policy approver approves each request."},
         {"kind": "table", "columns": ["Record", "Kept in", "Kept for"], "rows": [["Job history", "", "Not specified"]]},
     ]}]}
     policy = Policy.model_validate({"evidence": {"sources": [{"kind": "job_history", "retention": "6y"}]}})
     found = "\n".join(problems(broken, policy))
     for expected in ("sentence inside a sentence", "nested parentheses", "snake_case", "doubled punctuation",
-                     "lower-cased acronym", "None", "0 copies", "empty cell", "kept for 6y shown as Not specified"):
+                     "lower-cased acronym", "None", "0 copies", "empty cell", "kept for 6y shown as Not specified",
+                     "starts lower-case"):
         assert expected in found, expected

@@ -17,7 +17,12 @@ from typing import Optional
 
 from .context import and_join
 
-P = lambda text: {"kind": "p", "text": text}  # noqa: E731
+def P(text: str) -> dict:
+    """A statement; a sentence that opens with a filled-in value ("the policy approver ...") starts upper-case."""
+    return {"kind": "p", "text": text[:1].upper() + text[1:]}
+
+
+
 H2 = lambda text: {"kind": "h", "level": 2, "text": text}  # noqa: E731
 H3 = lambda text: {"kind": "h", "level": 3, "text": text}  # noqa: E731
 
@@ -456,7 +461,7 @@ def _overrides(w) -> list[dict]:
 def _schedule_scope(w, sc) -> str:
     parts = []
     if sc.tiers:
-        parts.append("all systems in " + ", ".join(w.tier_label(t) for t in sc.tiers))
+        parts.append("all systems in " + and_join(w.tier_label(t) for t in sc.tiers))
     if sc.systems:
         shown = sc.systems if len(sc.systems) <= 8 else sc.systems[:8]
         more = "" if len(sc.systems) <= 8 else f" and {len(sc.systems) - 8} more"
