@@ -100,6 +100,7 @@ def summary(w: Writer, words: dict) -> list[dict]:
     if rows:
         total = [sum(1 for f in r.open if _kind(f) == k) for k in present]
         rows.append([words.get("total", "Total")] + [str(c) for c in total] + [str(sum(total))])
+        out.append(P(say.get("counts_intro", "")))
         out.append(table([words.get("severity", "Severity")] + [kinds.get(k, k.capitalize()) for k in present]
                          + [words.get("total", "Total")], rows))
     else:
