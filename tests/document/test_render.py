@@ -557,3 +557,19 @@ def test_reference_docx_saved_by_word_lacks_styles_it_never_used(tmp_path):
     names = {para.style.name for para in d.paragraphs}
     assert {"Heading 1", "Heading 2", "Heading 3", "List Bullet"} <= names
     assert "w:outlineLvl" in d.styles["Heading 2"].element.xml
+
+
+def test_readiness_report_keeps_hostile_text_inert():
+    data = hostile()
+    data["follow_ups"][0]["question"] = "<script>alert('q')</script> {{ x }}"
+    data["exceptions"][0]["justification"] = "**bold** | pipe |"
+    p = policy(data)
+    md = render_markdown(p, report(p), document="report")
+    assert "<script>" not in md and "\\<script\\>" in md and "\\*\\*bold\\*\\*" in md
+    out = render_html(p, report(p), document="report")
+    parser = _Collector()
+    parser.feed(out)
+    parser.close()
+    assert "script" not in parser.tags
+    text = "".join(parser.text)
+    assert "<script>alert('q')</script> {{ x }}" in text and "**bold** | pipe |" in text
