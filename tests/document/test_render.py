@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import docx
 import pytest
 
-from workbench.document import build_view, render, render_docx, render_html, render_markdown
+from workbench.document import build_view, render, render_docx, render_html, render_markdown, render_view
 
 from .helpers import AS_OF, full, hostile, policy, report
 
@@ -573,3 +573,14 @@ def test_readiness_report_keeps_hostile_text_inert():
     assert "script" not in parser.tags
     text = "".join(parser.text)
     assert "<script>alert('q')</script> {{ x }}" in text and "**bold** | pipe |" in text
+
+
+def test_both_documents_from_one_pass_match_separate_renders():
+    from workbench.document import build_views, render_all
+
+    p = policy(full())
+    r = report(p)
+    views = build_views(p, r)
+    for document in ("policy", "report"):
+        assert render_view(views[document], "markdown") == render(p, r, "markdown", document=document)
+        assert render_all(p, r, ("markdown", "html"), document=document)["html"] == render(p, r, "html", document=document)

@@ -36,6 +36,21 @@ def build_view(policy, report, *, history: Optional[list[dict]] = None, document
     return build(policy, report, history=history)
 
 
+def build_views(policy, report, *, history: Optional[list[dict]] = None) -> dict[str, dict]:
+    """Both view models, {"policy": ..., "report": ...}, from one pass over the answers."""
+    from .readiness import build_both
+
+    policy_view, report_view = build_both(policy, report, history=history)
+    return {"policy": policy_view, "report": report_view}
+
+
+def render_all(policy, report, formats=FORMATS, *, history: Optional[list[dict]] = None, document: str = "policy",
+               reference_docx: Optional[Path | str] = None) -> dict[str, str | bytes]:
+    """The document in each of ``formats`` (format -> text, or bytes for docx), from one view model built once."""
+    view = build_view(policy, report, history=history, document=document)
+    return {fmt: render_view(view, fmt, reference_docx=reference_docx) for fmt in formats}
+
+
 def render_view(view: dict, fmt: str, *, reference_docx: Optional[Path | str] = None) -> str | bytes:
     """Render an already built view model in ``fmt`` (build once, render several formats)."""
     if fmt not in FORMATS:
@@ -78,5 +93,5 @@ def render_report(policy, report, fmt: str = "markdown", *, history: Optional[li
     return render(policy, report, fmt, history=history, document="report", reference_docx=reference_docx)
 
 
-__all__ = ["DOCUMENTS", "FORMATS", "build_view", "render", "render_docx", "render_html", "render_markdown",
-           "render_report", "render_view"]
+__all__ = ["DOCUMENTS", "FORMATS", "build_view", "build_views", "render", "render_all", "render_docx", "render_html",
+           "render_markdown", "render_report", "render_view"]

@@ -249,14 +249,17 @@ def _revision_key(rev: Revision):
 
 def _contents(policy: Policy, report, version: Version, history: list[dict],
               reference: Optional[Path] = None) -> dict[str, bytes]:
-    from workbench.document import render
+    from workbench.document import build_views, render_view
 
     out: dict[str, bytes] = {SPEC: dumps(policy, "yaml").encode("utf-8")}
+    try:
+        views = build_views(policy, report, history=history)  # once, for the six documents
+    except Exception as exc:  # a renderer bug must not leave half a version
+        raise PublishError(f"building the documents failed: {type(exc).__name__}: {exc}") from exc
     for document, names in (("policy", DOCUMENTS), ("report", REPORTS)):
         for fmt, name in names.items():
             try:
-                data = render(policy, report, fmt, history=history, document=document,
-                              reference_docx=reference if fmt == "docx" else None)
+                data = render_view(views[document], fmt, reference_docx=reference if fmt == "docx" else None)
             except Exception as exc:  # a renderer bug must not leave half a version
                 raise PublishError(f"rendering {name} failed: {type(exc).__name__}: {exc}") from exc
             out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
