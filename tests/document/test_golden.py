@@ -31,17 +31,18 @@ PROFILES = _profiles()
 
 @pytest.mark.skipif(not PROFILES, reason="no company-profile templates in policy_templates/profiles yet")
 @pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
-def test_profile_markdown_matches_golden(profile: Path):
+@pytest.mark.parametrize("document", ["policy", "report"])
+def test_profile_markdown_matches_golden(profile: Path, document: str):
     policy = load(profile)
-    text = render_markdown(policy, evaluate(policy, AS_OF))
-    golden = GOLDEN / f"{profile.stem}.md"
+    text = render_markdown(policy, evaluate(policy, AS_OF), document=document)
+    golden = GOLDEN / (f"{profile.stem}.md" if document == "policy" else f"{profile.stem}.report.md")
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8", newline="\n")
     if not golden.exists():
         pytest.fail(f"no golden file for {profile.stem}; run with UPDATE_GOLDEN=1 and review {golden}")
     assert text == golden.read_text(encoding="utf-8"), (
-        f"{profile.stem}: the Markdown differs from {golden.name}; if intended, regenerate with UPDATE_GOLDEN=1"
+        f"{profile.stem}: the {document} Markdown differs from {golden.name}; if intended, regenerate with UPDATE_GOLDEN=1"
     )
 
 
@@ -52,6 +53,8 @@ def test_profile_documents_have_no_placeholders(profile: Path):
 
     policy = load(profile)
     report = evaluate(policy, AS_OF)
-    for fmt, text in (("markdown", render_markdown(policy, report)), ("html", render_html(policy, report))):
+    for fmt, text in (("markdown", render_markdown(policy, report)), ("html", render_html(policy, report)),
+                      ("report markdown", render_markdown(policy, report, document="report")),
+                      ("report html", render_html(policy, report, document="report"))):
         for pattern in PLACEHOLDERS:
             assert not pattern.search(text), (profile.stem, fmt, pattern.pattern)

@@ -10,6 +10,7 @@ import stat
 
 import pytest
 
+from workbench.rules import evaluate
 from workbench.spec import load
 from workbench.store import Workspace
 from workbench.store import publishing
@@ -17,7 +18,8 @@ from workbench.store.publishing import PublishError, PublishRefused, publish
 
 from .conftest import BASE, TODAY, accept, data, make
 
-FILES = {"spec.yaml", "policy.md", "policy.html", "policy.docx", "findings.json", "record.json"}
+FILES = {"spec.yaml", "policy.md", "policy.html", "policy.docx", "readiness-report.md", "readiness-report.html",
+         "readiness-report.docx", "findings.json", "record.json"}
 
 
 def sha(path) -> str:
@@ -150,6 +152,17 @@ def test_publish_with_an_open_blocker_is_refused(tmp_path):
     assert any(f.rule == "COV-001" and f.accepted for f in result.report.findings)
 
 
+def test_a_blocker_question_does_not_refuse_a_publish(tmp_path):
+    """Only gaps refuse a publish: a question not answered yet is an open item in the written policy."""
+    policy = make(data(roles=[]), keep=("ACC-001",))  # no role holds a backup permission: a blocker question
+    report = evaluate(policy, TODAY)
+    assert [(f.rule, f.kind, f.severity) for f in report.open if f.rule == "ACC-001"] == [
+        ("ACC-001", "question", "blocker")]
+    assert report.publish_blockers == [] and not report.audit_ready
+    result = _publish(Workspace.create(tmp_path / "ws"), policy)
+    assert str(result.version) == "1.0"
+
+
 def test_an_expired_exception_does_not_unblock(tmp_path):
     raw = data(systems=BASE["systems"] + [{"id": "crm", "tier": "T2"}])
     expired = {**accept("COV-001"), "expires_on": "2025-01-01"}
@@ -172,9 +185,29 @@ def test_a_failed_render_leaves_nothing_behind(tmp_path, policy, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(workbench.document, "render", broken)
+    monkeypatch.setattr(workbench.document, "render_view", broken)
     ws = Workspace.create(tmp_path / "ws")
     with pytest.raises(PublishError, match="rendering policy.md failed"):
         _publish(ws, policy)
     assert list(ws.versions_path.iterdir()) == []
     assert not ws.log_path.exists() and not ws.lock_path.exists()
+
+
+def test_publish_writes_the_readiness_report_and_uses_the_workspace_styles(tmp_path, policy):
+    import io
+
+    import docx
+
+    ws = Workspace.create(tmp_path / "ws")
+    ref = docx.Document()
+    ref.sections[0].header.paragraphs[0].text = "Consultant letterhead"
+    ref.save(ws.path / "styles.docx")
+    folder = _publish(ws, policy).path
+    report = (folder / "readiness-report.md").read_text()
+    assert report.startswith("# Backup Policy Readiness Report") and "Evidence request list" in report
+    assert "| Status as of | 2025-06-30 |" in report
+    policy_md = (folder / "policy.md").read_text()
+    assert "Evidence request list" not in policy_md and "Status as of" not in policy_md
+    for name in ("policy.docx", "readiness-report.docx"):
+        d = docx.Document(io.BytesIO((folder / name).read_bytes()))
+        assert d.sections[0].header.paragraphs[0].text == "Consultant letterhead", name

@@ -183,7 +183,9 @@ def test_render_dates_the_document_by_the_approval_date(tmp_path, capsys, policy
     assert main(["render", str(spec), "-f", "html", "-o", str(tmp_path / "p.html")]) == 0
     html = (tmp_path / "p.html").read_text()
     assert "2025-05-20" in html and dt.date.today().isoformat() not in html
-    assert main(["render", str(spec), "-f", "html", "-o", str(tmp_path / "q.html"), "--as-of", "2025-06-10"]) == 0
+    # the policy carries its approval date; the readiness report the date its status is taken at
+    assert main(["render", str(spec), "-f", "html", "-o", str(tmp_path / "q.html"), "--as-of", "2025-06-10",
+                 "--report"]) == 0
     assert "2025-06-10" in (tmp_path / "q.html").read_text()
 
 

@@ -3,8 +3,11 @@
 ``workbench check FILE...`` evaluates each policy and prints its findings:
 
 * ``--format text`` (default) for a person: open gaps grouped by severity,
-  then the questions not answered yet, then the accepted exceptions with
-  their expiry, then a readiness summary. No colour, so it pipes cleanly.
+  then the questions not answered yet, then the evidence missing or overdue,
+  then the accepted exceptions with their expiry, then a readiness summary.
+  No colour, so it pipes cleanly.
+* ``--kind gap|question|evidence`` (repeatable) keeps only findings of those
+  kinds in every format (the summary still counts them all).
 * ``--format json`` for scripts. One file gives one object::
 
       {"file": ..., "organization": ..., "as_of": ..., "summary": {...}, "findings": [...]}
@@ -58,8 +61,10 @@ SARIF_LEVEL = {"blocker": "error", "major": "warning", "minor": "note", "advisor
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 READINESS_DEFINITION = (
     "the share of catalog rules with no open finding, each weighted by its base severity "
-    "(blocker {blocker}, major {major}, minor {minor}, advisory {advisory}); accepted exceptions count as met"
+    "(blocker {blocker}, major {major}, minor {minor}, advisory {advisory}); a question counts as much as a gap; "
+    "accepted exceptions count as met"
 )
+KIND_CHOICES = ("gap", "question", "evidence")
 
 
 def register(sub) -> None:
@@ -87,6 +92,9 @@ def register(sub) -> None:
                         "names; JSON and SARIF always carry all)")
     p.add_argument("--include-accepted", action="store_true",
                    help="include findings accepted as exceptions in JSON and SARIF, and show their details in text")
+    p.add_argument("--kind", choices=KIND_CHOICES, action="append", metavar="KIND",
+                   help="only findings of this kind: gap (the policy falls short), question (not answered yet), "
+                        "evidence (records missing or overdue); repeat for several (default: all)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("rules", help="list every gap rule",
@@ -117,10 +125,15 @@ class Checked:
     policy: Any = None                       # workbench.spec.Policy
     problems: list = field(default_factory=list)   # workbench.spec.Problem
     internal_error: Optional[str] = None
+    kinds: frozenset = frozenset(KIND_CHOICES)   # --kind: the kinds of finding shown
 
     @property
     def ok(self) -> bool:
         return self.report is not None
+
+    def shown(self, findings) -> list:
+        """``findings`` of the kinds asked for with --kind."""
+        return findings if len(self.kinds) == len(KIND_CHOICES) else [f for f in findings if f.kind in self.kinds]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -128,6 +141,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     as_of = parse_date(args.as_of)
     results = [_check_one(path, as_of, evaluate) for path in args.files]
+    kinds = frozenset(getattr(args, "kind", None) or KIND_CHOICES)
+    for r in results:
+        r.kinds = kinds
     for r in results:
         if not r.ok:
             _print_errors(r)
@@ -231,7 +247,7 @@ def _json_item(r: Checked, include_accepted: bool) -> dict:
                              "text": f"{r.file}: internal error: {r.internal_error}"})
         return {"file": r.file, "error": True, "problems": problems}
     rep = r.report
-    findings = rep.findings if include_accepted else rep.open
+    findings = r.shown(rep.findings if include_accepted else rep.open)
     return {
         "file": r.file,
         "organization": r.organization,
@@ -261,7 +277,7 @@ def _emit_sarif(results: list[Checked], include_accepted: bool) -> None:
         if not r.ok:
             notes.extend(_sarif_notes(r, uri, index))
             continue
-        findings = r.report.findings if include_accepted else r.report.open
+        findings = r.shown(r.report.findings if include_accepted else r.report.open)
         lines = _line_finder(r.file) if findings else None
         for f in findings:
             sarif_results.append(_sarif_result(f, uri, index, rule_index, lines))

@@ -1,11 +1,14 @@
-"""``workbench render``: the written policy as Markdown, HTML or Word.
+"""``workbench render``: the written policy, or its readiness report, as Markdown, HTML or Word.
 
-``workbench render SPEC [-f markdown|html|docx] [-o FILE] [--as-of DATE]``
-loads the spec, evaluates it (as of ``--as-of``, else the spec's ``as_of``,
-else today) and renders the document. Markdown and HTML go to stdout when no
+``workbench render SPEC [-f markdown|html|docx] [-o FILE] [--as-of DATE]
+[--report] [--reference-docx FILE]`` loads the spec, evaluates it (as of
+``--as-of``, else the spec's ``as_of``, else today) and renders the policy
+(``--report``: the readiness report). Markdown and HTML go to stdout when no
 ``-o`` is given; Word is binary and needs ``-o``. Files are written
 atomically. The format defaults to the extension of ``-o`` (.md, .html,
-.docx), else Markdown. The renderer is imported only when the command runs.
+.docx), else Markdown. ``--reference-docx`` takes styles, page setup and
+letterhead from a Word file, as pandoc's ``--reference-doc`` does. The
+renderer is imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm"
 def register(sub) -> None:
     p = sub.add_parser(
         "render",
-        help="render the written policy (Markdown, HTML or Word)",
-        description="Render the written policy from a spec and its findings.",
+        help="render the written policy or its readiness report (Markdown, HTML or Word)",
+        description="Render the written policy from a spec and its findings; with --report, the readiness report "
+                    "(open decisions, test calendar, exceptions register, findings, evidence request list).",
     )
     p.add_argument("spec", metavar="SPEC", help="policy spec (YAML, TOML or JSON)")
     p.add_argument("-f", "--format", choices=FORMATS, default=None,
@@ -33,6 +37,10 @@ def register(sub) -> None:
     p.add_argument("--as-of", metavar="DATE", default=None,
                    help="date the document and its findings carry (YYYY-MM-DD); default: the spec's as_of, "
                         "else its approval date (policy.approved_on), else today")
+    p.add_argument("--report", action="store_true",
+                   help="render the readiness report instead of the policy")
+    p.add_argument("--reference-docx", metavar="FILE", default=None,
+                   help="Word file whose styles, page setup, header and footer (letterhead) the .docx takes on")
     p.set_defaults(func=run_render)
 
 
@@ -42,15 +50,6 @@ def choose_format(fmt: str | None, output: str | None) -> str:
     if output:
         return BY_SUFFIX.get(Path(output).suffix.lower(), "markdown")
     return "markdown"
-
-
-def _file_mode() -> int:
-    """Ordinary permissions for a document to share (rw-r--r-- under the usual umask)."""
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def document_date(policy, as_of=None):
@@ -65,19 +64,28 @@ def run_render(args) -> int:
     if fmt == "docx" and not args.output:
         raise CommandError("workbench: error: a Word document is binary; give a file with -o FILE.docx")
     day = parse_date(args.as_of)
+    reference = getattr(args, "reference_docx", None)
+    if reference and fmt != "docx":
+        raise CommandError("workbench: error: --reference-docx applies to Word output; add -f docx or -o FILE.docx")
+    if reference and not Path(reference).is_file():
+        raise CommandError(f"workbench: error: {reference}: no such file (--reference-docx)")
     policy = load_spec(args.spec)
     from workbench.document import render
     from workbench.rules import evaluate
 
     day = document_date(policy, day)
-    data = render(policy, evaluate(policy, day), fmt)
+    document = "report" if getattr(args, "report", False) else "policy"
+    try:
+        data = render(policy, evaluate(policy, day), fmt, document=document, reference_docx=reference)
+    except ValueError as exc:  # a reference file that is not a .docx
+        raise CommandError(f"workbench: error: {exc}") from None
     if not args.output:
         sys.stdout.write(data)
         return 0
     from workbench.store.atomic import atomic_write
 
     try:
-        atomic_write(args.output, data, mode=_file_mode())
+        atomic_write(args.output, data)
     except OSError as exc:
         raise CommandError(f"workbench: error: cannot write {args.output}: {exc.strerror or exc}") from None
     print(f"wrote {args.output} ({fmt})", file=sys.stderr)

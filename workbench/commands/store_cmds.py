@@ -38,7 +38,7 @@ def register(sub) -> None:
         "publish", help="publish the next version of a policy into a client workspace",
         description="Write the next version (spec, Markdown, HTML and Word documents, findings, a hashed record) "
                     "into the client's workspace. A published version is never overwritten. Refused, with exit 1, "
-                    "while the policy has open blocker findings that are not accepted exceptions.",
+                    "while the policy has open blocker gaps that are not accepted exceptions (questions and missing evidence do not refuse it).",
         epilog="Numbering: the first publish is 1.0; major gives N+1.0, minor gives N.M+1. "
                "Publishing changes none of the spec's answers: the version is dated by policy.approved_on (or "
                "--as-of), and a spec with no approval date, or one in the future, is refused. A minor bump over "

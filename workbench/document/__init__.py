@@ -1,50 +1,97 @@
-"""The written policy: render a policy and its findings to Markdown, HTML or Word.
+"""The written policy and its readiness report: Markdown, HTML or Word.
 
 ``render(policy, report, fmt)`` builds the view model once
-(:mod:`workbench.document.context`) and hands it to a format. Markdown and
-HTML go through the Jinja2 templates in ``policy_templates/documents/`` (so a
-consultant can change wording and branding without touching Python); Word is
-written with python-docx, imported only when a .docx is asked for.
+(:mod:`workbench.document.context`) and hands it to a format;
+``render(..., document="report")`` does the same for the readiness report
+(:mod:`workbench.document.readiness`): open items, test calendar, exceptions
+register, findings and the evidence request list, kept out of the policy.
+Markdown and HTML go through the Jinja2 templates in
+``policy_templates/documents/`` (so a consultant can change wording and
+branding without touching Python); Word is written with python-docx,
+imported only when a .docx is asked for, optionally on the styles, header
+and letterhead of a reference .docx (``reference_docx``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 FORMATS = ("markdown", "html", "docx")
+DOCUMENTS = ("policy", "report")
+TEMPLATES = {"policy": {"markdown": "policy.md.j2", "html": "policy.html.j2"},
+             "report": {"markdown": "report.md.j2", "html": "report.html.j2"}}
 
 
-def build_view(policy, report, *, history: Optional[list[dict]] = None) -> dict:
+def build_view(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> dict:
     """The plain view model (dicts, lists and strings) every format renders."""
+    if document == "report":
+        from .readiness import build_report
+
+        return build_report(policy, report, history=history)
+    if document != "policy":
+        raise ValueError(f"unknown document {document!r}; choose one of {', '.join(DOCUMENTS)}")
     from .context import build
 
     return build(policy, report, history=history)
 
 
-def render_markdown(policy, report, *, history: Optional[list[dict]] = None) -> str:
-    from .templating import render_template
+def build_views(policy, report, *, history: Optional[list[dict]] = None) -> dict[str, dict]:
+    """Both view models, {"policy": ..., "report": ...}, from one pass over the answers."""
+    from .readiness import build_both
 
-    return render_template("policy.md.j2", build_view(policy, report, history=history))
-
-
-def render_html(policy, report, *, history: Optional[list[dict]] = None) -> str:
-    from .templating import render_template
-
-    return render_template("policy.html.j2", build_view(policy, report, history=history))
+    policy_view, report_view = build_both(policy, report, history=history)
+    return {"policy": policy_view, "report": report_view}
 
 
-def render_docx(policy, report, *, history: Optional[list[dict]] = None) -> bytes:
-    from .docx_writer import write_docx
+def render_all(policy, report, formats=FORMATS, *, history: Optional[list[dict]] = None, document: str = "policy",
+               reference_docx: Optional[Path | str] = None) -> dict[str, str | bytes]:
+    """The document in each of ``formats`` (format -> text, or bytes for docx), from one view model built once."""
+    view = build_view(policy, report, history=history, document=document)
+    return {fmt: render_view(view, fmt, reference_docx=reference_docx) for fmt in formats}
 
-    return write_docx(build_view(policy, report, history=history))
 
-
-def render(policy, report, fmt: str = "markdown", *, history: Optional[list[dict]] = None) -> str | bytes:
-    """The policy document in ``fmt`` (markdown, html or docx); docx is bytes."""
-    renderers = {"markdown": render_markdown, "html": render_html, "docx": render_docx}
-    if fmt not in renderers:
+def render_view(view: dict, fmt: str, *, reference_docx: Optional[Path | str] = None) -> str | bytes:
+    """Render an already built view model in ``fmt`` (build once, render several formats)."""
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return renderers[fmt](policy, report, history=history)
+    if fmt == "docx":
+        from .docx_writer import write_docx
+
+        return write_docx(view, reference=reference_docx)
+    from .templating import render_template
+
+    return render_template(TEMPLATES[view.get("kind", "policy")][fmt], view)
 
 
-__all__ = ["FORMATS", "build_view", "render", "render_docx", "render_html", "render_markdown"]
+def render_markdown(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> str:
+    return render_view(build_view(policy, report, history=history, document=document), "markdown")
+
+
+def render_html(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> str:
+    return render_view(build_view(policy, report, history=history, document=document), "html")
+
+
+def render_docx(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy",
+                reference_docx: Optional[Path | str] = None) -> bytes:
+    return render_view(build_view(policy, report, history=history, document=document), "docx",
+                       reference_docx=reference_docx)
+
+
+def render(policy, report, fmt: str = "markdown", *, history: Optional[list[dict]] = None, document: str = "policy",
+           reference_docx: Optional[Path | str] = None) -> str | bytes:
+    """The policy (or, with ``document="report"``, the readiness report) in ``fmt``; docx is bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return render_view(build_view(policy, report, history=history, document=document), fmt,
+                       reference_docx=reference_docx)
+
+
+def render_report(policy, report, fmt: str = "markdown", *, history: Optional[list[dict]] = None,
+                  reference_docx: Optional[Path | str] = None) -> str | bytes:
+    """The readiness report in ``fmt``."""
+    return render(policy, report, fmt, history=history, document="report", reference_docx=reference_docx)
+
+
+__all__ = ["DOCUMENTS", "FORMATS", "build_view", "build_views", "render", "render_all", "render_docx", "render_html",
+           "render_markdown", "render_report", "render_view"]

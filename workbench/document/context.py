@@ -25,6 +25,7 @@ path so that the gap engine's own unanswered findings are not listed twice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -35,10 +36,21 @@ from workbench.resources import documents_dir
 from workbench.rules.context import Context
 from workbench.spec.durations import Duration
 
-SECTION_ORDER = (
-    "scope", "roles", "tiers", "schedules", "copies", "immutability", "retention", "encryption",
-    "access", "testing", "monitoring", "disposal", "exceptions", "open_items", "revisions", "mapping",
+#: The policy: (section id, level). Level-2 sections are the numbered parts of "Policy statements".
+POLICY_SECTIONS = (
+    ("purpose", 1), ("scope", 1), ("definitions", 1), ("roles", 1), ("statements", 1),
+    ("tiers", 2), ("schedules", 2), ("copies", 2), ("immutability", 2), ("retention", 2), ("encryption", 2),
+    ("access", 2), ("testing", 2), ("monitoring", 2), ("disposal", 2),
+    ("exceptions", 1), ("enforcement", 1), ("related", 1), ("review", 1), ("revisions", 1), ("mapping", 1),
 )
+SECTION_ORDER = tuple(sid for sid, _ in POLICY_SECTIONS)
+#: Finding kinds that ask a question rather than report a gap ("unanswered" is the older name of "question").
+QUESTION_KINDS = ("question", "unanswered")
+
+
+def questions(report) -> list:
+    """The open findings that ask a question (whatever the engine calls that kind)."""
+    return [f for f in report.open if f.kind in QUESTION_KINDS]
 
 
 @lru_cache(maxsize=8)
@@ -54,7 +66,7 @@ def load_data(name: str, folder: Path | None = None) -> dict:
 
 
 class Writer:
-    """Turns answers into sentences and cells; remembers every open question."""
+    """Turns answers into sentences and cells; remembers every open question and the section that asked it."""
 
     def __init__(self, policy, report, wording: dict, history: Optional[list[dict]] = None):
         self.policy = policy
@@ -65,15 +77,17 @@ class Writer:
         self.doc = wording.get("document", {})
         self.say_ = wording.get("say", {})
         self.history = history
+        self.section = ""                        # the section being written (open items remember it)
         self.open: dict[str, dict] = {}          # field path -> open item
-        #: fields the gap engine asks about: always shown as open where they appear
-        self.asked: set[str] = {p for f in report.unanswered for p in f.paths}
-        self.open_cell = self.doc.get("open_cell", "Not yet decided")
-        self.dash = self.doc.get("not_stated", "—")
+        #: fields the gap engine asks about: always shown as pending where they appear
+        self.asked: set[str] = {p for f in questions(report) for p in f.paths}
+        self.open_cell = self.doc.get("open_cell", "Pending")
+        self.dash = self.doc.get("not_stated", "Not specified")
         self.framework_names: dict[str, str] = {}
         self.terms: dict[str, str] = {str(k): str(v) for k, v in (wording.get("terms") or {}).items()}
         self._human: dict[tuple, str] = {}
         self._labels: dict[Optional[str], str] = {}
+        self.follow = [f for f in policy.follow_ups if f.field and f.status == "open"]
 
     # -- wording --------------------------------------------------------
     def say(self, key: str, **values: Any) -> str:
@@ -87,17 +101,86 @@ class Writer:
     def title_of(self, section: str) -> str:
         return self.words.get("sections", {}).get(section, {}).get("title", section)
 
+    # -- names ------------------------------------------------------------
+    def system(self, sid: str) -> str:
+        """A system's display name: its ``name``, else its id."""
+        a = self.ctx.systems.get(sid)
+        return a.name if a is not None and a.name else sid
+
+    def target(self, tid: str) -> str:
+        t = self.ctx.targets.get(tid)
+        return t.name if t is not None and t.name else tid
+
+    def key(self, kid: str) -> str:
+        k = self.ctx.keys.get(kid)
+        return k.name if k is not None and k.name else kid
+
+    def role(self, rid: str) -> str:
+        r = self.ctx.roles.get(rid)
+        return r.name if r is not None and r.name else rid
+
+    def person(self, pid: str) -> str:
+        """A principal's name (or a role's, or a key's), else the id as written."""
+        pr = self.ctx.principals.get(pid)
+        if pr is not None and pr.name:
+            return pr.name
+        if pid in self.ctx.roles:
+            return self.role(pid)
+        return pid
+
+    def vendor(self, vid: str) -> str:
+        for v in self.policy.vendors:
+            if v.id == vid:
+                return v.name or vid
+        return vid
+
     # -- open items -------------------------------------------------------
     def ask(self, what: str, path: str) -> None:
-        """Record an unanswered question (once per field path)."""
+        """Record an unanswered question (once per field path), in the section being written."""
         key = path or what
-        if key not in self.open:
-            self.open[key] = {"what": what, "path": path}
+        item = self.open.get(key)
+        if item is None:
+            self.open[key] = {"what": what, "path": path, "section": self.section}
+        else:  # the last section that asks owns the question (the tiers section, not the scope table)
+            item["section"] = self.section
 
-    def gap(self, what: str, path: str) -> dict:
-        """A "Not yet decided" statement block, recorded as an open item."""
+    def gap(self, what: str, path: str) -> Optional[dict]:
+        """Record an open item; the section states it once, in its pending-decisions sentence."""
         self.ask(what, path)
-        return {"kind": "gap", "text": self.doc.get("open_sentence", "{what}").format(what=what)}
+        return None
+
+    def follow_up(self, path: str):
+        """The open follow-up that concerns ``path``: the same field, a part of it, or the field it is part of."""
+        if not path:
+            return None
+        best = None
+        for f in self.follow:
+            if f.field == path:
+                return f
+            if best is None and (path.startswith(f.field + ".") or path.startswith(f.field + "[")
+                                 or f.field.startswith(path + ".") or f.field.startswith(path + "[")):
+                best = f
+        return best
+
+    def pending(self, section: str) -> list[dict]:
+        """One sentence naming the decisions still pending in ``section``, each with who decides and by when."""
+        items = [item for item in self.open.values() if item["section"] == section]
+        if not items:
+            return []
+        limit = int(self.doc.get("pending_limit", 8))
+        parts = [self._pending_part(item) for item in items[:limit]]
+        if len(items) > limit:
+            parts.append(self.say("pending_more", n=len(items) - limit))
+        key = "pending_one" if len(parts) == 1 else "pending_many"
+        return [{"kind": "pending", "text": self.say(key, items="; ".join(parts))}]
+
+    def _pending_part(self, item: dict) -> str:
+        fu = self.follow_up(item["path"])
+        owner = fu.owner if fu is not None and fu.owner else None
+        due = fu.due.isoformat() if fu is not None and fu.due else None
+        key = ("pending_owner_due" if owner and due else "pending_owner" if owner
+               else "pending_due" if due else "pending_unassigned")
+        return self.say(key, what=item["what"], owner=owner, due=due)
 
     # -- values -----------------------------------------------------------
     def dur(self, d: Optional[Duration], what: str, path: str, required: bool = True) -> Optional[str]:
@@ -107,7 +190,8 @@ class Writer:
                 self.ask(what, path)
             return None
         if d.vague:
-            self.ask(self.doc.get("vague_what", "{what}").format(what=what, text=d.text), path)
+            if what:
+                self.ask(self.doc.get("vague_what", "{what}").format(what=what, text=d.text), path)
             return None
         return self.human(d)
 
@@ -136,7 +220,7 @@ class Writer:
         return self.open_cell if required else self.dash
 
     def cell(self, value: Any, what: str = "", path: str = "", required: bool = False) -> str:
-        """A table cell: the answer as text, else an open marker (required or asked) or a dash."""
+        """A table cell: the answer as text, else a pending marker (required or asked) or "not specified"."""
         if type(value) is str and value:
             return value
         if value is None or value == "" or value == []:
@@ -157,12 +241,19 @@ class Writer:
             return str(int(value))
         return str(value)
 
+    def plain(self, value: str) -> str:
+        """A closed-vocabulary word in the document's words; an unknown one with its underscores as spaces."""
+        text = self.terms.get(value)
+        if text is not None:
+            return text
+        return value.replace("_", " ") if "_" in value and " " not in value else value
+
     def term(self, value: Any, what: str = "", path: str = "", required: bool = False) -> str:
         """A cell for a closed-vocabulary answer (or a list of them), in words from wording.yaml."""
         if isinstance(value, (list, tuple)):
-            value = [self.terms.get(v, v) for v in value]
+            value = [self.plain(v) for v in value]
         elif isinstance(value, str):
-            value = self.terms.get(value, value)
+            value = self.plain(value)
         return self.cell(value, what, path, required)
 
     def tier_label(self, tier_id: Optional[str]) -> str:
@@ -176,43 +267,79 @@ class Writer:
         t = self.ctx.tiers.get(tier_id) if tier_id else None
         if t is None:
             return tier_id or ""
-        return f"Tier {t.id} ({t.name})" if t.name else f"Tier {t.id}"
+        tid = t.id[1:] if re.fullmatch(r"[Tt]\d+", t.id) else t.id[4:].strip() if t.id.lower().startswith("tier") else t.id
+        return f"Tier {tid} ({t.name})" if t.name else f"Tier {tid}"
+
+
+def _numbered(w: Writer, layout, built: dict[str, list[dict]], unnumbered=("mapping",)) -> list[dict]:
+    """Sections with their numbers ("5", "5.2") and titles, the intro of wording.yaml first."""
+    out, major, minor = [], 0, 0
+    for sid, level in layout:
+        title = w.title_of(sid)
+        intro = w.words.get("sections", {}).get(sid, {}).get("intro")
+        blocks = ([{"kind": "p", "text": intro}] if intro else []) + built[sid]
+        if sid in unnumbered:
+            number = ""
+        elif level == 1:
+            major, minor = major + 1, 0
+            number = str(major)
+        else:
+            minor += 1
+            number = f"{major}.{minor}"
+        out.append({"id": sid, "number": number, "level": level,
+                    "title": f"{number}. {title}" if number and level == 1 else f"{number} {title}" if number else title,
+                    "blocks": blocks})
+    return out
 
 
 def build(policy, report, *, history: Optional[list[dict]] = None, folder: Path | None = None) -> dict:
-    """The view model for ``policy`` and its ``report`` (see the module docstring)."""
+    """The view model of the written policy for ``policy`` and its ``report`` (see the module docstring)."""
+    return build_with_writer(policy, report, history=history, folder=folder)[0]
+
+
+def build_with_writer(policy, report, *, history: Optional[list[dict]] = None,
+                      folder: Path | None = None) -> tuple[dict, "Writer"]:
+    """The policy's view model and the writer that built it (its open items feed the readiness report)."""
     from . import sections
 
     w = Writer(policy, report, load_data("wording.yaml", folder), history)
     criteria = load_data("criteria.yaml", folder)
     w.framework_names = criteria.get("frameworks", {})
-    built = {sid: getattr(sections, sid) for sid in SECTION_ORDER}
-    out_sections = []
+    w.section = "control"
     control = sections.control(w)
-    blocks_by_id = {}
-    for sid in SECTION_ORDER:
-        if sid in ("open_items", "mapping"):
-            continue
-        blocks_by_id[sid] = built[sid](w)
-    blocks_by_id["open_items"] = sections.open_items(w)
-    blocks_by_id["mapping"] = sections.mapping(w, criteria)
-    for number, sid in enumerate(SECTION_ORDER, 1):
-        title = w.title_of(sid)
-        intro = w.words.get("sections", {}).get(sid, {}).get("intro")
-        blocks = ([{"kind": "p", "text": intro}] if intro else []) + blocks_by_id[sid]
-        numbered = sid != "mapping"
-        out_sections.append({
-            "id": sid, "number": str(number) if numbered else "",
-            "title": f"{number}. {title}" if numbered else title, "blocks": blocks,
-        })
+    built: dict[str, list[dict]] = {}
+    for sid, _ in POLICY_SECTIONS:
+        w.section = sid
+        built[sid] = (sections.mapping(w, criteria) if sid == "mapping" else getattr(sections, sid)(w))
+    for sid, _ in POLICY_SECTIONS:
+        built[sid] = [b for b in built[sid] if b is not None] + w.pending(sid)
+    pending_control = w.pending("control")
+    if pending_control:  # document-control questions are stated under review and approval
+        built["review"] = built["review"] + pending_control
+    view = _frame(w, policy, report, "policy")
+    view.update(control=control, sections=_numbered(w, POLICY_SECTIONS, built), open_count=len(w.open))
+    return view, w
+
+
+def _frame(w: Writer, policy, report, kind: str) -> dict:
+    """What every document shares: title, organization, header and footer, date."""
+    g = policy.policy
+    policy_title = g.title or w.word("default_title")
+    title = policy_title if kind == "policy" else w.word("report_title")
+    version = g.version or (w.history[-1].get("version") if w.history else None)
+    header = [x for x in (policy.organization.name, policy_title if kind == "policy" else title) if x]
+    footer = [x for x in (g.id, f"{w.word('version_label')} {version}" if version else None, g.classification) if x]
     return {
-        "title": policy.policy.title or w.word("default_title"),
+        "kind": kind,
+        "title": title,
+        "subtitle": policy_title if kind != "policy" else "",
         "organization": policy.organization.name or "",
-        "control": control,
-        "sections": out_sections,
+        "header": " · ".join(header),
+        "footer": " · ".join(footer),
+        "classification": g.classification or "",
         "open_cell": w.open_cell,
         "as_of": report.as_of.isoformat(),
-        "open_count": len(w.open),
+        "toc_title": w.word("toc_title"),
     }
 
 

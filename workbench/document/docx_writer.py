@@ -1,9 +1,18 @@
 """Word output: the view model written with python-docx (imported only here).
 
-Real Word structure, so a consultant can restyle the document in Word:
-the title uses the Title style, sections Heading 1, sub-headings Heading 2
-and 3, tables the "Table Grid" style with a repeated bold header row. Every
-answer is written as a plain run, so nothing in it is interpreted.
+Real Word structure, so a consultant can restyle the document in Word: the
+title uses the Title style, sections Heading 1 (the parts of "Policy
+statements" Heading 2), sub-headings the next levels down, so Word's
+navigation pane shows the outline; a table of contents field after the
+document control table (filled in with the headings, refreshed by Word with
+page numbers when the file is opened); a header with the organization and
+title and a footer with the policy id, version, classification and "Page X
+of Y"; tables in the "Table Grid" style with a repeated bold header row.
+Every answer is written as a plain run, so nothing in it is interpreted.
+
+With ``reference`` (a .docx, as pandoc's ``--reference-doc``), the document
+starts from that file: its styles, page setup, header and footer (the
+consultant's letterhead) are kept and its body is replaced.
 """
 
 from __future__ import annotations
@@ -12,9 +21,12 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
+from typing import Optional
 from xml.sax.saxutils import escape
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
@@ -31,22 +43,168 @@ RPR_OPEN = '<w:rPr><w:i/><w:color w:val="8A4B00"/><w:sz w:val="17"/></w:rPr>'
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def write_docx(view: dict) -> bytes:
-    """The .docx bytes for ``view`` (see :mod:`workbench.document.context`)."""
-    doc = Document()
-    _setup(doc, view)
+class ReferenceError(ValueError):
+    """The reference .docx cannot be used (missing, not a Word file)."""
+
+
+def write_docx(view: dict, reference: Optional[Path | str] = None) -> bytes:
+    """The .docx bytes for ``view`` (see :mod:`workbench.document.context`), on ``reference``'s styles if given."""
+    doc = _start(reference)
+    _setup(doc, view, keep_page=reference is not None)
+    _header_footer(doc, view)
     doc.add_paragraph(_clean(view["title"]), style="Title")
-    if view["organization"]:
-        doc.add_paragraph(_clean(view["organization"]), style="Subtitle")
+    sub = " · ".join(x for x in (view["organization"], view.get("subtitle")) if x)
+    if sub:
+        doc.add_paragraph(_clean(sub), style="Subtitle")
     doc.add_heading("Document control", level=1)
     _control(doc, view)
+    _toc(doc, view)
     for section in view["sections"]:
-        doc.add_heading(_clean(section["title"]), level=1)
+        level = section.get("level", 1)
+        doc.add_heading(_clean(section["title"]), level=level)
         for block in section["blocks"]:
-            _block(doc, block, view["open_cell"])
+            _block(doc, block, view["open_cell"], level)
     buf = io.BytesIO()
     doc.save(buf)
     return _fixed_zip_times(buf.getvalue())
+
+
+def _start(reference: Optional[Path | str]):
+    """A new document, or ``reference`` with its body emptied (styles, sections, header and footer kept)."""
+    if reference is None:
+        return Document()
+    path = Path(reference)
+    try:
+        doc = Document(str(path))
+    except FileNotFoundError:
+        raise ReferenceError(f"{path}: no such file") from None
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
+        raise ReferenceError(f"{path}: not a Word .docx file ({type(exc).__name__})") from None
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _ensure_styles(doc)
+    return doc
+
+
+NEEDED_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5",
+                 "List Bullet", "Table Grid", "TOC Heading", "Header", "Footer")
+
+
+def _ensure_styles(doc) -> None:
+    """Copy the styles this writer uses from python-docx's default template when the reference lacks them.
+
+    A file saved by Word holds only the styles it uses; the rest are "latent". The headings copied keep
+    their outline level, so the navigation pane and the table of contents still see them.
+    """
+    import copy
+
+    have = {s.name for s in doc.styles}
+    missing = [n for n in NEEDED_STYLES if n not in have]
+    if not missing:
+        return
+    default = Document()
+    for name in missing:
+        try:
+            doc.styles.element.append(copy.deepcopy(default.styles[name].element))
+        except KeyError:
+            continue
+
+
+def _style(doc, name: str, fallback: str = "Normal") -> str:
+    try:
+        doc.styles[name]
+        return name
+    except KeyError:
+        return fallback
+
+
+def _field(paragraph, instruction: str, cached: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES, TOC ...) with ``cached`` as the text shown until Word updates it."""
+    def run_with(el):
+        r = OxmlElement("w:r")
+        r.append(el)
+        paragraph._p.append(r)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    if cached:
+        paragraph.add_run(cached)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _header_footer(doc, view: dict) -> None:
+    """Organization and title in the header; id, version, classification and "Page X of Y" in the footer."""
+    for section in doc.sections:
+        header = section.header
+        p = header.paragraphs[0] if header.paragraphs and not header.paragraphs[0].text.strip() else header.add_paragraph()
+        p.style = _style(doc, "Header")
+        run = p.add_run(_clean(view.get("header") or view["title"]))
+        run.font.size = Pt(8)
+        footer = section.footer
+        f = footer.paragraphs[0] if footer.paragraphs and not footer.paragraphs[0].text.strip() else footer.add_paragraph()
+        f.style = _style(doc, "Footer")
+        if view.get("footer"):
+            f.add_run(_clean(view["footer"]) + " · ").font.size = Pt(8)
+        f.add_run("Page ").font.size = Pt(8)
+        _field(f, "PAGE", "1")
+        f.add_run(" of ").font.size = Pt(8)
+        _field(f, "NUMPAGES", "1")
+        f.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _toc(doc, view: dict) -> None:
+    """A table of contents field, pre-filled with the headings (Word adds page numbers when it updates it)."""
+    doc.add_paragraph(_clean(view.get("toc_title") or "Contents"), style=_style(doc, "TOC Heading", "Heading 1"))
+    first = doc.add_paragraph()
+    entries = [(s.get("level", 1), s["title"]) for s in view["sections"]]
+    _field_start(first, 'TOC \\o "1-2" \\h \\z \\u')
+    paragraphs = [first]
+    for i, (level, title) in enumerate(entries):
+        p = first if i == 0 else doc.add_paragraph()
+        p.style = _style(doc, f"toc {level}", "Normal")
+        p.paragraph_format.space_before = Pt(0)
+        p.paragraph_format.space_after = Pt(1)
+        if level > 1:
+            p.paragraph_format.left_indent = Pt(14 * (level - 1))
+        p.add_run(_clean(title))
+        if i:
+            paragraphs.append(p)
+    end = OxmlElement("w:r")
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), "end")
+    end.append(fc)
+    paragraphs[-1]._p.append(end)
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        upd = OxmlElement("w:updateFields")
+        upd.set(qn("w:val"), "true")
+        settings.append(upd)
+
+
+def _field_start(paragraph, instruction: str) -> None:
+    for kind, text in (("begin", None), (None, instruction), ("separate", None)):
+        r = OxmlElement("w:r")
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+        r.append(el)
+        paragraph._p.append(r)
 
 
 def _fixed_zip_times(data: bytes) -> bytes:
@@ -60,14 +218,15 @@ def _fixed_zip_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _setup(doc, view: dict) -> None:
-    """Fonts, margins and fixed core properties (no save-time timestamps)."""
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10)
-    for s in doc.sections:
-        s.left_margin = s.right_margin = Pt(54)
-        s.top_margin = s.bottom_margin = Pt(54)
+def _setup(doc, view: dict, keep_page: bool = False) -> None:
+    """Fonts, margins and fixed core properties (no save-time timestamps); a reference keeps its own."""
+    if not keep_page:
+        normal = doc.styles["Normal"]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(10)
+        for s in doc.sections:
+            s.left_margin = s.right_margin = Pt(54)
+            s.top_margin = s.bottom_margin = Pt(54)
     props = doc.core_properties
     props.title = view["title"]
     props.author = view["organization"] or ""
@@ -79,7 +238,7 @@ def _setup(doc, view: dict) -> None:
 
 def _control(doc, view: dict) -> None:
     t = doc.add_table(rows=0, cols=2)
-    t.style = "Table Grid"
+    t.style = _style(doc, "Table Grid", None)
     _set_widths(t, [TEXT_WIDTH * 3 // 10, TEXT_WIDTH * 7 // 10])
     for row in view["control"]:
         cells = _cells(t)
@@ -87,23 +246,20 @@ def _control(doc, view: dict) -> None:
         _text(cells[1], row["value"], open_=row["open"])
 
 
-def _block(doc, block: dict, open_cell: str) -> None:
+def _block(doc, block: dict, open_cell: str, level: int = 1) -> None:
     kind = block["kind"]
     if kind == "p":
         doc.add_paragraph(_clean(block["text"]))
-    elif kind == "gap":
+    elif kind == "pending":
         p = doc.add_paragraph()
-        flag = p.add_run("Open: ")
-        flag.bold = True
-        flag.font.color.rgb = OPEN_COLOUR
         run = p.add_run(_clean(block["text"]))
         run.italic = True
         run.font.color.rgb = OPEN_COLOUR
     elif kind == "h":
-        doc.add_heading(_clean(block["text"]), level=block["level"] + 0)
+        doc.add_heading(_clean(block["text"]), level=min(level + block["level"] - 1, 9))
     elif kind == "ul":
         for item in block["items"]:
-            doc.add_paragraph(_clean(item), style="List Bullet")
+            doc.add_paragraph(_clean(item), style=_style(doc, "List Bullet"))
     elif kind == "table":
         _table(doc, block, open_cell)
 
@@ -162,17 +318,17 @@ def _set_widths(t, widths: list[int]) -> None:
 def _table(doc, block: dict, open_cell: str) -> None:
     cols = block["columns"]
     t = doc.add_table(rows=1, cols=len(cols))
-    t.style = "Table Grid"
+    t.style = _style(doc, "Table Grid", None)
     _set_widths(t, _widths(cols, block["rows"]))
     header = t.rows[0]
     _repeat_header(header)
     for cell, name in zip(header.cells, cols):
         _text(cell, name, bold=True)
-    _append_rows(t, block["rows"], open_cell)
+    _append_rows(t, block["rows"], open_cell, tall=bool(block.get("form")))
     doc.add_paragraph()
 
 
-def _append_rows(t, rows: list[list[str]], open_cell: str) -> None:
+def _append_rows(t, rows: list[list[str]], open_cell: str, tall: bool = False) -> None:
     """Add body rows as one parsed XML fragment.
 
     python-docx spends about a millisecond per cell through its object API,
@@ -181,8 +337,9 @@ def _append_rows(t, rows: list[list[str]], open_cell: str) -> None:
     """
     widths = [g.get(qn("w:w")) or "0" for g in t._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
     parts = [f"<w:tbl {nsdecls('w')}>"]
+    row_start = '<w:tr><w:trPr><w:trHeight w:val="567"/></w:trPr>' if tall else "<w:tr>"
     for values in rows:
-        parts.append("<w:tr>")
+        parts.append(row_start)
         for value, width in zip(values, widths):
             rpr = RPR_OPEN if value.startswith(open_cell) else RPR
             parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:r>{rpr}'

@@ -103,6 +103,7 @@ class Organization(Node):
 class Governance(Node):
     id: Optional[str] = F("Policy identifier, e.g. BKP-POL-001.")
     title: Optional[str] = F("Document title.")
+    classification: Optional[str] = F("Document classification printed in the header and footer, e.g. Internal, Confidential.")
     version: Optional[str] = F("Current version, e.g. 1.3.")
     purpose: Optional[str] = F("Why this policy exists, in the organization's words.")
     owner: Optional[Person] = F("Accountable owner of the policy (a role as well as a person).")
@@ -213,6 +214,7 @@ class Exclusion(Node):
 
 class System(Node):
     id: str = F("Short unique name, e.g. prod-db.", ...)
+    name: Optional[str] = F("Display name the written policy uses instead of the id, e.g. Orders database.")
     description: Optional[str] = F("What the system is.")
     kind: Optional[Kind] = F("What sort of system it is.")
     environment: Optional[Environment] = F("prod, staging, dev, test, corp or dr.")
@@ -255,6 +257,7 @@ class Inventory(Node):
 # ----------------------------------------------------------------------------
 class Schedule(Node):
     id: str = F("Short unique name, e.g. sch-orders-daily.", ...)
+    name: Optional[str] = F("Display name the written policy uses instead of the id, e.g. Nightly database backup.")
     description: Optional[str] = F("What this schedule does.")
     systems: list[str] = F("Systems it backs up (ids).", list)
     tiers: list[str] = F("Tiers whose systems it backs up (ids), for tag-based plans.", list)
@@ -308,6 +311,7 @@ class Retention(Node):
 
 class Target(Node):
     id: str = F("Short unique name, e.g. vault-euc1-locked.", ...)
+    name: Optional[str] = F("Display name the written policy uses instead of the id, e.g. Locked backup vault (Frankfurt).")
     description: Optional[str] = F("What it is.")
     provider: Optional[str] = F("aws, azure, gcp, wasabi, on_prem, a backup vendor ...")
     account: Optional[str] = F("Account, subscription or tenant it lives in.")
@@ -336,6 +340,7 @@ class Target(Node):
 
 class Key(Node):
     id: str = F("Key id, e.g. kms-bkp-euc1.", ...)
+    name: Optional[str] = F("Display name the written policy uses instead of the id, e.g. Backup vault key.")
     provider: Optional[str] = F("Key service, e.g. aws_kms, azure_key_vault, hsm.")
     account: Optional[str] = F("Account the key lives in.")
     region: Optional[str] = F("Region the key lives in.")
@@ -353,6 +358,7 @@ class Key(Node):
 # ----------------------------------------------------------------------------
 class Role(Node):
     id: str = F("Role id, e.g. backup-operator.", ...)
+    name: Optional[str] = F("Display name the written policy uses instead of the id, e.g. Backup operators.")
     description: Optional[str] = F("What the role is for.")
     scope: Optional[str] = F("Where it applies, e.g. backup_console, key_management, production.")
     permissions: list[Permission] = F("What the role may do.", list)

@@ -5,6 +5,9 @@
 
 - ``spec.yaml``      the policy as published (version and revision set)
 - ``policy.md``, ``policy.html``, ``policy.docx``   the written policy
+- ``readiness-report.md``, ``.html``, ``.docx``   the readiness report: open
+                     items, test calendar, exceptions register, findings and
+                     the evidence request list, as of the publish date
 - ``findings.json``  every finding at the publish date, with the summary
 - ``record.json``    version, date, approver, note, the sha256 of every file
                      above, the spec's sha256 and the sha256 of the previous
@@ -13,8 +16,9 @@
 The folder is written under a temporary name, every file fsynced and made
 read-only, then renamed into place in one step: a crash leaves either no
 version or a whole one. An existing version folder is never replaced.
-Publishing is refused while the policy has open blocker findings (accepted
-exceptions do not block). Nothing here needs git; when the workspace lives in
+Publishing is refused while the policy has open blocker *gaps* (accepted
+exceptions do not block; nor do questions or missing evidence: a policy is
+written and published before the records that show it operating exist). Nothing here needs git; when the workspace lives in
 a git repository the version is committed and tagged, and a git failure is a
 warning in the result, not a failed publish.
 
@@ -55,6 +59,10 @@ SPEC = "spec.yaml"
 FINDINGS = "findings.json"
 #: Document formats written with every version, and their file names.
 DOCUMENTS = {"markdown": "policy.md", "html": "policy.html", "docx": "policy.docx"}
+#: The readiness report, written beside the policy with every version.
+REPORTS = {"markdown": "readiness-report.md", "html": "readiness-report.html", "docx": "readiness-report.docx"}
+#: A Word file in the workspace whose styles, page setup and letterhead the Word documents take on.
+STYLES = "styles.docx"
 FILE_MODE = 0o400  # owner-only and read-only (0444 with WORKBENCH_SHARED_FILES=1)
 DIR_MODE = 0o500
 
@@ -64,14 +72,14 @@ class PublishError(Exception):
 
 
 class PublishRefused(PublishError):
-    """Open blocker findings stop the publish. ``findings`` lists them."""
+    """Open blocker gaps stop the publish. ``findings`` lists them."""
 
     def __init__(self, version: Version, findings: list):
         self.version = version
         self.findings = findings
         n = len(findings)
         super().__init__(
-            f"version {version} was not published: {n} open blocker finding{'s' if n != 1 else ''} "
+            f"version {version} was not published: {n} open blocker gap{'s' if n != 1 else ''} "
             "(fix them or accept them as documented exceptions)"
         )
 
@@ -245,7 +253,7 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
     published = _prepared(policy, version, day, approver, note, author, records)
     report = evaluate(published, day)
-    blockers = [f for f in report.open if f.severity == "blocker"]
+    blockers = report.publish_blockers
     if blockers:
         raise PublishRefused(version, blockers)
 
@@ -274,7 +282,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         "findings_summary": report.summary()["open"],
     }
     history = [history_entry(r) for r in records] + [history_entry(record)]
-    contents = _contents(published, report, version, history)
+    styles = ws.path / STYLES
+    contents = _contents(published, report, version, history, reference=styles if styles.is_file() else None)
     files = {name: sha256_bytes(data) for name, data in sorted(contents.items())}
     record.update(files=files, spec_sha256=files[SPEC])
     record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -373,16 +382,22 @@ def _revision_key(rev: Revision):
     return (0, v.major, v.minor, "") if v else (-1, 0, 0, rev.version)
 
 
-def _contents(policy: Policy, report, version: Version, history: list[dict]) -> dict[str, bytes]:
-    from workbench.document import render
+def _contents(policy: Policy, report, version: Version, history: list[dict],
+              reference: Optional[Path] = None) -> dict[str, bytes]:
+    from workbench.document import build_views, render_view
 
     out: dict[str, bytes] = {SPEC: dumps(policy, "yaml").encode("utf-8")}
-    for fmt, name in DOCUMENTS.items():
-        try:
-            data = render(policy, report, fmt, history=history)
-        except Exception as exc:  # a renderer bug must not leave half a version
-            raise PublishError(f"rendering {name} failed: {type(exc).__name__}: {exc}") from exc
-        out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        views = build_views(policy, report, history=history)  # once, for the six documents
+    except Exception as exc:  # a renderer bug must not leave half a version
+        raise PublishError(f"building the documents failed: {type(exc).__name__}: {exc}") from exc
+    for document, names in (("policy", DOCUMENTS), ("report", REPORTS)):
+        for fmt, name in names.items():
+            try:
+                data = render_view(views[document], fmt, reference_docx=reference if fmt == "docx" else None)
+            except Exception as exc:  # a renderer bug must not leave half a version
+                raise PublishError(f"rendering {name} failed: {type(exc).__name__}: {exc}") from exc
+            out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     out[FINDINGS] = findings_json(report, version).encode("utf-8")
     return out
 
