@@ -281,22 +281,29 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
        first in :data:`CAUSE_OWNERS`, else the worst finding; it keeps its message,
        names what else stays open until the cause is settled, takes the worst
        severity (saying why) and lists the others' rules in ``merged``.
-    2. **No records yet** (:func:`_no_records_yet`, needs ``ctx``): when the policy
+    2. **One question per rule and subject** (:func:`_one_question_per_rule_and_subject`):
+       the questions one rule asks about one subject (the policy's evidence store,
+       sources and retention; a system's DR site and runbook) are asked together.
+    3. **No records yet** (:func:`_no_records_yet`, needs ``ctx``): when the policy
        holds no records of a kind at all (no restore test, no access review), the
        evidence findings about them are one finding per kind of record saying what
        a Type II auditor will sample, how often, and over how many tiers and systems.
-    3. **Many subjects, one finding** (:func:`_one_finding_per_rule_and_cause`): the
+    4. **Many subjects, one finding** (:func:`_one_finding_per_rule_and_cause`): the
        same rule with the same message shape (or the same explicit cause) at the same
        severity on several systems, roles or targets is one finding; ``subjects``
        lists them, ``paths`` keeps every one's paths, the message names the first
-       few and the count.
-    4. Sort worst first (open before accepted, then severity, rule, subject, message).
+       few and the count (with ``ctx``, the count names what they are: systems, roles ...).
+    5. Sort worst first (open before accepted, then severity, rule, subject, message).
     """
     findings.sort(key=_order)
     findings = _one_cause_one_finding(findings)
+    findings = _one_question_per_rule_and_subject(findings)
+    for f in findings:
+        if f.merged:
+            _say_what_else(f)
     if ctx is not None:
         findings = _no_records_yet(findings, ctx)
-    findings = _one_finding_per_rule_and_cause(findings)
+    findings = _one_finding_per_rule_and_cause(findings, ctx)
     findings.sort(key=_order)
     return findings
 
@@ -362,7 +369,6 @@ def _absorb(owner: Finding, others: list[Finding]) -> None:
     paths = dict.fromkeys(owner.paths)
     scopes = dict.fromkeys(owner.scopes)
     merged = dict.fromkeys(owner.merged)
-    also: dict[str, str] = {}
     worst = owner
     for o in others:
         paths.update(dict.fromkeys(o.paths))
@@ -370,21 +376,68 @@ def _absorb(owner: Finding, others: list[Finding]) -> None:
         for rid in o.rules:
             if rid != owner.rule:
                 merged[rid] = None
-                if rid not in also and rid in RULES and RULES[rid].family != "unanswered":
-                    also[rid] = RULES[rid].title  # (a core interview question adds nothing to say)
         if RANK[o.severity] < RANK[worst.severity]:
             worst = o
     owner.paths = tuple(paths)
     owner.scopes = tuple(scopes)
     owner.merged = tuple(merged)
     owner.causes = tuple(dict.fromkeys((*_causes(owner), *(c for o in others for c in _causes(o)))))
-    if also:
-        owner.message = (owner.message.rstrip() + " Until this is settled, it also stands for: "
-                         + "; ".join(f"{t[:1].lower()}{t[1:]} ({rid})" for rid, t in also.items()) + ".")
     if worst is not owner:
         owner.adjusted = (*owner.adjusted, f"{worst.severity}: as {worst.rule} rates the same cause"
                           + (f" ({'; '.join(worst.adjusted)})" if worst.adjusted else ""))
         owner.severity = worst.severity
+
+
+def _one_question_per_rule_and_subject(findings: list[Finding]) -> list[Finding]:
+    """Step 2 of :func:`finalize`: one rule's open questions about one subject become one question."""
+    first: dict[tuple, Finding] = {}
+    rest: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.kind != "question" or f.accepted is not None or not f.subject:
+            continue
+        key = (f.rule, f.subject)
+        head = first.get(key)
+        if head is None:
+            first[key] = f
+        else:
+            rest.setdefault(id(head), []).append(f)
+    if not rest:
+        return findings
+    gone: set[int] = set()
+    for head in first.values():
+        others = rest.get(id(head))
+        if not others:
+            continue
+        lead = head.message.split(":", 1)[0] + ":" if ":" in head.message else None
+        texts = dict.fromkeys([head.message.strip(), *(_without(o.message.strip(), lead) for o in others)])
+        causes = tuple(dict.fromkeys(c for f in (head, *others) for c in _causes(f)))
+        worst = min((head, *others), key=lambda f: RANK[f.severity])
+        head.message = " ".join(texts)
+        head.paths = tuple(dict.fromkeys(p for f in (head, *others) for p in f.paths))
+        head.scopes = tuple(dict.fromkeys(x for f in (head, *others) for x in f.scopes))
+        head.merged = tuple(dict.fromkeys(m for f in (head, *others) for m in f.merged))
+        head.causes = causes
+        if worst is not head:
+            head.severity, head.adjusted = worst.severity, worst.adjusted
+        gone.update(id(o) for o in others)
+    return [f for f in findings if id(f) not in gone]
+
+
+def _without(message: str, lead: Optional[str]) -> str:
+    """``message`` without its ``lead`` ("app-db is tier prod:"), which the question before it already says."""
+    if lead and message.startswith(lead) and len(message) > len(lead) + 1:
+        rest = message[len(lead):].lstrip()
+        return rest[:1].upper() + rest[1:]
+    return message
+
+
+def _say_what_else(owner: Finding) -> None:
+    """End the message of a finding that stands for other rules' findings by naming them (by their titles)."""
+    also = [(rid, RULES[rid].title) for rid in owner.merged
+            if rid in RULES and RULES[rid].family != "unanswered"]  # a core interview question adds nothing
+    if also:
+        owner.message = (owner.message.rstrip() + " Until this is settled, it also stands for: "
+                         + "; ".join(f"{t[:1].lower()}{t[1:]} ({rid})" for rid, t in also) + ".")
 
 
 #: Kinds of record that a first draft (or a Type I) may hold none of, with the rules whose evidence findings
@@ -466,12 +519,23 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_NOUNS = {"systems": "system", "roles": "role", "targets": "target", "tiers": "tier", "schedules": "schedule",
-          "keys": "key", "principals": "principal", "vendors": "vendor", "legal_holds": "legal hold"}
+def _noun(names: list[str], ctx) -> Optional[str]:
+    """What the subjects ``names`` are (system, role, target, tier, schedule), when ``ctx`` can tell."""
+    if ctx is None:
+        return None
+    p = ctx.policy
+    for noun, items in (("system", p.systems), ("role", p.roles), ("target", p.targets), ("tier", p.tiers),
+                        ("schedule", p.schedules)):
+        ids = {x.id for x in items}
+        if all(n in ids for n in names):
+            return noun
+    return None
+
+
 _HOLE = "\x00"
 
 
-def _one_finding_per_rule_and_cause(findings: list[Finding]) -> list[Finding]:
+def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[Finding]:
     """Step 3 of :func:`finalize`: the same rule and cause on many subjects is one finding listing them."""
     groups: dict[tuple, list[Finding]] = {}
     any_shared = False
@@ -491,18 +555,18 @@ def _one_finding_per_rule_and_cause(findings: list[Finding]) -> list[Finding]:
     gone: set[int] = set()
     for key, group in groups.items():
         if len(group) > 1:
-            _gather(group, key[4])
+            _gather(group, key[4], ctx)
             gone.update(id(f) for f in group[1:])
     return [f for f in findings if id(f) not in gone]
 
 
-def _gather(group: list[Finding], shape: str) -> None:
+def _gather(group: list[Finding], shape: str, ctx=None) -> None:
     """Make ``group[0]`` stand for the whole group (same rule, kind, severity and message ``shape``)."""
     from .wording import listing
 
     first = group[0]
     names = [f.subject for f in group]
-    noun = _NOUNS.get(first.path.split("[", 1)[0]) if "[" in first.path else None
+    noun = _noun(names, ctx)
     count = f"{len(names)} {noun}s" if noun else f"{len(names)} in all"
     head, colon, rest = shape.partition(":")
     if head == _HOLE and colon:                                 # "web: ..."
