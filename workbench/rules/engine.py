@@ -270,7 +270,9 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
 
     :func:`run_rules` calls it on the findings of every rule, before the context is
     released; an evaluator that caches findings per rule calls it on their union
-    (with a live context), so both give the same list. ``ctx`` may be ``None``:
+    (with a live context), so both give the same list. It never changes the
+    findings it is given (merged ones are copies) and returns a new list, so
+    cached findings can be finalized again after any edit. ``ctx`` may be ``None``:
     the step that needs it is then skipped. Only open findings are merged;
     accepted ones are matched to their exception before this and stay as they are.
     The steps, in order:
@@ -295,11 +297,12 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
        few and the count (with ``ctx``, the count names what they are: systems, roles ...).
     5. Sort worst first (open before accepted, then severity, rule, subject, message).
     """
-    findings.sort(key=_order)
-    findings = _one_cause_one_finding(findings)
-    findings = _one_question_per_rule_and_subject(findings)
+    findings = sorted(findings, key=_order)
+    made: set[int] = set()   # ids of the findings this call built (copies): the inputs are never changed
+    findings = _one_cause_one_finding(findings, made)
+    findings = _one_question_per_rule_and_subject(findings, made)
     for f in findings:
-        if f.merged:
+        if f.merged and id(f) in made:
             _say_what_else(f)
     if ctx is not None:
         findings = _no_records_yet(findings, ctx)
@@ -330,7 +333,7 @@ def _causes(f: Finding) -> tuple[str, ...]:
     return ()
 
 
-def _one_cause_one_finding(findings: list[Finding]) -> list[Finding]:
+def _one_cause_one_finding(findings: list[Finding], made: set[int]) -> list[Finding]:
     """Step 1 of :func:`finalize`: findings sharing a cause become the owner's one finding."""
     keyed = []
     last = len(CAUSE_OWNERS)
@@ -359,13 +362,16 @@ def _one_cause_one_finding(findings: list[Finding]) -> list[Finding]:
         gone.add(id(f))  # its other causes stay free: sharing one cause does not make two others one
     if not gone:
         return findings
+    swap = {}
     for owner, others in absorbed.values():
-        _absorb(owner, others)
-    return [f for f in findings if id(f) not in gone]
+        new = swap[id(owner)] = _absorb(owner, others)
+        made.add(id(new))
+    return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
-def _absorb(owner: Finding, others: list[Finding]) -> None:
-    """Make ``owner`` stand for ``others`` (findings of the same cause)."""
+def _absorb(owner: Finding, others: list[Finding]) -> Finding:
+    """A copy of ``owner`` that stands for ``others`` too (findings of the same cause)."""
+    owner = _copy(owner)
     paths = dict.fromkeys(owner.paths)
     scopes = dict.fromkeys(owner.scopes)
     merged = dict.fromkeys(owner.merged)
@@ -386,9 +392,15 @@ def _absorb(owner: Finding, others: list[Finding]) -> None:
         owner.adjusted = (*owner.adjusted, f"{worst.severity}: as {worst.rule} rates the same cause"
                           + (f" ({'; '.join(worst.adjusted)})" if worst.adjusted else ""))
         owner.severity = worst.severity
+    return owner
 
 
-def _one_question_per_rule_and_subject(findings: list[Finding]) -> list[Finding]:
+def _copy(f: Finding) -> Finding:
+    return Finding(f.rule, f.title, f.severity, f.message, f.fix, f.paths, f.criteria, f.family, f.subject, f.kind,
+                   f.accepted, f.scopes, f.adjusted, f.subjects, f.merged, f.causes)
+
+
+def _one_question_per_rule_and_subject(findings: list[Finding], made: set[int]) -> list[Finding]:
     """Step 2 of :func:`finalize`: one rule's open questions about one subject become one question."""
     first: dict[tuple, Finding] = {}
     rest: dict[int, list[Finding]] = {}
@@ -404,10 +416,13 @@ def _one_question_per_rule_and_subject(findings: list[Finding]) -> list[Finding]
     if not rest:
         return findings
     gone: set[int] = set()
-    for head in first.values():
-        others = rest.get(id(head))
+    swap = {}
+    for old in first.values():
+        others = rest.get(id(old))
         if not others:
             continue
+        head = swap[id(old)] = old if id(old) in made else _copy(old)
+        made.add(id(head))
         lead = head.message.split(":", 1)[0] + ":" if ":" in head.message else None
         texts = dict.fromkeys([head.message.strip(), *(_without(o.message.strip(), lead) for o in others)])
         causes = tuple(dict.fromkeys(c for f in (head, *others) for c in _causes(f)))
@@ -420,7 +435,7 @@ def _one_question_per_rule_and_subject(findings: list[Finding]) -> list[Finding]
         if worst is not head:
             head.severity, head.adjusted = worst.severity, worst.adjusted
         gone.update(id(o) for o in others)
-    return [f for f in findings if id(f) not in gone]
+    return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
 def _without(message: str, lead: Optional[str]) -> str:
@@ -553,18 +568,19 @@ def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[F
     if not any_shared:
         return findings
     gone: set[int] = set()
+    swap = {}
     for key, group in groups.items():
         if len(group) > 1:
-            _gather(group, key[4], ctx)
+            swap[id(group[0])] = _gather(group, key[4], ctx)
             gone.update(id(f) for f in group[1:])
-    return [f for f in findings if id(f) not in gone]
+    return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
-def _gather(group: list[Finding], shape: str, ctx=None) -> None:
-    """Make ``group[0]`` stand for the whole group (same rule, kind, severity and message ``shape``)."""
+def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
+    """A copy of ``group[0]`` that stands for the whole group (same rule, kind, severity and message ``shape``)."""
     from .wording import listing
 
-    first = group[0]
+    first = _copy(group[0])
     names = [f.subject for f in group]
     noun = _noun(names, ctx)
     count = f"{len(names)} {noun}s" if noun else f"{len(names)} in all"
@@ -581,6 +597,7 @@ def _gather(group: list[Finding], shape: str, ctx=None) -> None:
     first.scopes = tuple(dict.fromkeys(s for f in group for s in f.scopes))
     first.merged = tuple(dict.fromkeys(m for f in group for m in f.merged))
     first.causes = tuple(dict.fromkeys(c for f in group for c in f.causes))
+    return first
 
 
 def _findings_of(r: Rule, ctx) -> Iterator[Finding]:

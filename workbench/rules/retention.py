@@ -62,6 +62,7 @@ def ret_001(ctx):
                     "medical records, whose retention state law sets; which mechanism keeps its records (the "
                     "system of record, an archive or the backups), and for how long?",
                     ctx.sp(a, "records_retention_via"), system=a, severity="major",
+                    why="no known legal minimum is broken: state law, not HIPAA, sets it",
                 )
             continue
         minimum, why = need

@@ -545,7 +545,8 @@ def test_006(ctx):
     if stated is None or stated.vague or stated.approx_seconds <= 0:
         how = "as a number of months" if stated is not None else "no interval is set"  # VAGUE-001 quotes it
         yield ctx.ask(f"How often is a disaster-recovery exercise held ({how})? Until the policy says, "
-                      "exercises are checked against a year.", path, subject="policy", severity="minor")
+                      "exercises are checked against a year.", path, subject="policy", severity="minor",
+                      why="until it is answered, exercises are held to a year")
         interval, every, cadence, paths = YEAR, "every year", "", ()
     else:
         interval, every = stated, f"every {stated}"
