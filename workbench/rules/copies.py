@@ -342,7 +342,7 @@ def copy_002(ctx):
             continue
         severity = "blocker" if ctx.availability or ctx.critical(a) else None
         why = None if severity is None else (
-            f"{a.id} is T0/T1" if ctx.critical(a) else "Availability is in scope" if ctx.policy.engagement.categories
+            "a T0/T1 system" if ctx.critical(a) else "Availability is in scope" if ctx.policy.engagement.categories
             else "Availability may be in scope: the categories are not answered yet")
         if all(x is False for x in answers):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is in {where(a)}, where "
@@ -359,7 +359,8 @@ def copy_002(ctx):
         yield ctx.ask(f"Which region or site is {c.id} in? It may be the only off-site copy of "
                       f"{names(a.id for a in systems)}.", ctx.tp(c, "region"), subject=c.id, system=worst,
                       severity="blocker" if ctx.availability or ctx.critical(worst) else None,
-                      why=(f"{worst.id} is T0/T1" if ctx.critical(worst) else "Availability is in scope"
+                      why=("it may hold the only off-site copy of a T0/T1 system" if ctx.critical(worst)
+                           else "Availability is in scope"
                            if ctx.policy.engagement.categories else
                            "Availability may be in scope: the categories are not answered yet")
                       if ctx.availability or ctx.critical(worst) else None,
@@ -429,7 +430,7 @@ def copy_003(ctx):
         yield ctx.ask(f"{question} It holds copies of {names(a.id for a in systems)}.",
                       *paths, subject=c.id, system=worst,
                       severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems),
-                      why=f"it holds copies of {worst.id}, in the most critical tier"
+                      why="it holds copies of a system in the most critical tier"
                       if ctx.tier_level(worst) == 0 else None)
 
 

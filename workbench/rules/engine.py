@@ -558,7 +558,8 @@ def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[F
         s = f.subject
         if f.accepted is not None or not s or f.subjects:
             continue
-        key = (f.rule, f.kind, f.severity, f.adjusted, f.message.replace(s, _HOLE))
+        key = (f.rule, f.kind, f.severity, tuple(w.replace(s, _HOLE) for w in f.adjusted) if f.adjusted else (),
+               f.message.replace(s, _HOLE))
         found = groups.get(key)
         if found is None:
             groups[key] = [f]

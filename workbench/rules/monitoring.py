@@ -196,7 +196,7 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
         elif ev == "job_missed" and limit is not None and after is not None and after > limit:
             slow = after
     sev = "blocker" if ctx.critical(a) else None
-    why = f"{a.id} is T0/T1: a silent failure soon breaches its RPO" if sev else None
+    why = "a T0/T1 system: a silent failure soon breaches its RPO" if sev else None
     if missing:
         yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}{late_review or ''}.", "monitoring.alerts",
                       ctx.sp(a), system=a, severity=sev, why=why)
