@@ -12,7 +12,9 @@ No rule reads the clock, touches a file or imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -538,27 +540,33 @@ def _noun(names: list[str], ctx) -> Optional[str]:
     """What the subjects ``names`` are (system, role, target, tier, schedule), when ``ctx`` can tell."""
     if ctx is None:
         return None
-    p = ctx.policy
-    for noun, items in (("system", p.systems), ("role", p.roles), ("target", p.targets), ("tier", p.tiers),
-                        ("schedule", p.schedules)):
-        ids = {x.id for x in items}
-        if all(n in ids for n in names):
+    ids = ctx.__dict__.get("_finalize_ids")
+    if ids is None:  # once per evaluation: id sets of each kind of item a finding can be about
+        p = ctx.policy
+        ids = ctx._finalize_ids = [("system", ctx.systems), ("role", {x.id for x in p.roles}),
+                                   ("target", {x.id for x in p.targets}), ("tier", ctx.tiers),
+                                   ("schedule", {x.id for x in p.schedules})]
+    for noun, known in ids:
+        if all(n in known for n in names):
             return noun
     return None
 
 
 _HOLE = "\x00"
+_RULE_OF = attrgetter("rule")
 
 
 def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[Finding]:
     """Step 3 of :func:`finalize`: the same rule and cause on many subjects is one finding listing them."""
     groups: dict[tuple, list[Finding]] = {}
     any_shared = False
+    per_rule = Counter(map(_RULE_OF, findings))
     for f in findings:
         s = f.subject
-        if f.accepted is not None or not s or f.subjects:
+        if per_rule[f.rule] < 2 or f.accepted is not None or not s or f.subjects:
             continue
-        key = (f.rule, f.kind, f.severity, tuple(w.replace(s, _HOLE) for w in f.adjusted) if f.adjusted else (),
+        adjusted = f.adjusted
+        key = (f.rule, f.kind, f.severity, "\x01".join(adjusted).replace(s, _HOLE) if adjusted else "",
                f.message.replace(s, _HOLE))
         found = groups.get(key)
         if found is None:
