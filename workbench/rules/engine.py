@@ -86,8 +86,8 @@ class Finding:
     scopes: tuple[str, ...] = ()
     #: Why ``severity`` differs from the rule's (the GAP_RULES §6 modifiers), e.g. "tier T0: one level worse".
     adjusted: tuple[str, ...] = ()
-    #: Every id the finding is about, when one finding stands for the same cause on several (systems,
-    #: roles ...); ``subject`` is the first. Filled in by :func:`finalize`.
+    #: Every id the finding is about: ``(subject,)``, or, when one finding stands for the same cause on several
+    #: systems, roles ..., all of them (``subject`` is the first; :func:`finalize` gathers them).
     subjects: tuple[str, ...] = ()
     #: Other rules whose findings of the same cause this one stands for (they count against readiness too).
     merged: tuple[str, ...] = ()
@@ -297,7 +297,10 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
        severity on several systems, roles or targets is one finding; ``subjects``
        lists them, ``paths`` keeps every one's paths, the message names the first
        few and the count (with ``ctx``, the count names what they are: systems, roles ...).
-    5. Sort worst first (open before accepted, then severity, rule, subject, message).
+    5. **What is at stake** (:func:`_what_is_at_stake`): a question that does not
+       already say what hangs on its answer ends with the gap it could hide (its
+       rule's title) and that gap's severity.
+    6. Sort worst first (open before accepted, then severity, rule, subject, message).
     """
     findings = sorted(findings, key=_order)
     made: set[int] = set()   # ids of the findings this call built (copies): the inputs are never changed
@@ -309,6 +312,7 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
     if ctx is not None:
         findings = _no_records_yet(findings, ctx)
     findings = _one_finding_per_rule_and_cause(findings, ctx)
+    findings = _what_is_at_stake(findings)
     findings.sort(key=_order)
     return findings
 
@@ -563,7 +567,7 @@ def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[F
     per_rule = Counter(map(_RULE_OF, findings))
     for f in findings:
         s = f.subject
-        if per_rule[f.rule] < 2 or f.accepted is not None or not s or f.subjects:
+        if per_rule[f.rule] < 2 or f.accepted is not None or not s or len(f.subjects) > 1:
             continue
         adjusted = f.adjusted
         key = (f.rule, f.kind, f.severity, "\x01".join(adjusted).replace(s, _HOLE) if adjusted else "",
@@ -609,6 +613,24 @@ def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
     return first
 
 
+#: Rules whose title only restates their question ("a cadence is not stated"): their questions are their stake.
+_STAKES_SAID = frozenset({"GOV-003", "COV-002", "COV-003", "EVID-002"})
+
+
+def _what_is_at_stake(findings: list[Finding]) -> list[Finding]:
+    """Step 5 of :func:`finalize`: each open question says what its answer decides (copies; inputs untouched)."""
+    out = []
+    for f in findings:
+        if f.kind == "question" and f.accepted is None and "At stake" not in f.message:
+            r = RULES.get(f.rule)
+            if r is not None and r.catalog and r.id not in _STAKES_SAID:
+                f = _copy(f)
+                title = r.title[:1].lower() + r.title[1:]
+                f.message = f"{f.message.rstrip()} At stake: {title} ({f.severity})."
+        out.append(f)
+    return out
+
+
 def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
     # Worked out once per rule rather than per hit: a rule may yield thousands of them.
     modified = r.tier_modifier or bool(r.regimes) or (r.availability_only and not ctx.availability)
@@ -623,7 +645,7 @@ def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
             severity, adjusted = hit.severity, ((hit.why,) if hit.why else ())
         finding = Finding(
             rid, title, severity, hit.message, fix, hit.paths, criteria, family, hit.subject, hit.kind, None,
-            hit.scopes, adjusted, (), (), hit.causes,
+            hit.scopes, adjusted, (hit.subject,) if hit.subject else (), (), hit.causes,
         )
         if accepting:
             _accept(finding, ctx)

@@ -347,7 +347,7 @@ def _rto_001(ctx, a, rto, copies):
         paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
         yield ctx.ask(f"{a.id}: how long would a restore take? {why}; {_missing_text(ctx, a, unknown)} "
                       f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
-                      f"against the RTO. A restore slower than the RTO is a blocker.", *paths, system=a)
+                      f"against the RTO. At stake: a restore slower than the RTO, a blocker.", *paths, system=a)
 
 
 #: Size classes (by GB when the size is stated, else by the kind of system) and the hours a restore of that
