@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
@@ -282,7 +283,8 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
     1. **One cause, one finding** (:func:`_one_cause_one_finding`): findings about
        the same missing, vague or wrong value (``Finding.causes``; a question's
        cause is its first field path) become one. The owner is the rule listed
-       first in :data:`CAUSE_OWNERS`, else the worst finding; it keeps its message,
+       first in :data:`CAUSE_OWNERS`, else the worst finding (rules in
+       :data:`CAUSE_YIELDERS` own a cause only alone); it keeps its message,
        names what else stays open until the cause is settled, takes the worst
        severity (saying why) and lists the others' rules in ``merged``.
     2. **One question per rule and subject** (:func:`_one_question_per_rule_and_subject`):
@@ -324,7 +326,10 @@ def _order(f: Finding):
 #: Which rule owns a cause that several rules report (the first listed wins); rules not listed rank after
 #: these, the worst finding first. The family modules' docstrings say which of their causes another rule owns.
 CAUSE_OWNERS = ("VAGUE-001", "GOV-001", "COV-002", "COV-003", "COPY-003", "ACC-005", "ACC-001", "TEST-001")
+#: Rules that ask for a value only because no other rule does (any other rule asking for it owns the cause).
+CAUSE_YIELDERS = ("GOV-003", "ASK-001")
 _OWNER_RANK = {rid: i for i, rid in enumerate(CAUSE_OWNERS)}
+_OWNER_RANK.update({rid: len(CAUSE_OWNERS) + 1 + i for i, rid in enumerate(CAUSE_YIELDERS)})
 
 
 def _causes(f: Finding) -> tuple[str, ...]:
@@ -551,13 +556,14 @@ def _noun(names: list[str], ctx) -> Optional[str]:
                                    ("target", {x.id for x in p.targets}), ("tier", ctx.tiers),
                                    ("schedule", {x.id for x in p.schedules})]
     for noun, known in ids:
-        if all(n in known for n in names):
+        if all(map(known.__contains__, names)):
             return noun
     return None
 
 
 _HOLE = "\x00"
-_RULE_OF = attrgetter("rule")
+_RULE_OF, _SUBJECT = attrgetter("rule"), attrgetter("subject")
+_PATHS, _SCOPES, _MERGED, _CAUSES = (attrgetter(a) for a in ("paths", "scopes", "merged", "causes"))
 
 
 def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[Finding]:
@@ -594,7 +600,7 @@ def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
     from .wording import listing
 
     first = _copy(group[0])
-    names = [f.subject for f in group]
+    names = [*map(_SUBJECT, group)]
     noun = _noun(names, ctx)
     count = f"{len(names)} {noun}s" if noun else f"{len(names)} in all"
     head, colon, rest = shape.partition(":")
@@ -606,10 +612,10 @@ def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
         tail = f" ({count} in all)" if noun else ""
         first.message = f"{first.message.rstrip()} The same holds for {listing(names[1:])}{tail}."
     first.subjects = tuple(names)
-    first.paths = tuple(dict.fromkeys(p for f in group for p in f.paths))
-    first.scopes = tuple(dict.fromkeys(s for f in group for s in f.scopes))
-    first.merged = tuple(dict.fromkeys(m for f in group for m in f.merged))
-    first.causes = tuple(dict.fromkeys(c for f in group for c in f.causes))
+    first.paths = tuple(dict.fromkeys(chain.from_iterable(map(_PATHS, group))))
+    first.scopes = tuple(dict.fromkeys(chain.from_iterable(map(_SCOPES, group))))
+    first.merged = tuple(dict.fromkeys(chain.from_iterable(map(_MERGED, group))))
+    first.causes = tuple(dict.fromkeys(chain.from_iterable(map(_CAUSES, group))))
     return first
 
 
