@@ -476,13 +476,18 @@ def _no_records_yet(findings: list[Finding], ctx) -> list[Finding]:
     """Step 2 of :func:`finalize`: one evidence finding per kind of record the policy holds none of."""
     p = ctx.policy
     if not p.restore_tests:
-        findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group))
+        findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group),
+                                    "Hold the first restore test of each tier (and, for T0/T1 systems, a full restore "
+                                    "from the disaster copy), keep each dated record with its evidence, and repeat "
+                                    "them on the tier's cadence.")
     if p.roles and not any(r.last_review_on for r in p.roles):
-        findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group))
+        findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group),
+                                    "Review the membership of each backup and key role, have the system owner sign "
+                                    "it, record the date and the removals, and repeat on the role's cadence.")
     return findings
 
 
-def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text) -> list[Finding]:
+def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text, fix: str) -> list[Finding]:
     group = [f for f in findings if f.accepted is None and f.kind == "evidence" and f.rule in rules]
     if not group:
         return findings
@@ -494,7 +499,7 @@ def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text) -> l
     subjects = tuple(dict.fromkeys(s for f in group for s in (f.subjects or (f.subject,)) if s))
     one = Finding(
         rules[0], first.title if first else keep.title, worst.severity, text(group),
-        first.fix if first else keep.fix, tuple(dict.fromkeys(p for f in group for p in f.paths)),
+        fix, tuple(dict.fromkeys(p for f in group for p in f.paths)),
         first.criteria if first else keep.criteria, first.family if first else keep.family,
         subjects[0] if subjects else None, "evidence", None,
         tuple(dict.fromkeys(s for f in group for s in f.scopes)),
