@@ -6,7 +6,8 @@ Shared by ``tests/rules/test_real_policies.py`` (which asserts the expectations)
 The expectations (``expected.yaml``) were written before the engine was run on the corpus:
 
 * ``raise``: the gaps an auditor would raise. One is *raised* when an open finding of its rule (or of one
-  of its ``any_of`` rules) has the kind of a gap or a question, on the systems it names if it names any.
+  of its ``any_of`` rules; or a finding that took that rule's cause over, ``Finding.rules``) has the kind
+  of a gap or a question, on the systems it names if it names any.
   A finding about missing records (kind ``evidence``) does not raise it: a policy document holds no records.
 * ``covered``: what the policy does cover. A *false alarm* is an open finding of kind ``gap`` from that
   rule (or family, e.g. ``RET``) on the systems it names if it names any; questions there are listed apart.
@@ -52,6 +53,11 @@ class Expectation:
     def matches_rule(self, rule_id: str) -> bool:
         # A family ("RET") matches every rule of it; a rule id matches itself.
         return any(rule_id == r or (r.isalpha() and rule_id.startswith(r + "-")) for r in self.rules)
+
+    def matches(self, finding) -> bool:
+        """Whether a finding speaks for this rule: its own, or one whose cause it took over (one cause,
+        one finding: ``Finding.rules`` is the owner's rule and the rules it merged)."""
+        return any(self.matches_rule(r) for r in getattr(finding, "rules", None) or (finding.rule,))
 
 
 @dataclass
@@ -135,10 +141,10 @@ def judge(case: PolicyCase, policy: Policy | None = None) -> Outcome:
     found = [f for f in report.findings if f.open]
     out = Outcome(case, found)
     for exp in case.raise_:
-        hit = any(exp.matches_rule(f.rule) and kind_of(f) in RAISING_KINDS and _touches(f, exp, policy) for f in found)
+        hit = any(exp.matches(f) and kind_of(f) in RAISING_KINDS and _touches(f, exp, policy) for f in found)
         (out.raised if hit else out.missed).append(exp)
     for exp in case.covered:
-        on_area = [f for f in found if exp.matches_rule(f.rule) and _touches(f, exp, policy)]
+        on_area = [f for f in found if exp.matches(f) and _touches(f, exp, policy)]
         gaps = [f for f in on_area if kind_of(f) == "gap"]
         questions = [f for f in on_area if kind_of(f) == "question"]
         if gaps:
