@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             "covered_flagged": len(o.false_alarms),
             "false_alarm_findings": sum(len(fs) for _, fs in o.false_alarms),
             "covered_asked": len(o.questions_on_covered),
+            "covered_any": len({id(e) for e, _ in o.false_alarms} | {id(e) for e, _ in o.questions_on_covered}),
             "findings": len(o.findings),
             "gap": k.get("gap", 0), "question": k.get("question", 0), "evidence": k.get("evidence", 0),
             "missed": [e.label for e in o.missed],
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         "covered_flagged": flagged, "covered": covered,
         "false_alarm_findings": sum(r["false_alarm_findings"] for r in rows),
         "covered_asked": sum(r["covered_asked"] for r in rows),
+        "covered_any": sum(r["covered_any"] for r in rows),
         "findings_total": sum(r["findings"] for r in rows),
         "findings_mean": statistics.mean(r["findings"] for r in rows),
         "findings_min": min(r["findings"] for r in rows),
@@ -96,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"recall {t['recall']:.0%} ({t['raised']} of {t['expected']} expected gaps raised); "
           f"false alarms on {t['false_alarm_rate']:.0%} of covered areas ({t['covered_flagged']} of {t['covered']}, "
-          f"{t['false_alarm_findings']} gap findings); questions on {t['covered_asked']} covered areas")
+          f"{t['false_alarm_findings']} gap findings); questions on {t['covered_asked']} covered areas; "
+          f"a gap or a question on {t['covered_any']} of {t['covered']} ({t['covered_any'] / t['covered']:.0%})")
     print(f"findings per policy: mean {t['findings_mean']:.1f}, min {t['findings_min']}, max {t['findings_max']}; "
           f"by kind: gap {t['gap']}, question {t['question']}, evidence {t['evidence']}")
     print("columns: recall = expected gaps raised / expected; false alarms = covered areas with a gap finding / "
