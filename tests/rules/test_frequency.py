@@ -104,7 +104,7 @@ def test_freq003_asks_when_automation_is_unknown():
     data = base()
     del data["schedules"][0]["automated"]
     (f,) = findings(data, "FREQ-003")
-    assert f.kind == "unanswered" and "is it automated?" in f.message
+    assert f.kind == "question" and "is it automated?" in f.message
 
 
 def test_freq004_crash_consistent_database():

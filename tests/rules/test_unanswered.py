@@ -27,7 +27,7 @@ def test_each_missing_answer_is_one_question_with_its_path():
     del data["systems"][0]["region"]
     got = {f.path: f for f in findings(data, "ASK-001")}
     assert set(got) == {"organization.name", "engagement.period_end", "systems[0].owner", "systems[0].region"}
-    assert all(f.kind == "unanswered" and f.severity == "minor" for f in got.values())
+    assert all(f.kind == "question" and f.severity == "minor" for f in got.values())
     assert "db-orders" in got["systems[0].owner"].message
     assert got["systems[0].owner"].subject == "db-orders"
 

@@ -3,6 +3,15 @@
 Role members may be groups; a group's members come from ``principals[].members``.
 Key admins may name roles or principals. The :class:`~.immutability.Plane`
 view expands both, once per evaluation.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`):
+
+* A role whose review is not stated: ACC-005 asks when it was last reviewed and how
+  often, once; GOV-003's "how often is role X reviewed?" folds into it.
+* No role holding a backup permission: ACC-001 asks who runs, restores and deletes
+  backups; ACC-003's question about the same empty list of roles folds into it.
+* A review missing or overdue (ACC-005) is evidence, one finding per role; with no
+  review on record for any role, one finding says what a Type II auditor samples.
 """
 
 from __future__ import annotations
@@ -103,6 +112,8 @@ def _nobody_named(ctx):
         f"{'is' if len(backed_up) == 1 else 'are'} backed up: who can run, restore and delete backups or change "
         "their retention and keys, and must they use MFA?",
         "roles", subject="roles", severity="blocker" if critical else "major",
+        why=f"{join_and([a.id for a in critical])} {'is' if len(critical) == 1 else 'are'} T0/T1" if critical else None,
+        causes=("roles",),
     )
 
 
@@ -202,6 +213,7 @@ def acc_003(ctx):
             f"No role grants {', '.join(unassigned)} and none requires two people for it: who can do that to the "
             f"copies of {names(shown, fmt=label)}, and does it need a second approver?",
             "roles", scopes=[a.id for a in shown],
+            causes=("roles",) if not pl.backup_roles else (),  # no backup role at all: ACC-001 asks
         )
 
 
@@ -249,6 +261,7 @@ def acc_004(ctx):
     title="Backup access is not reviewed often enough",
     severity="major",
     family="access",
+    records=True,
     maps={"soc2": ["CC6.2", "CC6.3"], "cis": ["5.1", "6.1", "6.2"], "nist": ["AC-2(j)", "AC-6(7)"],
           "iso27001": ["A.5.18"], "hipaa": ["164.308(a)(4)"], "pci": ["7.2.4"]},
     fix="Review membership of backup and key roles at least quarterly, signed by the system owner; keep the "
@@ -275,13 +288,15 @@ def _review(ctx, pl, r: Role, cap, why):
     interval = r.review_interval if r.review_interval is not None and not r.review_interval.vague else None
     last = r.last_review_on
     if r.review_interval is None and last is None:
+        paths = (ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"))
         yield ctx.ask(f"Role {r.id} ({pl.role_text(r)}): when was its "
                       "membership last reviewed, and how often is it reviewed?",
-                      ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"), subject=r.id, scopes=r.targets)
+                      *paths, subject=r.id, scopes=r.targets, causes=paths)
         return
     if last is None:
-        yield ctx.ask(f"Role {r.id}: when was its membership last reviewed?", ctx.rolep(r, "last_review_on"),
-                      subject=r.id, scopes=r.targets)
+        yield ctx.missing(f"Role {r.id}: no review of its membership is on record; a Type II auditor samples the "
+                          "reviews held in the period.", ctx.rolep(r, "last_review_on"),
+                          subject=r.id, scopes=r.targets)
     elif r.review_interval is None and cap is None:
         yield ctx.ask(f"Role {r.id}: how often is its membership reviewed?", ctx.rolep(r, "review_interval"),
                       subject=r.id, scopes=r.targets)
@@ -291,7 +306,7 @@ def _review(ctx, pl, r: Role, cap, why):
     due_every = interval or (cap if r.review_interval is None else None)
     if last is not None and due_every is not None and due_every.add_to(last) < ctx.today:
         rule_text = f"every {interval}" if interval else f"at least every {cap}, {why}"
-        yield ctx.hit(f"Role {r.id}: the access review is overdue; last reviewed on {last}, due {rule_text}, "
+        yield ctx.missing(f"Role {r.id}: the access review is overdue; last reviewed on {last}, due {rule_text}, "
                       f"so by {due_every.add_to(last)}.",
                       ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"),
                       subject=r.id, scopes=r.targets)

@@ -3,6 +3,13 @@
 The scenario helpers here answer "yes", "no" or "not known yet" (None), so that
 a copy whose region or isolation is not stated leads to a question, not to a
 gap built on a guess. The recovery rules use the same helpers.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): COPY-003 owns a
+copy whose isolation from production is not stated (RTO-002's "would any copy
+survive ransomware?" folds into its question) and a system whose every copy is
+online in a production-reachable account (RTO-002's "no copy survives
+ransomware" folds into its gap). A region or transfer question COPY-004 asks
+twice about one copy (residency and transfer) is asked once.
 """
 
 from __future__ import annotations
@@ -394,7 +401,9 @@ def copy_003(ctx):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is online in a production-"
                           "reachable account: one stolen production credential can delete them all.",
                           *(ctx.tp(c, "isolated_account") for c in copies), system=a,
-                          severity="blocker" if ctx.tier_level(a) == 0 else None)
+                          severity="blocker" if ctx.tier_level(a) == 0 else None,
+                          why="the system is in the most critical tier" if ctx.tier_level(a) == 0 else None,
+                          causes=(f"{ctx.sp(a)}: every copy reachable from production",))
             continue
         for c, ans in zip(copies, answers):
             if ans is None:
@@ -410,7 +419,9 @@ def copy_003(ctx):
             paths = (ctx.tp(c, "isolated_account"), ctx.tp(c, "offline"))
         yield ctx.ask(f"{question} It holds copies of {names(a.id for a in systems)}.",
                       *paths, subject=c.id, system=worst,
-                      severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems))
+                      severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems),
+                      why=f"it holds copies of {worst.id}, in the most critical tier"
+                      if ctx.tier_level(worst) == 0 else None)
 
 
 @rule(

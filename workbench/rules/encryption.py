@@ -332,6 +332,7 @@ class _ProdAccounts:
     title="Backup keys may not be available when a restore needs them",
     severity="major",
     family="encryption",
+    records=True,
     maps={"soc2": ["CC6.1", "A1.2", "A1.3"], "nist": ["SC-12(1)", "CP-9(8)"], "iso27001": ["A.8.24"]},
     fix="Use multi-region or per-region keys, keep old key versions for the whole retention period, keep a deletion "
         "waiting period, and prove decryption in restore tests.",
@@ -421,10 +422,10 @@ def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
     if unattributed:
         yield ctx.ask(f"Restore tests of {names(unattributed)} in the last 12 months do not say which copy they "
                       f"restored from: did one decrypt data from {c.id}{keytext}?",
-                      "restore_tests", subject=c.id, system=worst, scopes=scopes)
+                      "restore_tests", subject=c.id, system=worst, scopes=scopes, causes=(f"restore_tests/{c.id}",))
         return
     last = f"the latest was on {latest}" if latest else "none is recorded"
-    yield ctx.hit(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
+    yield ctx.missing(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
                   f"decrypting it is unproven; {last}.", "restore_tests", ctx.tp(c, "encryption"),
                   subject=c.id, system=worst, scopes=scopes)
 
