@@ -184,9 +184,9 @@ class Context:
         holders: dict[str, set[str]] = defaultdict(set)
         roles_by_perm: dict[str, list[Role]] = defaultdict(list)
         for r in p.roles:
-            for perm in set(r.permissions):
+            for perm in set(r.permissions or ()):
                 roles_by_perm[perm].append(r)
-                holders[perm].update(r.members)
+                holders[perm].update(r.members or ())
         self._holders = holders
         self.roles_by_perm = roles_by_perm
 
@@ -578,7 +578,7 @@ class Context:
             for perm in perms:
                 for r in self.roles_by_perm.get(perm, ()):
                     if not r.targets or target.id in r.targets:
-                        out.update(r.members)
+                        out.update(r.members or ())
             found = self._holders_on_memo[key] = frozenset(out)
         return found
 

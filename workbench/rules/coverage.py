@@ -224,7 +224,7 @@ def cov_004(ctx):
 
 
 def _dependencies(ctx, a, rpo, rto, objectives, text):
-    for j, did in enumerate(a.depends_on):
+    for j, did in enumerate(a.depends_on or ()):
         d = ctx.systems.get(did)
         if d is None or d is a:
             continue

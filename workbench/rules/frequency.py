@@ -387,7 +387,7 @@ def _has_weekly_backup(ctx, sid, other_than):
     description="Every schedule of a database is crash-consistent only, with no log or continuous backup.",
 )
 def freq_004(ctx):
-    integrity = "processing_integrity" in ctx.policy.engagement.categories
+    integrity = "processing_integrity" in (ctx.policy.engagement.categories or ())
     # Systems of a tier-wide plan that is restorable and consistent (or log/continuous) have nothing to report.
     cleared: set = set()
     for sc, ids in tier_plans(ctx):

@@ -65,7 +65,7 @@ class Plane:
         #: role id -> keys it is named admin of (such a role administers a backup key)
         self.key_admin_roles: dict[str, list[str]] = defaultdict(list)
         for k in p.keys:
-            for x in k.admins:
+            for x in k.admins or ():
                 if x in ctx.roles:
                     self.key_admin_roles[x].append(k.id)
         self.backup_roles = [r for r in p.roles if self.is_backup_role(r)]
@@ -121,14 +121,14 @@ class Plane:
     # -- roles, groups, members ------------------------------------------
     def is_backup_role(self, r: Role) -> bool:
         """Grants a backup-plane permission, or administers a backup key."""
-        return bool(BACKUP_PERMISSIONS.intersection(r.permissions)) or r.id in self.key_admin_roles
+        return bool(BACKUP_PERMISSIONS.intersection(r.permissions or ())) or r.id in self.key_admin_roles
 
     def is_destructive_role(self, r: Role) -> bool:
-        return bool(DESTRUCTIVE.intersection(r.permissions)) or r.id in self.key_admin_roles
+        return bool(DESTRUCTIVE.intersection(r.permissions or ())) or r.id in self.key_admin_roles
 
     def role_text(self, r: Role) -> str:
         """What a backup role may do: ``delete_recovery_point, admin of key kms-bkp``."""
-        parts = [p for p in r.permissions if p in BACKUP_PERMISSIONS]
+        parts = [p for p in r.permissions or () if p in BACKUP_PERMISSIONS]
         keys = self.key_admin_roles.get(r.id)
         if keys:
             parts.append(f"admin of key {', '.join(keys)}")
@@ -172,9 +172,9 @@ class Plane:
         """Effective members of ``r``: principal id -> the group named in the role it comes through (None = direct)."""
         if r.id not in self._role_members:
             out: dict[str, Optional[str]] = {}
-            for m in r.members:
+            for m in r.members or ():
                 out.setdefault(m, None)
-            for m in r.members:
+            for m in r.members or ():
                 for x in self.expand(m):
                     out.setdefault(x, m)
             self._role_members[r.id] = out
@@ -194,7 +194,7 @@ class Plane:
     def key_admins(self, k: Key) -> dict[str, list[str]]:
         """principal id -> how they administer ``k`` (named on the key, a role, or a key_admin role)."""
         out: dict[str, list[str]] = defaultdict(list)
-        for x in k.admins:
+        for x in k.admins or ():
             role = self.ctx.roles.get(x)
             if role is not None:
                 for pid, via in self.members(role).items():

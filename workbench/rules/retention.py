@@ -290,7 +290,7 @@ def ret_004(ctx):
                 "privacy maximum.",
 )
 def ret_005(ctx):
-    privacy = "privacy" in ctx.policy.engagement.categories
+    privacy = "privacy" in (ctx.policy.engagement.categories or ())
     affected = [a for a in ctx.in_scope_systems
                 if "pii" in a.data_classes and (privacy or "gdpr" in a.regulatory_tags)]
     if not affected:

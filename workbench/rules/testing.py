@@ -559,7 +559,7 @@ def test_006(ctx):
             )
     covered = set()
     for _, e in recent:
-        covered.update(e.scenarios)
+        covered.update(e.scenarios or ())
     if not covered:
         i, e = recent[-1]
         yield ctx.ask(f"DR exercise {_exercise_label(e)}: which scenarios did it cover?",
