@@ -372,8 +372,10 @@ class Context:
         return self.sp(a, "rto") if a.rto is not None or not a.tier else self.tierp(a.tier, "rto")
 
     def valid_exempt(self, a: System) -> bool:
+        """Excluded from backup: an exclusion that has not expired. One whose reason or approver is not recorded
+        still excludes the system (COV-001 asks for them once); it does not bring the system back into scope."""
         e = a.exclusion
-        return bool(e and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= self.today))
+        return e is not None and (e.expires_on is None or e.expires_on >= self.today)
 
     def in_scope(self, a: System) -> bool:
         """Needs a backup and not validly excluded (see :func:`needs_backup`)."""
@@ -387,8 +389,8 @@ class Context:
         out = []
         for a in self.systems.values():
             e = a.exclusion
-            if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
-                continue  # validly excluded
+            if e is not None and (e.expires_on is None or e.expires_on >= today):
+                continue  # excluded (an approval not recorded yet is asked by COV-001, not a reason to scope it)
             if a.environment == "prod" or a.tier in critical_tiers:
                 out.append(a)
             elif not a.data_classes:
@@ -657,8 +659,8 @@ NON_PRODUCTION = frozenset({"dev", "test", "staging"})
 
 def _in_scope(a: System, levels: dict[str, int], today: dt.date, scheduled=()) -> bool:
     e = a.exclusion
-    if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
-        return False  # validly excluded (as Context.valid_exempt)
+    if e is not None and (e.expires_on is None or e.expires_on >= today):
+        return False  # excluded (as Context.valid_exempt)
     return needs_backup(a, levels, scheduled)
 
 

@@ -1,0 +1,132 @@
+"""Issue 12 §4 and §5: where a real policy is silent and an auditor would ask, ask; and what a real policy
+says (per-system cadences, provider-run controls, exclusions without an approver ...) is read as it says it."""
+
+import copy
+
+from tests.rules.helpers import findings, messages, policy
+
+AS_OF = "2025-06-30"
+
+
+def untiered(**over):
+    """A small policy with no tiers, as many real ones are: one production database backed up nightly."""
+    data = {
+        "organization": {"name": "Acme"},
+        "engagement": {"soc2_type": "I", "categories": ["security", "availability"]},
+        "systems": [{"id": "db", "kind": "db", "environment": "prod", "data_classes": ["confidential"],
+                     "owner": "ops", "region": "eu-west-1", "provider": "aws", "account": "prod"}],
+        "schedules": [{"id": "nightly", "systems": ["db"], "interval": "1d", "automated": True,
+                       "targets": ["vault"]}],
+        "targets": [{"id": "vault", "provider": "aws", "account": "backup", "region": "eu-central-1",
+                     "transfer": {"protocol": "https", "tls_min": "1.2"}}],
+        "restore_tests": [{"id": "RT-1", "system": "db", "date": "2025-05-15", "type": "database",
+                           "result": "pass", "integrity_check": True, "evidence_ref": "TCK-1"}],
+    }
+    for k, v in copy.deepcopy(over).items():
+        data[k] = v
+    return data
+
+
+# --- encryption in transit (ENC-002) -------------------------------------------------------------------
+def test_a_copy_whose_location_and_transport_are_unknown_is_asked_about_encryption_in_transit():
+    data = untiered()
+    data["systems"][0].update(provider=None, account=None)
+    data["targets"][0] = {"id": "vault"}
+    found = findings(data, "ENC-002", AS_OF)
+    assert len(found) == 1 and found[0].kind == "unanswered"
+    assert "nothing states that they are encrypted in transit" in found[0].message
+    assert found[0].paths[0] == "targets[0].transfer.protocol"
+
+
+def test_encrypted_in_transit_stated_without_a_protocol_is_one_minor_question():
+    data = untiered()
+    data["targets"][0]["transfer"] = {"encrypted": True}
+    (f,) = findings(data, "ENC-002", AS_OF)
+    assert f.kind == "unanswered" and f.severity == "minor" and "over which protocol" in f.message
+
+
+def test_not_encrypted_in_transit_across_accounts_is_a_gap():
+    data = untiered()
+    data["targets"][0]["transfer"] = {"encrypted": False}
+    (f,) = findings(data, "ENC-002", AS_OF)
+    assert f.kind == "gap" and "not encrypted in transit" in f.message
+
+
+def test_a_stated_protocol_leaves_nothing_to_ask():
+    assert findings(untiered(), "ENC-002", AS_OF) == []
+
+
+# --- exclusions (COV-001) --------------------------------------------------------------------------------
+def test_an_exclusion_with_no_approver_still_excludes_and_is_asked_once():
+    data = untiered()
+    data["systems"].append({"id": "cache", "kind": "server", "environment": "prod", "owner": "ops",
+                            "region": "eu-west-1", "exclusion": {"reason": "stateless, rebuilt from IaC"}})
+    all_findings = [f for rid in ("COV-001", "COV-002", "COV-003", "TEST-001", "TEST-002", "MON-001")
+                    for f in findings(data, rid, AS_OF) if f.subject == "cache"]
+    assert [f.rule for f in all_findings] == ["COV-001"]
+    assert "who approved it" in all_findings[0].message and "stays out of scope" in all_findings[0].message
+    assert all_findings[0].paths == ("systems[1].exclusion.approved_by",)
+
+
+def test_an_excluded_endpoint_asks_where_its_data_lives_and_a_home_without_backup_is_a_gap():
+    data = untiered()
+    data["systems"].append({"id": "laptops", "kind": "endpoint", "environment": "corp",
+                            "exclusion": {"reason": "files sync to the share", "approved_by": "CIO",
+                                          "expires_on": "2026-01-01"}})
+    (f,) = [f for f in findings(data, "COV-001", AS_OF) if f.subject == "laptops"]
+    assert f.kind == "unanswered" and "where does its data live instead" in f.message
+    data["systems"][1]["exclusion"]["data_kept_in"] = "share"
+    data["systems"].append({"id": "share", "kind": "fileshare", "environment": "corp"})
+    (f,) = [f for f in findings(data, "COV-001", AS_OF) if f.subject == "laptops"]
+    assert f.kind == "gap" and "share is in no backup schedule either" in f.message
+    data["schedules"][0]["systems"].append("share")
+    assert [f for f in findings(data, "COV-001", AS_OF) if f.subject == "laptops"] == []
+
+
+# --- restore-test cadence per system, per schedule, policy-wide (TEST-001/002/004) ----------------------
+def test_an_untiered_system_with_no_cadence_anywhere_is_asked():
+    (f,) = findings(untiered(), "TEST-001", AS_OF)
+    assert "policy.restore_test_interval" in f.message
+
+
+def test_a_cadence_per_system_per_schedule_or_policy_wide_answers_without_inventing_a_tier():
+    with_system = untiered()
+    with_system["systems"][0]["restore_test_interval"] = "3mo"
+    with_schedule = untiered()
+    with_schedule["schedules"][0]["restore_test_interval"] = "quarterly"
+    policy_wide = untiered(policy={"restore_test_interval": "3mo", "restore_test_method": "sample"})
+    for data in (with_system, with_schedule, policy_wide):
+        assert findings(data, "TEST-001", AS_OF) == []
+        assert findings(data, "TEST-002", AS_OF) == []
+
+
+def test_a_stated_cadence_holds_an_untiered_system_to_it():
+    data = untiered(policy={"restore_test_interval": "1mo"})
+    (f,) = findings(data, "TEST-002", AS_OF)
+    assert "last passing restore test 2025-05-15, due again by 2025-06-15 (every 1mo)" in f.message
+    data["schedules"][0]["restore_test_interval"] = "2y"
+    data["policy"] = {}
+    (f,) = findings(data, "TEST-001", AS_OF)
+    assert "looser than once a year" in f.message and f.paths == ("schedules[0].restore_test_interval",)
+
+
+def test_the_policy_wide_cadence_answers_a_tier_that_states_none():
+    data = untiered(policy={"restore_test_interval": "3mo"},
+                    tiers=[{"id": "Gold", "rpo": "4h", "rto": "1d"}])
+    data["systems"][0]["tier"] = "Gold"
+    assert findings(data, "TEST-001", AS_OF) == []
+    data["policy"] = {}
+    assert len(findings(data, "TEST-001", AS_OF)) == 1
+
+
+def test_full_application_restores_on_the_policy_cadence_meet_the_full_restore_test():
+    data = untiered(policy={"restore_test_interval": "3mo", "restore_test_method": "full_application"},
+                    tiers=[{"id": "T1", "rpo": "4h", "rto": "1d"}])
+    data["systems"][0]["tier"] = "T1"
+    data["restore_tests"][0]["date"] = "2024-12-01"
+    data["restore_tests"][0]["type"] = "app"
+    msgs = messages(data, "TEST-004", AS_OF)
+    assert any("since 2025-03-30 (every 3mo)" in m for m in msgs), msgs
+    data["policy"] = {"full_restore_interval": "2y"}
+    msgs = messages(data, "TEST-004", AS_OF)
+    assert not any("no full-system" in m for m in msgs), msgs
