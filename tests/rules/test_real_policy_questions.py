@@ -130,3 +130,47 @@ def test_full_application_restores_on_the_policy_cadence_meet_the_full_restore_t
     data["policy"] = {"full_restore_interval": "2y"}
     msgs = messages(data, "TEST-004", AS_OF)
     assert not any("no full-system" in m for m in msgs), msgs
+
+
+# --- controls a provider runs (VEND-002, and the questions it replaces) ---------------------------------
+def paas(**over):
+    data = untiered(vendors=[{"id": "heroku", "name": "Heroku", "service": "paas"}])
+    data["schedules"][0] = {"id": "pg-backups", "systems": ["db"], "interval": "1d", "targets": ["pg-store"],
+                            "performed_by": "heroku"}
+    data["targets"][0] = {"id": "pg-store", "managed_by": "heroku", "region": "eu-central-1",
+                          "retention": {"daily": "7d"}}
+    data.update(copy.deepcopy(over))
+    return data
+
+
+def test_a_provider_run_backup_asks_for_the_providers_assurance_once_and_not_for_its_internals():
+    from workbench.rules import evaluate
+    import datetime as dt
+    report = evaluate(policy(paas()), dt.date(2025, 6, 30))
+    inside = [f for f in report.open if f.kind == "unanswered"
+              and any(p.startswith(("targets[0].", "schedules[0].")) and not p.endswith(("region", "retention"))
+                      for p in f.paths)]
+    assert inside == [], [(f.rule, f.message) for f in inside]
+    (f,) = [f for f in report.open if f.rule == "VEND-002"]
+    assert f.kind == "unanswered" and f.severity == "major"
+    assert "Heroku runs the backups of schedule pg-backups and the copy pg-store" in f.message
+    assert f.paths == ("vendors[0].soc2_type2_report_date", "vendors[0].cuecs_mapped")
+
+
+def test_the_same_policy_run_by_the_client_is_asked_the_details():
+    from workbench.rules import evaluate
+    import datetime as dt
+    data = paas()
+    del data["schedules"][0]["performed_by"]
+    del data["targets"][0]["managed_by"]
+    report = evaluate(policy(data), dt.date(2025, 6, 30))
+    assert not [f for f in report.open if f.rule == "VEND-002"]
+    assert [f for f in report.open if f.kind == "unanswered" and any(p.startswith("targets[0].") for p in f.paths)]
+
+
+def test_a_provider_with_assurance_on_record_leaves_nothing_to_ask_and_a_stale_report_is_a_gap():
+    data = paas(vendors=[{"id": "heroku", "soc2_type2_report_date": "2025-03-01", "cuecs_mapped": True}])
+    assert findings(data, "VEND-002", AS_OF) == []
+    data["vendors"][0]["soc2_type2_report_date"] = "2023-03-01"
+    (f,) = findings(data, "VEND-002", AS_OF)
+    assert f.kind == "gap" and "more than 12 months" in f.message

@@ -218,6 +218,8 @@ class Context:
         self._plans: dict[str, tuple] = {}
         self._merged: dict[int, list] = {}  # id(plan) -> its pairs, for plans of several schedules
         self._build_plans(covering)
+        #: Field path prefixes a provider answers for (schedules it runs, copies it keeps): see provider_covers.
+        self.provider_prefixes: tuple[str, ...] = _provider_prefixes(p)
 
     def _build_plans(self, covering: list[Schedule]) -> None:
         """``_single_plans`` of the schedules in ``covering``, then ``_plans`` of every system.
@@ -642,6 +644,11 @@ class Context:
         return Hit(message, tuple(filter(None, paths)), subject or (system.id if system else None), system,
                    severity, "gap", scope)
 
+    def provider_covers(self, paths: tuple[str, ...]) -> bool:
+        """Whether every path of a question is a detail of a schedule or copy a provider runs, which the client
+        cannot know (VEND-002 asks for the provider's assurance instead)."""
+        return bool(paths) and all(p.startswith(self.provider_prefixes) for p in paths)
+
     def ask(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
             severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
         """A question not answered yet: the same rule, reported as unanswered."""
@@ -651,6 +658,27 @@ class Context:
 
 
 _NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
+
+#: Details of a copy a provider keeps (``targets[].managed_by``) that only the provider knows: its SOC 2 report
+#: covers them. Where the copy is (region), how long it is kept (retention) and who holds it stay the client's.
+PROVIDER_TARGET_FIELDS = ("account", "isolated_account", "immutability", "soft_delete_days", "encryption",
+                          "transfer", "capacity_used_percent", "capacity_forecast", "restore_throughput_gbph",
+                          "media", "storage_class", "retrieval_option", "retrieval_hours", "offline", "site",
+                          "chain_of_custody", "legal_hold_supported")
+#: Details of backups a provider takes (``schedules[].performed_by``) that only the provider knows.
+PROVIDER_SCHEDULE_FIELDS = ("job_duration", "copy_lag", "automated", "app_consistent", "type", "versioned",
+                            "started_on")
+
+
+def _provider_prefixes(p: Policy) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, t in enumerate(p.targets):
+        if t.managed_by is not None:
+            out += [f"targets[{i}].{f}" for f in PROVIDER_TARGET_FIELDS]
+    for i, sc in enumerate(p.schedules):
+        if sc.performed_by is not None:
+            out += [f"schedules[{i}].{f}" for f in PROVIDER_SCHEDULE_FIELDS]
+    return tuple(out)
 
 
 #: Environments whose systems are in scope only through their tier or their data.

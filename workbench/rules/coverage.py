@@ -7,7 +7,7 @@ from operator import attrgetter, not_
 
 from workbench.spec.durations import Duration
 
-from .context import NON_PRODUCTION, needs_backup
+from .context import CLASS_RANK, NON_PRODUCTION, needs_backup
 from .engine import rule
 from .wording import join_and as _join
 
@@ -98,6 +98,8 @@ DATA_ELSEWHERE_KINDS = frozenset({"saas", "endpoint"})
 
 def _data_left_unprotected(ctx, a, ex):
     """An excluded SaaS system or endpoint: its data must be backed up where it lives instead (issue 12 §4)."""
+    if a.data_classes and all(CLASS_RANK.get(c, 0) < 2 for c in a.data_classes):
+        return  # holds nothing confidential (internal or public data only): nothing is left unprotected
     what = "SaaS system" if a.kind == "saas" else "endpoint"
     said = f" ({ex.reason})" if ex.reason else ""
     if ex.data_kept_in is None:
