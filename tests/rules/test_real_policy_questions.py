@@ -174,3 +174,61 @@ def test_a_provider_with_assurance_on_record_leaves_nothing_to_ask_and_a_stale_r
     data["vendors"][0]["soc2_type2_report_date"] = "2023-03-01"
     (f,) = findings(data, "VEND-002", AS_OF)
     assert f.kind == "gap" and "more than 12 months" in f.message
+
+
+# --- immutability: is a lock needed, and "immutable" stated without a mechanism (IMM-001/002) ----------
+def test_nothing_saying_whether_a_lock_is_needed_is_asked_once_for_the_policy():
+    data = untiered()
+    data["targets"][0]["immutability"] = {"mode": "none"}
+    (f,) = findings(data, "IMM-001", AS_OF)
+    assert f.kind == "unanswered" and "Must any copy be immutable or offline" in f.message
+    assert f.paths[0] == "policy.require_immutable"
+    data["policy"] = {"require_immutable": False}
+    assert findings(data, "IMM-001", AS_OF) == []
+    data["policy"] = {"require_immutable": True}
+    (f,) = findings(data, "IMM-001", AS_OF)
+    assert f.kind == "gap" and "none of its copies is locked" in f.message
+
+
+def test_a_tier_that_states_it_answers_the_question_for_the_policy():
+    data = untiered(tiers=[{"id": "T0", "require_immutable": True}, {"id": "T2"}])
+    data["systems"][0]["tier"] = "T2"
+    data["targets"][0]["immutability"] = {"mode": "none"}
+    assert findings(data, "IMM-001", AS_OF) == []
+
+
+def test_immutable_stated_without_a_mechanism_is_one_question_not_a_gap_and_not_silence():
+    data = untiered(policy={"require_immutable": True})
+    data["targets"][0]["immutability"] = {"enabled": True}
+    assert findings(data, "IMM-001", AS_OF) == []       # stated: not a contradiction
+    (f,) = findings(data, "IMM-002", AS_OF)             # but the mechanism is asked
+    assert f.kind == "unanswered" and "by which mechanism" in f.message and "how many days" in f.message
+    assert f.paths == ("targets[0].immutability.mode",)
+
+
+# --- an unknown job time where it decides the RPO (FREQ-001) ---------------------------------------------
+def test_rpo_equal_to_the_interval_asks_the_job_time_and_an_answer_decides_it():
+    data = untiered()
+    data["systems"][0]["rpo"] = "1d"
+    (f,) = findings(data, "FREQ-001", AS_OF)
+    assert f.kind == "unanswered" and f.paths == ("schedules[0].job_duration",)
+    assert "exactly its RPO (1d)" in f.message and "How long does a job take?" in f.message
+    data["schedules"][0]["job_duration"] = "2h"
+    (f,) = findings(data, "FREQ-001", AS_OF)
+    assert f.kind == "gap" and "can be 1d2h old" in f.message
+
+
+def test_a_vague_rpo_against_a_daily_schedule_asks_the_job_time():
+    data = untiered()
+    data["systems"][0]["rpo"] = "Minimal"
+    (f,) = findings(data, "FREQ-001", AS_OF)
+    assert f.kind == "unanswered" and "'Minimal'" in f.message and "interval plus the time a job takes" in f.message
+
+
+def test_an_rpo_with_room_for_the_job_or_an_instant_snapshot_asks_nothing():
+    data = untiered()
+    data["systems"][0]["rpo"] = "2d"
+    assert findings(data, "FREQ-001", AS_OF) == []
+    data["systems"][0]["rpo"] = "1d"
+    data["schedules"][0]["type"] = "snapshot"
+    assert findings(data, "FREQ-001", AS_OF) == []
