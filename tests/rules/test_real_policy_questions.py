@@ -232,3 +232,24 @@ def test_an_rpo_with_room_for_the_job_or_an_instant_snapshot_asks_nothing():
     data["systems"][0]["rpo"] = "1d"
     data["schedules"][0]["type"] = "snapshot"
     assert findings(data, "FREQ-001", AS_OF) == []
+
+
+# --- off-site copies kept shorter than on-site ones (RET-002) ---------------------------------------------
+def two_copies(onsite: str, offsite: str):
+    data = untiered()
+    data["schedules"][0]["targets"] = ["local", "vault"]
+    data["targets"].insert(0, {"id": "local", "region": "eu-west-1", "retention": {"max": onsite}})
+    data["targets"][1]["retention"] = {"max": offsite}
+    return data
+
+
+def test_an_offsite_copy_kept_shorter_than_the_onsite_one_is_a_minor_gap_naming_both():
+    msgs = [f for f in findings(two_copies("1y", "30d"), "RET-002", AS_OF)]
+    (f,) = [f for f in msgs if "off-site" in f.message]
+    assert f.kind == "gap" and f.severity == "minor"
+    assert "off-site copy vault of db is kept for 30d, but the copy local" in f.message and "for 1y" in f.message
+    assert f.paths == ("targets[1].retention", "targets[0].retention")
+
+
+def test_the_usual_design_short_onsite_and_long_offsite_is_quiet():
+    assert not [f for f in findings(two_copies("7d", "1y"), "RET-002", AS_OF) if "off-site" in f.message]
