@@ -127,7 +127,7 @@ def _engagement(w) -> list[dict]:
             out.append(P(w.say("period", start=e.period_start.isoformat(), end=e.period_end.isoformat())))
         else:
             out.append(w.gap("the Type II observation period", "engagement.period_start"))
-    others = [f for f in e.frameworks if f != "soc2"]
+    others = [f for f in e.frameworks or () if f != "soc2"]
     if others:
         names = w.framework_names
         out.append(P(w.say("frameworks", frameworks=", ".join(names.get(f, f) for f in others))))
@@ -257,7 +257,9 @@ def roles(w) -> list[dict]:
     return out
 
 
-def _members(w, ids) -> str:
+def _members(w, ids, what: str = "", path: str = "") -> str:
+    if ids is None:  # written as unknown: not answered yet (an empty list is "none")
+        return w.cell(None, what, path, True)
     names = []
     for pid in ids:
         pr = w.ctx.principals.get(pid)
@@ -268,7 +270,9 @@ def _members(w, ids) -> str:
 def _role_table(w) -> list[dict]:
     if not w.policy.roles:
         return [w.gap("the access roles on the backup plane", "roles")]
-    rows = [[r.id, w.cell(r.description), w.cell(r.scope), _members(w, r.members)] for r in w.policy.roles]
+    rows = [[r.id, w.cell(r.description), w.cell(r.scope), _members(w, r.members, f"who holds role {r.id}",
+                                                                      w.ctx.rolep(r, "members"))]
+            for r in w.policy.roles]
     return [H2("Roles"), table(["Role", "Purpose", "Scope", "Members"], rows)]
 
 
@@ -422,7 +426,8 @@ def copies(w) -> list[dict]:
     out: list[dict] = []
     for t in w.policy.tiers:
         if t.min_backup_copies is not None:
-            key = "tier_copies_one" if t.min_backup_copies == 1 else "tier_copies"
+            key = ("tier_copies_words" if getattr(t.min_backup_copies, "text", None)
+                   else "tier_copies_one" if t.min_backup_copies == 1 else "tier_copies")
             out.append(P(w.say(key, tier=w.tier_label(t.id), n=t.min_backup_copies)))
         else:
             out.append(w.gap(f"how many backup copies {w.tier_label(t.id)} systems keep", w.ctx.tierp(t, "min_backup_copies")))
@@ -556,7 +561,9 @@ def encryption(w) -> list[dict]:
     if rows:
         out.append(table(["Target", "Encrypted at rest", "Algorithm", "Key", "Transport", "Lowest TLS"], rows))
     if w.policy.keys:
-        krows = [[k.id, w.cell(k.provider), w.cell(k.account), w.cell(k.region), w.cell(k.replicas),
+        krows = [[k.id, w.cell(k.provider), w.cell(k.account), w.cell(k.region),
+                  w.cell(k.replicas, f"which regions hold a replica of key {k.id}", w.ctx.keyp(k, "replicas"),
+                         k.replicas is None),
                   w.cell(k.admins, f"who administers key {k.id}", w.ctx.keyp(k, "admins"), True), w.cell(k.dual_control),
                   w.cell(k.rotation_interval), w.cell(k.retains_old_versions), w.cell(k.deletion_window_days),
                   w.cell(k.escrow)] for k in w.policy.keys]
@@ -576,8 +583,12 @@ def access(w) -> list[dict]:
     rows = []
     for r in w.policy.roles:
         out += _role_statements(w, r)
-        rows.append([r.id, w.term(r.permissions), w.cell(r.targets) if r.targets else w.word("all"),
-                     w.cell(r.mfa_required), w.term(r.dual_authorization_for),
+        rows.append([r.id, w.term(r.permissions, f"what role {r.id} may do", w.ctx.rolep(r, "permissions"),
+                                  r.permissions is None),
+                     w.cell(r.targets) if r.targets else w.word("all"),
+                     w.cell(r.mfa_required),
+                     w.term(r.dual_authorization_for, f"which operations of {r.id} need a second approver",
+                            w.ctx.rolep(r, "dual_authorization_for"), r.dual_authorization_for is None),
                      w.cell(r.review_interval), w.cell(r.last_review_on)])
     out.append(table(["Role", "Permissions", "Targets", "MFA", "Dual authorization", "Review cadence", "Last review"], rows))
     out += _principals(w)
@@ -689,7 +700,10 @@ def _exercises(w) -> list[dict]:
     out = [H2("Disaster-recovery exercises"), _exercise_commitment(w)]
     if not w.policy.dr_exercises:
         return out + [P(w.say("no_exercises"))]
-    rows = [[w.cell(x.date), w.cell(x.id), w.term(x.type), w.term(x.scenarios), w.cell(x.after_action_ref)]
+    rows = [[w.cell(x.date), w.cell(x.id), w.term(x.type),
+             w.term(x.scenarios, f"which scenarios exercise {x.id or x.date} covered",
+                    f"dr_exercises[{w.policy.dr_exercises.index(x)}].scenarios", x.scenarios is None),
+             w.cell(x.after_action_ref)]
             for x in sorted(w.policy.dr_exercises, key=lambda x: x.date or dt.date.min, reverse=True)]
     return out + [P(w.say("exercises_intro")),
                   table(["Date", "Exercise", "Type", "Scenarios", "After-action report"], rows)]
@@ -880,7 +894,7 @@ def mapping(w, criteria: dict) -> list[dict]:
     names = criteria.get("frameworks", {})
     per_section = criteria.get("sections", {})
     mapped = {f for ids in per_section.values() for f in ids}
-    asked = [f for f in w.policy.engagement.frameworks if f != "soc2"]
+    asked = [f for f in w.policy.engagement.frameworks or () if f != "soc2"]
     wanted = ["soc2"] + [f for f in asked if f in mapped]
     unmapped = [names.get(f, f) for f in asked if f not in mapped]
     rows = []

@@ -32,7 +32,7 @@ RUN_ONLY = frozenset({"run"})
 
 
 def _perms(r: Role, pool=BACKUP_PERMISSIONS) -> list[str]:
-    return [p for p in r.permissions if p in pool]
+    return [p for p in r.permissions or () if p in pool]
 
 
 def _holdings(pl, r: Role) -> str:
@@ -52,7 +52,7 @@ def _direct_key_admins(ctx, pl):
     """principal id -> key ids, for principals (and their group members) named directly in keys[].admins."""
     out: dict[str, list[str]] = {}
     for k in ctx.policy.keys:
-        for x in k.admins:
+        for x in k.admins or ():
             if x in ctx.roles:
                 continue
             for pid in (x, *pl.expand(x)):
@@ -183,12 +183,12 @@ def acc_003(ctx):
     if not crit_targets:
         return
     unlocked = [t for t in crit_targets if t not in locked]
-    dual_anywhere = {op for r in ctx.policy.roles for op in r.dual_authorization_for}
+    dual_anywhere = {op for r in ctx.policy.roles for op in r.dual_authorization_for or ()}
     granted = set()
     for r in ctx.policy.roles:
-        ops = [op for op in DUAL_OPS if op in r.permissions]
+        ops = [op for op in DUAL_OPS if op in (r.permissions or ())]
         granted.update(ops)
-        alone = [op for op in ops if op not in r.dual_authorization_for]
+        alone = [op for op in ops if op not in (r.dual_authorization_for or ())]
         if not alone:
             continue
         tids = [t for t in r.targets if t in pl.copied] if r.targets else None

@@ -439,7 +439,7 @@ def copy_003(ctx):
 )
 def copy_004(ctx):
     vendors = {v.id: (i, v) for i, v in enumerate(ctx.policy.vendors)}
-    gdpr_framework = "gdpr" in ctx.policy.engagement.frameworks
+    gdpr_framework = "gdpr" in (ctx.policy.engagement.frameworks or ())
     # Vendor agreements and transfer bases are one answer for every system they cover: group by vendor/target.
     baa: dict[str, list] = {}
     dpa: dict[str, list] = {}

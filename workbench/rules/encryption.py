@@ -174,6 +174,13 @@ def enc_002(ctx):
         worst = pl.worst([a for a, _ in crossing] or unknown, regulated_first=True)
         scopes = [a.id for a, _ in crossing] or [a.id for a in unknown]
         paths = (ctx.tp(c, "transfer", "protocol"), ctx.tp(c, "transfer", "tls_min"))
+        if verdict == "stated":
+            # "Encrypted in transit" is stated, the protocol is not: one question, not silence, not a gap.
+            yield ctx.ask(f"{c.id} receives backups of {names([a.id for a, _ in crossing] or [a.id for a in unknown])} "
+                          "encrypted in transit, as the policy states: over which protocol, and what is the lowest "
+                          "TLS version accepted?", *paths, subject=c.id, system=worst, scopes=scopes,
+                          severity="minor")
+            continue
         if crossing:
             a, b = crossing[0]
             more = f" (and {len(crossing) - 1} more)" if len(crossing) > 1 else ""
@@ -189,6 +196,13 @@ def enc_002(ctx):
                 "account, region, provider or site? (Give the accounts and regions of both ends.)",
                 *paths, ctx.tp(c, "account"), ctx.tp(c, "region"), subject=c.id, system=worst, scopes=scopes,
             )
+        elif c.transfer is None or not (c.transfer.protocol or c.transfer.tls_min):
+            # Where the copy lives is not given, and nothing states transfer encryption: a copy written anywhere
+            # but the system's own disk travels, so ask rather than assume it stays inside (issue 12 §4).
+            yield ctx.ask(
+                f"Backups of {names(unknown, fmt=lambda a: a.id)} are written to {c.id}, and nothing states that they "
+                "are encrypted in transit: are they sent over TLS 1.2+, IPsec or SSH?",
+                *paths, subject=c.id, system=worst, scopes=scopes)
 
 
 def _boundary(a: System, c: Target) -> Optional[str]:
@@ -214,11 +228,16 @@ def _tls_version(text: str) -> Optional[tuple[int, int]]:
 
 
 def _transport(c: Target) -> tuple[str, str]:
-    """(``ok`` | ``bad`` | ``ask``, the protocol as written or the question)."""
+    """(``ok`` | ``bad`` | ``ask`` | ``stated``, the protocol as written or the question). ``stated``: encryption in
+    transit is stated (``transfer.encrypted``) with no protocol."""
     tr = c.transfer
     proto = (tr.protocol or "").strip() if tr else ""
     tls = (tr.tls_min or "").strip() if tr else ""
     if not proto and not tls:
+        if tr is not None and tr.encrypted is False:
+            return "bad", "a path the policy says is not encrypted in transit"
+        if tr is not None and tr.encrypted:
+            return "stated", ""
         return "ask", "how does the data travel (protocol and lowest TLS version)?"
     tokens = set(re.split(r"[^a-z0-9.+]+", proto.lower())) - {""}
     version = _tls_version(tls) if tls else None
@@ -382,7 +401,7 @@ def _copy_key(ctx, pl, c: Target):
     if not pool or enc is None or not (enc.at_rest or enc.key):
         return
     k = ctx.keys.get(enc.key) if enc.key else None
-    if k is not None and k.region and c.region and k.region != c.region and c.region not in k.replicas:
+    if k is not None and k.region and c.region and k.region != c.region and c.region not in (k.replicas or ()):
         yield ctx.hit(
             f"{c.id} in {c.region} is encrypted with key {k.id} in {k.region}, which has no replica in "
             f"{c.region}: losing {k.region} makes the copy unreadable.",

@@ -95,6 +95,57 @@ def freq_001(ctx):
         else:
             rpo_path = ctx.rpo_path(a)
         yield ctx.hit(a.id + tail, path, rpo_path, system=a, scopes=(fastest_id,))
+    yield from _job_time_questions(ctx)
+
+
+#: Schedule types whose point is captured at an instant (or streamed), so a job's length does not widen the
+#: data-loss window: their job time is not asked.
+INSTANT_TYPES = frozenset({"snapshot", "continuous", "log", "replication"})
+
+
+def _job_time_questions(ctx):
+    """An unknown job time is asked, never taken as zero, where it decides the RPO (issue 12 §4): the backup
+    interval equals the RPO (any job time makes the worst case exceed it), or the RPO is vague wording
+    ("minimal") so the worst case, interval plus job time, is all the policy can promise. One question per
+    schedule, naming its systems.
+
+    Asked when the schedule's type is not stated (a "daily backup" may be a minutes-long snapshot or an
+    hours-long full copy), or, against a vague RPO, for any type but those captured at an instant. A stated
+    type (snapshot, log, incremental ...) is taken as the policy's own answer for an RPO equal to the interval."""
+    tiers, plans, no_plan = ctx.tiers, ctx._plans, (None, None, None)
+    asked: dict[int, list] = {}
+    for a in ctx.in_scope_systems:
+        gap = plans.get(a.id, no_plan)[2]
+        if gap is None:
+            continue
+        rpo = a.rpo
+        if rpo is None:
+            t = tiers.get(a.tier)
+            rpo = t.rpo if t is not None else None
+        if rpo is None or not (rpo.text is not None or rpo.approx_seconds == gap.approx_seconds):
+            continue
+        for sc in ctx.schedules(a):
+            interval = sc.interval
+            if (sc.job_duration is None and (sc.type is None or (rpo.text is not None and sc.type not in INSTANT_TYPES))
+                    and interval is not None and interval.text is None
+                    and interval.approx_seconds == gap.approx_seconds and ctx.restorable(sc)):
+                found = asked.get(id(sc))
+                if found is None:
+                    found = asked[id(sc)] = [sc, [], rpo]
+                found[1].append(a)
+                break
+    for sc, systems, rpo in asked.values():
+        ids = [a.id for a in systems]
+        one = len(ids) == 1
+        whose = f"{'its' if one else 'their'} RPO"
+        if rpo.text is not None:
+            why = (f"{whose} is '{rpo.text}', so the worst-case data loss is the interval plus the time a job takes")
+        else:
+            why = (f"exactly {whose} ({_text(rpo)}): until a job finishes the newest point is older than that, so "
+                   "any job time makes the worst case exceed the RPO")
+        yield ctx.ask(f"Schedule {sc.id} backs up {_names(ids)} every {_text(sc.interval)}, {why}. How long does a "
+                      "job take?", ctx.schp(sc, "job_duration"), subject=sc.id, system=systems[0], scopes=tuple(ids),
+                      severity="major")
 
 
 def _freq_001_said(ctx, a, gap, rpo, rpo_texts: dict) -> tuple:
@@ -387,7 +438,7 @@ def _has_weekly_backup(ctx, sid, other_than):
     description="Every schedule of a database is crash-consistent only, with no log or continuous backup.",
 )
 def freq_004(ctx):
-    integrity = "processing_integrity" in ctx.policy.engagement.categories
+    integrity = "processing_integrity" in (ctx.policy.engagement.categories or ())
     # Systems of a tier-wide plan that is restorable and consistent (or log/continuous) have nothing to report.
     cleared: set = set()
     for sc, ids in tier_plans(ctx):

@@ -152,7 +152,7 @@ def gov_003(ctx):
             yield ctx.ask(f"How often does schedule {sc.id}{what} make a recovery point? No interval is set.",
                           ctx.schp(sc, "interval"), subject=sc.id)
     for r in p.roles:
-        if r.review_interval is None and BACKUP_PERMISSIONS.intersection(r.permissions):
+        if r.review_interval is None and BACKUP_PERMISSIONS.intersection(r.permissions or ()):
             yield ctx.ask(f"How often is membership of role {r.id} reviewed? No review interval is set.",
                           ctx.rolep(r, "review_interval"), subject=r.id)
     if p.monitoring.failure_ticket_sla is None:

@@ -116,6 +116,12 @@ AREAS: dict[tuple[str, str], str] = {
     ("Baseline", "cis_profile"): "testing",
     ("Inventory", "reconcile_interval"): "testing",
     ("Governance", "dr_exercise_interval"): "testing", ("Governance", "dr_exercise_types"): "testing",
+    ("Governance", "restore_test_interval"): "testing", ("Governance", "restore_test_method"): "testing",
+    ("Governance", "full_restore_interval"): "testing",
+    ("Tier", "restore_test_method"): "testing",
+    ("System", "restore_test_interval"): "testing", ("System", "restore_test_method"): "testing",
+    ("Governance", "require_immutable"): "protection", ("Governance", "min_backup_copies"): "protection",
+    ("Governance", "restore_authorized_by"): "access", ("Governance", "former_employee_restore"): "access",
 }
 #: Material areas of adding or removing an item of a list: (owner class, list field) -> area.
 ITEM_AREAS: dict[tuple[str, str], str] = {
