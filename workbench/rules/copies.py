@@ -345,9 +345,13 @@ def copy_002(ctx):
                           f"{a.id} itself runs; losing {where(a)} loses the backups too.",
                           ctx.sp(a, "region" if a.region else "site"),
                           *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity)
-        elif where(a):  # an unknown location of the system itself is asked by ASK-001
+        else:
+            # A copy whose own place is not stated is asked about whether or not the system's place is known
+            # (a policy silent on both still owes where its backups are); a copy with a stated place is
+            # compared once ASK-001 has the system's own.
+            known = bool(where(a))
             for c, ans in zip(copies, answers):
-                if ans is None:
+                if ans is None and (known or not (c.region or c.site)):
                     unknown.setdefault(c.id, (c, []))[1].append(a)
     for c, systems in unknown.values():
         worst = _worst(ctx, systems)
