@@ -464,7 +464,10 @@ def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
 def enc_005(ctx):
     pl = plane(ctx)
     for c in ctx.policy.targets:
-        if c.media not in MOVABLE_MEDIA and c.storage_class != "tape_offsite":
+        # Media of an unstated kind that the policy says leave the facility ("backup media are stored off
+        # site") are physical media in transit until said otherwise.
+        unstated = c.media is None and c.leaves_facility is True
+        if not unstated and c.storage_class != "tape_offsite" and not any(m in MOVABLE_MEDIA for m in c.all_media()):
             continue
         leaves = c.leaves_facility if c.leaves_facility is not None else (True if c.storage_class == "tape_offsite" else None)
         if leaves is False:
@@ -494,7 +497,7 @@ def enc_005(ctx):
         regulated = [a.id for a in systems if ctx.tags(a)]
         sev = "blocker" if regulated else None
         scopes = [a.id for a in systems]
-        media = c.media or "tape"
+        media = c.media or ("backup" if unstated and c.storage_class != "tape_offsite" else "tape")
         held = f" holding {names(regulated or scopes)}" if scopes else ""
         if leaves is None:
             if problems:
