@@ -211,7 +211,8 @@ def test_rpo_equal_to_the_interval_asks_the_job_time_and_an_answer_decides_it():
     data = untiered()
     data["systems"][0]["rpo"] = "1d"
     (f,) = findings(data, "FREQ-001", AS_OF)
-    assert f.kind == "question" and f.paths == ("schedules[0].job_duration",)
+    # the system's RPO goes with the job time: a provider running the job does not answer whether the RPO holds
+    assert f.kind == "question" and f.paths == ("schedules[0].job_duration", "systems[0].rpo")
     assert "exactly its RPO (1d)" in f.message and "How long does a job take?" in f.message
     data["schedules"][0]["job_duration"] = "2h"
     (f,) = findings(data, "FREQ-001", AS_OF)

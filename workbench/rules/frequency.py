@@ -143,9 +143,11 @@ def _job_time_questions(ctx):
         else:
             why = (f"exactly {whose} ({_text(rpo)}): until a job finishes the newest point is older than that, so "
                    "any job time makes the worst case exceed the RPO")
+        # The RPO's path goes with the job time's: whether the client's RPO holds is the client's to answer,
+        # even where a provider runs the job (its report does not say so).
         yield ctx.ask(f"Schedule {sc.id} backs up {_names(ids)} every {_text(sc.interval)}, {why}. How long does a "
-                      "job take?", ctx.schp(sc, "job_duration"), subject=sc.id, system=systems[0], scopes=tuple(ids),
-                      severity="major")
+                      "job take?", ctx.schp(sc, "job_duration"), ctx.rpo_path(systems[0]), subject=sc.id,
+                      system=systems[0], scopes=tuple(ids), severity="major")
 
 
 def _freq_001_said(ctx, a, gap, rpo, rpo_texts: dict) -> tuple:
