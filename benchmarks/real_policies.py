@@ -8,7 +8,7 @@ the findings against ``expected.yaml``, which was written before the engine was 
   findings); questions on covered areas are counted apart, they are not false alarms;
 * findings per policy: total open findings and their count by kind (gap, question, evidence).
 
-    .venv/bin/python benchmarks/real_policies.py [--detail] [--json]
+    .venv/bin/python benchmarks/real_policies.py [--detail] [--json] [--expected FILE]
 
 ``--detail`` lists, per policy, the expected gaps missed, the gap findings on covered areas (rule and
 message) and the questions on covered areas. ``--json`` prints the same figures as JSON.
@@ -37,9 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--detail", action="store_true", help="list misses, false alarms and questions on covered areas")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--expected", type=Path, default=None,
+                    help="judge against another expectations file (e.g. an earlier version from git)")
     args = ap.parse_args(argv)
 
-    outcomes = [judge(c) for c in cases()]
+    outcomes = [judge(c) for c in (cases(args.expected) if args.expected else cases())]
     rows = []
     for o in outcomes:
         k = o.by_kind()

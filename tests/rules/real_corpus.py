@@ -97,8 +97,8 @@ def _expectations(items: list[dict]) -> list[Expectation]:
     return out
 
 
-def cases() -> list[PolicyCase]:
-    data = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))
+def cases(expected: Path = EXPECTED) -> list[PolicyCase]:
+    data = yaml.safe_load(Path(expected).read_text(encoding="utf-8"))
     return [
         PolicyCase(name, spec.get("kind", ""), CORPUS / f"{name}.yaml",
                    _expectations(spec.get("raise")), _expectations(spec.get("covered")))
