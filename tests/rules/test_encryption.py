@@ -217,6 +217,7 @@ def test_enc005_media_of_an_unstated_kind_that_leave_the_facility_are_asked_abou
     found = findings(data, "ENC-005")
     assert len(found) == 1 and found[0].kind == "question"
     assert "backup media of offsite-media" in found[0].message and "are they encrypted?" in found[0].message
+    assert findings(data, "ENC-002") == []  # carried, not sent: not asked about network protocols
     data["targets"] = [{"id": "offsite-media", "leaves_facility": False}]
     assert findings(data, "ENC-005") == []
 

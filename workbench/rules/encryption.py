@@ -157,8 +157,11 @@ def enc_002(ctx):
         systems = pl.held.get(c.id, {}).values()
         if not systems:
             continue
-        if c.transfer is None and (c.media in PHYSICAL or c.storage_class == "tape_offsite"):
-            continue  # written locally, carried by hand or courier: ENC-005 judges the media's journey
+        if c.transfer is None and (c.media in PHYSICAL or c.storage_class == "tape_offsite"
+                                   or (c.media is None and c.leaves_facility is True)):
+            # written locally, carried by hand or courier (media of an unstated kind that leave the facility
+            # too): ENC-005 judges the media's journey
+            continue
         verdict, detail = _transport(c)
         if verdict == "ok":
             continue
