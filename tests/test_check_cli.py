@@ -176,7 +176,7 @@ def test_a_major_question_left_unanswered_keeps_the_policy_from_audit_ready(tmp_
     path.write_text(spec, encoding="utf-8")
     status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--fail-on", "blocker")
     assert status == 0  # no blocker: CI thresholds are unchanged
-    assert "audit-ready: no, 2 major questions not answered yet." in out
+    assert "audit-ready: no, 1 major question not answered yet." in out  # RPO and RTO of the tier: asked together
     status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "json")
     assert json.loads(out)["summary"]["audit_ready"] is False
 

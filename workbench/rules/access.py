@@ -29,6 +29,7 @@ LOCK_PREVENTS = frozenset({"delete_recovery_point", "modify_retention", "modify_
 
 
 RUN_ONLY = frozenset({"run"})
+RUN_ONLY_WHY = "the role can only start jobs: it can neither read the data back nor destroy it"
 
 
 def _perms(r: Role, pool=BACKUP_PERMISSIONS) -> list[str]:
@@ -81,11 +82,13 @@ def acc_001(ctx):
         if r.mfa_required is False:
             members = f"; members: {names(r.members)}" if r.members else ""
             yield ctx.hit(f"Role {r.id} ({_holdings(pl, r)}) does not require MFA{members}.",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity)
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity,
+                          why=RUN_ONLY_WHY if severity else None)
         elif r.mfa_required is None:
             members = f" Members: {names(r.members)}." if r.members else ""
             yield ctx.ask(f"Does role {r.id} ({_holdings(pl, r)}) require MFA?{members}",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity)
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity,
+                          why=RUN_ONLY_WHY if severity else None)
     grants = _people_grants(pl, pl.backup_roles)
     direct_keys = _direct_key_admins(ctx, pl)
     for pid in direct_keys:
@@ -112,7 +115,7 @@ def _nobody_named(ctx):
         f"{'is' if len(backed_up) == 1 else 'are'} backed up: who can run, restore and delete backups or change "
         "their retention and keys, and must they use MFA?",
         "roles", subject="roles", severity="blocker" if critical else "major",
-        why=f"{join_and([a.id for a in critical])} {'is' if len(critical) == 1 else 'are'} T0/T1" if critical else None,
+        why=None if critical else "no backed-up system is T0/T1",
         causes=("roles",),
     )
 
@@ -160,6 +163,7 @@ def acc_002(ctx):
             f"a production admin can destroy {target}.",
             ctx.rolep(p_role, "members"), *(ctx.rolep(r, "members") for r, _, _ in d_roles.values()),
             subject=pid, system=worst, severity="blocker" if critical else None,
+            why="it reaches backups of a T0/T1 system" if critical else None,
             scopes=[p_role.id, *d_roles],
         )
 
@@ -253,7 +257,8 @@ def acc_004(ctx):
             idle = (ctx.today - x.last_login).days
             yield ctx.hit(f"{pid} last signed in on {x.last_login} ({idle} days before {ctx.today}, more than "
                           f"{dormant}) but still holds {'; '.join(parts)}.",
-                          ctx.principalp(pid, "last_login"), *paths, subject=pid, scopes=scopes, severity="minor")
+                          ctx.principalp(pid, "last_login"), *paths, subject=pid, scopes=scopes, severity="minor",
+                          why="a dormant account, not a departed one: review it, it is not known to be misused")
 
 
 @rule(
@@ -348,7 +353,9 @@ def acc_006(ctx):
         if x.type == "shared":
             yield ctx.hit(f"Shared account {pid} is a member of {roles}"
                           + (", with destructive permissions." if pid in destr else "."),
-                          *paths, subject=pid, scopes=scopes, severity="major" if pid in destr else None)
+                          *paths, subject=pid, scopes=scopes, severity="major" if pid in destr else None,
+                          why="a shared account can destroy backups with no one person accountable"
+                          if pid in destr else None)
         elif x.type == "group" and x.broad_group:
             yield ctx.hit(f"Broad group {pid} is granted backup access ({roles}): everyone in it can act on backups.",
                           ctx.principalp(pid, "broad_group"), *paths[1:], subject=pid, scopes=scopes)

@@ -276,6 +276,12 @@ class Context:
                 memo[key] = plan
             plans[sid] = plan
 
+    def category(self, name: str) -> bool:
+        """Is Trust Services Category ``name`` in scope? Said so, or not answered yet: until the categories are
+        known every rule takes the stricter reading, silently (ASK-001 asks for them once)."""
+        cats = self.policy.engagement.categories
+        return not cats or name in cats
+
     def release(self) -> None:
         """Drop every index and memo once the rules are done.
 

@@ -308,7 +308,8 @@ def _diversity(ctx, a, copies):
     elif len(accounts) > 1 and None not in accounts:
         yield ctx.hit(f"All copies of {a.id} ({listed}) are {c.media} storage on {c.provider}, in different accounts "
                       "but one platform; 3-2-1 asks for a second medium or storage system.",
-                      *(ctx.tp(x, "media") for x in copies), system=a, severity="minor")
+                      *(ctx.tp(x, "media") for x in copies), system=a, severity="minor",
+                      why="the copies are in separate accounts: only the second medium is missing")
 
 
 @rule(
@@ -340,11 +341,15 @@ def copy_002(ctx):
         if any(answers):
             continue
         severity = "blocker" if ctx.availability or ctx.critical(a) else None
+        why = None if severity is None else (
+            "a T0/T1 system" if ctx.critical(a) else "Availability is in scope" if ctx.policy.engagement.categories
+            else "Availability may be in scope: the categories are not answered yet")
         if all(x is False for x in answers):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is in {where(a)}, where "
                           f"{a.id} itself runs; losing {where(a)} loses the backups too.",
                           ctx.sp(a, "region" if a.region else "site"),
-                          *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity)
+                          *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity,
+                          why=why)
         else:
             # A copy whose own place is not stated is asked about whether or not the system's place is known
             # (a policy silent on both still owes where its backups are); a copy with a stated place is
@@ -358,6 +363,11 @@ def copy_002(ctx):
         yield ctx.ask(f"Which region or site is {c.id} in? It may be the only off-site copy of "
                       f"{names(a.id for a in systems)}.", ctx.tp(c, "region"), subject=c.id, system=worst,
                       severity="blocker" if ctx.availability or ctx.critical(worst) else None,
+                      why=("it may hold the only off-site copy of a T0/T1 system" if ctx.critical(worst)
+                           else "Availability is in scope"
+                           if ctx.policy.engagement.categories else
+                           "Availability may be in scope: the categories are not answered yet")
+                      if ctx.availability or ctx.critical(worst) else None,
                       scopes=tuple(a.id for a in systems))
 
 
@@ -424,7 +434,7 @@ def copy_003(ctx):
         yield ctx.ask(f"{question} It holds copies of {names(a.id for a in systems)}.",
                       *paths, subject=c.id, system=worst,
                       severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems),
-                      why=f"it holds copies of {worst.id}, in the most critical tier"
+                      why="it holds copies of a system in the most critical tier"
                       if ctx.tier_level(worst) == 0 else None)
 
 
@@ -485,7 +495,7 @@ def copy_004(ctx):
             yield ctx.ask(f"{held}: is {c.region} inside the EEA? If not, which transfer mechanism (adequacy "
                           "decision, SCCs, BCRs) covers it?", ctx.tp(c, "region"), ctx.tp(c, "transfer_mechanism"),
                           subject=c.id, system=_worst(ctx, systems), scopes=tuple(a.id for a in systems),
-                          severity="minor")
+                          severity="minor", why="only the region's name is unclear: the copy may well be in the EEA")
             continue
         yield ctx.ask(f"{held}, outside the EEA: which transfer mechanism (adequacy decision, SCCs, BCRs) "
                       "covers it?", ctx.tp(c, "transfer_mechanism"), subject=c.id, system=_worst(ctx, systems),
@@ -522,7 +532,8 @@ def _residency(ctx, a, copies):
         yield ctx.ask(f"{a.id} may only be stored in {', '.join(a.residency)}: "
                       f"{'is' if len(unsure) == 1 else 'are'} {', '.join(f'{c.id} ({c.region})' for c in unsure)} "
                       "inside the EEA?", *(ctx.tp(c, "region") for c in unsure), system=a,
-                      scopes=tuple(c.id for c in unsure), severity="minor")
+                      scopes=tuple(c.id for c in unsure), severity="minor",
+                      why="only the region's name is unclear: the copy may well be in the EEA")
     if outside:
         where_ = ", ".join(f"{c.id} in {c.region}" for c in outside)
         yield ctx.hit(f"{a.id} may only be stored in {', '.join(a.residency)}, but copies are kept outside: "

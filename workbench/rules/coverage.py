@@ -99,7 +99,8 @@ def _open_ended_exclusions(ctx):
             continue
         yield ctx.hit(f"{a.id} ({_scope_reason(ctx, a)}) is excluded from backup ({ex.reason}, approved by "
                       f"{ex.approved_by}) with no expiry date: set one, so the exclusion is reviewed.",
-                      ctx.sp(a, "exclusion", "expires_on"), system=a, severity="minor")
+                      ctx.sp(a, "exclusion", "expires_on"), system=a, severity="minor",
+                      why="the exclusion is approved and stands; only its review date is missing")
 
 
 #: Kinds whose exclusion usually means "the data lives elsewhere" (laptops syncing to a share, SaaS left to the
@@ -353,7 +354,8 @@ def cov_005(ctx):
         for j, sid in enumerate(sc.systems):
             if sid not in ctx.systems:
                 yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory.",
-                              ctx.schp(sc, "systems", j), subject=sc.id, severity="minor", scopes=(sid,))
+                              ctx.schp(sc, "systems", j), subject=sc.id, severity="minor", scopes=(sid,),
+                              why="the system is backed up; only the inventory lacks it")
 
 
 def _reconciliation(ctx, inv):

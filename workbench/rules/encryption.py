@@ -1,4 +1,10 @@
-"""Encryption and keys (ENC): are copies encrypted, in transit and at rest, with keys that stay safe and usable?"""
+"""Encryption and keys (ENC): are copies encrypted, in transit and at rest, with keys that stay safe and usable?
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): a copy whose key was never used
+in a restore (ENC-004) is evidence; when the policy holds no restore-test records at all it
+folds into TEST-002's one "no restore-test records yet" finding. A copy of unclassified
+data is asked about here (is it encrypted?); COV-002 asks for the data classes themselves.
+"""
 
 from __future__ import annotations
 
@@ -101,7 +107,7 @@ def enc_001(ctx):
         elif not enc.algorithm:
             yield ctx.ask(f"{what} and is encrypted at rest: with which cipher (e.g. AES-256)?",
                           ctx.tp(c, "encryption", "algorithm"), subject=c.id, system=worst, scopes=scopes,
-                          severity="minor")
+                          severity="minor", why="the copy is encrypted; only the cipher is not named")
         else:
             grade = cipher_grade(enc.algorithm)
             path = ctx.tp(c, "encryption", "algorithm")
@@ -110,11 +116,12 @@ def enc_001(ctx):
                               "(AES-128 or stronger).", path, subject=c.id, system=worst, scopes=scopes)
             elif grade == "below":
                 yield ctx.hit(f"{what} and encrypts them with {enc.algorithm}: approved, but below the policy "
-                              "baseline of AES-256.", path, subject=c.id, system=worst, scopes=scopes, severity="minor")
+                              "baseline of AES-256.", path, subject=c.id, system=worst, scopes=scopes, severity="minor",
+                              why="approved cryptography, below the policy's own baseline only")
             elif grade == "unknown":
                 yield ctx.ask(f"{what} and encrypts them with {enc.algorithm!r}: is that approved cryptography "
                               "(AES-128 or stronger; AES-256 is the baseline)?", path, subject=c.id, system=worst,
-                              scopes=scopes, severity="minor")
+                              scopes=scopes, severity="minor", why="the copy is encrypted; only the cipher is unclear")
 
 
 def _unclassified(ctx, pl, c, held, at_rest):
@@ -133,7 +140,8 @@ def _unclassified(ctx, pl, c, held, at_rest):
     else:
         question = f"{c.id} holds backups of {whose}: is it encrypted at rest, and with which cipher?"
     yield ctx.ask(question, ctx.tp(c, "encryption", "at_rest"), ctx.sp(unknown[0], "data_classes"), subject=c.id,
-                  system=pl.worst(unknown), scopes=ids, severity="major")
+                  system=pl.worst(unknown), scopes=ids, severity="major",
+                  why="the data is not classified yet: it may be confidential, so it is asked, not reported as a breach")
 
 
 PHYSICAL = frozenset({"tape", "removable", "optical"})
@@ -499,6 +507,7 @@ def enc_005(ctx):
         worst = pl.worst_on(c.id, held=True, regulated_first=True)
         regulated = [a.id for a in systems if ctx.tags(a)]
         sev = "blocker" if regulated else None
+        why = f"the media hold regulated data ({names(regulated)})" if regulated else None
         scopes = [a.id for a in systems]
         media = c.media or ("backup" if unstated and c.storage_class != "tape_offsite" else "tape")
         held = f" holding {names(regulated or scopes)}" if scopes else ""
@@ -506,11 +515,11 @@ def enc_005(ctx):
             if problems:
                 yield ctx.ask(f"The {media} media of {c.id}{held} {' and '.join(problems)}: do they leave the "
                               "facility?", ctx.tp(c, "leaves_facility"), *bad_paths, subject=c.id, system=worst,
-                              scopes=scopes, severity=sev)
+                              scopes=scopes, severity=sev, why=why)
             continue
         if problems:
             yield ctx.hit(f"The {media} media of {c.id}{held} leave the facility but {' and '.join(problems)}.",
-                          *bad_paths, subject=c.id, system=worst, scopes=scopes, severity=sev)
+                          *bad_paths, subject=c.id, system=worst, scopes=scopes, severity=sev, why=why)
         if questions:
             yield ctx.ask(f"The {media} media of {c.id}{held} leave the facility: {' '.join(questions)}",
-                          *open_paths, subject=c.id, system=worst, scopes=scopes, severity=sev)
+                          *open_paths, subject=c.id, system=worst, scopes=scopes, severity=sev, why=why)

@@ -12,7 +12,10 @@ No rule reads the clock, touches a file or imports Textual.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -84,8 +87,8 @@ class Finding:
     scopes: tuple[str, ...] = ()
     #: Why ``severity`` differs from the rule's (the GAP_RULES §6 modifiers), e.g. "tier T0: one level worse".
     adjusted: tuple[str, ...] = ()
-    #: Every id the finding is about, when one finding stands for the same cause on several (systems,
-    #: roles ...); ``subject`` is the first. Filled in by :func:`finalize`.
+    #: Every id the finding is about: ``(subject,)``, or, when one finding stands for the same cause on several
+    #: systems, roles ..., all of them (``subject`` is the first; :func:`finalize` gathers them).
     subjects: tuple[str, ...] = ()
     #: Other rules whose findings of the same cause this one stands for (they count against readiness too).
     merged: tuple[str, ...] = ()
@@ -270,7 +273,9 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
 
     :func:`run_rules` calls it on the findings of every rule, before the context is
     released; an evaluator that caches findings per rule calls it on their union
-    (with a live context), so both give the same list. ``ctx`` may be ``None``:
+    (with a live context), so both give the same list. It never changes the
+    findings it is given (merged ones are copies) and returns a new list, so
+    cached findings can be finalized again after any edit. ``ctx`` may be ``None``:
     the step that needs it is then skipped. Only open findings are merged;
     accepted ones are matched to their exception before this and stay as they are.
     The steps, in order:
@@ -278,25 +283,38 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
     1. **One cause, one finding** (:func:`_one_cause_one_finding`): findings about
        the same missing, vague or wrong value (``Finding.causes``; a question's
        cause is its first field path) become one. The owner is the rule listed
-       first in :data:`CAUSE_OWNERS`, else the worst finding; it keeps its message,
+       first in :data:`CAUSE_OWNERS`, else the worst finding (rules in
+       :data:`CAUSE_YIELDERS` own a cause only alone); it keeps its message,
        names what else stays open until the cause is settled, takes the worst
        severity (saying why) and lists the others' rules in ``merged``.
-    2. **No records yet** (:func:`_no_records_yet`, needs ``ctx``): when the policy
+    2. **One question per rule and subject** (:func:`_one_question_per_rule_and_subject`):
+       the questions one rule asks about one subject (the policy's evidence store,
+       sources and retention; a system's DR site and runbook) are asked together.
+    3. **No records yet** (:func:`_no_records_yet`, needs ``ctx``): when the policy
        holds no records of a kind at all (no restore test, no access review), the
        evidence findings about them are one finding per kind of record saying what
        a Type II auditor will sample, how often, and over how many tiers and systems.
-    3. **Many subjects, one finding** (:func:`_one_finding_per_rule_and_cause`): the
+    4. **Many subjects, one finding** (:func:`_one_finding_per_rule_and_cause`): the
        same rule with the same message shape (or the same explicit cause) at the same
        severity on several systems, roles or targets is one finding; ``subjects``
        lists them, ``paths`` keeps every one's paths, the message names the first
-       few and the count.
-    4. Sort worst first (open before accepted, then severity, rule, subject, message).
+       few and the count (with ``ctx``, the count names what they are: systems, roles ...).
+    5. **What is at stake** (:func:`_what_is_at_stake`): a question that does not
+       already say what hangs on its answer ends with the gap it could hide (its
+       rule's title) and that gap's severity.
+    6. Sort worst first (open before accepted, then severity, rule, subject, message).
     """
-    findings.sort(key=_order)
-    findings = _one_cause_one_finding(findings)
+    findings = sorted(findings, key=_order)
+    made: set[int] = set()   # ids of the findings this call built (copies): the inputs are never changed
+    findings = _one_cause_one_finding(findings, made)
+    findings = _one_question_per_rule_and_subject(findings, made)
+    for f in findings:
+        if f.merged and id(f) in made:
+            _say_what_else(f)
     if ctx is not None:
         findings = _no_records_yet(findings, ctx)
-    findings = _one_finding_per_rule_and_cause(findings)
+    findings = _one_finding_per_rule_and_cause(findings, ctx)
+    findings = _what_is_at_stake(findings)
     findings.sort(key=_order)
     return findings
 
@@ -308,7 +326,10 @@ def _order(f: Finding):
 #: Which rule owns a cause that several rules report (the first listed wins); rules not listed rank after
 #: these, the worst finding first. The family modules' docstrings say which of their causes another rule owns.
 CAUSE_OWNERS = ("VAGUE-001", "GOV-001", "COV-002", "COV-003", "COPY-003", "ACC-005", "ACC-001", "TEST-001")
+#: Rules that ask for a value only because no other rule does (any other rule asking for it owns the cause).
+CAUSE_YIELDERS = ("GOV-003", "ASK-001")
 _OWNER_RANK = {rid: i for i, rid in enumerate(CAUSE_OWNERS)}
+_OWNER_RANK.update({rid: len(CAUSE_OWNERS) + 1 + i for i, rid in enumerate(CAUSE_YIELDERS)})
 
 
 def _causes(f: Finding) -> tuple[str, ...]:
@@ -323,7 +344,7 @@ def _causes(f: Finding) -> tuple[str, ...]:
     return ()
 
 
-def _one_cause_one_finding(findings: list[Finding]) -> list[Finding]:
+def _one_cause_one_finding(findings: list[Finding], made: set[int]) -> list[Finding]:
     """Step 1 of :func:`finalize`: findings sharing a cause become the owner's one finding."""
     keyed = []
     last = len(CAUSE_OWNERS)
@@ -352,17 +373,19 @@ def _one_cause_one_finding(findings: list[Finding]) -> list[Finding]:
         gone.add(id(f))  # its other causes stay free: sharing one cause does not make two others one
     if not gone:
         return findings
+    swap = {}
     for owner, others in absorbed.values():
-        _absorb(owner, others)
-    return [f for f in findings if id(f) not in gone]
+        new = swap[id(owner)] = _absorb(owner, others)
+        made.add(id(new))
+    return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
-def _absorb(owner: Finding, others: list[Finding]) -> None:
-    """Make ``owner`` stand for ``others`` (findings of the same cause)."""
+def _absorb(owner: Finding, others: list[Finding]) -> Finding:
+    """A copy of ``owner`` that stands for ``others`` too (findings of the same cause)."""
+    owner = _copy(owner)
     paths = dict.fromkeys(owner.paths)
     scopes = dict.fromkeys(owner.scopes)
     merged = dict.fromkeys(owner.merged)
-    also: dict[str, str] = {}
     worst = owner
     for o in others:
         paths.update(dict.fromkeys(o.paths))
@@ -370,21 +393,77 @@ def _absorb(owner: Finding, others: list[Finding]) -> None:
         for rid in o.rules:
             if rid != owner.rule:
                 merged[rid] = None
-                if rid not in also and rid in RULES:
-                    also[rid] = RULES[rid].title
         if RANK[o.severity] < RANK[worst.severity]:
             worst = o
     owner.paths = tuple(paths)
     owner.scopes = tuple(scopes)
     owner.merged = tuple(merged)
     owner.causes = tuple(dict.fromkeys((*_causes(owner), *(c for o in others for c in _causes(o)))))
-    if also:
-        owner.message = (owner.message.rstrip() + " Until this is settled, it also stands for: "
-                         + "; ".join(f"{t[:1].lower()}{t[1:]} ({rid})" for rid, t in also.items()) + ".")
     if worst is not owner:
         owner.adjusted = (*owner.adjusted, f"{worst.severity}: as {worst.rule} rates the same cause"
                           + (f" ({'; '.join(worst.adjusted)})" if worst.adjusted else ""))
         owner.severity = worst.severity
+    return owner
+
+
+def _copy(f: Finding) -> Finding:
+    return Finding(f.rule, f.title, f.severity, f.message, f.fix, f.paths, f.criteria, f.family, f.subject, f.kind,
+                   f.accepted, f.scopes, f.adjusted, f.subjects, f.merged, f.causes)
+
+
+def _one_question_per_rule_and_subject(findings: list[Finding], made: set[int]) -> list[Finding]:
+    """Step 2 of :func:`finalize`: one rule's open questions about one subject become one question."""
+    first: dict[tuple, Finding] = {}
+    rest: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.kind != "question" or f.accepted is not None or not f.subject:
+            continue
+        key = (f.rule, f.subject)
+        head = first.get(key)
+        if head is None:
+            first[key] = f
+        else:
+            rest.setdefault(id(head), []).append(f)
+    if not rest:
+        return findings
+    gone: set[int] = set()
+    swap = {}
+    for old in first.values():
+        others = rest.get(id(old))
+        if not others:
+            continue
+        head = swap[id(old)] = old if id(old) in made else _copy(old)
+        made.add(id(head))
+        lead = head.message.split(":", 1)[0] + ":" if ":" in head.message else None
+        texts = dict.fromkeys([head.message.strip(), *(_without(o.message.strip(), lead) for o in others)])
+        causes = tuple(dict.fromkeys(c for f in (head, *others) for c in _causes(f)))
+        worst = min((head, *others), key=lambda f: RANK[f.severity])
+        head.message = " ".join(texts)
+        head.paths = tuple(dict.fromkeys(p for f in (head, *others) for p in f.paths))
+        head.scopes = tuple(dict.fromkeys(x for f in (head, *others) for x in f.scopes))
+        head.merged = tuple(dict.fromkeys(m for f in (head, *others) for m in f.merged))
+        head.causes = causes
+        if worst is not head:
+            head.severity, head.adjusted = worst.severity, worst.adjusted
+        gone.update(id(o) for o in others)
+    return [swap.get(id(f), f) for f in findings if id(f) not in gone]
+
+
+def _without(message: str, lead: Optional[str]) -> str:
+    """``message`` without its ``lead`` ("app-db is tier prod:"), which the question before it already says."""
+    if lead and message.startswith(lead) and len(message) > len(lead) + 1:
+        rest = message[len(lead):].lstrip()
+        return rest[:1].upper() + rest[1:]
+    return message
+
+
+def _say_what_else(owner: Finding) -> None:
+    """End the message of a finding that stands for other rules' findings by naming them (by their titles)."""
+    also = [(rid, RULES[rid].title) for rid in owner.merged
+            if rid in RULES and RULES[rid].family != "unanswered"]  # a core interview question adds nothing
+    if also:
+        owner.message = (owner.message.rstrip() + " Until this is settled, it also stands for: "
+                         + "; ".join(f"{t[:1].lower()}{t[1:]} ({rid})" for rid, t in also) + ".")
 
 
 #: Kinds of record that a first draft (or a Type I) may hold none of, with the rules whose evidence findings
@@ -397,13 +476,18 @@ def _no_records_yet(findings: list[Finding], ctx) -> list[Finding]:
     """Step 2 of :func:`finalize`: one evidence finding per kind of record the policy holds none of."""
     p = ctx.policy
     if not p.restore_tests:
-        findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group))
+        findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group),
+                                    "Hold the first restore test of each tier (and, for T0/T1 systems, a full restore "
+                                    "from the disaster copy), keep each dated record with its evidence, and repeat "
+                                    "them on the tier's cadence.")
     if p.roles and not any(r.last_review_on for r in p.roles):
-        findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group))
+        findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group),
+                                    "Review the membership of each backup and key role, have the system owner sign "
+                                    "it, record the date and the removals, and repeat on the role's cadence.")
     return findings
 
 
-def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text) -> list[Finding]:
+def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text, fix: str) -> list[Finding]:
     group = [f for f in findings if f.accepted is None and f.kind == "evidence" and f.rule in rules]
     if not group:
         return findings
@@ -415,7 +499,7 @@ def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text) -> l
     subjects = tuple(dict.fromkeys(s for f in group for s in (f.subjects or (f.subject,)) if s))
     one = Finding(
         rules[0], first.title if first else keep.title, worst.severity, text(group),
-        first.fix if first else keep.fix, tuple(dict.fromkeys(p for f in group for p in f.paths)),
+        fix, tuple(dict.fromkeys(p for f in group for p in f.paths)),
         first.criteria if first else keep.criteria, first.family if first else keep.family,
         subjects[0] if subjects else None, "evidence", None,
         tuple(dict.fromkeys(s for f in group for s in f.scopes)),
@@ -466,20 +550,39 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_NOUNS = {"systems": "system", "roles": "role", "targets": "target", "tiers": "tier", "schedules": "schedule",
-          "keys": "key", "principals": "principal", "vendors": "vendor", "legal_holds": "legal hold"}
+def _noun(names: list[str], ctx) -> Optional[str]:
+    """What the subjects ``names`` are (system, role, target, tier, schedule), when ``ctx`` can tell."""
+    if ctx is None:
+        return None
+    ids = ctx.__dict__.get("_finalize_ids")
+    if ids is None:  # once per evaluation: id sets of each kind of item a finding can be about
+        p = ctx.policy
+        ids = ctx._finalize_ids = [("system", ctx.systems), ("role", {x.id for x in p.roles}),
+                                   ("target", {x.id for x in p.targets}), ("tier", ctx.tiers),
+                                   ("schedule", {x.id for x in p.schedules})]
+    for noun, known in ids:
+        if all(map(known.__contains__, names)):
+            return noun
+    return None
+
+
 _HOLE = "\x00"
+_RULE_OF, _SUBJECT = attrgetter("rule"), attrgetter("subject")
+_PATHS, _SCOPES, _MERGED, _CAUSES = (attrgetter(a) for a in ("paths", "scopes", "merged", "causes"))
 
 
-def _one_finding_per_rule_and_cause(findings: list[Finding]) -> list[Finding]:
+def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[Finding]:
     """Step 3 of :func:`finalize`: the same rule and cause on many subjects is one finding listing them."""
     groups: dict[tuple, list[Finding]] = {}
     any_shared = False
+    per_rule = Counter(map(_RULE_OF, findings))
     for f in findings:
         s = f.subject
-        if f.accepted is not None or not s or f.subjects:
+        if per_rule[f.rule] < 2 or f.accepted is not None or not s or len(f.subjects) > 1:
             continue
-        key = (f.rule, f.kind, f.severity, f.adjusted, f.message.replace(s, _HOLE))
+        adjusted = f.adjusted
+        key = (f.rule, f.kind, f.severity, "\x01".join(adjusted).replace(s, _HOLE) if adjusted else "",
+               f.message.replace(s, _HOLE))
         found = groups.get(key)
         if found is None:
             groups[key] = [f]
@@ -489,20 +592,21 @@ def _one_finding_per_rule_and_cause(findings: list[Finding]) -> list[Finding]:
     if not any_shared:
         return findings
     gone: set[int] = set()
+    swap = {}
     for key, group in groups.items():
         if len(group) > 1:
-            _gather(group, key[4])
+            swap[id(group[0])] = _gather(group, key[4], ctx)
             gone.update(id(f) for f in group[1:])
-    return [f for f in findings if id(f) not in gone]
+    return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
-def _gather(group: list[Finding], shape: str) -> None:
-    """Make ``group[0]`` stand for the whole group (same rule, kind, severity and message ``shape``)."""
+def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
+    """A copy of ``group[0]`` that stands for the whole group (same rule, kind, severity and message ``shape``)."""
     from .wording import listing
 
-    first = group[0]
-    names = [f.subject for f in group]
-    noun = _NOUNS.get(first.path.split("[", 1)[0]) if "[" in first.path else None
+    first = _copy(group[0])
+    names = [*map(_SUBJECT, group)]
+    noun = _noun(names, ctx)
     count = f"{len(names)} {noun}s" if noun else f"{len(names)} in all"
     head, colon, rest = shape.partition(":")
     if head == _HOLE and colon:                                 # "web: ..."
@@ -513,10 +617,29 @@ def _gather(group: list[Finding], shape: str) -> None:
         tail = f" ({count} in all)" if noun else ""
         first.message = f"{first.message.rstrip()} The same holds for {listing(names[1:])}{tail}."
     first.subjects = tuple(names)
-    first.paths = tuple(dict.fromkeys(p for f in group for p in f.paths))
-    first.scopes = tuple(dict.fromkeys(s for f in group for s in f.scopes))
-    first.merged = tuple(dict.fromkeys(m for f in group for m in f.merged))
-    first.causes = tuple(dict.fromkeys(c for f in group for c in f.causes))
+    first.paths = tuple(dict.fromkeys(chain.from_iterable(map(_PATHS, group))))
+    first.scopes = tuple(dict.fromkeys(chain.from_iterable(map(_SCOPES, group))))
+    first.merged = tuple(dict.fromkeys(chain.from_iterable(map(_MERGED, group))))
+    first.causes = tuple(dict.fromkeys(chain.from_iterable(map(_CAUSES, group))))
+    return first
+
+
+#: Rules whose title only restates their question ("a cadence is not stated"): their questions are their stake.
+_STAKES_SAID = frozenset({"GOV-003", "COV-002", "COV-003", "EVID-002"})
+
+
+def _what_is_at_stake(findings: list[Finding]) -> list[Finding]:
+    """Step 5 of :func:`finalize`: each open question says what its answer decides (copies; inputs untouched)."""
+    out = []
+    for f in findings:
+        if f.kind == "question" and f.accepted is None and "At stake" not in f.message:
+            r = RULES.get(f.rule)
+            if r is not None and r.catalog and r.id not in _STAKES_SAID:
+                f = _copy(f)
+                title = r.title[:1].lower() + r.title[1:]
+                f.message = f"{f.message.rstrip()} At stake: {title} ({f.severity})."
+        out.append(f)
+    return out
 
 
 def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
@@ -536,7 +659,7 @@ def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
             severity, adjusted = hit.severity, ((hit.why,) if hit.why else ())
         finding = Finding(
             rid, title, severity, hit.message, fix, hit.paths, criteria, family, hit.subject, hit.kind, None,
-            hit.scopes, adjusted, (), (), hit.causes,
+            hit.scopes, adjusted, (hit.subject,) if hit.subject else (), (), hit.causes,
         )
         if accepting:
             _accept(finding, ctx)

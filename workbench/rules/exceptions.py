@@ -2,6 +2,8 @@
 
 The engine runs this family last, after every other finding has been matched
 to the exceptions register, so ``ctx.used_exceptions`` is complete here.
+
+Shared causes: none; the exception rules run after every other rule has been matched.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def exc_001(ctx):
                           *paths, subject=subject, scopes=(e.scope, e.rule))
         elif e.expires_on is None:
             yield ctx.hit(f"{label} has no expiry date: an accepted risk needs a date to be revisited.",
-                          f"exceptions[{i}].expires_on", subject=subject, severity="minor", scopes=(e.scope, e.rule))
+                          f"exceptions[{i}].expires_on", subject=subject, severity="minor", scopes=(e.scope, e.rule),
+                          why="the exception is approved and justified; only its review date is missing")
 
 
 @rule(

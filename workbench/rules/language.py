@@ -26,6 +26,10 @@ What is reported:
   the business", "by management", "by policy"), is still a vague promise.
   This applies to free text only: a duration field saying "as required by
   law" still gives no duration.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): VAGUE-001 owns a vague value
+(its paths are its causes): the question another rule asks for a testable value of the same
+field (TEST-001's cadence, TEST-006's exercise interval ...) folds into it.
 """
 
 from __future__ import annotations
@@ -121,7 +125,9 @@ def vague_001(ctx):
         paths = [format_path(e[0]) for e in found]
         major = found[0][3] or text_kind(found[0][1]) == COMMITMENT
         yield ctx.hit(_message(key, found, paths), *paths, subject=subject, system=system,
-                      severity=None if major else SEVERITY[NARRATIVE])
+                      severity=None if major else SEVERITY[NARRATIVE],
+                      why=None if major else "only narrative (a description or a reason) is vague, not a promise",
+                      causes=tuple(paths))
 
 
 #: The two canonical cadences an ambiguous word may mean (see durations.AMBIGUOUS).
