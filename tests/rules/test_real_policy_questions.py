@@ -253,3 +253,27 @@ def test_an_offsite_copy_kept_shorter_than_the_onsite_one_is_a_minor_gap_naming_
 
 def test_the_usual_design_short_onsite_and_long_offsite_is_quiet():
     assert not [f for f in findings(two_copies("7d", "1y"), "RET-002", AS_OF) if "off-site" in f.message]
+
+
+# --- soft delete or versioning as the only protection (IMM-002) -------------------------------------------
+def test_soft_delete_as_the_only_stated_protection_is_asked_once_per_target():
+    data = untiered()
+    data["targets"][0].update(soft_delete_days=30, isolated_account=False)
+    (f,) = findings(data, "IMM-002", AS_OF)
+    assert f.kind == "unanswered" and "relies on soft delete (30 days)" in f.message
+    assert f.paths == ("targets[0].immutability.mode", "targets[0].isolated_account")
+
+
+def test_versioned_replication_as_the_only_protection_is_asked():
+    data = untiered()
+    data["schedules"][0].update(type="replication", versioned=True)
+    (f,) = findings(data, "IMM-002", AS_OF)
+    assert "relies on versioning" in f.message
+
+
+def test_a_lock_an_offline_copy_or_an_account_of_its_own_answers_it():
+    for extra in ({"immutability": {"mode": "compliance", "days": 30}}, {"offline": True},
+                  {"isolated_account": True}):
+        data = untiered()
+        data["targets"][0].update(soft_delete_days=30, **extra)
+        assert not [f for f in findings(data, "IMM-002", AS_OF) if "relies on" in f.message], extra
