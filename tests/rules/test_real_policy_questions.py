@@ -277,3 +277,41 @@ def test_a_lock_an_offline_copy_or_an_account_of_its_own_answers_it():
         data = untiered()
         data["targets"][0].update(soft_delete_days=30, **extra)
         assert not [f for f in findings(data, "IMM-002", AS_OF) if "relies on" in f.message], extra
+
+
+# --- who authorises a restore (REST-001) -------------------------------------------------------------------
+def test_who_authorises_a_restore_is_asked_once_with_the_former_employee_case():
+    (f,) = findings(untiered(), "REST-001", AS_OF)
+    assert f.kind == "unanswered" and "Who authorises a restore request, and who may request restoring a former " \
+        "employee's data?" in f.message
+    assert f.paths == ("policy.restore_authorized_by", "policy.former_employee_restore")
+
+
+def test_the_former_employee_case_is_asked_only_where_people_data_is_backed_up():
+    data = untiered(policy={"restore_authorized_by": "the system owner"})
+    assert findings(data, "REST-001", AS_OF) == []
+    data["systems"][0]["data_classes"] = ["pii"]
+    (f,) = findings(data, "REST-001", AS_OF)
+    assert f.severity == "minor" and f.paths == ("policy.former_employee_restore",)
+    data["policy"]["former_employee_restore"] = "HR with Legal"
+    assert findings(data, "REST-001", AS_OF) == []
+
+
+# --- lists written as unknown are questions, not "none" (ASK-001) -------------------------------------------
+def test_a_list_written_unknown_is_asked_and_an_empty_one_is_not():
+    data = untiered(roles=[{"id": "backup-admin", "permissions": ["restore"], "members": "unknown",
+                            "dual_authorization_for": []},
+                           {"id": "auditors", "permissions": ["read"], "members": [], "dual_authorization_for": []}])
+    asked = [f for f in findings(data, "ASK-001", AS_OF) if f.subject in ("backup-admin", "auditors")]
+    assert [(f.subject, f.paths, f.severity) for f in asked] == [("backup-admin", ("roles[0].members",), "major")]
+    assert "who holds it" in asked[0].message and "not as none" in asked[0].message
+
+
+def test_the_written_policy_says_an_unknown_member_list_is_open_not_none():
+    import datetime as dt
+    from workbench.document import render_markdown
+    from workbench.rules import evaluate
+    p = policy(untiered(roles=[{"id": "backup-admin", "permissions": ["restore"], "members": "unknown"}]))
+    text = render_markdown(p, evaluate(p, dt.date(2025, 6, 30)))
+    row = next(line for line in text.splitlines() if line.startswith("| backup-admin |") and "Members" not in line)
+    assert "None" not in row
