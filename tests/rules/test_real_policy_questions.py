@@ -315,3 +315,20 @@ def test_the_written_policy_says_an_unknown_member_list_is_open_not_none():
     text = render_markdown(p, evaluate(p, dt.date(2025, 6, 30)))
     row = next(line for line in text.splitlines() if line.startswith("| backup-admin |") and "Members" not in line)
     assert "None" not in row
+
+
+# --- copies in words, policy-wide; several media on one target (COPY-001, DISP-001, ENC-005) ------------------
+def test_a_policy_wide_count_in_words_is_held_as_its_lower_bound_and_quoted():
+    data = untiered(policy={"min_backup_copies": "multiple"})
+    (f,) = findings(data, "COPY-001", AS_OF)
+    assert "the policy requires at least 2 ('multiple')" in f.message
+    assert "policy.min_backup_copies" in f.paths
+    data["policy"]["min_backup_copies"] = 1
+    assert findings(data, "COPY-001", AS_OF) == []
+
+
+def test_a_target_on_disk_and_tape_is_judged_for_its_tape_too():
+    data = untiered(disposal={"method": "nist_800_88_purge", "verification_interval": "1y"})
+    data["targets"][0].update(media=["disk", "tape"], leaves_facility=True, encryption={"at_rest": True})
+    msgs = messages(data, "ENC-005", AS_OF)
+    assert msgs and "The tape media of vault" in msgs[0] and "how are they tracked" in msgs[0]

@@ -463,7 +463,8 @@ def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
 def enc_005(ctx):
     pl = plane(ctx)
     for c in ctx.policy.targets:
-        if c.media not in MOVABLE_MEDIA and c.storage_class != "tape_offsite":
+        if c.media not in MOVABLE_MEDIA and c.storage_class != "tape_offsite" \
+                and not any(m in MOVABLE_MEDIA for m in c.other_media):
             continue
         leaves = c.leaves_facility if c.leaves_facility is not None else (True if c.storage_class == "tape_offsite" else None)
         if leaves is False:
@@ -493,7 +494,7 @@ def enc_005(ctx):
         regulated = [a.id for a in systems if ctx.tags(a)]
         sev = "blocker" if regulated else None
         scopes = [a.id for a in systems]
-        media = c.media or "tape"
+        media = c.media if c.media in MOVABLE_MEDIA else next((m for m in c.other_media if m in MOVABLE_MEDIA), "tape")
         held = f" holding {names(regulated or scopes)}" if scopes else ""
         if leaves is None:
             if problems:

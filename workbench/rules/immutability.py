@@ -628,7 +628,7 @@ def _lock_state(c: Target) -> str:
         if imm is not None and imm.enabled is False:
             return "open"
         return "unknown"
-    if c.offline is None and c.media in REMOVABLE_MEDIA:
+    if c.offline is None and (c.media in REMOVABLE_MEDIA or any(m in REMOVABLE_MEDIA for m in c.other_media)):
         return "unknown"  # unlocked media may still be kept offline
     return "open"
 
