@@ -332,3 +332,39 @@ def test_a_target_on_disk_and_tape_is_judged_for_its_tape_too():
     data["targets"][0].update(media=["disk", "tape"], leaves_facility=True, encryption={"at_rest": True})
     msgs = messages(data, "ENC-005", AS_OF)
     assert msgs and "The tape media of vault" in msgs[0] and "how are they tracked" in msgs[0]
+
+
+def test_every_list_answer_written_unknown_evaluates_renders_and_saves_on_every_starter():
+    """No rule, renderer or the diff may read an unanswered list (None) as a list."""
+    import datetime as dt
+    from pydantic import BaseModel
+    from workbench.document import render
+    from workbench.rules import evaluate
+    from workbench.spec import dumps, loads
+    from workbench.spec.io import _list_fields
+    from workbench.store.semdiff import diff
+    from workbench.templates import list_templates, load_template
+
+    def null_all(m):
+        if isinstance(m, BaseModel):
+            nullable, _ = _list_fields(type(m))
+            for n in type(m).model_fields:
+                v = getattr(m, n)
+                if n in nullable:
+                    setattr(m, n, None)
+                elif isinstance(v, list):
+                    for x in v:
+                        null_all(x)
+                else:
+                    null_all(v)
+
+    for name, _, _ in list_templates():
+        before, p = load_template(name), load_template(name)
+        null_all(p)
+        report = evaluate(p, dt.date(2026, 6, 30))
+        assert any(f.rule == "ASK-001" and f.path.endswith(".members") for f in report.open)
+        lines = render(p, report, "markdown").splitlines()
+        assert not [line for r in p.roles for line in lines
+                    if line.startswith(f"| {r.id} |") and line.rstrip().endswith("| None |")]
+        assert loads(dumps(p)).roles[0].members is None
+        assert diff(before, p, findings=False).changes
