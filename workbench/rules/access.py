@@ -7,6 +7,9 @@ view expands both, once per evaluation.
 
 from __future__ import annotations
 
+from itertools import compress, islice
+from operator import attrgetter
+
 from workbench.spec.model import BACKUP_PERMISSIONS, DESTRUCTIVE, Role
 
 from .engine import rule
@@ -366,17 +369,23 @@ def acc_006(ctx):
 def rest_001(ctx):
     """A restore puts data back where people can read it: an auditor asks who approves one (issue 12 §4)."""
     g = ctx.policy.policy
-    backed_up = [a for a in ctx.in_scope_systems if ctx.schedules(a)]
+    if (g.restore_authorized_by or "").strip() and (g.former_employee_restore or "").strip():
+        return  # both answered: nothing to ask (the usual case once a policy is written)
+    in_scope = ctx.in_scope_systems
+    # The first few backed-up systems name the question; a policy of thousands needs no full list.
+    backed_up = list(islice(compress(in_scope, map(ctx._schedules.__contains__, map(attrgetter("id"), in_scope))), 4))
     if not backed_up:
         return
     if not (g.restore_authorized_by or "").strip():
         also = ("" if (g.former_employee_restore or "").strip()
                 else ", and who may request restoring a former employee's data")
         paths = ["policy.restore_authorized_by"] + ([] if not also else ["policy.former_employee_restore"])
-        yield ctx.ask(f"Who authorises a restore request{also}? The policy backs up {names([a.id for a in backed_up])} "
+        shown = ", ".join(a.id for a in backed_up[:3]) + (" and others" if len(backed_up) > 3 else "")
+        yield ctx.ask(f"Who authorises a restore request{also}? The policy backs up {shown} "
                       "but does not say who may have them restored.", *paths, subject="policy")
     elif not (g.former_employee_restore or "").strip():
-        people = [a.id for a in backed_up if a.kind in ("endpoint", "saas") or "pii" in a.data_classes]
+        people = [a.id for a in in_scope if ctx.schedules(a)
+                  and (a.kind in ("endpoint", "saas") or "pii" in a.data_classes)]
         if people:
             yield ctx.ask(f"Who may request restoring a former employee's data (mailboxes, files, laptops in "
                           f"{names(people)})? Restores are authorised by {g.restore_authorized_by}, but a departed "
