@@ -69,3 +69,26 @@ def test_a_stronger_version_records_no_weakening(tmp_path):
     stronger["targets"][0]["retention"] = {"daily": "90d"}
     result = _publish(ws, make(stronger))
     assert result.policy.revisions[-1].weakens == []
+
+
+def test_the_command_line_says_what_a_version_weakens_and_takes_a_reason(tmp_path, capsys):
+    import yaml
+    from workbench.cli import main
+    from workbench.spec import dumps
+
+    spec = tmp_path / "acme.yaml"
+    spec.write_text(dumps(make(data())))
+    args = ["--as-of", TODAY.isoformat(), "--no-git", "--workspace", str(tmp_path / "ws")]
+    assert main(["publish", str(spec), "--bump", "major", "--approver", "Ann", "--note", "first", *args]) == 0
+    raw = yaml.safe_load(spec.read_text())
+    raw["targets"][0]["retention"]["daily"] = "14d"
+    spec.write_text(yaml.safe_dump(raw))
+    capsys.readouterr()
+    assert main(["publish", str(spec), "--bump", "major", "--approver", "Ann", "--note", "cut", *args]) == 0
+    out = capsys.readouterr().out
+    assert "Weakens version 1.0: target vault-euc1: retention.daily 35d → 2w" in out
+    assert "no reason recorded (--reason)" in out
+    assert main(["publish", str(spec), "--bump", "major", "--approver", "Ann", "--note", "same", "--reason",
+                 "agreed with the owner", *args]) == 0
+    out = capsys.readouterr().out
+    assert "Weakens" not in out  # nothing weaker than 2.0
