@@ -254,3 +254,118 @@ def test_an_offsite_copy_kept_shorter_than_the_onsite_one_is_a_minor_gap_naming_
 
 def test_the_usual_design_short_onsite_and_long_offsite_is_quiet():
     assert not [f for f in findings(two_copies("7d", "1y"), "RET-002", AS_OF) if "off-site" in f.message]
+
+
+# --- soft delete or versioning as the only protection (IMM-002) -------------------------------------------
+def test_soft_delete_as_the_only_stated_protection_is_asked_once_per_target():
+    data = untiered()
+    data["targets"][0].update(soft_delete_days=30, isolated_account=False)
+    (f,) = findings(data, "IMM-002", AS_OF)
+    assert f.kind == "question" and "relies on soft delete (30 days)" in f.message
+    assert f.paths == ("targets[0].immutability.mode", "targets[0].isolated_account")
+
+
+def test_versioned_replication_as_the_only_protection_is_asked():
+    data = untiered()
+    data["schedules"][0].update(type="replication", versioned=True)
+    (f,) = findings(data, "IMM-002", AS_OF)
+    assert "relies on versioning" in f.message
+
+
+def test_a_lock_an_offline_copy_or_an_account_of_its_own_answers_it():
+    for extra in ({"immutability": {"mode": "compliance", "days": 30}}, {"offline": True},
+                  {"isolated_account": True}):
+        data = untiered()
+        data["targets"][0].update(soft_delete_days=30, **extra)
+        assert not [f for f in findings(data, "IMM-002", AS_OF) if "relies on" in f.message], extra
+
+
+# --- who authorises a restore (REST-001) -------------------------------------------------------------------
+def test_who_authorises_a_restore_is_asked_once_with_the_former_employee_case():
+    (f,) = findings(untiered(), "REST-001", AS_OF)
+    assert f.kind == "question" and "Who authorises a restore request, and who may request restoring a former " \
+        "employee's data?" in f.message
+    assert f.paths == ("policy.restore_authorized_by", "policy.former_employee_restore")
+
+
+def test_the_former_employee_case_is_asked_only_where_people_data_is_backed_up():
+    data = untiered(policy={"restore_authorized_by": "the system owner"})
+    assert findings(data, "REST-001", AS_OF) == []
+    data["systems"][0]["data_classes"] = ["pii"]
+    (f,) = findings(data, "REST-001", AS_OF)
+    assert f.severity == "minor" and f.paths == ("policy.former_employee_restore",)
+    data["policy"]["former_employee_restore"] = "HR with Legal"
+    assert findings(data, "REST-001", AS_OF) == []
+
+
+# --- lists written as unknown are questions, not "none" (ASK-001) -------------------------------------------
+def test_a_list_written_unknown_is_asked_and_an_empty_one_is_not():
+    data = untiered(roles=[{"id": "backup-admin", "permissions": ["restore"], "members": "unknown",
+                            "dual_authorization_for": []},
+                           {"id": "auditors", "permissions": ["read"], "members": [], "dual_authorization_for": []}])
+    asked = [f for f in findings(data, "ASK-001", AS_OF) if f.subject in ("backup-admin", "auditors")]
+    assert [(f.subject, f.paths, f.severity) for f in asked] == [("backup-admin", ("roles[0].members",), "major")]
+    assert "who holds it" in asked[0].message and "not as none" in asked[0].message
+
+
+def test_the_written_policy_says_an_unknown_member_list_is_open_not_none():
+    import datetime as dt
+    from workbench.document import render_markdown
+    from workbench.rules import evaluate
+    p = policy(untiered(roles=[{"id": "backup-admin", "permissions": ["restore"], "members": "unknown"}]))
+    text = render_markdown(p, evaluate(p, dt.date(2025, 6, 30)))
+    row = next(line for line in text.splitlines() if line.startswith("| backup-admin |") and "Members" not in line)
+    assert "None" not in row
+
+
+# --- copies in words, policy-wide; several media on one target (COPY-001, DISP-001, ENC-005) ------------------
+def test_a_policy_wide_count_in_words_is_held_as_its_lower_bound_and_quoted():
+    data = untiered(policy={"min_backup_copies": "multiple"})
+    (f,) = findings(data, "COPY-001", AS_OF)
+    assert "the policy requires at least 2 ('multiple')" in f.message
+    assert "policy.min_backup_copies" in f.paths
+    data["policy"]["min_backup_copies"] = 1
+    assert findings(data, "COPY-001", AS_OF) == []
+
+
+def test_a_target_on_disk_and_tape_is_judged_for_its_tape_too():
+    data = untiered(disposal={"method": "nist_800_88_purge", "verification_interval": "1y"})
+    data["targets"][0].update(media=["disk", "tape"], leaves_facility=True, encryption={"at_rest": True})
+    msgs = messages(data, "ENC-005", AS_OF)
+    assert msgs and "The tape media of vault" in msgs[0] and "how are they tracked" in msgs[0]
+
+
+def test_every_list_answer_written_unknown_evaluates_renders_and_saves_on_every_starter():
+    """No rule, renderer or the diff may read an unanswered list (None) as a list."""
+    import datetime as dt
+    from pydantic import BaseModel
+    from workbench.document import render
+    from workbench.rules import evaluate
+    from workbench.spec import dumps, loads
+    from workbench.spec.io import _list_fields
+    from workbench.store.semdiff import diff
+    from workbench.templates import list_templates, load_template
+
+    def null_all(m):
+        if isinstance(m, BaseModel):
+            nullable, _ = _list_fields(type(m))
+            for n in type(m).model_fields:
+                v = getattr(m, n)
+                if n in nullable:
+                    setattr(m, n, None)
+                elif isinstance(v, list):
+                    for x in v:
+                        null_all(x)
+                else:
+                    null_all(v)
+
+    for name, _, _ in list_templates():
+        before, p = load_template(name), load_template(name)
+        null_all(p)
+        report = evaluate(p, dt.date(2026, 6, 30))
+        assert any(f.rule == "ASK-001" and f.path.endswith(".members") for f in report.open)
+        lines = render(p, report, "markdown").splitlines()
+        assert not [line for r in p.roles for line in lines
+                    if line.startswith(f"| {r.id} |") and line.rstrip().endswith("| None |")]
+        assert loads(dumps(p)).roles[0].members is None
+        assert diff(before, p, findings=False).changes

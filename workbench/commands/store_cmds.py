@@ -44,6 +44,9 @@ def register(sub) -> None:
     p.add_argument("--approver", required=True, metavar="NAME", help="who approved this version")
     p.add_argument("--note", required=True, metavar="TEXT", help="what changed in this version (the revision note)")
     p.add_argument("--author", metavar="NAME", help="who prepared the revision (optional)")
+    p.add_argument("--reason", metavar="TEXT",
+                   help="why this version weakens the last one (a retention cut, a lock removed, a looser objective), "
+                        "and who accepted it; recorded on the revision")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workspace", metavar="DIR", help="workspace folder (created if missing)")
     where.add_argument("--client", metavar="NAME", help="client name: its workspace under the default data directory")
@@ -108,7 +111,7 @@ def cmd_publish(args) -> int:
         same_file = Path(args.spec).resolve() == ws.draft_path.resolve()
         result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
                          author=args.author, use_git=not args.no_git,
-                         update_draft=same_file or not ws.has_draft())
+                         update_draft=same_file or not ws.has_draft(), reason=args.reason)
     except PublishRefused as exc:
         lines = [f"workbench publish: {exc}:"]
         lines += [f"  [{f.rule}] {f.message}" + (f"  ({f.path})" if f.path else "") for f in exc.findings]
@@ -134,6 +137,11 @@ def _print_published(ws, result) -> None:
         out(f"Workspace draft updated: {ws.draft_path}")
     else:
         out(f"Workspace draft left as it was ({ws.draft_path}); the published spec is {result.path / 'spec.yaml'}")
+    weak = result.record.get("weakens") or []
+    if weak:
+        out(f"Weakens version {result.record['previous_version']}: " + "; ".join(weak))
+        out(f"  reason: {result.record['reason']}" if result.record.get("reason") else
+            "  no reason recorded (--reason): the findings ask for one (CHG-001)")
     if result.git:
         out(f"git: committed {result.git['commit'][:10]} and tagged {result.git['tag']}")
     for warning in result.warnings:

@@ -220,9 +220,17 @@ def _exclusions(w) -> list[dict]:
         if e is None:
             continue
         path = w.ctx.sp(a, "exclusion")
-        status = "valid" if w.ctx.valid_exempt(a) else "not valid: backed up as in scope until fixed"
+        if not w.ctx.valid_exempt(a):
+            status = "expired: in scope until renewed"
+        elif not (e.reason and e.approved_by):
+            status = "excluded; approval not recorded yet"
+        else:
+            status = "valid"
+        why = w.cell(e.reason, f"why system {a.id} is excluded", path + ".reason", True)
+        if e.data_kept_in:
+            why += f" (its data is kept in {e.data_kept_in})"
         rows.append([
-            a.id, w.cell(e.reason, f"why system {a.id} is excluded", path + ".reason", True),
+            a.id, why,
             w.cell(e.approved_by, f"who approved the exclusion of {a.id}", path + ".approved_by", True),
             w.cell(e.expires_on), status,
         ])
@@ -398,7 +406,24 @@ def _schedule_statement(w, sc) -> list[dict]:
                            targets=targets)))
     if sc.automated is False:
         out.append(P(w.say("schedule_manual", schedule=f"Schedule {sc.id}")))
+    if sc.performed_by:
+        out.append(P(w.say("schedule_provider", schedule=f"schedule {sc.id}", provider=_vendor_name(w, sc.performed_by))))
+    if sc.restore_test_interval is not None:
+        iv = w.cadence(sc.restore_test_interval, f"how often the systems of schedule {sc.id} are restore-tested",
+                       path(sc, "restore_test_interval"))
+        if iv:
+            out.append(P(w.say("own_test", who=f"Each system of schedule {sc.id}", interval=iv,
+                               method=_method(w, sc.restore_test_method))))
     return out
+
+
+def _vendor_name(w, vid: str) -> str:
+    v = next((v for v in w.policy.vendors if v.id == vid), None)
+    return (v.name or v.id) if v is not None else vid
+
+
+def _method(w, method) -> str:
+    return f", by {w.terms.get(method, method)}" if method else ""
 
 
 def _schedule_row(w, a, labels: dict, memo: dict) -> list[str]:
@@ -424,7 +449,12 @@ def _where(t) -> str:
 
 def copies(w) -> list[dict]:
     out: list[dict] = []
+    n = w.policy.policy.min_backup_copies
+    if n is not None:
+        out.append(P(w.say("policy_copies_words" if n.text else "policy_copies", n=n)))
     for t in w.policy.tiers:
+        if t.min_backup_copies is None and n is not None:
+            continue  # the policy-wide number holds
         if t.min_backup_copies is not None:
             key = ("tier_copies_words" if getattr(t.min_backup_copies, "text", None)
                    else "tier_copies_one" if t.min_backup_copies == 1 else "tier_copies")
@@ -438,8 +468,12 @@ def copies(w) -> list[dict]:
     for t in w.policy.targets:
         tp = w.ctx.tp
         where = _where(t) or w.cell(None, f"where target {t.id} is (provider, account, region or site)", tp(t, "region"), True)
-        rows.append([t.id, w.cell(t.description), where, w.term(t.media), w.term(t.storage_class),
-                     w.cell(t.vendor)])
+        media = w.term(list(t.all_media())) if t.other_media else w.term(t.media)
+        holder = w.cell(t.vendor)
+        if t.managed_by:
+            holder = (f"{holder}; " if t.vendor else "") + f"kept by {_vendor_name(w, t.managed_by)}"
+            out.append(P(w.say("target_provider", target=f"target {t.id}", provider=_vendor_name(w, t.managed_by))))
+        rows.append([t.id, w.cell(t.description), where, media, w.term(t.storage_class), holder])
     out.append(H2("Backup targets"))
     out.append(table(["Target", "Description", "Where (provider / account / region / site)", "Media", "Storage class",
                       "Vendor"], rows))
@@ -458,7 +492,12 @@ def _vendors(w) -> list[dict]:
 
 def immutability(w) -> list[dict]:
     out: list[dict] = []
+    wide = w.policy.policy.require_immutable
+    if wide is not None:
+        out.append(P(w.say("policy_immutable_yes" if wide else "policy_immutable_no")))
     for t in w.policy.tiers:
+        if t.require_immutable is None and wide is not None:
+            continue  # the policy-wide answer holds
         if t.require_immutable is None:
             out.append(w.gap(f"whether {w.tier_label(t.id)} systems need an immutable or offline copy",
                              w.ctx.tierp(t, "require_immutable")))
@@ -469,11 +508,18 @@ def immutability(w) -> list[dict]:
     for t in w.policy.targets:
         tp = w.ctx.tp
         imm = t.immutability
-        mode = w.term(imm.mode if imm else None, f"the immutability of target {t.id}", tp(t, "immutability"), True)
+        if t.managed_by and (imm is None or imm.mode is None):
+            mode = (f"immutable, as {_vendor_name(w, t.managed_by)} keeps it" if imm is not None and imm.enabled
+                    else f"as {_vendor_name(w, t.managed_by)} keeps it")
+        elif imm is not None and imm.mode is None and imm.enabled:
+            w.ask(f"by which mechanism target {t.id} is immutable", tp(t, "immutability", "mode"))
+            mode = "immutable (mechanism not stated)"
+        else:
+            mode = w.term(imm.mode if imm else None, f"the immutability of target {t.id}", tp(t, "immutability"), True)
         days = w.cell(imm.days if imm else None)
         rows.append([t.id, mode, days, w.cell(t.soft_delete_days),
                      w.cell(t.isolated_account, f"whether target {t.id} is in an isolated account", tp(t, "isolated_account"),
-                            not t.offline and t.media not in PHYSICAL),
+                            not t.offline and t.media not in PHYSICAL and not t.managed_by),
                      w.cell(t.offline)])
     if rows:
         out.append(table(["Target", "Immutability", "Lock (days)", "Soft delete (days)", "Isolated account", "Offline"], rows))
@@ -496,6 +542,8 @@ def retention(w) -> list[dict]:
                  for k in ("daily", "weekly", "monthly", "yearly")]
         mx = w.dur_cell(r.max, f"the oldest recovery point kept on target {t.id}", f"{path}.max", True)
         rows.append([t.id] + cells + [mx, w.cell(t.legal_hold_supported)])
+        if r.counted_from:
+            out.append(P(w.say("counted_from", target=t.id, event=r.counted_from)))
         if r.indefinite_basis:
             out.append(P(w.say("indefinite", target=t.id, basis=r.indefinite_basis)))
         elif getattr(r, "indefinite", None):
@@ -552,10 +600,14 @@ def encryption(w) -> list[dict]:
         e, tr, tp = t.encryption, t.transfer, w.ctx.tp
         rows.append([
             t.id,
-            w.cell(e.at_rest if e else None, f"whether target {t.id} is encrypted at rest", tp(t, "encryption", "at_rest"), True),
+            (f"as {_vendor_name(w, t.managed_by)} keeps it" if t.managed_by and (e is None or e.at_rest is None)
+             else w.cell(e.at_rest if e else None, f"whether target {t.id} is encrypted at rest",
+                         tp(t, "encryption", "at_rest"), True)),
             w.cell(e.algorithm if e else None), w.cell(e.key if e else None),
-            w.cell(tr.protocol if tr else None, f"how data travels to target {t.id}", tp(t, "transfer", "protocol"),
-                   t.media not in PHYSICAL),
+            ("encrypted (protocol not stated)" if tr is not None and tr.encrypted and not tr.protocol
+             else "not encrypted" if tr is not None and tr.encrypted is False and not tr.protocol
+             else w.cell(tr.protocol if tr else None, f"how data travels to target {t.id}",
+                         tp(t, "transfer", "protocol"), t.media not in PHYSICAL)),
             w.cell(tr.tls_min if tr else None),
         ])
     if rows:
@@ -576,10 +628,21 @@ def encryption(w) -> list[dict]:
 # ----------------------------------------------------------------------------
 # 9. access
 # ----------------------------------------------------------------------------
+def _restore_authority(w) -> list[dict]:
+    g, out = w.policy.policy, []
+    if (g.restore_authorized_by or "").strip():
+        out.append(P(w.say("restore_authorized", who=g.restore_authorized_by.strip())))
+    else:
+        out.append(w.gap("who authorises a restore", "policy.restore_authorized_by"))
+    if (g.former_employee_restore or "").strip():
+        out.append(P(w.say("former_employee_restore", who=g.former_employee_restore.strip())))
+    return out
+
+
 def access(w) -> list[dict]:
     if not w.policy.roles:
-        return [w.gap("the access roles on the backup plane", "roles")]
-    out: list[dict] = []
+        return _restore_authority(w) + [w.gap("the access roles on the backup plane", "roles")]
+    out: list[dict] = _restore_authority(w)
     rows = []
     for r in w.policy.roles:
         out += _role_statements(w, r)
@@ -625,8 +688,26 @@ def _principals(w) -> list[dict]:
 # ----------------------------------------------------------------------------
 def testing(w) -> list[dict]:
     out: list[dict] = []
+    g = w.policy.policy
+    wide = w.cadence(g.restore_test_interval, "how often systems are restore-tested", "policy.restore_test_interval",
+                     required=False) if g.restore_test_interval is not None else None
+    if wide:
+        out.append(P(w.say("policy_test", interval=wide, method=_method(w, g.restore_test_method))))
+    wide_full = w.cadence(g.full_restore_interval, "", "", required=False) if g.full_restore_interval else None
+    if wide_full:
+        out.append(P(w.say("policy_full", interval=wide_full)))
+    for a in w.policy.systems:
+        if a.restore_test_interval is not None:
+            iv = w.cadence(a.restore_test_interval, f"how often {a.id} is restore-tested",
+                           w.ctx.sp(a, "restore_test_interval"))
+            if iv:
+                out.append(P(w.say("own_test", who=a.id, interval=iv, method=_method(w, a.restore_test_method))))
     for t in w.policy.tiers:
         label, tp = w.tier_label(t.id), w.ctx.tierp
+        if t.restore_test_method:
+            out.append(P(w.say("tier_method", tier=label, method=w.terms.get(t.restore_test_method, t.restore_test_method))))
+        if t.restore_test_interval is None and wide:
+            continue  # the policy-wide cadence holds
         interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested", tp(t, "restore_test_interval"))
         out.append(P(w.say("tier_test", tier=label, interval=interval)) if interval
                    else w.gap(w.open[tp(t, "restore_test_interval")]["what"], tp(t, "restore_test_interval")))

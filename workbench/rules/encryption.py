@@ -509,7 +509,9 @@ def enc_005(ctx):
         sev = "blocker" if regulated else None
         why = f"the media hold regulated data ({names(regulated)})" if regulated else None
         scopes = [a.id for a in systems]
-        media = c.media or ("backup" if unstated and c.storage_class != "tape_offsite" else "tape")
+        media = c.media if c.media in MOVABLE_MEDIA else next(
+            (m for m in c.other_media if m in MOVABLE_MEDIA),
+            "backup" if unstated and c.storage_class != "tape_offsite" else "tape")
         held = f" holding {names(regulated or scopes)}" if scopes else ""
         if leaves is None:
             if problems:

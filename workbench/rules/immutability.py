@@ -432,6 +432,12 @@ def imm_002(ctx):
     pl = plane(ctx)
     records = _Records(ctx)
     lifting: dict[tuple, tuple] = {}
+    # Targets written only by versioned replication (versioning is what makes them restorable).
+    versioned_into: dict[str, bool] = {}
+    for sc in ctx.policy.schedules:
+        only = sc.versioned is True and sc.type in ("replication", "continuous")
+        for tid in sc.targets:
+            versioned_into[tid] = versioned_into.get(tid, True) and only
     for c in ctx.policy.targets:
         imm = c.immutability
         mode = imm.mode if imm else None
@@ -445,6 +451,12 @@ def imm_002(ctx):
                           ctx.tp(c, "immutability", "mode"), subject=c.id, system=worst, scopes=scopes,
                           severity="minor")
             continue
+        if mode in (None, "none") and not c.offline and c.isolated_account is not True and c.id in pl.held \
+                and not (mode == "none" and c.soft_delete_days is not None
+                         and c.soft_delete_days < MIN_SOFT_DELETE_DAYS):
+            hit = _undo_only(ctx, pl, c, versioned_into)
+            if hit is not None:
+                yield hit
         if mode not in ("governance", "compliance", "none"):
             continue
         if mode == "governance":
@@ -460,6 +472,29 @@ def imm_002(ctx):
                 ctx.tp(c, "soft_delete_days"), ctx.tp(c, "immutability", "mode"),
                 subject=c.id, system=worst, scopes=scopes,
             )
+
+
+def _undo_only(ctx, pl: Plane, c: Target, versioned_into: dict):
+    """Soft delete or versioning as a copy's only protection against deletion (issue 12 §4): asked, once per
+    target, unless a held system must have a lock (IMM-001 asks about the lock then)."""
+    soft = c.soft_delete_days is not None
+    versioning = versioned_into.get(c.id, False)
+    if not (soft or versioning):
+        return None
+    held = pl.held.get(c.id, {}).values()
+    must = {t.id for t in ctx.policy.tiers if t.require_immutable}
+    if ctx.policy.policy.require_immutable or any(a.tier in must or not LOCK_CLASSES_SET.isdisjoint(a.data_classes)
+           or "sec17a4" in a.regulatory_tags for a in held):
+        return None
+    what = (f"soft delete ({c.soft_delete_days} days)" if soft else "") + \
+        (" and " if soft and versioning else "") + ("versioning" if versioning else "")
+    worst, scopes = _about(pl, c)
+    lock = "has no lock" if c.immutability is not None and c.immutability.mode == "none" else "states no lock"
+    return ctx.ask(f"{c.id} {lock} and relies on {what}: is that its only protection against deletion? Anyone who "
+                   "can delete the data can usually purge deleted points and versions too. Is it locked (compliance "
+                   "mode, WORM), kept offline, or in an account of its own?",
+                   ctx.tp(c, "immutability", "mode"), ctx.tp(c, "isolated_account"), subject=c.id, system=worst,
+                   scopes=scopes, severity="minor")
 
 
 def _about(pl: Plane, c: Target) -> tuple[Optional[System], list[str]]:
@@ -597,7 +632,7 @@ def _lock_state(c: Target) -> str:
         if imm is not None and imm.enabled is False:
             return "open"
         return "unknown"
-    if c.offline is None and c.media in REMOVABLE_MEDIA:
+    if c.offline is None and (c.media in REMOVABLE_MEDIA or any(m in REMOVABLE_MEDIA for m in c.other_media)):
         return "unknown"  # unlocked media may still be kept offline
     return "open"
 
