@@ -43,6 +43,7 @@ schedules:
     targets: [vault1]
   - id: web-hourly
     systems: [web]
+    type: snapshot
     interval: 1h
     automated: true
     targets: [vault1]

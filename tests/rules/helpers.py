@@ -14,7 +14,7 @@ AS_OF = dt.date(2025, 6, 30)
 
 def policy(data: dict) -> Policy:
     """A Policy from plain data (strings for durations and dates are fine)."""
-    return Policy.model_validate(strip_unknown(data))
+    return Policy.model_validate(strip_unknown(data, Policy))
 
 
 def findings(data: dict | Policy, rule_id: str, as_of: dt.date | str = AS_OF):

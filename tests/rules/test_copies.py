@@ -111,6 +111,16 @@ def test_copy002_unknown_target_region_is_asked_per_target():
     assert f.kind == "question" and f.path == "targets[1].region" and "prod-db" in f.message
 
 
+def test_copy002_a_policy_silent_on_where_the_system_and_its_copies_are_is_asked_where_the_copies_are():
+    """Real policies ("backups are stored securely") name no place at all: ASK-001 asks where the system runs,
+    and COPY-002 still asks where the copy is; a copy with a stated place waits for the system's."""
+    data = policy([target("vault", region=None)], region=None)
+    (f,) = findings(data, "COPY-002")
+    assert f.kind == "question" and f.path == "targets[0].region"
+    data = policy([target("vault-usw2")], region=None)
+    assert findings(data, "COPY-002") == []
+
+
 # COPY-003 ------------------------------------------------------------------
 def test_copy003_isolated_copy_passes():
     assert findings(policy([LOCAL, REMOTE]), "COPY-003") == []

@@ -210,6 +210,19 @@ def test_enc005_missing_chain_of_custody_is_asked():
     assert f.kind == "question" and "how are they tracked" in f.message
 
 
+def test_enc005_media_of_an_unstated_kind_that_leave_the_facility_are_asked_about():
+    """"Backup media are stored off site" (a state standard) names no medium: they are asked about as media."""
+    data = internal(base())
+    data["targets"] = [{"id": "offsite-media", "leaves_facility": True}]
+    data["schedules"][0]["targets"] = ["offsite-media"]
+    found = findings(data, "ENC-005")
+    assert len(found) == 1 and found[0].kind == "question"
+    assert "backup media of offsite-media" in found[0].message and "are they encrypted?" in found[0].message
+    assert findings(data, "ENC-002") == []  # carried, not sent: not asked about network protocols
+    data["targets"] = [{"id": "offsite-media", "leaves_facility": False}]
+    assert findings(data, "ENC-005") == []
+
+
 def test_enc005_encrypted_tracked_tapes_or_onsite_media_are_quiet():
     data = base()
     data["targets"] = [dict(TAPE, encryption={"at_rest": True})]

@@ -47,7 +47,8 @@ def test_saas001_regulatory_minimum_beyond_native_window():
 def test_saas001_phi_alone_does_not_bring_hipaas_six_years():
     """HIPAA's 6 years bind its documentation, not the medical records a workspace holds (GAP_RULES §4)."""
     data = workspace(tiers=[{"id": "T2"}], data_classes=["phi"])
-    assert findings(data, "SAAS-001") == []
+    (f,) = findings(data, "SAAS-001")
+    assert f.kind == "question" and "6y" not in f.message and "HIPAA" not in f.message
 
 
 def test_saas001_required_horizon_within_native_window_passes():
@@ -69,5 +70,23 @@ def test_saas001_unknown_native_window_is_asked_when_it_matters():
     assert f.kind == "question" and "Salesforce" in f.message
 
 
-def test_saas001_no_objectives_or_horizon_passes():
-    assert findings(workspace(tiers=[{"id": "T2"}]), "SAAS-001") == []
+def test_saas001_silence_on_objectives_and_horizon_is_asked_not_passed():
+    """Real policies (issue 12) leave Office 365 or SharePoint to the provider's recycle bin and say nothing
+    more: an auditor asks whether that is enough; stating the horizon answers it."""
+    (f,) = findings(workspace(tiers=[{"id": "T2"}]), "SAAS-001")
+    assert f.kind == "question" and f.paths[0] == "systems[0].saas.restore_horizon"
+    assert "Google Workspace's own 25d recovery window" in f.message
+    answered = workspace(tiers=[{"id": "T2"}], saas={"provider": "Google Workspace", "native_recovery_window": "25d",
+                                                     "restore_horizon": "14d"})
+    assert findings(answered, "SAAS-001") == []
+
+
+def test_saas001_an_unclassified_saas_system_is_asked_too_but_not_an_excluded_or_non_production_one():
+    data = workspace(tiers=[], tier=None, data_classes=[])
+    (f,) = findings(data, "SAAS-001")
+    assert f.kind == "question"
+    data["systems"][0]["environment"] = "dev"
+    assert findings(data, "SAAS-001") == []
+    data["systems"][0]["environment"] = "corp"
+    data["systems"][0]["exclusion"] = {"reason": "mail is archived elsewhere", "approved_by": "CIO"}
+    assert findings(data, "SAAS-001") == []

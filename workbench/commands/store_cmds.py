@@ -59,7 +59,9 @@ def register(sub) -> None:
     p.add_argument("--note", required=True, metavar="TEXT", help="what changed in this version (the revision note)")
     p.add_argument("--author", metavar="NAME", help="who prepared the revision (optional)")
     p.add_argument("--reason", metavar="TEXT",
-                   help="why --bump minor is right although the changes are material (recorded in the version)")
+                   help="why this version is right although it changes the policy materially: a --bump minor over "
+                        "material changes, or a weakening (a retention cut, a lock removed, a looser objective), "
+                        "and who accepted it; recorded in the version")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workspace", metavar="DIR", help="workspace folder (created if missing)")
     where.add_argument("--client", metavar="NAME", help="client name: its workspace under the default data directory")
@@ -168,6 +170,11 @@ def _print_published(ws, result) -> None:
         out(f"Workspace draft ({ws.draft_path}) now holds version {result.version}: edit it for the next one")
         if result.previous_draft:
             out(f"  the draft it replaced held other changes; kept as {result.previous_draft}")
+    weak = result.record.get("weakens") or []
+    if weak:
+        out(f"Weakens version {result.record['previous_version']}: " + "; ".join(weak))
+        out(f"  reason: {result.record['reason']}" if result.record.get("reason") else
+            "  no reason recorded (--reason): the findings ask for one (CHG-001)")
     if result.git:
         out(f"git: committed {result.git['commit'][:10]} and tagged {result.git['tag']}")
     for warning in result.warnings:

@@ -257,9 +257,17 @@ def _exclusions(w) -> list[dict]:
             continue
         path = w.ctx.sp(a, "exclusion")
         name = w.system(a.id)
-        status = w.say("exclusion_valid") if w.ctx.valid_exempt(a) else w.say("exclusion_invalid")
+        if not w.ctx.valid_exempt(a):
+            status = w.say("exclusion_invalid")
+        elif not (e.reason and e.approved_by):
+            status = w.say("exclusion_unapproved")
+        else:
+            status = w.say("exclusion_valid")
+        why = w.cell(e.reason, f"why {name} is excluded from backup", path + ".reason", True)
+        if e.data_kept_in:
+            why = why.rstrip(".") + f" (its data is kept in {e.data_kept_in})"
         rows.append([
-            name, w.cell(e.reason, f"why {name} is excluded from backup", path + ".reason", True),
+            name, why,
             w.cell(e.approved_by, f"who approves the exclusion of {name}", path + ".approved_by", True),
             w.cell(e.expires_on), status,
         ])
@@ -504,6 +512,7 @@ def _schedule_label(w, s) -> str:
 def _schedule_statement(w, sc) -> list[dict]:
     path = w.ctx.schp
     what = _schedule_scope(w, sc)
+    scope = what
     called = sc.name or (sc.description if sc.description and not is_sentence(sc.description) else None) or sc.id
     if not what:
         return [w.gap(f"which systems the schedule {called} backs up", path(sc, "systems"))]
@@ -525,7 +534,25 @@ def _schedule_statement(w, sc) -> list[dict]:
         out.append(P(lead + w.say("schedule", type=kind, interval=interval, what=what, targets=targets)))
     if sc.automated is False:
         out.append(P(w.say("schedule_manual", what=what)))
+    if sc.performed_by:
+        out.append(P(w.say("schedule_provider", schedule=f"the {w.say('schedule_of', what=scope)}",
+                           provider=_vendor_name(w, sc.performed_by))))
+    if sc.restore_test_interval is not None:
+        iv = w.cadence(sc.restore_test_interval, f"how often the systems of the {w.say('schedule_of', what=scope)} "
+                       "are restore-tested", path(sc, "restore_test_interval"))
+        if iv:
+            out.append(P(w.say("own_test", who=f"Each system of the {w.say('schedule_of', what=scope)}", interval=iv,
+                               method=_method(w, sc.restore_test_method))))
     return out
+
+
+def _vendor_name(w, vid: str) -> str:
+    v = next((v for v in w.policy.vendors if v.id == vid), None)
+    return (v.name or v.id) if v is not None else vid
+
+
+def _method(w, method) -> str:
+    return f", by {w.terms.get(method, method)}" if method else ""
 
 
 def _schedule_row(w, a, labels: dict, memo: dict) -> list[str]:
@@ -580,10 +607,16 @@ def copies(w) -> list[dict]:
     rows = []
     for t in w.policy.targets:
         tp = w.ctx.tp
-        where = _where(w, t) or w.cell(None, f"where {w.target(t.id)} is: provider, account, region or site",
+        name = w.target(t.id)
+        where = _where(w, t) or w.cell(None, f"where {name} is: provider, account, region or site",
                                         tp(t, "region"), True)
-        rows.append([w.target(t.id), w.cell(t.description), where, w.term(t.media), w.term(t.storage_class),
-                     w.vendor(t.vendor) if t.vendor else w.dash])
+        media = w.term(list(t.all_media())) if t.other_media else w.term(t.media)
+        holder = w.vendor(t.vendor) if t.vendor else ""
+        if t.managed_by:
+            provider = _vendor_name(w, t.managed_by)
+            holder = (f"{holder}; " if holder else "") + f"kept by {provider}"
+            out.append(P(w.say("target_provider", target=name, provider=provider)))
+        rows.append([name, w.cell(t.description), where, media, w.term(t.storage_class), holder or w.dash])
     out.append(H2("Backup targets"))
     out.append(table(["Target", "Description", "Where", "Media", "Storage class", "Held by"], rows, dash=w.dash))
     out += _vendors(w)
@@ -618,12 +651,20 @@ def immutability(w) -> list[dict]:
         tp = w.ctx.tp
         imm = t.immutability
         name = w.target(t.id)
-        mode = (w.word("no_lock") if imm and imm.mode == "none" else
-                w.term(imm.mode if imm else None, f"the immutability of {name}", tp(t, "immutability"), True))
+        if t.managed_by and (imm is None or imm.mode is None):
+            mode = (f"immutable, as {_vendor_name(w, t.managed_by)} keeps it" if imm is not None and imm.enabled
+                    else f"as {_vendor_name(w, t.managed_by)} keeps it")
+        elif imm is not None and imm.mode is None and imm.enabled:
+            w.ask(f"by which mechanism {name} is immutable", tp(t, "immutability", "mode"))
+            mode = "immutable (mechanism not stated)"
+        elif imm is not None and imm.mode == "none":
+            mode = w.word("no_lock")
+        else:
+            mode = w.term(imm.mode if imm else None, f"the immutability of {name}", tp(t, "immutability"), True)
         days = w.cell(imm.days if imm else None)
         rows.append([name, mode, days, w.cell(t.soft_delete_days),
                      w.cell(t.isolated_account, f"whether {name} is in an isolated account", tp(t, "isolated_account"),
-                            not t.offline and t.media not in PHYSICAL),
+                            not t.offline and t.media not in PHYSICAL and not t.managed_by),
                      w.cell(t.offline)])
     if rows:
         out.append(table(["Target", "Immutability", "Lock (days)", "Soft delete (days)", "Isolated account", "Offline"],
@@ -647,6 +688,8 @@ def retention(w) -> list[dict]:
                  for k in ("daily", "weekly", "monthly", "yearly")]
         mx = w.dur_cell(r.max, f"the oldest recovery point kept on {name}", f"{path}.max", True)
         rows.append([name] + cells + [mx, w.cell(t.legal_hold_supported)])
+        if r.counted_from:
+            out.append(P(sentence(w.say("counted_from", target=name, event=r.counted_from))))
         if r.indefinite_basis:
             out.append(P(sentence(w.say("indefinite", target=name, basis=r.indefinite_basis))))
         elif getattr(r, "indefinite", None):
@@ -710,10 +753,14 @@ def encryption(w) -> list[dict]:
         name = w.target(t.id)
         rows.append([
             name,
-            w.cell(e.at_rest if e else None, f"whether {name} is encrypted at rest", tp(t, "encryption", "at_rest"), True),
+            (f"as {_vendor_name(w, t.managed_by)} keeps it" if t.managed_by and (e is None or e.at_rest is None)
+             else w.cell(e.at_rest if e else None, f"whether {name} is encrypted at rest",
+                         tp(t, "encryption", "at_rest"), True)),
             w.cell(e.algorithm if e else None), w.key(e.key) if e and e.key else w.dash,
-            w.term(tr.protocol if tr else None, f"how data travels to {name}", tp(t, "transfer", "protocol"),
-                   t.media not in PHYSICAL),
+            ("encrypted (protocol not stated)" if tr is not None and tr.encrypted and not tr.protocol
+             else "not encrypted" if tr is not None and tr.encrypted is False and not tr.protocol
+             else w.term(tr.protocol if tr else None, f"how data travels to {name}", tp(t, "transfer", "protocol"),
+                         t.media not in PHYSICAL)),
             w.cell(tr.tls_min if tr else None),
         ])
     if rows:
@@ -736,10 +783,22 @@ def encryption(w) -> list[dict]:
 # ----------------------------------------------------------------------------
 # 9. access
 # ----------------------------------------------------------------------------
+def _restore_authority(w) -> list[dict]:
+    g, out = w.policy.policy, []
+    if (g.restore_authorized_by or "").strip():
+        out.append(P(sentence(w.say("restore_authorized", by=g.restore_authorized_by.strip()))))
+    else:
+        w.gap("who authorises a restore", "policy.restore_authorized_by")
+    if (g.former_employee_restore or "").strip():
+        out.append(P(sentence(w.say("former_employee_restore", who=g.former_employee_restore.strip()))))
+    return out
+
+
 def access(w) -> list[dict]:
     if not w.policy.roles:
-        return [w.gap("the access roles on the backup plane", "roles")]
-    out: list[dict] = []
+        w.gap("the access roles on the backup plane", "roles")
+        return _restore_authority(w)
+    out: list[dict] = _restore_authority(w)
     rows = []
     for r in w.policy.roles:
         out += _role_statements(w, r)
@@ -778,21 +837,36 @@ def _role_statements(w, r) -> list[dict]:
 def testing(w) -> list[dict]:
     out: list[dict] = []
     g = w.policy.policy
-    every = getattr(g, "restore_test_interval", None)  # policy-wide answers, where the spec has them
+    every = g.restore_test_interval
+    wide = None
     if every is not None:
-        interval = w.cadence(every, "how often restores are tested", "policy.restore_test_interval")
-        if interval:
-            out.append(P(w.say("tier_test", tier=w.say("every_system"), interval=interval)))
-    method = getattr(g, "restore_test_method", None)
+        wide = w.cadence(every, "how often restores are tested", "policy.restore_test_interval")
+        if wide:
+            out.append(P(w.say("tier_test", tier=w.say("every_system"), interval=wide)))
+    method = g.restore_test_method
     if method:
         out.append(P(w.say("test_method", method=w.plain(method))))
-    full_every = getattr(g, "full_restore_interval", None)
+    full_every = g.full_restore_interval
     if full_every is not None:
         full = w.cadence(full_every, "", "", required=False)
         if full:
             out.append(P(w.say("tier_full", tier=w.say("every_system"), interval=full)))
+    for a in w.policy.systems:
+        if a.restore_test_interval is not None:
+            iv = w.cadence(a.restore_test_interval, f"how often {w.system(a.id)} is restore-tested",
+                           w.ctx.sp(a, "restore_test_interval"))
+            who = w.system(a.id)
+            if who[:1].islower():  # an id, not a name: do not capitalise it into another word
+                who = f"{w.say('the_system')} {who}"
+            if iv:
+                out.append(P(w.say("own_test", who=who, interval=iv,
+                                   method=_method(w, a.restore_test_method))))
     for t in w.policy.tiers:
         label, tp = w.tier_label(t.id), w.ctx.tierp
+        if t.restore_test_method:
+            out.append(P(w.say("tier_method", tier=label, method=w.plain(t.restore_test_method))))
+        if t.restore_test_interval is None and wide:
+            continue  # the policy-wide cadence holds
         interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested",
                              tp(t, "restore_test_interval"))
         if interval:
@@ -800,10 +874,6 @@ def testing(w) -> list[dict]:
         full = w.cadence(t.full_restore_interval, "", "", required=False)
         if full:
             out.append(P(w.say("tier_full", tier=label, interval=full)))
-    if getattr(g, "restore_authorized_by", None):
-        out.append(P(sentence(w.say("restore_authorized", by=g.restore_authorized_by))))
-    if getattr(g, "former_employee_restore", None):
-        out.append(P(sentence(w.say("former_employee_restore", who=g.former_employee_restore))))
     out.append(P(w.say("test_record")))
     out.append(P(w.say("test_failure")))
     commitment = _exercise_commitment(w)

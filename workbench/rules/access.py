@@ -16,6 +16,9 @@ Shared causes (see :func:`workbench.rules.engine.finalize`):
 
 from __future__ import annotations
 
+from itertools import compress, islice
+from operator import attrgetter
+
 from workbench.spec.model import BACKUP_PERMISSIONS, DESTRUCTIVE, Role
 
 from .engine import rule
@@ -33,7 +36,7 @@ RUN_ONLY_WHY = "the role can only start jobs: it can neither read the data back 
 
 
 def _perms(r: Role, pool=BACKUP_PERMISSIONS) -> list[str]:
-    return [p for p in r.permissions if p in pool]
+    return [p for p in r.permissions or () if p in pool]
 
 
 def _holdings(pl, r: Role) -> str:
@@ -53,7 +56,7 @@ def _direct_key_admins(ctx, pl):
     """principal id -> key ids, for principals (and their group members) named directly in keys[].admins."""
     out: dict[str, list[str]] = {}
     for k in ctx.policy.keys:
-        for x in k.admins:
+        for x in k.admins or ():
             if x in ctx.roles:
                 continue
             for pid in (x, *pl.expand(x)):
@@ -187,12 +190,12 @@ def acc_003(ctx):
     if not crit_targets:
         return
     unlocked = [t for t in crit_targets if t not in locked]
-    dual_anywhere = {op for r in ctx.policy.roles for op in r.dual_authorization_for}
+    dual_anywhere = {op for r in ctx.policy.roles for op in r.dual_authorization_for or ()}
     granted = set()
     for r in ctx.policy.roles:
-        ops = [op for op in DUAL_OPS if op in r.permissions]
+        ops = [op for op in DUAL_OPS if op in (r.permissions or ())]
         granted.update(ops)
-        alone = [op for op in ops if op not in r.dual_authorization_for]
+        alone = [op for op in ops if op not in (r.dual_authorization_for or ())]
         if not alone:
             continue
         tids = [t for t in r.targets if t in pl.copied] if r.targets else None
@@ -371,3 +374,42 @@ def acc_006(ctx):
             if not x.owner:
                 yield ctx.ask(f"Who owns service principal {pid} ({roles})?", ctx.principalp(pid, "owner"),
                               subject=pid, scopes=scopes)
+
+
+@rule(
+    "REST-001",
+    title="Who may authorise a restore is not stated",
+    severity="major",
+    family="access",
+    catalog=False,
+    maps={"soc2": ["CC6.1", "CC6.2", "C1.1"], "nist": ["CP-10"], "iso27001": ["A.8.13"],
+          "hipaa": ["164.308(a)(4)"]},
+    fix="Name who approves a restore request (usually the system or data owner) and who may request restoring a "
+        "former employee's data (usually HR with Legal), so a restore cannot become a way round access controls.",
+    description="The policy does not say who authorises a restore, or who may have a former employee's data restored.",
+)
+def rest_001(ctx):
+    """A restore puts data back where people can read it: an auditor asks who approves one (issue 12 §4)."""
+    g = ctx.policy.policy
+    if (g.restore_authorized_by or "").strip() and (g.former_employee_restore or "").strip():
+        return  # both answered: nothing to ask (the usual case once a policy is written)
+    in_scope = ctx.in_scope_systems
+    # The first few backed-up systems name the question; a policy of thousands needs no full list.
+    backed_up = list(islice(compress(in_scope, map(ctx._schedules.__contains__, map(attrgetter("id"), in_scope))), 4))
+    if not backed_up:
+        return
+    if not (g.restore_authorized_by or "").strip():
+        also = ("" if (g.former_employee_restore or "").strip()
+                else ", and who may request restoring a former employee's data")
+        paths = ["policy.restore_authorized_by"] + ([] if not also else ["policy.former_employee_restore"])
+        shown = ", ".join(a.id for a in backed_up[:3]) + (" and others" if len(backed_up) > 3 else "")
+        yield ctx.ask(f"Who authorises a restore request{also}? The policy backs up {shown} "
+                      "but does not say who may have them restored.", *paths, subject="policy")
+    elif not (g.former_employee_restore or "").strip():
+        people = [a.id for a in in_scope if ctx.schedules(a)
+                  and (a.kind in ("endpoint", "saas") or "pii" in a.data_classes)]
+        if people:
+            yield ctx.ask(f"Who may request restoring a former employee's data (mailboxes, files, laptops in "
+                          f"{names(people)})? Restores are authorised by {g.restore_authorized_by}, but a departed "
+                          "employee cannot ask.", "policy.former_employee_restore", subject="policy",
+                          severity="minor")

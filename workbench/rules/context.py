@@ -184,9 +184,9 @@ class Context:
         holders: dict[str, set[str]] = defaultdict(set)
         roles_by_perm: dict[str, list[Role]] = defaultdict(list)
         for r in p.roles:
-            for perm in set(r.permissions):
+            for perm in set(r.permissions or ()):
                 roles_by_perm[perm].append(r)
-                holders[perm].update(r.members)
+                holders[perm].update(r.members or ())
         self._holders = holders
         self.roles_by_perm = roles_by_perm
 
@@ -218,6 +218,8 @@ class Context:
         self._plans: dict[str, tuple] = {}
         self._merged: dict[int, list] = {}  # id(plan) -> its pairs, for plans of several schedules
         self._build_plans(covering)
+        #: Field path prefixes a provider answers for (schedules it runs, copies it keeps): see provider_covers.
+        self.provider_prefixes: tuple[str, ...] = _provider_prefixes(p)
 
     def _build_plans(self, covering: list[Schedule]) -> None:
         """``_single_plans`` of the schedules in ``covering``, then ``_plans`` of every system.
@@ -378,8 +380,10 @@ class Context:
         return self.sp(a, "rto") if a.rto is not None or not a.tier else self.tierp(a.tier, "rto")
 
     def valid_exempt(self, a: System) -> bool:
+        """Excluded from backup: an exclusion that has not expired. One whose reason or approver is not recorded
+        still excludes the system (COV-001 asks for them once); it does not bring the system back into scope."""
         e = a.exclusion
-        return bool(e and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= self.today))
+        return e is not None and (e.expires_on is None or e.expires_on >= self.today)
 
     def in_scope(self, a: System) -> bool:
         """Needs a backup and not validly excluded (see :func:`needs_backup`)."""
@@ -393,8 +397,8 @@ class Context:
         out = []
         for a in self.systems.values():
             e = a.exclusion
-            if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
-                continue  # validly excluded
+            if e is not None and (e.expires_on is None or e.expires_on >= today):
+                continue  # excluded (an approval not recorded yet is asked by COV-001, not a reason to scope it)
             if a.environment == "prod" or a.tier in critical_tiers:
                 out.append(a)
             elif not a.data_classes:
@@ -584,7 +588,7 @@ class Context:
             for perm in perms:
                 for r in self.roles_by_perm.get(perm, ()):
                     if not r.targets or target.id in r.targets:
-                        out.update(r.members)
+                        out.update(r.members or ())
             found = self._holders_on_memo[key] = frozenset(out)
         return found
 
@@ -649,6 +653,11 @@ class Context:
         return Hit(message, tuple(filter(None, paths)), subject or (system.id if system else None), system,
                    severity, "gap", scope, causes, why)
 
+    def provider_covers(self, paths: tuple[str, ...]) -> bool:
+        """Whether every path of a question is a detail of a schedule or copy a provider runs, which the client
+        cannot know (VEND-002 asks for the provider's assurance instead)."""
+        return bool(paths) and all(p.startswith(self.provider_prefixes) for p in paths)
+
     def ask(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
             severity: str | None = None, scopes: Iterable[str] = (), causes: tuple[str, ...] = (),
             why: str | None = None) -> Hit:
@@ -670,6 +679,27 @@ class Context:
 
 _NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
 
+#: Details of a copy a provider keeps (``targets[].managed_by``) that only the provider knows: its SOC 2 report
+#: covers them. Where the copy is (region), how long it is kept (retention) and who holds it stay the client's.
+PROVIDER_TARGET_FIELDS = ("account", "isolated_account", "immutability", "soft_delete_days", "encryption",
+                          "transfer", "capacity_used_percent", "capacity_forecast", "restore_throughput_gbph",
+                          "media", "storage_class", "retrieval_option", "retrieval_hours", "offline", "site",
+                          "chain_of_custody", "legal_hold_supported")
+#: Details of backups a provider takes (``schedules[].performed_by``) that only the provider knows.
+PROVIDER_SCHEDULE_FIELDS = ("job_duration", "copy_lag", "automated", "app_consistent", "type", "versioned",
+                            "started_on")
+
+
+def _provider_prefixes(p: Policy) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, t in enumerate(p.targets):
+        if t.managed_by is not None:
+            out += [f"targets[{i}].{f}" for f in PROVIDER_TARGET_FIELDS]
+    for i, sc in enumerate(p.schedules):
+        if sc.performed_by is not None:
+            out += [f"schedules[{i}].{f}" for f in PROVIDER_SCHEDULE_FIELDS]
+    return tuple(out)
+
 
 #: Environments whose systems are in scope only through their tier or their data.
 NON_PRODUCTION = frozenset({"dev", "test", "staging"})
@@ -677,8 +707,8 @@ NON_PRODUCTION = frozenset({"dev", "test", "staging"})
 
 def _in_scope(a: System, levels: dict[str, int], today: dt.date, scheduled=()) -> bool:
     e = a.exclusion
-    if e is not None and e.reason and e.approved_by and (e.expires_on is None or e.expires_on >= today):
-        return False  # validly excluded (as Context.valid_exempt)
+    if e is not None and (e.expires_on is None or e.expires_on >= today):
+        return False  # excluded (as Context.valid_exempt)
     return needs_backup(a, levels, scheduled)
 
 

@@ -217,7 +217,8 @@ def copy_001(ctx):
     schedules, copies_of = ctx.schedules, ctx.copies
     # A tier-wide plan with as many targets as any tier needs, on diverse platforms, clears its systems:
     # their copies include its targets (more copies, and a superset of a diverse set is diverse).
-    most = max([DEFAULT_COPIES] + [t.min_backup_copies for t in ctx.policy.tiers if t.min_backup_copies is not None])
+    most = max([_default_copies(ctx)] + [t.min_backup_copies for t in ctx.policy.tiers
+                                         if t.min_backup_copies is not None])
     cleared: set = set()
     for sc, ids in tier_plans(ctx):
         targets = index(ctx).targets(sc)
@@ -241,9 +242,15 @@ def _need_by_tier(ctx):
         if got is None:
             tier = ctx.tier(a)
             got = needs[a.tier] = (tier.min_backup_copies if tier is not None and tier.min_backup_copies is not None
-                                   else DEFAULT_COPIES)
+                                   else _default_copies(ctx))
         return got
     return need_of
+
+
+def _default_copies(ctx) -> int:
+    """Copies a system needs when its tier says nothing: the policy-wide number, else the 3-2-1 baseline's 2."""
+    stated = ctx.policy.policy.min_backup_copies
+    return stated if stated is not None else DEFAULT_COPIES
 
 
 def _platforms(ctx) -> dict:
@@ -269,14 +276,23 @@ def _diverse(copies, platform) -> bool:
 def _copy_001(ctx, a, copies):
     """COPY-001 for one system that may have a finding."""
     tier = ctx.tier(a)
-    need = tier.min_backup_copies if tier is not None and tier.min_backup_copies is not None else DEFAULT_COPIES
-    need_path = ctx.tierp(tier, "min_backup_copies") if tier is not None else ctx.sp(a, "tier")
-    source = f"tier {tier.id} requires" if tier is not None and tier.min_backup_copies is not None \
-        else "the 3-2-1 baseline asks for"
+    policy_wide = ctx.policy.policy.min_backup_copies
+    by_tier = tier is not None and tier.min_backup_copies is not None
+    need = tier.min_backup_copies if by_tier else _default_copies(ctx)
+    need_path = (ctx.tierp(tier, "min_backup_copies") if by_tier else "policy.min_backup_copies"
+                 if policy_wide is not None else ctx.tierp(tier, "min_backup_copies") if tier is not None
+                 else ctx.sp(a, "tier"))
+    source = (f"tier {tier.id} requires" if by_tier else "the policy requires" if policy_wide is not None
+              else "the 3-2-1 baseline asks for")
+    stated = getattr(tier.min_backup_copies if by_tier else policy_wide, "text", None)
+    if stated:
+        need_text = f"at least {int(need)} ('{stated}')"
+    else:
+        need_text = str(need)
     if len(copies) < need:
         have = (f"{len(copies)} backup cop{'y' if len(copies) == 1 else 'ies'} ({names(c.id for c in copies)})"
                 if copies else "no versioned backup copy (its schedules only replicate or write nowhere)")
-        yield ctx.hit(f"{a.id} has {have} but {source} {need}.",
+        yield ctx.hit(f"{a.id} has {have} but {source} {need_text}.",
                       *(ctx.schp(sc, "targets") for sc in ctx.schedules(a)[:3]), need_path, system=a)
         return
     yield from _diversity(ctx, a, copies)
@@ -350,9 +366,13 @@ def copy_002(ctx):
                           ctx.sp(a, "region" if a.region else "site"),
                           *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity,
                           why=why)
-        elif where(a):  # an unknown location of the system itself is asked by ASK-001
+        else:
+            # A copy whose own place is not stated is asked about whether or not the system's place is known
+            # (a policy silent on both still owes where its backups are); a copy with a stated place is
+            # compared once ASK-001 has the system's own.
+            known = bool(where(a))
             for c, ans in zip(copies, answers):
-                if ans is None:
+                if ans is None and (known or not (c.region or c.site)):
                     unknown.setdefault(c.id, (c, []))[1].append(a)
     for c, systems in unknown.values():
         worst = _worst(ctx, systems)
@@ -449,7 +469,7 @@ def copy_003(ctx):
 )
 def copy_004(ctx):
     vendors = {v.id: (i, v) for i, v in enumerate(ctx.policy.vendors)}
-    gdpr_framework = "gdpr" in ctx.policy.engagement.frameworks
+    gdpr_framework = "gdpr" in (ctx.policy.engagement.frameworks or ())
     # Vendor agreements and transfer bases are one answer for every system they cover: group by vendor/target.
     baa: dict[str, list] = {}
     dpa: dict[str, list] = {}

@@ -18,7 +18,7 @@ from operator import attrgetter, not_
 
 from workbench.spec.durations import Duration
 
-from .context import NON_PRODUCTION, needs_backup
+from .context import CLASS_RANK, NON_PRODUCTION, needs_backup
 from .engine import rule
 from .wording import join_and as _join
 
@@ -71,22 +71,31 @@ def cov_001(ctx):
         elif ex.expires_on is not None and ex.expires_on < ctx.today:
             yield ctx.hit(f"{a.id} ({why}) is in no backup schedule and its exclusion expired on "
                           f"{ex.expires_on.isoformat()}.", ctx.sp(a, "exclusion", "expires_on"), system=a)
-        elif not ex.reason:
-            yield ctx.ask(f"{a.id} ({why}) is excluded from backup: for what reason?",
-                          ctx.sp(a, "exclusion", "reason"), system=a)
-        else:
-            yield ctx.ask(f"{a.id} ({why}) is excluded from backup ({ex.reason}): who approved the exclusion?",
-                          ctx.sp(a, "exclusion", "approved_by"), system=a)
 
 
 def _open_ended_exclusions(ctx):
-    """Valid exclusions of systems that would need a backup, with no expiry: nobody will look at them again."""
+    """Exclusions of systems that would need a backup: one whose reason or approval is not recorded is asked
+    about once (the system stays excluded meanwhile); a complete one with no expiry is flagged, since nobody will
+    look at it again."""
     levels = ctx._tier_levels
     for a in ctx.systems.values():
         ex = a.exclusion
-        if ex is None or ex.expires_on is not None or not (ex.reason and ex.approved_by):
+        if ex is None or (ex.expires_on is not None and ex.expires_on < ctx.today):
             continue
+        if a.kind in DATA_ELSEWHERE_KINDS:
+            yield from _data_left_unprotected(ctx, a, ex)
         if not needs_backup(a, levels):
+            continue
+        if not (ex.reason and ex.approved_by):
+            missing = [w for w, v in (("for what reason", ex.reason), ("who approved it", ex.approved_by)) if not v]
+            said = f" ({ex.reason})" if ex.reason else ""
+            yield ctx.ask(f"{a.id} ({_scope_reason(ctx, a)}) is excluded from backup{said}: "
+                          f"{' and '.join(missing)}? It stays out of scope meanwhile.",
+                          *(ctx.sp(a, "exclusion", f) for f, v in (("reason", ex.reason),
+                                                                    ("approved_by", ex.approved_by)) if not v),
+                          system=a)
+            continue
+        if ex.expires_on is not None:
             continue
         yield ctx.hit(f"{a.id} ({_scope_reason(ctx, a)}) is excluded from backup ({ex.reason}, approved by "
                       f"{ex.approved_by}) with no expiry date: set one, so the exclusion is reviewed.",
@@ -94,12 +103,35 @@ def _open_ended_exclusions(ctx):
                       why="the exclusion is approved and stands; only its review date is missing")
 
 
+#: Kinds whose exclusion usually means "the data lives elsewhere" (laptops syncing to a share, SaaS left to the
+#: provider): an auditor asks where, and whether that place is backed up.
+DATA_ELSEWHERE_KINDS = frozenset({"saas", "endpoint"})
+
+
+def _data_left_unprotected(ctx, a, ex):
+    """An excluded SaaS system or endpoint: its data must be backed up where it lives instead (issue 12 §4)."""
+    if a.data_classes and all(CLASS_RANK.get(c, 0) < 2 for c in a.data_classes):
+        return  # holds nothing confidential (internal or public data only): nothing is left unprotected
+    what = "SaaS system" if a.kind == "saas" else "endpoint"
+    said = f" ({ex.reason})" if ex.reason else ""
+    if ex.data_kept_in is None:
+        yield ctx.ask(f"{a.id} ({what}) is excluded from backup{said}: where does its data live instead, and is "
+                      "that backed up? Otherwise its data has no backup at all.",
+                      ctx.sp(a, "exclusion", "data_kept_in"), system=a)
+        return
+    home = ctx.systems.get(ex.data_kept_in)
+    if home is not None and not ctx.schedules(home):
+        yield ctx.hit(f"{a.id} ({what}) is excluded from backup because its data lives in {home.id}, but {home.id} "
+                      "is in no backup schedule either: that data has no backup.",
+                      ctx.sp(a, "exclusion", "data_kept_in"), ctx.sp(home), system=a, scopes=(home.id,))
+
+
 def _scope_reason(ctx, a) -> str:
     if a.environment == "prod":
         return "production"
     if a.tier and ctx.tier_level(a) <= 2:
         return f"tier {a.tier}"
-    return "holds " + ", ".join(a.data_classes)
+    return "holds " + ", ".join(a.data_classes) if a.data_classes else "backed up"
 
 
 @rule(
@@ -241,7 +273,7 @@ def cov_004(ctx):
 
 
 def _dependencies(ctx, a, rpo, rto, objectives, text):
-    for j, did in enumerate(a.depends_on):
+    for j, did in enumerate(a.depends_on or ()):
         d = ctx.systems.get(did)
         if d is None or d is a:
             continue

@@ -24,6 +24,7 @@ def _media_you_hold(ctx) -> list:
     """Targets holding backups on media the organization itself manages (and so must sanitize itself)."""
     return [c for c in ctx.policy.targets
             if c.media in ("tape", "removable", "optical") or c.storage_class == "tape_offsite"
+            or any(m in ("tape", "removable", "optical") for m in c.other_media)
             or (c.provider or "").strip().lower() in SELF_HOSTED]
 
 

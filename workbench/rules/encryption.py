@@ -165,8 +165,11 @@ def enc_002(ctx):
         systems = pl.held.get(c.id, {}).values()
         if not systems:
             continue
-        if c.transfer is None and (c.media in PHYSICAL or c.storage_class == "tape_offsite"):
-            continue  # written locally, carried by hand or courier: ENC-005 judges the media's journey
+        if c.transfer is None and (c.media in PHYSICAL or c.storage_class == "tape_offsite"
+                                   or (c.media is None and c.leaves_facility is True)):
+            # written locally, carried by hand or courier (media of an unstated kind that leave the facility
+            # too): ENC-005 judges the media's journey
+            continue
         verdict, detail = _transport(c)
         if verdict == "ok":
             continue
@@ -182,6 +185,13 @@ def enc_002(ctx):
         worst = pl.worst([a for a, _ in crossing] or unknown, regulated_first=True)
         scopes = [a.id for a, _ in crossing] or [a.id for a in unknown]
         paths = (ctx.tp(c, "transfer", "protocol"), ctx.tp(c, "transfer", "tls_min"))
+        if verdict == "stated":
+            # "Encrypted in transit" is stated, the protocol is not: one question, not silence, not a gap.
+            yield ctx.ask(f"{c.id} receives backups of {names([a.id for a, _ in crossing] or [a.id for a in unknown])} "
+                          "encrypted in transit, as the policy states: over which protocol, and what is the lowest "
+                          "TLS version accepted?", *paths, subject=c.id, system=worst, scopes=scopes,
+                          severity="minor")
+            continue
         if crossing:
             a, b = crossing[0]
             more = f" (and {len(crossing) - 1} more)" if len(crossing) > 1 else ""
@@ -197,6 +207,13 @@ def enc_002(ctx):
                 "account, region, provider or site? (Give the accounts and regions of both ends.)",
                 *paths, ctx.tp(c, "account"), ctx.tp(c, "region"), subject=c.id, system=worst, scopes=scopes,
             )
+        elif c.transfer is None or not (c.transfer.protocol or c.transfer.tls_min):
+            # Where the copy lives is not given, and nothing states transfer encryption: a copy written anywhere
+            # but the system's own disk travels, so ask rather than assume it stays inside (issue 12 §4).
+            yield ctx.ask(
+                f"Backups of {names(unknown, fmt=lambda a: a.id)} are written to {c.id}, and nothing states that they "
+                "are encrypted in transit: are they sent over TLS 1.2+, IPsec or SSH?",
+                *paths, subject=c.id, system=worst, scopes=scopes)
 
 
 def _boundary(a: System, c: Target) -> Optional[str]:
@@ -222,11 +239,16 @@ def _tls_version(text: str) -> Optional[tuple[int, int]]:
 
 
 def _transport(c: Target) -> tuple[str, str]:
-    """(``ok`` | ``bad`` | ``ask``, the protocol as written or the question)."""
+    """(``ok`` | ``bad`` | ``ask`` | ``stated``, the protocol as written or the question). ``stated``: encryption in
+    transit is stated (``transfer.encrypted``) with no protocol."""
     tr = c.transfer
     proto = (tr.protocol or "").strip() if tr else ""
     tls = (tr.tls_min or "").strip() if tr else ""
     if not proto and not tls:
+        if tr is not None and tr.encrypted is False:
+            return "bad", "a path the policy says is not encrypted in transit"
+        if tr is not None and tr.encrypted:
+            return "stated", ""
         return "ask", "how does the data travel (protocol and lowest TLS version)?"
     tokens = set(re.split(r"[^a-z0-9.+]+", proto.lower())) - {""}
     version = _tls_version(tls) if tls else None
@@ -390,7 +412,7 @@ def _copy_key(ctx, pl, c: Target):
     if not pool or enc is None or not (enc.at_rest or enc.key):
         return
     k = ctx.keys.get(enc.key) if enc.key else None
-    if k is not None and k.region and c.region and k.region != c.region and c.region not in k.replicas:
+    if k is not None and k.region and c.region and k.region != c.region and c.region not in (k.replicas or ()):
         yield ctx.hit(
             f"{c.id} in {c.region} is encrypted with key {k.id} in {k.region}, which has no replica in "
             f"{c.region}: losing {k.region} makes the copy unreadable.",
@@ -453,7 +475,10 @@ def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
 def enc_005(ctx):
     pl = plane(ctx)
     for c in ctx.policy.targets:
-        if c.media not in MOVABLE_MEDIA and c.storage_class != "tape_offsite":
+        # Media of an unstated kind that the policy says leave the facility ("backup media are stored off
+        # site") are physical media in transit until said otherwise.
+        unstated = c.media is None and c.leaves_facility is True
+        if not unstated and c.storage_class != "tape_offsite" and not any(m in MOVABLE_MEDIA for m in c.all_media()):
             continue
         leaves = c.leaves_facility if c.leaves_facility is not None else (True if c.storage_class == "tape_offsite" else None)
         if leaves is False:
@@ -484,7 +509,9 @@ def enc_005(ctx):
         sev = "blocker" if regulated else None
         why = f"the media hold regulated data ({names(regulated)})" if regulated else None
         scopes = [a.id for a in systems]
-        media = c.media or "tape"
+        media = c.media if c.media in MOVABLE_MEDIA else next(
+            (m for m in c.other_media if m in MOVABLE_MEDIA),
+            "backup" if unstated and c.storage_class != "tape_offsite" else "tape")
         held = f" holding {names(regulated or scopes)}" if scopes else ""
         if leaves is None:
             if problems:

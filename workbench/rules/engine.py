@@ -647,7 +647,10 @@ def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
     modified = r.tier_modifier or bool(r.regimes) or (r.availability_only and not ctx.availability)
     accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
     rid, title, base, fix, criteria, family = r.id, r.title, r.severity, r.fix, r.criteria, r.family
+    by_provider = ctx.provider_covers if ctx.provider_prefixes else None
     for hit in r.func(ctx):
+        if by_provider is not None and hit.kind == "question" and by_provider(hit.paths):
+            continue  # a detail only the provider knows: VEND-002 asks for its assurance instead
         if modified:
             severity, adjusted = _severity(r, hit, ctx)
         elif hit.severity is None or hit.severity == base:

@@ -229,7 +229,7 @@ def _late_alerts(ctx, start):
 
 def _late_roles(ctx, start):
     for r in ctx.policy.roles:
-        if r.enforced_from and r.enforced_from > start and BACKUP_PERMISSIONS.intersection(r.permissions):
+        if r.enforced_from and r.enforced_from > start and BACKUP_PERMISSIONS.intersection(r.permissions or ()):
             yield ctx.hit(f"MFA and the access model for role {r.id} are enforced from {r.enforced_from.isoformat()}, "
                           f"after the observation period began on {start.isoformat()}.",
                           ctx.rolep(r, "enforced_from"), "engagement.period_start", subject=r.id)

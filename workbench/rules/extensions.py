@@ -11,6 +11,7 @@ from __future__ import annotations
 from workbench.spec.durations import Duration
 
 from .engine import rule
+from .wording import join_and
 from .wording import listing as _names
 
 REPORT_MAX_AGE = Duration.of("1y")
@@ -37,9 +38,11 @@ def vend_001(ctx):
     if not holding:
         return
     oldest = REPORT_MAX_AGE.add_to(ctx.today, -1)
+    # A vendor that runs a backup control is VEND-002's (one cause, one finding).
+    runs = {sc.performed_by for sc in ctx.policy.schedules} | {c.managed_by for c in ctx.policy.targets}
     for i, v in enumerate(ctx.policy.vendors):
         copies = holding.get(v.id)
-        if not copies:
+        if not copies or v.id in runs:
             continue
         who = f"{v.name or v.id} (holding {_names(copies)})"
         path = f"vendors[{i}]"
@@ -55,6 +58,58 @@ def vend_001(ctx):
         if v.cuecs_mapped is False:
             yield ctx.hit(f"{who}: the complementary user-entity controls of its SOC 2 report are not mapped to "
                           "controls of your own.", f"{path}.cuecs_mapped", subject=v.id, scopes=tuple(copies))
+
+
+@rule(
+    "VEND-002",
+    title="A backup control run by a provider has no assurance on record",
+    severity="major",
+    family="vendors",
+    catalog=False,
+    maps={"soc2": ["CC9.2", "A1.2"], "nist": ["SA-9", "CP-9"], "iso27001": ["A.5.22", "A.5.23"]},
+    fix="Get the provider's latest SOC 2 Type II report (or a bridge letter covering the months since), check "
+        "that it covers the backups or copies it runs for you, and map its complementary user-entity controls "
+        "(what you must do yourself: retention settings, access, restore testing) to controls of your own.",
+    description="A provider or subservice organization takes backups (a schedule's performed_by) or keeps a copy "
+                "(a target's managed_by), and its SOC 2 Type II report or its complementary user-entity controls "
+                "are not on record.",
+)
+def vend_002(ctx):
+    runs: dict[str, list[str]] = {}
+    for sc in ctx.policy.schedules:
+        if sc.performed_by:
+            runs.setdefault(sc.performed_by, []).append(f"the backups of schedule {sc.id}")
+    for c in ctx.policy.targets:
+        if c.managed_by:
+            runs.setdefault(c.managed_by, []).append(f"the copy {c.id}")
+    if not runs:
+        return
+    oldest = REPORT_MAX_AGE.add_to(ctx.today, -1)
+    for i, v in enumerate(ctx.policy.vendors):
+        what = runs.get(v.id)
+        if not what:
+            continue
+        who = f"{v.name or v.id} runs {join_and(what)}"
+        path = f"vendors[{i}]"
+        report = v.soc2_type2_report_date
+        asked, paths = [], []
+        if report is None:
+            asked.append("what is the date of its latest SOC 2 Type II report")
+            paths.append(f"{path}.soc2_type2_report_date")
+        elif report < oldest and not v.bridge_letter:
+            yield ctx.hit(f"{who}: its latest SOC 2 Type II report is from {report}, more than 12 months before "
+                          f"{ctx.today}, and no bridge letter covers the months since; the client cannot see those "
+                          "controls any other way.", f"{path}.soc2_type2_report_date", f"{path}.bridge_letter",
+                          subject=v.id)
+        if v.cuecs_mapped is None:
+            asked.append("are its complementary user-entity controls mapped to controls of your own")
+            paths.append(f"{path}.cuecs_mapped")
+        elif v.cuecs_mapped is False:
+            yield ctx.hit(f"{who}: the complementary user-entity controls of its SOC 2 report are not mapped to "
+                          "controls of your own.", f"{path}.cuecs_mapped", subject=v.id)
+        if asked:
+            yield ctx.ask(f"{who}, which the client cannot inspect itself: {' and '.join(asked)}?", *paths,
+                          subject=v.id)
 
 
 @rule(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import operator
 from bisect import bisect_left
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_not
 
 from workbench.spec.durations import Duration
 
@@ -18,6 +19,8 @@ from .engine import rule
 from .wording import listing as _names
 
 WEEK = Duration.of("1w")
+_TIER = attrgetter("tier")
+_RPO = attrgetter("rpo")
 
 
 # Per-schedule and per-tier answers: thousands of systems share a few tiers, and a
@@ -99,6 +102,92 @@ def freq_001(ctx):
         else:
             rpo_path = ctx.rpo_path(a)
         yield ctx.hit(a.id + tail, path, rpo_path, system=a, scopes=(fastest_id,))
+    yield from _job_time_questions(ctx)
+
+
+#: Schedule types whose point is captured at an instant (or streamed), so a job's length does not widen the
+#: data-loss window: their job time is not asked.
+INSTANT_TYPES = frozenset({"snapshot", "continuous", "log", "replication"})
+
+
+def _job_time_questions(ctx):
+    """An unknown job time is asked, never taken as zero, where it decides the RPO (issue 12 §4): the backup
+    interval equals the RPO (any job time makes the worst case exceed it), or the RPO is vague wording
+    ("minimal") so the worst case, interval plus job time, is all the policy can promise. One question per
+    schedule, naming its systems.
+
+    Asked when the schedule's type is not stated (a "daily backup" may be a minutes-long snapshot or an
+    hours-long full copy), or, against a vague RPO, for any type but those captured at an instant. A stated
+    type (snapshot, log, incremental ...) is taken as the policy's own answer for an RPO equal to the interval."""
+    # Only a schedule with no job time, a known interval and a type that is not captured at an instant can
+    # be asked about: without one (the usual case in a written policy) no system needs a look.
+    untimed = [sc for sc in ctx.policy.schedules
+               if sc.job_duration is None and sc.type not in INSTANT_TYPES and sc.interval is not None
+               and sc.interval.text is None]
+    if not untimed:
+        return
+    # A system can be asked about only if its RPO is vague, or as long as the interval of such a schedule of
+    # unstated type: the tiers whose RPO can be, and the systems with an RPO of their own, are all that is walked.
+    equal = {sc.interval.approx_seconds for sc in untimed if sc.type is None}
+    tiers, plans, no_plan = ctx.tiers, ctx._plans, (None, None, None)
+    possible = {tid for tid, t in tiers.items()
+                if t.rpo is not None and (t.rpo.text is not None or t.rpo.approx_seconds in equal)}
+    in_scope = ctx.in_scope_systems
+    walk = chain(compress(in_scope, map(possible.__contains__, map(_TIER, in_scope))),
+                 compress(in_scope, map(is_not, map(_RPO, in_scope), repeat(None))))
+    asked: dict[int, list] = {}
+    memo: dict[tuple, object] = {}  # (id(plan), id(rpo)) -> the schedule to ask about, or None
+    seen: set = set()
+    for a in walk:
+        if a.rpo is not None:
+            if id(a) in seen:
+                continue
+            seen.add(id(a))
+        plan = plans.get(a.id, no_plan)
+        gap = plan[2]
+        if gap is None:
+            continue
+        rpo = a.rpo
+        if rpo is None:
+            t = tiers.get(a.tier)
+            rpo = t.rpo if t is not None else None
+        if rpo is None or not (rpo.text is not None or rpo.approx_seconds == gap.approx_seconds):
+            continue
+        key = (id(plan), id(rpo))
+        sc = memo.get(key, memo)
+        if sc is memo:
+            sc = memo[key] = _untimed(ctx, a, gap, rpo)
+        if sc is not None:
+            found = asked.get(id(sc))
+            if found is None:
+                found = asked[id(sc)] = [sc, [], rpo]
+            found[1].append(a)
+    for sc, systems, rpo in asked.values():
+        ids = [a.id for a in systems]
+        one = len(ids) == 1
+        whose = f"{'its' if one else 'their'} RPO"
+        if rpo.text is not None:
+            why = (f"{whose} is '{rpo.text}', so the worst-case data loss is the interval plus the time a job takes")
+        else:
+            why = (f"exactly {whose} ({_text(rpo)}): until a job finishes the newest point is older than that, so "
+                   "any job time makes the worst case exceed the RPO")
+        # The RPO's path goes with the job time's: whether the client's RPO holds is the client's to answer,
+        # even where a provider runs the job (its report does not say so).
+        yield ctx.ask(f"Schedule {sc.id} backs up {_names(ids)} every {_text(sc.interval)}, {why}. How long does a "
+                      "job take?", ctx.schp(sc, "job_duration"), ctx.rpo_path(systems[0]), subject=sc.id,
+                      system=systems[0], scopes=tuple(ids), severity="major",
+                      why="the job time is not known yet: a possible breach of the RPO, not a known one")
+
+
+def _untimed(ctx, a, gap, rpo):
+    """The schedule of ``a`` that gives its recovery-point gap with no job time stated, if it is to be asked."""
+    for sc in ctx.schedules(a):
+        interval = sc.interval
+        if (sc.job_duration is None and (sc.type is None or (rpo.text is not None and sc.type not in INSTANT_TYPES))
+                and interval is not None and interval.text is None
+                and interval.approx_seconds == gap.approx_seconds and ctx.restorable(sc)):
+            return sc
+    return None
 
 
 def _freq_001_said(ctx, a, gap, rpo, rpo_texts: dict) -> tuple:

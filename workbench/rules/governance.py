@@ -152,7 +152,7 @@ def gov_003(ctx):
             yield ctx.ask(f"How often does schedule {sc.id}{what} make a recovery point? No interval is set.",
                           ctx.schp(sc, "interval"), subject=sc.id)
     for r in p.roles:
-        if r.review_interval is None and BACKUP_PERMISSIONS.intersection(r.permissions):
+        if r.review_interval is None and BACKUP_PERMISSIONS.intersection(r.permissions or ()):
             yield ctx.ask(f"How often is membership of role {r.id} reviewed? No review interval is set.",
                           ctx.rolep(r, "review_interval"), subject=r.id)
     if p.monitoring.failure_ticket_sla is None:
@@ -162,3 +162,31 @@ def gov_003(ctx):
         yield ctx.ask("How often is it verified that expired backup data is really gone? No interval is set.",
                       "disposal.verification_interval", subject="disposal")
 
+
+
+@rule(
+    "CHG-001",
+    title="A published version weakens the policy with no reason recorded",
+    severity="major",
+    family="governance",
+    catalog=False,
+    maps={"soc2": ["CC8.1", "CC5.3"]},
+    fix="Record why each weakening was accepted and who accepted it (publish --reason, or the revision's reason), "
+        "or restore what was cut.",
+    description="The latest revision weakens the last published version (a retention cut, a lock removed, a looser "
+                "objective or cadence) and records no reason.",
+)
+def chg_001(ctx):
+    """Reads the weakenings the publish step recorded on the revision (``revisions[].weakens``): the rule stays a
+    pure function of the policy."""
+    revisions = ctx.policy.revisions
+    if not revisions:
+        return
+    i = len(revisions) - 1
+    r = revisions[i]
+    if not r.weakens or (r.reason or "").strip():
+        return
+    listed = "; ".join(r.weakens[:3]) + (f"; and {len(r.weakens) - 3} more" if len(r.weakens) > 3 else "")
+    yield ctx.ask(f"Version {r.version} weakens the previous version ({listed}) and records no reason: why, and who "
+                  "accepted it? An auditor reads a cut with no reason as an uncontrolled change.",
+                  f"revisions[{i}].reason", subject=f"revision {r.version}")

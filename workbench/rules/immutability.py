@@ -68,7 +68,7 @@ class Plane:
         #: role id -> keys it is named admin of (such a role administers a backup key)
         self.key_admin_roles: dict[str, list[str]] = defaultdict(list)
         for k in p.keys:
-            for x in k.admins:
+            for x in k.admins or ():
                 if x in ctx.roles:
                     self.key_admin_roles[x].append(k.id)
         self.backup_roles = [r for r in p.roles if self.is_backup_role(r)]
@@ -124,14 +124,14 @@ class Plane:
     # -- roles, groups, members ------------------------------------------
     def is_backup_role(self, r: Role) -> bool:
         """Grants a backup-plane permission, or administers a backup key."""
-        return bool(BACKUP_PERMISSIONS.intersection(r.permissions)) or r.id in self.key_admin_roles
+        return bool(BACKUP_PERMISSIONS.intersection(r.permissions or ())) or r.id in self.key_admin_roles
 
     def is_destructive_role(self, r: Role) -> bool:
-        return bool(DESTRUCTIVE.intersection(r.permissions)) or r.id in self.key_admin_roles
+        return bool(DESTRUCTIVE.intersection(r.permissions or ())) or r.id in self.key_admin_roles
 
     def role_text(self, r: Role) -> str:
         """What a backup role may do: ``delete_recovery_point, admin of key kms-bkp``."""
-        parts = [p for p in r.permissions if p in BACKUP_PERMISSIONS]
+        parts = [p for p in r.permissions or () if p in BACKUP_PERMISSIONS]
         keys = self.key_admin_roles.get(r.id)
         if keys:
             parts.append(f"admin of key {', '.join(keys)}")
@@ -175,9 +175,9 @@ class Plane:
         """Effective members of ``r``: principal id -> the group named in the role it comes through (None = direct)."""
         if r.id not in self._role_members:
             out: dict[str, Optional[str]] = {}
-            for m in r.members:
+            for m in r.members or ():
                 out.setdefault(m, None)
-            for m in r.members:
+            for m in r.members or ():
                 for x in self.expand(m):
                     out.setdefault(x, m)
             self._role_members[r.id] = out
@@ -197,7 +197,7 @@ class Plane:
     def key_admins(self, k: Key) -> dict[str, list[str]]:
         """principal id -> how they administer ``k`` (named on the key, a role, or a key_admin role)."""
         out: dict[str, list[str]] = defaultdict(list)
-        for x in k.admins:
+        for x in k.admins or ():
             role = self.ctx.roles.get(x)
             if role is not None:
                 for pid, via in self.members(role).items():
@@ -331,17 +331,26 @@ def label(a: System) -> str:
 )
 def imm_001(ctx):
     state = {c.id: _lock_state(c) for c in ctx.policy.targets}
-    locked = {tid for tid, s in state.items() if s == "locked"}
-    must = {t.id for t in ctx.policy.tiers if t.require_immutable}
+    # A copy the policy states is immutable, mechanism not known yet, counts (IMM-002 asks for the mechanism).
+    locked = {tid for tid, s in state.items() if s in ("locked", "stated")}
+    policy_wide = ctx.policy.policy.require_immutable
+    must = {t.id for t in ctx.policy.tiers if t.require_immutable or (t.require_immutable is None and policy_wide)}
+    # When neither the policy nor any tier says whether a lock is needed, it is asked (once). A tier that says
+    # so for itself answers it: the others' silence then reads as "not required".
+    silent = policy_wide is None and all(t.require_immutable is None for t in ctx.policy.tiers)
     copies_of = ctx.copies
     safe = _locked_somewhere(plane(ctx), locked, len(ctx.systems))
     if len(safe) == len(ctx.systems):
         return  # every system has a copy on a locked target (say, a locked vault behind a tier-wide plan)
+    unasked = []
     for a in ctx.in_scope_systems:
         if a.id in safe:
             continue
-        if a.tier not in must and LOCK_CLASSES_SET.isdisjoint(a.data_classes) \
-                and "sec17a4" not in a.regulatory_tags:
+        if a.tier not in must and not (policy_wide and a.tier not in ctx.tiers) \
+                and LOCK_CLASSES_SET.isdisjoint(a.data_classes) and "sec17a4" not in a.regulatory_tags:
+            if silent and copies_of(a) \
+                    and not _any_locked(copies_of(a), locked):
+                unasked.append(a)
             continue
         copies = copies_of(a)
         if not copies:
@@ -349,6 +358,21 @@ def imm_001(ctx):
         if _any_locked(copies, locked):
             continue
         yield _imm_001_hit(ctx, a, copies, [(c, state[c.id]) for c in copies])
+    if unasked:
+        yield _need_question(ctx, unasked)
+
+
+def _need_question(ctx, group: list):
+    """IMM-001's one question when nothing says whether a copy must be immutable or offline (issue 12 §4)."""
+    pl = plane(ctx)
+    tiers = sorted({a.tier for a in group if a.tier in ctx.tiers})
+    paths = ["policy.require_immutable"] + [ctx.tierp(t, "require_immutable") for t in tiers]
+    one = len(group) == 1
+    return ctx.ask(
+        f"Must any copy be immutable or offline, out of reach of ransomware and of an administrator who deletes "
+        f"backups? No tier, data class or policy-wide rule says so, and {names([a.id for a in group])} "
+        f"{'has' if one else 'have'} no locked or offline copy. Answer it policy-wide (policy.require_immutable) "
+        f"or per tier.", *paths, subject="policy", system=pl.worst(group), scopes=tuple(a.id for a in group))
 
 
 def _locked_somewhere(pl: Plane, locked: set[str], everyone: int) -> set[str]:
@@ -408,9 +432,31 @@ def imm_002(ctx):
     pl = plane(ctx)
     records = _Records(ctx)
     lifting: dict[tuple, tuple] = {}
+    # Targets written only by versioned replication (versioning is what makes them restorable).
+    versioned_into: dict[str, bool] = {}
+    for sc in ctx.policy.schedules:
+        only = sc.versioned is True and sc.type in ("replication", "continuous")
+        for tid in sc.targets:
+            versioned_into[tid] = versioned_into.get(tid, True) and only
     for c in ctx.policy.targets:
         imm = c.immutability
         mode = imm.mode if imm else None
+        if mode is None and imm is not None and imm.enabled and not c.offline and c.id in pl.held:
+            # "Immutable" stated, the mechanism not: one question, not silence and not a contradiction.
+            worst, scopes = _about(pl, c)
+            days = f" for {imm.days} days" if imm.days else ""
+            yield ctx.ask(f"{c.id} is immutable{days}, as the policy states: by which mechanism (a compliance-mode "
+                          "lock, WORM media, or a governance-mode lock that privileged users can lift)"
+                          f"{'' if imm.days else ', and for how many days'}?",
+                          ctx.tp(c, "immutability", "mode"), subject=c.id, system=worst, scopes=scopes,
+                          severity="minor")
+            continue
+        if mode in (None, "none") and not c.offline and c.isolated_account is not True and c.id in pl.held \
+                and not (mode == "none" and c.soft_delete_days is not None
+                         and c.soft_delete_days < MIN_SOFT_DELETE_DAYS):
+            hit = _undo_only(ctx, pl, c, versioned_into)
+            if hit is not None:
+                yield hit
         if mode not in ("governance", "compliance", "none"):
             continue
         if mode == "governance":
@@ -426,6 +472,29 @@ def imm_002(ctx):
                 ctx.tp(c, "soft_delete_days"), ctx.tp(c, "immutability", "mode"),
                 subject=c.id, system=worst, scopes=scopes,
             )
+
+
+def _undo_only(ctx, pl: Plane, c: Target, versioned_into: dict):
+    """Soft delete or versioning as a copy's only protection against deletion (issue 12 §4): asked, once per
+    target, unless a held system must have a lock (IMM-001 asks about the lock then)."""
+    soft = c.soft_delete_days is not None
+    versioning = versioned_into.get(c.id, False)
+    if not (soft or versioning):
+        return None
+    held = pl.held.get(c.id, {}).values()
+    must = {t.id for t in ctx.policy.tiers if t.require_immutable}
+    if ctx.policy.policy.require_immutable or any(a.tier in must or not LOCK_CLASSES_SET.isdisjoint(a.data_classes)
+           or "sec17a4" in a.regulatory_tags for a in held):
+        return None
+    what = (f"soft delete ({c.soft_delete_days} days)" if soft else "") + \
+        (" and " if soft and versioning else "") + ("versioning" if versioning else "")
+    worst, scopes = _about(pl, c)
+    lock = "has no lock" if c.immutability is not None and c.immutability.mode == "none" else "states no lock"
+    return ctx.ask(f"{c.id} {lock} and relies on {what}: is that its only protection against deletion? Anyone who "
+                   "can delete the data can usually purge deleted points and versions too. Is it locked (compliance "
+                   "mode, WORM), kept offline, or in an account of its own?",
+                   ctx.tp(c, "immutability", "mode"), ctx.tp(c, "isolated_account"), subject=c.id, system=worst,
+                   scopes=scopes, severity="minor")
 
 
 def _about(pl: Plane, c: Target) -> tuple[Optional[System], list[str]]:
@@ -537,6 +606,9 @@ def _why_immutable(ctx, a: System) -> tuple[list[str], list[str]]:
     if t is not None and t.require_immutable:
         reasons.append(f"tier {t.id} requires one")
         paths.append(ctx.tierp(t, "require_immutable"))
+    elif (t is None or t.require_immutable is None) and ctx.policy.policy.require_immutable:
+        reasons.append("the policy requires one for every system")
+        paths.append("policy.require_immutable")
     classes = [c for c in LOCK_CLASSES if c in a.data_classes]
     if classes:
         reasons.append(f"it holds {'/'.join(classes)} data")
@@ -548,13 +620,19 @@ def _why_immutable(ctx, a: System) -> tuple[list[str], list[str]]:
 
 
 def _lock_state(c: Target) -> str:
-    """``locked`` (compliance, WORM or offline), ``open`` or ``unknown``."""
-    mode = c.immutability.mode if c.immutability else None
+    """``locked`` (compliance, WORM or offline), ``stated`` (immutable, as the policy says, mechanism not
+    known), ``open`` or ``unknown``."""
+    imm = c.immutability
+    mode = imm.mode if imm else None
     if mode in LOCKED or c.offline:
         return "locked"
     if mode is None:
+        if imm is not None and imm.enabled:
+            return "stated"
+        if imm is not None and imm.enabled is False:
+            return "open"
         return "unknown"
-    if c.offline is None and c.media in REMOVABLE_MEDIA:
+    if c.offline is None and (c.media in REMOVABLE_MEDIA or any(m in REMOVABLE_MEDIA for m in c.other_media)):
         return "unknown"  # unlocked media may still be kept offline
     return "open"
 

@@ -44,7 +44,7 @@ from typing import Iterator, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from workbench.spec.durations import Duration, find_vague
+from workbench.spec.durations import Duration, ambiguity, find_vague
 from workbench.spec.io import format_path
 
 from .engine import rule
@@ -130,6 +130,10 @@ def vague_001(ctx):
                       causes=tuple(paths))
 
 
+#: The two canonical cadences an ambiguous word may mean (see durations.AMBIGUOUS).
+_READINGS = {"twice a year or every two years": "6mo or 2y", "twice a month or every two months": "15d or 2mo"}
+
+
 def text_kind(field: str) -> str:
     """Whether a free-text field is a commitment or narrative (:data:`TEXT_FIELDS`)."""
     kind = TEXT_FIELDS.get(field)
@@ -147,6 +151,10 @@ def _message(key: tuple, found: list, paths: list[str]) -> str:
     if len(found) == 1:
         (_, field, value, is_duration), where = found[0], paths[0]
         if is_duration:
+            both = ambiguity(str(value))
+            if both:
+                return (f"{where} says '{value}', which reads two ways ({both}): which is meant? Write the "
+                        f"cadence itself, e.g. {_READINGS.get(both, EXAMPLES.get(field, '1d'))}.")
             return (f"{where} says '{value}': an auditor cannot test it; give a duration such as "
                     f"{EXAMPLES.get(field, '1d')}.")
         return f"{where} says {_quoted(value)}: an auditor cannot test it; {_TEXT_FIX}."

@@ -153,6 +153,7 @@ def ret_002(ctx):
     # No copy is kept longer than the longest retention of any target: a system whose limit is at least
     # that needs no look at its own copies (the usual case: every target expires within the limits).
     kept_anywhere = max(answered.values(), default=-1.0)
+    yield from _offsite_shorter(ctx, answered)
     plans = ctx._plans
     kept_by_plan: dict[int, float] = {}  # id(plan) -> longest answered retention of its copies
     for a in _candidates(ctx)[1]:
@@ -184,6 +185,42 @@ def ret_002(ctx):
             *(ctx.tp(c, "retention", "max") for c, _ in over), limit_path, ctx.sp(a, "retention_justification"),
             system=a, scopes=tuple(c.id for c, _ in over),
         )
+
+
+def _offsite_shorter(ctx, answered: dict):
+    """Copies that survive losing the system's region or site kept for less time than those that do not
+    (issue 12 §4): after a disaster only the shorter history is left. One finding per (on-site, off-site)
+    pair of targets, naming the systems."""
+    if len({v for v in answered.values() if v >= 0}) < 2:
+        return  # every answered target keeps points equally long: nothing can be shorter
+    plans, memo, found = ctx._plans, {}, {}
+    survives = ctx.survives
+    for a in ctx.in_scope_systems:
+        plan = plans.get(a.id)
+        if plan is None or len(plan[1]) < 2:
+            continue
+        key = (id(plan), a.region, a.site)
+        pair = memo.get(key, memo)
+        if pair is memo:
+            on = [c for c in plan[1] if answered.get(c.id, -1) >= 0 and not survives(c, a, "region_loss")]
+            off = [c for c in plan[1] if answered.get(c.id, -1) >= 0 and survives(c, a, "region_loss")]
+            pair = None
+            if on and off and (a.region or a.site):
+                long_on = max(on, key=lambda c: answered[c.id])
+                long_off = max(off, key=lambda c: answered[c.id])
+                if answered[long_off.id] < answered[long_on.id]:
+                    pair = (long_on, long_off)
+            memo[key] = pair
+        if pair is not None:
+            found.setdefault((pair[0].id, pair[1].id), (pair, []))[1].append(a)
+    for (on, off), systems in found.values():
+        ids = [a.id for a in systems]
+        held_on, held_off = on.retention.longest() if on.retention else None, off.retention.longest() if off.retention else None
+        yield ctx.hit(f"The off-site copy {off.id} of {_names(ids)} is kept for {held_off or 'less'}, but the copy "
+                      f"{on.id} at the same site or region for {held_on or 'longer'}: after losing that site, only the "
+                      "shorter history survives. Keep the off-site copy at least as long, or record why not.",
+                      ctx.tp(off, "retention"), ctx.tp(on, "retention"), subject=off.id, system=systems[0],
+                      scopes=(off.id, on.id, *ids), severity="minor")
 
 
 @rule(

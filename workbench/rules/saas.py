@@ -5,6 +5,7 @@ Shared causes: none known.
 
 from __future__ import annotations
 
+from .context import NON_PRODUCTION
 from .engine import rule
 
 
@@ -23,9 +24,7 @@ from .engine import rule
 )
 def saas_001(ctx):
     floor = ctx.policy.baseline.min_retention_floor
-    for a in ctx.in_scope_systems:
-        if a.kind != "saas":
-            continue
+    for a in _saas_systems(ctx):
         copies = ctx.copies(a)
         if any(not inside_tenant(c, a) for c in copies):
             continue
@@ -44,6 +43,13 @@ def saas_001(ctx):
             continue
         needs = _horizons(ctx, a, floor)
         if not needs:
+            if not copies and not (a.saas and a.saas.restore_horizon is not None):
+                # Nothing says how far back its data must come back, and nothing but the provider keeps it: an
+                # auditor asks whether the provider's own recovery is enough (a policy's silence is no answer).
+                yield ctx.ask(f"{a.id}: nothing keeps its data outside {provider}, and the policy does not say how "
+                              f"far back it must be recoverable: is {recovery} enough against an admin's deletion, "
+                              "ransomware or a compromised account, or does it need a backup of its own?",
+                              ctx.sp(a, "saas", "restore_horizon"), system=a)
             continue
         if not window_known:
             if window is None:
@@ -58,6 +64,20 @@ def saas_001(ctx):
             yield ctx.hit(f"{a.id}: no copy outside the {provider} tenant{native}; {why} needs data back from "
                           f"{need} ago but {provider} only keeps deleted data for {window}.",
                           ctx.sp(a, "saas", "native_recovery_window"), path, system=a)
+
+
+def _saas_systems(ctx):
+    """SaaS systems in scope, and those nobody has classified yet that are not excluded and not non-production
+    (unknown is not harmless: business data in a SaaS tenant is the typical unbacked-up data)."""
+    seen = set()
+    for a in ctx.in_scope_systems:
+        if a.kind == "saas":
+            seen.add(a.id)
+            yield a
+    for a in ctx.policy.systems:
+        if (a.kind == "saas" and a.id not in seen and a.exclusion is None and not a.data_classes
+                and a.environment not in NON_PRODUCTION):
+            yield a
 
 
 def _horizons(ctx, a, floor):

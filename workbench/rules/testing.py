@@ -77,10 +77,15 @@ def test_001(ctx):
     cis = ctx.policy.baseline.cis_profile
     known: list = []
     unknown = False
+    default = ctx.policy.policy.restore_test_interval
     for t in ctx.policy.tiers:
         if not (t.id and t.id in occupied) and t.level() > 2:
             continue  # a T3-style tier with nothing in scope promises nothing testable
         interval = t.restore_test_interval
+        if interval is None and default is not None:
+            interval = default  # the policy-wide cadence (policy.restore_test_interval) holds for the tier
+        if interval is None and t.id in occupied and _all_own_cadence(ctx, t.id):
+            continue  # every member in scope states its own (or its schedule's) cadence
         if interval is None:
             unknown = True
             rep, who, path = described(t)
@@ -105,13 +110,25 @@ def test_001(ctx):
             rep, who, path = described(t)
             yield ctx.hit(f"{t.id}{who}: restore tests every {interval}, looser than {why}.",
                           path, subject=t.id, system=rep, scopes=(t.id,))
-    # Systems with no tier (or one that is not defined) have no cadence at all: one question each, whose
-    # cause is the missing tier (COV-002 asks for it; the engine folds these into its finding).
+    # Systems with no tier (or one that is not defined) have no cadence unless they, their schedule or the
+    # policy state one: one question each for those that have none, whose cause is the missing tier (COV-002
+    # asks for it; the engine folds these into its finding).
     if any(tid not in ctx.tiers for tid in occupied):
-        unknown = True
-        for a in ctx.in_scope_systems:
-            if a.tier not in ctx.tiers:
+        untiered = [a for a in ctx.in_scope_systems if a.tier not in ctx.tiers]
+        stated = [(a, own_cadence(ctx, a)) for a in untiered]
+        left = [a for a, c in stated if c is None]
+        if left and not _known(default):
+            unknown = True
+            for a in left:
                 yield _untiered_question(ctx, [a])
+        for a, c in stated:
+            if c is not None and c[0].vague:
+                unknown = True
+                yield ctx.ask(f"{a.id}: how often, as a number of days, weeks or months, is it restore-tested?",
+                              c[1], system=a)
+            elif c is not None and c[0] > YEAR:
+                yield ctx.hit(f"{a.id}: restore tests every {c[0]}, looser than once a year, the least any "
+                              "system in scope needs.", c[1], system=a)
     if cis and known and not unknown and all(iv > QUARTER for _, iv in known):
         t, interval = min(known, key=lambda k: k[1])
         rep, who, path = described(t)
@@ -122,6 +139,26 @@ def test_001(ctx):
         )
 
 
+def own_cadence(ctx, a) -> Optional[tuple[Duration, str]]:
+    """The restore-test cadence stated for ``a`` itself or for its schedules, without a tier: (cadence, path).
+
+    The system's own ``restore_test_interval`` first, else the tightest one its schedules state (a vague one
+    only when no schedule states a testable one). None when neither says."""
+    if a.restore_test_interval is not None:
+        return a.restore_test_interval, ctx.sp(a, "restore_test_interval")
+    best = None
+    for sc in ctx.schedules(a):
+        d = sc.restore_test_interval
+        if d is not None and (best is None or (best[0].vague and not d.vague) or (not d.vague and d < best[0])):
+            best = (d, ctx.schp(sc, "restore_test_interval"))
+    return best
+
+
+def _all_own_cadence(ctx, tier_id: str) -> bool:
+    """Whether every in-scope system of a tier states a restore-test cadence of its own or of its schedules."""
+    return all(own_cadence(ctx, a) is not None for a in ctx.in_scope_systems if a.tier == tier_id)
+
+
 def _untiered_question(ctx, group: list):
     """TEST-001's one question for the in-scope systems in ``group``, which have no (defined) tier."""
     one = len(group) == 1
@@ -129,7 +166,8 @@ def _untiered_question(ctx, group: list):
     why = ("it has no tier" if one else "they have no tier") + (" that is defined" if dangling else "")
     return ctx.ask(f"No restore-test cadence applies to {_names(a.id for a in group)}, as {why}: how often "
                    f"{'is it' if one else 'are they'} restore-tested? Give {'it' if one else 'them'} a tier with "
-                   "a restore-test interval.",
+                   "a restore-test interval, or state the cadence for the system, its schedule or the whole "
+                   "policy (policy.restore_test_interval).",
                    ctx.sp(group[0], "tier"), "tiers", subject=group[0].id,
                    system=_representative(group), scopes=tuple(a.id for a in group),
                    causes=tuple(ctx.sp(a, "tier") for a in group))
@@ -172,12 +210,8 @@ def test_002(ctx):
     for a in ctx.in_scope_systems:
         verdict = verdicts.get(a.tier)
         if verdict is None:
-            if tierless and a.tier not in tiers and not _passed(tests_of.get(a.id), today):
-                why = f"its tier {a.tier} is not defined" if a.tier else "it has no tier"
-                yield ctx.missing(f"{a.id}: no passing restore test on record as of {today} (no restore-test "
-                                  f"cadence is set, as {why}).", "restore_tests", ctx.sp(a, "tier"), system=a,
-                                  severity="blocker", why="no passing restore test is on record",
-                                  causes=(ctx.sp(a, "tier"),))
+            if tierless and a.tier not in tiers:
+                yield from _untiered_overdue(ctx, a, tests_of.get(a.id))
             continue
         t = tiers[a.tier]
         interval, cadence, latest, due, severity, shortfall = verdict
@@ -394,13 +428,22 @@ _NO_TEST_PATHS = ("restore_tests",)
 def _full_restore_plans(ctx, year_ago: dt.date) -> dict[str, _FullRestorePlan]:
     """Per T0/T1 tier id, what TEST-004 needs of the tier."""
     plans = {}
+    g = ctx.policy.policy
     for t in _critical_tiers(ctx).values():
-        interval = t.full_restore_interval if _known(t.full_restore_interval) else YEAR
+        own = t.full_restore_interval
+        method = t.restore_test_method or g.restore_test_method
+        if own is None and method == "full_application" and _known(t.restore_test_interval or g.restore_test_interval):
+            own = t.restore_test_interval or g.restore_test_interval  # every restore test is a full one
+        policy_wide = own is None and _known(g.full_restore_interval)
+        if policy_wide:
+            own = g.full_restore_interval
+        interval = own if _known(own) else YEAR
         since = interval.add_to(ctx.today, -1)
-        source = "" if _known(t.full_restore_interval) else ", the default, as the tier sets no full-restore interval"
+        source = ("" if _known(own) and not policy_wide else ", the policy-wide full-restore interval" if policy_wide
+                  else ", the default, as the tier sets no full-restore interval")
         tag = f" ({t.id})" if t.id else ""
         no_full = f"{tag}: no full-system or application restore test since {since} (every {interval}{source}); "
-        tier_path = ctx.tierp(t, "full_restore_interval")
+        tier_path = "policy.full_restore_interval" if policy_wide else ctx.tierp(t, "full_restore_interval")
         plans[t.id] = _FullRestorePlan(
             since, tag, no_full, no_full + "none is on record.", ("restore_tests", tier_path), tier_path,
             f"{tag}: no restore test from an off-site or immutable copy since {year_ago}",
@@ -593,7 +636,7 @@ def test_006(ctx):
             )
     covered = set()
     for _, e in recent:
-        covered.update(e.scenarios)
+        covered.update(e.scenarios or ())
     if not covered:
         i, e = recent[-1]
         yield ctx.ask(f"DR exercise {_exercise_label(e)}: which scenarios did it cover?",
@@ -745,6 +788,8 @@ def _tier_verdict(ctx, t, passing, period):
     judged on whether it has a passing test at all: interval and shortfall are None then.
     """
     interval, cadence = t.restore_test_interval, None
+    if interval is None and ctx.policy.policy.restore_test_interval is not None:
+        interval = ctx.policy.policy.restore_test_interval  # the policy-wide cadence
     stated = interval is not None
     if _known(interval):
         cadence = f"every {interval}"
@@ -777,6 +822,38 @@ def _tier_verdict(ctx, t, passing, period):
     if latest is None:
         due = ctx.today  # marks "report it"; the message says there is no test at all
     return interval, cadence, latest, due, severity, shortfall
+
+
+def _untiered_overdue(ctx, a, tests):
+    """TEST-002 for a system with no (defined) tier: held to its own, its schedule's or the policy's cadence."""
+    today = ctx.today
+    stated = own_cadence(ctx, a)
+    default = ctx.policy.policy.restore_test_interval
+    if stated is None and default is not None:
+        stated = (default, "policy.restore_test_interval")
+    cadence = stated[0] if stated is not None and _known(stated[0]) else None
+    passed = [x for x in tests or () if x.result == "pass" and x.date is not None and x.date <= today]
+    if not passed:
+        if cadence is not None:
+            yield ctx.missing(f"{a.id}: no passing restore test on record as of {today} (restore tests every "
+                              f"{cadence}).", "restore_tests", stated[1], system=a, severity="blocker",
+                              why="no passing restore test is on record")
+            return
+        why = f"its tier {a.tier} is not defined" if a.tier else "it has no tier"
+        yield ctx.missing(f"{a.id}: no passing restore test on record as of {today} (no restore-test cadence "
+                          f"is set, as {why}).", "restore_tests", ctx.sp(a, "tier"), system=a,
+                          severity="blocker", why="no passing restore test is on record",
+                          causes=(ctx.sp(a, "tier"),))
+        return
+    if cadence is None:
+        return
+    latest = max(passed, key=lambda x: x.date)
+    due = cadence.add_to(latest.date)
+    if today > due:
+        severity = "blocker" if today > cadence.add_to(latest.date, 2) else None
+        yield ctx.missing(f"{a.id}: last passing restore test {latest.date}, due again by {due} (every {cadence}); "
+                          f"overdue by {(today - due).days} days as of {today}.", _test_path(ctx, latest, "date"),
+                          stated[1], system=a, severity=severity)
 
 
 def _passed(tests, today: dt.date) -> bool:

@@ -19,6 +19,8 @@ from .engine import rule
 
 NO_REGION_KINDS = frozenset({"saas", "endpoint"})
 _CORE_FIELDS = operator.itemgetter("environment", "kind", "owner", "region", "site")
+_RESIDENCY = operator.attrgetter("residency")
+_DEPENDS_ON = operator.attrgetter("depends_on")
 
 
 @rule(
@@ -49,6 +51,56 @@ def ask_001(ctx):
         yield ctx.ask("Which Trust Services Categories are in scope (security, availability, confidentiality, "
                       "processing integrity, privacy)?", "engagement.categories", subject="engagement")
     yield from _system_questions(ctx)
+    yield from _list_questions(ctx)
+
+
+def _list_questions(ctx):
+    """Lists written as ``unknown`` (None): not answered yet, which is not the same as "none" (an empty list)."""
+    p = ctx.policy
+    if p.engagement.frameworks is None:
+        yield ctx.ask("Which frameworks and regulations besides SOC 2 does the policy map to (HIPAA, PCI DSS, GDPR "
+                      "...)? It is written as unknown.", "engagement.frameworks", subject="engagement")
+    if p.policy.dr_exercise_types is None:
+        yield ctx.ask("Which kinds of disaster-recovery exercise does the policy commit to (tabletop, functional, "
+                      "full scale)? It is written as unknown.", "policy.dr_exercise_types", subject="policy")
+    for i, r in enumerate(p.roles):
+        missing = [f for f in ("members", "permissions") if getattr(r, f) is None]
+        if missing:
+            what = " and ".join({"members": "who holds it", "permissions": "what it may do"}[f] for f in missing)
+            yield ctx.ask(f"Role {r.id}: {what}? Written as unknown, it reads as not answered yet, not as none.",
+                          *(f"roles[{i}].{f}" for f in missing), subject=r.id, severity="major")
+        if r.dual_authorization_for is None:
+            yield ctx.ask(f"Role {r.id}: which of its operations need a second approver? It is written as unknown.",
+                          f"roles[{i}].dual_authorization_for", subject=r.id)
+    for i, x in enumerate(p.principals):
+        if x.members is None:
+            yield ctx.ask(f"Group {x.id}: who are its members? Written as unknown, it reads as not answered yet.",
+                          f"principals[{i}].members", subject=x.id, severity="major")
+    for i, k in enumerate(p.keys):
+        if k.replicas is None:
+            yield ctx.ask(f"Key {k.id}: which regions hold a replica of it? It is written as unknown.",
+                          f"keys[{i}].replicas", subject=k.id)
+    for i, e in enumerate(p.dr_exercises):
+        if e.scenarios is None:
+            yield ctx.ask(f"DR exercise {e.id or e.date}: which scenarios did it cover? It is written as unknown.",
+                          f"dr_exercises[{i}].scenarios", subject="dr_exercises")
+    systems = p.systems
+    if None not in map(_RESIDENCY, systems) and None not in map(_DEPENDS_ON, systems):
+        return  # the usual case, ruled out in C
+    in_scope = None
+    for i, a in enumerate(systems):
+        if a.residency is not None and a.depends_on is not None:
+            continue
+        if in_scope is None:
+            in_scope = set(map(id, ctx.in_scope_systems))
+        if id(a) not in in_scope:
+            continue
+        if a.residency is None:
+            yield ctx.ask(f"{a.id}: in which regions may its data be stored? It is written as unknown.",
+                          f"systems[{i}].residency", system=a)
+        if a.depends_on is None:
+            yield ctx.ask(f"{a.id}: which systems does it need to run? It is written as unknown.",
+                          f"systems[{i}].depends_on", system=a)
 
 
 def _system_questions(ctx):

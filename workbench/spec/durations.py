@@ -31,8 +31,22 @@ A count divides the period: "twice a year" is ``6mo``, "twice a week"
 ``3d12h``. When months do not divide evenly ("twice a month"), the result is
 rounded *down* to whole days, so the promise is never looser than written:
 "twice a month" is ``15d`` (half an average month is 15.2 days; ``2w``
-would be a different promise, 26 times a year instead of 24). "Bimonthly" is
-ambiguous (twice a month, or every two months) and stays vague wording.
+would be a different promise, 26 times a year instead of 24).
+
+Words that mean two different cadences are kept verbatim and asked, never
+guessed: "bimonthly" (twice a month, or every two months), "bi-annual",
+"biannual", "bi-annually", "biannually" (twice a year, or every two years);
+:func:`ambiguity` names both readings for the question. ("Semi-annually" and
+"biweekly" are read as 6 months and 2 weeks, as written policies use them.)
+
+Named weekdays and business days are a cadence: "every Monday and
+Thursday", "Mondays, Wednesdays and Fridays", "Monday to Friday", "every
+business day", "each working day", "weekdays". Their interval is the
+*longest* gap between two consecutive days named, so the promise is never
+read looser than written: Monday and Thursday is ``4d`` (Thursday to
+Monday), every business day ``3d`` (Friday to Monday), every Sunday ``1w``.
+A number of business days ("2 business days") is a length that depends on
+the weekend it spans: it is kept verbatim as vague wording.
 
 Months and years are calendar units: ``add_to`` moves a date by whole months
 (clamping the day), and comparisons use an average month of 30.436875 days.
@@ -76,7 +90,7 @@ _CADENCE_WORDS = {
     "biweekly": (0, 1209600), "bi-weekly": (0, 1209600),
     "monthly": (1, 0), "quarterly": (3, 0),
     "semi-annually": (6, 0), "semiannually": (6, 0), "semi-annual": (6, 0),
-    "half-yearly": (6, 0), "biannually": (6, 0),
+    "half-yearly": (6, 0),
     "annually": (12, 0), "annual": (12, 0), "yearly": (12, 0),
 }
 
@@ -132,6 +146,71 @@ _SYMBOL_LIMIT_RE = re.compile(r"^(?:<=|=<|≤|<|=)\s*")
 _SUFFIX_LIMIT_RE = re.compile(r"\s+(?:or (?:less|fewer|sooner|shorter)|at (?:the )?most|max(?:imum)?)$")
 
 
+#: Words with two readings (see the module docstring): the word -> both readings.
+AMBIGUOUS = {
+    "bi-annual": "twice a year or every two years", "biannual": "twice a year or every two years",
+    "bi-annually": "twice a year or every two years", "biannually": "twice a year or every two years",
+    "bi annual": "twice a year or every two years", "bi annually": "twice a year or every two years",
+    "bimonthly": "twice a month or every two months", "bi-monthly": "twice a month or every two months",
+    "bi monthly": "twice a month or every two months",
+}
+
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2, "thursday": 3, "thu": 3,
+    "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}
+_DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\.?"
+_WORKDAY = r"(?:business|working|work|week) ?days?"
+_DAYS_RE = re.compile(
+    rf"^(?:(?:at least )?(?:every|each|on|on every|on each) )?"
+    rf"(?P<days>{_WORKDAY}|{_DAY}(?:(?:\s*(?:,|and|&|/|\+|,\s*and|to|through|thru|-|–)\s*){_DAY})*)$"
+)
+
+
+def ambiguity(text: str) -> str | None:
+    """Both readings of an ambiguous cadence word ("twice a year or every two years"), else None."""
+    return AMBIGUOUS.get(" ".join(text.strip().lower().split()))
+
+
+def _parse_weekdays(text: str) -> tuple[int, float] | None:
+    """Named weekdays or business days as a cadence: the longest gap between two consecutive days named."""
+    m = _DAYS_RE.match(text)
+    if m is None:
+        return None
+    days_text = m.group("days")
+    if re.fullmatch(_WORKDAY, days_text):
+        days = {0, 1, 2, 3, 4}  # "every business day", "weekdays": Monday to Friday
+    else:
+        words = re.findall(r"[a-z]+|-|–", days_text)
+        days, previous, span = set(), None, False
+        plural = False
+        for w in words:
+            if w in ("to", "through", "thru", "-", "–"):
+                span = True
+                continue
+            if w in ("and",):
+                continue
+            base = w.rstrip(".")
+            if base not in _WEEKDAYS and base.endswith("s") and base[:-1] in _WEEKDAYS:
+                base, plural = base[:-1], True
+            if base not in _WEEKDAYS:
+                return None
+            day = _WEEKDAYS[base]
+            if span and previous is not None:
+                d = previous
+                while d != day:
+                    d = (d + 1) % 7
+                    days.add(d)
+            days.add(day)
+            previous, span = day, False
+        named_once = len(days) == 1 and not plural and not text.startswith(("every", "each", "on"))
+        if not days or named_once:
+            return None  # "Saturday" alone names a day, not a cadence
+    ordered = sorted(days)
+    gaps = [(ordered[(i + 1) % len(ordered)] - d) % 7 or 7 for i, d in enumerate(ordered)]
+    return 0, max(gaps) * 86400.0
+
+
 def find_vague(text: str) -> list[str]:
     """The vague phrases in ``text``, as written, in order of appearance."""
     return [m.group(0) for m in _VAGUE_RE.finditer(text)]
@@ -172,7 +251,9 @@ class Duration:
         if text in _CADENCE_WORDS:
             months, seconds = _CADENCE_WORDS[text]
             return cls(months, seconds)
-        parsed = _parse_iso(text) or _parse_units(text)
+        if text in AMBIGUOUS:
+            return cls(text=value.strip())  # two readings: asked, never guessed
+        parsed = _parse_iso(text) or _parse_units(text) or _parse_weekdays(text)
         if parsed is not None:
             return cls(*parsed)
         if find_vague(text):

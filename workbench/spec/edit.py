@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .io import UNKNOWN_WORDS, _describe, _unwrap, format_path, parse_path, strip_unknown
+from .io import UNKNOWN_WORDS, _describe, _list_fields, _unwrap, format_path, parse_path, strip_unknown
 from .model import Policy
 
 
@@ -94,8 +94,8 @@ class Editor:
             return self.set(parts[:unset + 1], nested)
         parent, name = self._parent(parts)
         before = getattr(parent, name)
-        if value is None and _is_list_field(parent, name):
-            value = []
+        if value is None and _is_list_field(parent, name) and name not in _list_fields(type(parent))[0]:
+            value = []  # a list that cannot be "not answered" is cleared to empty
         try:
             setattr(parent, name, value)
         except ValidationError as exc:
@@ -109,6 +109,9 @@ class Editor:
         parts = _parts(path)
         parent, name = self._parent(parts)
         items = getattr(parent, name)
+        if items is None and name in _list_fields(type(parent))[0]:
+            setattr(parent, name, [])  # a list answer not given yet: adding an item answers it
+            items = getattr(parent, name)
         if not isinstance(items, list):
             raise EditError(format_path(parts), "is not a list")
         item_type = _unwrap(type(parent).model_fields[name].annotation)
@@ -232,7 +235,7 @@ def _refuse_bad_text(parts: tuple, value: Any) -> None:
 
 
 def _is_list_field(parent: BaseModel, name: str) -> bool:
-    return isinstance(getattr(parent, name), list)
+    return isinstance(getattr(parent, name), list) or name in _list_fields(type(parent))[0]
 
 
 def _first(exc: ValidationError, name: str) -> dict:

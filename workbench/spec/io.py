@@ -223,17 +223,48 @@ def _line_of_duplicate(text: str, message: str) -> int | None:
 _UNKNOWN_HINT = re.compile(r"unknown|tbd|know|not sure|unanswered|(?<![\w?])\?(?![\w?])", re.IGNORECASE)
 
 
-def strip_unknown(data: Any) -> Any:
-    """Drop answers written as ``unknown`` (or ``?``, ``tbd`` ...): absent means unknown."""
+def strip_unknown(data: Any, model: Any = None) -> Any:
+    """Drop answers written as ``unknown`` (or ``?``, ``tbd`` ...): absent means unknown.
+
+    With ``model`` (the class the data is for; :func:`loads` passes :class:`Policy`), a list that is an answer
+    in its own right (a field typed ``Optional[list]``, such as a role's ``members``) written as ``unknown``
+    becomes None, "not answered yet", rather than being dropped: dropped, it would read as an empty list,
+    "none"."""
     if isinstance(data, dict):
-        return {
-            k: strip_unknown(v)
-            for k, v in data.items()
-            if not (isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS)
-        }
+        nullable, children = _list_fields(model) if model is not None else (frozenset(), {})
+        out = {}
+        for k, v in data.items():
+            if isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS:
+                if k in nullable:
+                    out[k] = None
+                continue
+            out[k] = strip_unknown(v, children.get(k)) if isinstance(v, (dict, list)) else v
+        return out
     if isinstance(data, list):
-        return [strip_unknown(v) for v in data]
+        return [strip_unknown(v, model) for v in data]
     return data
+
+
+_LIST_FIELDS: dict[type, tuple[frozenset, dict]] = {}
+
+
+def _list_fields(model: Any) -> tuple[frozenset, dict]:
+    """(names of ``Optional[list]`` fields, field name -> model class of its value or items) of a model class."""
+    found = _LIST_FIELDS.get(model)
+    if found is None:
+        nullable, children = set(), {}
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for name, info in model.model_fields.items():
+                ann = info.annotation
+                args = typing.get_args(ann)
+                if (typing.get_origin(ann) is typing.Union or str(typing.get_origin(ann)) == "types.UnionType") \
+                        and type(None) in args and any(typing.get_origin(a) is list for a in args):
+                    nullable.add(name)
+                inner = _unwrap(ann)
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    children[name] = inner
+        found = _LIST_FIELDS[model] = (frozenset(nullable), children)
+    return found
 
 
 # ----------------------------------------------------------------------------
@@ -499,7 +530,7 @@ def loads(text: str, fmt: str = "yaml", source: str = "<text>", *, check_referen
             raise SpecError([Problem(source, f"the top level must be a mapping of sections, not a {type(data).__name__}", line=1, column=1)])
         _refuse_bad_text(data, text, fmt, source)
         try:
-            policy = Policy.model_validate(strip_unknown(data) if _UNKNOWN_HINT.search(text) else data)
+            policy = Policy.model_validate(strip_unknown(data, Policy) if _UNKNOWN_HINT.search(text) else data)
         except ValidationError as exc:
             raise SpecError(problems_from_validation(exc, source, positions(text, fmt))) from None
     if check_references:
@@ -557,12 +588,16 @@ def to_data(policy: Policy) -> dict:
     return {"spec_version": policy.spec_version, **data}
 
 
-def _prune(value: Any) -> Any:
-    """Drop unanswered (None) values; an empty section that was given stays."""
+def _prune(value: Any, model: Any = Policy) -> Any:
+    """Drop unanswered (None) values; an empty section that was given stays. A list answer that is None
+    ("not answered yet", see :func:`strip_unknown`) is written as ``unknown``: left out, it would load back
+    as an empty list."""
     if isinstance(value, dict):
-        return {k: _prune(v) for k, v in value.items() if v is not None}
+        nullable, children = _list_fields(model)
+        return {k: ("unknown" if v is None else _prune(v, children.get(k))) for k, v in value.items()
+                if v is not None or k in nullable}
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [_prune(v, model) for v in value]
     return value
 
 

@@ -2,7 +2,13 @@
 
 Every answer is optional. An absent field (or one written as ``unknown``) is
 "not answered yet": the gap engine reports it, the loader never refuses it.
-Lists default to empty. Every list item that others refer to has an ``id``.
+Lists default to empty. A list that is an answer in its own right (a role's
+members, a key's admins, the categories in scope ...; the fields typed
+``Optional[list]`` below) may also be written ``unknown``: it is then None,
+"not answered yet", which is not the same as an empty list ("none"). Lists
+that select (a schedule's systems and targets, an alert's scope) read
+``unknown`` as not stated, the same as leaving them out. Every list item that
+others refer to has an ``id``.
 
 The names are plain English so that a consultant can read the YAML:
 ``systems`` is the inventory, ``targets`` are the places backups are written
@@ -15,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic_core import core_schema
 
 from .durations import Duration
 
@@ -59,6 +66,7 @@ DisposalMethod = Literal["nist_800_88_clear", "nist_800_88_purge", "nist_800_88_
                          "provider_managed", "other"]
 EvidenceKind = Literal["job_history", "failure_tickets", "restore_tests", "access_reviews", "dr_exercises"]
 FollowUpStatus = Literal["open", "answered", "dropped"]
+RestoreMethod = Literal["automated", "sample", "full_application"]
 
 #: Permissions that can destroy or weaken backups (GAP_RULES §7.1).
 DESTRUCTIVE = frozenset(
@@ -82,6 +90,79 @@ def F(description: str, default=None, **kw):
     if isinstance(default, type) and default in (list, dict):
         return Field(default_factory=default, description=description, **kw)
     return Field(default, description=description, **kw)
+
+
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "single": 1, "double": 2,
+                "triple": 3}
+#: Counts stated in words that name no exact number: each is read as its lower bound.
+_AT_LEAST_WORDS = {"multiple": 2, "several": 2, "more than one": 2, "redundant": 2, "at least two": 2,
+                   "two or more": 2, "at least three": 3, "three or more": 3}
+
+
+class CopyCount(int):
+    """A number of copies as written: ``2``, ``"two"``, or wording such as ``"multiple"``.
+
+    Wording with no exact number keeps its text (written back as it was, shown in the written policy) and
+    counts as its lower bound ("multiple", "several", "more than one": at least 2), so the rules never read
+    more protection into it than it promises."""
+
+    text: Optional[str]
+
+    def __new__(cls, value: int, text: Optional[str] = None):
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+    @classmethod
+    def parse(cls, value) -> "CopyCount":
+        if isinstance(value, CopyCount):
+            return value
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number of copies (2, 'two' or 'multiple'), got {value!r}")
+        if isinstance(value, int):
+            if value < 0:
+                raise ValueError(f"a number of copies cannot be negative, got {value}")
+            return cls(value)
+        if isinstance(value, float) and value.is_integer():
+            return cls(int(value))
+        if isinstance(value, str):
+            t = " ".join(value.strip().lower().split())
+            if t.isdigit():
+                return cls(int(t))
+            if t in _COUNT_WORDS:
+                return cls(_COUNT_WORDS[t])
+            if t in _AT_LEAST_WORDS:
+                return cls(_AT_LEAST_WORDS[t], value.strip())
+            raise ValueError(f"{value.strip()!r} is not a number of copies; write a number (2), a word (two) or "
+                             f"one of: {', '.join(_AT_LEAST_WORDS)}")
+        raise ValueError(f"expected a number of copies (2, 'two' or 'multiple'), got {value!r}")
+
+    @property
+    def exact(self) -> bool:
+        return self.text is None
+
+    def __str__(self) -> str:
+        return self.text if self.text is not None else int.__repr__(self)
+
+    def __repr__(self) -> str:
+        return f"CopyCount({int(self)}{'' if self.text is None else ', ' + repr(self.text)})"
+
+    def __reduce__(self):
+        return (CopyCount, (int(self), self.text))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler: GetCoreSchemaHandler):
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v: v.text if v.text is not None else int(v)),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema, handler: GetJsonSchemaHandler):
+        return {"anyOf": [{"type": "integer", "minimum": 0},
+                          {"type": "string", "enum": sorted(set(_COUNT_WORDS) | set(_AT_LEAST_WORDS))}],
+                "description": "A number of copies: 2, 'two', or wording such as 'multiple' (read as at least 2)."}
 
 
 # ----------------------------------------------------------------------------
@@ -113,18 +194,35 @@ class Governance(Node):
     last_reviewed_on: Optional[dt.date] = F("Date of the latest review.")
     review_interval: Optional[Duration] = F("How often the policy is reviewed, e.g. 1y.")
     dr_exercise_interval: Optional[Duration] = F("How often a disaster-recovery exercise is held, e.g. 1y.")
-    dr_exercise_types: list[ExerciseType] = F("Kinds of disaster-recovery exercise the policy commits to: tabletop, "
-                                              "functional or full_scale.", list)
-    communicated_to: list[str] = F("Teams or groups the policy is published to.", list)
+    dr_exercise_types: Optional[list[ExerciseType]] = F("Kinds of disaster-recovery exercise the policy commits to: "
+                                                        "tabletop, functional or full_scale.", list)
+    communicated_to: Optional[list[str]] = F("Teams or groups the policy is published to.", list)
     acknowledgement_required: Optional[bool] = F("Whether readers must acknowledge the policy.")
+    # Policy-wide defaults: what a policy with no tiers says for every system (a tier, a schedule or a system
+    # that says otherwise wins).
+    restore_test_interval: Optional[Duration] = F("How often restores are tested, policy-wide (a tier, schedule or "
+                                                  "system may say otherwise).")
+    restore_test_method: Optional[RestoreMethod] = F("How restores are tested, policy-wide: automated (a tool "
+                                                     "restores and checks every point), sample (a sample of "
+                                                     "systems or files) or full_application.")
+    full_restore_interval: Optional[Duration] = F("How often a full application or system restore is done, "
+                                                  "policy-wide.")
+    require_immutable: Optional[bool] = F("Whether every system needs at least one immutable or offline copy "
+                                          "(policy-wide; a tier may say otherwise).")
+    min_backup_copies: Optional[CopyCount] = F("Backup copies every system keeps besides production, policy-wide "
+                                               "(a tier may say otherwise): 2, 'two' or 'multiple'.")
+    restore_authorized_by: Optional[str] = F("Who authorises a restore request (a role or team), e.g. the "
+                                             "system owner.")
+    former_employee_restore: Optional[str] = F("Who may request or approve restoring a former employee's data "
+                                               "(e.g. HR with Legal), or 'not allowed'.")
 
 
 class Engagement(Node):
     soc2_type: Optional[Literal["I", "II"]] = F("SOC 2 report type: I (design at a date) or II (operation over a period).")
     period_start: Optional[dt.date] = F("Start of the Type II observation period.")
     period_end: Optional[dt.date] = F("End of the Type II observation period.")
-    categories: list[Category] = F("Trust Services Categories in scope.", list)
-    frameworks: list[Framework] = F("Other frameworks and regulations mapped at the same time.", list)
+    categories: Optional[list[Category]] = F("Trust Services Categories in scope.", list)
+    frameworks: Optional[list[Framework]] = F("Other frameworks and regulations mapped at the same time.", list)
     auditor: Optional[str] = F("Audit firm, if chosen.")
 
 
@@ -167,9 +265,12 @@ class Tier(Node):
     mtd: Optional[Duration] = F("Maximum tolerable downtime (from the business impact analysis).")
     dr_rpo: Optional[Duration] = F("RPO accepted in a regional disaster, if different.")
     dr_rto: Optional[Duration] = F("RTO accepted in a regional disaster or ransomware, if different.")
-    min_backup_copies: Optional[int] = F("Backup copies required besides production (3-2-1 means 2).")
+    min_backup_copies: Optional[CopyCount] = F("Backup copies required besides production (3-2-1 means 2): a "
+                                               "number, or wording such as 'multiple' (read as at least 2).")
     require_immutable: Optional[bool] = F("Whether at least one copy must be immutable or offline.")
     restore_test_interval: Optional[Duration] = F("How often systems in this tier get a restore test.")
+    restore_test_method: Optional[RestoreMethod] = F("How this tier's restores are tested: automated, sample or "
+                                                     "full_application.")
     full_restore_interval: Optional[Duration] = F("How often a full application or system restore is done.")
     reconcile_interval: Optional[Duration] = F("How often this tier's inventory is reconciled with backup selections.")
 
@@ -210,6 +311,8 @@ class Exclusion(Node):
     reason: Optional[str] = F("Why this system needs no backup (e.g. stateless, rebuilt from IaC).")
     approved_by: Optional[str] = F("Who approved the exclusion.")
     expires_on: Optional[dt.date] = F("When the exclusion must be reviewed again.")
+    data_kept_in: Optional[str] = F("Where the system's data lives instead, backed up there (a system id), e.g. "
+                                    "laptops whose files sync to the file share.")
 
 
 class System(Node):
@@ -226,11 +329,11 @@ class System(Node):
     account: Optional[str] = F("Cloud account, subscription or tenant it runs in.")
     region: Optional[str] = F("Region it runs in.")
     site: Optional[str] = F("Site or data centre, for on-premises systems.")
-    residency: list[str] = F("Regions its data may be stored in (empty = unrestricted).", list)
+    residency: Optional[list[str]] = F("Regions its data may be stored in (empty = unrestricted).", list)
     size_gb: Optional[float] = F("Data size in GB, for restore-time estimates.")
     rebuild_hours: Optional[float] = F("Hours to re-provision and validate once data is back.")
     provisioning_hours: Optional[float] = F("Hours to stand up compute in DR when not pre-provisioned.")
-    depends_on: list[str] = F("Systems it needs to run (ids).", list)
+    depends_on: Optional[list[str]] = F("Systems it needs to run (ids).", list)
     records_retention_via: Optional[RetentionVia] = F("Which mechanism keeps regulated records: system_of_record, archive or backup.")
     max_retention: Optional[Duration] = F("Longest its personal data may be kept (privacy maximum).")
     retention_justification: Optional[str] = F("Why backups may be kept longer than the privacy maximum.")
@@ -243,6 +346,10 @@ class System(Node):
     saas: Optional[SaasDetails] = F("For SaaS systems: provider and native recovery window.")
     exclusion: Optional[Exclusion] = F("An approved exclusion from backup.")
     backs_up_system_state: Optional[bool] = F("Whether configuration (IaC, images, DNS, IdP config) is backed up too.")
+    restore_test_interval: Optional[Duration] = F("How often this system gets a restore test, when the policy says so "
+                                                  "per system rather than per tier.")
+    restore_test_method: Optional[RestoreMethod] = F("How this system's restores are tested: automated, sample or "
+                                                     "full_application.")
 
 
 class Inventory(Node):
@@ -270,9 +377,16 @@ class Schedule(Node):
     versioned: Optional[bool] = F("Whether it keeps point-in-time versions (plain mirroring does not).")
     targets: list[str] = F("Targets it writes to (ids).", list)
     started_on: Optional[dt.date] = F("When this schedule started running.")
+    performed_by: Optional[str] = F("Vendor id of the provider or subservice organization that runs these "
+                                    "backups (e.g. the PaaS takes the database backups); its SOC 2 report then "
+                                    "covers what the client cannot see.")
+    restore_test_interval: Optional[Duration] = F("How often the systems of this schedule get a restore test.")
+    restore_test_method: Optional[RestoreMethod] = F("How they are tested: automated, sample or full_application.")
 
 
 class Immutability(Node):
+    enabled: Optional[bool] = F("Whether the copy is immutable (write-once), as the policy states it, when the "
+                                "mechanism (mode) is not known yet.")
     mode: Optional[ImmutabilityMode] = F("none, governance, compliance or worm_media.")
     days: Optional[int] = F("Minimum lock length in days.")
 
@@ -284,6 +398,8 @@ class Encryption(Node):
 
 
 class Transfer(Node):
+    encrypted: Optional[bool] = F("Whether data is encrypted in transit, as the policy states it, when the "
+                                  "protocol is not known yet.")
     protocol: Optional[str] = F("Transport, e.g. https, tls, ipsec, ssh, smb3, nfs.")
     tls_min: Optional[str] = F("Lowest TLS version accepted, e.g. 1.2.")
 
@@ -296,6 +412,8 @@ class Retention(Node):
     max: Optional[Duration] = F("Oldest point kept; lifecycle deletes after this.")
     indefinite: Optional[bool] = F("Whether some points are kept with no end date (then give indefinite_basis).")
     indefinite_basis: Optional[str] = F("Legal basis when points are kept indefinitely.")
+    counted_from: Optional[str] = F("Event the retention counts from, when not the backup date, e.g. 'end of "
+                                    "contract' for '3 years after the contract ends'.")
 
     def longest(self) -> Optional[Duration]:
         """The longest retention stated (max, else the longest class)."""
@@ -317,7 +435,9 @@ class Target(Node):
     account: Optional[str] = F("Account, subscription or tenant it lives in.")
     region: Optional[str] = F("Region it lives in.")
     site: Optional[str] = F("Site, for on-premises or tape.")
-    media: Optional[Media] = F("disk, object, tape, optical or removable.")
+    media: Optional[Media] = F("disk, object, tape, optical or removable (a list such as [disk, tape] is read as "
+                               "media plus other_media).")
+    other_media: list[Media] = F("Further media the same copy is kept on (a disk-to-tape library, say).", list)
     storage_class: Optional[StorageClass] = F("standard, ia, glacier_ir, glacier_flexible, deep_archive, tape_offsite, archive.")
     retrieval_option: Optional[RetrievalOption] = F("expedited, standard or bulk retrieval.")
     retrieval_hours: Optional[float] = F("Hours before a restore can start (e.g. courier time for tape).")
@@ -333,9 +453,32 @@ class Target(Node):
     leaves_facility: Optional[bool] = F("Whether media are shipped off-site.")
     chain_of_custody: Optional[str] = F("How shipped media are tracked (media log, sealed transport, courier).")
     vendor: Optional[str] = F("Vendor holding the copy (id from vendors), if any.")
+    managed_by: Optional[str] = F("Vendor id of the provider that makes and keeps this copy as part of its own "
+                                  "service (e.g. the cloud's replication is the off-site copy); its SOC 2 report "
+                                  "then covers what the client cannot see.")
     transfer_mechanism: Optional[str] = F("GDPR transfer basis for copies outside the EEA, e.g. SCCs.")
     capacity_used_percent: Optional[float] = F("Current utilisation of the repository.")
     capacity_forecast: Optional[bool] = F("Whether growth is forecast.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _media_list(cls, data):
+        """``media: [disk, tape]`` is the first medium plus ``other_media``."""
+        if isinstance(data, dict) and isinstance(data.get("media"), list):
+            listed = [m for m in data["media"] if m is not None]
+            data = dict(data)
+            data["media"] = listed[0] if listed else None
+            data["other_media"] = listed[1:] + [m for m in data.get("other_media") or [] if m not in listed]
+        return data
+
+    def all_media(self) -> tuple:
+        """Every medium this copy is kept on (``media`` first)."""
+        return ((self.media,) if self.media else ()) + tuple(self.other_media)
+
+    @property
+    def provider_run(self) -> bool:
+        """Whether a provider makes and keeps this copy (``managed_by``)."""
+        return self.managed_by is not None
 
 
 class Key(Node):
@@ -344,8 +487,8 @@ class Key(Node):
     provider: Optional[str] = F("Key service, e.g. aws_kms, azure_key_vault, hsm.")
     account: Optional[str] = F("Account the key lives in.")
     region: Optional[str] = F("Region the key lives in.")
-    replicas: list[str] = F("Regions with a replica of the key.", list)
-    admins: list[str] = F("People or roles (ids) who administer the key.", list)
+    replicas: Optional[list[str]] = F("Regions with a replica of the key.", list)
+    admins: Optional[list[str]] = F("People or roles (ids) who administer the key.", list)
     dual_control: Optional[bool] = F("Whether key administration needs two people.")
     deletion_window_days: Optional[int] = F("Days between scheduling deletion and deletion.")
     retains_old_versions: Optional[bool] = F("Whether rotated key versions are kept to decrypt old points.")
@@ -361,11 +504,11 @@ class Role(Node):
     name: Optional[str] = F("Display name the written policy uses instead of the id, e.g. Backup operators.")
     description: Optional[str] = F("What the role is for.")
     scope: Optional[str] = F("Where it applies, e.g. backup_console, key_management, production.")
-    permissions: list[Permission] = F("What the role may do.", list)
-    members: list[str] = F("People, service accounts or groups (ids).", list)
+    permissions: Optional[list[Permission]] = F("What the role may do.", list)
+    members: Optional[list[str]] = F("People, service accounts or groups (ids).", list)
     targets: list[str] = F("Targets it applies to (empty = all).", list)
     mfa_required: Optional[bool] = F("Whether MFA is enforced for the role.")
-    dual_authorization_for: list[Permission] = F("Operations that need a second approver.", list)
+    dual_authorization_for: Optional[list[Permission]] = F("Operations that need a second approver.", list)
     last_review_on: Optional[dt.date] = F("Date of the latest access review.")
     review_interval: Optional[Duration] = F("How often membership is reviewed.")
     enforced_from: Optional[dt.date] = F("When MFA and the access model took effect.")
@@ -381,7 +524,7 @@ class Principal(Node):
     interactive_login: Optional[bool] = F("For service accounts: whether it can sign in interactively.")
     owner: Optional[str] = F("For service accounts: who owns it.")
     broad_group: Optional[bool] = F("For groups: whether it is a broad group such as all-engineering.")
-    members: list[str] = F("For groups: member ids (people, service accounts or nested groups).", list)
+    members: Optional[list[str]] = F("For groups: member ids (people, service accounts or nested groups).", list)
     email: Optional[str] = F("Contact address.")
 
 
@@ -459,7 +602,7 @@ class DrExercise(Node):
     id: Optional[str] = F("Exercise id.")
     date: Optional[dt.date] = F("When it was held.")
     type: Optional[ExerciseType] = F("tabletop, functional or full_scale.")
-    scenarios: list[Scenario] = F("Scenarios exercised.", list)
+    scenarios: Optional[list[Scenario]] = F("Scenarios exercised.", list)
     after_action_ref: Optional[str] = F("After-action report reference.")
 
 
@@ -534,6 +677,9 @@ class Revision(Node):
     author: Optional[str] = F("Who made it.")
     approver: Optional[str] = F("Who approved it.")
     note: Optional[str] = F("What changed.")
+    weakens: list[str] = F("Material weakenings against the previous published version (a retention cut, a "
+                           "lock removed, a looser objective), as the publish step found them.", list)
+    reason: Optional[str] = F("Why the weakenings in 'weakens' were accepted, and by whom.")
 
 
 class TemplateInfo(Node):

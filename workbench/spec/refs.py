@@ -67,7 +67,7 @@ def reference_problems(policy: Policy, known_ids: Optional[Mapping[str, Collecti
             and _all_known(_flat(systems, "depends_on"), ids["systems"])):
         for i, s in enumerate(systems):
             check(("systems", i, "tier"), s.tier, "tiers", "tier")
-            for j, d in enumerate(s.depends_on):
+            for j, d in enumerate(s.depends_on or ()):
                 check(("systems", i, "depends_on", j), d, "systems", "system")
     scheduled = listed.get("schedules.systems")
     if not (_all_known(_flat(schedules, "systems") if scheduled is None else scheduled, ids["systems"])
@@ -88,12 +88,12 @@ def reference_problems(policy: Policy, known_ids: Optional[Mapping[str, Collecti
             check(("targets", i, "vendor"), t.vendor, "vendors", "vendor")
     if not _all_known(_flat(policy.keys, "admins"), people):
         for i, k in enumerate(policy.keys):
-            for j, a in enumerate(k.admins):
+            for j, a in enumerate(k.admins or ()):
                 check(("keys", i, "admins", j), a, "principals", "key admin", people)
     if not (_all_known(_flat(policy.roles, "members"), ids["principals"])
             and _all_known(_flat(policy.roles, "targets"), ids["targets"])):
         for i, r in enumerate(policy.roles):
-            for j, m in enumerate(r.members):
+            for j, m in enumerate(r.members or ()):
                 check(("roles", i, "members", j), m, "principals", "member")
             for j, tid in enumerate(r.targets):
                 check(("roles", i, "targets", j), tid, "targets", "target")
@@ -112,6 +112,18 @@ def reference_problems(policy: Policy, known_ids: Optional[Mapping[str, Collecti
         for i, t in enumerate(tests):
             check(("restore_tests", i, "system"), t.system, "systems", "system")
             check(("restore_tests", i, "source_target"), t.source_target, "targets", "target")
+    # Providers that run a schedule or keep a copy, and where an excluded system's data lives instead.
+    if not (_known(_column(schedules, "performed_by"), ids["vendors"])
+            and _known(_column(targets, "managed_by"), ids["vendors"])):
+        for i, sc in enumerate(schedules):
+            check(("schedules", i, "performed_by"), sc.performed_by, "vendors", "vendor")
+        for i, t in enumerate(targets):
+            check(("targets", i, "managed_by"), t.managed_by, "vendors", "vendor")
+    kept_in = [s.exclusion.data_kept_in for s in systems if s.exclusion is not None]
+    if not _known(kept_in, ids["systems"]):
+        for i, s in enumerate(systems):
+            if s.exclusion is not None:
+                check(("systems", i, "exclusion", "data_kept_in"), s.exclusion.data_kept_in, "systems", "system")
     if not _all_known(_flat(policy.legal_holds, "systems"), ids["systems"]):
         for i, h in enumerate(policy.legal_holds):
             for j, sid in enumerate(h.systems):

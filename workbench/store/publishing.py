@@ -146,6 +146,9 @@ def publish(
     workspace draft unless ``update_draft`` is false; a draft that differed from
     both is kept beside it as ``draft.before-<version>.yaml``. With ``sign_key`` (an SSH private key file)
     the record is signed (:mod:`workbench.store.signing`).
+    Material weakenings against the latest published version (a retention cut, a lock removed, a looser
+    objective: :attr:`~workbench.store.semdiff.PolicyDiff.weakenings`) are recorded on the new revision
+    (``weakens``) with ``reason``; the gap engine asks for a reason when there is none (CHG-001).
     Raises :class:`PublishRefused` (open blockers), :class:`PublishError`,
     :class:`~workbench.store.workspace.WorkspaceError` or
     :class:`~workbench.store.lock.WorkspaceLocked`.
@@ -251,7 +254,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     version = next_version(latest, bump, _published_spec_version(policy))
     if ws.version_path(version).exists():
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
-    published = _prepared(policy, version, day, approver, note, author, records)
+    weak = _weakenings(ws, latest, policy)
+    published = _prepared(policy, version, day, approver, note, author, records, weak, reason)
     report = evaluate(published, day)
     blockers = report.publish_blockers
     if blockers:
@@ -280,6 +284,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         "previous_record_sha256": previous_sha,
         "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "findings_summary": report.summary()["open"],
+        **({"weakens": weak} if weak else {}),
+        **({"reason": reason} if reason else {}),
     }
     history = [history_entry(r) for r in records] + [history_entry(record)]
     styles = ws.path / STYLES
@@ -346,8 +352,22 @@ def _published_spec_version(policy: Policy) -> Optional[str]:
     return None
 
 
+def _weakenings(ws: Workspace, latest, policy: Policy) -> list[str]:
+    """The material weakenings of ``policy`` against the latest published version, in words."""
+    if latest is None:
+        return []
+    from .semdiff import diff
+
+    try:
+        previous = ws.load_version(latest)
+    except Exception as exc:  # noqa: BLE001 - a version that cannot be read is reported, not skipped
+        raise PublishError(f"version {latest} cannot be read to compare with ({exc}); run `workbench verify`") from None
+    return [c.text for c in diff(previous, policy, findings=False).weakenings]
+
+
 def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, note: str,
-              author: Optional[str], records: list[dict]) -> Policy:
+              author: Optional[str], records: list[dict], weak: Optional[list[str]] = None,
+              reason: Optional[str] = None) -> Policy:
     """A copy of ``policy`` carrying the new version and revision list (its answers, the approval date
     among them, are the spec's own).
 
@@ -361,11 +381,12 @@ def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, not
     kept = [r for r in out.revisions if r.version not in recorded and r.version != str(version)]
     from_records = [
         Revision(version=str(r["version"]), date=_date(r.get("date")), author=r.get("author"),
-                 approver=r.get("approver"), note=r.get("note"))
+                 approver=r.get("approver"), note=r.get("note"), weakens=list(r.get("weakens") or []),
+                 reason=r.get("reason"))
         for r in records if r.get("version")
     ]
-    new = Revision(version=str(version), date=policy.policy.approved_on or day, author=author, approver=approver,
-                   note=note)
+    new = Revision(version=str(version), date=policy.policy.approved_on or day, author=author, approver=approver, note=note,
+                   weakens=list(weak or []), reason=reason)
     out.revisions = sorted(kept + from_records, key=_revision_key) + [new]
     return out
 

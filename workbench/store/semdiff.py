@@ -116,6 +116,12 @@ AREAS: dict[tuple[str, str], str] = {
     ("Baseline", "cis_profile"): "testing",
     ("Inventory", "reconcile_interval"): "testing",
     ("Governance", "dr_exercise_interval"): "testing", ("Governance", "dr_exercise_types"): "testing",
+    ("Governance", "restore_test_interval"): "testing", ("Governance", "restore_test_method"): "testing",
+    ("Governance", "full_restore_interval"): "testing",
+    ("Tier", "restore_test_method"): "testing",
+    ("System", "restore_test_interval"): "testing", ("System", "restore_test_method"): "testing",
+    ("Governance", "require_immutable"): "protection", ("Governance", "min_backup_copies"): "protection",
+    ("Governance", "restore_authorized_by"): "access", ("Governance", "former_employee_restore"): "access",
 }
 #: Material areas of adding or removing an item of a list: (owner class, list field) -> area.
 ITEM_AREAS: dict[tuple[str, str], str] = {
@@ -150,6 +156,11 @@ class Change:
     @property
     def material(self) -> bool:
         return self.area is not None
+
+    @property
+    def weakens(self) -> bool:
+        """Whether this material change weakens the policy (see :func:`weakens`)."""
+        return weakens(self)
 
     @property
     def text(self) -> str:
@@ -206,6 +217,12 @@ class PolicyDiff:
         return [c for c in self.changes if c.material]
 
     @property
+    def weakenings(self) -> list[Change]:
+        """Material changes that weaken the policy: a retention cut, a lock or copy removed, a looser objective
+        or cadence ... (:func:`weakens`). Publishing records them on the new revision, with its reason."""
+        return [c for c in self.changes if c.weakens]
+
+    @property
     def suggested_bump(self) -> str:
         return "major" if self.material else "minor"
 
@@ -247,6 +264,66 @@ class PolicyDiff:
         lines += [f"Findings resolved{when}: {len(self.resolved)}"]
         lines += [f"  - {f.text}" for f in self.resolved]
         return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------
+# Which material changes weaken the policy
+# ----------------------------------------------------------------------------
+#: Counts where fewer is weaker (lock days, copies) and where more is weaker (people who can destroy backups).
+FEWER_IS_WEAKER = frozenset({"days", "min_backup_copies", "soft_delete_days", "deletion_window_days"})
+MORE_IS_WEAKER = frozenset({"max_destructive_humans"})
+#: Yes/no answers where dropping a yes weakens protection, and where a new yes does.
+YES_PROTECTS = frozenset({
+    "at_rest", "offline", "isolated_account", "require_immutable", "mfa_required", "dual_control",
+    "legal_hold_supported", "applies_to_backups", "automated", "versioned", "app_consistent", "retains_old_versions",
+    "escrow", "backs_up_system_state", "beyond_use_statement", "deletion_replay_on_restore", "enabled", "encrypted",
+})
+YES_WEAKENS = frozenset({"interactive_login", "broad_group"})
+#: Lock strength by immutability mode.
+LOCK_RANK = {"compliance": 3, "worm_media": 3, "governance": 2, "none": 0}
+#: Items whose removal takes protection or retention away.
+REMOVED_WEAKENS = frozenset({"protection", "retention"})
+
+
+def weakens(c: Change) -> bool:
+    """Whether a material change weakens the policy.
+
+    Retention kept shorter (or cleared); an objective, a cadence or an interval made longer; fewer lock days or
+    copies; a protective yes turned to no (encryption, offline, isolated account, MFA, dual control ...); a
+    weaker lock mode; a target, schedule, key or legal hold removed; an exclusion from backup added.
+    """
+    if not c.material:
+        return False
+    name = c.field.rpartition(".")[2] if c.field else ""
+    before, after = c.before, c.after
+    if c.kind == "removed":
+        return c.area in REMOVED_WEAKENS
+    if c.kind == "added":
+        return name == "exclusion" or c.field.endswith("exclusion")
+    if c.kind != "changed":
+        return False
+    if isinstance(before, Duration) or isinstance(after, Duration):
+        if before is None or (isinstance(before, Duration) and before.vague):
+            return False
+        if after is None:
+            return c.area == "retention"  # a retention cleared: nothing says how long points are kept
+        if after.vague:
+            return True  # a testable value replaced by wording nobody can test
+        return after < before if c.area == "retention" else after > before
+    if name == "mode":
+        return LOCK_RANK.get(after, 0) < LOCK_RANK.get(before, 0)
+    if isinstance(before, bool) or isinstance(after, bool):
+        if name in YES_PROTECTS:
+            return before is True and after is not True
+        if name in YES_WEAKENS:
+            return after is True and before is not True
+        return False
+    if isinstance(before, int) and (isinstance(after, int) or after is None):
+        if name in FEWER_IS_WEAKER:
+            return after is None or after < before
+        if name in MORE_IS_WEAKER:
+            return after is not None and after > before
+    return False
 
 
 # ----------------------------------------------------------------------------

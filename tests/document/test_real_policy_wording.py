@@ -1,0 +1,45 @@
+"""The written policy states the answers real policies give (issue 12 §5) in words, never as "None"."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from workbench.document import render_markdown
+from workbench.rules import evaluate
+from workbench.spec import load
+
+SPEC = Path(__file__).resolve().parent.parent / "data" / "real-wording.yaml"
+
+
+@pytest.fixture(scope="module")
+def md():
+    p = load(SPEC)
+    return render_markdown(p, evaluate(p, dt.date(2026, 6, 30)))
+
+
+def test_policy_wide_defaults_and_per_system_cadences_are_stated(md):
+    assert "All systems shall be restore-tested every 3 months." in md
+    assert "Restore tests shall be done by this method: " in md
+    assert "The system db shall be restore-tested every month, by automated restores that check every recovery point." in md
+    assert "All systems shall keep multiple backup copies besides production." in md
+    assert "All systems shall keep at least one immutable or offline copy." in md
+    assert "A restore shall be authorised by the system owner." in md
+    assert "Restoring a former employee's data shall be requested or approved by HR with Legal." in md
+
+
+def test_provider_run_controls_retention_from_an_event_and_several_media_read_as_stated(md):
+    assert "Heroku runs the schedule that backs up db as part of its service; its SOC 2 report covers how." in md
+    assert "| pg-store | immutable, as Heroku keeps it |" in md
+    assert "encrypted (protocol not stated)" in md
+    assert "Retention on pg-store shall count from end of contract, not from the day a point is made." in md
+    assert "| offsite | us-west-2 | disk, tape |" in md
+
+
+def test_an_exclusion_without_an_approver_still_excludes_and_says_so(md):
+    assert "| laptops | files sync to the file share (its data is kept in db) | Pending |" in md
+    assert "Excluded; the approval is not recorded yet |" in md
+
+
+def test_nothing_renders_as_python_none(md):
+    assert "None" not in md.replace("None is set", "")
