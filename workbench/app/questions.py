@@ -108,6 +108,7 @@ class Condition:
     equals: Any = None
     in_: tuple = ()
     answered: Optional[bool] = None
+    not_in: tuple = ()
 
     def holds(self, editor: Editor, base: str) -> bool:
         path = f"{base}.{self.field}" if base else self.field
@@ -123,6 +124,8 @@ class Condition:
             values = {value}
         if self.in_:
             return bool(values & set(self.in_))
+        if self.not_in:
+            return not values & set(self.not_in)
         return self.equals in values
 
 
@@ -442,19 +445,20 @@ def _parse_when(raw: Any, path: str, bad) -> Optional[Condition]:
     if raw is None:
         return None
     if not isinstance(raw, dict) or not isinstance(raw.get("field"), str):
-        raise bad("when", "write {field: <name>, equals: <value>} or in: [...] or answered: true")
+        raise bad("when", "write {field: <name>, equals: <value>} (or in: [...], not_in: [...], answered: true)")
     keys = set(raw) - {"__line__", "field"}
-    if len(keys) != 1 or not keys <= {"equals", "in", "answered"}:
-        raise bad("when", "give exactly one of equals, in, answered")
+    if len(keys) != 1 or not keys <= {"equals", "in", "not_in", "answered"}:
+        raise bad("when", "give exactly one of equals, in, not_in, answered")
     base = path[: path.rfind("[*]") + 3] if "[*]" in path else ""
     try:
         field_type(f"{base}.{raw['field']}" if base else raw["field"])
     except ValueError as exc:
         raise bad("when", str(exc)) from None
-    vals = raw.get("in")
-    if "in" in raw and not isinstance(vals, list):
-        raise bad("when", "'in' takes a list")
-    return Condition(raw["field"], raw.get("equals"), tuple(vals or ()), raw.get("answered"))
+    for key in ("in", "not_in"):
+        if key in raw and (not isinstance(raw[key], list) or not raw[key]):
+            raise bad("when", f"{key!r} takes a non-empty list")
+    return Condition(raw["field"], raw.get("equals"), tuple(raw.get("in") or ()), raw.get("answered"),
+                     tuple(raw.get("not_in") or ()))
 
 
 def _as_written(value: Any) -> Any:
