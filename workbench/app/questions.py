@@ -141,7 +141,7 @@ class Question:
     default: Any = None            # a sensible profile default the form may offer
     ref: Optional[str] = None      # for references: the ids to choose from, e.g. tiers[*].id
     optional: bool = False         # not counted in progress; asked only when a finding needs it
-    when: Optional[Condition] = None
+    when: tuple[Condition, ...] = ()  # all must hold
     many: bool = False             # the field holds a list (multi_choice, list, references to several items)
     order: int = 0                 # position in the whole interview
 
@@ -163,15 +163,16 @@ class Question:
         question applies (its ``when``) unless ``applicable_only`` is False."""
         editor = policy if isinstance(policy, Editor) else Editor(policy)
         out = _expand(self.path, editor)
-        if applicable_only and self.when is not None:
+        if applicable_only and self.when:
             out = [p for p in out if self.applies(editor, p)]
         return out
 
     def applies(self, policy: Policy | Editor, path: str) -> bool:
-        if self.when is None:
+        if not self.when:
             return True
         editor = policy if isinstance(policy, Editor) else Editor(policy)
-        return self.when.holds(editor, _item_base(path))
+        base = _item_base(path)
+        return all(c.holds(editor, base) for c in self.when)
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,16 +238,17 @@ class Interview:
 
 
 @lru_cache(maxsize=8)
-def _index(interview: Interview) -> tuple[dict, dict, dict]:
+def _index(interview: Interview) -> tuple[dict, dict, dict, dict]:
     by_id = {q.id: q for q in interview.questions}
     by_pattern = {q.path: q for q in interview.questions}
     steps_of_section: dict[str, Step] = {}
     for s in interview.steps:
         for sec in s.sections:
             steps_of_section.setdefault(sec, s)
-    for q in interview.questions:
-        steps_of_section.setdefault(q.section, interview.step(q.step))
-    return by_id, by_pattern, steps_of_section
+    for s in interview.steps:
+        for q in s.questions:
+            steps_of_section.setdefault(q.section, s)
+    return by_id, by_pattern, steps_of_section, {}
 
 
 # ----------------------------------------------------------------------------
@@ -441,9 +443,13 @@ def _parse_help(raw: Any, bad) -> Help:
     return Help(**parts)
 
 
-def _parse_when(raw: Any, path: str, bad) -> Optional[Condition]:
+def _parse_when(raw: Any, path: str, bad) -> tuple[Condition, ...]:
     if raw is None:
-        return None
+        return ()
+    if isinstance(raw, list):
+        if not raw:
+            raise bad("when", "an empty list of conditions; leave 'when' out instead")
+        return tuple(c for item in raw for c in _parse_when(item, path, bad))
     if not isinstance(raw, dict) or not isinstance(raw.get("field"), str):
         raise bad("when", "write {field: <name>, equals: <value>} (or in: [...], not_in: [...], answered: true)")
     keys = set(raw) - {"__line__", "field"}
@@ -457,8 +463,8 @@ def _parse_when(raw: Any, path: str, bad) -> Optional[Condition]:
     for key in ("in", "not_in"):
         if key in raw and (not isinstance(raw[key], list) or not raw[key]):
             raise bad("when", f"{key!r} takes a non-empty list")
-    return Condition(raw["field"], raw.get("equals"), tuple(raw.get("in") or ()), raw.get("answered"),
-                     tuple(raw.get("not_in") or ()))
+    return (Condition(raw["field"], raw.get("equals"), tuple(raw.get("in") or ()), raw.get("answered"),
+                      tuple(raw.get("not_in") or ())),)
 
 
 def _as_written(value: Any) -> Any:
@@ -818,93 +824,117 @@ class Next:
 def next_question(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Optional[Next]:
     """The most important unanswered question, or None when every question that applies is answered.
 
-    Ordered by what is at stake: the worst severity of an open finding whose field the question answers
-    (blockers first; a question no finding asks for comes after all that some finding asks for), then the
+    Ordered by what is at stake: the worst severity of an open finding whose path the question answers
+    (blockers first; a question no finding asks for comes after every one some finding asks for), then the
     criticality of the tier its item belongs to (T0 before T3; policy-wide questions and untiered items
-    after tiered ones), then step order, question order and item order. Optional questions are offered
-    only when a finding asks for them; a field with an open follow-up is skipped (it has its answer: "not
-    yet, ask X by then"). Pure: reads the policy and the report, changes nothing.
-    """
+    after tiered ones), then step order, question order and item order.
+
+    A finding answers to one question: the one at its path; for a path naming a section (``policy.owner``)
+    the first unanswered required question inside it (for a whole item, ``systems[3]``, only when the finding
+    asks for an answer: a gap about the item is not fixed by filling in its fields); for a path below a
+    question's field, that question. Optional questions are offered only when a finding asks for them; a field with an open
+    follow-up is skipped (its answer is "not yet, X will say by then"); a reference with nothing to name
+    yet (a system's tier before any tier exists) brings up the list it names instead.
+    Pure: reads the policy and the report, changes nothing."""
+    interview = _as_interview(questions)
     editor = policy if isinstance(policy, Editor) else Editor(policy)
-    at, below = _stakes(_open_findings(report))
     deferred = _deferred(editor.policy)
+    stakes = _stakes(_open_findings(report), interview, editor, deferred)
     levels = _TierLevels(editor.policy)
     best: Optional[tuple] = None
     best_item = None
-    for q in questions:
-        for i, p in enumerate(q.paths(editor)):
+    for q in interview.questions:
+        for p in q.paths(editor):
             if p in deferred or is_answered(q, editor, p):
                 continue
-            sev = _stake_of(p, at, below)
+            sev = stakes.get(p)
             if q.optional and sev is None:
                 continue
+            ask, ask_path = q, p
             if q.kind == "reference" and not reference_choices(q, editor):
                 # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
-                owner = _list_question(questions, q.ref)
-                if owner is None or is_answered(owner, editor, owner.path):
+                owner = _list_question(interview, q.ref)
+                if owner is None or is_answered(owner, editor, owner.path) or owner.path in deferred:
                     continue
-                q, p = owner, owner.path
+                ask, ask_path = owner, owner.path
             level = levels.of(p)
             key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, _indices(p))
             if best is None or key < best:
-                best, best_item = key, (q, p, sev, level)
+                best, best_item = key, (ask, ask_path, sev, level)
     if best_item is None:
         return None
     q, p, sev, level = best_item
     return Next(q, p, sev, level, _reason(sev, level))
 
 
-def _list_question(questions, ref: str | None) -> Optional[Question]:
+def _as_interview(questions) -> Interview:
+    if isinstance(questions, Interview):
+        return questions
+    qs = tuple(questions)
+    return Interview((Step("questions", "Questions", "", qs),))
+
+
+def _stakes(findings: list, interview: Interview, editor: Editor, deferred: frozenset) -> dict[str, str]:
+    """Concrete question path -> worst severity of the open findings that question answers."""
+    out: dict[str, str] = {}
+    by_pattern = interview._by_pattern()
+    for f in findings:
+        sev = f.severity
+        asks = f.kind in QUESTION_KINDS
+        for fp in f.paths:
+            if fp.endswith("]") and not asks:
+                continue  # a gap about a whole item (a system no copy protects) is not fixed by filling in its fields
+            target = _answering_path(fp, interview, by_pattern, editor, deferred)
+            if target is None:
+                continue
+            old = out.get(target)
+            if old is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(old, NO_STAKE):
+                out[target] = sev
+    return out
+
+
+def _answering_path(fp: str, interview: Interview, by_pattern: dict, editor: Editor,
+                    deferred: frozenset) -> Optional[str]:
+    pattern = _normalize(fp)
+    if pattern in by_pattern:
+        return fp
+    inside = _inside(interview, pattern)
+    if inside:
+        for q in inside:
+            concrete = _concrete(q.path, fp)
+            for p in (_expand(concrete, editor) if "[*]" in concrete else [concrete]):
+                if p not in deferred and q.applies(editor, p) and not is_answered(q, editor, p):
+                    return p
+        return None
+    p = pattern
+    while re.search(r"[.\[]", p):
+        p = p[: max(p.rfind("."), p.rfind("["))]
+        q = by_pattern.get(p)
+        if q is not None:
+            return _concrete(q.path, fp)
+    return None
+
+
+def _inside(interview: Interview, pattern: str) -> tuple[Question, ...]:
+    """Required questions whose field lies inside the section ``pattern``, in interview order."""
+    cache = _index(interview)[3]
+    hit = cache.get(pattern)
+    if hit is None:
+        hit = cache[pattern] = tuple(
+            q for q in interview.questions
+            if not q.optional and (q.path.startswith(pattern + ".") or q.path.startswith(pattern + "[")))
+    return hit
+
+
+def _list_question(interview: Interview, ref: str | None) -> Optional[Question]:
     """The question asking for the list a reference names (``tiers[*].id`` -> the ``tiers`` question)."""
     if not ref:
         return None
-    target = ref[: ref.rfind("[*]")]
-    return next((q for q in questions if q.path == target), None)
+    return interview._by_pattern().get(ref[: ref.rfind("[*]")])
 
 
 def _indices(path: str) -> tuple[int, ...]:
     return tuple(int(i) for i in re.findall(r"\[(\d+)\]", path))
-
-
-def _prefixes(path: str) -> Iterator[str]:
-    """``a.b[2].c`` -> a.b[2].c, a.b[2], a.b, a."""
-    p = path
-    yield p
-    while True:
-        cut = max(p.rfind("."), p.rfind("["))
-        if cut <= 0:
-            return
-        p = p[:cut]
-        yield p
-
-
-def _stakes(findings: list) -> tuple[dict[str, str], dict[str, str]]:
-    """Worst severity per finding path (``at``), and per proper prefix of a finding path (``below``)."""
-    at: dict[str, str] = {}
-    below: dict[str, str] = {}
-
-    def worse(d: dict, key: str, sev: str) -> None:
-        old = d.get(key)
-        if old is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(old, NO_STAKE):
-            d[key] = sev
-
-    for f in findings:
-        for fp in f.paths:
-            worse(at, fp, f.severity)
-            for i, pre in enumerate(_prefixes(fp)):
-                if i:
-                    worse(below, pre, f.severity)
-    return at, below
-
-
-def _stake_of(path: str, at: dict, below: dict) -> Optional[str]:
-    """Worst severity of a finding on this field, on a section holding it, or on a field inside it."""
-    best = below.get(path)
-    for pre in _prefixes(path):
-        sev = at.get(pre)
-        if sev is not None and (best is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(best, NO_STAKE)):
-            best = sev
-    return best
 
 
 class _TierLevels:
