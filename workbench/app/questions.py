@@ -16,7 +16,8 @@ The app uses::
     q.paths(policy)                                    # concrete paths that apply now
     is_answered(q, policy, path)
     progress(interview, policy, report)                # "31 of 58 questions answered, 4 blockers open"
-    step_state(step, policy, report)                   # answered / open / gaps for the step list
+    step_states(interview, policy, report)             # step id -> answered / open / gaps, for the step list
+    step_state(step, policy, report)                   # the same for one step
     step_for_path(path)                                # a finding's path -> Location(step, question, path)
     next_question(interview, policy, report)           # the most important open question, or None
     reference_choices(q, policy)                       # ids a reference question may name
@@ -111,11 +112,19 @@ class Condition:
     not_in: tuple = ()
 
     def holds(self, editor: Editor, base: str) -> bool:
-        path = f"{base}.{self.field}" if base else self.field
         try:
-            value = editor.get(path)
+            item = editor.get(base) if base else editor.policy
         except EditError:
             return False
+        return self.holds_on(item)
+
+    def holds_on(self, item: Any) -> bool:
+        """Whether the condition holds for ``item`` (the list item a per-item question is about, or the policy)."""
+        names = _names(self.field)
+        if len(names) == 1:
+            value = getattr(item, names[0], None)
+        else:
+            value = _get(item, names)
         if self.answered is not None:
             return _has_answer(value) == self.answered
         if isinstance(value, list):
@@ -161,11 +170,11 @@ class Question:
     def paths(self, policy: Policy, *, applicable_only: bool = True) -> list[str]:
         """The concrete paths this question asks for: one per item for ``[*]`` questions, only where the
         question applies (its ``when``) unless ``applicable_only`` is False."""
-        editor = policy if isinstance(policy, Editor) else Editor(policy)
-        out = _expand(self.path, editor)
-        if applicable_only and self.when:
-            out = [p for p in out if self.applies(editor, p)]
-        return out
+        root = policy.policy if isinstance(policy, Editor) else policy
+        check = applicable_only and bool(self.when)
+        texts = _compiled(self.path)[1]
+        return [_join(texts, idx) for idx, item, _ in _walk(root, self.path)
+                if not check or all(c.holds_on(item) for c in self.when)]
 
     def applies(self, policy: Policy | Editor, path: str) -> bool:
         if not self.when:
@@ -238,7 +247,7 @@ class Interview:
 
 
 @lru_cache(maxsize=8)
-def _index(interview: Interview) -> tuple[dict, dict, dict, dict]:
+def _index(interview: Interview) -> tuple[dict, dict, dict, dict, dict]:
     by_id = {q.id: q for q in interview.questions}
     by_pattern = {q.path: q for q in interview.questions}
     steps_of_section: dict[str, Step] = {}
@@ -248,7 +257,7 @@ def _index(interview: Interview) -> tuple[dict, dict, dict, dict]:
     for s in interview.steps:
         for q in s.questions:
             steps_of_section.setdefault(q.section, s)
-    return by_id, by_pattern, steps_of_section, {}
+    return by_id, by_pattern, steps_of_section, {}, {}
 
 
 # ----------------------------------------------------------------------------
@@ -635,6 +644,135 @@ def _expand(pattern: str, editor: Editor) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _names(dotted: str) -> tuple[str, ...]:
+    return tuple(x for x in dotted.split(".") if x)
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """``systems[*].saas.provider`` -> ((("systems",), ("saas", "provider")), ("systems", ".saas.provider"))."""
+    texts = tuple(pattern.split("[*]"))
+    return tuple(_names(t) for t in texts), texts
+
+
+def _get(obj: Any, names: tuple[str, ...]) -> Any:
+    for name in names:
+        if obj is None:
+            return None
+        obj = getattr(obj, name, None)
+    return obj
+
+
+def _walk(root: Any, pattern: str) -> Iterator[tuple[tuple[int, ...], Any, Any]]:
+    """(indices, innermost item, value) for every concrete path of ``pattern`` in ``root`` (a Policy); the item
+    is the policy itself for a policy-wide path. Reads attributes directly, as ``Editor.get`` does."""
+    segs = _compiled(pattern)[0]
+    if len(segs) == 1:
+        yield (), root, _get(root, segs[0])
+        return
+    if len(segs) == 2:
+        tail = segs[1]
+        for i, item in enumerate(_get(root, segs[0]) or ()):
+            yield (i,), item, _get(item, tail)
+        return
+
+    def deeper(obj, k, idx):
+        items = _get(obj, segs[k]) or ()
+        for i, item in enumerate(items):
+            if k + 1 == len(segs) - 1:
+                yield idx + (i,), item, _get(item, segs[k + 1])
+            else:
+                yield from deeper(item, k + 1, idx + (i,))
+
+    yield from deeper(root, 0, ())
+
+
+def _join(texts: tuple[str, ...], idx: tuple[int, ...]) -> str:
+    if not idx:
+        return texts[0]
+    out = texts[0]
+    for i, t in zip(idx, texts[1:]):
+        out += f"[{i}]{t}"
+    return out
+
+
+def _open_paths(q: "Question", root: Any, deferred: frozenset) -> Iterator[tuple[str, tuple[int, ...], bool]]:
+    """(path, indices, waiting on a follow-up) for each concrete path of ``q`` that applies and is not answered."""
+    when = q.when
+    texts = _compiled(q.path)[1]
+    for idx, item, value in _walk(root, q.path):
+        if when and not all(c.holds_on(item) for c in when):
+            continue
+        if _has_answer(value):
+            continue
+        path = _join(texts, idx)
+        yield path, idx, path in deferred
+
+
+def _count(q: "Question", root: Any) -> tuple[int, int]:
+    """(applicable, answered) concrete paths of ``q``."""
+    when = q.when
+    total = answered = 0
+    for _, item, value in _walk(root, q.path):
+        if when and not all(c.holds_on(item) for c in when):
+            continue
+        total += 1
+        answered += _has_answer(value)
+    return total, answered
+
+
+def _tally(questions: Iterable["Question"], root: Any) -> dict[str, list[int]]:
+    """question id -> [applicable, answered] for many questions at once: the per-item questions of one list
+    are counted in a single pass over its items (reading each item's fields from its __dict__)."""
+    out: dict[str, list[int]] = {}
+    groups: dict[tuple[str, ...], list] = {}
+    for q in questions:
+        segs = _compiled(q.path)[0]
+        if len(segs) == 2:
+            groups.setdefault(segs[0], []).append((q.id, segs[1], q.when))
+        else:
+            out[q.id] = list(_count(q, root))
+    for head, members in groups.items():
+        items = _get(root, head) or ()
+        counts = [[0, 0] for _ in members]
+        distinct: list[Condition] = []
+        for _, _, when in members:
+            for cond in when:
+                if cond not in distinct:
+                    distinct.append(cond)
+        plan = [(c, tail[0] if len(tail) == 1 else None, tail, tuple(distinct.index(x) for x in when))
+                for c, (_, tail, when) in zip(counts, members)]
+        holds = [cond.holds_on for cond in distinct]
+        res: list[bool] = []
+        for item in items:
+            fields = item.__dict__
+            if holds:
+                res = [h(item) for h in holds]
+            for c, name, tail, conds in plan:
+                if conds and not all(res[k] for k in conds):
+                    continue
+                c[0] += 1
+                v = fields[name] if name is not None else _get(item, tail)
+                if v is None:
+                    continue
+                t = type(v)
+                if t is str:
+                    if v.strip():
+                        c[1] += 1
+                elif t is list:
+                    if v:
+                        c[1] += 1
+                elif t is dict or isinstance(v, BaseModel):
+                    if _has_answer(v):
+                        c[1] += 1
+                else:  # a number, a yes/no, a date, a duration: any value is an answer
+                    c[1] += 1
+        for (qid, _, _), c in zip(members, counts):
+            out[qid] = c
+    return out
+
+
 def _has_answer(value: Any) -> bool:
     if value is None:
         return False
@@ -716,54 +854,64 @@ def _open_findings(report) -> list:
     return [f for f in findings if getattr(f, "open", getattr(f, "accepted", None) is None)]
 
 
-def _required_paths(questions: Iterable[Question], editor: Editor) -> Iterator[tuple[Question, str]]:
-    for q in questions:
-        if q.optional:
-            continue
-        for p in q.paths(editor):
-            yield q, p
+def _root(policy: Policy | Editor) -> Policy:
+    return policy.policy if isinstance(policy, Editor) else policy
 
 
 def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Progress:
     """Required questions answered of those that apply, and the open blockers of ``report``."""
-    editor = policy if isinstance(policy, Editor) else Editor(policy)
-    deferred = _deferred(editor.policy)
+    root = _root(policy)
+    deferred = _deferred(root)
     answered = total = waiting = 0
-    for q, p in _required_paths(questions, editor):
-        total += 1
-        if is_answered(q, editor, p):
-            answered += 1
-        elif p in deferred:
-            waiting += 1
+    required = [q for q in questions if not q.optional]
+    tally = _tally(required, root)
+    for q in required:
+        t, a = tally[q.id]
+        total += t
+        answered += a
+        if deferred and a < t:
+            waiting += sum(1 for *_, w in _open_paths(q, root, deferred) if w)
     blockers = sum(1 for f in _open_findings(report) if f.severity == "blocker")
     return Progress(answered, total, blockers, waiting)
 
 
 def step_state(step: Step, policy: Policy | Editor, report=None, interview: Interview | None = None) -> StepState:
-    """What the step list shows for ``step``: answered / open questions, and the open findings landing there."""
-    editor = policy if isinstance(policy, Editor) else Editor(policy)
-    answered = total = 0
-    for q, p in _required_paths(step.questions, editor):
-        total += 1
-        answered += is_answered(q, editor, p)
-    gaps = asks = evidence = 0
-    worst = None
-    interview = interview or load_questions()
+    """What the step list shows for ``step``: answered / open questions, and the open findings landing there.
+    For the whole step list at once, :func:`step_states` reads the findings once."""
+    return step_states(interview or load_questions(), policy, report, only=step)[step.id]
+
+
+def step_states(interview: Interview, policy: Policy | Editor, report=None, *,
+                only: Step | None = None) -> dict[str, StepState]:
+    """step id -> :class:`StepState` for every step (the step list), reading the findings once."""
+    root = _root(policy)
+    steps = (only,) if only is not None else interview.steps
+    counts = {}
+    tally = _tally([q for s in steps for q in s.questions if not q.optional], root)
+    for s in steps:
+        answered = total = 0
+        for q in s.questions:
+            if not q.optional:
+                t, a = tally[q.id]
+                total += t
+                answered += a
+        counts[s.id] = [answered, total, 0, 0, 0, None]
     for f in _open_findings(report):
         if not f.paths:
             continue
-        loc = step_for_path(f.paths[0], interview)
-        if loc is None or loc.step.id != step.id:
+        hit = _locate(interview, _normalize(f.paths[0]))
+        if hit is None or hit[0].id not in counts:
             continue
+        c = counts[hit[0].id]
         if f.kind in QUESTION_KINDS:
-            asks += 1
+            c[3] += 1
         elif f.kind == "evidence":
-            evidence += 1
+            c[4] += 1
         else:
-            gaps += 1
-        if worst is None or SEVERITY_RANK.get(f.severity, NO_STAKE) < SEVERITY_RANK.get(worst, NO_STAKE):
-            worst = f.severity
-    return StepState(answered, total, total - answered, gaps, asks, evidence, worst)
+            c[2] += 1
+        if c[5] is None or SEVERITY_RANK.get(f.severity, NO_STAKE) < SEVERITY_RANK.get(c[5], NO_STAKE):
+            c[5] = f.severity
+    return {sid: StepState(a, t, t - a, g, q, e, w) for sid, (a, t, g, q, e, w) in counts.items()}
 
 
 def step_for_path(path: str, interview: Interview | None = None) -> Optional[Location]:
@@ -777,7 +925,18 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
     path = (path or "").strip()
     if not path:
         return None
-    pattern = _normalize(path)
+    hit = _locate(interview, _normalize(path))
+    if hit is None:
+        return None
+    step, q = hit
+    return Location(step, q, _concrete(q.path, path) if q is not None else path)
+
+
+def _locate(interview: Interview, pattern: str) -> Optional[tuple[Step, Optional[Question]]]:
+    """(step, question) for a normalized path; cached per interview."""
+    cache = _index(interview)[4]
+    if pattern in cache:
+        return cache[pattern]
     by_pattern = interview._by_pattern()
     q = by_pattern.get(pattern)
     if q is None:  # a section: the first question inside it
@@ -790,12 +949,23 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
             p = p[: max(p.rfind("."), p.rfind("["))]
             q = by_pattern.get(p)
     if q is not None:
-        return Location(interview.step(q.step), q, _concrete(q.path, path))
-    step = _index(interview)[2].get(_top(pattern))
-    if step is None:
-        return None
-    first = next((x for x in step.questions if x.section == _top(pattern) and "[*]" not in x.path), None)
-    return Location(step, first, first.path if first else path)
+        hit = (_step_of(interview, q), q)
+    else:
+        step = _index(interview)[2].get(_top(pattern))
+        if step is None:
+            hit = None
+        else:
+            first = next((x for x in step.questions if x.section == _top(pattern) and "[*]" not in x.path), None)
+            hit = (step, first)
+    cache[pattern] = hit
+    return hit
+
+
+def _step_of(interview: Interview, q: Question) -> Step:
+    for s in interview.steps:
+        if s.id == q.step:
+            return s
+    return interview.steps[0]
 
 
 def _concrete(pattern: str, like: str) -> str:
@@ -838,29 +1008,42 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     Pure: reads the policy and the report, changes nothing."""
     interview = _as_interview(questions)
     editor = policy if isinstance(policy, Editor) else Editor(policy)
-    deferred = _deferred(editor.policy)
+    root = editor.policy
+    deferred = _deferred(root)
     stakes = _stakes(_open_findings(report), interview, editor, deferred)
-    levels = _TierLevels(editor.policy)
+    levels = _TierLevels(root)
+    by_pattern = interview._by_pattern()
     best: Optional[tuple] = None
     best_item = None
-    for q in interview.questions:
-        for p in q.paths(editor):
-            if p in deferred or is_answered(q, editor, p):
+
+    def consider(q: Question, p: str, idx: tuple[int, ...], sev: Optional[str]) -> None:
+        nonlocal best, best_item
+        ask, ask_path = q, p
+        if q.kind == "reference" and not reference_choices(q, root):
+            # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
+            owner = _list_question(interview, q.ref)
+            if owner is None or owner.path in deferred or is_answered(owner, editor, owner.path):
+                return
+            ask, ask_path = owner, owner.path
+        level = levels.of(p)
+        key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, idx)
+        if best is None or key < best:
+            best, best_item = key, (ask, ask_path, sev, level)
+
+    # 1. what some open finding asks for: these outrank every question no finding asks for
+    for p, sev in stakes.items():
+        q = by_pattern.get(_normalize(p))
+        if q is None or p in deferred or not q.applies(editor, p) or is_answered(q, editor, p):
+            continue
+        consider(q, p, _indices(p), sev)
+    # 2. else the required questions still open, most critical tier first, then interview order
+    if best is None:
+        for q in interview.questions:
+            if q.optional:
                 continue
-            sev = stakes.get(p)
-            if q.optional and sev is None:
-                continue
-            ask, ask_path = q, p
-            if q.kind == "reference" and not reference_choices(q, editor):
-                # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
-                owner = _list_question(interview, q.ref)
-                if owner is None or is_answered(owner, editor, owner.path) or owner.path in deferred:
-                    continue
-                ask, ask_path = owner, owner.path
-            level = levels.of(p)
-            key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, _indices(p))
-            if best is None or key < best:
-                best, best_item = key, (ask, ask_path, sev, level)
+            for p, idx, waiting in _open_paths(q, root, deferred):
+                if not waiting:
+                    consider(q, p, idx, None)
     if best_item is None:
         return None
     q, p, sev, level = best_item
