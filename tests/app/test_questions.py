@@ -58,20 +58,18 @@ def test_every_choice_value_is_legal_for_its_field_and_every_legal_value_is_offe
         assert all(c.label.strip() and c.label != c.value or len(c.value) <= 2 for c in q.choices), q.id
 
 
-def test_choice_values_are_checked_against_the_model_when_loading():
-    bad = _one_question("""
-        - id: q-bad
-          path: engagement.soc2_type
-          text: Which report?
-          kind: choice
-          choices: [{value: III, label: Type three}]
-          help: {what: a, why: b, evidence: c, example: III}
-    """)
-    # the loader does not know the literals; the test above is what keeps the YAML honest, and the Editor refuses
-    editor = Editor(Policy())
-    q = bad.questions[0]
-    with pytest.raises(Exception):
-        editor.set(q.path, q.choices[0].value)
+def test_a_choice_the_spec_does_not_allow_is_refused_when_loading():
+    with pytest.raises(QuestionsError) as err:
+        _one_question("""
+            - id: q-bad
+              path: engagement.soc2_type
+              text: Which report?
+              kind: choice
+              choices: [{value: III, label: Type three}]
+              help: {what: a, why: b, evidence: c, example: III}
+        """)
+    assert (err.value.question, err.value.field) == ("q-bad", "choices")
+    assert "'III' is not a value the spec allows here; it takes: I, II" in str(err.value)
 
 
 def test_every_question_has_all_four_help_parts_in_plain_words(interview):

@@ -393,6 +393,11 @@ def _parse_question(raw: Any, step: str, order: int, source: str) -> Question:
     if problem:
         raise bad("kind", problem)
     choices = _parse_choices(raw.get("choices"), kind, bad)
+    if choices:
+        legal = typing.get_args(annotation)
+        wrong = [c.value for c in choices if c.value not in legal]
+        if wrong:
+            raise bad("choices", f"{wrong[0]!r} is not a value the spec allows here; it takes: {', '.join(legal)}")
     ref = raw.get("ref")
     if kind == "reference":
         if not isinstance(ref, str) or not ref.endswith("[*].id"):
