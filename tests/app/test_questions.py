@@ -276,6 +276,8 @@ NOT_ASKED = {
     "follow_ups[*].id": "written by the don't-know flow (workbench.app.followups)",
     "follow_ups[*].owner": "written by the don't-know flow (workbench.app.followups)",
     "follow_ups[*].status": "written by the don't-know flow (workbench.app.followups)",
+    "follow_ups[*].note": "written by the don't-know flow (workbench.app.followups)",
+    "answer_sources": "the source note kept with any answer, written by the app beside the answer",
     "revisions[*].date": "written when a version is published (workbench.store)",
     "revisions[*].approver": "written when a version is published (workbench.store)",
     "revisions[*].note": "written when a version is published (workbench.store)",
