@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,5000")
     args = ap.parse_args(argv)
 
-    from workbench.app.questions import load_questions, next_question, progress, step_states
+    from workbench.app.questions import load_questions, next_question, progress, step_states, summary
     from workbench.rules import evaluate
 
     interview = load_questions()
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             ("progress", lambda: progress(interview, policy, report)),
             ("step_states", lambda: step_states(interview, policy, report)),
             ("next_question", lambda: next_question(interview, policy, report)),
+            ("summary", lambda: summary(interview, policy, report)),
         ):
             lo, med = cpu_ms(fn, args.repeat)
             print(f"{n:>8} {name:<14} {lo:>8.1f} {med:>10.1f} {lo / floor[0]:>17.2f}")

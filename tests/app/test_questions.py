@@ -430,3 +430,14 @@ def test_answering_the_next_question_repeatedly_ends_with_nothing_open(interview
                 loc = step_for_path(path, interview)
                 assert is_answered(loc.question, editor, loc.path), (f.rule, path)
     assert all(step_state(s, editor.policy, report, interview).open == 0 for s in interview.steps)
+
+
+def test_summary_agrees_with_the_three_functions_it_combines(interview):
+    p = load_template("healthcare-hipaa")
+    report = evaluate(p, TODAY)
+    s = Q.summary(interview, p, report)
+    assert s.progress == progress(interview, p, report)
+    assert s.steps == Q.step_states(interview, p, report)
+    assert s.steps["systems"] == step_state(interview.step("systems"), p, report, interview)
+    assert s.next.path == next_question(interview, p, report).path
+    assert sum(st.total for st in s.steps.values()) == s.progress.total

@@ -18,6 +18,7 @@ The app uses::
     progress(interview, policy, report)                # "31 of 58 questions answered, 4 blockers open"
     step_states(interview, policy, report)             # step id -> answered / open / gaps, for the step list
     step_state(step, policy, report)                   # the same for one step
+    summary(interview, policy, report)                 # the three above at once, answers counted once
     step_for_path(path)                                # a finding's path -> Location(step, question, path)
     next_question(interview, policy, report)           # the most important open question, or None
     reference_choices(q, policy)                       # ids a reference question may name
@@ -194,7 +195,7 @@ class Step:
     index: int = 0
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Location:
     """Where a finding's path is answered: its step, the question, and the concrete path of that question."""
 
@@ -837,7 +838,7 @@ class Progress:
         return s
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class StepState:
     answered: int                 # required questions answered
     total: int                    # required questions that apply
@@ -863,13 +864,14 @@ def _root(policy: Policy | Editor) -> Policy:
     return policy.policy if isinstance(policy, Editor) else policy
 
 
-def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Progress:
+def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None, *,
+             _tallied: dict | None = None) -> Progress:
     """Required questions answered of those that apply, and the open blockers of ``report``."""
     root = _root(policy)
     deferred = _deferred(root)
     answered = total = waiting = 0
     required = [q for q in questions if not q.optional]
-    tally = _tally(required, root)
+    tally = _tallied if _tallied is not None else _tally(required, root)
     for q in required:
         t, a = tally[q.id]
         total += t
@@ -887,12 +889,13 @@ def step_state(step: Step, policy: Policy | Editor, report=None, interview: Inte
 
 
 def step_states(interview: Interview, policy: Policy | Editor, report=None, *,
-                only: Step | None = None) -> dict[str, StepState]:
+                only: Step | None = None, _tallied: dict | None = None) -> dict[str, StepState]:
     """step id -> :class:`StepState` for every step (the step list), reading the findings once."""
     root = _root(policy)
     steps = (only,) if only is not None else interview.steps
     counts = {}
-    tally = _tally([q for s in steps for q in s.questions if not q.optional], root)
+    tally = _tallied if _tallied is not None else _tally(
+        [q for s in steps for q in s.questions if not q.optional], root)
     for s in steps:
         answered = total = 0
         for q in s.questions:
@@ -917,6 +920,25 @@ def step_states(interview: Interview, policy: Policy | Editor, report=None, *,
         if c[5] is None or SEVERITY_RANK.get(f.severity, NO_STAKE) < SEVERITY_RANK.get(c[5], NO_STAKE):
             c[5] = f.severity
     return {sid: StepState(a, t, t - a, g, q, e, w) for sid, (a, t, g, q, e, w) in counts.items()}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the interview screen shows after an edit, worked out in one pass."""
+
+    progress: Progress
+    steps: dict[str, StepState]
+    next: Optional["Next"]
+
+
+def summary(interview: Interview, policy: Policy | Editor, report=None) -> Summary:
+    """:func:`progress`, :func:`step_states` and :func:`next_question` together, counting the answers once
+    (what the app runs after each evaluation, off the main thread at large sizes)."""
+    root = _root(policy)
+    tally = _tally([q for q in interview.questions if not q.optional], root)
+    return Summary(progress(interview, root, report, _tallied=tally),
+                   step_states(interview, root, report, _tallied=tally),
+                   next_question(interview, policy, report))
 
 
 def step_for_path(path: str, interview: Interview | None = None) -> Optional[Location]:
@@ -987,7 +1009,7 @@ def _concrete(pattern: str, like: str) -> str:
 # ----------------------------------------------------------------------------
 # The next question that matters
 # ----------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Next:
     question: Question
     path: str                     # the concrete path to answer
