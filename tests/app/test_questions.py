@@ -441,3 +441,14 @@ def test_summary_agrees_with_the_three_functions_it_combines(interview):
     assert s.steps["systems"] == step_state(interview.step("systems"), p, report, interview)
     assert s.next.path == next_question(interview, p, report).path
     assert sum(st.total for st in s.steps.values()) == s.progress.total
+
+
+def test_an_on_premises_system_is_asked_its_site_and_a_cloud_one_its_region(interview):
+    p = Policy.model_validate({"systems": [{"id": "fileserver", "kind": "fileshare", "provider": "on_prem"},
+                                           {"id": "prod-db", "kind": "db", "provider": "aws"},
+                                           {"id": "m365", "kind": "saas"}]})
+    region, site = interview.by_path("systems[*].region"), interview.by_path("systems[*].site")
+    assert region.paths(p) == ["systems[1].region"]
+    assert site.paths(p) == ["systems[0].site"]
+    Editor(p).set("systems[0].site", "Reno HQ")
+    assert is_answered(site, p, "systems[0].site") and site.paths(p) == ["systems[0].site"]
