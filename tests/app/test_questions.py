@@ -452,3 +452,35 @@ def test_an_on_premises_system_is_asked_its_site_and_a_cloud_one_its_region(inte
     assert site.paths(p) == ["systems[0].site"]
     Editor(p).set("systems[0].site", "Reno HQ")
     assert is_answered(site, p, "systems[0].site") and site.paths(p) == ["systems[0].site"]
+
+
+def test_tape_and_on_premises_storage_is_asked_its_site_and_cloud_storage_its_region(interview):
+    p = Policy.model_validate({"targets": [{"id": "tapes", "media": "tape"},
+                                           {"id": "nas", "media": "disk", "provider": "on_prem"},
+                                           {"id": "vault", "media": "object", "provider": "aws"}]})
+    assert interview.by_path("targets[*].region").paths(p) == ["targets[2].region"]
+    assert interview.by_path("targets[*].site").paths(p) == ["targets[0].site", "targets[1].site"]
+
+
+def test_any_of_conditions_are_parsed_and_checked():
+    step = _one_question("""
+        - id: q-any
+          path: targets[*].site
+          text: Where?
+          kind: text
+          when: {any: [{field: media, equals: tape}, {field: offline, equals: true}]}
+          help: {what: a, why: b, evidence: c, example: d}
+    """)
+    q = step.questions[0]
+    p = Policy.model_validate({"targets": [{"id": "a", "media": "tape"}, {"id": "b", "offline": True},
+                                           {"id": "c", "media": "disk"}]})
+    assert q.paths(p) == ["targets[0].site", "targets[1].site"]
+    with pytest.raises(QuestionsError, match="'any' takes a list of two or more"):
+        _one_question("""
+            - id: q-any
+              path: targets[*].site
+              text: Where?
+              kind: text
+              when: {any: [{field: media, equals: tape}]}
+              help: {what: a, why: b, evidence: c, example: d}
+        """)

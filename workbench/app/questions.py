@@ -42,7 +42,7 @@ from workbench.spec.edit import EditError, Editor
 from workbench.spec.model import Policy
 
 __all__ = [
-    "KINDS", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
+    "KINDS", "AnyOf", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
     "QuestionsError", "Step", "StepState", "is_answered", "load_questions", "next_question", "parse_questions",
     "parse_answer", "progress", "questions_path", "reference_choices", "step_for_path", "step_state",
 ]
@@ -139,6 +139,19 @@ class Condition:
         return self.equals in values
 
 
+@dataclass(frozen=True)
+class AnyOf:
+    """A condition that holds when any of its conditions does (``when: {any: [..., ...]}``)."""
+
+    options: tuple[Condition, ...]
+
+    def holds(self, editor: Editor, base: str) -> bool:
+        return any(c.holds(editor, base) for c in self.options)
+
+    def holds_on(self, item: Any) -> bool:
+        return any(c.holds_on(item) for c in self.options)
+
+
 @dataclass(frozen=True, eq=False)
 class Question:
     id: str
@@ -151,7 +164,7 @@ class Question:
     default: Any = None            # a sensible profile default the form may offer
     ref: Optional[str] = None      # for references: the ids to choose from, e.g. tiers[*].id
     optional: bool = False         # not counted in progress; asked only when a finding needs it
-    when: tuple[Condition, ...] = ()  # all must hold
+    when: tuple[Condition | AnyOf, ...] = ()  # all must hold
     many: bool = False             # the field holds a list (multi_choice, list, references to several items)
     order: int = 0                 # position in the whole interview
 
@@ -465,6 +478,11 @@ def _parse_when(raw: Any, path: str, bad) -> tuple[Condition, ...]:
         if not raw:
             raise bad("when", "an empty list of conditions; leave 'when' out instead")
         return tuple(c for item in raw for c in _parse_when(item, path, bad))
+    if isinstance(raw, dict) and set(raw) - {"__line__"} == {"any"}:
+        options = raw["any"]
+        if not isinstance(options, list) or len(options) < 2:
+            raise bad("when", "'any' takes a list of two or more conditions")
+        return (AnyOf(tuple(c for item in options for c in _parse_when(item, path, bad))),)
     if not isinstance(raw, dict) or not isinstance(raw.get("field"), str):
         raise bad("when", "write {field: <name>, equals: <value>} (or in: [...], not_in: [...], answered: true)")
     keys = set(raw) - {"__line__", "field"}
@@ -742,7 +760,7 @@ def _tally(questions: Iterable["Question"], root: Any) -> dict[str, list[int]]:
     for head, members in groups.items():
         items = _get(root, head) or ()
         counts = [[0, 0] for _ in members]
-        distinct: list[Condition] = []
+        distinct: list = []
         for _, _, when in members:
             for cond in when:
                 if cond not in distinct:
