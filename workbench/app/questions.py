@@ -1034,6 +1034,8 @@ class Next:
     severity: Optional[str]       # worst open finding it answers (None: no finding asks for it yet)
     tier_level: int               # 0 = most critical; NO_TIER when it concerns no tiered item
     reason: str                   # why it comes now, in plain words
+    adds: bool = False            # a list already has entries, but an open finding asks for another one
+    asks: str = ""                # that finding's question, in the policy's words (when ``adds``)
 
 
 def next_question(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Optional[Next]:
@@ -1044,7 +1046,8 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     criticality of the tier its item belongs to (T0 before T3; policy-wide questions and untiered items
     after tiered ones), then step order, question order and item order.
 
-    A finding answers to one question: the one at its path; for a path naming a section (``policy.owner``)
+    A list that has entries is offered again when an open finding still asks for an entry in it (``adds``
+    is then true and ``asks`` quotes the finding). A finding answers to one question: the one at its path; for a path naming a section (``policy.owner``)
     the first unanswered required question inside it (for a whole item, ``systems[3]``, only when the finding
     asks for an answer: a gap about the item is not fixed by filling in its fields); for a path below a
     question's field, that question. Optional questions are offered only when a finding asks for them; a field with an open
@@ -1055,7 +1058,8 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     editor = policy if isinstance(policy, Editor) else Editor(policy)
     root = editor.policy
     deferred = _deferred(root)
-    stakes = _stakes(_open_findings(report), interview, editor, deferred)
+    more: dict[str, tuple[str, str]] = {}
+    stakes = _stakes(_open_findings(report), interview, editor, deferred, more)
     levels = _TierLevels(root)
     by_pattern = interview._by_pattern()
     best: Optional[tuple] = None
@@ -1081,6 +1085,15 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         if q is None or p in deferred or not q.applies(editor, p) or is_answered(q, editor, p):
             continue
         consider(q, p, _indices(p), sev)
+    # a list with entries that a finding still asks another entry for ("where are restore-test records kept?")
+    adding = None
+    for p, (sev, message) in more.items():
+        q = by_pattern.get(_normalize(p))
+        if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
+            continue
+        key = (SEVERITY_RANK.get(sev, NO_STAKE - 1), levels.of(p), q.order, _indices(p))
+        if best is None or key < best:
+            best, best_item, adding = key, (q, p, sev, key[1]), message
     # 2. else the required questions still open, most critical tier first, then interview order
     if best is None:
         for q in interview.questions:
@@ -1092,6 +1105,8 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     if best_item is None:
         return None
     q, p, sev, level = best_item
+    if adding is not None and best_item[0].path == _normalize(p) and is_answered(q, editor, p):
+        return Next(q, p, sev, level, f"a {sev} finding asks for another entry", True, adding)
     return Next(q, p, sev, level, _reason(sev, level))
 
 
@@ -1102,14 +1117,22 @@ def _as_interview(questions) -> Interview:
     return Interview((Step("questions", "Questions", "", qs),))
 
 
-def _stakes(findings: list, interview: Interview, editor: Editor, deferred: frozenset) -> dict[str, str]:
-    """Concrete question path -> worst severity of the open findings that question answers."""
+def _stakes(findings: list, interview: Interview, editor: Editor, deferred: frozenset,
+            more: dict | None = None) -> dict[str, str]:
+    """Concrete question path -> worst severity of the open findings that question answers. ``more`` collects,
+    for a list question, the worst open finding that asks for an entry (path -> (severity, message))."""
     out: dict[str, str] = {}
     by_pattern = interview._by_pattern()
     for f in findings:
         sev = f.severity
         asks = f.kind in QUESTION_KINDS
         for fp in f.paths:
+            if more is not None and asks:
+                q = by_pattern.get(_normalize(fp))
+                if q is not None and q.kind == "list":
+                    old = more.get(fp)
+                    if old is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(old[0], NO_STAKE):
+                        more[fp] = (sev, f.message)
             if fp.endswith("]") and not asks:
                 continue  # a gap about a whole item (a system no copy protects) is not fixed by filling in its fields
             target = _answering_path(fp, interview, by_pattern, editor, deferred)
