@@ -495,3 +495,24 @@ def test_any_of_conditions_are_parsed_and_checked():
               when: {any: [{field: media, equals: tape}]}
               help: {what: a, why: b, evidence: c, example: d}
         """)
+
+
+def test_parse_answer_takes_what_people_type_and_says_what_is_accepted(interview):
+    q = interview.by_path
+    assert parse_answer(q("tiers[*].require_immutable"), "Yes") is True
+    assert parse_answer(q("tiers[*].require_immutable"), "no") is False
+    assert parse_answer(q("tiers[*].min_backup_copies"), "2") == 2
+    assert parse_answer(q("systems[*].size_gb"), "250.5") == 250.5
+    assert parse_answer(q("engagement.categories"), "Security, availability") == ["security", "availability"]
+    assert parse_answer(q("engagement.soc2_type"), "Type II: did the controls work, over a period of months") == "II"
+    assert parse_answer(q("policy.communicated_to"), "Engineering, IT operations") == ["Engineering", "IT operations"]
+    assert parse_answer(q("schedules[*].systems"), "prod-db, crm") == ["prod-db", "crm"]
+    assert parse_answer(q("systems[*].tier"), "T1") == "T1"
+    with pytest.raises(ValueError, match="answer yes or no"):
+        parse_answer(q("tiers[*].require_immutable"), "maybe")
+    with pytest.raises(ValueError, match="is not a number; write e.g. 2"):
+        parse_answer(q("tiers[*].min_backup_copies"), "two")
+    with pytest.raises(ValueError, match="'III' is not one of: I, II"):
+        parse_answer(q("engagement.soc2_type"), "III")
+    with pytest.raises(ValueError, match="choose one of"):
+        parse_answer(q("engagement.soc2_type"), "I, II")

@@ -1262,6 +1262,9 @@ def parse_answer(question: Question, text: str) -> Any:
     if question.kind in ("choice", "multi_choice"):
         allowed = {c.value.lower(): c.value for c in question.choices}
         labels = {c.label.lower(): c.value for c in question.choices}
+        whole = allowed.get(raw.lower()) or labels.get(raw.lower())  # a label may hold a comma
+        if whole is not None:
+            return whole if question.kind == "choice" else [whole]
         out = []
         for v in values:
             hit = allowed.get(v.lower()) or labels.get(v.lower())
