@@ -516,3 +516,8 @@ def test_parse_answer_takes_what_people_type_and_says_what_is_accepted(interview
         parse_answer(q("engagement.soc2_type"), "III")
     with pytest.raises(ValueError, match="choose one of"):
         parse_answer(q("engagement.soc2_type"), "I, II")
+
+
+def test_the_public_names_are_all_defined():
+    assert all(hasattr(Q, name) for name in Q.__all__)
+    assert {"summary", "step_states", "next_question", "progress", "step_for_path"} <= set(Q.__all__)

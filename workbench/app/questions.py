@@ -43,8 +43,9 @@ from workbench.spec.model import Policy
 
 __all__ = [
     "KINDS", "AnyOf", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
-    "QuestionsError", "Step", "StepState", "is_answered", "load_questions", "next_question", "parse_questions",
-    "parse_answer", "progress", "questions_path", "reference_choices", "step_for_path", "step_state",
+    "QuestionsError", "Step", "StepState", "Summary", "field_type", "is_answered", "literal_values",
+    "load_questions", "next_question", "parse_answer", "parse_questions", "progress", "questions_path",
+    "reference_choices", "step_for_path", "step_state", "step_states", "summary",
 ]
 
 #: Kinds of answer a question takes, and what the form shows for each.
