@@ -521,3 +521,36 @@ def test_parse_answer_takes_what_people_type_and_says_what_is_accepted(interview
 def test_the_public_names_are_all_defined():
     assert all(hasattr(Q, name) for name in Q.__all__)
     assert {"summary", "step_states", "next_question", "progress", "step_for_path"} <= set(Q.__all__)
+
+
+def test_findings_of_every_kind_are_counted_and_ranked_the_engine_renaming_unanswered_to_question(interview):
+    from types import SimpleNamespace as F
+
+    p = Policy.model_validate({"systems": [{"id": "app-db", "kind": "db"}], "tiers": [{"id": "T1"}],
+                               "evidence": {"sources": [{"kind": "job_history"}]}})
+    findings = [
+        F(paths=("systems[0]",), severity="major", kind="question", open=True, message="app-db: which tier?"),
+        F(paths=("evidence.sources",), severity="blocker", kind="question", open=True,
+          message="Where are restore-test records kept?"),
+        F(paths=("restore_tests",), severity="major", kind="evidence", open=True, message="No restore test."),
+        F(paths=("tiers[0].rpo",), severity="minor", kind="gap", open=True, message="RPO vague"),
+        F(paths=("tiers[0].rto",), severity="blocker", kind="gap", open=False, message="accepted"),
+    ]
+    report = F(findings=findings)
+    states = Q.step_states(interview, p, report)
+    assert (states["systems"].questions, states["monitoring"].questions) == (1, 1)
+    assert (states["testing"].evidence, states["testing"].worst) == (1, "major")
+    assert (states["tiers"].gaps, states["tiers"].worst) == (1, "minor")  # the accepted blocker is not open
+    assert progress(interview, p, report).blockers == 1
+    nxt = next_question(interview, p, report)
+    # the blocker question about a list that has entries comes first, quoting the finding
+    assert (nxt.path, nxt.adds, nxt.severity, nxt.asks) == (
+        "evidence.sources", True, "blocker", "Where are restore-test records kept?")
+    findings.pop(1)
+    nxt = next_question(interview, p, report)
+    # the "question" about the whole system goes to its first open field, before the list of restore tests the
+    # (equally major) evidence finding waits on, by step order
+    assert (nxt.path, nxt.severity) == ("systems[0].description", "major")
+    findings.pop(0)
+    nxt = next_question(interview, p, report)
+    assert (nxt.path, nxt.severity, nxt.adds) == ("restore_tests", "major", False)
