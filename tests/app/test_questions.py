@@ -554,3 +554,14 @@ def test_findings_of_every_kind_are_counted_and_ranked_the_engine_renaming_unans
     findings.pop(0)
     nxt = next_question(interview, p, report)
     assert (nxt.path, nxt.severity, nxt.adds) == ("restore_tests", "major", False)
+
+
+def test_a_templates_folder_without_an_interview_falls_back_to_the_shipped_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_TEMPLATES", str(tmp_path))
+    assert Q.questions_path().parent.name in ("policy_templates", "_policy_templates")
+    (tmp_path / "questions.yaml").write_text(
+        "steps:\n  - id: s\n    title: S\n    intro: I\n    questions:\n"
+        "      - {id: q, path: organization.name, text: Name?, kind: text,\n"
+        "         help: {what: w, why: y, evidence: e, example: x}}\n")
+    assert Q.questions_path() == tmp_path / "questions.yaml"
+    assert [q.id for q in load_questions()] == ["q"]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
@@ -174,11 +174,6 @@ class Question:
         return "[*]" in self.path
 
     @property
-    def pattern(self) -> str:
-        """The path with [*] for every index (what a finding's path is normalized to)."""
-        return self.path
-
-    @property
     def section(self) -> str:
         return _top(self.path)
 
@@ -279,9 +274,16 @@ def _index(interview: Interview) -> tuple[dict, dict, dict, dict, dict]:
 # Loading
 # ----------------------------------------------------------------------------
 def questions_path() -> Path:
-    from workbench.resources import templates_root
+    """``questions.yaml`` in the templates folder; the shipped one when a ``WORKBENCH_TEMPLATES`` folder (a
+    consultant's own branding) brings document templates but no interview of its own."""
+    from workbench import resources
 
-    return templates_root() / "questions.yaml"
+    path = resources.templates_root() / "questions.yaml"
+    if not path.is_file():
+        shipped = resources._default_root() / "questions.yaml"
+        if shipped.is_file():
+            return shipped
+    return path
 
 
 @lru_cache(maxsize=4)
