@@ -780,7 +780,7 @@ def _tally(questions: Iterable["Question"], root: Any) -> dict[str, list[int]]:
                 if conds and not all(res[k] for k in conds):
                     continue
                 c[0] += 1
-                v = fields[name] if name is not None else _get(item, tail)
+                v = fields.get(name) if name is not None else _get(item, tail)
                 if v is None:
                     continue
                 t = type(v)
