@@ -601,7 +601,7 @@ def _kind_problem(kind: str, t: Any, is_list: bool) -> str:
         "long_text": t is str and not is_list,
         "duration": t is Duration and not is_list,
         "date": t is dt.date and not is_list,
-        "number": t in (int, float) and not is_list,
+        "number": (t in (int, float) or (isinstance(t, type) and issubclass(t, int))) and not is_list,
         "bool": t is bool and not is_list,
         "choice": is_literal and not is_list,
         "multi_choice": is_literal and is_list,
@@ -1241,6 +1241,15 @@ _YES = frozenset({"yes", "y", "true", "on", "1"})
 _NO = frozenset({"no", "n", "false", "off", "0"})
 
 
+def _takes_words(question) -> bool:
+    """Whether the field is a number the spec also accepts as words (a count of copies: "multiple")."""
+    try:
+        t = field_type(question.path)
+    except Exception:  # noqa: BLE001 - an unknown path takes no words
+        return False
+    return isinstance(t, type) and issubclass(t, int) and t is not int and t is not bool
+
+
 def parse_answer(question: Question, text: str) -> Any:
     """The value to give ``Editor.set`` for what a person typed (the syntax the examples use).
 
@@ -1253,6 +1262,8 @@ def parse_answer(question: Question, text: str) -> Any:
         try:
             return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else float(raw)
         except ValueError:
+            if raw and _takes_words(question):  # a count written in words ("multiple"): the spec keeps it
+                return raw
             raise ValueError(f"{raw!r} is not a number; write e.g. {question.help.example}") from None
     if question.kind == "bool":
         word = raw.lower()
