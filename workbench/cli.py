@@ -32,7 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
+    for name in SPEC_READERS:
+        if name in sub.choices:
+            sub.choices[name].add_argument(
+                "--max-spec-mb", type=float, metavar="MB", default=None,
+                help="read spec files up to this size (default 16 MB; larger files are refused unread)")
     return parser
+
+
+#: Commands that read spec files: they take --max-spec-mb.
+SPEC_READERS = ("validate", "check", "render", "convert", "publish", "diff", "import-systems", "new")
 
 
 def _version() -> str:
@@ -49,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         return _default(parser)
+    if getattr(args, "max_spec_mb", None):
+        from workbench.spec import io
+
+        io.MAX_SPEC_BYTES = int(args.max_spec_mb * 1024 * 1024)
     try:
         return int(args.func(args) or 0)
     except CommandError as exc:
