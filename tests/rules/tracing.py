@@ -89,3 +89,33 @@ if __name__ == "__main__":
     reads = traced_reads(sample_policies())
     for rid, sections in reads.items():
         print(f"    {rid!r}: _s({', '.join(repr(s) for s in sorted(sections))}),")
+
+
+def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
+    """Rule id -> the fields of systems it was seen reading (its severity modifiers included).
+
+    Each rule runs on a context of its own, so that no memo filled by another rule hides a read.
+    """
+    from workbench.rules.engine import _findings_of
+    from workbench.spec.model import System
+
+    out: dict[str, set[str]] = {rid: set() for rid in RULES}
+    fields = set(System.model_fields)
+    current: list[set] = [set()]
+    plain = object.__getattribute__
+
+    def recording(self, name):
+        if name in fields:
+            current[0].add(name)
+        return plain(self, name)
+
+    for policy in policies:
+        for r in RULES.values():
+            ctx = Context(policy, day)
+            current[0] = out[r.id]
+            System.__getattribute__ = recording
+            try:
+                list(_findings_of(r, ctx))
+            finally:
+                del System.__getattribute__
+    return out

@@ -114,6 +114,56 @@ SYSTEM_LOCAL: frozenset[str] = frozenset({
     "RET-003", "RTO-001", "RTO-003", "SAAS-001", "TEST-003", "TEST-004", "TEST-005",
 })
 
+#: The fields of a system each rule reads (directly, through the context, or in its severity modifiers), for
+#: rules that read the systems: an edit of one field of one system skips the rules that never read it.
+#: Traced like READS (tests/rules/tracing.py), through every attribute read on a system, each rule on a
+#: context of its own. A rule that reads the systems and is not listed reads every field.
+SYSTEM_FIELDS: dict[str, frozenset[str]] = {
+    'EVID-001': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
+    'EVID-002': _s('data_classes', 'environment', 'exclusion', 'tier'),
+    'COV-001': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'tier'),
+    'COV-002': _s('data_classes', 'environment', 'id', 'tier'),
+    'COV-003': _s('data_classes', 'environment', 'exclusion', 'id', 'rpo', 'rto', 'tier'),
+    'COV-004': _s('data_classes', 'depends_on', 'environment', 'exclusion', 'id', 'mtd', 'override_rationale', 'rpo', 'rto', 'tier'),
+    'COV-005': _s('data_classes', 'environment', 'exclusion', 'tier'),
+    'SAAS-001': _s('account', 'data_classes', 'environment', 'exclusion', 'id', 'kind', 'provider', 'regulatory_tags', 'rpo', 'rto', 'saas', 'tier'),
+    'COPY-001': _s('data_classes', 'environment', 'exclusion', 'id', 'tier'),
+    'COPY-002': _s('data_classes', 'environment', 'exclusion', 'id', 'region', 'site', 'tier'),
+    'COPY-003': _s('account', 'data_classes', 'environment', 'exclusion', 'id', 'tier'),
+    'COPY-004': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'residency', 'tier'),
+    'FREQ-001': _s('data_classes', 'environment', 'exclusion', 'id', 'rpo', 'rto', 'tier'),
+    'FREQ-002': _s('data_classes', 'environment', 'exclusion', 'id', 'region', 'rpo', 'rto', 'site', 'tier'),
+    'FREQ-003': _s('data_classes', 'environment', 'exclusion', 'id', 'tier'),
+    'FREQ-004': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'tier'),
+    'RTO-001': _s('data_classes', 'environment', 'exclusion', 'id', 'rebuild_hours', 'rpo', 'rto', 'size_gb', 'tier'),
+    'RTO-002': _s('account', 'data_classes', 'environment', 'exclusion', 'id', 'rebuild_hours', 'region', 'rpo', 'rto', 'site', 'size_gb', 'tier'),
+    'RTO-003': _s('account', 'alternate_site', 'data_classes', 'environment', 'exclusion', 'id', 'provisioning_hours', 'rebuild_hours', 'region', 'restore_procedure', 'rpo', 'rto', 'site', 'size_gb', 'tier'),
+    'IMM-001': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
+    'IMM-002': _s('regulatory_tags', 'tier'),
+    'ENC-003': _s('account', 'environment'),
+    'ENC-004': _s('id', 'tier'),
+    'ENC-005': _s('data_classes', 'id', 'regulatory_tags', 'tier'),
+    'ACC-001': _s('data_classes', 'environment', 'exclusion', 'id', 'tier'),
+    'ACC-002': _s('id', 'tier'),
+    'ACC-003': _s('id', 'tier'),
+    'ACC-005': _s('data_classes', 'regulatory_tags'),
+    'MON-001': _s('data_classes', 'environment', 'exclusion', 'id', 'tier'),
+    'MON-002': _s('data_classes', 'environment', 'exclusion', 'id', 'rpo', 'rto', 'tier'),
+    'TEST-001': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
+    'TEST-002': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
+    'TEST-003': _s('data_classes', 'environment', 'exclusion', 'id', 'region', 'regulatory_tags', 'rpo', 'rto', 'tier'),
+    'TEST-004': _s('data_classes', 'environment', 'exclusion', 'id', 'region', 'site', 'tier'),
+    'TEST-005': _s('tier'),
+    'RET-001': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'records_retention_via', 'regulatory_tags', 'tier'),
+    'RET-002': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'max_retention', 'records_retention_via', 'regulatory_tags', 'retention_justification', 'tier'),
+    'RET-003': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'records_retention_via', 'regulatory_tags', 'tier'),
+    'RET-004': _s('id'),
+    'RET-005': _s('data_classes', 'environment', 'exclusion', 'regulatory_tags', 'tier'),
+    'DISP-001': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
+    'CFG-001': _s('backs_up_system_state', 'data_classes', 'environment', 'exclusion', 'id', 'kind', 'tier'),
+    'REF-001': _s('depends_on', 'id', 'tier'),
+}
+
 #: What each member of the Context reads, for tracing rules (tests) and for reading this module.
 CONTEXT_READS: dict[str, frozenset[str]] = {
     name: frozenset(sections) for names, sections in [
@@ -178,6 +228,9 @@ class Evaluator:
         self._deferred = [r for r in RULES.values() if r.family == "exceptions"]  # judged after the others
         self._reads = {r.id: sections_read(r) for r in RULES.values()}
         self._local = {r.id for r in self._rules if r.id in SYSTEM_LOCAL and r.id in READS}
+        every = frozenset(System.model_fields)
+        self._fields = {r.id: every if self._reads[r.id] == ALL else SYSTEM_FIELDS.get(r.id, every)
+                        for r in RULES.values()}
         #: What the last evaluation did: "full", "section", "system" or "kept", and how many rules it re-ran.
         self.last: dict[str, Any] = {}
         self.evaluate_all()
@@ -198,7 +251,7 @@ class Evaluator:
                 and path[2] not in _INDEXED_SYSTEM_FIELDS and 0 <= path[1] < len(self.policy.systems)):
             a = self.policy.systems[path[1]]
             if self._ctx.systems.get(a.id) is a:  # a duplicated id (REF-001) is left to the whole-section path
-                self._apply_system(a)
+                self._apply_system(a, path[2])
                 return
         self._apply_section(section)
 
@@ -302,14 +355,14 @@ class Evaluator:
                 (e.id, e.scope, e.approved_by, e.expires_on, e.justification, e.rule))
         return {k: tuple(v) for k, v in out.items()}
 
-    def _apply_system(self, a: System) -> None:
+    def _apply_system(self, a: System, field: str) -> None:
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
             self._forget(a)
             whole = local = 0
             for r in self._rules:
-                if "systems" not in self._reads[r.id]:
+                if "systems" not in self._reads[r.id] or field not in self._fields[r.id]:
                     continue
                 if r.id in self._local:
                     self._run_for(r, a)
@@ -368,4 +421,4 @@ class _PolicyView:
         return getattr(self._policy, name)
 
 
-__all__ = ["Evaluator", "READS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
+__all__ = ["Evaluator", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
