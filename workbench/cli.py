@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Commands that read spec files: they take --max-spec-mb.
 SPEC_READERS = ("validate", "check", "render", "convert", "publish", "diff", "import-systems", "new")
+
+
+class _Version(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata costs start-up time on every command)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
