@@ -162,7 +162,7 @@ def test_a_failed_render_leaves_nothing_behind(tmp_path, policy, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(workbench.document, "render", broken)
+    monkeypatch.setattr(workbench.document, "render_view", broken)
     ws = Workspace.create(tmp_path / "ws")
     with pytest.raises(PublishError, match="rendering policy.md failed"):
         _publish(ws, policy)

@@ -616,7 +616,72 @@ def _prune(value: Any) -> Any:
     return value
 
 
-_YamlDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_YamlDumperBase = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _YamlDumper(_YamlDumperBase):  # type: ignore[misc,valid-type]
+    """libyaml's emitter fed with events in one plain pass over the data.
+
+    Plain data only (what :func:`to_data` gives): strings, numbers, booleans, dates, lists and mappings,
+    written without building PyYAML's node graph, its per-value representer dispatch and alias bookkeeping,
+    or two resolver calls per value. The text is the same as ``yaml.dump(data, Dumper=CSafeDumper)`` would
+    write, except that no anchors or aliases are ever written (a value that appears twice is written
+    twice); keys keep their order. Whether a string can be written plain is worked out once per string.
+    """
+
+    _plain: dict = {}  # string -> whether it reads back as a string when written without quotes
+
+    def represent(self, data):
+        from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                                 ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+
+        emit, plain, resolve = self.emit, self._plain, self.resolve
+        flow = bool(self.default_flow_style)
+        ScalarNode = yaml.ScalarNode
+        STR_IMPLICIT, STR_QUOTED = (True, True), (False, True)
+        other = {bool: ("tag:yaml.org,2002:bool", lambda v: "true" if v else "false"),
+                 int: ("tag:yaml.org,2002:int", str),
+                 type(None): ("tag:yaml.org,2002:null", lambda v: "null"),
+                 dt.date: ("tag:yaml.org,2002:timestamp", dt.date.isoformat)}
+        str_, dict_, list_ = str, dict, list
+
+        def scalar(tag: str, text: str):
+            detected = resolve(ScalarNode, text, (True, False))
+            emit(ScalarEvent(None, tag, (detected == tag, tag == _STR), text))
+
+        def walk(value):
+            cls = value.__class__
+            if cls is str_:
+                ok = plain.get(value)
+                if ok is None:
+                    ok = resolve(ScalarNode, value, (True, False)) == _STR
+                    if len(plain) > 50_000:
+                        plain.clear()
+                    plain[value] = ok
+                emit(ScalarEvent(None, _STR, STR_IMPLICIT if ok else STR_QUOTED, value))
+            elif cls is dict_:
+                emit(MappingStartEvent(None, _MAP, True, flow_style=flow))
+                for k, v in value.items():
+                    walk(k)
+                    walk(v)
+                emit(MappingEndEvent())
+            elif cls is list_ or cls is tuple:
+                emit(SequenceStartEvent(None, _SEQ, True, flow_style=flow))
+                for v in value:
+                    walk(v)
+                emit(SequenceEndEvent())
+            elif cls in other:
+                tag, text = other[cls]
+                scalar(tag, text(value))
+            else:  # floats, datetimes ...: PyYAML's own representer and serializer for this one value
+                node = self.represent_data(value)
+                if not isinstance(node, ScalarNode):
+                    raise yaml.representer.RepresenterError("cannot write a value of type " + cls.__name__, value)
+                scalar(node.tag, node.value)
+
+        emit(DocumentStartEvent(explicit=False))
+        walk(data)
+        emit(DocumentEndEvent(explicit=False))
 
 
 def _json_default(value: Any) -> Any:

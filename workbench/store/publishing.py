@@ -191,7 +191,7 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     log = ws.publish_log() + [{"version": str(version), "date": day.isoformat(), "record_sha256": record_sha}]
     atomic_write(ws.log_path, json.dumps(log, indent=2) + "\n")
     if update_draft:
-        ws.save_draft(published)
+        ws.save_draft(published, contents[SPEC].decode("utf-8"))
     return PublishResult(version, target, files, record, record_sha, published, report, draft_updated=update_draft)
 
 
@@ -211,9 +211,10 @@ def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, not
     authority), keeping earlier revisions the spec brought from before this
     workspace, and ends with the new revision.
     """
-    out = policy.model_copy(deep=True)
-    out.policy.version = str(version)
-    out.policy.approved_on = day
+    # Only what changes is copied: the governance section and the revision list. Every other section is
+    # shared with ``policy`` (which is never changed here), so a 1,000-system inventory is not deep-copied.
+    out = policy.model_copy()
+    out.policy = policy.policy.model_copy(update={"version": str(version), "approved_on": day})
     recorded = {str(r.get("version")) for r in records}
     kept = [r for r in out.revisions if r.version not in recorded and r.version != str(version)]
     from_records = [
@@ -239,12 +240,16 @@ def _revision_key(rev: Revision):
 
 
 def _contents(policy: Policy, report, version: Version, history: list[dict]) -> dict[str, bytes]:
-    from workbench.document import render
+    from workbench.document import build_view, render_view
 
     out: dict[str, bytes] = {SPEC: dumps(policy, "yaml").encode("utf-8")}
+    try:
+        view = build_view(policy, report, history=history)  # once, for the three documents
+    except Exception as exc:  # a renderer bug must not leave half a version
+        raise PublishError(f"building the documents failed: {type(exc).__name__}: {exc}") from exc
     for fmt, name in DOCUMENTS.items():
         try:
-            data = render(policy, report, fmt, history=history)
+            data = render_view(view, fmt)
         except Exception as exc:  # a renderer bug must not leave half a version
             raise PublishError(f"rendering {name} failed: {type(exc).__name__}: {exc}") from exc
         out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
