@@ -108,7 +108,7 @@ def test_text_and_json_say_why_a_severity_moved(tmp_path, capsys, freq_only):
     assert f["severity"] == "major" and f["severity_adjusted"] == ["tier T3 (least critical): one level milder"]
 
 
-def test_text_separates_unanswered_questions_and_accepted_exceptions(tmp_path, capsys):
+def test_text_separates_questions_and_accepted_exceptions(tmp_path, capsys):
     path = write(tmp_path, extra=EXCEPTION)
     status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30")
     assert "ACCEPTED AS EXCEPTIONS: 1 finding" in out
@@ -116,8 +116,36 @@ def test_text_separates_unanswered_questions_and_accepted_exceptions(tmp_path, c
     assert "FREQ-001" in accepted and "until 2025-12-31" in accepted and "approved by CFO" in accepted
     gaps = out.split("NOT ANSWERED YET")[0].split("ACCEPTED AS EXCEPTIONS")[0]
     assert "FREQ-001  prod-db" not in gaps
-    if "NOT ANSWERED YET" in out:  # unanswered questions are listed apart from wrong answers
+    if "NOT ANSWERED YET" in out:  # questions are listed apart from wrong answers
         assert out.index("NOT ANSWERED YET") < out.index("ACCEPTED AS EXCEPTIONS")
+
+
+def test_kind_filters_the_findings_in_every_format(tmp_path, capsys):
+    path = write(tmp_path)
+    _, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "json")
+    every = json.loads(out)
+    kinds = {f["kind"] for f in every["findings"]}
+    assert {"gap", "question"} <= kinds
+    _, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "json", "--kind", "question")
+    data = json.loads(out)
+    assert data["findings"] and {f["kind"] for f in data["findings"]} == {"question"}
+    assert data["summary"] == every["summary"]  # the summary still counts every kind
+    _, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "sarif", "--kind", "gap",
+                    "--kind", "evidence")
+    results = json.loads(out)["runs"][0]["results"]
+    assert results and {r["properties"]["kind"] for r in results} <= {"gap", "evidence"}
+    _, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--kind", "question")
+    assert "NOT ANSWERED YET" in out and "BLOCKER: " not in out.split("READINESS")[0]
+    status, _, err = run_raw(capsys, "check", path, "--kind", "gaps")
+    assert status == 2 and "invalid choice" in err
+
+
+def run_raw(capsys, *argv):
+    """``run`` for argument errors, which argparse reports by exiting."""
+    with pytest.raises(SystemExit) as info:
+        main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return info.value.code, captured.out, captured.err
 
 
 def test_as_of_decides_whether_an_exception_still_holds(tmp_path, capsys, freq_only):
@@ -148,7 +176,7 @@ def test_a_major_question_left_unanswered_keeps_the_policy_from_audit_ready(tmp_
     path.write_text(spec, encoding="utf-8")
     status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--fail-on", "blocker")
     assert status == 0  # no blocker: CI thresholds are unchanged
-    assert "audit-ready: no, 2 major questions not answered yet." in out
+    assert "audit-ready: no, 1 major question not answered yet." in out  # RPO and RTO of the tier: asked together
     status, out, _ = run(capsys, "check", path, "--as-of", "2025-06-30", "--format", "json")
     assert json.loads(out)["summary"]["audit_ready"] is False
 
@@ -218,7 +246,10 @@ def test_json_carries_summary_and_findings(tmp_path, capsys):
     data = json.loads(out)
     assert status == 1
     assert data["organization"] == "Acme Ltd" and data["as_of"] == "2025-06-30"
-    assert {"readiness", "audit_ready", "open", "by_criterion", "unanswered", "accepted"} <= set(data["summary"])
+    assert {"readiness", "evidence_readiness", "audit_ready", "open", "by_kind", "by_criterion", "questions",
+            "accepted"} <= set(data["summary"])
+    assert set(data["summary"]["by_kind"]) == {"gap", "question", "evidence"}
+    assert all(f["kind"] in ("gap", "question", "evidence") for f in data["findings"])
     freq = [f for f in data["findings"] if f["rule"] == "FREQ-001"]
     assert freq and freq[0]["subject"] == "prod-db" and freq[0]["severity"] == "blocker"
     assert freq[0]["criteria"]["soc2"] == ["A1.2", "CC9.1"]

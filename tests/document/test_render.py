@@ -131,7 +131,7 @@ def test_report_unanswered_findings_are_listed():
     r = report(p)
     md = render_markdown(p, r)
     open_part = md.split("## 14\\. Open items", 1)[1].split("## 15\\.", 1)[0]
-    for f in r.unanswered:
+    for f in r.questions:
         assert f.rule in open_part
 
 

@@ -65,7 +65,7 @@ def test_acc001_unknown_mfa_is_asked():
     data = base()
     role(data, "backup-operator")["mfa_required"] = None
     (f,) = findings(data, "ACC-001")
-    assert f.kind == "unanswered" and "Does role backup-operator (run, restore) require MFA?" in f.message
+    assert f.kind == "question" and "Does role backup-operator (run, restore) require MFA?" in f.message
 
 
 def test_acc001_member_without_mfa_enrolled_including_through_a_group():
@@ -148,7 +148,7 @@ def test_acc003_operation_nobody_is_assigned_is_asked():
     data = base()
     data["roles"] = [r for r in data["roles"] if r["id"] != "backup-admin"]
     (f,) = findings(data, "ACC-003")
-    assert f.kind == "unanswered" and "No role grants delete_recovery_point" in f.message
+    assert f.kind == "question" and "No role grants delete_recovery_point" in f.message
 
 
 # --- ACC-004 ------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_acc005_no_review_recorded_is_asked():
     data = base()
     role(data, "backup-operator").update(last_review_on=None, review_interval=None)
     (f,) = findings(data, "ACC-005")
-    assert f.kind == "unanswered" and "when was its membership last reviewed" in f.message
+    assert f.kind == "question" and "when was its membership last reviewed" in f.message
 
 
 # --- ACC-006 ------------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_acc006_broad_group_and_risky_service_principal():
     msgs = {f.kind: f.message for f in findings(data, "ACC-006") if "svc" not in f.message}
     assert "Broad group all-eng is granted backup access" in msgs["gap"]
     svc = [f for f in findings(data, "ACC-006") if "svc-backup" in f.message]
-    assert {f.kind for f in svc} == {"gap", "unanswered"}
+    assert {f.kind for f in svc} == {"gap", "question"}
     assert any("can sign in interactively" in f.message for f in svc)
 
 
@@ -237,7 +237,7 @@ def test_acc006_broad_group_and_risky_service_principal():
 def test_acc001_asks_who_can_touch_backups_when_no_role_holds_a_backup_permission():
     data = base(roles=[{"id": "prod-admin", "permissions": ["prod_admin"], "members": ["u-alice"]}])
     (f,) = findings(data, "ACC-001")
-    assert f.kind == "unanswered" and f.severity == "blocker"  # db-orders is T0
+    assert f.kind == "question" and f.severity == "blocker"  # db-orders is T0
     assert f.message.startswith("No role in the policy holds a backup permission, yet db-orders and wiki are backed up")
     assert "MFA" in f.message and f.paths == ("roles",)
 

@@ -60,7 +60,7 @@ def test_cov001_exclusion_of_a_system_that_needs_no_backup_is_not_reviewed():
 
 def test_cov001_an_empty_inventory_is_a_blocking_question():
     (f,) = findings(base([]), "COV-001")
-    assert f.kind == "unanswered" and f.severity == "blocker"
+    assert f.kind == "question" and f.severity == "blocker"
     assert f.message.startswith("Which systems does the policy cover?") and f.paths == ("systems",)
 
 
@@ -74,7 +74,7 @@ def test_cov001_expired_exclusion_names_the_date():
 def test_cov001_exclusion_without_approver_is_a_question():
     data = base([prod("cache", exclusion={"reason": "stateless"})])
     (f,) = findings(data, "COV-001")
-    assert f.kind == "unanswered" and f.severity == "blocker"
+    assert f.kind == "question" and f.severity == "blocker"
     assert "cache" in f.message and f.path == "systems[0].exclusion.approved_by"
 
 
@@ -91,7 +91,7 @@ def test_cov002_classified_system_passes():
 def test_cov002_production_system_without_tier_or_classes_is_asked():
     data = base([{"id": "prod-db", "environment": "prod"}])
     (f,) = findings(data, "COV-002")
-    assert f.kind == "unanswered" and f.severity == "major"
+    assert f.kind == "question" and f.severity == "major"
     assert "prod-db" in f.message and set(f.paths) == {"systems[0].tier", "systems[0].data_classes"}
 
 
@@ -115,7 +115,7 @@ def test_cov003_tier_without_rto_is_asked_once_for_the_tier_as_a_blocker():
     tiers = [{"id": "T1", "rpo": "4h"}]
     data = {"tiers": tiers, "systems": [prod("a"), prod("b")]}
     (f,) = findings(data, "COV-003")
-    assert f.kind == "unanswered" and f.severity == "blocker"
+    assert f.kind == "question" and f.severity == "blocker"
     assert f.path == "tiers[0].rto" and "a and b" in f.message
 
 
@@ -158,7 +158,7 @@ def test_cov004_dependency_with_looser_objectives():
 def test_cov004_looser_override_without_rationale_is_asked():
     data = base([prod("crm", rto="36h")])
     (f,) = findings(data, "COV-004")
-    assert f.kind == "unanswered" and "crm" in f.message and "36h" in f.message and "tier T1's 1d" in f.message
+    assert f.kind == "question" and "crm" in f.message and "36h" in f.message and "tier T1's 1d" in f.message
     assert f.paths == ("systems[0].rto", "systems[0].override_rationale")
 
 
@@ -179,7 +179,7 @@ def test_cov005_recent_reconciliation_passes():
 
 def test_cov005_overdue_reconciliation_names_dates():
     (f,) = findings(reconciled(last_reconciled_on="2025-03-01"), "COV-005", as_of="2025-06-30")
-    assert f.kind == "gap" and "2025-03-01" in f.message and "2025-04-01" in f.message
+    assert f.kind == "evidence" and "2025-03-01" in f.message and "2025-04-01" in f.message
 
 
 def test_cov005_tier_interval_is_tighter_than_inventory_interval():
@@ -194,7 +194,7 @@ def test_cov005_missing_interval_is_asked_and_default_applies():
     del data["inventory"]["reconcile_interval"]
     found = findings(data, "COV-005", as_of="2025-06-30")
     assert {(f.kind, f.path) for f in found} == {
-        ("unanswered", "inventory.reconcile_interval"), ("gap", "inventory.last_reconciled_on")}
+        ("question", "inventory.reconcile_interval"), ("evidence", "inventory.last_reconciled_on")}
 
 
 def test_cov005_discovered_resource_missing_from_inventory():
@@ -230,5 +230,5 @@ def test_a_backed_up_system_nobody_has_classified_is_in_scope():
 
 def test_cov002_asks_the_classes_of_an_unclassified_corp_system_even_when_not_backed_up():
     (f,) = findings(base([{"id": "sharepoint", "environment": "corp", "tier": "T2"}]), "COV-002")
-    assert f.kind == "unanswered" and f.message == "sharepoint is a corp system but has no data classes: which apply?"
+    assert f.kind == "question" and f.message == "sharepoint is a corp system but has no data classes: which apply?"
     assert findings(base([{"id": "sandbox", "environment": "dev"}]), "COV-002") == []

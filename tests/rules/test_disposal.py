@@ -22,7 +22,7 @@ def test_other_method_is_a_gap_and_missing_method_a_question():
     f = findings(base(method="other"), "DISP-001")
     assert len(f) == 1 and f[0].kind == "gap" and "'other'" in f[0].message and f[0].path == "disposal.method"
     f = findings(base(method=None), "DISP-001")
-    assert len(f) == 1 and f[0].kind == "unanswered"
+    assert len(f) == 1 and f[0].kind == "question"
 
 
 def test_crypto_erase_with_key_kept_elsewhere():

@@ -40,7 +40,7 @@ def unclassified(data: dict) -> dict:
 
 def test_enc001_asks_about_a_copy_of_data_nobody_has_classified():
     (f,) = findings(unclassified(base({"encryption": None})), "ENC-001")
-    assert f.kind == "unanswered" and f.severity == "major"
+    assert f.kind == "question" and f.severity == "major"
     assert f.message == ("vault-bkp holds backups of db-pay, whose data is not classified yet: is it encrypted "
                          "at rest, and with which cipher?")
     assert f.paths == ("targets[0].encryption.at_rest", "systems[0].data_classes")
@@ -48,7 +48,7 @@ def test_enc001_asks_about_a_copy_of_data_nobody_has_classified():
 
 def test_enc001_unencrypted_copy_of_unclassified_data_asks_whether_it_is_confidential():
     (f,) = findings(unclassified(base({"encryption": {"at_rest": False}})), "ENC-001")
-    assert f.kind == "unanswered" and "is not encrypted at rest" in f.message and "confidential?" in f.message
+    assert f.kind == "question" and "is not encrypted at rest" in f.message and "confidential?" in f.message
 
 
 def test_enc001_encrypted_copy_of_unclassified_data_is_fine():
@@ -83,7 +83,7 @@ def test_enc001_aes128_is_minor_but_pci_keeps_it_at_major():
 
 def test_enc001_unknown_encryption_is_asked():
     (f,) = findings(base({"encryption": None}), "ENC-001")
-    assert f.kind == "unanswered" and "is it encrypted at rest" in f.message
+    assert f.kind == "question" and "is it encrypted at rest" in f.message
 
 
 def test_enc001_aes256_or_non_sensitive_data_is_quiet():
@@ -107,7 +107,7 @@ def test_enc002_old_tls_version():
 
 def test_enc002_unknown_transport_is_asked():
     (f,) = findings(base({"transfer": None}), "ENC-002")
-    assert f.kind == "unanswered" and "how does the data travel" in f.message
+    assert f.kind == "question" and "how does the data travel" in f.message
 
 
 def test_enc002_tls12_or_no_boundary_is_quiet():
@@ -134,7 +134,7 @@ def test_enc003_dual_control_unknown_is_asked_and_true_is_quiet():
     data = base(roles=ROLES)
     data["keys"][0].update(admins=["kms-admins"], dual_control=None)
     (f,) = findings(data, "ENC-003")
-    assert f.kind == "unanswered" and "dual control" in f.message
+    assert f.kind == "question" and "dual control" in f.message
     data["keys"][0]["dual_control"] = True
     assert findings(data, "ENC-003") == []
 
@@ -206,7 +206,7 @@ def test_enc005_missing_chain_of_custody_is_asked():
     data["targets"] = [dict(TAPE, encryption={"at_rest": True}, chain_of_custody=None)]
     data["schedules"][0]["targets"] = ["tape-offsite"]
     (f,) = findings(data, "ENC-005")
-    assert f.kind == "unanswered" and "how are they tracked" in f.message
+    assert f.kind == "question" and "how are they tracked" in f.message
 
 
 def test_enc005_encrypted_tracked_tapes_or_onsite_media_are_quiet():

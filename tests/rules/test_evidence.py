@@ -51,7 +51,7 @@ def test_evid001_missing_sources_are_one_question():
     data = evidence()
     data["evidence"]["sources"] = data["evidence"]["sources"][:2]
     (f,) = findings(data, "EVID-001")
-    assert f.kind == "unanswered" and f.path == "evidence.sources"
+    assert f.kind == "question" and f.path == "evidence.sources"
     assert "restore-test records" in f.message and "DR-exercise records" in f.message
 
 

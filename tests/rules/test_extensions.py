@@ -25,7 +25,7 @@ def test_vend001_current_report_is_fine():
 
 def test_vend001_report_older_than_a_year_without_bridge_letter():
     (f,) = findings(vendor_policy(soc2_type2_report_date="2024-03-31"), "VEND-001")
-    assert f.kind == "gap" and f.severity == "minor"
+    assert f.kind == "evidence" and f.severity == "minor"  # the vendor's assurance record is overdue
     assert f.message == ("Acme MSP (holding msp-cloud): its latest SOC 2 Type II report is from 2024-03-31, more "
                          "than 12 months before 2025-06-30, and no bridge letter covers the months since.")
     assert findings(vendor_policy(soc2_type2_report_date="2024-03-31", bridge_letter=True), "VEND-001") == []
@@ -34,7 +34,7 @@ def test_vend001_report_older_than_a_year_without_bridge_letter():
 def test_vend001_unknown_report_is_asked_and_unmapped_cuecs_reported():
     msgs = {f.kind: f.message for f in findings(vendor_policy(soc2_type2_report_date=None, cuecs_mapped=False),
                                                 "VEND-001")}
-    assert msgs["unanswered"] == "Acme MSP (holding msp-cloud): what is the date of its latest SOC 2 Type II report?"
+    assert msgs["question"] == "Acme MSP (holding msp-cloud): what is the date of its latest SOC 2 Type II report?"
     assert "complementary user-entity controls" in msgs["gap"]
 
 
@@ -57,7 +57,7 @@ def test_cfg001_critical_system_without_configuration_backup():
 
 def test_cfg001_unanswered_is_one_question_naming_the_critical_systems():
     (f,) = findings(critical(), "CFG-001")
-    assert f.kind == "unanswered" and "db-orders" in f.message and "wiki" not in f.message
+    assert f.kind == "question" and "db-orders" in f.message and "wiki" not in f.message
     assert findings(critical(backs_up_system_state=True), "CFG-001") == []
     assert findings(critical(kind="saas"), "CFG-001") == []
 

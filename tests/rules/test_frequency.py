@@ -104,7 +104,18 @@ def test_freq003_asks_when_automation_is_unknown():
     data = base()
     del data["schedules"][0]["automated"]
     (f,) = findings(data, "FREQ-003")
-    assert f.kind == "unanswered" and "is it automated?" in f.message
+    assert f.kind == "question" and f.message.startswith(
+        "Are the backup jobs automated? The policy does not say for schedule nightly (backing up prod-db).")
+
+
+def test_freq003_whether_jobs_are_automated_is_asked_once_for_the_policy():
+    data = base()
+    del data["schedules"][0]["automated"]
+    data["systems"].append({"id": "web", "environment": "prod", "tier": "T1", "kind": "vm"})
+    data["schedules"].append({**data["schedules"][0], "id": "web-nightly", "systems": ["web"]})
+    (f,) = findings(data, "FREQ-003")
+    assert "schedules nightly, web-nightly (backing up prod-db, web)" in f.message
+    assert f.paths == ("schedules[0].automated", "schedules[1].automated")
 
 
 def test_freq004_crash_consistent_database():
@@ -113,7 +124,11 @@ def test_freq004_crash_consistent_database():
     (f,) = findings(data, "FREQ-004")
     assert "prod-db is a database" in f.message and f.severity == "minor"
     data["engagement"]["categories"].append("processing_integrity")
-    assert findings(data, "FREQ-004")[0].severity == "major"
+    (f,) = findings(data, "FREQ-004")
+    assert f.severity == "major" and f.adjusted == ("Processing Integrity is in scope",)
+    data["engagement"]["categories"] = []  # not answered yet: the stricter reading, said so
+    (f,) = findings(data, "FREQ-004")
+    assert f.severity == "major" and "the categories are not answered yet" in f.adjusted[0]
 
 
 def test_freq004_passes_with_log_backups_or_consistent_snapshots():

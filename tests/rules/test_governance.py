@@ -26,9 +26,11 @@ def test_gov001_complete_governance_passes():
 def test_gov001_missing_owner_and_approval_date_are_questions():
     data = complete_policy()
     del data["policy"]["owner"], data["policy"]["approved_on"]
-    found = findings(data, "GOV-001")
-    assert {f.path for f in found} == {"policy.owner", "policy.approved_on"}
-    assert all(f.kind == "unanswered" and f.severity == "major" for f in found)
+    (f,) = findings(data, "GOV-001")  # owner and approval date are one governance record: one question
+    assert f.paths == ("policy.owner", "policy.approved_on")
+    assert f.kind == "question" and f.severity == "major"
+    assert f.message.startswith("This policy does not yet say who owns it (no accountable owner is named) and when "
+                                "it was approved (no approval date is recorded).")
 
 
 def test_gov001_empty_audience_is_asked():
@@ -50,7 +52,7 @@ def test_gov002_recent_review_passes():
 
 def test_gov002_overdue_review_names_dates():
     (f,) = findings(complete_policy(last_reviewed_on="2024-03-01"), "GOV-002", as_of="2025-06-30")
-    assert f.severity == "major" and f.kind == "gap"
+    assert f.severity == "major" and f.kind == "evidence"  # the policy is fine; its review record is late
     assert "2024-03-01" in f.message and "2025-03-01" in f.message
     assert f.path == "policy.last_reviewed_on"
 
@@ -71,7 +73,7 @@ def test_gov002_missing_interval_is_asked_and_review_checked_against_a_year():
     del data["policy"]["review_interval"]
     found = findings(data, "GOV-002", as_of="2025-06-30")
     assert {(f.kind, f.path) for f in found} == {
-        ("unanswered", "policy.review_interval"), ("gap", "policy.last_reviewed_on")}
+        ("question", "policy.review_interval"), ("evidence", "policy.last_reviewed_on")}
 
 
 def test_gov002_vague_interval_is_not_reported_here():
@@ -101,7 +103,7 @@ def test_gov003_all_cadences_stated_passes():
 def test_gov003_missing_schedule_interval_is_asked_by_schedule():
     data = cadenced(schedules=[{"id": "sch-db", "systems": ["prod-db"], "type": "snapshot"}])
     (f,) = findings(data, "GOV-003")
-    assert f.kind == "unanswered" and f.path == "schedules[0].interval"
+    assert f.kind == "question" and f.path == "schedules[0].interval"
     assert "sch-db" in f.message and "prod-db" in f.message
 
 
@@ -118,7 +120,7 @@ def test_a_missing_restore_test_cadence_is_asked_once_by_the_testing_rule():
     from .helpers import AS_OF, policy
 
     asks = [f for f in evaluate(policy(cadenced(tiers=[{"id": "T1"}])), AS_OF).findings
-            if "tiers[0].restore_test_interval" in f.paths and f.kind == "unanswered"]
+            if "tiers[0].restore_test_interval" in f.paths and f.kind == "question"]
     assert [f.rule for f in asks] == ["TEST-001"]
 
 

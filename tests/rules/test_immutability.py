@@ -52,7 +52,7 @@ def test_imm001_sec17a4_is_a_blocker():
 
 def test_imm001_unknown_lock_is_a_question_not_a_gap():
     (f,) = findings(base(targets=[{"id": "vault-a"}]), "IMM-001")
-    assert f.kind == "unanswered" and "is vault-a locked" in f.message
+    assert f.kind == "question" and "is vault-a locked" in f.message
 
 
 def test_imm001_system_that_needs_no_lock_is_quiet():
@@ -113,7 +113,7 @@ def test_imm002_sec17a4_records_locked_shorter_than_six_years():
 def test_imm002_lock_length_unknown_is_asked():
     data = base(targets=[{"id": "vault-a", "immutability": {"mode": "compliance"}}])
     (f,) = findings(data, "IMM-002")
-    assert f.kind == "unanswered" and f.paths == ("targets[0].immutability.days",)
+    assert f.kind == "question" and f.paths == ("targets[0].immutability.days",)
 
 
 def test_imm002_strong_lock_is_quiet():

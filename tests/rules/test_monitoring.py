@@ -118,7 +118,7 @@ def test_mon002_missing_sla_is_asked_and_vague_sla_left_to_the_language_rule():
     data = base()
     data["monitoring"]["failure_ticket_sla"] = None
     (f,) = findings(data, "MON-002")
-    assert f.kind == "unanswered" and f.paths == ("monitoring.failure_ticket_sla",)
+    assert f.kind == "question" and f.paths == ("monitoring.failure_ticket_sla",)
     data["monitoring"]["failure_ticket_sla"] = "promptly"
     assert findings(data, "MON-002") == []
 
@@ -174,7 +174,7 @@ def test_mon001_a_daily_review_is_enough_for_daily_backups_but_not_for_15_minute
 
 def test_mon001_a_review_without_a_record_is_asked_where_it_is_kept():
     (f,) = findings(reviewed(evidence=None), "MON-001")
-    assert f.kind == "unanswered" and f.severity == "minor"
+    assert f.kind == "question" and f.severity == "minor"
     assert f.message == ("The manual review of job results by IT operations stands in for alerts on wiki: where is "
                          "each review recorded, so an auditor can sample it?")
     assert f.paths == ("monitoring.manual_reviews[0].evidence",)

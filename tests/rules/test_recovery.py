@@ -51,9 +51,25 @@ def test_rto001_retrieval_alone_over_rto_needs_no_size():
     assert f.kind == "gap" and "at least 12h" in f.message
 
 
-def test_rto001_unknown_size_is_asked_for_t1():
-    (f,) = findings(policy([target("vault")], size_gb=None), "RTO-001")
-    assert f.kind == "unanswered" and "data size" in f.message and f.paths == ("systems[0].size_gb",)
+def test_rto001_unknown_size_is_asked_where_the_rto_is_tight_for_the_size_class():
+    (f,) = findings(policy([target("vault")], rto="2h", size_gb=None, kind="db"), "RTO-001")
+    assert f.kind == "question" and "data size" in f.message and f.paths == ("systems[0].size_gb",)
+    assert "its RTO of 2h is tight for a medium system for its kind (db)" in f.message
+    assert "A restore slower than the RTO is a blocker." in f.message  # what is at stake
+
+
+def test_rto001_unknown_size_is_not_asked_where_the_rto_is_loose_for_the_size_class():
+    """An 8h RTO for a database: the restore tests are the evidence; the arithmetic is not asked."""
+    assert findings(policy([target("vault")], size_gb=None, kind="db"), "RTO-001") == []
+
+
+def test_rto001_unknown_throughput_is_asked_after_a_test_missed_the_rto():
+    data = policy([target("vault", restore_throughput_gbph=None)])
+    assert findings(data, "RTO-001") == []
+    data["restore_tests"] = [{"system": "prod-db", "date": "2025-05-01", "result": "pass", "measured_rto": "11h"}]
+    (f,) = findings(data, "RTO-001")
+    assert f.kind == "question" and "its restore test of 2025-05-01 took 11h, over its RTO of 8h" in f.message
+    assert f.paths == ("targets[0].restore_throughput_gbph",)
 
 
 def test_rto001_unknown_throughput_is_not_asked_for_t2():
@@ -117,7 +133,7 @@ def test_rto002_uses_the_disaster_rto_when_set():
 def test_rto002_unknown_protection_is_asked():
     data = policy([target("vault", isolated_account=None, offline=None, immutability=None, account="backup")])
     (f,) = findings(data, "RTO-002")
-    assert f.kind == "unanswered" and "vault" in f.message
+    assert f.kind == "question" and "vault" in f.message
 
 
 def test_rto002_only_for_t0_t1():
@@ -134,7 +150,7 @@ def test_rto003_missing_runbook_is_asked():
     data = policy([target("vault")])
     del data["systems"][0]["restore_procedure"]
     (f,) = findings(data, "RTO-003")
-    assert f.kind == "unanswered" and "prod-db" in f.message and f.path == "systems[0].restore_procedure"
+    assert f.kind == "question" and "prod-db" in f.message and f.path == "systems[0].restore_procedure"
 
 
 def test_rto003_cold_site_provisioning_plus_restore_over_rto():
@@ -153,4 +169,4 @@ def test_rto003_cold_site_that_still_fits_passes():
 def test_rto003_cold_site_without_provisioning_time_is_asked():
     data = policy([target("vault")], alternate_site="none")
     (f,) = findings(data, "RTO-003")
-    assert f.kind == "unanswered" and f.path == "systems[0].provisioning_hours"
+    assert f.kind == "question" and f.path == "systems[0].provisioning_hours"

@@ -62,7 +62,7 @@ def test_001_system_of_record_is_not_checked_and_undefined_is_asked():
     assert findings(data, "RET-001", AS_OF) == []
     del data["systems"][0]["records_retention_via"]
     f = one(data, "RET-001")
-    assert f.kind == "unanswered" and f.path == "systems[0].records_retention_via"
+    assert f.kind == "question" and f.path == "systems[0].records_retention_via"
 
 
 def test_001_unknown_retention_is_not_a_wrong_answer():
@@ -82,7 +82,7 @@ def hipaa(data_classes, **system):
 
 def test_001_phi_system_is_not_told_hipaa_needs_six_years_of_its_records():
     f = one(hipaa(["phi"], records_retention_via=None), "RET-001")
-    assert f.kind == "unanswered" and f.severity == "major" and f.path == "systems[0].records_retention_via"
+    assert f.kind == "question" and f.severity == "major" and f.path == "systems[0].records_retention_via"
     assert f.message == (
         "ehr-db: it holds PHI; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to medical "
         "records, whose retention state law sets; which mechanism keeps its records (the system of record, an "
@@ -135,7 +135,7 @@ def test_002_missing_retention_is_asked():
     data = base()
     del data["targets"][0]["retention"]
     f = one(data, "RET-002")
-    assert f.kind == "unanswered" and f.path == "targets[0].retention"
+    assert f.kind == "question" and f.path == "targets[0].retention"
 
 
 def test_002_personal_data_kept_beyond_its_maximum():
@@ -211,7 +211,7 @@ def test_004_one_held_copy_preserves_the_points():
 
 def test_004_unknown_scope_is_asked():
     f = one(hold(applies_to_backups=None), "RET-004")
-    assert f.kind == "unanswered" and f.path == "legal_holds[0].applies_to_backups"
+    assert f.kind == "question" and f.path == "legal_holds[0].applies_to_backups"
 
 
 # RET-005 ----------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_005_no_beyond_use_statement():
 
 def test_005_missing_procedure_is_asked():
     f = one(pii(erasure_in_backups_procedure=None), "RET-005")
-    assert f.kind == "unanswered" and f.path == "privacy.erasure_in_backups_procedure"
+    assert f.kind == "question" and f.path == "privacy.erasure_in_backups_procedure"
 
 
 def test_005_compliance_lock_outlives_privacy_maximum():

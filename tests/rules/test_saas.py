@@ -66,7 +66,7 @@ def test_saas001_required_horizon_beyond_native_window():
 def test_saas001_unknown_native_window_is_asked_when_it_matters():
     data = workspace(tiers=[{"id": "T2"}], regulatory_tags=["sox"], saas={"provider": "Salesforce"})
     (f,) = findings(data, "SAAS-001")
-    assert f.kind == "unanswered" and "Salesforce" in f.message
+    assert f.kind == "question" and "Salesforce" in f.message
 
 
 def test_saas001_no_objectives_or_horizon_passes():

@@ -48,14 +48,14 @@ def test_001_missing_cadence_is_a_question():
     data = base()
     del data["tiers"][1]["restore_test_interval"]
     f = one(data, "TEST-001")
-    assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+    assert f.kind == "question" and f.path == "tiers[1].restore_test_interval"
 
 
 def test_001_vague_cadence_asks_for_a_testable_one_without_quoting_it():
     data = base()
     data["tiers"][1]["restore_test_interval"] = "as needed"
     f = one(data, "TEST-001")
-    assert f.kind == "unanswered" and f.path == "tiers[1].restore_test_interval"
+    assert f.kind == "question" and f.path == "tiers[1].restore_test_interval"
     assert "T1 (db-orders)" in f.message and "as needed" not in f.message  # VAGUE-001 quotes the wording
 
 
@@ -63,7 +63,7 @@ def test_001_untiered_system_gets_a_question_and_tiered_ones_do_not():
     data = base()
     data["systems"].append({"id": "crm", "kind": "saas", "environment": "prod"})
     f = one(data, "TEST-001")
-    assert f.kind == "unanswered" and f.severity == "major"
+    assert f.kind == "question" and f.severity == "major"
     assert f.message.startswith("No restore-test cadence applies to crm, as it has no tier")
     assert f.paths == ("systems[1].tier", "tiers") and "crm" in f.scopes
     data["systems"][1]["tier"] = "T1"
@@ -75,11 +75,15 @@ def test_001_untiered_systems_are_grouped_into_one_question_naming_them():
     data["systems"] += [{"id": f"app-{i}", "environment": "prod"} for i in range(5)]
     data["systems"].append({"id": "lab", "environment": "dev"})  # out of scope: not asked about
     data["systems"].append({"id": "ghost", "environment": "prod", "tier": "T9"})  # tier not defined
-    f = one(data, "TEST-001")
-    assert f.message.startswith("No restore-test cadence applies to app-0, app-1, app-2 and 3 more, "
-                                "as they have no tier that is defined: how often are they restore-tested?")
-    assert set(f.scopes) >= {"app-0", "app-4", "ghost"} and "lab" not in f.scopes
-    assert f.path == "systems[1].tier"
+    untiered, ghost = findings(data, "TEST-001")
+    assert untiered.message.startswith("No restore-test cadence applies to app-0, as it has no tier: how often is "
+                                       "it restore-tested?")
+    assert untiered.message.endswith("The same holds for app-1, app-2, app-3 and 1 more (5 systems in all).")
+    assert untiered.subjects == tuple(f"app-{i}" for i in range(5)) and "lab" not in untiered.scopes
+    assert untiered.path == "systems[1].tier" and "systems[5].tier" in untiered.paths
+    assert ghost.message.startswith("No restore-test cadence applies to ghost, as it has no tier that is defined")
+    # each question's cause is the system's missing tier, which COV-002 owns in a full evaluation
+    assert untiered.causes == tuple(f"systems[{i}].tier" for i in range(1, 6))
 
 
 def test_001_over_a_year_fails_even_with_a_loose_baseline():
@@ -160,6 +164,12 @@ def test_002_vague_cadence_still_needs_a_passing_test():
     data = base(tiers=[{"id": "all", "restore_test_interval": "periodically"}])
     data["systems"][0]["tier"] = "all"
     data["restore_tests"] = []
+    f = one(data, "TEST-002")
+    # no restore-test records at all: one evidence finding for the kind of record
+    assert f.severity == "blocker" and f.kind == "evidence" and f.adjusted == ("no passing restore test is on record",)
+    assert f.message.startswith("No restore-test records yet: a Type II auditor samples restore tests of each tier "
+                                "against its cadence (all: cadence not set); 1 tier, 1 system.")
+    data["restore_tests"] = [{"system": "db-orders", "date": "2023-03-01", "result": "fail"}]
     f = one(data, "TEST-002")
     assert f.severity == "blocker" and "no testable restore-test cadence is set" in f.message
     assert "db-orders (all): no passing restore test on record as of 2025-06-30" in f.message
@@ -246,7 +256,7 @@ def test_004_unknown_source_is_a_question_not_a_gap():
     data = base()
     del data["restore_tests"][0]["source_target"]
     f = one(data, "TEST-004")
-    assert f.kind == "unanswered"
+    assert f.kind == "question"
 
 
 def test_004_only_for_t0_t1():
@@ -267,7 +277,7 @@ def test_005_no_integrity_check():
     data["restore_tests"][0]["integrity_check"] = False
     del data["restore_tests"][0]["evidence_ref"]
     f = one(data, "TEST-005")
-    assert f.kind == "gap" and f.severity == "minor"
+    assert f.kind == "evidence" and f.severity == "minor"  # the record falls short, not the policy
     assert "RT-1" in f.message and "db-orders" in f.message and "no integrity check" in f.message
     assert f.paths == ("restore_tests[0].integrity_check", "restore_tests[0].evidence_ref")
 
@@ -339,7 +349,7 @@ def test_006_unanswered_interval_is_a_minor_question_and_a_year_is_assumed():
     data = base()
     del data["policy"]
     f = one(data, "TEST-006")
-    assert f.kind == "unanswered" and f.severity == "minor" and f.path == "policy.dr_exercise_interval"
+    assert f.kind == "question" and f.severity == "minor" and f.path == "policy.dr_exercise_interval"
     assert "no interval is set" in f.message
     data["dr_exercises"][0]["date"] = "2024-03-20"
     msgs = messages(data, "TEST-006")
@@ -350,7 +360,7 @@ def test_006_vague_interval_is_asked_again_without_quoting_it():
     data = base()
     data["policy"]["dr_exercise_interval"] = "periodically"
     f = one(data, "TEST-006")
-    assert f.kind == "unanswered" and "periodically" not in f.message and "as a number of months" in f.message
+    assert f.kind == "question" and "periodically" not in f.message and "as a number of months" in f.message
 
 
 def test_tiers_named_high_medium_low_are_as_critical_as_their_objectives():

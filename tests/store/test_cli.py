@@ -66,7 +66,7 @@ def test_publish_refused_lists_the_blockers(tmp_path, capsys):
     code, out, err = run(capsys, "publish", spec, "--bump", "major", "--approver", "Ann", "--note", "first",
                          "--workspace", str(tmp_path / "ws"), "--as-of", TODAY.isoformat())
     assert code == 1
-    assert "version 1.0 was not published: 1 open blocker finding" in err
+    assert "version 1.0 was not published: 1 open blocker gap" in err
     assert "[COV-001] crm" in err and "Nothing was written" in err
     assert list((tmp_path / "ws" / "versions").iterdir()) == []
 

@@ -10,6 +10,7 @@ import stat
 
 import pytest
 
+from workbench.rules import evaluate
 from workbench.spec import load
 from workbench.store import Workspace
 from workbench.store import publishing
@@ -138,6 +139,17 @@ def test_publish_with_an_open_blocker_is_refused(tmp_path):
     result = _publish(ws, accepted)
     assert str(result.version) == "1.0"
     assert any(f.rule == "COV-001" and f.accepted for f in result.report.findings)
+
+
+def test_a_blocker_question_does_not_refuse_a_publish(tmp_path):
+    """Only gaps refuse a publish: a question not answered yet is an open item in the written policy."""
+    policy = make(data(roles=[]), keep=("ACC-001",))  # no role holds a backup permission: a blocker question
+    report = evaluate(policy, TODAY)
+    assert [(f.rule, f.kind, f.severity) for f in report.open if f.rule == "ACC-001"] == [
+        ("ACC-001", "question", "blocker")]
+    assert report.publish_blockers == [] and not report.audit_ready
+    result = _publish(Workspace.create(tmp_path / "ws"), policy)
+    assert str(result.version) == "1.0"
 
 
 def test_an_expired_exception_does_not_unblock(tmp_path):

@@ -3,8 +3,11 @@
 ``workbench check FILE...`` evaluates each policy and prints its findings:
 
 * ``--format text`` (default) for a person: open gaps grouped by severity,
-  then the questions not answered yet, then the accepted exceptions with
-  their expiry, then a readiness summary. No colour, so it pipes cleanly.
+  then the questions not answered yet, then the evidence missing or overdue,
+  then the accepted exceptions with their expiry, then a readiness summary.
+  No colour, so it pipes cleanly.
+* ``--kind gap|question|evidence`` (repeatable) keeps only findings of those
+  kinds in every format (the summary still counts them all).
 * ``--format json`` for scripts. One file gives one object::
 
       {"file": ..., "organization": ..., "as_of": ..., "summary": {...}, "findings": [...]}
@@ -52,8 +55,10 @@ SARIF_LEVEL = {"blocker": "error", "major": "warning", "minor": "note", "advisor
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 READINESS_DEFINITION = (
     "the share of catalog rules with no open finding, each weighted by its base severity "
-    "(blocker {blocker}, major {major}, minor {minor}, advisory {advisory}); accepted exceptions count as met"
+    "(blocker {blocker}, major {major}, minor {minor}, advisory {advisory}); a question counts as much as a gap; "
+    "accepted exceptions count as met"
 )
+KIND_CHOICES = ("gap", "question", "evidence")
 
 
 def register(sub) -> None:
@@ -72,6 +77,9 @@ def register(sub) -> None:
                    help="exit 1 when an open finding is at or above this severity (default: blocker)")
     p.add_argument("--include-accepted", action="store_true",
                    help="include findings accepted as exceptions in JSON and SARIF, and show their details in text")
+    p.add_argument("--kind", choices=KIND_CHOICES, action="append", metavar="KIND",
+                   help="only findings of this kind: gap (the policy falls short), question (not answered yet), "
+                        "evidence (records missing or overdue); repeat for several (default: all)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("rules", help="list every gap rule",
@@ -101,10 +109,15 @@ class Checked:
     organization: Optional[str] = None
     problems: list = field(default_factory=list)   # workbench.spec.Problem
     internal_error: Optional[str] = None
+    kinds: frozenset = frozenset(KIND_CHOICES)   # --kind: the kinds of finding shown
 
     @property
     def ok(self) -> bool:
         return self.report is not None
+
+    def shown(self, findings) -> list:
+        """``findings`` of the kinds asked for with --kind."""
+        return findings if len(self.kinds) == len(KIND_CHOICES) else [f for f in findings if f.kind in self.kinds]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -112,6 +125,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     as_of = parse_date(args.as_of)
     results = [_check_one(path, as_of, evaluate) for path in args.files]
+    kinds = frozenset(getattr(args, "kind", None) or KIND_CHOICES)
+    for r in results:
+        r.kinds = kinds
     for r in results:
         if not r.ok:
             _print_errors(r)
@@ -180,19 +196,26 @@ def _text_report(r: Checked, include_accepted: bool) -> list[str]:
     rep = r.report
     who = f" ({r.organization})" if r.organization else ""
     lines = [f"{r.file}{who}: gaps as of {rep.as_of.isoformat()}"]
-    gaps, unanswered, accepted = rep.gaps, rep.unanswered, rep.accepted
-    if not gaps and not unanswered:
-        lines += ["", "No open gaps and no unanswered questions."]
+    gaps, questions, evidence = r.shown(rep.gaps), r.shown(rep.questions), r.shown(rep.evidence)
+    accepted = r.shown(rep.accepted)
+    if not gaps and not questions and not evidence:
+        names = [k if k == "evidence" else k + "s" for k in KIND_CHOICES if k in r.kinds]
+        what = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+        lines += ["", f"No open {what}."]
     for sev in SEVERITIES:
         group = [f for f in gaps if f.severity == sev]
         if group:
             lines += ["", f"{sev.upper()}: {plural(len(group), 'gap')}, {SEVERITY_MEANING[sev]}"]
             for f in group:
                 lines += _text_finding(f)
-    if unanswered:
-        lines += ["", f"NOT ANSWERED YET: {plural(len(unanswered), 'question')}"]
-        for f in unanswered:
+    if questions:
+        lines += ["", f"NOT ANSWERED YET: {plural(len(questions), 'question')}"]
+        for f in questions:
             lines += _text_finding(f, fix=False)
+    if evidence:
+        lines += ["", f"EVIDENCE MISSING OR OVERDUE: {plural(len(evidence), 'finding')}"]
+        for f in evidence:
+            lines += _text_finding(f)
     if accepted:
         lines += ["", f"ACCEPTED AS EXCEPTIONS: {plural(len(accepted), 'finding')}"]
         for f in accepted:
@@ -229,13 +252,16 @@ def _text_summary(rep) -> list[str]:
 
     counts = rep.counts()
     open_n = sum(counts.values())
+    by_kind = rep.by_kind()
+    kinds = ", ".join((f"{n} evidence" if k == "evidence" else plural(n, k)) for k, n in by_kind.items())
     parts = ", ".join(f"{n} {sev}" for sev, n in counts.items())
     blockers = counts.get("blocker", 0)
     lines = [
         "READINESS",
-        f"  readiness {rep.readiness()}/100: {READINESS_DEFINITION.format(**WEIGHTS)}.",
-        f"  open: {parts} ({open_n} in all, {len(rep.unanswered)} of them unanswered questions); "
-        f"{len(rep.accepted)} accepted as exceptions.",
+        f"  readiness {rep.readiness()}/100 (the policy: gaps and questions), evidence "
+        f"{rep.evidence_readiness()}/100 (records of the controls operating): "
+        f"{READINESS_DEFINITION.format(**WEIGHTS)}.",
+        f"  open: {parts} ({open_n} in all: {kinds}); {len(rep.accepted)} accepted as exceptions.",
     ]
     by = rep.by_criterion()
     if by:
@@ -285,7 +311,7 @@ def _json_item(r: Checked, include_accepted: bool) -> dict:
                              "text": f"{r.file}: internal error: {r.internal_error}"})
         return {"file": r.file, "error": True, "problems": problems}
     rep = r.report
-    findings = rep.findings if include_accepted else rep.open
+    findings = r.shown(rep.findings if include_accepted else rep.open)
     return {
         "file": r.file,
         "organization": r.organization,
@@ -315,7 +341,7 @@ def _emit_sarif(results: list[Checked], include_accepted: bool) -> None:
         if not r.ok:
             notes.extend(_sarif_notes(r, uri, index))
             continue
-        findings = r.report.findings if include_accepted else r.report.open
+        findings = r.shown(r.report.findings if include_accepted else r.report.open)
         lines = _line_finder(r.file) if findings else None
         for f in findings:
             sarif_results.append(_sarif_result(f, uri, index, rule_index, lines))

@@ -32,7 +32,7 @@ def register(sub) -> None:
         "publish", help="publish the next version of a policy into a client workspace",
         description="Write the next version (spec, Markdown, HTML and Word documents, findings, a hashed record) "
                     "into the client's workspace. A published version is never overwritten. Refused, with exit 1, "
-                    "while the policy has open blocker findings that are not accepted exceptions.",
+                    "while the policy has open blocker gaps that are not accepted exceptions (questions and missing evidence do not refuse it).",
         epilog="Numbering: the first publish is 1.0; major gives N+1.0, minor gives N.M+1. "
                "Without --workspace or --client the workspace is named after the spec's organization.name.",
     )

@@ -19,7 +19,7 @@ Escaping is the job of each format. The wording comes from
 
 Nothing here invents a value: a question without an answer becomes a visible
 "Not yet decided" marker plus an entry in the open items, keyed by its field
-path so that the gap engine's own unanswered findings are not listed twice.
+path so that the gap engine's own questions are not listed twice.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Writer:
         self.history = history
         self.open: dict[str, dict] = {}          # field path -> open item
         #: fields the gap engine asks about: always shown as open where they appear
-        self.asked: set[str] = {p for f in report.unanswered for p in f.paths}
+        self.asked: set[str] = {p for f in report.questions for p in f.paths}
         self.open_cell = self.doc.get("open_cell", "Not yet decided")
         self.dash = self.doc.get("not_stated", "—")
         self.framework_names: dict[str, str] = {}

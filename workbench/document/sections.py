@@ -842,7 +842,7 @@ def exceptions(w) -> list[dict]:
 def open_items(w) -> list[dict]:
     follow = {f.field: f for f in w.policy.follow_ups if f.field and f.status == "open"}
     rows, seen = [], set()
-    for f in w.report.unanswered:
+    for f in w.report.questions:
         fu = follow.get(f.path)
         rows.append([f.message, f.path or w.dash, fu.owner if fu and fu.owner else w.dash,
                      fu.due.isoformat() if fu and fu.due else w.dash, f.rule])

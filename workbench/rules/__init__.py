@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from workbench.spec.model import Policy
 
-from .engine import RANK, RULES, SEVERITIES, Finding, Rule, run_rules
+from .engine import KINDS, RANK, RULES, SEVERITIES, Finding, Rule, finalize, run_rules
 
 # Importing the families registers their rules (order = catalog order).
 from . import governance, evidence, coverage, saas, frequency, recovery, copies  # noqa: E402,F401
@@ -40,13 +40,28 @@ class Report:
 
     @property
     def gaps(self) -> list[Finding]:
-        """Open findings about wrong answers."""
+        """Open findings where what the policy says (or its design) falls short."""
         return [f for f in self.open if f.kind == "gap"]
 
     @property
+    def questions(self) -> list[Finding]:
+        """Open findings about answers not given yet."""
+        return [f for f in self.open if f.kind == "question"]
+
+    @property
+    def evidence(self) -> list[Finding]:
+        """Open findings about records (restore tests, exercises, reviews ...) missing or overdue."""
+        return [f for f in self.open if f.kind == "evidence"]
+
+    @property
     def unanswered(self) -> list[Finding]:
-        """Open findings about questions not answered yet."""
-        return [f for f in self.open if f.kind == "unanswered"]
+        """The old name of :attr:`questions`, kept so callers written before the rename still work."""
+        return self.questions
+
+    def by_kind(self) -> dict[str, int]:
+        """Open findings per kind, every kind present (0 when none)."""
+        c = Counter(f.kind for f in self.open)
+        return {k: c.get(k, 0) for k in KINDS}
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.severity for f in self.open)
@@ -68,12 +83,19 @@ class Report:
         return [f for f in self.open if RANK[f.severity] <= RANK[threshold]]
 
     @property
+    def publish_blockers(self) -> list[Finding]:
+        """What refuses a publish: open (unaccepted) blocker *gaps*. A question or missing evidence never does:
+        a policy is written before the records that show it operating exist."""
+        return [f for f in self.open if f.kind == "gap" and f.severity == "blocker"]
+
+    @property
     def blocking(self) -> list[Finding]:
-        """What still stands between the policy and audit readiness: every open blocker, and every question
-        at major or worse that is not answered yet (a core design answer: objectives, cadences, access ...)."""
+        """What still stands between the policy and audit readiness: every open blocker (a gap, or evidence
+        missing), and every question at major or worse that is not answered yet (a core design answer:
+        objectives, cadences, access ...)."""
         major = RANK["major"]
         return [f for f in self.open
-                if f.severity == "blocker" or (f.kind == "unanswered" and RANK[f.severity] <= major)]
+                if f.severity == "blocker" or (f.kind == "question" and RANK[f.severity] <= major)]
 
     @property
     def audit_ready(self) -> bool:
@@ -81,29 +103,43 @@ class Report:
         return not self.blocking
 
     def readiness(self) -> int:
-        """Readiness, 0-100: the weighted share of catalog rules with no open finding.
+        """The policy's readiness, 0-100: the weighted share of catalog rules with no open gap or question.
 
         Each of the catalog rules weighs by its base severity (blocker 8, major 4,
-        minor 2, advisory 1). A rule counts as met when it has no open finding,
-        gap or unanswered, on this policy. Accepted exceptions count as met.
+        minor 2, advisory 1). A rule counts as met when it has no open gap and no
+        open question on this policy: a question weighs as much as the gap it could
+        hide, so saying less never scores better. Missing evidence does not count
+        here (see :meth:`evidence_readiness`). Accepted exceptions count as met.
         100 means every rule is met; it says nothing about rules the catalog lacks.
         """
-        catalog = [r for r in RULES.values() if r.catalog]
-        failing = {f.rule for f in self.open}
-        total = sum(WEIGHTS[r.severity] for r in catalog)
-        met = sum(WEIGHTS[r.severity] for r in catalog if r.id not in failing)
-        return round(100 * met / total) if total else 100
+        return _share([r for r in RULES.values() if r.catalog],
+                      {rid for f in self.open if f.kind != "evidence" for rid in f.rules})
+
+    def evidence_readiness(self) -> int:
+        """The evidence's readiness, 0-100: the weighted share of the catalog rules that check records
+        (restore tests, exercises, reviews, reconciliations ... : ``Rule.records``) with no open evidence
+        finding, weighted as :meth:`readiness`. A policy with no records yet scores 0 on each such rule."""
+        failing = {rid for f in self.open for rid in (f.rules if f.kind == "evidence" else f.merged)}
+        return _share([r for r in RULES.values() if r.catalog and r.records], failing)
 
     def summary(self) -> dict:
         return {
             "as_of": self.as_of.isoformat(),
             "readiness": self.readiness(),
+            "evidence_readiness": self.evidence_readiness(),
             "audit_ready": self.audit_ready,
             "open": self.counts(),
-            "unanswered": len(self.unanswered),
+            "by_kind": self.by_kind(),
+            "questions": len(self.questions),
             "accepted": len(self.accepted),
             "by_criterion": self.by_criterion(),
         }
+
+
+def _share(rules: list[Rule], failing: set[str]) -> int:
+    total = sum(WEIGHTS[r.severity] for r in rules)
+    met = sum(WEIGHTS[r.severity] for r in rules if r.id not in failing)
+    return round(100 * met / total) if total else 100
 
 
 def _criterion_key(cid: str):
@@ -118,4 +154,4 @@ def evaluate(policy: Policy, today: dt.date | None = None) -> Report:
     return Report(run_rules(policy, day), day)
 
 
-__all__ = ["RULES", "SEVERITIES", "Finding", "Report", "Rule", "evaluate"]
+__all__ = ["KINDS", "RULES", "SEVERITIES", "Finding", "Report", "Rule", "evaluate", "finalize"]

@@ -3,6 +3,15 @@
 Role members may be groups; a group's members come from ``principals[].members``.
 Key admins may name roles or principals. The :class:`~.immutability.Plane`
 view expands both, once per evaluation.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`):
+
+* A role whose review is not stated: ACC-005 asks when it was last reviewed and how
+  often, once; GOV-003's "how often is role X reviewed?" folds into it.
+* No role holding a backup permission: ACC-001 asks who runs, restores and deletes
+  backups; ACC-003's question about the same empty list of roles folds into it.
+* A review missing or overdue (ACC-005) is evidence, one finding per role; with no
+  review on record for any role, one finding says what a Type II auditor samples.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ LOCK_PREVENTS = frozenset({"delete_recovery_point", "modify_retention", "modify_
 
 
 RUN_ONLY = frozenset({"run"})
+RUN_ONLY_WHY = "the role can only start jobs: it can neither read the data back nor destroy it"
 
 
 def _perms(r: Role, pool=BACKUP_PERMISSIONS) -> list[str]:
@@ -72,11 +82,13 @@ def acc_001(ctx):
         if r.mfa_required is False:
             members = f"; members: {names(r.members)}" if r.members else ""
             yield ctx.hit(f"Role {r.id} ({_holdings(pl, r)}) does not require MFA{members}.",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity)
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity,
+                          why=RUN_ONLY_WHY if severity else None)
         elif r.mfa_required is None:
             members = f" Members: {names(r.members)}." if r.members else ""
             yield ctx.ask(f"Does role {r.id} ({_holdings(pl, r)}) require MFA?{members}",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity)
+                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity,
+                          why=RUN_ONLY_WHY if severity else None)
     grants = _people_grants(pl, pl.backup_roles)
     direct_keys = _direct_key_admins(ctx, pl)
     for pid in direct_keys:
@@ -103,6 +115,8 @@ def _nobody_named(ctx):
         f"{'is' if len(backed_up) == 1 else 'are'} backed up: who can run, restore and delete backups or change "
         "their retention and keys, and must they use MFA?",
         "roles", subject="roles", severity="blocker" if critical else "major",
+        why=None if critical else "no backed-up system is T0/T1",
+        causes=("roles",),
     )
 
 
@@ -149,6 +163,7 @@ def acc_002(ctx):
             f"a production admin can destroy {target}.",
             ctx.rolep(p_role, "members"), *(ctx.rolep(r, "members") for r, _, _ in d_roles.values()),
             subject=pid, system=worst, severity="blocker" if critical else None,
+            why="it reaches backups of a T0/T1 system" if critical else None,
             scopes=[p_role.id, *d_roles],
         )
 
@@ -202,6 +217,7 @@ def acc_003(ctx):
             f"No role grants {', '.join(unassigned)} and none requires two people for it: who can do that to the "
             f"copies of {names(shown, fmt=label)}, and does it need a second approver?",
             "roles", scopes=[a.id for a in shown],
+            causes=("roles",) if not pl.backup_roles else (),  # no backup role at all: ACC-001 asks
         )
 
 
@@ -241,7 +257,8 @@ def acc_004(ctx):
             idle = (ctx.today - x.last_login).days
             yield ctx.hit(f"{pid} last signed in on {x.last_login} ({idle} days before {ctx.today}, more than "
                           f"{dormant}) but still holds {'; '.join(parts)}.",
-                          ctx.principalp(pid, "last_login"), *paths, subject=pid, scopes=scopes, severity="minor")
+                          ctx.principalp(pid, "last_login"), *paths, subject=pid, scopes=scopes, severity="minor",
+                          why="a dormant account, not a departed one: review it, it is not known to be misused")
 
 
 @rule(
@@ -249,6 +266,7 @@ def acc_004(ctx):
     title="Backup access is not reviewed often enough",
     severity="major",
     family="access",
+    records=True,
     maps={"soc2": ["CC6.2", "CC6.3"], "cis": ["5.1", "6.1", "6.2"], "nist": ["AC-2(j)", "AC-6(7)"],
           "iso27001": ["A.5.18"], "hipaa": ["164.308(a)(4)"], "pci": ["7.2.4"]},
     fix="Review membership of backup and key roles at least quarterly, signed by the system owner; keep the "
@@ -275,13 +293,15 @@ def _review(ctx, pl, r: Role, cap, why):
     interval = r.review_interval if r.review_interval is not None and not r.review_interval.vague else None
     last = r.last_review_on
     if r.review_interval is None and last is None:
+        paths = (ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"))
         yield ctx.ask(f"Role {r.id} ({pl.role_text(r)}): when was its "
                       "membership last reviewed, and how often is it reviewed?",
-                      ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"), subject=r.id, scopes=r.targets)
+                      *paths, subject=r.id, scopes=r.targets, causes=paths)
         return
     if last is None:
-        yield ctx.ask(f"Role {r.id}: when was its membership last reviewed?", ctx.rolep(r, "last_review_on"),
-                      subject=r.id, scopes=r.targets)
+        yield ctx.missing(f"Role {r.id}: no review of its membership is on record; a Type II auditor samples the "
+                          "reviews held in the period.", ctx.rolep(r, "last_review_on"),
+                          subject=r.id, scopes=r.targets)
     elif r.review_interval is None and cap is None:
         yield ctx.ask(f"Role {r.id}: how often is its membership reviewed?", ctx.rolep(r, "review_interval"),
                       subject=r.id, scopes=r.targets)
@@ -291,7 +311,7 @@ def _review(ctx, pl, r: Role, cap, why):
     due_every = interval or (cap if r.review_interval is None else None)
     if last is not None and due_every is not None and due_every.add_to(last) < ctx.today:
         rule_text = f"every {interval}" if interval else f"at least every {cap}, {why}"
-        yield ctx.hit(f"Role {r.id}: the access review is overdue; last reviewed on {last}, due {rule_text}, "
+        yield ctx.missing(f"Role {r.id}: the access review is overdue; last reviewed on {last}, due {rule_text}, "
                       f"so by {due_every.add_to(last)}.",
                       ctx.rolep(r, "last_review_on"), ctx.rolep(r, "review_interval"),
                       subject=r.id, scopes=r.targets)
@@ -333,7 +353,9 @@ def acc_006(ctx):
         if x.type == "shared":
             yield ctx.hit(f"Shared account {pid} is a member of {roles}"
                           + (", with destructive permissions." if pid in destr else "."),
-                          *paths, subject=pid, scopes=scopes, severity="major" if pid in destr else None)
+                          *paths, subject=pid, scopes=scopes, severity="major" if pid in destr else None,
+                          why="a shared account can destroy backups with no one person accountable"
+                          if pid in destr else None)
         elif x.type == "group" and x.broad_group:
             yield ctx.hit(f"Broad group {pid} is granted backup access ({roles}): everyone in it can act on backups.",
                           ctx.principalp(pid, "broad_group"), *paths[1:], subject=pid, scopes=scopes)

@@ -278,6 +278,12 @@ class Context:
             exc[e.rule].append(e)
         self._exceptions = exc
 
+    def category(self, name: str) -> bool:
+        """Is Trust Services Category ``name`` in scope? Said so, or not answered yet: until the categories are
+        known every rule takes the stricter reading, silently (ASK-001 asks for them once)."""
+        cats = self.policy.engagement.categories
+        return not cats or name in cats
+
     def release(self) -> None:
         """Drop every index and memo once the rules are done.
 
@@ -637,18 +643,32 @@ class Context:
     # hits
     # ------------------------------------------------------------------
     def hit(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
-            severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
-        """A wrong answer. ``system`` enables the tier and regulatory modifiers."""
+            severity: str | None = None, scopes: Iterable[str] = (), causes: tuple[str, ...] = (),
+            why: str | None = None) -> Hit:
+        """A wrong answer (a gap). ``system`` enables the tier and regulatory modifiers; ``severity`` overrides
+        the rule's, and ``why`` says why (every severity that differs from the rule's says why); ``causes``
+        names the field paths whose value the hit is about when another rule may report the same value."""
         tier = system.tier if system is not None else None
         scope = (tuple(scopes) + (tier,) if scopes else (tier,)) if tier else tuple(scopes)
         return Hit(message, tuple(filter(None, paths)), subject or (system.id if system else None), system,
-                   severity, "gap", scope)
+                   severity, "gap", scope, causes, why)
 
     def ask(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
-            severity: str | None = None, scopes: Iterable[str] = ()) -> Hit:
-        """A question not answered yet: the same rule, reported as unanswered."""
-        h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes)
-        h.kind = "unanswered"
+            severity: str | None = None, scopes: Iterable[str] = (), causes: tuple[str, ...] = (),
+            why: str | None = None) -> Hit:
+        """A question not answered yet: the same rule, reported as a question."""
+        h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes,
+                     causes=causes, why=why)
+        h.kind = "question"
+        return h
+
+    def missing(self, message: str, *paths: str, subject: str | None = None, system: System | None = None,
+                severity: str | None = None, scopes: Iterable[str] = (), causes: tuple[str, ...] = (),
+                why: str | None = None) -> Hit:
+        """Missing or overdue evidence: the policy is fine, the records that show it operating are not."""
+        h = self.hit(message, *paths, subject=subject, system=system, severity=severity, scopes=scopes,
+                     causes=causes, why=why)
+        h.kind = "evidence"
         return h
 
 

@@ -3,6 +3,13 @@
 The scenario helpers here answer "yes", "no" or "not known yet" (None), so that
 a copy whose region or isolation is not stated leads to a question, not to a
 gap built on a guess. The recovery rules use the same helpers.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): COPY-003 owns a
+copy whose isolation from production is not stated (RTO-002's "would any copy
+survive ransomware?" folds into its question) and a system whose every copy is
+online in a production-reachable account (RTO-002's "no copy survives
+ransomware" folds into its gap). A region or transfer question COPY-004 asks
+twice about one copy (residency and transfer) is asked once.
 """
 
 from __future__ import annotations
@@ -301,7 +308,8 @@ def _diversity(ctx, a, copies):
     elif len(accounts) > 1 and None not in accounts:
         yield ctx.hit(f"All copies of {a.id} ({listed}) are {c.media} storage on {c.provider}, in different accounts "
                       "but one platform; 3-2-1 asks for a second medium or storage system.",
-                      *(ctx.tp(x, "media") for x in copies), system=a, severity="minor")
+                      *(ctx.tp(x, "media") for x in copies), system=a, severity="minor",
+                      why="the copies are in separate accounts: only the second medium is missing")
 
 
 @rule(
@@ -333,11 +341,15 @@ def copy_002(ctx):
         if any(answers):
             continue
         severity = "blocker" if ctx.availability or ctx.critical(a) else None
+        why = None if severity is None else (
+            "a T0/T1 system" if ctx.critical(a) else "Availability is in scope" if ctx.policy.engagement.categories
+            else "Availability may be in scope: the categories are not answered yet")
         if all(x is False for x in answers):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is in {where(a)}, where "
                           f"{a.id} itself runs; losing {where(a)} loses the backups too.",
                           ctx.sp(a, "region" if a.region else "site"),
-                          *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity)
+                          *(ctx.tp(c, "region" if c.region else "site") for c in copies), system=a, severity=severity,
+                          why=why)
         elif where(a):  # an unknown location of the system itself is asked by ASK-001
             for c, ans in zip(copies, answers):
                 if ans is None:
@@ -347,6 +359,11 @@ def copy_002(ctx):
         yield ctx.ask(f"Which region or site is {c.id} in? It may be the only off-site copy of "
                       f"{names(a.id for a in systems)}.", ctx.tp(c, "region"), subject=c.id, system=worst,
                       severity="blocker" if ctx.availability or ctx.critical(worst) else None,
+                      why=("it may hold the only off-site copy of a T0/T1 system" if ctx.critical(worst)
+                           else "Availability is in scope"
+                           if ctx.policy.engagement.categories else
+                           "Availability may be in scope: the categories are not answered yet")
+                      if ctx.availability or ctx.critical(worst) else None,
                       scopes=tuple(a.id for a in systems))
 
 
@@ -394,7 +411,9 @@ def copy_003(ctx):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is online in a production-"
                           "reachable account: one stolen production credential can delete them all.",
                           *(ctx.tp(c, "isolated_account") for c in copies), system=a,
-                          severity="blocker" if ctx.tier_level(a) == 0 else None)
+                          severity="blocker" if ctx.tier_level(a) == 0 else None,
+                          why="the system is in the most critical tier" if ctx.tier_level(a) == 0 else None,
+                          causes=(f"{ctx.sp(a)}: every copy reachable from production",))
             continue
         for c, ans in zip(copies, answers):
             if ans is None:
@@ -410,7 +429,9 @@ def copy_003(ctx):
             paths = (ctx.tp(c, "isolated_account"), ctx.tp(c, "offline"))
         yield ctx.ask(f"{question} It holds copies of {names(a.id for a in systems)}.",
                       *paths, subject=c.id, system=worst,
-                      severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems))
+                      severity="blocker" if ctx.tier_level(worst) == 0 else None, scopes=tuple(a.id for a in systems),
+                      why="it holds copies of a system in the most critical tier"
+                      if ctx.tier_level(worst) == 0 else None)
 
 
 @rule(
@@ -470,7 +491,7 @@ def copy_004(ctx):
             yield ctx.ask(f"{held}: is {c.region} inside the EEA? If not, which transfer mechanism (adequacy "
                           "decision, SCCs, BCRs) covers it?", ctx.tp(c, "region"), ctx.tp(c, "transfer_mechanism"),
                           subject=c.id, system=_worst(ctx, systems), scopes=tuple(a.id for a in systems),
-                          severity="minor")
+                          severity="minor", why="only the region's name is unclear: the copy may well be in the EEA")
             continue
         yield ctx.ask(f"{held}, outside the EEA: which transfer mechanism (adequacy decision, SCCs, BCRs) "
                       "covers it?", ctx.tp(c, "transfer_mechanism"), subject=c.id, system=_worst(ctx, systems),
@@ -507,7 +528,8 @@ def _residency(ctx, a, copies):
         yield ctx.ask(f"{a.id} may only be stored in {', '.join(a.residency)}: "
                       f"{'is' if len(unsure) == 1 else 'are'} {', '.join(f'{c.id} ({c.region})' for c in unsure)} "
                       "inside the EEA?", *(ctx.tp(c, "region") for c in unsure), system=a,
-                      scopes=tuple(c.id for c in unsure), severity="minor")
+                      scopes=tuple(c.id for c in unsure), severity="minor",
+                      why="only the region's name is unclear: the copy may well be in the EEA")
     if outside:
         where_ = ", ".join(f"{c.id} in {c.region}" for c in outside)
         yield ctx.hit(f"{a.id} may only be stored in {', '.join(a.residency)}, but copies are kept outside: "

@@ -1,4 +1,15 @@
-"""Scope and coverage (COV): is every system that needs a backup known, classified and backed up?"""
+"""Scope and coverage (COV): is every system that needs a backup known, classified and backed up?
+
+Shared causes (see :func:`workbench.rules.engine.finalize`):
+
+* A system with no (defined) tier: COV-002 owns the cause. COV-003's "what are its
+  RPO and RTO?", TEST-001's "how often is it restore-tested?" and TEST-002's "no
+  passing test, no cadence" fold into COV-002's one question for the system.
+* A system with no data classes: COV-002 owns it; a rule asking whether the
+  system's data is confidential or regulated on the same field folds into it.
+* A missing reconciliation record (COV-005) is evidence: the policy may be fine,
+  the record that shows it operating is not there yet.
+"""
 
 from __future__ import annotations
 
@@ -79,7 +90,8 @@ def _open_ended_exclusions(ctx):
             continue
         yield ctx.hit(f"{a.id} ({_scope_reason(ctx, a)}) is excluded from backup ({ex.reason}, approved by "
                       f"{ex.approved_by}) with no expiry date: set one, so the exclusion is reviewed.",
-                      ctx.sp(a, "exclusion", "expires_on"), system=a, severity="minor")
+                      ctx.sp(a, "exclusion", "expires_on"), system=a, severity="minor",
+                      why="the exclusion is approved and stands; only its review date is missing")
 
 
 def _scope_reason(ctx, a) -> str:
@@ -148,9 +160,13 @@ def cov_003(ctx):
         tier = ctx.tier(a)
         if tier is None:
             why = f"no tier {a.tier!r} is defined" if a.tier else "it has no tier to inherit from"
+            critical = ctx.critical(a)
             yield ctx.ask(f"{a.id}: what {'is' if len(missing) == 1 else 'are'} its "
-                          f"{' and '.join(m.upper() for m in missing)}? None is set and {why}.", *(ctx.sp(a, m) for m in missing), system=a,
-                          severity="blocker" if ctx.critical(a) else None)
+                          f"{' and '.join(m.upper() for m in missing)}? None is set and {why}.",
+                          *(ctx.sp(a, m) for m in missing), system=a,
+                          severity="blocker" if critical else None,
+                          why="a critical (T0/T1) system with no recovery objective" if critical else None,
+                          causes=(ctx.sp(a, "tier"),))
             continue
         for m in missing:
             by_tier.setdefault(tier.id, {}).setdefault(m, []).append(a)
@@ -162,6 +178,7 @@ def cov_003(ctx):
                 f"{'inherits' if len(systems) == 1 else 'inherit'} it: what is the {m.upper()} for tier {tid}?",
                 ctx.tierp(tier, m), *(ctx.sp(a, m) for a in systems[:1]), subject=tid,
                 severity="blocker" if tier.level() <= 1 else None, scopes=tuple(a.id for a in systems),
+                why=f"tier {tid} is T0/T1: its systems cannot go without a {m.upper()}" if tier.level() <= 1 else None,
             )
 
 
@@ -281,6 +298,7 @@ def _mtd_path(ctx, a) -> str:
     title="The inventory drifts from what is backed up",
     severity="major",
     family="coverage",
+    records=True,
     maps={"soc2": ["CC6.1", "CC7.1", "CC2.1"], "cis": ["1.1", "11.2"], "nist": ["CM-8", "CP-9"],
           "iso27001": ["A.5.9"]},
     fix="Reconcile the inventory automatically (cloud config or discovery against backup selections), alert "
@@ -304,7 +322,8 @@ def cov_005(ctx):
         for j, sid in enumerate(sc.systems):
             if sid not in ctx.systems:
                 yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory.",
-                              ctx.schp(sc, "systems", j), subject=sc.id, severity="minor", scopes=(sid,))
+                              ctx.schp(sc, "systems", j), subject=sc.id, severity="minor", scopes=(sid,),
+                              why="the system is backed up; only the inventory lacks it")
 
 
 def _reconciliation(ctx, inv):
@@ -314,10 +333,11 @@ def _reconciliation(ctx, inv):
                       "inventory.reconcile_interval", subject="inventory")
     last = inv.last_reconciled_on
     if last is None:
-        yield ctx.ask("When was the inventory last reconciled with backup selections? No date is recorded.",
-                      "inventory.last_reconciled_on", subject="inventory")
+        yield ctx.missing("No reconciliation of the inventory with backup selections is on record: a Type II "
+                          "auditor asks for the reconciliations held in the period. Record the date of the latest.",
+                          "inventory.last_reconciled_on", subject="inventory")
     elif limit is not None and ctx.today > limit.add_to(last):
-        yield ctx.hit(f"The inventory was last reconciled on {last.isoformat()}; {why}, so the next "
+        yield ctx.missing(f"The inventory was last reconciled on {last.isoformat()}; {why}, so the next "
                       f"reconciliation was due on {limit.add_to(last).isoformat()}.",
                       "inventory.last_reconciled_on", "inventory.reconcile_interval", subject="inventory")
 

@@ -101,7 +101,7 @@ def enc_001(ctx):
         elif not enc.algorithm:
             yield ctx.ask(f"{what} and is encrypted at rest: with which cipher (e.g. AES-256)?",
                           ctx.tp(c, "encryption", "algorithm"), subject=c.id, system=worst, scopes=scopes,
-                          severity="minor")
+                          severity="minor", why="the copy is encrypted; only the cipher is not named")
         else:
             grade = cipher_grade(enc.algorithm)
             path = ctx.tp(c, "encryption", "algorithm")
@@ -110,11 +110,12 @@ def enc_001(ctx):
                               "(AES-128 or stronger).", path, subject=c.id, system=worst, scopes=scopes)
             elif grade == "below":
                 yield ctx.hit(f"{what} and encrypts them with {enc.algorithm}: approved, but below the policy "
-                              "baseline of AES-256.", path, subject=c.id, system=worst, scopes=scopes, severity="minor")
+                              "baseline of AES-256.", path, subject=c.id, system=worst, scopes=scopes, severity="minor",
+                              why="approved cryptography, below the policy's own baseline only")
             elif grade == "unknown":
                 yield ctx.ask(f"{what} and encrypts them with {enc.algorithm!r}: is that approved cryptography "
                               "(AES-128 or stronger; AES-256 is the baseline)?", path, subject=c.id, system=worst,
-                              scopes=scopes, severity="minor")
+                              scopes=scopes, severity="minor", why="the copy is encrypted; only the cipher is unclear")
 
 
 def _unclassified(ctx, pl, c, held, at_rest):
@@ -133,7 +134,8 @@ def _unclassified(ctx, pl, c, held, at_rest):
     else:
         question = f"{c.id} holds backups of {whose}: is it encrypted at rest, and with which cipher?"
     yield ctx.ask(question, ctx.tp(c, "encryption", "at_rest"), ctx.sp(unknown[0], "data_classes"), subject=c.id,
-                  system=pl.worst(unknown), scopes=ids, severity="major")
+                  system=pl.worst(unknown), scopes=ids, severity="major",
+                  why="the data is not classified yet: it may be confidential, so it is asked, not reported as a breach")
 
 
 PHYSICAL = frozenset({"tape", "removable", "optical"})
@@ -332,6 +334,7 @@ class _ProdAccounts:
     title="Backup keys may not be available when a restore needs them",
     severity="major",
     family="encryption",
+    records=True,
     maps={"soc2": ["CC6.1", "A1.2", "A1.3"], "nist": ["SC-12(1)", "CP-9(8)"], "iso27001": ["A.8.24"]},
     fix="Use multi-region or per-region keys, keep old key versions for the whole retention period, keep a deletion "
         "waiting period, and prove decryption in restore tests.",
@@ -421,10 +424,10 @@ def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
     if unattributed:
         yield ctx.ask(f"Restore tests of {names(unattributed)} in the last 12 months do not say which copy they "
                       f"restored from: did one decrypt data from {c.id}{keytext}?",
-                      "restore_tests", subject=c.id, system=worst, scopes=scopes)
+                      "restore_tests", subject=c.id, system=worst, scopes=scopes, causes=(f"restore_tests/{c.id}",))
         return
     last = f"the latest was on {latest}" if latest else "none is recorded"
-    yield ctx.hit(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
+    yield ctx.missing(f"No restore test in the 12 months to {ctx.today} restored data from {c.id}{keytext}, so "
                   f"decrypting it is unproven; {last}.", "restore_tests", ctx.tp(c, "encryption"),
                   subject=c.id, system=worst, scopes=scopes)
 
@@ -473,6 +476,7 @@ def enc_005(ctx):
         worst = pl.worst_on(c.id, held=True, regulated_first=True)
         regulated = [a.id for a in systems if ctx.tags(a)]
         sev = "blocker" if regulated else None
+        why = f"the media hold regulated data ({names(regulated)})" if regulated else None
         scopes = [a.id for a in systems]
         media = c.media or "tape"
         held = f" holding {names(regulated or scopes)}" if scopes else ""
@@ -480,11 +484,11 @@ def enc_005(ctx):
             if problems:
                 yield ctx.ask(f"The {media} media of {c.id}{held} {' and '.join(problems)}: do they leave the "
                               "facility?", ctx.tp(c, "leaves_facility"), *bad_paths, subject=c.id, system=worst,
-                              scopes=scopes, severity=sev)
+                              scopes=scopes, severity=sev, why=why)
             continue
         if problems:
             yield ctx.hit(f"The {media} media of {c.id}{held} leave the facility but {' and '.join(problems)}.",
-                          *bad_paths, subject=c.id, system=worst, scopes=scopes, severity=sev)
+                          *bad_paths, subject=c.id, system=worst, scopes=scopes, severity=sev, why=why)
         if questions:
             yield ctx.ask(f"The {media} media of {c.id}{held} leave the facility: {' '.join(questions)}",
-                          *open_paths, subject=c.id, system=worst, scopes=scopes, severity=sev)
+                          *open_paths, subject=c.id, system=worst, scopes=scopes, severity=sev, why=why)

@@ -1,4 +1,10 @@
-"""Evidence and Type II readiness (EVID): will the records an auditor samples exist?"""
+"""Evidence and Type II readiness (EVID): will the records an auditor samples exist?
+
+Where evidence is kept, for how long and in what store are policy-wide questions,
+asked once for the policy. The Type II period is one answer: EVID-002 asks for
+its start and end together, and ASK-001's "when does the period end?" folds in.
+Until the report type is answered, EVID-002 stays silent (ASK-001 asks it once).
+"""
 
 from __future__ import annotations
 
@@ -148,8 +154,14 @@ def evid_002(ctx):
         return
     start = e.period_start
     if start is None:
-        yield ctx.ask("When does the Type II observation period start? Controls are tested from that date.",
-                      "engagement.period_start", subject="engagement")
+        if e.period_end is None:  # the period is one answer: asked once (ASK-001's end date folds in)
+            yield ctx.ask("When does the Type II observation period run (its start and end dates)? Controls are "
+                          "tested from its start, and the auditor samples evidence across it.",
+                          "engagement.period_start", "engagement.period_end", subject="engagement",
+                          causes=("engagement.period_start", "engagement.period_end"))
+        else:
+            yield ctx.ask("When does the Type II observation period start? Controls are tested from that date.",
+                          "engagement.period_start", subject="engagement")
         return
     eff = ctx.policy.policy.effective_from
     if eff is None:

@@ -41,7 +41,8 @@ def exc_001(ctx):
                           *paths, subject=subject, scopes=(e.scope, e.rule))
         elif e.expires_on is None:
             yield ctx.hit(f"{label} has no expiry date: an accepted risk needs a date to be revisited.",
-                          f"exceptions[{i}].expires_on", subject=subject, severity="minor", scopes=(e.scope, e.rule))
+                          f"exceptions[{i}].expires_on", subject=subject, severity="minor", scopes=(e.scope, e.rule),
+                          why="the exception is approved and justified; only its review date is missing")
 
 
 @rule(

@@ -2,6 +2,8 @@
 
 They are not catalog rules: they do not count in the readiness figure, and they
 report at minor at most, so they never decide audit readiness on their own.
+A vendor's SOC 2 report older than 12 months with no bridge letter (VEND-001) is
+evidence: the assurance record is overdue, not the policy.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ REPORT_MAX_AGE = Duration.of("1y")
     title="A vendor holding backups has no current assurance",
     severity="minor",
     family="vendors",
+    records=True,
     catalog=False,
     maps={"soc2": ["CC9.2"], "nist": ["SA-9"], "iso27001": ["A.5.22", "A.5.23"]},
     fix="Get the vendor's latest SOC 2 Type II report (or a bridge letter covering the months since), read its "
@@ -45,7 +48,7 @@ def vend_001(ctx):
             yield ctx.ask(f"{who}: what is the date of its latest SOC 2 Type II report?",
                           f"{path}.soc2_type2_report_date", subject=v.id, scopes=tuple(copies))
         elif report < oldest and not v.bridge_letter:
-            yield ctx.hit(f"{who}: its latest SOC 2 Type II report is from {report}, more than 12 months before "
+            yield ctx.missing(f"{who}: its latest SOC 2 Type II report is from {report}, more than 12 months before "
                           f"{ctx.today}, and no bridge letter covers the months since.",
                           f"{path}.soc2_type2_report_date", f"{path}.bridge_letter", subject=v.id,
                           scopes=tuple(copies))

@@ -1,4 +1,8 @@
-"""Frequency versus objectives (FREQ): is a recovery point made often enough?"""
+"""Frequency versus objectives (FREQ): is a recovery point made often enough?
+
+Whether backup jobs are automated is a policy-wide question: FREQ-003 asks it
+once, naming every schedule that does not say, not once per schedule.
+"""
 
 from __future__ import annotations
 
@@ -323,6 +327,7 @@ def freq_003(ctx):
     # a monthly archive export beside daily automated backups is not.
     in_scope = None
     automated = _automated_backups(ctx)
+    unknown: list = []  # (schedule, systems relying on it, worst of them): whether jobs are automated is one question
     for sc in ctx.policy.schedules:
         if sc.automated and not (sc.interval is not None and not sc.interval.vague and sc.interval > WEEK):
             continue  # automated and at least weekly: neither finding below can come from it
@@ -342,13 +347,22 @@ def freq_003(ctx):
                               f"{'them' if len(relying) > 1 else 'it'} up instead.",
                               ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(relying))
             elif sc.automated is None:
-                yield ctx.ask(f"Schedule {sc.id} ({names}): is it automated?",
-                              ctx.schp(sc, "automated"), subject=sc.id, system=worst, scopes=tuple(relying))
+                unknown.append((sc, relying, worst))
         if slow_relying:
             worst = min((ctx.systems[sid] for sid in slow_relying), key=ctx.tier_level)
             yield ctx.hit(f"Schedule {sc.id} ({_names(slow_relying)}) runs every {sc.interval}, less often than weekly, "
                           "and no other schedule backs up more often.",
                           ctx.schp(sc, "interval"), subject=sc.id, system=worst, scopes=tuple(slow_relying))
+    if unknown:
+        worst = min((w for _, _, w in unknown), key=ctx.tier_level)
+        relying = list(dict.fromkeys(sid for _, r, _ in unknown for sid in r))
+        which = (f"schedule {unknown[0][0].id}" if len(unknown) == 1
+                 else f"schedules {_names([sc.id for sc, _, _ in unknown])}")
+        yield ctx.ask(f"Are the backup jobs automated? The policy does not say for {which} (backing up "
+                      f"{_names(relying)}). A schedule run by hand is a gap: a missed run leaves no recovery point.",
+                      *(ctx.schp(sc, "automated") for sc, _, _ in unknown), subject="schedules", system=worst,
+                      scopes=(*relying, *(sc.id for sc, _, _ in unknown)),
+                      causes=tuple(ctx.schp(sc, "automated") for sc, _, _ in unknown))
 
 
 def _automated_backups(ctx):
@@ -387,7 +401,7 @@ def _has_weekly_backup(ctx, sid, other_than):
     description="Every schedule of a database is crash-consistent only, with no log or continuous backup.",
 )
 def freq_004(ctx):
-    integrity = "processing_integrity" in ctx.policy.engagement.categories
+    integrity = ctx.category("processing_integrity")
     # Systems of a tier-wide plan that is restorable and consistent (or log/continuous) have nothing to report.
     cleared: set = set()
     for sc, ids in tier_plans(ctx):
@@ -405,12 +419,18 @@ def freq_004(ctx):
                 "is application-consistent and there is no log or continuous backup.",
                 *(ctx.schp(sc, "app_consistent") for sc in scheds), system=a,
                 severity="major" if integrity else None,
+                why=("Processing Integrity is in scope" if ctx.policy.engagement.categories
+                     else "Processing Integrity may be in scope: the categories are not answered yet")
+                if integrity else None,
             )
         else:
             yield ctx.ask(
                 f"{a.id} is a database: are its backups ({_names(sc.id for sc in scheds)}) application-consistent?",
                 *(ctx.schp(sc, "app_consistent") for sc in scheds), system=a,
                 severity="major" if integrity else None,
+                why=("Processing Integrity is in scope" if ctx.policy.engagement.categories
+                     else "Processing Integrity may be in scope: the categories are not answered yet")
+                if integrity else None,
             )
 
 

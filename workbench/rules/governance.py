@@ -1,4 +1,16 @@
-"""Governance (GOV): is the policy owned, approved, reviewed and testable?"""
+"""Governance (GOV): is the policy owned, approved, reviewed and testable?
+
+Shared causes (see :func:`workbench.rules.engine.finalize`):
+
+* GOV-001 asks for a missing owner, approver, approval date and audience in one
+  question; GOV-002's "when was the policy last reviewed?" is the same missing
+  date while the policy is not approved yet, and folds into it.
+* GOV-003 asks for a cadence no other rule asks for; where another rule needs
+  the same interval (DISP-001's disposal verification, MON-002's failure-ticket
+  deadline, ACC-005's role review interval) that rule owns the question and GOV-003
+  is listed in its ``merged``.
+* A late policy review (GOV-002) is evidence: the policy is fine, its review record is overdue.
+"""
 
 from __future__ import annotations
 
@@ -23,24 +35,33 @@ TWO_YEARS = Duration.of("2y")
     description="The policy has no owner, approver, approval date or audience.",
 )
 def gov_001(ctx):
+    # Owner, approver, approval date and audience are one governance record: asked in one question.
     g = ctx.policy.policy
     owner, approver = g.owner, g.approver
+    asks, paths = [], []
     if owner is None or not (owner.name or owner.role):
-        yield ctx.ask("Who owns this policy? No accountable owner is named.", "policy.owner", subject="policy")
+        asks.append("who owns it (no accountable owner is named)")
+        paths.append("policy.owner")
     elif not owner.role:
-        yield ctx.ask(f"The policy owner {owner.name} is named without a role; which role is accountable?",
-                      "policy.owner.role", subject="policy")
+        asks.append(f"which role its owner {owner.name} holds (the owner is named without a role)")
+        paths.append("policy.owner.role")
     if approver is None or not (approver.name or approver.role):
-        yield ctx.ask("Who approves this policy? No approver is named.", "policy.approver", subject="policy")
+        asks.append("who approves it (no approver is named)")
+        paths.append("policy.approver")
     elif owner is not None and _same_person(owner, approver):
         yield ctx.hit(f"The policy is approved by its own owner ({_who(owner)}); approval must come from "
                       "someone above the owner.", "policy.approver", "policy.owner", subject="policy")
     if g.approved_on is None:
-        yield ctx.ask("When was the policy approved? No approval date is recorded.", "policy.approved_on",
-                      subject="policy")
+        asks.append("when it was approved (no approval date is recorded)")
+        paths.append("policy.approved_on")
     if not g.communicated_to:
-        yield ctx.ask("Who is the policy published to? No team or group is listed.", "policy.communicated_to",
-                      subject="policy")
+        asks.append("who it is published to (no team or group is listed)")
+        paths.append("policy.communicated_to")
+    if asks:
+        head = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1]
+        yield ctx.ask(f"This policy does not yet say {head}. An auditor reads an unowned or unapproved "
+                      "policy as one the organization has not adopted.", *paths, subject="policy",
+                      causes=tuple(paths))
 
 
 def _same_person(a, b) -> bool:
@@ -66,6 +87,7 @@ def _who(person) -> str:
     title="Policy review is overdue or too infrequent",
     severity="major",
     family="governance",
+    records=True,
     maps={"soc2": ["CC5.3", "CC4.1"], "cis": ["11.1"], "nist": ["CP-2"], "iso27001": ["A.5.1"],
           "hipaa": ["164.316(b)(2)(iii)"], "pci": ["12.1.2 (verify)"]},
     fix="Review the policy at least every 12 months and after significant change (new platform, region or "
@@ -86,8 +108,9 @@ def gov_002(ctx):
     if last is None and g.approved_on is not None:
         last, path, what = g.approved_on, "policy.approved_on", "approved (no review recorded since)"
     if last is None:
+        # Not approved yet: the approval date GOV-001 asks for is the first review date too.
         yield ctx.ask("When was the policy last reviewed? No review or approval date is recorded.",
-                      "policy.last_reviewed_on", subject="policy")
+                      "policy.last_reviewed_on", subject="policy", causes=("policy.approved_on",))
         return
     limit = interval if interval is not None and not interval.vague else YEAR
     due = limit.add_to(last)
@@ -100,9 +123,10 @@ def gov_002(ctx):
                    f"{due.isoformat()}" + ("; the last review is now more than 2 years old." if stale else "."))
     else:
         message = f"The policy was {what} on {last.isoformat()}, more than 2 years ago."
-    yield ctx.hit(
+    yield ctx.missing(
         message,
         path, "policy.review_interval", subject="policy", severity="blocker" if stale else None,
+        why="the last review is more than 2 years old" if stale else None,
     )
 
 

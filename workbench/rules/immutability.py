@@ -372,6 +372,7 @@ def _any_locked(copies: list[Target], locked: set[str]) -> bool:
 def _imm_001_hit(ctx, a: System, copies: list[Target], states: list[tuple[Target, str]]):
     reasons, why_paths = _why_immutable(ctx, a)
     sev = "blocker" if "sec17a4" in ctx.tags(a) else None
+    why = "SEC 17a-4 requires WORM storage" if sev else None
     paths = [ctx.tp(c, "immutability", "mode") for c in copies] + why_paths
     scopes = [c.id for c in copies]
     unknown = [c.id for c, s in states if s == "unknown"]
@@ -379,12 +380,12 @@ def _imm_001_hit(ctx, a: System, copies: list[Target], states: list[tuple[Target
         return ctx.ask(
             f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}): "
             f"is {names(unknown)} locked in compliance mode, WORM or offline?",
-            *paths, system=a, severity=sev, scopes=scopes,
+            *paths, system=a, severity=sev, scopes=scopes, why=why,
         )
     return ctx.hit(
         f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}) but none of its copies "
         f"is locked in compliance mode, WORM or offline: {', '.join(_lock_text(c) for c in copies)}.",
-        *paths, system=a, severity=sev, scopes=scopes,
+        *paths, system=a, severity=sev, scopes=scopes, why=why,
     )
 
 

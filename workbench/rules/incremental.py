@@ -13,7 +13,9 @@ each rule's findings, and on an edit (the :class:`~workbench.spec.edit.Change` t
   tier; sections the indexes are not built from; the exceptions, whose index alone is rebuilt), and drops
   only the memos about the edited system and what rules stashed for one evaluation;
 * always re-runs the exceptions rules (they judge how the other rules' findings were accepted);
-* puts the findings together with the engine's own last step (:func:`~workbench.rules.engine.finish`).
+* puts the findings together with the engine's own last step, the cross-rule post-processing
+  (:func:`~workbench.rules.engine.finalize`: one cause one finding, questions together, evidence records,
+  many subjects one finding), on the live context.
 
 ``tests/rules/test_incremental.py`` holds the proof: a Hypothesis test applies random edit sequences (set,
 add, remove, undo, redo through the ``Editor``) to every starter and asserts that :meth:`Evaluator.report`
@@ -30,7 +32,7 @@ from workbench.spec.model import Policy, System
 
 from . import Report
 from .context import Context
-from .engine import RULES, Finding, Rule, _findings_of, finish
+from .engine import RULES, Finding, Rule, _findings_of, finalize
 
 #: Every top-level section of a spec.
 SECTIONS: tuple[str, ...] = tuple(Policy.model_fields)
@@ -63,7 +65,7 @@ READS: dict[str, frozenset[str]] = {
     'FREQ-002': _s('roles', 'schedules', 'systems', 'targets', 'tiers'),
     'FREQ-003': _s('schedules', 'systems', 'tiers'),
     'FREQ-004': _s('engagement', 'schedules', 'systems', 'tiers'),
-    'RTO-001': _s('roles', 'schedules', 'systems', 'targets', 'tiers'),
+    'RTO-001': _s('restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers'),
     'RTO-002': _s('roles', 'schedules', 'systems', 'targets', 'tiers'),
     'RTO-003': _s('roles', 'schedules', 'systems', 'targets', 'tiers'),
     'IMM-001': _s('keys', 'principals', 'roles', 'schedules', 'systems', 'targets', 'tiers'),
@@ -87,12 +89,12 @@ READS: dict[str, frozenset[str]] = {
     'TEST-003': _s('restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers'),
     'TEST-004': _s('restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers'),
     'TEST-005': _s('engagement', 'restore_tests', 'systems'),
-    'TEST-006': _s('dr_exercises', 'policy'),
+    'TEST-006': _s('dr_exercises', 'policy', 'tiers'),
     'RET-001': _s('schedules', 'systems', 'targets', 'tiers'),
     'RET-002': _s('privacy', 'schedules', 'systems', 'targets', 'tiers'),
     'RET-003': _s('schedules', 'systems', 'targets', 'tiers'),
     'RET-004': _s('legal_holds', 'schedules', 'systems', 'targets', 'tiers'),
-    'RET-005': _s('engagement', 'schedules', 'systems', 'tiers'),
+    'RET-005': _s('engagement', 'privacy', 'schedules', 'systems', 'targets', 'tiers'),
     'DISP-001': _s('disposal', 'schedules', 'systems', 'targets', 'tiers'),
     'VAGUE-001': ALL,
     'ASK-001': _s('engagement', 'organization', 'systems'),
@@ -135,7 +137,7 @@ SYSTEM_FIELDS: dict[str, frozenset[str]] = {
     'FREQ-002': _s('data_classes', 'environment', 'exclusion', 'id', 'region', 'rpo', 'rto', 'site', 'tier'),
     'FREQ-003': _s('data_classes', 'environment', 'exclusion', 'id', 'tier'),
     'FREQ-004': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'tier'),
-    'RTO-001': _s('data_classes', 'environment', 'exclusion', 'id', 'rebuild_hours', 'rpo', 'rto', 'size_gb', 'tier'),
+    'RTO-001': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'rebuild_hours', 'rpo', 'rto', 'size_gb', 'tier'),
     'RTO-002': _s('account', 'data_classes', 'environment', 'exclusion', 'id', 'rebuild_hours', 'region', 'rpo', 'rto', 'site', 'size_gb', 'tier'),
     'RTO-003': _s('account', 'alternate_site', 'data_classes', 'environment', 'exclusion', 'id', 'provisioning_hours', 'rebuild_hours', 'region', 'restore_procedure', 'rpo', 'rto', 'site', 'size_gb', 'tier'),
     'IMM-001': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
@@ -158,7 +160,7 @@ SYSTEM_FIELDS: dict[str, frozenset[str]] = {
     'RET-002': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'max_retention', 'records_retention_via', 'regulatory_tags', 'retention_justification', 'tier'),
     'RET-003': _s('data_classes', 'environment', 'exclusion', 'id', 'kind', 'records_retention_via', 'regulatory_tags', 'tier'),
     'RET-004': _s('id'),
-    'RET-005': _s('data_classes', 'environment', 'exclusion', 'regulatory_tags', 'tier'),
+    'RET-005': _s('data_classes', 'environment', 'exclusion', 'id', 'max_retention', 'regulatory_tags', 'tier'),
     'DISP-001': _s('data_classes', 'environment', 'exclusion', 'id', 'regulatory_tags', 'tier'),
     'CFG-001': _s('backs_up_system_state', 'data_classes', 'environment', 'exclusion', 'id', 'kind', 'tier'),
     'REF-001': _s('depends_on', 'id', 'tier'),
@@ -167,8 +169,8 @@ SYSTEM_FIELDS: dict[str, frozenset[str]] = {
 #: What each member of the Context reads, for tracing rules (tests) and for reading this module.
 CONTEXT_READS: dict[str, frozenset[str]] = {
     name: frozenset(sections) for names, sections in [
-        (("today", "hit", "ask", "_gc", "restorable"), ()),
-        (("availability",), ("engagement",)),
+        (("today", "hit", "ask", "missing", "_gc", "restorable"), ()),
+        (("availability", "category"), ("engagement",)),
         (("tiers", "tier_index", "tier", "tier_level", "critical", "tierp", "_tier_levels"), ("tiers",)),
         (("systems", "system_index", "sp", "valid_exempt", "tags", "records_min", "_tags"), ("systems",)),
         (("systems_by_tier",), ("systems", "tiers")),
@@ -265,7 +267,7 @@ class Evaluator:
                 if groups:
                     for group in groups.values():
                         out.extend(group)
-            self._report = Report(finish(out), self._day)
+            self._report = Report(finalize(out, self._ctx), self._day)
         return self._report
 
     # -- evaluation ----------------------------------------------------------

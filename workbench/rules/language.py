@@ -121,7 +121,9 @@ def vague_001(ctx):
         paths = [format_path(e[0]) for e in found]
         major = found[0][3] or text_kind(found[0][1]) == COMMITMENT
         yield ctx.hit(_message(key, found, paths), *paths, subject=subject, system=system,
-                      severity=None if major else SEVERITY[NARRATIVE])
+                      severity=None if major else SEVERITY[NARRATIVE],
+                      why=None if major else "only narrative (a description or a reason) is vague, not a promise",
+                      causes=tuple(paths))
 
 
 def text_kind(field: str) -> str:

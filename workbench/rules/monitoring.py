@@ -169,7 +169,7 @@ def mon_001(ctx):
             yield ctx.ask(f"The manual review of job results{f' by {r.by}' if r.by else ''} stands in for alerts on "
                           f"{names(ids)}: where is each review recorded, so an auditor can sample it?",
                           f"monitoring.manual_reviews[{i}].evidence", subject="monitoring", scopes=tuple(ids),
-                          severity="minor")
+                          severity="minor", why="a manual review covers the alerts; only where it is recorded is unknown")
 
 
 def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=None):
@@ -196,13 +196,14 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
         elif ev == "job_missed" and limit is not None and after is not None and after > limit:
             slow = after
     sev = "blocker" if ctx.critical(a) else None
+    why = "a T0/T1 system: a silent failure soon breaches its RPO" if sev else None
     if missing:
         yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}{late_review or ''}.", "monitoring.alerts",
-                      ctx.sp(a), system=a, severity=sev)
+                      ctx.sp(a), system=a, severity=sev, why=why)
     if slow is not None:
         yield ctx.hit(f"{label(a)}: the missed-backup alert fires only after {slow} without a new recovery "
                       f"point, but one is due every {gap}; it should fire within {limit}.",
-                      "monitoring.alerts", ctx.sp(a), system=a, severity=sev)
+                      "monitoring.alerts", ctx.sp(a), system=a, severity=sev, why=why)
 
 
 @rule(
@@ -258,7 +259,8 @@ def mon_002(ctx):
         yield ctx.hit(f"A failed backup job may stay open for {sla}, longer than the {rpo} RPO of {label(a)}{more}: "
                       "one unhandled failure breaches the RPO.",
                       "monitoring.failure_ticket_sla", ctx.rpo_path(a),
-                      system=a, severity="major", scopes=[x.id for _, x in late])
+                      system=a, severity="major", scopes=[x.id for _, x in late],
+                      why="one unhandled failure breaches the RPO of a T0/T1 system")
 
 
 @rule(

@@ -3,7 +3,14 @@
 Restore time = hours to first byte (storage tier) + size / throughput + rebuild
 (GAP_RULES §5.7). When the size or throughput is unknown, the part that is
 known (time to first byte plus rebuild) is still a lower bound: an archive tier
-whose retrieval alone exceeds the RTO is a gap whatever the data size.
+whose retrieval alone exceeds the RTO is a gap whatever the data size. The
+unknown inputs are asked for only where the RTO is tight for the system's size
+class or a restore test missed it; elsewhere the restore tests are the evidence.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): a copy whose
+isolation from production is unknown, or every copy online in a
+production-reachable account, is COPY-003's finding; RTO-002's ransomware
+question or gap about the same copies folds into it.
 """
 
 from __future__ import annotations
@@ -331,12 +338,41 @@ def _rto_001(ctx, a, rto, copies):
         return  # one copy is fast enough
     if _too_slow(estimates, limit):
         yield _rto_001_hit(ctx, a, rto, min(estimates, key=lambda e: e.bound), len(copies))
-    elif ctx.critical(a):
+        return
+    # The arithmetic is asked for only where it matters: an RTO tight for the system's size class, or a
+    # restore test that missed it. Elsewhere the restore tests (TEST-002, TEST-003) are the evidence for the RTO.
+    why = _rto_at_stake(ctx, a, rto)
+    if why:
         unknown = [e for e in estimates if e.hours is None]
         paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
-        yield ctx.ask(f"{a.id}: how long would a restore take? {_missing_text(ctx, a, unknown).capitalize()} "
+        yield ctx.ask(f"{a.id}: how long would a restore take? {why}; {_missing_text(ctx, a, unknown)} "
                       f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
-                      f"against its RTO of {rto}.", *paths, system=a)
+                      f"against the RTO. A restore slower than the RTO is a blocker.", *paths, system=a)
+
+
+#: Size classes (by GB when the size is stated, else by the kind of system) and the hours a restore of that
+#: size typically takes with ordinary throughput: an RTO shorter than that is tight, and the arithmetic is asked.
+SIZE_CLASSES = ((100, "small", 1.0), (1000, "medium", 4.0), (10000, "large", 12.0), (float("inf"), "very large", 24.0))
+KIND_CLASS = {"saas": 0, "endpoint": 0, "config_repo": 0, "kms": 0, "idp": 0, "dns": 0, "secrets": 0,
+              "object_store": 2, "log_store": 2}  # other kinds, and a kind not stated: medium
+
+
+def _rto_at_stake(ctx, a, rto) -> str:
+    """Why RTO-001 must know ``a``'s restore time ("" when the restore tests are evidence enough)."""
+    for x in reversed(ctx.tests(a)):
+        if x.date is not None and x.date <= ctx.today and x.measured_rto is not None and x.measured_rto.text is None:
+            if x.measured_rto > rto:
+                return f"its restore test of {x.date} took {x.measured_rto}, over its RTO of {rto}"
+            break
+    if a.size_gb is not None:
+        _, name, typical = next(c for c in SIZE_CLASSES if a.size_gb < c[0])
+        what = f"{a.size_gb:g} GB ({name})"
+    else:
+        _, name, typical = SIZE_CLASSES[KIND_CLASS.get(a.kind or "", 1)]
+        what = f"a {name} system for its kind ({a.kind or 'kind not stated'})"
+    if rto.hours < typical:
+        return f"its RTO of {rto} is tight for {what}, which typically takes about {typical:g}h to restore"
+    return ""
 
 
 @rule(
@@ -436,13 +472,16 @@ def _no_ransomware_survivor(ctx, a, answers, ransomware):
         reasons = "; ".join(_exposure(ctx, c, a, ransomware) for c, _ in answers)
         yield ctx.hit(f"{a.id}: no copy survives ransomware or stolen production credentials ({reasons}).",
                       *(ctx.tp(c, "immutability") for c, _ in answers), system=a, severity="blocker",
-                      scopes=("ransomware",))
+                      scopes=("ransomware",), why="a T0/T1 system with no copy that survives ransomware",
+                      causes=(f"{ctx.sp(a)}: every copy reachable from production",))
         return
     unknown = [c for c, ok in answers if ok is None]
+    # The same unknown isolation COPY-003 asks about per copy: its question owns the cause.
     yield ctx.ask(f"{a.id}: would any copy survive ransomware? The lock mode, offline status or account "
                   f"isolation of {names(c.id for c in unknown)} is not stated.",
                   *(ctx.tp(c, "immutability") for c in unknown), system=a, severity="blocker",
-                  scopes=("ransomware",))
+                  scopes=("ransomware",), why="a T0/T1 system that may have no copy surviving ransomware",
+                  causes=tuple(ctx.tp(c, "isolated_account") for c in unknown))
 
 
 def _exposure(ctx, c, a, ransomware) -> str:

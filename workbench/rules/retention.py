@@ -62,6 +62,7 @@ def ret_001(ctx):
                     "medical records, whose retention state law sets; which mechanism keeps its records (the "
                     "system of record, an archive or the backups), and for how long?",
                     ctx.sp(a, "records_retention_via"), system=a, severity="major",
+                    why="no known legal minimum is broken: state law, not HIPAA, sets it",
                 )
             continue
         minimum, why = need
@@ -290,7 +291,7 @@ def ret_004(ctx):
                 "privacy maximum.",
 )
 def ret_005(ctx):
-    privacy = "privacy" in ctx.policy.engagement.categories
+    privacy = ctx.category("privacy")
     affected = [a for a in ctx.in_scope_systems
                 if "pii" in a.data_classes and (privacy or "gdpr" in a.regulatory_tags)]
     if not affected:

@@ -8,6 +8,20 @@ when a system has no test of its own. A system whose cadence cannot be resolved
 (no tier, or a tier with no or only a vague cadence) is not let off: TEST-001
 asks for one and TEST-002 still wants a passing test on record. TEST-006 holds
 exercises to the policy's own ``policy.dr_exercise_interval`` (a year when unstated).
+
+Kinds: a missing or too loose cadence is the policy's (a question or a gap); a
+restore test or DR exercise missing, overdue or incompletely recorded (TEST-002,
+TEST-004, TEST-005, TEST-006's "none held") is evidence. A failed test left
+unremediated (TEST-003) is a gap in how the control runs.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`):
+
+* A system with no (defined) tier: COV-002 owns the cause; TEST-001's "how often
+  is it tested?" and TEST-002's "no passing test, no cadence" fold into it.
+* A vague cadence: VAGUE-001 owns it (it quotes the words); TEST-001's question
+  for a testable cadence folds into it.
+* A policy with no restore-test records at all: TEST-002 owns one evidence finding
+  that stands for TEST-002, TEST-004, TEST-005 and ENC-004's per-system ones.
 """
 
 from __future__ import annotations
@@ -91,10 +105,13 @@ def test_001(ctx):
             rep, who, path = described(t)
             yield ctx.hit(f"{t.id}{who}: restore tests every {interval}, looser than {why}.",
                           path, subject=t.id, system=rep, scopes=(t.id,))
-    # Systems with no tier (or one that is not defined) have no cadence at all: one question names them.
+    # Systems with no tier (or one that is not defined) have no cadence at all: one question each, whose
+    # cause is the missing tier (COV-002 asks for it; the engine folds these into its finding).
     if any(tid not in ctx.tiers for tid in occupied):
         unknown = True
-        yield _untiered_question(ctx, [a for a in ctx.in_scope_systems if a.tier not in ctx.tiers])
+        for a in ctx.in_scope_systems:
+            if a.tier not in ctx.tiers:
+                yield _untiered_question(ctx, [a])
     if cis and known and not unknown and all(iv > QUARTER for _, iv in known):
         t, interval = min(known, key=lambda k: k[1])
         rep, who, path = described(t)
@@ -114,7 +131,8 @@ def _untiered_question(ctx, group: list):
                    f"{'is it' if one else 'are they'} restore-tested? Give {'it' if one else 'them'} a tier with "
                    "a restore-test interval.",
                    ctx.sp(group[0], "tier"), "tiers", subject=group[0].id,
-                   system=_representative(group), scopes=tuple(a.id for a in group))
+                   system=_representative(group), scopes=tuple(a.id for a in group),
+                   causes=tuple(ctx.sp(a, "tier") for a in group))
 
 
 @rule(
@@ -122,6 +140,7 @@ def _untiered_question(ctx, group: list):
     title="Restore test overdue",
     severity="major",
     family="testing",
+    records=True,
     tier_modifier=True,
     maps={"soc2": ["A1.3", "CC7.5"], "cis": ["11.5"], "nist": ["CP-4", "CP-9(1)"], "iso27001": ["A.8.13"],
           "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
@@ -155,9 +174,10 @@ def test_002(ctx):
         if verdict is None:
             if tierless and a.tier not in tiers and not _passed(tests_of.get(a.id), today):
                 why = f"its tier {a.tier} is not defined" if a.tier else "it has no tier"
-                yield ctx.hit(f"{a.id}: no passing restore test on record as of {today} (no restore-test cadence "
-                              f"is set, as {why}).", "restore_tests", ctx.sp(a, "tier"), system=a,
-                              severity="blocker")
+                yield ctx.missing(f"{a.id}: no passing restore test on record as of {today} (no restore-test "
+                                  f"cadence is set, as {why}).", "restore_tests", ctx.sp(a, "tier"), system=a,
+                                  severity="blocker", why="no passing restore test is on record",
+                                  causes=(ctx.sp(a, "tier"),))
             continue
         t = tiers[a.tier]
         interval, cadence, latest, due, severity, shortfall = verdict
@@ -175,7 +195,11 @@ def test_002(ctx):
             paths.insert(0, _test_path(ctx, latest, "date"))
         else:
             paths.insert(0, "restore_tests")
-        yield ctx.hit(f"{a.id} ({t.id}): " + "; ".join(parts) + ".", *paths, system=a, severity=severity)
+        why = None if severity is None else (
+            "no passing restore test is on record" if latest is None
+            else "two cadences have passed since the last passing test")
+        yield ctx.missing(f"{a.id} ({t.id}): " + "; ".join(parts) + ".", *paths, system=a, severity=severity,
+                          why=why)
 
 
 @rule(
@@ -309,6 +333,7 @@ def _objectives_now(ctx, a) -> tuple:
     title="No full or disaster-copy restore test for a critical system",
     severity="major",
     family="testing",
+    records=True,
     tier_modifier=True,
     maps={"soc2": ["A1.3", "CC7.5"], "cis": ["11.5"], "nist": ["CP-9(2)", "CP-4"], "iso27001": ["A.8.13"]},
     fix="Once a year, restore the whole application into an isolated environment from the copy you would really "
@@ -335,12 +360,12 @@ def test_004(ctx):
         if not done:
             # The common case, no test up to the as-of date: both halves report, with fixed paths;
             # the same hits _full_restore_hit and _disaster_copy_hit build, without their work.
-            yield Hit(sid + plan.none_done, plan.none_done_paths, sid, a, None, "gap", plan.scopes)
+            yield Hit(sid + plan.none_done, plan.none_done_paths, sid, a, None, "evidence", plan.scopes)
             copies = copies_of(a)
             hint = place[1].get(id(copies))
             if hint is None:
                 hint = _copies_hint(copies, place)
-            yield Hit(sid + plan.no_copy + hint + ".", _NO_TEST_PATHS, sid, a, None, "gap", plan.scopes)
+            yield Hit(sid + plan.no_copy + hint + ".", _NO_TEST_PATHS, sid, a, None, "evidence", plan.scopes)
             continue
         hit = _full_restore_hit(ctx, a, plan, done)
         if hit is not None:
@@ -385,8 +410,8 @@ def _full_restore_plans(ctx, year_ago: dt.date) -> dict[str, _FullRestorePlan]:
 
 
 def _system_hit(message: str, paths: tuple, a) -> Hit:
-    """``ctx.hit(message, *paths, system=a)`` for paths that are all given, without its generality."""
-    return Hit(message, paths, a.id, a, None, "gap", (a.tier,) if a.tier else ())
+    """``ctx.missing(message, *paths, system=a)`` for paths that are all given, without its generality."""
+    return Hit(message, paths, a.id, a, None, "evidence", (a.tier,) if a.tier else ())
 
 
 def _full_restore_hit(ctx, a, plan: _FullRestorePlan, done: list):
@@ -455,6 +480,7 @@ def _copies_hint(copies: list, place: tuple) -> str:
     title="Restore test without integrity check or evidence",
     severity="minor",
     family="testing",
+    records=True,
     tier_modifier=True,
     maps={"soc2": ["A1.3", "PI1.5", "CC4.1"], "cis": ["11.5"], "nist": ["CP-9(1)"], "iso27001": ["A.8.13"]},
     fix="Check every restore with checksums, row counts or an application smoke test, and attach the artifacts "
@@ -489,10 +515,10 @@ def test_005(ctx):
         scopes = (x.id,) if x.id else ()
         if wrong:
             extra = f"; it does not say {' or '.join(missing)}" if missing else ""
-            yield ctx.hit(f"{label}: {wrong[0]}{extra}.", *paths, subject=x.system, system=a, scopes=scopes)
+            yield ctx.missing(f"{label}: {wrong[0]}{extra}.", *paths, subject=x.system, system=a, scopes=scopes)
         else:
-            yield ctx.ask(f"{label}: the record does not say {' or '.join(missing)}.", *paths,
-                          subject=x.system, system=a, scopes=scopes)
+            yield ctx.missing(f"{label}: the record does not say {' or '.join(missing)}.", *paths,
+                              subject=x.system, system=a, scopes=scopes)
 
 
 @rule(
@@ -500,6 +526,7 @@ def test_005(ctx):
     title="No recent disaster-recovery exercise",
     severity="major",
     family="testing",
+    records=True,
     tier_modifier=True,
     maps={"soc2": ["A1.3", "CC7.5", "CC9.1"], "cis": ["17.7"], "nist": ["CP-4", "IR-3"],
           "iso27001": ["A.5.29", "A.5.30"], "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
@@ -518,7 +545,8 @@ def test_006(ctx):
     if stated is None or stated.vague or stated.approx_seconds <= 0:
         how = "as a number of months" if stated is not None else "no interval is set"  # VAGUE-001 quotes it
         yield ctx.ask(f"How often is a disaster-recovery exercise held ({how})? Until the policy says, "
-                      "exercises are checked against a year.", path, subject="policy", severity="minor")
+                      "exercises are checked against a year.", path, subject="policy", severity="minor",
+                      why="until it is answered, exercises are held to a year")
         interval, every, cadence, paths = YEAR, "every year", "", ()
     else:
         interval, every = stated, f"every {stated}"
@@ -535,9 +563,15 @@ def test_006(ctx):
             yield ctx.ask(f"When was DR exercise {_exercise_label(ctx.policy.dr_exercises[undated[0]])} held?",
                           f"dr_exercises[{undated[0]}].date", subject="dr_exercises")
             return
-        before = f"the latest was on {max(e.date for _, e in held)}" if held else "none is on record"
-        yield ctx.hit(f"No disaster-recovery exercise since {since}{cadence}; {before}.", "dr_exercises", *paths,
-                      subject="dr_exercises")
+        if ctx.policy.dr_exercises:
+            before = f"the latest was on {max(e.date for _, e in held)}" if held else "none is on record"
+            yield ctx.missing(f"No disaster-recovery exercise since {since}{cadence}; {before}.", "dr_exercises",
+                              *paths, subject="dr_exercises")
+        else:
+            scope = "; functional for the T0/T1 systems" if _critical_tiers(ctx) else ""
+            yield ctx.missing(f"No DR-exercise records yet: a Type II auditor asks for the exercise held "
+                              f"{every}{scope}, its scenarios (ransomware or region loss, an absent key person) "
+                              "and its after-action report.", "dr_exercises", *paths, subject="dr_exercises")
         return
     # The T0/T1 systems in scope matter only when no recent exercise was functional or full-scale.
     critical = None

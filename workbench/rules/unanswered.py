@@ -4,6 +4,11 @@ Only core facts the rest of the policy hangs on: who the policy is for, which
 SOC 2 report and period, which categories; and for each system its kind,
 environment, owner and location. Tiers, data classes, objectives, cadences and
 the like are asked by the catalog rules that need them.
+
+An unanswered engagement field is one question here; the rules that depend on
+it take the stricter reading silently (``ctx.availability``, ``ctx.category``)
+and do not ask again. A catalog rule that asks for the same field owns the
+question (EVID-002 asks for the whole Type II period; the end date folds in).
 """
 
 from __future__ import annotations

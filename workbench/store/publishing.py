@@ -13,8 +13,9 @@
 The folder is written under a temporary name, every file fsynced and made
 read-only, then renamed into place in one step: a crash leaves either no
 version or a whole one. An existing version folder is never replaced.
-Publishing is refused while the policy has open blocker findings (accepted
-exceptions do not block). Nothing here needs git; when the workspace lives in
+Publishing is refused while the policy has open blocker *gaps* (accepted
+exceptions do not block; nor do questions or missing evidence: a policy is
+written and published before the records that show it operating exist). Nothing here needs git; when the workspace lives in
 a git repository the version is committed and tagged, and a git failure is a
 warning in the result, not a failed publish.
 """
@@ -53,14 +54,14 @@ class PublishError(Exception):
 
 
 class PublishRefused(PublishError):
-    """Open blocker findings stop the publish. ``findings`` lists them."""
+    """Open blocker gaps stop the publish. ``findings`` lists them."""
 
     def __init__(self, version: Version, findings: list):
         self.version = version
         self.findings = findings
         n = len(findings)
         super().__init__(
-            f"version {version} was not published: {n} open blocker finding{'s' if n != 1 else ''} "
+            f"version {version} was not published: {n} open blocker gap{'s' if n != 1 else ''} "
             "(fix them or accept them as documented exceptions)"
         )
 
@@ -156,7 +157,7 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
     published = _prepared(policy, version, day, approver, note, author, records)
     report = evaluate(published, day)
-    blockers = [f for f in report.open if f.severity == "blocker"]
+    blockers = report.publish_blockers
     if blockers:
         raise PublishRefused(version, blockers)
 
