@@ -141,104 +141,148 @@ class _Loader(_YamlBase):  # type: ignore[misc,valid-type]
         pass
 
     def get_single_data(self):
-        node = self.get_single_node()
-        return None if node is None else _build(self, node)
+        # Built from libyaml's events as they come, never holding the whole node graph (with two position
+        # marks per node, the graph of a 10,000-system spec takes four times the memory of its data).
+        from yaml.events import StreamEndEvent
+
+        self.get_event()  # stream start
+        if self.check_event(StreamEndEvent):
+            self.get_event()
+            return None
+        document = self.get_event()  # document start
+        data = _build(self)
+        self.get_event()  # document end
+        if not self.check_event(StreamEndEvent):
+            event = self.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                              "but found another document", event.start_mark)
+        self.get_event()
+        return data
 
 
 def _alias_error(message: str, mark) -> yaml.constructor.ConstructorError:
     return yaml.constructor.ConstructorError(None, None, message, mark)
 
 
-def _expanded(node, sizes: dict, mark) -> int:
-    """How many values ``node`` stands for once every alias inside it is expanded (memoized per node)."""
-    found = sizes.get(id(node))
-    if found is not None:
-        if found < 0:
-            raise _alias_error("an alias (*name) refers to the list or mapping that contains it", mark)
-        return found
-    cls = node.__class__
-    if cls is yaml.ScalarNode:
-        return 1
-    sizes[id(node)] = -1
-    if cls is yaml.MappingNode:
-        total = 1 + sum(_expanded(k, sizes, mark) + _expanded(v, sizes, mark) for k, v in node.value)
-    else:
-        total = 1 + sum(_expanded(item, sizes, mark) for item in node.value)
-    sizes[id(node)] = total
-    return total
+def _build(loader):
+    """The document's plain data, built from the parser's events; aliases may add at most
+    :data:`ALIAS_BUDGET` values in all.
 
-
-def _build(loader, root):
-    """Plain data of the node graph ``root``; aliases may add at most :data:`ALIAS_BUDGET` values in all.
-
-    Aliases are counted as they are met, before anything is expanded: the refusal comes at once, with the
-    line of the alias, whatever the expansion would have cost.
+    Each alias is charged, where it is met, the number of values its anchor stands for (counted as the
+    anchored part was built, aliases inside it included): the refusal comes at once, with the line of
+    the alias, whatever the expansion would have cost.
     """
-    constructors = loader.yaml_constructors
-    built: dict = {}     # id(node) -> object, for lists and mappings (an alias returns the same node)
-    sizes: dict = {}
-    budget = [ALIAS_BUDGET]
-    ScalarNode, MappingNode = yaml.ScalarNode, yaml.MappingNode
-    ConstructorError = yaml.constructor.ConstructorError
+    from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
 
-    def build(node, mark):
-        cls = node.__class__
-        if cls is ScalarNode:
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            make = constructors.get(tag)
-            if make is None:
-                raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
-                                       node.start_mark)
-            return make(loader, node)
-        key = id(node)
-        found = built.get(key)
-        if found is not None:
-            if found is _BUILDING:
-                raise _alias_error("an alias (*name) refers to the list or mapping that contains it", mark)
-            budget[0] -= _expanded(node, sizes, mark)
+    constructors = loader.yaml_constructors
+    resolve, next_event = loader.resolve, loader.get_event
+    ScalarNode = yaml.ScalarNode
+    ConstructorError = yaml.constructor.ConstructorError
+    anchors: dict = {}           # anchor -> (object, values it stands for)
+    count = [0]                  # values built so far, alias expansions included
+    budget = [ALIAS_BUDGET]
+
+    def scalar(event):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = resolve(ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        make = constructors.get(tag)
+        if make is None:
+            raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                   event.start_mark)
+        return make(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+
+    def build(event):
+        cls = event.__class__
+        count[0] += 1
+        if cls is ScalarEvent:
+            obj = scalar(event)
+            if event.anchor is not None:
+                anchors[event.anchor] = (obj, 1)
+            return obj
+        if cls is AliasEvent:
+            found = anchors.get(event.anchor)
+            if found is None:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
+                                                  event.start_mark)
+            obj, size = found
+            if obj is _BUILDING:
+                raise _alias_error("an alias (*name) refers to the list or mapping that contains it",
+                                   event.start_mark)
+            budget[0] -= size
             if budget[0] < 0:
                 raise _alias_error(
                     f"aliases (*name) here expand the document by more than {ALIAS_BUDGET:,} values; "
-                    "a spec has no use for that many repeats (nested aliases make a small file enormous)", mark)
-            return found
-        tag = node.tag
-        if tag not in (_MAP, _SEQ):
-            obj = loader.construct_object(node, deep=True)  # !!set, !!omap ... (or the error for an unknown tag)
-            built[key] = obj
+                    "a spec has no use for that many repeats (nested aliases make a small file enormous)",
+                    event.start_mark)
+            count[0] += size - 1
             return obj
-        built[key] = _BUILDING
-        if cls is MappingNode:
-            pairs = node.value
-            for k, _ in pairs:
-                if k.tag == _MERGE:
-                    loader.flatten_mapping(node)
-                    pairs = node.value
-                    break
+        tag, anchor, before = event.tag, event.anchor, count[0]
+        if anchor is not None:
+            anchors[anchor] = (_BUILDING, 0)
+        if cls is MappingStartEvent:
+            if tag not in (None, "!", _MAP):
+                raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                       event.start_mark)
             obj: Any = {}
-            for key_node, value_node in pairs:
-                k = key_node.value if key_node.tag == _STR else build(key_node, key_node.start_mark)
+            merges = []
+            while True:
+                key_event = next_event()
+                if key_event.__class__ is MappingEndEvent:
+                    break
+                if key_event.__class__ is ScalarEvent and key_event.value == "<<" and key_event.tag is None \
+                        and key_event.implicit[0]:  # a merge key
+                    merges.append((key_event, build(next_event())))
+                    continue
+                key = build(key_event)
                 try:
-                    duplicate = k in obj
+                    duplicate = key in obj
                 except TypeError:
                     raise ConstructorError(None, None, "a key must be a plain value, not a list or mapping",
-                                           key_node.start_mark) from None
+                                           key_event.start_mark) from None
                 if duplicate:
-                    raise ConstructorError(None, None, f"duplicate key {k!r}: the earlier value would be lost",
-                                           key_node.start_mark)
-                v = value_node.value if value_node.tag == _STR and value_node.__class__ is ScalarNode \
-                    else build(value_node, key_node.start_mark)
-                obj[k] = v
+                    raise ConstructorError(None, None, f"duplicate key {key!r}: the earlier value would be lost",
+                                           key_event.start_mark)
+                obj[key] = build(next_event())
+            if merges:
+                obj = _merged(merges, obj)
         else:
+            if tag not in (None, "!", _SEQ):
+                raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                       event.start_mark)
             obj = []
-            for item in node.value:
-                obj.append(item.value if item.tag == _STR and item.__class__ is ScalarNode
-                           else build(item, item.start_mark if item.__class__ is ScalarNode else mark))
-        built[key] = obj
+            while True:
+                item = next_event()
+                if item.__class__ is SequenceEndEvent:
+                    break
+                obj.append(build(item))
+        if anchor is not None:
+            anchors[anchor] = (obj, count[0] - before)
         return obj
 
-    return build(root, root.start_mark)
+    return build(next_event())
+
+
+def _merged(merges: list, own: dict) -> dict:
+    """A mapping with ``<<`` merge keys: the merged mappings' keys first (an earlier one wins), then its own;
+    a key both merged and given is refused as a duplicate, as before."""
+    out: dict = {}
+    for key_event, value in merges:
+        parts = value if isinstance(value, list) else [value]
+        for part in parts:
+            if not isinstance(part, dict):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a merge key (<<) takes a mapping or a list of mappings", key_event.start_mark)
+            for k, v in part.items():
+                out.setdefault(k, v)
+    for k, v in own.items():
+        if k in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {k!r}: the earlier value would be lost", merges[0][0].start_mark)
+        out[k] = v
+    return out
 
 
 def _construct_map(loader, node):
