@@ -42,7 +42,8 @@ def test_enc001_asks_about_a_copy_of_data_nobody_has_classified():
     (f,) = findings(unclassified(base({"encryption": None})), "ENC-001")
     assert f.kind == "question" and f.severity == "major"
     assert f.message == ("vault-bkp holds backups of db-pay, whose data is not classified yet: is it encrypted "
-                         "at rest, and with which cipher?")
+                         "at rest, and with which cipher? At stake: sensitive backups are not encrypted at rest "
+                         "with approved cryptography (major).")
     assert f.paths == ("targets[0].encryption.at_rest", "systems[0].data_classes")
 
 

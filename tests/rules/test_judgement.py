@@ -201,3 +201,19 @@ def test_starters_show_fewer_findings_than_before(name):
     before = {"fintech-sox-pci": 7, "healthcare-hipaa": 8, "msp-small-business": 7, "saas-startup": 7}
     report = evaluate(load_template(name), DATES[0])
     assert len(report.open) <= before.get(name, len(report.open))
+
+
+def test_no_access_review_on_record_is_one_evidence_finding_for_every_role():
+    data = _untiered()
+    data["principals"] = [{"id": "ann", "type": "human", "mfa_enrolled": True}]
+    data["roles"] = [{"id": r, "permissions": ["restore", "configure"], "members": ["ann"], "mfa_required": True,
+                      "review_interval": "3mo"} for r in ("ops", "dba", "sec")]
+    report = evaluate(policy(data), dt.date(2025, 6, 30))
+    reviews = [f for f in report.open if "ACC-005" in f.rules]
+    assert len(reviews) == 1, [f.message for f in reviews]
+    (f,) = reviews
+    assert f.kind == "evidence" and set(f.subjects) == {"ops", "dba", "sec"}
+    assert f.message.startswith("No access-review records yet: a Type II auditor samples the review of each backup "
+                                "and key role against its cadence (every 3mo as the policy sets); 3 roles")
+    assert f.fix.startswith("Review the membership of each backup and key role")
+    assert {f"roles[{i}].last_review_on" for i in range(3)} <= set(f.paths)

@@ -175,8 +175,8 @@ def test_mon001_a_daily_review_is_enough_for_daily_backups_but_not_for_15_minute
 def test_mon001_a_review_without_a_record_is_asked_where_it_is_kept():
     (f,) = findings(reviewed(evidence=None), "MON-001")
     assert f.kind == "question" and f.severity == "minor"
-    assert f.message == ("The manual review of job results by IT operations stands in for alerts on wiki: where is "
-                         "each review recorded, so an auditor can sample it?")
+    assert f.message.startswith("The manual review of job results by IT operations stands in for alerts on wiki: "
+                                "where is each review recorded, so an auditor can sample it? At stake: ")
     assert f.paths == ("monitoring.manual_reviews[0].evidence",)
 
 

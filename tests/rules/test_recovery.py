@@ -55,7 +55,7 @@ def test_rto001_unknown_size_is_asked_where_the_rto_is_tight_for_the_size_class(
     (f,) = findings(policy([target("vault")], rto="2h", size_gb=None, kind="db"), "RTO-001")
     assert f.kind == "question" and "data size" in f.message and f.paths == ("systems[0].size_gb",)
     assert "its RTO of 2h is tight for a medium system for its kind (db)" in f.message
-    assert "A restore slower than the RTO is a blocker." in f.message  # what is at stake
+    assert "At stake: a restore slower than the RTO, a blocker." in f.message
 
 
 def test_rto001_unknown_size_is_not_asked_where_the_rto_is_loose_for_the_size_class():

@@ -399,7 +399,8 @@ def _sarif_result(f, uri: str, index: int, rule_index: dict, lines) -> dict:
         "locations": [location],
         "partialFingerprints": {"workbench/v1": f"{f.rule}|{f.subject or ''}|{f.path}"},
         "properties": {"severity": f.severity, "severity_adjusted": list(f.adjusted), "kind": f.kind,
-                       "paths": list(f.paths), "subject": f.subject,
+                       "paths": list(f.paths), "subject": f.subject, "subjects": list(f.subjects),
+                       "merged": list(f.merged),
                        "fix": f.fix, "criteria": {k: list(v) for k, v in f.criteria.items()}},
     }
     if f.rule in rule_index:

@@ -1,4 +1,9 @@
-"""Disposal (DISP): is expired backup data and media destroyed in a way that can be shown?"""
+"""Disposal (DISP): is expired backup data and media destroyed in a way that can be shown?
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): DISP-001 owns the disposal
+verification cadence, a policy-wide question asked once; GOV-003's question for the same
+interval folds into it.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""Encryption and keys (ENC): are copies encrypted, in transit and at rest, with keys that stay safe and usable?"""
+"""Encryption and keys (ENC): are copies encrypted, in transit and at rest, with keys that stay safe and usable?
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): a copy whose key was never used
+in a restore (ENC-004) is evidence; when the policy holds no restore-test records at all it
+folds into TEST-002's one "no restore-test records yet" finding. A copy of unclassified
+data is asked about here (is it encrypted?); COV-002 asks for the data classes themselves.
+"""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
@@ -86,8 +87,8 @@ class Finding:
     scopes: tuple[str, ...] = ()
     #: Why ``severity`` differs from the rule's (the GAP_RULES §6 modifiers), e.g. "tier T0: one level worse".
     adjusted: tuple[str, ...] = ()
-    #: Every id the finding is about, when one finding stands for the same cause on several (systems,
-    #: roles ...); ``subject`` is the first. Filled in by :func:`finalize`.
+    #: Every id the finding is about: ``(subject,)``, or, when one finding stands for the same cause on several
+    #: systems, roles ..., all of them (``subject`` is the first; :func:`finalize` gathers them).
     subjects: tuple[str, ...] = ()
     #: Other rules whose findings of the same cause this one stands for (they count against readiness too).
     merged: tuple[str, ...] = ()
@@ -282,7 +283,8 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
     1. **One cause, one finding** (:func:`_one_cause_one_finding`): findings about
        the same missing, vague or wrong value (``Finding.causes``; a question's
        cause is its first field path) become one. The owner is the rule listed
-       first in :data:`CAUSE_OWNERS`, else the worst finding; it keeps its message,
+       first in :data:`CAUSE_OWNERS`, else the worst finding (rules in
+       :data:`CAUSE_YIELDERS` own a cause only alone); it keeps its message,
        names what else stays open until the cause is settled, takes the worst
        severity (saying why) and lists the others' rules in ``merged``.
     2. **One question per rule and subject** (:func:`_one_question_per_rule_and_subject`):
@@ -297,7 +299,10 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
        severity on several systems, roles or targets is one finding; ``subjects``
        lists them, ``paths`` keeps every one's paths, the message names the first
        few and the count (with ``ctx``, the count names what they are: systems, roles ...).
-    5. Sort worst first (open before accepted, then severity, rule, subject, message).
+    5. **What is at stake** (:func:`_what_is_at_stake`): a question that does not
+       already say what hangs on its answer ends with the gap it could hide (its
+       rule's title) and that gap's severity.
+    6. Sort worst first (open before accepted, then severity, rule, subject, message).
     """
     findings = sorted(findings, key=_order)
     made: set[int] = set()   # ids of the findings this call built (copies): the inputs are never changed
@@ -309,6 +314,7 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
     if ctx is not None:
         findings = _no_records_yet(findings, ctx)
     findings = _one_finding_per_rule_and_cause(findings, ctx)
+    findings = _what_is_at_stake(findings)
     findings.sort(key=_order)
     return findings
 
@@ -323,7 +329,10 @@ def _order(f: Finding):
 #: Which rule owns a cause that several rules report (the first listed wins); rules not listed rank after
 #: these, the worst finding first. The family modules' docstrings say which of their causes another rule owns.
 CAUSE_OWNERS = ("VAGUE-001", "GOV-001", "COV-002", "COV-003", "COPY-003", "ACC-005", "ACC-001", "TEST-001")
+#: Rules that ask for a value only because no other rule does (any other rule asking for it owns the cause).
+CAUSE_YIELDERS = ("GOV-003", "ASK-001")
 _OWNER_RANK = {rid: i for i, rid in enumerate(CAUSE_OWNERS)}
+_OWNER_RANK.update({rid: len(CAUSE_OWNERS) + 1 + i for i, rid in enumerate(CAUSE_YIELDERS)})
 
 
 def _causes(f: Finding) -> tuple[str, ...]:
@@ -470,13 +479,18 @@ def _no_records_yet(findings: list[Finding], ctx) -> list[Finding]:
     """Step 2 of :func:`finalize`: one evidence finding per kind of record the policy holds none of."""
     p = ctx.policy
     if not p.restore_tests:
-        findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group))
+        findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group),
+                                    "Hold the first restore test of each tier (and, for T0/T1 systems, a full restore "
+                                    "from the disaster copy), keep each dated record with its evidence, and repeat "
+                                    "them on the tier's cadence.")
     if p.roles and not any(r.last_review_on for r in p.roles):
-        findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group))
+        findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group),
+                                    "Review the membership of each backup and key role, have the system owner sign "
+                                    "it, record the date and the removals, and repeat on the role's cadence.")
     return findings
 
 
-def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text) -> list[Finding]:
+def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text, fix: str) -> list[Finding]:
     group = [f for f in findings if f.accepted is None and f.kind == "evidence" and f.rule in rules]
     if not group:
         return findings
@@ -488,7 +502,7 @@ def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text) -> l
     subjects = tuple(dict.fromkeys(s for f in group for s in (f.subjects or (f.subject,)) if s))
     one = Finding(
         rules[0], first.title if first else keep.title, worst.severity, text(group),
-        first.fix if first else keep.fix, tuple(dict.fromkeys(p for f in group for p in f.paths)),
+        fix, tuple(dict.fromkeys(p for f in group for p in f.paths)),
         first.criteria if first else keep.criteria, first.family if first else keep.family,
         subjects[0] if subjects else None, "evidence", None,
         tuple(dict.fromkeys(s for f in group for s in f.scopes)),
@@ -550,13 +564,14 @@ def _noun(names: list[str], ctx) -> Optional[str]:
                                    ("target", {x.id for x in p.targets}), ("tier", ctx.tiers),
                                    ("schedule", {x.id for x in p.schedules})]
     for noun, known in ids:
-        if all(n in known for n in names):
+        if all(map(known.__contains__, names)):
             return noun
     return None
 
 
 _HOLE = "\x00"
-_RULE_OF = attrgetter("rule")
+_RULE_OF, _SUBJECT = attrgetter("rule"), attrgetter("subject")
+_PATHS, _SCOPES, _MERGED, _CAUSES = (attrgetter(a) for a in ("paths", "scopes", "merged", "causes"))
 
 
 def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[Finding]:
@@ -566,7 +581,7 @@ def _one_finding_per_rule_and_cause(findings: list[Finding], ctx=None) -> list[F
     per_rule = Counter(map(_RULE_OF, findings))
     for f in findings:
         s = f.subject
-        if per_rule[f.rule] < 2 or f.accepted is not None or not s or f.subjects:
+        if per_rule[f.rule] < 2 or f.accepted is not None or not s or len(f.subjects) > 1:
             continue
         adjusted = f.adjusted
         key = (f.rule, f.kind, f.severity, "\x01".join(adjusted).replace(s, _HOLE) if adjusted else "",
@@ -593,7 +608,7 @@ def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
     from .wording import listing
 
     first = _copy(group[0])
-    names = [f.subject for f in group]
+    names = [*map(_SUBJECT, group)]
     noun = _noun(names, ctx)
     count = f"{len(names)} {noun}s" if noun else f"{len(names)} in all"
     head, colon, rest = shape.partition(":")
@@ -605,11 +620,29 @@ def _gather(group: list[Finding], shape: str, ctx=None) -> Finding:
         tail = f" ({count} in all)" if noun else ""
         first.message = f"{first.message.rstrip()} The same holds for {listing(names[1:])}{tail}."
     first.subjects = tuple(names)
-    first.paths = tuple(dict.fromkeys(p for f in group for p in f.paths))
-    first.scopes = tuple(dict.fromkeys(s for f in group for s in f.scopes))
-    first.merged = tuple(dict.fromkeys(m for f in group for m in f.merged))
-    first.causes = tuple(dict.fromkeys(c for f in group for c in f.causes))
+    first.paths = tuple(dict.fromkeys(chain.from_iterable(map(_PATHS, group))))
+    first.scopes = tuple(dict.fromkeys(chain.from_iterable(map(_SCOPES, group))))
+    first.merged = tuple(dict.fromkeys(chain.from_iterable(map(_MERGED, group))))
+    first.causes = tuple(dict.fromkeys(chain.from_iterable(map(_CAUSES, group))))
     return first
+
+
+#: Rules whose title only restates their question ("a cadence is not stated"): their questions are their stake.
+_STAKES_SAID = frozenset({"GOV-003", "COV-002", "COV-003", "EVID-002"})
+
+
+def _what_is_at_stake(findings: list[Finding]) -> list[Finding]:
+    """Step 5 of :func:`finalize`: each open question says what its answer decides (copies; inputs untouched)."""
+    out = []
+    for f in findings:
+        if f.kind == "question" and f.accepted is None and "At stake" not in f.message:
+            r = RULES.get(f.rule)
+            if r is not None and r.catalog and r.id not in _STAKES_SAID:
+                f = _copy(f)
+                title = r.title[:1].lower() + r.title[1:]
+                f.message = f"{f.message.rstrip()} At stake: {title} ({f.severity})."
+        out.append(f)
+    return out
 
 
 def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]:
@@ -628,7 +661,7 @@ def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]
             severity, adjusted = hit.severity, ((hit.why,) if hit.why else ())
         finding = Finding(
             rid, title, severity, hit.message, fix, hit.paths, criteria, family, hit.subject, hit.kind, None,
-            hit.scopes, adjusted, (), (), hit.causes,
+            hit.scopes, adjusted, (hit.subject,) if hit.subject else (), (), hit.causes,
         )
         if accepting:
             _accept(finding, ctx)

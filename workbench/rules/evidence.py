@@ -50,6 +50,13 @@ def evid_001(ctx):
     for i, s in enumerate(ev.sources):
         sources.setdefault(s.kind, (i, s))
     job_log = p.monitoring.job_log_retention
+    if not ev.sources and not ev.store and ev.immutable is None and ev.retention is None and job_log is None:
+        # The policy says nothing about evidence yet: one question for the policy, not three.
+        paths = ("evidence.sources", "evidence.store", "evidence.retention")
+        yield ctx.ask(f"Where is audit evidence ({_join([KINDS[k] for k in KINDS])}) kept, for how long, and is "
+                      "that store append-only (WORM or versioned)? The policy says nothing about evidence yet.",
+                      *paths, subject="evidence", causes=paths)
+        return
 
     missing = [k for k in KINDS if k not in sources and not (k == "job_history" and job_log is not None)]
     if missing:

@@ -2,6 +2,8 @@
 
 The engine runs this family last, after every other finding has been matched
 to the exceptions register, so ``ctx.used_exceptions`` is complete here.
+
+Shared causes: none; the exception rules run after every other rule has been matched.
 """
 
 from __future__ import annotations

@@ -359,7 +359,7 @@ def freq_003(ctx):
         which = (f"schedule {unknown[0][0].id}" if len(unknown) == 1
                  else f"schedules {_names([sc.id for sc, _, _ in unknown])}")
         yield ctx.ask(f"Are the backup jobs automated? The policy does not say for {which} (backing up "
-                      f"{_names(relying)}). A schedule run by hand is a gap: a missed run leaves no recovery point.",
+                      f"{_names(relying)}). At stake: a schedule run by hand, where a missed run leaves no recovery point.",
                       *(ctx.schp(sc, "automated") for sc, _, _ in unknown), subject="schedules", system=worst,
                       scopes=(*relying, *(sc.id for sc, _, _ in unknown)),
                       causes=tuple(ctx.schp(sc, "automated") for sc, _, _ in unknown))

@@ -59,8 +59,8 @@ def gov_001(ctx):
         paths.append("policy.communicated_to")
     if asks:
         head = asks[0] if len(asks) == 1 else ", ".join(asks[:-1]) + " and " + asks[-1]
-        yield ctx.ask(f"This policy does not yet say {head}. An auditor reads an unowned or unapproved "
-                      "policy as one the organization has not adopted.", *paths, subject="policy",
+        yield ctx.ask(f"This policy does not yet say {head}. At stake: an auditor reads an unowned or "
+                      "unapproved policy as one the organization has not adopted.", *paths, subject="policy",
                       causes=tuple(paths))
 
 

@@ -5,6 +5,9 @@ the ENC, ACC and MON families (which systems each target holds, who holds which
 permission where, through which role or group). It lives here because this is
 the first of those families to be imported, so rule registration keeps catalog
 order. The view is built once per evaluation.
+
+Shared causes: none known. Whether a copy is isolated from production is COPY-003's
+question; IMM-001 asks only about locks.
 """
 
 from __future__ import annotations

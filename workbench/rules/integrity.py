@@ -4,6 +4,8 @@ Loading can refuse such a file; ``check`` instead loads it without the
 reference check and reports every problem here, so a policy someone else
 wrote can still be evaluated. A schedule naming a system that is not in the
 inventory is left to COV-005 (orphan schedules).
+
+Shared causes: none; a dangling reference is this rule's alone.
 """
 
 from __future__ import annotations

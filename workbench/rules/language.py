@@ -26,6 +26,10 @@ What is reported:
   the business", "by management", "by policy"), is still a vague promise.
   This applies to free text only: a duration field saying "as required by
   law" still gives no duration.
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): VAGUE-001 owns a vague value
+(its paths are its causes): the question another rule asks for a testable value of the same
+field (TEST-001's cadence, TEST-006's exercise interval ...) folds into it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""Monitoring (MON): does anyone find out, in time, when backups fail or are tampered with?"""
+"""Monitoring (MON): does anyone find out, in time, when backups fail or are tampered with?
+
+Shared causes (see :func:`workbench.rules.engine.finalize`): MON-002 owns the failure-ticket
+deadline, a policy-wide question asked once (GOV-003's question for the same field folds
+into it). MON-001 reports one finding per system; the engine gathers the systems that
+share the same missing alerts into one finding.
+"""
 
 from __future__ import annotations
 

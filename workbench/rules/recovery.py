@@ -10,7 +10,9 @@ class or a restore test missed it; elsewhere the restore tests are the evidence.
 Shared causes (see :func:`workbench.rules.engine.finalize`): a copy whose
 isolation from production is unknown, or every copy online in a
 production-reachable account, is COPY-003's finding; RTO-002's ransomware
-question or gap about the same copies folds into it.
+question or gap about the same copies folds into it. A restore that alone takes
+longer than the RTO is RTO-001's finding; RTO-003's "cold site plus restore is
+over the RTO" for the same system folds into it.
 """
 
 from __future__ import annotations
@@ -317,12 +319,15 @@ def rto_001(ctx):
         yield from _rto_001(ctx, a, rto, copies)
 
 
+_SLOW_RESTORE = "{}: a restore slower than its RTO"
+
+
 def _rto_001_hit(ctx, a, rto, best, n_copies):
     c = best.target
     where = f"its only copy, {_label(c)}," if n_copies == 1 else f"the fastest copy, {_label(c)},"
     return ctx.hit(f"{a.id}: restoring from {where} takes {best.text()}, but its RTO is {rto}.",
                    ctx.rto_path(a), ctx.tp(c, "storage_class"), ctx.tp(c, "restore_throughput_gbph"),
-                   ctx.sp(a, "size_gb"), system=a, scopes=(c.id,))
+                   ctx.sp(a, "size_gb"), system=a, scopes=(c.id,), causes=(_SLOW_RESTORE.format(ctx.sp(a)),))
 
 
 def _rto_001(ctx, a, rto, copies):
@@ -347,7 +352,7 @@ def _rto_001(ctx, a, rto, copies):
         paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
         yield ctx.ask(f"{a.id}: how long would a restore take? {why}; {_missing_text(ctx, a, unknown)} "
                       f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
-                      f"against the RTO. A restore slower than the RTO is a blocker.", *paths, system=a)
+                      f"against the RTO. At stake: a restore slower than the RTO, a blocker.", *paths, system=a)
 
 
 #: Size classes (by GB when the size is stated, else by the kind of system) and the hours a restore of that
@@ -567,6 +572,8 @@ def _standby_over(ctx, a, rto, site, prov, best):
     if site is None:
         return ctx.ask(f"{a.id}: is a warm or hot DR site ready for it? Without one, {text}, over its RTO of {rto}.",
                        ctx.sp(a, "alternate_site"), system=a)
+    # When the restore alone is over the RTO, that is RTO-001's finding: the standby site is not the cause.
+    slow = (_SLOW_RESTORE.format(ctx.sp(a)),) if best.bound > rto.hours else ()
     return ctx.hit(f"{a.id} has {'no' if site == 'none' else 'only a cold'} DR site: {text}, over its RTO of {rto}.",
                    ctx.sp(a, "alternate_site"), ctx.sp(a, "provisioning_hours"), ctx.rto_path(a), system=a,
-                   scopes=(best.target.id,))
+                   scopes=(best.target.id,), causes=slow)

@@ -1,4 +1,8 @@
-"""Retention and legal hold (RET): kept long enough for the law, not longer than privacy allows."""
+"""Retention and legal hold (RET): kept long enough for the law, not longer than privacy allows.
+
+Shared causes: none known. Unanswered Trust Services Categories are read strictly
+(``ctx.category``): RET-005 treats Privacy as in scope without asking again.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""SaaS (SAAS): is SaaS data backed up outside the provider's own tenant?"""
+"""SaaS (SAAS): is SaaS data backed up outside the provider's own tenant?
+
+Shared causes: none known.
+"""
 
 from __future__ import annotations
 

@@ -785,13 +785,22 @@ def _passed(tests, today: dt.date) -> bool:
 
 
 def _overdue_text(ctx, a, t, latest, due, cadence) -> str:
+    # The verdict is the tier's (a passing test of any system in it counts for all): the same words for
+    # every system of the tier, so the engine says it once, naming them (finalize).
     days = (ctx.today - due).days
     tail = f"due again by {due} ({cadence}); overdue by {days} days as of {ctx.today}"
-    if latest.system == a.id:
+    if len(_members_of(ctx, t)) == 1:
         return f"last passing restore test {latest.date}, {tail}"
-    own = [x for x in ctx.tests(a) if x.result == "pass" and x.date and x.date <= ctx.today]
-    mine = f"its own last passing test was {own[-1].date}" if own else "no restore test of its own"
-    return f"{mine}; the latest passing test in {t.id} (sample) was of {latest.system} on {latest.date}, {tail}"
+    return (f"the latest passing restore test in tier {t.id} (one test counts for the whole tier) was on "
+            f"{latest.date}, {tail}")
+
+
+def _members_of(ctx, t) -> list:
+    """The in-scope systems of tier ``t`` (worked out once per evaluation)."""
+    memo = ctx.__dict__.get("_testing_members")
+    if memo is None:
+        memo = ctx._testing_members = _members_by_tier(ctx)
+    return memo.get(t.id, [])
 
 
 def _occurrences(start: dt.date, end: dt.date, interval: Duration) -> int:
