@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Commands that read spec files: they take --max-spec-mb.
-SPEC_READERS = ("validate", "check", "render", "convert", "publish", "diff", "import-systems", "new")
+SPEC_READERS = ("validate", "check", "render", "convert", "publish", "diff", "import-systems")
 
 
 class _Version(argparse.Action):
