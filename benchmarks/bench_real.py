@@ -139,9 +139,12 @@ def bench_memory(names, n) -> None:
             path.write_text(generate.dump_yaml(starters.replicate(name, n)), encoding="utf-8")
             t0 = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-c", "import resource, sys\nfrom workbench.cli import main\n"
+                # VmHWM, the peak of this process's own memory: ru_maxrss would also count the parent's
+                # memory at fork time, which Linux carries across exec (this script holds big policies).
+                [sys.executable, "-c", "import sys\nfrom workbench.cli import main\n"
                  "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-                 "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)",
+                 "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+                 "print(hwm.split()[1], file=sys.stderr)",
                  "check", str(path), "--format", "json", "--max-spec-mb", "64"],
                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             kib = int(done.stderr.strip().splitlines()[-1])
