@@ -22,12 +22,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 from workbench.rules import RULES, evaluate
-from workbench.rules.incremental import ALL, READS, SYSTEM_FIELDS, SYSTEM_LOCAL, Evaluator
+from workbench.rules.incremental import ALL, INIT_FIELDS, ITEM_FIELDS, READS, SYSTEM_FIELDS, SYSTEM_LOCAL, Evaluator
 from workbench.spec.edit import EditError, Editor
 from workbench.spec.model import Policy
 from workbench.templates import load_template
 
-from .tracing import sample_policies, traced_reads, traced_system_fields
+from .tracing import sample_policies, traced_init_fields, traced_item_fields, traced_reads, traced_system_fields
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import starters  # noqa: E402
@@ -149,6 +149,33 @@ def test_the_system_fields_table_covers_every_field_each_rule_is_seen_reading():
     for rid, fields in seen.items():
         if READS[rid] != ALL and fields:
             assert fields <= SYSTEM_FIELDS.get(rid, set()), f"{rid} reads {sorted(fields - SYSTEM_FIELDS[rid])}"
+
+
+def test_the_item_fields_tables_cover_what_each_rule_and_the_context_are_seen_reading():
+    policies = sample_policies()
+    for section, rules in traced_item_fields(policies, DAY).items():
+        for rid, fields in rules.items():
+            if READS[rid] != ALL and fields:
+                assert fields <= ITEM_FIELDS.get(section, {}).get(rid, set()), (section, rid)
+    for section, fields in traced_init_fields(policies, DAY).items():
+        if section == "systems":
+            assert fields <= {"id", "tier"}
+        elif INIT_FIELDS.get(section, frozenset()) is not None:
+            assert fields <= INIT_FIELDS.get(section, frozenset()), section
+
+
+def test_an_edit_of_one_field_of_a_target_reruns_only_the_rules_that_read_it():
+    policy = starters.policy("fintech-sox-pci", 40)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    editor.set("targets[0].region", "eu-central-1")
+    assert evaluator.last["how"] == "section" and evaluator.last["field"] == "region"
+    assert evaluator.last["rules"] < 20
+    _same(evaluator, policy)
+    editor.set("targets[0].id", "renamed-vault")  # an indexed field: every rule that reads targets
+    assert evaluator.last["field"] is None
+    _same(evaluator, policy)
 
 
 def test_system_local_rules_are_rules_that_read_systems():

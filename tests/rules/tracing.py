@@ -119,3 +119,78 @@ def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
             finally:
                 del System.__getattribute__
     return out
+
+
+def item_classes() -> dict[str, type]:
+    """List section -> the model class of its items (systems excluded: see traced_system_fields)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from workbench.spec.model import Policy
+
+    out = {}
+    for name, f in Policy.model_fields.items():
+        if typing.get_origin(f.annotation) is list:
+            (cls,) = typing.get_args(f.annotation)
+            if isinstance(cls, type) and issubclass(cls, BaseModel) and name != "systems":
+                out[name] = cls
+    return out
+
+
+def traced_item_fields(policies, day: dt.date = DAY) -> dict[str, dict[str, set[str]]]:
+    """Section -> rule id -> the fields of that section's items the rule was seen reading (as
+    traced_system_fields, for every other list section)."""
+    from workbench.rules.engine import _findings_of
+
+    classes = item_classes()
+    out: dict[str, dict[str, set[str]]] = {s: {rid: set() for rid in RULES} for s in classes}
+    current: list = [None]
+    plain = object.__getattribute__
+
+    def recorder(section, fields):
+        def recording(self, name):
+            if name in fields and current[0] is not None:
+                out[section][current[0]].add(name)
+            return plain(self, name)
+        return recording
+
+    for policy in policies:
+        for r in RULES.values():
+            ctx = Context(policy, day)
+            current[0] = r.id
+            for section, cls in classes.items():
+                cls.__getattribute__ = recorder(section, set(cls.model_fields))
+            try:
+                list(_findings_of(r, ctx))
+            finally:
+                for cls in classes.values():
+                    del cls.__getattribute__
+                current[0] = None
+    return out
+
+
+def traced_init_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
+    """Section -> the fields of its items the Context reads while it builds its indexes."""
+    from workbench.spec.model import System
+
+    classes = dict(item_classes(), systems=System)
+    out: dict[str, set[str]] = {s: set() for s in classes}
+    plain = object.__getattribute__
+
+    def recorder(section, fields):
+        def recording(self, name):
+            if name in fields:
+                out[section].add(name)
+            return plain(self, name)
+        return recording
+
+    for policy in policies:
+        for section, cls in classes.items():
+            cls.__getattribute__ = recorder(section, set(cls.model_fields))
+        try:
+            Context(policy, day)
+        finally:
+            for cls in classes.values():
+                del cls.__getattribute__
+    return out

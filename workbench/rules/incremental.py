@@ -166,6 +166,209 @@ SYSTEM_FIELDS: dict[str, frozenset[str]] = {
     'REF-001': _s('depends_on', 'id', 'tier'),
 }
 
+#: The same for the items of every other list section: section -> rule -> fields of its items the rule reads.
+#: An edit of one field of one item (``targets[2].region``) re-runs only the rules that read that field of
+#: that section (a rule reading the section and not listed here reads every field).
+ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    'tiers': {
+        'EVID-002': _s('id', 'restore_test_interval'),
+        'COV-003': _s('rpo', 'rto'),
+        'COV-004': _s('mtd', 'rpo', 'rto'),
+        'COV-005': _s('id', 'reconcile_interval'),
+        'SAAS-001': _s('rpo', 'rto'),
+        'COPY-001': _s('id', 'min_backup_copies', 'rank'),
+        'FREQ-001': _s('rpo', 'rto'),
+        'FREQ-002': _s('dr_rpo', 'rpo', 'rto'),
+        'RTO-001': _s('dr_rto', 'id', 'rank', 'rpo', 'rto'),
+        'RTO-002': _s('dr_rto', 'rpo', 'rto'),
+        'RTO-003': _s('dr_rto', 'id', 'rank', 'rpo', 'rto'),
+        'IMM-001': _s('id', 'rank', 'require_immutable'),
+        'IMM-002': _s('id', 'rank'),
+        'ENC-001': _s('id', 'rank'),
+        'ENC-002': _s('id', 'rank'),
+        'ENC-003': _s('id', 'rank'),
+        'ENC-004': _s('id', 'rank'),
+        'ENC-005': _s('id', 'rank'),
+        'ACC-001': _s('id', 'rank'),
+        'ACC-002': _s('id', 'rank'),
+        'ACC-003': _s('id', 'rank'),
+        'ACC-004': _s('id', 'rank'),
+        'ACC-005': _s('id', 'rank'),
+        'ACC-006': _s('id', 'rank'),
+        'MON-002': _s('id', 'rank', 'rpo', 'rto'),
+        'TEST-001': _s('id', 'rank', 'restore_test_interval'),
+        'TEST-002': _s('id', 'rank', 'restore_test_interval'),
+        'TEST-003': _s('dr_rpo', 'dr_rto', 'id', 'rank', 'rpo', 'rto'),
+        'TEST-004': _s('full_restore_interval', 'id', 'rank'),
+        'TEST-005': _s('id', 'rank'),
+        'TEST-006': _s('id', 'rank'),
+        'VAGUE-001': _s('description', 'dr_rpo', 'dr_rto', 'full_restore_interval', 'id', 'mtd', 'reconcile_interval', 'restore_test_interval', 'rpo', 'rto'),
+    },
+    'schedules': {
+        'GOV-003': _s('interval'),
+        'EVID-002': _s('started_on'),
+        'COV-005': _s('id', 'systems'),
+        'COPY-001': _s('id', 'targets', 'tiers', 'type', 'versioned'),
+        'COPY-002': _s('id', 'targets', 'tiers', 'type', 'versioned'),
+        'COPY-003': _s('id', 'targets', 'tiers', 'type', 'versioned'),
+        'FREQ-001': _s('id', 'interval', 'type', 'versioned'),
+        'FREQ-002': _s('copy_lag', 'id', 'interval', 'systems', 'tiers'),
+        'FREQ-003': _s('automated', 'interval', 'systems', 'tiers', 'type', 'versioned'),
+        'FREQ-004': _s('app_consistent', 'tiers', 'type', 'versioned'),
+        'IMM-001': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'IMM-002': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ENC-001': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ENC-002': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ENC-003': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ENC-004': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ENC-005': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ACC-001': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ACC-002': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ACC-003': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ACC-004': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ACC-005': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'ACC-006': _s('systems', 'targets', 'tiers', 'type', 'versioned'),
+        'MON-001': _s('copy_lag', 'targets', 'type'),
+        'REF-001': _s('id', 'systems', 'targets', 'tiers'),
+    },
+    'targets': {
+        'SAAS-001': _s('account', 'provider'),
+        'COPY-001': _s('id', 'media', 'provider'),
+        'COPY-002': _s('id', 'offline', 'region', 'site'),
+        'COPY-003': _s('account', 'id', 'isolated_account', 'offline'),
+        'COPY-004': _s('id', 'region', 'transfer_mechanism', 'vendor'),
+        'FREQ-002': _s('id', 'region', 'site'),
+        'RTO-001': _s('id', 'restore_throughput_gbph', 'retrieval_hours', 'retrieval_option', 'storage_class'),
+        'RTO-002': _s('account', 'immutability', 'isolated_account', 'offline', 'region', 'restore_throughput_gbph', 'retrieval_hours', 'retrieval_option', 'site', 'storage_class'),
+        'RTO-003': _s('id', 'region', 'restore_throughput_gbph', 'retrieval_hours', 'retrieval_option', 'site', 'storage_class'),
+        'IMM-001': _s('encryption', 'id', 'immutability', 'offline'),
+        'IMM-002': _s('encryption', 'id', 'immutability', 'offline', 'retention', 'soft_delete_days'),
+        'ENC-001': _s('encryption'),
+        'ENC-002': _s('encryption', 'id', 'media', 'transfer'),
+        'ENC-003': _s('account', 'encryption', 'id', 'isolated_account'),
+        'ENC-004': _s('encryption', 'id', 'region'),
+        'ENC-005': _s('chain_of_custody', 'encryption', 'id', 'leaves_facility', 'media', 'storage_class'),
+        'ACC-001': _s('encryption'),
+        'ACC-002': _s('encryption'),
+        'ACC-003': _s('encryption', 'id', 'immutability'),
+        'ACC-004': _s('encryption'),
+        'ACC-005': _s('encryption'),
+        'ACC-006': _s('encryption'),
+        'MON-003': _s('encryption', 'immutability'),
+        'TEST-003': _s('region'),
+        'TEST-004': _s('id', 'immutability', 'isolated_account', 'offline', 'region', 'site'),
+        'RET-001': _s('id', 'retention'),
+        'RET-002': _s('id', 'retention'),
+        'RET-003': _s('id', 'retention', 'retrieval_hours', 'retrieval_option', 'storage_class'),
+        'RET-004': _s('legal_hold_supported', 'retention'),
+        'RET-005': _s('immutability'),
+        'DISP-001': _s('media', 'provider', 'storage_class'),
+        'VEND-001': _s('id', 'vendor'),
+        'REF-001': _s('encryption', 'id', 'vendor'),
+    },
+    'keys': {
+        'IMM-001': _s('admins', 'id'),
+        'IMM-002': _s('admins', 'id'),
+        'ENC-001': _s('admins', 'id'),
+        'ENC-002': _s('admins', 'id'),
+        'ENC-003': _s('account', 'admins', 'dual_control', 'id'),
+        'ENC-004': _s('admins', 'deletion_window_days', 'id', 'region', 'replicas', 'retains_old_versions', 'rotation_interval'),
+        'ENC-005': _s('admins', 'id'),
+        'ACC-001': _s('admins', 'id'),
+        'ACC-002': _s('admins', 'id'),
+        'ACC-003': _s('admins', 'id'),
+        'ACC-004': _s('admins', 'id'),
+        'ACC-005': _s('admins', 'id'),
+        'ACC-006': _s('admins', 'id'),
+        'REF-001': _s('admins', 'id'),
+    },
+    'roles': {
+        'GOV-003': _s('review_interval'),
+        'EVID-002': _s('enforced_from'),
+        'IMM-001': _s('id', 'permissions'),
+        'IMM-002': _s('id', 'members', 'mfa_required', 'permissions', 'targets'),
+        'ENC-001': _s('id', 'permissions'),
+        'ENC-002': _s('id', 'permissions'),
+        'ENC-003': _s('id', 'members', 'permissions', 'targets'),
+        'ENC-004': _s('id', 'permissions'),
+        'ENC-005': _s('id', 'permissions'),
+        'ACC-001': _s('id', 'members', 'mfa_required', 'permissions'),
+        'ACC-002': _s('id', 'members', 'permissions', 'targets'),
+        'ACC-003': _s('dual_authorization_for', 'id', 'members', 'permissions', 'targets'),
+        'ACC-004': _s('id', 'members', 'permissions'),
+        'ACC-005': _s('id', 'last_review_on', 'permissions', 'review_interval', 'targets'),
+        'ACC-006': _s('id', 'members', 'permissions'),
+        'REF-001': _s('id', 'members', 'targets'),
+    },
+    'principals': {
+        'IMM-001': _s('members'),
+        'IMM-002': _s('members', 'mfa_enrolled', 'type'),
+        'ENC-001': _s('members'),
+        'ENC-002': _s('members'),
+        'ENC-003': _s('members'),
+        'ENC-004': _s('members'),
+        'ENC-005': _s('members'),
+        'ACC-001': _s('members', 'mfa_enrolled'),
+        'ACC-002': _s('members', 'type'),
+        'ACC-003': _s('members'),
+        'ACC-004': _s('last_login', 'members', 'status', 'type'),
+        'ACC-005': _s('members'),
+        'ACC-006': _s('interactive_login', 'members', 'owner', 'type'),
+    },
+    'restore_tests': {
+        'EVID-002': _s('date', 'system'),
+        'RTO-001': _s('date', 'measured_rto'),
+        'ENC-004': _s('date', 'result', 'source_target'),
+        'TEST-002': _s('date', 'result', 'system'),
+        'TEST-003': _s('date', 'id', 'measured_rpo', 'measured_rto', 'remediation_ticket', 'result', 'source_target', 'system'),
+        'TEST-004': _s('date', 'id', 'source_target', 'type'),
+        'TEST-005': _s('date', 'evidence_ref', 'id', 'integrity_check', 'system'),
+        'EXC-002': _s('id'),
+        'REF-001': _s('id', 'source_target', 'system'),
+    },
+    'dr_exercises': {
+        'TEST-006': _s('date', 'scenarios', 'type'),
+        'EXC-002': _s('id'),
+        'REF-001': _s('id'),
+    },
+    'legal_holds': {
+        'RET-004': _s('applies_to_backups', 'id', 'matter', 'released_on', 'since', 'systems'),
+        'EXC-002': _s('id'),
+        'REF-001': _s('id', 'systems'),
+    },
+    'vendors': {
+        'COPY-004': _s('baa_signed', 'id', 'name'),
+        'VEND-001': _s('bridge_letter', 'cuecs_mapped', 'id', 'name', 'soc2_type2_report_date'),
+        'EXC-002': _s('id'),
+        'REF-001': _s('id'),
+    },
+    'exceptions': {
+        'FREQ-001': _s('scope'),
+        'ACC-005': _s('scope'),
+        'MON-002': _s('scope'),
+        'TEST-002': _s('approved_by', 'expires_on', 'justification', 'scope'),
+        'EXC-001': _s('approved_by', 'expires_on', 'id', 'justification', 'rule', 'scope'),
+        'EXC-002': _s('approved_by', 'expires_on', 'justification'),
+        'REF-001': _s('id'),
+    },
+    'follow_ups': {
+        'REF-001': _s('id'),
+    },
+}
+
+#: Fields of a list section's items that the context's indexes are built from (traced; every field of a
+#: tier, as its level may come from its objectives): an edit of one re-runs every rule that reads the section.
+INIT_FIELDS: dict[str, Optional[frozenset[str]]] = {
+    "tiers": None,  # every field
+    "schedules": _s("id", "interval", "job_duration", "systems", "targets", "tiers", "type", "versioned"),
+    "targets": _s("id"),
+    "keys": _s("id"),
+    "roles": _s("id", "members", "permissions"),
+    "principals": _s("id"),
+    "restore_tests": _s("date", "system"),
+    "exceptions": None,  # handled on its own (acceptance)
+}
+
 #: What each member of the Context reads, for tracing rules (tests) and for reading this module.
 CONTEXT_READS: dict[str, frozenset[str]] = {
     name: frozenset(sections) for names, sections in [
@@ -255,6 +458,11 @@ class Evaluator:
             if self._ctx.systems.get(a.id) is a:  # a duplicated id (REF-001) is left to the whole-section path
                 self._apply_system(a, path[2])
                 return
+        field = path[2] if len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str) else None
+        init = INIT_FIELDS.get(section, frozenset())
+        if field is not None and section in ITEM_FIELDS and init is not None and field not in init:
+            self._apply_section(section, field)
+            return
         self._apply_section(section)
 
     def report(self) -> Report:
@@ -375,7 +583,8 @@ class Evaluator:
             self._run_deferred()
         self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local}
 
-    def _apply_section(self, section: str) -> None:
+    def _apply_section(self, section: str, field: Optional[str] = None) -> None:
+        """Re-run the rules that read ``section`` (with ``field``: that field of one of its items)."""
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
@@ -391,12 +600,15 @@ class Evaluator:
                                if keys.get(rid) != self._exception_keys.get(rid)}
                     self._exception_keys = keys
             n = 0
+            fields = ITEM_FIELDS.get(section, {}) if field is not None else {}
             for r in self._rules:
+                if field is not None and self._reads[r.id] != ALL and r.id in fields and field not in fields[r.id]:
+                    continue
                 if section in self._reads[r.id] or r.id in changed:
                     self._run(r)
                     n += 1
             self._run_deferred()
-        self.last = {"how": "section", "section": section, "rules": n + len(self._deferred)}
+        self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
 
 
 class _Focus:
@@ -423,4 +635,4 @@ class _PolicyView:
         return getattr(self._policy, name)
 
 
-__all__ = ["Evaluator", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
+__all__ = ["Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
