@@ -7,7 +7,7 @@ a temporary folder, then prints:
 * ``workbench check --format json`` over all 200 in one process, in-process
   through ``workbench.cli.main`` with stdout redirected (median of runs);
 * the same once as a subprocess (adds interpreter start-up and imports);
-* the ratios to the floor. Target (issue 3): in-process check < 1.5x the floor.
+* the ratios to the floor. Target (issue 9): in-process check < 1.2x the floor.
 
     .venv/bin/python benchmarks/bench_check.py [--files 200] [--repeat 5] [--profile]
 """
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import generate  # noqa: E402
 
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.2  # issue 9 (issue 3 asked for 1.5)
 
 
 def write_fleet(folder: Path, files: int, seed: int = 7) -> list[str]:

@@ -320,7 +320,10 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
 
 
 def _order(f: Finding):
-    return (f.accepted is not None, RANK[f.severity], f.rule, f.subject or "", f.message)
+    # Paths and kind break the rare tie, so that the order (and what finalize merges into what) does not
+    # depend on the order the rules yielded their findings in: the incremental evaluator combines findings
+    # kept from earlier evaluations with fresh ones.
+    return (f.accepted is not None, RANK[f.severity], f.rule, f.subject or "", f.message, f.paths, f.kind)
 
 
 #: Which rule owns a cause that several rules report (the first listed wins); rules not listed rank after
@@ -642,7 +645,9 @@ def _what_is_at_stake(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
+def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]:
+    """The findings of rule ``r``; with ``systems``, the system each is about (``Hit.system``) is appended to it,
+    one entry per finding (the incremental evaluator keeps per-system findings apart)."""
     # Worked out once per rule rather than per hit: a rule may yield thousands of them.
     modified = r.tier_modifier or bool(r.regimes) or (r.availability_only and not ctx.availability)
     accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
@@ -663,4 +668,6 @@ def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
         )
         if accepting:
             _accept(finding, ctx)
+        if systems is not None:
+            systems.append(hit.system)
         yield finding

@@ -112,11 +112,195 @@ def format_for(path: str | Path) -> str:
 _YamlBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Files above this size are refused before anything is read (``--max-spec-mb`` raises it).
+MAX_SPEC_BYTES = 16 * 1024 * 1024  # a 10,000-system policy written out in full is about 12 MB
+#: How many values YAML aliases (``*name``) may add to a document beyond what it spells out. A spec needs a
+#: few shared lists at most; nested aliases ("billion laughs") would otherwise expand a 500-byte file into
+#: gigabytes when the data is walked or validated.
+ALIAS_BUDGET = 10_000
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_BUILDING = object()
+
+
 class _Loader(_YamlBase):  # type: ignore[misc,valid-type]
-    """Safe loader that refuses duplicate keys and reports bad dates with a line."""
+    """Safe loader that refuses duplicate keys, reports bad dates with a line and caps alias expansion.
+
+    libyaml parses and composes the nodes; the document is then built by :func:`_build` in one pass that
+    handles the plain cases (strings, mappings, lists) inline, instead of PyYAML's generic constructor
+    (one method call, memo entry and state check per node). Plain-scalar tags are resolved once per
+    distinct value.
+    """
+
+    _resolved: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._resolved) > 50_000:  # bounded: a file of distinct values must not grow it forever
+                    self._resolved.clear()
+                self._resolved[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node, current_index):  # no path resolvers are registered
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+    def get_single_data(self):
+        # Built from libyaml's events as they come, never holding the whole node graph (with two position
+        # marks per node, the graph of a 10,000-system spec takes four times the memory of its data).
+        from yaml.events import StreamEndEvent
+
+        self.get_event()  # stream start
+        if self.check_event(StreamEndEvent):
+            self.get_event()
+            return None
+        document = self.get_event()  # document start
+        data = _build(self)
+        self.get_event()  # document end
+        if not self.check_event(StreamEndEvent):
+            event = self.get_event()
+            raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                              "but found another document", event.start_mark)
+        self.get_event()
+        return data
+
+
+def _alias_error(message: str, mark) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, mark)
+
+
+def _build(loader):
+    """The document's plain data, built from the parser's events; aliases may add at most
+    :data:`ALIAS_BUDGET` values in all.
+
+    Each alias is charged, where it is met, the number of values its anchor stands for (counted as the
+    anchored part was built, aliases inside it included): the refusal comes at once, with the line of
+    the alias, whatever the expansion would have cost.
+    """
+    from yaml.events import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
+
+    constructors = loader.yaml_constructors
+    resolve, next_event = loader.resolve, loader.get_event
+    ScalarNode = yaml.ScalarNode
+    ConstructorError = yaml.constructor.ConstructorError
+    anchors: dict = {}           # anchor -> (object, values it stands for)
+    count = [0]                  # values built so far, alias expansions included
+    budget = [ALIAS_BUDGET]
+
+    def scalar(event):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = resolve(ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        make = constructors.get(tag)
+        if make is None:
+            raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                   event.start_mark)
+        return make(loader, ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+
+    def build(event):
+        cls = event.__class__
+        count[0] += 1
+        if cls is ScalarEvent:
+            obj = scalar(event)
+            if event.anchor is not None:
+                anchors[event.anchor] = (obj, 1)
+            return obj
+        if cls is AliasEvent:
+            found = anchors.get(event.anchor)
+            if found is None:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}",
+                                                  event.start_mark)
+            obj, size = found
+            if obj is _BUILDING:
+                raise _alias_error("an alias (*name) refers to the list or mapping that contains it",
+                                   event.start_mark)
+            budget[0] -= size
+            if budget[0] < 0:
+                raise _alias_error(
+                    f"aliases (*name) here expand the document by more than {ALIAS_BUDGET:,} values; "
+                    "a spec has no use for that many repeats (nested aliases make a small file enormous)",
+                    event.start_mark)
+            count[0] += size - 1
+            return obj
+        tag, anchor, before = event.tag, event.anchor, count[0]
+        if anchor is not None:
+            anchors[anchor] = (_BUILDING, 0)
+        if cls is MappingStartEvent:
+            if tag not in (None, "!", _MAP):
+                raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                       event.start_mark)
+            obj: Any = {}
+            merges = []
+            while True:
+                key_event = next_event()
+                if key_event.__class__ is MappingEndEvent:
+                    break
+                if key_event.__class__ is ScalarEvent and key_event.value == "<<" and key_event.tag is None \
+                        and key_event.implicit[0]:  # a merge key
+                    merges.append((key_event, build(next_event())))
+                    continue
+                key = build(key_event)
+                try:
+                    duplicate = key in obj
+                except TypeError:
+                    raise ConstructorError(None, None, "a key must be a plain value, not a list or mapping",
+                                           key_event.start_mark) from None
+                if duplicate:
+                    raise ConstructorError(None, None, f"duplicate key {key!r}: the earlier value would be lost",
+                                           key_event.start_mark)
+                obj[key] = build(next_event())
+            if merges:
+                obj = _merged(merges, obj)
+        else:
+            if tag not in (None, "!", _SEQ):
+                raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                       event.start_mark)
+            obj = []
+            while True:
+                item = next_event()
+                if item.__class__ is SequenceEndEvent:
+                    break
+                obj.append(build(item))
+        if anchor is not None:
+            anchors[anchor] = (obj, count[0] - before)
+        return obj
+
+    return build(next_event())
+
+
+def _merged(merges: list, own: dict) -> dict:
+    """A mapping with ``<<`` merge keys: the merged mappings' keys first (an earlier one wins), then its own;
+    a key both merged and given is refused as a duplicate, as before."""
+    out: dict = {}
+    for key_event, value in merges:
+        parts = value if isinstance(value, list) else [value]
+        for part in parts:
+            if not isinstance(part, dict):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a merge key (<<) takes a mapping or a list of mappings", key_event.start_mark)
+            for k, v in part.items():
+                out.setdefault(k, v)
+    for k, v in own.items():
+        if k in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {k!r}: the earlier value would be lost", merges[0][0].start_mark)
+        out[k] = v
+    return out
 
 
 def _construct_map(loader, node):
+    """A mapping inside a tag PyYAML builds itself (``!!set``, ``!!omap`` ...): duplicate keys refused too."""
     loader.flatten_mapping(node)
     mapping: dict = {}
     for key_node, value_node in node.value:
@@ -568,10 +752,26 @@ def read_user_file(path: str | Path, what: str) -> bytes:
         raise SpecError([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
 
 
-def load(path: str | Path, *, check_references: bool = True) -> Policy:
-    """Read a spec file; the format follows the extension."""
+def check_size(path: str | Path, limit: int | None = None) -> None:
+    """Refuse a file larger than ``limit`` bytes (default :data:`MAX_SPEC_BYTES`) before reading any of it."""
+    limit = MAX_SPEC_BYTES if limit is None else limit
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # reading it says why
+    if size > limit:
+        mb = 1024 * 1024
+        raise SpecError([Problem(str(path), f"the file is {size / mb:.1f} MB, over the {limit / mb:g} MB limit for a "
+                                 f"spec; nothing was read (pass --max-spec-mb {-(-size // mb)} to read it anyway)",
+                                 line=1)])
+
+
+def load(path: str | Path, *, check_references: bool = True, max_bytes: int | None = None) -> Policy:
+    """Read a spec file; the format follows the extension. Files over ``max_bytes`` (default
+    :data:`MAX_SPEC_BYTES`) are refused before they are read."""
     source = str(path)
     fmt = format_for(path)
+    check_size(path, max_bytes)
     raw = read_user_file(path, "spec")
     try:
         text = raw.decode("utf-8-sig")
@@ -601,7 +801,72 @@ def _prune(value: Any, model: Any = Policy) -> Any:
     return value
 
 
-_YamlDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_YamlDumperBase = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _YamlDumper(_YamlDumperBase):  # type: ignore[misc,valid-type]
+    """libyaml's emitter fed with events in one plain pass over the data.
+
+    Plain data only (what :func:`to_data` gives): strings, numbers, booleans, dates, lists and mappings,
+    written without building PyYAML's node graph, its per-value representer dispatch and alias bookkeeping,
+    or two resolver calls per value. The text is the same as ``yaml.dump(data, Dumper=CSafeDumper)`` would
+    write, except that no anchors or aliases are ever written (a value that appears twice is written
+    twice); keys keep their order. Whether a string can be written plain is worked out once per string.
+    """
+
+    _plain: dict = {}  # string -> whether it reads back as a string when written without quotes
+
+    def represent(self, data):
+        from yaml.events import (DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                                 ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+
+        emit, plain, resolve = self.emit, self._plain, self.resolve
+        flow = bool(self.default_flow_style)
+        ScalarNode = yaml.ScalarNode
+        STR_IMPLICIT, STR_QUOTED = (True, True), (False, True)
+        other = {bool: ("tag:yaml.org,2002:bool", lambda v: "true" if v else "false"),
+                 int: ("tag:yaml.org,2002:int", str),
+                 type(None): ("tag:yaml.org,2002:null", lambda v: "null"),
+                 dt.date: ("tag:yaml.org,2002:timestamp", dt.date.isoformat)}
+        str_, dict_, list_ = str, dict, list
+
+        def scalar(tag: str, text: str):
+            detected = resolve(ScalarNode, text, (True, False))
+            emit(ScalarEvent(None, tag, (detected == tag, tag == _STR), text))
+
+        def walk(value):
+            cls = value.__class__
+            if cls is str_:
+                ok = plain.get(value)
+                if ok is None:
+                    ok = resolve(ScalarNode, value, (True, False)) == _STR
+                    if len(plain) > 50_000:
+                        plain.clear()
+                    plain[value] = ok
+                emit(ScalarEvent(None, _STR, STR_IMPLICIT if ok else STR_QUOTED, value))
+            elif cls is dict_:
+                emit(MappingStartEvent(None, _MAP, True, flow_style=flow))
+                for k, v in value.items():
+                    walk(k)
+                    walk(v)
+                emit(MappingEndEvent())
+            elif cls is list_ or cls is tuple:
+                emit(SequenceStartEvent(None, _SEQ, True, flow_style=flow))
+                for v in value:
+                    walk(v)
+                emit(SequenceEndEvent())
+            elif cls in other:
+                tag, text = other[cls]
+                scalar(tag, text(value))
+            else:  # floats, datetimes ...: PyYAML's own representer and serializer for this one value
+                node = self.represent_data(value)
+                if not isinstance(node, ScalarNode):
+                    raise yaml.representer.RepresenterError("cannot write a value of type " + cls.__name__, value)
+                scalar(node.tag, node.value)
+
+        emit(DocumentStartEvent(explicit=False))
+        walk(data)
+        emit(DocumentEndEvent(explicit=False))
 
 
 def _json_default(value: Any) -> Any:

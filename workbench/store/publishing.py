@@ -310,7 +310,7 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     kept = None
     if update_draft:
         kept = _keep_differing_draft(ws, policy, version, latest)
-        ws.save_draft(published)
+        ws.save_draft(published, contents[SPEC].decode("utf-8"))  # the YAML is written once
     if policy.organization.name and ws.client != policy.organization.name:
         ws.set_client(policy.organization.name)
     result = PublishResult(version, target, files, record, record_sha, published, report, draft_updated=update_draft,
@@ -375,8 +375,12 @@ def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, not
     authority), keeping earlier revisions the spec brought from before this
     workspace, and ends with the new revision.
     """
-    out = policy.model_copy(deep=True)
-    out.policy.version = str(version)
+    # Only what changes is copied: the governance section, the follow-ups (settled in place later) and the
+    # revision list. Every other section is shared with ``policy`` (never changed here), so a 1,000-system
+    # inventory is not deep-copied. The approval date stays the spec's own.
+    out = policy.model_copy()
+    out.policy = policy.policy.model_copy(update={"version": str(version)})
+    out.follow_ups = [f.model_copy() for f in policy.follow_ups]
     recorded = {str(r.get("version")) for r in records}
     kept = [r for r in out.revisions if r.version not in recorded and r.version != str(version)]
     from_records = [

@@ -194,9 +194,10 @@ class Workspace:
             return None
         return load(self.draft_path, check_references=False)
 
-    def save_draft(self, policy: Policy) -> Path:
-        """Autosave: write the draft atomically (old or new file, never half)."""
-        return atomic_write(self.draft_path, dumps(policy, "yaml"))
+    def save_draft(self, policy: Policy, text: str | None = None) -> Path:
+        """Autosave: write the draft atomically (old or new file, never half). ``text``: the policy already
+        written as YAML (publishing has it: the version's spec.yaml), so as not to write it out twice."""
+        return atomic_write(self.draft_path, dumps(policy, "yaml") if text is None else text)
 
     # -- versions -------------------------------------------------------
     def version_names(self) -> list[Version]:
