@@ -1,0 +1,993 @@
+"""The interview as data: steps and questions loaded from ``policy_templates/questions.yaml``.
+
+Every question is declared once in the YAML (text, kind of answer, choices,
+profile default, help), so the step screens are built from it and the "next
+question that matters" is a pure function of the questions, the policy and
+its findings. Nothing here imports Textual or writes a file.
+
+Paths are the :class:`~workbench.spec.edit.Editor`'s: ``policy.owner.name``.
+A per-item question has ``[*]`` in its path (``systems[*].tier``) and is
+asked once per item: :meth:`Question.paths` turns it into ``systems[0].tier``,
+``systems[1].tier`` ... for a given policy.
+
+The app uses::
+
+    interview = load_questions()                       # cached; QuestionsError on a bad file
+    q.paths(policy)                                    # concrete paths that apply now
+    is_answered(q, policy, path)
+    progress(interview, policy, report)                # "31 of 58 questions answered, 4 blockers open"
+    step_state(step, policy, report)                   # answered / open / gaps for the step list
+    step_for_path(path)                                # a finding's path -> Location(step, question, path)
+    next_question(interview, policy, report)           # the most important open question, or None
+    reference_choices(q, policy)                       # ids a reference question may name
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+import yaml
+from pydantic import BaseModel
+
+from workbench.spec.durations import Duration
+from workbench.spec.edit import EditError, Editor
+from workbench.spec.model import Policy
+
+__all__ = [
+    "KINDS", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
+    "QuestionsError", "Step", "StepState", "is_answered", "load_questions", "next_question", "parse_questions",
+    "parse_answer", "progress", "questions_path", "reference_choices", "step_for_path", "step_state",
+]
+
+#: Kinds of answer a question takes, and what the form shows for each.
+KINDS = (
+    "text",          # one line of text
+    "long_text",     # a paragraph
+    "duration",      # 4h, 1d, 3mo, "every quarter" (workbench.spec.durations)
+    "date",          # YYYY-MM-DD
+    "number",        # int or float
+    "bool",          # yes / no
+    "choice",        # one of `choices`
+    "multi_choice",  # some of `choices`
+    "reference",     # id(s) of another list's items, named by `ref` (tiers[*].id)
+    "list",          # a list: of items (systems) or of free text (teams the policy goes to)
+)
+HELP_PARTS = ("what", "why", "evidence", "example")
+#: Severity order, worst first (as the gap engine ranks them); an unknown severity sorts after these.
+SEVERITY_RANK = {"blocker": 0, "major": 1, "minor": 2, "advisory": 3}
+NO_STAKE = len(SEVERITY_RANK) + 1
+#: Tier level of a question that concerns no tiered item (and of a system with no known tier).
+NO_TIER = 9
+#: Finding kinds that mean "an answer is missing" (the engine says "unanswered"; "question" is its new name).
+QUESTION_KINDS = frozenset({"unanswered", "question"})
+#: Words that mark help as unfinished; a help text containing one is refused by the tests.
+PLACEHOLDER_WORDS = ("todo", "tbd", "fixme", "xxx", "lorem", "placeholder", "to be written", "fill in")
+
+
+class QuestionsError(ValueError):
+    """questions.yaml is not usable. Says which file, line, question and field."""
+
+    def __init__(self, message: str, *, source: str = "", line: int | None = None,
+                 question: str | None = None, field: str | None = None):
+        self.source, self.line, self.question, self.field = source, line, question, field
+        where = source + (f":{line}" if line else "")
+        what = " ".join(x for x in (f"question {question!r}" if question else "",
+                                    f"field {field!r}" if field else "") if x)
+        super().__init__(": ".join(x for x in (where, what, message) if x))
+
+
+# ----------------------------------------------------------------------------
+# The data
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Help:
+    what: str       # what it means, in plain words
+    why: str        # why an auditor asks (the SOC 2 criterion)
+    evidence: str   # what the auditor will want to see
+    example: str    # an example answer, in the syntax the field accepts
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a question applies: a field of the same item (or of the policy, for a policy-wide question)
+    ``equals`` a value, is ``in`` a list, or is ``answered``."""
+
+    field: str
+    equals: Any = None
+    in_: tuple = ()
+    answered: Optional[bool] = None
+
+    def holds(self, editor: Editor, base: str) -> bool:
+        path = f"{base}.{self.field}" if base else self.field
+        try:
+            value = editor.get(path)
+        except EditError:
+            return False
+        if self.answered is not None:
+            return _has_answer(value) == self.answered
+        if isinstance(value, list):
+            values = set(value)
+        else:
+            values = {value}
+        if self.in_:
+            return bool(values & set(self.in_))
+        return self.equals in values
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    id: str
+    path: str                      # Editor path; [*] = once per item
+    text: str                      # the question as asked
+    kind: str                      # one of KINDS
+    step: str                      # id of its step
+    help: Help
+    choices: tuple[Choice, ...] = ()
+    default: Any = None            # a sensible profile default the form may offer
+    ref: Optional[str] = None      # for references: the ids to choose from, e.g. tiers[*].id
+    optional: bool = False         # not counted in progress; asked only when a finding needs it
+    when: Optional[Condition] = None
+    many: bool = False             # the field holds a list (multi_choice, list, references to several items)
+    order: int = 0                 # position in the whole interview
+
+    @property
+    def per_item(self) -> bool:
+        return "[*]" in self.path
+
+    @property
+    def pattern(self) -> str:
+        """The path with [*] for every index (what a finding's path is normalized to)."""
+        return self.path
+
+    @property
+    def section(self) -> str:
+        return _top(self.path)
+
+    def paths(self, policy: Policy, *, applicable_only: bool = True) -> list[str]:
+        """The concrete paths this question asks for: one per item for ``[*]`` questions, only where the
+        question applies (its ``when``) unless ``applicable_only`` is False."""
+        editor = policy if isinstance(policy, Editor) else Editor(policy)
+        out = _expand(self.path, editor)
+        if applicable_only and self.when is not None:
+            out = [p for p in out if self.applies(editor, p)]
+        return out
+
+    def applies(self, policy: Policy | Editor, path: str) -> bool:
+        if self.when is None:
+            return True
+        editor = policy if isinstance(policy, Editor) else Editor(policy)
+        return self.when.holds(editor, _item_base(path))
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    id: str
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+    sections: tuple[str, ...] = ()  # top-level spec sections whose findings land here when no question matches
+    index: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Location:
+    """Where a finding's path is answered: its step, the question, and the concrete path of that question."""
+
+    step: Step
+    question: Optional[Question]
+    path: str
+
+
+@dataclass(frozen=True, eq=False)
+class Interview:
+    steps: tuple[Step, ...]
+    source: str = ""
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.steps for q in s.questions)
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+    def question(self, question_id: str) -> Question:
+        q = self._by_id().get(question_id)
+        if q is None:
+            raise KeyError(question_id)
+        return q
+
+    def by_path(self, pattern: str) -> Optional[Question]:
+        """The question whose path is ``pattern`` (indices may be concrete: ``systems[3].tier``)."""
+        return self._by_pattern().get(_normalize(pattern))
+
+    def items_of(self, list_path: str) -> tuple[Question, ...]:
+        """The per-item questions of a list, e.g. ``systems`` -> systems[*].id, systems[*].kind ..."""
+        prefix = _normalize(list_path) + "[*]."
+        return tuple(q for q in self.questions if q.path.startswith(prefix) and "[*]" not in q.path[len(prefix):])
+
+    def _by_id(self) -> dict[str, Question]:
+        return _index(self)[0]
+
+    def _by_pattern(self) -> dict[str, Question]:
+        return _index(self)[1]
+
+
+@lru_cache(maxsize=8)
+def _index(interview: Interview) -> tuple[dict, dict, dict]:
+    by_id = {q.id: q for q in interview.questions}
+    by_pattern = {q.path: q for q in interview.questions}
+    steps_of_section: dict[str, Step] = {}
+    for s in interview.steps:
+        for sec in s.sections:
+            steps_of_section.setdefault(sec, s)
+    for q in interview.questions:
+        steps_of_section.setdefault(q.section, interview.step(q.step))
+    return by_id, by_pattern, steps_of_section
+
+
+# ----------------------------------------------------------------------------
+# Loading
+# ----------------------------------------------------------------------------
+def questions_path() -> Path:
+    from workbench.resources import templates_root
+
+    return templates_root() / "questions.yaml"
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> Interview:
+    text = Path(path).read_text(encoding="utf-8")
+    return parse_questions(text, source=path)
+
+
+def load_questions(path: str | Path | None = None) -> Interview:
+    """The interview from ``questions.yaml`` (the shipped one by default), validated against the spec model.
+
+    Raises :class:`QuestionsError` naming the file, line, question id and field of the first bad entry."""
+    p = Path(path) if path is not None else questions_path()
+    try:
+        mtime = p.stat().st_mtime
+    except OSError as exc:
+        raise QuestionsError(f"cannot read the questions file ({exc.strerror or exc})", source=str(p)) from None
+    return _load_cached(str(p), mtime)
+
+
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc,valid-type]
+    pass
+
+
+def _mapping_with_line(loader, node):
+    loader.flatten_mapping(node)
+    data = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        data[key] = loader.construct_object(value_node, deep=True)
+    data["__line__"] = node.start_mark.line + 1
+    return data
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def parse_questions(text: str, source: str = "questions.yaml") -> Interview:
+    """Parse and validate the questions YAML text (see :func:`load_questions`)."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader with line numbers
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise QuestionsError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", source=source,
+                             line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
+        raise QuestionsError("expected a mapping with a non-empty 'steps' list", source=source)
+    steps: list[Step] = []
+    seen_ids: dict[str, int] = {}
+    seen_paths: dict[str, str] = {}
+    seen_sections: dict[str, str] = {}
+    order = 0
+    for si, raw_step in enumerate(data["steps"]):
+        if not isinstance(raw_step, dict):
+            raise QuestionsError(f"step {si + 1} is not a mapping", source=source)
+        line = raw_step.get("__line__")
+        sid = _required_text(raw_step, "id", source, line, f"step {si + 1}")
+        title = _required_text(raw_step, "title", source, line, f"step {sid}")
+        intro = str(raw_step.get("intro") or "").strip()
+        sections = tuple(raw_step.get("sections") or ())
+        for sec in sections:
+            if sec not in Policy.model_fields:
+                raise QuestionsError(f"step {sid!r}: section {sec!r} is not a part of the spec", source=source,
+                                     line=line, field="sections")
+            if sec in seen_sections:
+                raise QuestionsError(f"step {sid!r}: section {sec!r} already belongs to step "
+                                     f"{seen_sections[sec]!r}", source=source, line=line, field="sections")
+            seen_sections[sec] = sid
+        raw_questions = raw_step.get("questions")
+        if not isinstance(raw_questions, list) or not raw_questions:
+            raise QuestionsError(f"step {sid!r} has no questions", source=source, line=line, field="questions")
+        qs = []
+        for raw in raw_questions:
+            q = _parse_question(raw, sid, order, source)
+            if q.id in seen_ids:
+                raise QuestionsError(f"id used twice (first on line {seen_ids[q.id]})", source=source,
+                                     line=raw.get("__line__"), question=q.id, field="id")
+            if q.path in seen_paths:
+                raise QuestionsError(f"path {q.path!r} is already asked by question {seen_paths[q.path]!r}",
+                                     source=source, line=raw.get("__line__"), question=q.id, field="path")
+            seen_ids[q.id] = raw.get("__line__") or 0
+            seen_paths[q.path] = q.id
+            qs.append(q)
+            order += 1
+        steps.append(Step(sid, title, intro, tuple(qs), sections, si))
+    return Interview(tuple(steps), source)
+
+
+_QUESTION_KEYS = {"id", "path", "text", "kind", "choices", "default", "help", "ref", "optional", "when", "__line__"}
+
+
+def _parse_question(raw: Any, step: str, order: int, source: str) -> Question:
+    if not isinstance(raw, dict):
+        raise QuestionsError(f"a question of step {step!r} is not a mapping", source=source)
+    line = raw.get("__line__")
+    qid = raw.get("id")
+    if not isinstance(qid, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", qid or ""):
+        raise QuestionsError("every question needs an id of lower-case letters, digits, '-', '_' or '.'",
+                             source=source, line=line, question=str(qid) if qid else None, field="id")
+
+    def bad(fld: str, message: str) -> QuestionsError:
+        return QuestionsError(message, source=source, line=line, question=qid, field=fld)
+
+    unknown = set(raw) - _QUESTION_KEYS
+    if unknown:
+        name = sorted(unknown)[0]
+        return_err = bad(name, f"unknown key {name!r}; a question has {', '.join(sorted(_QUESTION_KEYS - {'__line__'}))}")
+        raise return_err
+    path = raw.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise bad("path", "missing: give the spec field it answers, e.g. policy.owner.name")
+    path = path.strip()
+    try:
+        annotation, is_list = field_type(path)
+    except ValueError as exc:
+        raise bad("path", str(exc)) from None
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise bad("text", "missing: write the question as it is asked")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise bad("kind", f"{kind!r} is not one of: {', '.join(KINDS)}")
+    problem = _kind_problem(kind, annotation, is_list)
+    if problem:
+        raise bad("kind", problem)
+    choices = _parse_choices(raw.get("choices"), kind, bad)
+    ref = raw.get("ref")
+    if kind == "reference":
+        if not isinstance(ref, str) or not ref.endswith("[*].id"):
+            raise bad("ref", "a reference names the ids it takes, e.g. tiers[*].id")
+        try:
+            field_type(ref)
+        except ValueError as exc:
+            raise bad("ref", str(exc)) from None
+    elif ref is not None:
+        raise bad("ref", "only a reference question takes 'ref'")
+    help_ = _parse_help(raw.get("help"), bad)
+    when = _parse_when(raw.get("when"), path, bad)
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        raise bad("optional", "write true or false")
+    default = raw.get("default")
+    if isinstance(default, dict):
+        default.pop("__line__", None)
+    if default is not None:
+        problem = _value_problem(default, kind, choices, annotation, is_list)
+        if problem:
+            raise bad("default", problem)
+    return Question(qid, path, text.strip(), kind, step, help_, choices, default, ref, optional, when, is_list,
+                    order)
+
+
+def _parse_choices(raw: Any, kind: str, bad) -> tuple[Choice, ...]:
+    if kind not in ("choice", "multi_choice"):
+        if raw:
+            raise bad("choices", f"a {kind} question takes no choices")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise bad("choices", "a choice question needs a list of {value, label}")
+    out = []
+    for c in raw:
+        if not isinstance(c, dict) or not isinstance(c.get("value"), str) or not str(c.get("label") or "").strip():
+            raise bad("choices", f"each choice needs a value and a plain label (got {_show(c)})")
+        out.append(Choice(c["value"], str(c["label"]).strip()))
+    values = [c.value for c in out]
+    if len(set(values)) != len(values):
+        raise bad("choices", "a value is listed twice")
+    return tuple(out)
+
+
+def _parse_help(raw: Any, bad) -> Help:
+    if not isinstance(raw, dict):
+        raise bad("help", f"missing: give {', '.join(HELP_PARTS)}")
+    parts = {}
+    for part in HELP_PARTS:
+        value = _as_written(raw.get(part))
+        if not isinstance(value, str) or not value.strip():
+            raise bad(f"help.{part}", "missing or empty")
+        parts[part] = value.strip()
+    extra = set(raw) - set(HELP_PARTS) - {"__line__"}
+    if extra:
+        raise bad(f"help.{sorted(extra)[0]}", f"unknown part; help has {', '.join(HELP_PARTS)}")
+    return Help(**parts)
+
+
+def _parse_when(raw: Any, path: str, bad) -> Optional[Condition]:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("field"), str):
+        raise bad("when", "write {field: <name>, equals: <value>} or in: [...] or answered: true")
+    keys = set(raw) - {"__line__", "field"}
+    if len(keys) != 1 or not keys <= {"equals", "in", "answered"}:
+        raise bad("when", "give exactly one of equals, in, answered")
+    base = path[: path.rfind("[*]") + 3] if "[*]" in path else ""
+    try:
+        field_type(f"{base}.{raw['field']}" if base else raw["field"])
+    except ValueError as exc:
+        raise bad("when", str(exc)) from None
+    vals = raw.get("in")
+    if "in" in raw and not isinstance(vals, list):
+        raise bad("when", "'in' takes a list")
+    return Condition(raw["field"], raw.get("equals"), tuple(vals or ()), raw.get("answered"))
+
+
+def _as_written(value: Any) -> Any:
+    """A YAML scalar back as text: ``yes`` (read as True) -> "yes", 2026-01-01 (read as a date) -> "2026-01-01"."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _required_text(raw: dict, key: str, source: str, line, what: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionsError(f"{what} has no {key}", source=source, line=line, field=key)
+    return value.strip()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k != "__line__"}
+    return repr(value)
+
+
+# ----------------------------------------------------------------------------
+# The model behind a path
+# ----------------------------------------------------------------------------
+def field_type(path: str) -> tuple[Any, bool]:
+    """The value type at a question path (``systems[*].tier`` -> str) and whether the field is a list.
+
+    Raises ValueError saying which part of the path is not in the spec."""
+    cls: Any = Policy
+    annotation: Any = None
+    is_list = False
+    parts = re.findall(r"([^.\[\]]+)|(\[\*\])", path)
+    if not parts or "".join(n or s for n, s in parts).replace("[*]", "") == "":
+        raise ValueError(f"{path!r} is not a path")
+    seen = ""
+    for name, star in parts:
+        if star:
+            if not is_list:
+                raise ValueError(f"{seen!r} is not a list, so {path!r} cannot take [*]")
+            is_list = False
+            seen += "[*]"
+            continue
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            raise ValueError(f"{seen!r} has no fields, so {path!r} is not in the spec")
+        if name not in cls.model_fields:
+            raise ValueError(f"{cls.__name__} has no field {name!r} (in {path!r})")
+        annotation = cls.model_fields[name].annotation
+        is_list = _is_list(annotation)
+        cls = _unwrap(annotation)
+        seen += ("." if seen else "") + name
+    return cls, is_list
+
+
+def literal_values(path: str) -> tuple | None:
+    """The values a Literal-typed field allows (for a list of Literals, its items'), else None."""
+    t, _ = field_type(path)
+    if typing.get_origin(t) is typing.Literal:
+        return typing.get_args(t)
+    return None
+
+
+def _is_list(annotation: Any) -> bool:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is list:
+            return True
+        if origin is typing.Union or str(origin) == "types.UnionType":
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if args else annotation
+            continue
+        return False
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (list, typing.Union) or str(origin) == "types.UnionType":
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if args else annotation
+            continue
+        if origin is dict:
+            annotation = typing.get_args(annotation)[1]
+            continue
+        return annotation
+
+
+def _kind_problem(kind: str, t: Any, is_list: bool) -> str:
+    """Why ``kind`` does not fit a field of type ``t`` ('' when it does)."""
+    is_literal = typing.get_origin(t) is typing.Literal
+    is_model = isinstance(t, type) and issubclass(t, BaseModel)
+    fits = {
+        "text": t is str and not is_list,
+        "long_text": t is str and not is_list,
+        "duration": t is Duration and not is_list,
+        "date": t is dt.date and not is_list,
+        "number": t in (int, float) and not is_list,
+        "bool": t is bool and not is_list,
+        "choice": is_literal and not is_list,
+        "multi_choice": is_literal and is_list,
+        "reference": t is str,
+        "list": is_list and (is_model or t is str),
+    }[kind]
+    if fits:
+        return ""
+    name = ("a list of " if is_list else "") + (
+        "choices" if is_literal else getattr(t, "__name__", str(t)))
+    return f"a {kind} question cannot answer a field holding {name}"
+
+
+def _value_problem(value: Any, kind: str, choices: tuple[Choice, ...], t: Any, is_list: bool) -> str:
+    if kind in ("choice", "multi_choice"):
+        allowed = {c.value for c in choices}
+        given = value if isinstance(value, list) else [value]
+        wrong = [v for v in given if v not in allowed]
+        return f"{wrong[0]!r} is not one of the choices" if wrong else ""
+    if kind == "duration":
+        try:
+            if Duration.parse(str(value)).vague:
+                return f"{value!r} names no length; write e.g. 1d, 4h or 3mo"
+        except (ValueError, TypeError) as exc:
+            return f"{value!r} is not a duration ({exc})"
+    if kind == "bool" and not isinstance(value, bool):
+        return "write true or false"
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return "write a number"
+    return ""
+
+
+# ----------------------------------------------------------------------------
+# Paths against a policy
+# ----------------------------------------------------------------------------
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _normalize(path: str) -> str:
+    """``systems[3].tier`` -> ``systems[*].tier``."""
+    return _INDEX.sub("[*]", path)
+
+
+def _top(path: str) -> str:
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
+
+
+def _item_base(path: str) -> str:
+    """``systems[3].saas.provider`` -> ``systems[3]`` (the innermost item); '' for a policy-wide path."""
+    end = path.rfind("]")
+    return path[: end + 1] if end >= 0 else ""
+
+
+def _expand(pattern: str, editor: Editor) -> list[str]:
+    if "[*]" not in pattern:
+        return [pattern]
+    head, _, tail = pattern.partition("[*]")
+    try:
+        items = editor.get(head)
+    except EditError:
+        return []
+    if not isinstance(items, list):
+        return []
+    out: list[str] = []
+    for i in range(len(items)):
+        out.extend(_expand(f"{head}[{i}]{tail}", editor))
+    return out
+
+
+def _has_answer(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, dict, tuple, set)):
+        return bool(value)
+    if isinstance(value, BaseModel):
+        return any(_has_answer(getattr(value, name)) for name in type(value).model_fields)
+    return True
+
+
+def is_answered(question: Question, policy: Policy | Editor, path: str | None = None) -> bool:
+    """Whether ``path`` (a concrete path of ``question``; its own path when it is policy-wide) holds an answer.
+
+    An empty text or list is not an answer; ``False`` and ``0`` are."""
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    try:
+        return _has_answer(editor.get(path or question.path))
+    except EditError:
+        return False
+
+
+def reference_choices(question: Question, policy: Policy | Editor) -> list[str]:
+    """The ids a reference question may name now (``tiers[*].id`` -> ["T0", "T1"])."""
+    if not question.ref:
+        return []
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    out = []
+    for p in _expand(question.ref, editor):
+        value = editor.get(p)
+        if value:
+            out.append(value)
+    return out
+
+
+def _deferred(policy: Policy) -> frozenset[str]:
+    """Fields with an open follow-up ("don't know yet" was the answer)."""
+    return frozenset(f.field for f in policy.follow_ups if f.field and f.status == "open")
+
+
+# ----------------------------------------------------------------------------
+# Progress, step state, finding -> field
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+    blockers: int          # open blocker findings
+    deferred: int = 0      # questions waiting on an open follow-up (counted as not answered)
+
+    def __str__(self) -> str:
+        s = (f"{self.answered} of {self.total} question{'' if self.total == 1 else 's'} answered, "
+             f"{self.blockers} blocker{'' if self.blockers == 1 else 's'} open")
+        if self.deferred:
+            s += f", {self.deferred} waiting on follow-ups"
+        return s
+
+
+@dataclass(frozen=True, eq=False)
+class StepState:
+    answered: int                 # required questions answered
+    total: int                    # required questions that apply
+    open: int                     # required questions still unanswered (those with an open follow-up included)
+    gaps: int                     # open findings of kind "gap" that land in this step
+    questions: int = 0            # open findings asking for an answer ("unanswered" / "question")
+    evidence: int = 0             # open findings asking for evidence
+    worst: Optional[str] = None   # worst severity of the step's open findings
+
+    @property
+    def done(self) -> bool:
+        return self.open == 0 and self.gaps == 0 and self.questions == 0 and self.evidence == 0
+
+
+def _open_findings(report) -> list:
+    if report is None:
+        return []
+    findings = getattr(report, "findings", report)
+    return [f for f in findings if getattr(f, "open", getattr(f, "accepted", None) is None)]
+
+
+def _required_paths(questions: Iterable[Question], editor: Editor) -> Iterator[tuple[Question, str]]:
+    for q in questions:
+        if q.optional:
+            continue
+        for p in q.paths(editor):
+            yield q, p
+
+
+def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Progress:
+    """Required questions answered of those that apply, and the open blockers of ``report``."""
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    deferred = _deferred(editor.policy)
+    answered = total = waiting = 0
+    for q, p in _required_paths(questions, editor):
+        total += 1
+        if is_answered(q, editor, p):
+            answered += 1
+        elif p in deferred:
+            waiting += 1
+    blockers = sum(1 for f in _open_findings(report) if f.severity == "blocker")
+    return Progress(answered, total, blockers, waiting)
+
+
+def step_state(step: Step, policy: Policy | Editor, report=None, interview: Interview | None = None) -> StepState:
+    """What the step list shows for ``step``: answered / open questions, and the open findings landing there."""
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    answered = total = 0
+    for q, p in _required_paths(step.questions, editor):
+        total += 1
+        answered += is_answered(q, editor, p)
+    gaps = asks = evidence = 0
+    worst = None
+    interview = interview or load_questions()
+    for f in _open_findings(report):
+        if not f.paths:
+            continue
+        loc = step_for_path(f.paths[0], interview)
+        if loc is None or loc.step.id != step.id:
+            continue
+        if f.kind in QUESTION_KINDS:
+            asks += 1
+        elif f.kind == "evidence":
+            evidence += 1
+        else:
+            gaps += 1
+        if worst is None or SEVERITY_RANK.get(f.severity, NO_STAKE) < SEVERITY_RANK.get(worst, NO_STAKE):
+            worst = f.severity
+    return StepState(answered, total, total - answered, gaps, asks, evidence, worst)
+
+
+def step_for_path(path: str, interview: Interview | None = None) -> Optional[Location]:
+    """Where a finding's path is answered: the question for that field (or the first one inside the section
+    it names, or the one whose field holds it), else the step owning its top-level section.
+
+    ``policy.owner`` -> the owner's name question; ``systems[3]`` -> the first question about system 3;
+    ``targets[0].retention.max`` -> the target's retention question. None only for an empty path or a
+    section no step claims."""
+    interview = interview or load_questions()
+    path = (path or "").strip()
+    if not path:
+        return None
+    pattern = _normalize(path)
+    by_pattern = interview._by_pattern()
+    q = by_pattern.get(pattern)
+    if q is None:  # a section: the first question inside it
+        inside = [x for x in interview.questions if x.path.startswith(pattern + ".") or x.path.startswith(pattern + "[")]
+        if inside:
+            q = min(inside, key=lambda x: (x.path.count("[*]"), x.order))
+    if q is None:  # a deeper field: the question whose field holds it
+        p = pattern
+        while q is None and re.search(r"[.\[]", p):
+            p = p[: max(p.rfind("."), p.rfind("["))]
+            q = by_pattern.get(p)
+    if q is not None:
+        return Location(interview.step(q.step), q, _concrete(q.path, path))
+    step = _index(interview)[2].get(_top(pattern))
+    if step is None:
+        return None
+    first = next((x for x in step.questions if x.section == _top(pattern) and "[*]" not in x.path), None)
+    return Location(step, first, first.path if first else path)
+
+
+def _concrete(pattern: str, like: str) -> str:
+    """Fill ``pattern``'s [*] with the indices of ``like`` (as far as it has them)."""
+    indices = re.findall(r"\[(\d+)\]", like)
+    out = pattern
+    for i in indices:
+        if "[*]" not in out:
+            break
+        out = out.replace("[*]", f"[{i}]", 1)
+    return out
+
+
+# ----------------------------------------------------------------------------
+# The next question that matters
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Next:
+    question: Question
+    path: str                     # the concrete path to answer
+    severity: Optional[str]       # worst open finding it answers (None: no finding asks for it yet)
+    tier_level: int               # 0 = most critical; NO_TIER when it concerns no tiered item
+    reason: str                   # why it comes now, in plain words
+
+
+def next_question(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Optional[Next]:
+    """The most important unanswered question, or None when every question that applies is answered.
+
+    Ordered by what is at stake: the worst severity of an open finding whose field the question answers
+    (blockers first; a question no finding asks for comes after all that some finding asks for), then the
+    criticality of the tier its item belongs to (T0 before T3; policy-wide questions and untiered items
+    after tiered ones), then step order, question order and item order. Optional questions are offered
+    only when a finding asks for them; a field with an open follow-up is skipped (it has its answer: "not
+    yet, ask X by then"). Pure: reads the policy and the report, changes nothing.
+    """
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    at, below = _stakes(_open_findings(report))
+    deferred = _deferred(editor.policy)
+    levels = _TierLevels(editor.policy)
+    best: Optional[tuple] = None
+    best_item = None
+    for q in questions:
+        for i, p in enumerate(q.paths(editor)):
+            if p in deferred or is_answered(q, editor, p):
+                continue
+            sev = _stake_of(p, at, below)
+            if q.optional and sev is None:
+                continue
+            if q.kind == "reference" and not reference_choices(q, editor):
+                # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
+                owner = _list_question(questions, q.ref)
+                if owner is None or is_answered(owner, editor, owner.path):
+                    continue
+                q, p = owner, owner.path
+            level = levels.of(p)
+            key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, _indices(p))
+            if best is None or key < best:
+                best, best_item = key, (q, p, sev, level)
+    if best_item is None:
+        return None
+    q, p, sev, level = best_item
+    return Next(q, p, sev, level, _reason(sev, level))
+
+
+def _list_question(questions, ref: str | None) -> Optional[Question]:
+    """The question asking for the list a reference names (``tiers[*].id`` -> the ``tiers`` question)."""
+    if not ref:
+        return None
+    target = ref[: ref.rfind("[*]")]
+    return next((q for q in questions if q.path == target), None)
+
+
+def _indices(path: str) -> tuple[int, ...]:
+    return tuple(int(i) for i in re.findall(r"\[(\d+)\]", path))
+
+
+def _prefixes(path: str) -> Iterator[str]:
+    """``a.b[2].c`` -> a.b[2].c, a.b[2], a.b, a."""
+    p = path
+    yield p
+    while True:
+        cut = max(p.rfind("."), p.rfind("["))
+        if cut <= 0:
+            return
+        p = p[:cut]
+        yield p
+
+
+def _stakes(findings: list) -> tuple[dict[str, str], dict[str, str]]:
+    """Worst severity per finding path (``at``), and per proper prefix of a finding path (``below``)."""
+    at: dict[str, str] = {}
+    below: dict[str, str] = {}
+
+    def worse(d: dict, key: str, sev: str) -> None:
+        old = d.get(key)
+        if old is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(old, NO_STAKE):
+            d[key] = sev
+
+    for f in findings:
+        for fp in f.paths:
+            worse(at, fp, f.severity)
+            for i, pre in enumerate(_prefixes(fp)):
+                if i:
+                    worse(below, pre, f.severity)
+    return at, below
+
+
+def _stake_of(path: str, at: dict, below: dict) -> Optional[str]:
+    """Worst severity of a finding on this field, on a section holding it, or on a field inside it."""
+    best = below.get(path)
+    for pre in _prefixes(path):
+        sev = at.get(pre)
+        if sev is not None and (best is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(best, NO_STAKE)):
+            best = sev
+    return best
+
+
+class _TierLevels:
+    """Tier level of the item a path is about: a system's tier, a tier itself, a test's system, a schedule's
+    most critical system or tier."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.tiers = {t.id: t.level() for t in policy.tiers}
+        self._systems: dict[str, int] | None = None
+
+    def system_level(self, system_id: str | None) -> int:
+        if self._systems is None:
+            self._systems = {s.id: self.tiers.get(s.tier, NO_TIER) for s in self.policy.systems}
+        return self._systems.get(system_id, NO_TIER)
+
+    def of(self, path: str) -> int:
+        m = re.match(r"(systems|tiers|restore_tests|schedules)\[(\d+)\]", path)
+        if not m:
+            return NO_TIER
+        section, i = m.group(1), int(m.group(2))
+        items = getattr(self.policy, section)
+        if i >= len(items):
+            return NO_TIER
+        item = items[i]
+        if section == "systems":
+            return self.tiers.get(item.tier, NO_TIER)
+        if section == "tiers":
+            return min(item.level(), NO_TIER)
+        if section == "restore_tests":
+            return self.system_level(item.system)
+        levels = [self.system_level(s) for s in item.systems] + [self.tiers.get(t, NO_TIER) for t in item.tiers]
+        return min(levels, default=NO_TIER)
+
+
+def _reason(sev: Optional[str], level: int) -> str:
+    if sev:
+        why = f"a {sev} finding waits on this answer"
+    else:
+        why = "not answered yet"
+    if level < NO_TIER:
+        why += f" (tier level {level}{', the most critical' if level == 0 else ''})"
+    return why
+
+
+# ----------------------------------------------------------------------------
+# Typed text -> value
+# ----------------------------------------------------------------------------
+_YES = frozenset({"yes", "y", "true", "on", "1"})
+_NO = frozenset({"no", "n", "false", "off", "0"})
+
+
+def parse_answer(question: Question, text: str) -> Any:
+    """The value to give ``Editor.set`` for what a person typed (the syntax the examples use).
+
+    Several values are separated by commas. Raises ValueError with a plain message saying what is accepted.
+    Durations and dates stay text: the Editor validates them and says what is wrong at the field."""
+    raw = (text or "").strip()
+    if question.kind in ("text", "long_text", "duration", "date"):
+        return raw
+    if question.kind == "number":
+        try:
+            return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else float(raw)
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a number; write e.g. {question.help.example}") from None
+    if question.kind == "bool":
+        word = raw.lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise ValueError(f"{raw!r}: answer yes or no")
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if question.kind in ("choice", "multi_choice"):
+        allowed = {c.value.lower(): c.value for c in question.choices}
+        labels = {c.label.lower(): c.value for c in question.choices}
+        out = []
+        for v in values:
+            hit = allowed.get(v.lower()) or labels.get(v.lower())
+            if hit is None:
+                raise ValueError(f"{v!r} is not one of: {', '.join(c.value for c in question.choices)}")
+            out.append(hit)
+        if question.kind == "choice":
+            if len(out) != 1:
+                raise ValueError(f"choose one of: {', '.join(c.value for c in question.choices)}")
+            return out[0]
+        return out
+    if question.kind == "reference":
+        return values if question.many else (values[0] if values else "")
+    return values  # a list of text
