@@ -276,3 +276,13 @@ def resolve(target: str, root: str | os.PathLike | None = None) -> Workspace:
     if candidate is not None and candidate.is_dir():
         return Workspace.open(candidate)
     raise WorkspaceError(f"{target}: no such workspace folder, and no client of that name under {base}")
+
+
+EXPORTS = "exports"
+
+
+def write_export(workspace: Workspace, name: str, text: str) -> Path:
+    """Write an export (follow-up list, ...) into the workspace's ``exports/`` folder, atomically."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise WorkspaceError(f"{name!r}: an export is a plain file name")
+    return atomic_write(workspace.path / EXPORTS / name, text)
