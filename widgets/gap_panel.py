@@ -103,14 +103,15 @@ class GapPanel(Vertical):
         self.add_class("-stale")
 
     def _prompt(self, f: Any) -> Content:
-        new = ("new ", "bold $accent") if self._is_new(f) else ("", "")
+        new = ("  NEW", "bold $accent") if self._is_new(f) else ("", "")
         sev = f.severity
+        kind = kind_of(f)
         return Content.assemble(
-            (f"{SHORT.get(sev, sev):5} ", STYLE.get(sev, "")),
-            new,
-            (f"{f.rule} ", "bold"),
-            (f"[{kind_of(f)}] " if kind_of(f) != "gap" else "", "$text-muted"),
-            str(f.message),
+            (f"{SHORT.get(sev, sev)}", STYLE.get(sev, "")), " ",
+            (f"{f.rule}", "bold"),
+            (f" {kind}" if kind != "gap" else "", "$text-muted"),
+            new, "\n",
+            str(f.message), "\n",
         )
 
     @property

@@ -271,10 +271,16 @@ class StepForm(VerticalScroll):
             return
         target = self._field_for(path)
         if target is None:
-            head = next((h for h in self.heads if path.startswith(h + "[")), None)
-            if head is not None:
+            head = next((h for h in self.heads if path == h or path.startswith(h + "[")), None)
+            if head is None:
+                return
+            box = self.query_one(f"#item-form-{slug(head)}", Vertical)
+            fields = [f for f in box.query(QuestionField) if f.display]
+            if path != head and fields:  # an item itself (a new one, or one a finding names): its first question
+                target = fields[0]
+            else:
                 self.query_one(f"#items-{slug(head)}", ItemTable).query_one("DataTable").focus()
-            return
+                return
         for other in self.query(QuestionField).filter(".-target"):
             other.remove_class("-target")
         target.add_class("-target")

@@ -37,6 +37,7 @@ from .forms import StepForm, item_columns, item_row, required_fields
 EVALUATE_AFTER = 0.12   # seconds of quiet before an evaluation starts
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
 NARROW = 100            # below this many columns the side panels collapse
+WIDE = 150              # from this many columns the gap panel gets more room
 
 
 @dataclass
@@ -83,7 +84,7 @@ class InterviewScreen(Screen):
 
     # -- layout --------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="")
         with Horizontal(id="body"):
             yield OptionList(id="steps")
             with Vertical(id="main"):
@@ -109,6 +110,8 @@ class InterviewScreen(Screen):
 
     def _layout_for(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
+        self.set_class(width >= WIDE, "-wide")
+        self._show_progress()
 
     # -- steps ---------------------------------------------------------------
     def _fill_steps(self) -> None:
@@ -304,6 +307,8 @@ class InterviewScreen(Screen):
             parts.append("saving...")
         elif self.saved_at:
             parts.append(f"draft saved {self.saved_at}")
+        if self.has_class("-narrow"):
+            parts.append("ctrl+g gaps, ctrl+l steps")
         line.update("  ·  ".join(parts))
 
     # -- autosave ------------------------------------------------------------

@@ -38,7 +38,7 @@ class StartScreen(Screen):
         self.clients: list = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="")
         with Vertical(id="start"):
             yield Static("", id="start-intro", markup=False)
             yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
