@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from textual.app import App
 from textual.binding import Binding
@@ -28,8 +28,10 @@ class WorkbenchApp(App):
     ]
 
     def __init__(self, *, target: Optional[str] = None, demo: bool = False, today: Optional[dt.date] = None,
-                 interview: Any = None, lock: bool = True) -> None:
+                 interview: Any = None, lock: bool = True, clock: Optional[Callable[[], dt.datetime]] = None) -> None:
         super().__init__()
+        #: The wall clock ("draft saved 10:02"); fixed in snapshot tests.
+        self.clock = clock or dt.datetime.now
         self.target = target
         self.demo = demo
         self.today = today

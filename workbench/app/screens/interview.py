@@ -300,15 +300,17 @@ class InterviewScreen(Screen):
     def _show_progress(self) -> None:
         line = self.query_one("#progress", Static)
         parts = []
+        narrow = self.has_class("-narrow")
         if self.derived is not None:
-            parts.append(str(self.derived.progress))
+            p = self.derived.progress
+            parts.append(f"{p.answered}/{p.total} answered, {p.blockers} blockers" if narrow else str(p))
             parts.append(f"readiness {self.derived.evaluation.report.readiness()}%")
         if self.session.dirty:
             parts.append("saving...")
         elif self.saved_at:
             parts.append(f"draft saved {self.saved_at}")
-        if self.has_class("-narrow"):
-            parts.append("ctrl+g gaps, ctrl+l steps")
+        if narrow:
+            parts.append("^g gaps ^l steps")
         line.update("  ·  ".join(parts))
 
     # -- autosave ------------------------------------------------------------
@@ -330,7 +332,7 @@ class InterviewScreen(Screen):
         elif worker.state != WorkerState.SUCCESS:
             return
         if worker.state == WorkerState.SUCCESS and not self.session.dirty:
-            self.saved_at = dt.datetime.now().strftime("%H:%M:%S")
+            self.saved_at = self.app.clock().strftime("%H:%M:%S")
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
             self._save_timer = self.set_timer(0.05, self._start_save)
         self._show_progress()

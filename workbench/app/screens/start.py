@@ -67,7 +67,7 @@ class StartScreen(Screen):
         table = self.query_one("#clients", DataTable)
         table.clear()
         for c in self.clients:
-            draft = (c.path / "draft.yaml")
+            draft = c.path / "draft.yaml"
             changed = _mtime(draft) or c.latest_date or "-"
             table.add_row(Text(c.name), Text("..."), Text("draft" if draft.exists() else "-"), Text(changed),
                           Text(c.latest or "none"), key=str(c.path))
