@@ -74,8 +74,15 @@ class QuestionField(Vertical, can_focus=False):
             return self.field
 
     def __init__(self, question: Any, path: str, value: Any = None, *, choices: Sequence[tuple[str, Any]] = (),
-                 meta: str = "", label: Optional[str] = None, **kwargs: Any) -> None:
-        super().__init__(id=field_id(path), **kwargs)
+                 meta: str = "", label: Optional[str] = None, severity: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        # State classes are given at construction: setting them after mounting restyles the whole form.
+        classes = [kwargs.pop("classes", "")]
+        classes += ["-has-meta"] if meta else []
+        classes += ["-answered"] if _has_answer(value) else []
+        classes += ["-flagged"] if severity else []
+        classes += ["-blocker"] if severity == "blocker" else []
+        super().__init__(id=field_id(path), classes=" ".join(c for c in classes if c), **kwargs)
         self.question = question
         self.path = path
         self.kind = getattr(question, "kind", "text")
@@ -92,10 +99,6 @@ class QuestionField(Vertical, can_focus=False):
         yield self._input()
         yield Static("", classes="qf-error", markup=False)
         yield Static(self._meta, classes="qf-meta", markup=False)
-
-    def on_mount(self) -> None:
-        self.set_class(bool(self._meta), "-has-meta")
-        self.set_class(_has_answer(self._value), "-answered")
 
     def _input(self):
         kind, value = self.kind, self._value

@@ -48,9 +48,7 @@ class WorkbenchApp(App):
         return self._interview
 
     def on_mount(self) -> None:
-        from .screens.start import StartScreen
-
-        self.push_screen(StartScreen())
+        # Straight into a client when one is named: the client list is built only when it is wanted.
         if self.target:
             path = Path(self.target).expanduser()
             if path.is_file():
@@ -59,6 +57,20 @@ class WorkbenchApp(App):
                 self.open_client(self.target)
         elif self.demo:
             self.open_demo()
+        if self.session is None:
+            self._show_start()
+
+    def _show_start(self) -> None:
+        from .screens.start import StartScreen
+
+        if isinstance(self.screen, StartScreen):
+            self.screen.reload()
+        elif any(isinstance(s, StartScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, StartScreen):
+                self.pop_screen()
+            self.screen.reload()
+        else:
+            self.switch_screen(StartScreen()) if len(self.screen_stack) > 1 else self.push_screen(StartScreen())
 
     # -- opening clients -----------------------------------------------------
     def open_demo(self) -> None:
@@ -87,7 +99,10 @@ class WorkbenchApp(App):
             return
         self._close_session()
         self.session = session
-        self.push_screen(InterviewScreen(session, self.interview))
+        if isinstance(self.screen, InterviewScreen):
+            self.switch_screen(InterviewScreen(session, self.interview))
+        else:
+            self.push_screen(InterviewScreen(session, self.interview))
 
     def _close_session(self) -> None:
         if self.session is not None:
@@ -100,13 +115,8 @@ class WorkbenchApp(App):
     # -- app-wide actions ----------------------------------------------------
     def action_switch_client(self) -> None:
         """Save, close the client and go back to the client list."""
-        from .screens.start import StartScreen
-
         self._close_session()
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
-            self.pop_screen()
-        if isinstance(self.screen, StartScreen):
-            self.screen.reload()
+        self._show_start()
 
     async def action_quit(self) -> None:
         """ctrl+q: save the draft, release the client, quit."""

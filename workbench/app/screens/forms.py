@@ -245,10 +245,8 @@ class StepForm(VerticalScroll):
             value = self.session.get(path)
         except EditError:
             value = None
-        field = QuestionField(question, path, value, choices=choices_for(question, self.session),
-                              meta=self.meta_for(path))
-        self._flag(field)
-        return field
+        return QuestionField(question, path, value, choices=choices_for(question, self.session),
+                             meta=self.meta_for(path), severity=self.flags.get(path))
 
     def _items(self, head: str) -> list:
         try:
@@ -322,8 +320,10 @@ class StepForm(VerticalScroll):
 
     def _flag(self, field: QuestionField) -> None:
         severity = self.flags.get(field.path)
-        field.set_class(severity is not None, "-flagged")
-        field.set_class(severity == "blocker", "-blocker")
+        if field.has_class("-flagged") != (severity is not None):
+            field.set_class(severity is not None, "-flagged")
+        if field.has_class("-blocker") != (severity == "blocker"):
+            field.set_class(severity == "blocker", "-blocker")
 
     def after_edit(self, path: str) -> None:
         """An answer was applied: refresh its item's row and the questions that depend on it."""
@@ -340,7 +340,9 @@ class StepForm(VerticalScroll):
         for field in self.query(QuestionField):
             q = field.question
             if getattr(q, "when", None) is not None:
-                field.display = q.applies(self.session.policy, field.path)
+                shown = q.applies(self.session.policy, field.path)
+                if field.display != shown:
+                    field.display = shown
 
     # -- events --------------------------------------------------------------
     @on(ItemTable.ItemChosen)

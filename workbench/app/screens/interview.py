@@ -34,7 +34,7 @@ from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
-EVALUATE_AFTER = 0.12   # seconds of quiet before an evaluation starts
+EVALUATE_AFTER = 0.01   # seconds before an evaluation starts (answers are committed on enter, not per keystroke; edits that land while one runs are coalesced into the next)
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
