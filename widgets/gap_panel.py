@@ -32,7 +32,7 @@ SHORT = {"blocker": "BLOCK", "major": "MAJOR", "minor": "minor", "advisory": "ad
 STYLE = {"blocker": "bold $error", "major": "$warning", "minor": "$secondary", "advisory": "$text-muted"}
 KINDS = ("gap", "question", "evidence")
 #: Most findings listed at once; the counts above always cover all of them.
-MAX_LISTED = 400
+MAX_LISTED = 200
 
 
 def kind_of(finding: Any) -> str:

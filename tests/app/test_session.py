@@ -120,18 +120,18 @@ def test_stale_evaluation_is_discarded(root, monkeypatch):
 
 def test_save_skipped_when_an_edit_lands_meanwhile(root, monkeypatch):
     s = Session.new_client("Acme", root=root, today=TODAY)
-    import workbench.spec.io as io
+    import workbench.store.workspace as workspace
 
-    real = io.dumps
+    real = workspace.draft_text
 
-    def racing(policy, fmt="yaml"):
-        text = real(policy, fmt)
+    def racing(policy):
+        text = real(policy)
         s.set("organization.industry", "typed during the save")
         return text
 
-    monkeypatch.setattr(io, "dumps", racing)
+    monkeypatch.setattr(workspace, "draft_text", racing)
     assert s.save_draft() is False and s.dirty
-    monkeypatch.setattr(io, "dumps", real)
+    monkeypatch.setattr(workspace, "draft_text", real)
     assert s.save_draft() and "typed during the save" in s.workspace.draft_path.read_text()
     s.close()
 
@@ -207,6 +207,19 @@ def test_edits_and_background_evaluation_interleave_safely(root):
     final = s.evaluate()
     assert final.revision == s.revision
     s.close()
+
+
+def test_a_large_draft_is_saved_as_json_and_read_back(root):
+    from benchmarks.generate import policy
+
+    s = Session.new_client("Big", root=root, today=TODAY)
+    for system in policy(520).systems:
+        s.add("systems", system.model_dump(exclude_none=True))
+    s.close()
+    assert s.workspace.draft_path.read_text().startswith("{")
+    again = Session.open(s.workspace, today=TODAY)
+    assert len(again.policy.systems) == 520 and again.policy.systems[7] == s.policy.systems[7]
+    again.close()
 
 
 def test_session_and_questions_import_without_textual():

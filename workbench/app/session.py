@@ -293,20 +293,19 @@ class Session:
         """Write the draft atomically through the store. Safe from a worker thread.
 
         Returns False (nothing written) when an edit landed while the policy was being serialized."""
-        from workbench.spec.io import dumps
-        from workbench.store.atomic import atomic_write
+        from workbench.store.workspace import draft_text
 
         with self._save_guard:
             rev = self.revision
             try:
-                text = dumps(self.policy, "yaml")
+                text = draft_text(self.policy)
             except Exception:
                 if self.revision != rev:
                     return False
                 raise
             if self.revision != rev:
                 return False
-            atomic_write(self.workspace.draft_path, text)
+            self.workspace.write_draft_text(text)
             self.saved_revision = max(self.saved_revision, rev)
             return True
 

@@ -251,7 +251,7 @@ class InterviewScreen(Screen):
                 continue
             report = evaluation.report
             progress = Q.progress(interview, session.policy, report)
-            states = {s.id: Q.step_state(s, session.policy, report, interview) for s in interview.steps}
+            states = step_states(interview, session.policy, report)
             if session.revision == evaluation.revision:
                 return Derived(evaluation, progress, states)
             # an edit landed while progress was worked out: the figures may mix two revisions, start over
@@ -317,6 +317,10 @@ class InterviewScreen(Screen):
     def _start_save(self) -> None:
         self._save_timer = None
         if self._save_worker is not None and self._save_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return
+        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            # the gap panel first: saving a large policy would slow the evaluation the person waits for
+            self._save_timer = self.set_timer(0.05, self._start_save)
             return
         self._save_worker = self._save()
 
@@ -459,6 +463,22 @@ class InterviewScreen(Screen):
 
     def action_export_follow_ups(self) -> None:
         self.app.action_export_follow_ups()
+
+
+def step_states(interview: Any, policy: Any, report: Any) -> dict:
+    """Every step's state, finding each open finding's step once (not once per step)."""
+    by_step: dict[str, list] = {s.id: [] for s in interview.steps}
+    where: dict[str, Optional[str]] = {}
+    for f in report.open:
+        if not f.paths:
+            continue
+        key = Q._normalize(f.paths[0])
+        if key not in where:
+            location = Q.step_for_path(f.paths[0], interview)
+            where[key] = location.step.id if location else None
+        if where[key] in by_step:
+            by_step[where[key]].append(f)
+    return {s.id: Q.step_state(s, policy, by_step[s.id], interview) for s in interview.steps}
 
 
 def _reason(exc: EditError, path: str) -> str:
