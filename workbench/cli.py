@@ -28,11 +28,28 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
+    for name in SPEC_READERS:
+        if name in sub.choices:
+            sub.choices[name].add_argument(
+                "--max-spec-mb", type=float, metavar="MB", default=None,
+                help="read spec files up to this size (default 16 MB; larger files are refused unread)")
     return parser
+
+
+#: Commands that read spec files: they take --max-spec-mb.
+SPEC_READERS = ("validate", "check", "render", "convert", "publish", "diff", "import-systems", "new")
+
+
+class _Version(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata costs start-up time on every command)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
@@ -49,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         return _default(parser)
+    if getattr(args, "max_spec_mb", None):
+        from workbench.spec import io
+
+        io.MAX_SPEC_BYTES = int(args.max_spec_mb * 1024 * 1024)
     try:
         return int(args.func(args) or 0)
     except CommandError as exc:

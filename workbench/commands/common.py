@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from workbench.spec import Policy, SpecError, load
+if TYPE_CHECKING:  # the spec (pydantic, PyYAML) is imported by the commands that read one, not for --help
+    from workbench.spec import Policy, SpecError
 
 
 class CommandError(Exception):
@@ -25,6 +26,8 @@ def spec_error_lines(exc: SpecError) -> list[str]:
 
 def load_spec(path: str | Path, *, check_references: bool = True) -> Policy:
     """Load a spec or raise :class:`CommandError` listing every problem."""
+    from workbench.spec import SpecError, load
+
     try:
         return load(path, check_references=check_references)
     except SpecError as exc:

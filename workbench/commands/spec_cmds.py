@@ -8,9 +8,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-from workbench.spec import SpecError
-from workbench.spec.io import format_for, save
-
 from .common import CommandError, load_spec, out, plural, spec_error_lines
 
 
@@ -78,6 +75,9 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 
 def _checked_format(path: str) -> str:
+    from workbench.spec import SpecError
+    from workbench.spec.io import format_for
+
     try:
         return format_for(path)
     except SpecError as exc:
@@ -85,6 +85,9 @@ def _checked_format(path: str) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from workbench.spec import SpecError
+    from workbench.spec.io import save
+
     from workbench.templates import new_policy_from_template
 
     target = Path(args.output)
@@ -102,6 +105,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from workbench.spec.io import save
+
     _checked_format(args.output)
     policy = load_spec(args.input, check_references=False)
     target = Path(args.output)
@@ -133,6 +138,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.spec import SpecError
+    from workbench.spec.io import save
+
     from workbench.spec.importer import import_systems
 
     policy = load_spec(args.spec, check_references=False)

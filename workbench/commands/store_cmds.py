@@ -24,8 +24,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from workbench.spec import SpecError
-
 from .common import CommandError, load_spec, out, parse_date, plural, spec_error_lines
 
 
@@ -213,6 +211,8 @@ def cmd_workspaces(args) -> int:
 # ----------------------------------------------------------------------------
 def _load_side(text: str):
     """A spec file, WORKSPACE@VERSION, WORKSPACE@draft, or a workspace (latest version)."""
+    from workbench.spec import SpecError
+
     from workbench.store import WorkspaceError, resolve
 
     path = Path(text)

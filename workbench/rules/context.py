@@ -197,10 +197,7 @@ class Context:
             lst.sort(key=lambda t: t.date or dt.date.min)
         self._tests = tests
 
-        exc: dict[str, list[AcceptedException]] = defaultdict(list)
-        for e in p.exceptions:
-            exc[e.rule].append(e)
-        self._exceptions = exc
+        self.index_exceptions()
 
         self._schedule_pairs: dict[int, list[tuple[Target, Schedule]]] = {}
         self._single_plans: dict[int, tuple] = {}
@@ -273,6 +270,13 @@ class Context:
                     plan = self._plan_of(lst)
                 memo[key] = plan
             plans[sid] = plan
+
+    def index_exceptions(self) -> None:
+        """Accepted exceptions by rule id (again after an edit of the exceptions alone: the incremental evaluator)."""
+        exc: dict[str, list[AcceptedException]] = defaultdict(list)
+        for e in self.policy.exceptions:
+            exc[e.rule].append(e)
+        self._exceptions = exc
 
     def release(self) -> None:
         """Drop every index and memo once the rules are done.

@@ -238,8 +238,22 @@ def run_rules(policy: Policy, today: dt.date, rules: Iterable[Rule] | None = Non
         for r in deferred:
             findings.extend(_findings_of(r, ctx))
         ctx.release()
-    findings.sort(key=lambda f: (f.accepted is not None, RANK[f.severity], f.rule, f.subject or "", f.message))
+    return finish(findings)
+
+
+def finish(findings: list[Finding]) -> list[Finding]:
+    """The engine's last step over every rule's findings: worst first, each question asked once.
+
+    Shared with the incremental evaluator (:mod:`workbench.rules.incremental`), which combines findings
+    kept from earlier evaluations with fresh ones. The order is total (paths and kind break the rare tie),
+    so it does not depend on the order the rules yielded their findings in.
+    """
+    findings.sort(key=_order)
     return _one_question_per_field(findings)
+
+
+def _order(f: Finding) -> tuple:
+    return (f.accepted is not None, RANK[f.severity], f.rule, f.subject or "", f.message, f.paths, f.kind)
 
 
 def _one_question_per_field(findings: list[Finding]) -> list[Finding]:
@@ -255,7 +269,9 @@ def _one_question_per_field(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
+def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]:
+    """The findings of rule ``r``; with ``systems``, the system each is about (``Hit.system``) is appended to it,
+    one entry per finding (the incremental evaluator keeps per-system findings apart)."""
     # Worked out once per rule rather than per hit: a rule may yield thousands of them.
     modified = r.tier_modifier or bool(r.regimes) or (r.availability_only and not ctx.availability)
     accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
@@ -271,4 +287,6 @@ def _findings_of(r: Rule, ctx) -> Iterator[Finding]:
         )
         if accepting:
             _accept(finding, ctx)
+        if systems is not None:
+            systems.append(hit.system)
         yield finding

@@ -98,11 +98,151 @@ def format_for(path: str | Path) -> str:
 _YamlBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Files above this size are refused before anything is read (``--max-spec-mb`` raises it).
+MAX_SPEC_BYTES = 16 * 1024 * 1024  # a 10,000-system policy written out in full is about 12 MB
+#: How many values YAML aliases (``*name``) may add to a document beyond what it spells out. A spec needs a
+#: few shared lists at most; nested aliases ("billion laughs") would otherwise expand a 500-byte file into
+#: gigabytes when the data is walked or validated.
+ALIAS_BUDGET = 10_000
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_BUILDING = object()
+
+
 class _Loader(_YamlBase):  # type: ignore[misc,valid-type]
-    """Safe loader that refuses duplicate keys and reports bad dates with a line."""
+    """Safe loader that refuses duplicate keys, reports bad dates with a line and caps alias expansion.
+
+    libyaml parses and composes the nodes; the document is then built by :func:`_build` in one pass that
+    handles the plain cases (strings, mappings, lists) inline, instead of PyYAML's generic constructor
+    (one method call, memo entry and state check per node). Plain-scalar tags are resolved once per
+    distinct value.
+    """
+
+    _resolved: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._resolved) > 50_000:  # bounded: a file of distinct values must not grow it forever
+                    self._resolved.clear()
+                self._resolved[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node, current_index):  # no path resolvers are registered
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        return None if node is None else _build(self, node)
+
+
+def _alias_error(message: str, mark) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, message, mark)
+
+
+def _expanded(node, sizes: dict, mark) -> int:
+    """How many values ``node`` stands for once every alias inside it is expanded (memoized per node)."""
+    found = sizes.get(id(node))
+    if found is not None:
+        if found < 0:
+            raise _alias_error("an alias (*name) refers to the list or mapping that contains it", mark)
+        return found
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        return 1
+    sizes[id(node)] = -1
+    if cls is yaml.MappingNode:
+        total = 1 + sum(_expanded(k, sizes, mark) + _expanded(v, sizes, mark) for k, v in node.value)
+    else:
+        total = 1 + sum(_expanded(item, sizes, mark) for item in node.value)
+    sizes[id(node)] = total
+    return total
+
+
+def _build(loader, root):
+    """Plain data of the node graph ``root``; aliases may add at most :data:`ALIAS_BUDGET` values in all.
+
+    Aliases are counted as they are met, before anything is expanded: the refusal comes at once, with the
+    line of the alias, whatever the expansion would have cost.
+    """
+    constructors = loader.yaml_constructors
+    built: dict = {}     # id(node) -> object, for lists and mappings (an alias returns the same node)
+    sizes: dict = {}
+    budget = [ALIAS_BUDGET]
+    ScalarNode, MappingNode = yaml.ScalarNode, yaml.MappingNode
+    ConstructorError = yaml.constructor.ConstructorError
+
+    def build(node, mark):
+        cls = node.__class__
+        if cls is ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            make = constructors.get(tag)
+            if make is None:
+                raise ConstructorError(None, None, f"could not determine a constructor for the tag {tag!r}",
+                                       node.start_mark)
+            return make(loader, node)
+        key = id(node)
+        found = built.get(key)
+        if found is not None:
+            if found is _BUILDING:
+                raise _alias_error("an alias (*name) refers to the list or mapping that contains it", mark)
+            budget[0] -= _expanded(node, sizes, mark)
+            if budget[0] < 0:
+                raise _alias_error(
+                    f"aliases (*name) here expand the document by more than {ALIAS_BUDGET:,} values; "
+                    "a spec has no use for that many repeats (nested aliases make a small file enormous)", mark)
+            return found
+        tag = node.tag
+        if tag not in (_MAP, _SEQ):
+            obj = loader.construct_object(node, deep=True)  # !!set, !!omap ... (or the error for an unknown tag)
+            built[key] = obj
+            return obj
+        built[key] = _BUILDING
+        if cls is MappingNode:
+            pairs = node.value
+            for k, _ in pairs:
+                if k.tag == _MERGE:
+                    loader.flatten_mapping(node)
+                    pairs = node.value
+                    break
+            obj: Any = {}
+            for key_node, value_node in pairs:
+                k = key_node.value if key_node.tag == _STR else build(key_node, key_node.start_mark)
+                try:
+                    duplicate = k in obj
+                except TypeError:
+                    raise ConstructorError(None, None, "a key must be a plain value, not a list or mapping",
+                                           key_node.start_mark) from None
+                if duplicate:
+                    raise ConstructorError(None, None, f"duplicate key {k!r}: the earlier value would be lost",
+                                           key_node.start_mark)
+                v = value_node.value if value_node.tag == _STR and value_node.__class__ is ScalarNode \
+                    else build(value_node, key_node.start_mark)
+                obj[k] = v
+        else:
+            obj = []
+            for item in node.value:
+                obj.append(item.value if item.tag == _STR and item.__class__ is ScalarNode
+                           else build(item, item.start_mark if item.__class__ is ScalarNode else mark))
+        built[key] = obj
+        return obj
+
+    return build(root, root.start_mark)
 
 
 def _construct_map(loader, node):
+    """A mapping inside a tag PyYAML builds itself (``!!set``, ``!!omap`` ...): duplicate keys refused too."""
     loader.flatten_mapping(node)
     mapping: dict = {}
     for key_node, value_node in node.value:
@@ -162,6 +302,8 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> Any:
             return yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             raise SpecError([_yaml_problem(source, exc)]) from None
+        except RecursionError:
+            raise SpecError([Problem(source, "not valid YAML for a spec: lists or mappings nested too deeply")]) from None
     if fmt == "json":
         try:
             return json.loads(text, object_pairs_hook=_json_pairs)
@@ -429,10 +571,26 @@ def read_user_file(path: str | Path, what: str) -> bytes:
         raise SpecError([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
 
 
-def load(path: str | Path, *, check_references: bool = True) -> Policy:
-    """Read a spec file; the format follows the extension."""
+def check_size(path: str | Path, limit: int | None = None) -> None:
+    """Refuse a file larger than ``limit`` bytes (default :data:`MAX_SPEC_BYTES`) before reading any of it."""
+    limit = MAX_SPEC_BYTES if limit is None else limit
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # reading it says why
+    if size > limit:
+        mb = 1024 * 1024
+        raise SpecError([Problem(str(path), f"the file is {size / mb:.1f} MB, over the {limit / mb:g} MB limit for a "
+                                 f"spec; nothing was read (pass --max-spec-mb {-(-size // mb)} to read it anyway)",
+                                 line=1)])
+
+
+def load(path: str | Path, *, check_references: bool = True, max_bytes: int | None = None) -> Policy:
+    """Read a spec file; the format follows the extension. Files over ``max_bytes`` (default
+    :data:`MAX_SPEC_BYTES`) are refused before they are read."""
     source = str(path)
     fmt = format_for(path)
+    check_size(path, max_bytes)
     raw = read_user_file(path, "spec")
     try:
         text = raw.decode("utf-8-sig")

@@ -72,7 +72,9 @@ BACKUP_PERMISSIONS = DESTRUCTIVE | {"configure", "run", "restore"}
 class Node(BaseModel):
     """Base of every spec part: unknown keys are errors, assignment is checked."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True)
+    # defer_build: the validators are built on first use, so commands that never validate (--help, rules,
+    # criteria) do not pay for building them (a third of the import otherwise).
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
 
 def F(description: str, default=None, **kw):

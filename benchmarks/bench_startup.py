@@ -1,0 +1,78 @@
+"""Benchmark: start-up of the command line against the floor of importing its two big dependencies.
+
+Runs, interleaved, ``python -c "import yaml, pydantic"`` (the floor), ``workbench --help``, ``workbench
+rules`` and ``workbench check STARTER`` for each starter, each as a fresh process, and prints the CPU time
+(user + system of the child) min / median / max and the ratio of the medians to the floor's median.
+Target (issue 9): ``--help`` and ``check`` on one starter <= 1.5x the floor.
+
+    .venv/bin/python benchmarks/bench_startup.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TARGET = 1.5
+
+
+#: As an installed copy runs: compiled bytecode cached (in a folder of its own, so the tree stays clean),
+#: even where the environment says not to write it (PYTHONDONTWRITEBYTECODE makes every start compile
+#: every module of the workbench from source, which no installed copy does).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPYCACHEPREFIX"] = "/tmp/workbench-bench-pycache"
+
+
+def cpu_of(args: list[str]) -> float:
+    """CPU seconds (user + system) of one child process running ``args``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args(argv)
+    import starters
+
+    from workbench.templates import template_path
+
+    py = sys.executable
+    cases = {"floor: import yaml, pydantic": [py, "-c", "import yaml, pydantic"],
+             "workbench --help": [py, "-m", "workbench", "--help"],
+             "workbench rules": [py, "-m", "workbench", "rules"]}
+    for name in starters.STARTERS:
+        cases[f"workbench check {name}"] = [py, "-m", "workbench", "check", str(template_path(name))]
+    runs: dict[str, list[float]] = {k: [] for k in cases}
+    for cmd in cases.values():
+        cpu_of(cmd)  # compile and cache the bytecode once
+    for _ in range(args.repeat):
+        for k, cmd in cases.items():  # interleaved: a busy minute hits every case alike
+            runs[k].append(cpu_of(cmd))
+    floor = statistics.median(runs["floor: import yaml, pydantic"])
+    print(f"CPU seconds of a fresh process, {args.repeat} runs each, interleaved (min / median / max)")
+    worst_check = 0.0
+    for k, xs in runs.items():
+        med = statistics.median(xs)
+        ratio = med / floor
+        if k.startswith("workbench check"):
+            worst_check = max(worst_check, ratio)
+        print(f"{k:<42} {min(xs):.3f} / {med:.3f} / {max(xs):.3f} s   {ratio:4.2f}x the floor")
+    print(f"--help: {statistics.median(runs['workbench --help']) / floor:.2f}x; worst check: {worst_check:.2f}x "
+          f"(target <= {TARGET}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The incremental evaluator always agrees with a full evaluation.
+
+A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
+another item or another starter, or clear it; add a copy of an item; remove one; undo; redo) to every
+starter and to starters replicated to a few dozen systems, and after each edit compares
+``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
+
+CI runs a short profile. The long run (hundreds of sequences of up to 40 edits each):
+
+    WORKBENCH_LONG_PROPERTY=1 .venv/bin/python -m pytest -q tests/rules/test_incremental.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from pydantic import BaseModel
+
+from workbench.rules import RULES, evaluate
+from workbench.rules.incremental import ALL, READS, SYSTEM_FIELDS, SYSTEM_LOCAL, Evaluator
+from workbench.spec.edit import EditError, Editor
+from workbench.spec.model import Policy
+from workbench.templates import load_template
+
+from .tracing import sample_policies, traced_reads, traced_system_fields
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import starters  # noqa: E402
+
+DAY = dt.date(2026, 12, 1)
+LONG = os.environ.get("WORKBENCH_LONG_PROPERTY") == "1"
+EXAMPLES, STEPS = (400, 40) if LONG else (30, 10)
+
+LIST_SECTIONS = [name for name, f in Policy.model_fields.items() if "list" in str(f.annotation)]
+MODEL_SECTIONS = [name for name, f in Policy.model_fields.items()
+                  if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)]
+_STARTERS = {name: load_template(name) for name in starters.STARTERS}
+
+
+def _plain(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump(exclude_none=True)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _same(evaluator: Evaluator, policy: Policy) -> None:
+    mine = [f.to_dict() for f in evaluator.report().findings]
+    full = [f.to_dict() for f in evaluate(policy, DAY).findings]
+    assert mine == full, f"after {evaluator.last}"
+
+
+def _edit(data, editor: Editor, policy: Policy) -> None:
+    """One random edit through ``editor`` (a refused value is simply not applied)."""
+    op = data.draw(st.sampled_from(["system", "system", "system", "item", "section", "add", "remove", "undo", "redo"]))
+    donors = [policy] + list(_STARTERS.values())
+    if op in ("undo", "redo"):
+        getattr(editor, op)()
+        return
+    if op == "section":
+        section = data.draw(st.sampled_from(MODEL_SECTIONS))
+        field = data.draw(st.sampled_from(sorted(type(getattr(policy, section)).model_fields)))
+        donor = data.draw(st.sampled_from(donors))
+        value = None if data.draw(st.booleans()) else _plain(getattr(getattr(donor, section), field))
+        editor.set((section, field), value)
+        return
+    section = "systems" if op == "system" else data.draw(st.sampled_from(LIST_SECTIONS))
+    items = getattr(policy, section)
+    pool = [x for d in donors for x in getattr(d, section)]
+    if op == "add":
+        if not pool:
+            return
+        item = _plain(data.draw(st.sampled_from(pool)))
+        if isinstance(item, dict) and "id" in item and data.draw(st.booleans()):
+            item["id"] = f"{item['id']}-new{len(items)}"
+        editor.add((section,), item, data.draw(st.integers(0, len(items))))
+        return
+    if not items:
+        return
+    i = data.draw(st.integers(0, len(items) - 1))
+    if op == "remove":
+        editor.remove((section, i))
+        return
+    if not isinstance(items[i], BaseModel):
+        return
+    field = data.draw(st.sampled_from(sorted(type(items[i]).model_fields)))
+    if data.draw(st.integers(0, 4)) == 0:
+        value = None
+    else:
+        value = _plain(getattr(data.draw(st.sampled_from(pool)), field))
+    editor.set((section, i, field), value)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), name=st.sampled_from(starters.STARTERS), size=st.sampled_from([0, 27]))
+def test_incremental_equals_full_after_every_edit(data, name, size):
+    policy = load_template(name) if size == 0 else starters.policy(name, size)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    _same(evaluator, policy)
+    for _ in range(data.draw(st.integers(1, STEPS))):
+        try:
+            _edit(data, editor, policy)
+        except EditError:
+            continue
+        _same(evaluator, policy)
+
+
+def test_an_edit_inside_one_system_reruns_the_local_rules_for_that_system_only():
+    policy = starters.policy("healthcare-hipaa", 60)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    editor.set("systems[5].environment", "dev")
+    assert evaluator.last["how"] == "system"
+    assert 0 < evaluator.last["rules_for_one_system"] <= len(SYSTEM_LOCAL)
+    _same(evaluator, policy)
+    editor.set("systems[5].restore_procedure", "https://wiki.example.com/runbooks/db")
+    assert evaluator.last["how"] == "system" and evaluator.last["rules"] < 15  # RTO-003, the exceptions, and rules that read every field
+    _same(evaluator, policy)
+    editor.set("policy.owner.name", "Dana Reyes")
+    assert evaluator.last["how"] == "section" and evaluator.last["rules"] < 10  # governance, language, exceptions
+    _same(evaluator, policy)
+    for _ in range(3):
+        editor.undo()
+        _same(evaluator, policy)
+
+
+def test_the_reads_table_covers_what_every_rule_is_seen_reading():
+    assert set(READS) == set(RULES), "every rule has a row in READS"
+    seen = traced_reads(sample_policies(), DAY)
+    for rid, sections in seen.items():
+        if "*" in sections:
+            assert READS[rid] == ALL, rid
+            continue
+        missing = {s for s in sections if not s.startswith("?")} - READS[rid]
+        assert not missing, f"{rid} reads {sorted(missing)}, not in its row of READS"
+
+
+def test_the_system_fields_table_covers_every_field_each_rule_is_seen_reading():
+    seen = traced_system_fields(sample_policies(), DAY)
+    for rid, fields in seen.items():
+        if READS[rid] != ALL and fields:
+            assert fields <= SYSTEM_FIELDS.get(rid, set()), f"{rid} reads {sorted(fields - SYSTEM_FIELDS[rid])}"
+
+
+def test_system_local_rules_are_rules_that_read_systems():
+    for rid in SYSTEM_LOCAL:
+        assert "systems" in READS[rid] and READS[rid] != ALL and RULES[rid].family != "exceptions", rid
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_evaluator_reports_what_evaluate_reports_on_each_starter(name):
+    policy = load_template(name)
+    _same(Evaluator(policy, DAY), policy)
