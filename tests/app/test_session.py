@@ -103,17 +103,15 @@ def test_a_second_session_on_the_same_client_is_refused(root):
 
 def test_stale_evaluation_is_discarded(root, monkeypatch):
     s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
-    import workbench.rules as rules
+    real = Session._report
 
-    real = rules.evaluate
+    def slow(self, changes):
+        self.set("organization.industry", "changed while evaluating")
+        return real(self, changes)
 
-    def slow(policy, today):
-        s.set("organization.industry", "changed while evaluating")
-        return real(policy, today)
-
-    monkeypatch.setattr(rules, "evaluate", slow)
+    monkeypatch.setattr(Session, "_report", slow)
     assert s.evaluate() is None and s.last is None
-    monkeypatch.setattr(rules, "evaluate", real)
+    monkeypatch.setattr(Session, "_report", real)
     assert s.evaluate().revision == s.revision
     s.close()
 
@@ -206,6 +204,26 @@ def test_edits_and_background_evaluation_interleave_safely(root):
     assert results == sorted(results)
     final = s.evaluate()
     assert final.revision == s.revision
+    from workbench.rules import evaluate
+
+    full = evaluate(s.policy, TODAY)
+    assert [f.to_dict() for f in final.report.findings] == [f.to_dict() for f in full.findings]
+    s.close()
+
+
+def test_incremental_findings_match_a_full_evaluation_after_each_edit(root):
+    from workbench.rules import evaluate
+
+    s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
+    s.evaluate()
+    edits = [("set", "tiers[0].rpo", "1d"), ("set", "systems[2].tier", "T3"), ("add", "systems", {"id": "new"}),
+             ("set", "policy.approved_on", "2026-06-01"), ("remove", "systems[0]", None)]
+    for op, path, value in edits:
+        getattr(s, op)(path, value) if op != "remove" else s.remove(path)
+        got = s.evaluate()
+        assert [f.to_dict() for f in got.report.findings] == [f.to_dict() for f in evaluate(s.policy, TODAY).findings]
+    s.undo()
+    assert len(s.evaluate().report.findings) == len(evaluate(s.policy, TODAY).findings)
     s.close()
 
 

@@ -88,6 +88,9 @@ class Session:
         self._guard = threading.Lock()
         self._save_guard = threading.Lock()
         self._lock: Optional[WorkspaceLock] = None
+        self._pending: list[Change] = []       # edits the incremental evaluator has not seen yet
+        self._evaluator: Any = None            # workbench.rules.incremental.Evaluator, built on first use
+        self._evaluating = threading.Lock()    # one evaluation at a time
         if self.lock:
             self._lock = WorkspaceLock(self.workspace.path / EDIT_LOCK, "editing").acquire()
 
@@ -165,6 +168,7 @@ class Session:
     def _changed(self, change: Change) -> None:
         with self._guard:
             self.revision += 1
+            self._pending.append(change)
         for listener in self._listeners:
             listener(change)
 
@@ -257,17 +261,35 @@ class Session:
 
         Returns None when an edit landed while it ran (the result would be stale: ask again); otherwise
         the evaluation, which also becomes :attr:`last`."""
-        from workbench.rules import evaluate
+        with self._evaluating:
+            with self._guard:
+                start_rev, changes, self._pending = self.revision, self._pending, []
+            started = time.perf_counter()
+            try:
+                report = self._report(changes)
+            except Exception:
+                self._evaluator = None  # start afresh next time
+                if self.revision != start_rev:
+                    return None  # read the policy halfway through an edit: try again
+                raise
+            seconds = time.perf_counter() - started
+            return self._accept(start_rev, report, seconds)
 
-        start_rev = self.revision
-        started = time.perf_counter()
-        try:
-            report = evaluate(self.policy, self.as_of)
-        except Exception:
-            if self.revision != start_rev:
-                return None  # read the policy halfway through an edit: try again
-            raise
-        seconds = time.perf_counter() - started
+    def _report(self, changes: list[Change]) -> Any:
+        """Findings now: in full the first time, then re-running only the rules the edits can change.
+
+        An edit that lands while this runs is queued for the next call, which re-runs the rules that read
+        what it changed; the result of this call is then dropped as stale."""
+        from workbench.rules.incremental import Evaluator
+
+        if self._evaluator is None:
+            self._evaluator = Evaluator(self.policy, self.today)
+        else:
+            for change in changes:
+                self._evaluator.apply(change)
+        return self._evaluator.report()
+
+    def _accept(self, start_rev: int, report: Any, seconds: float) -> Optional[Evaluation]:
         with self._guard:
             if self.revision != start_rev or (self.last is not None and self.last.revision > start_rev):
                 return None
