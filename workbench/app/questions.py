@@ -16,7 +16,9 @@ The app uses::
     q.paths(policy)                                    # concrete paths that apply now
     is_answered(q, policy, path)
     progress(interview, policy, report)                # "31 of 58 questions answered, 4 blockers open"
-    step_state(step, policy, report)                   # answered / open / gaps for the step list
+    step_states(interview, policy, report)             # step id -> answered / open / gaps, for the step list
+    step_state(step, policy, report)                   # the same for one step
+    summary(interview, policy, report)                 # the three above at once, answers counted once
     step_for_path(path)                                # a finding's path -> Location(step, question, path)
     next_question(interview, policy, report)           # the most important open question, or None
     reference_choices(q, policy)                       # ids a reference question may name
@@ -40,7 +42,7 @@ from workbench.spec.edit import EditError, Editor
 from workbench.spec.model import Policy
 
 __all__ = [
-    "KINDS", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
+    "KINDS", "AnyOf", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
     "QuestionsError", "Step", "StepState", "is_answered", "load_questions", "next_question", "parse_questions",
     "parse_answer", "progress", "questions_path", "reference_choices", "step_for_path", "step_state",
 ]
@@ -108,13 +110,22 @@ class Condition:
     equals: Any = None
     in_: tuple = ()
     answered: Optional[bool] = None
+    not_in: tuple = ()
 
     def holds(self, editor: Editor, base: str) -> bool:
-        path = f"{base}.{self.field}" if base else self.field
         try:
-            value = editor.get(path)
+            item = editor.get(base) if base else editor.policy
         except EditError:
             return False
+        return self.holds_on(item)
+
+    def holds_on(self, item: Any) -> bool:
+        """Whether the condition holds for ``item`` (the list item a per-item question is about, or the policy)."""
+        names = _names(self.field)
+        if len(names) == 1:
+            value = getattr(item, names[0], None)
+        else:
+            value = _get(item, names)
         if self.answered is not None:
             return _has_answer(value) == self.answered
         if isinstance(value, list):
@@ -123,7 +134,22 @@ class Condition:
             values = {value}
         if self.in_:
             return bool(values & set(self.in_))
+        if self.not_in:
+            return not values & set(self.not_in)
         return self.equals in values
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A condition that holds when any of its conditions does (``when: {any: [..., ...]}``)."""
+
+    options: tuple[Condition, ...]
+
+    def holds(self, editor: Editor, base: str) -> bool:
+        return any(c.holds(editor, base) for c in self.options)
+
+    def holds_on(self, item: Any) -> bool:
+        return any(c.holds_on(item) for c in self.options)
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +164,7 @@ class Question:
     default: Any = None            # a sensible profile default the form may offer
     ref: Optional[str] = None      # for references: the ids to choose from, e.g. tiers[*].id
     optional: bool = False         # not counted in progress; asked only when a finding needs it
-    when: Optional[Condition] = None
+    when: tuple[Condition | AnyOf, ...] = ()  # all must hold
     many: bool = False             # the field holds a list (multi_choice, list, references to several items)
     order: int = 0                 # position in the whole interview
 
@@ -158,17 +184,18 @@ class Question:
     def paths(self, policy: Policy, *, applicable_only: bool = True) -> list[str]:
         """The concrete paths this question asks for: one per item for ``[*]`` questions, only where the
         question applies (its ``when``) unless ``applicable_only`` is False."""
-        editor = policy if isinstance(policy, Editor) else Editor(policy)
-        out = _expand(self.path, editor)
-        if applicable_only and self.when is not None:
-            out = [p for p in out if self.applies(editor, p)]
-        return out
+        root = policy.policy if isinstance(policy, Editor) else policy
+        check = applicable_only and bool(self.when)
+        texts = _compiled(self.path)[1]
+        return [_join(texts, idx) for idx, item, _ in _walk(root, self.path)
+                if not check or all(c.holds_on(item) for c in self.when)]
 
     def applies(self, policy: Policy | Editor, path: str) -> bool:
-        if self.when is None:
+        if not self.when:
             return True
         editor = policy if isinstance(policy, Editor) else Editor(policy)
-        return self.when.holds(editor, _item_base(path))
+        base = _item_base(path)
+        return all(c.holds(editor, base) for c in self.when)
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,7 +208,7 @@ class Step:
     index: int = 0
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Location:
     """Where a finding's path is answered: its step, the question, and the concrete path of that question."""
 
@@ -234,16 +261,17 @@ class Interview:
 
 
 @lru_cache(maxsize=8)
-def _index(interview: Interview) -> tuple[dict, dict, dict]:
+def _index(interview: Interview) -> tuple[dict, dict, dict, dict, dict]:
     by_id = {q.id: q for q in interview.questions}
     by_pattern = {q.path: q for q in interview.questions}
     steps_of_section: dict[str, Step] = {}
     for s in interview.steps:
         for sec in s.sections:
             steps_of_section.setdefault(sec, s)
-    for q in interview.questions:
-        steps_of_section.setdefault(q.section, interview.step(q.step))
-    return by_id, by_pattern, steps_of_section
+    for s in interview.steps:
+        for q in s.questions:
+            steps_of_section.setdefault(q.section, s)
+    return by_id, by_pattern, steps_of_section, {}, {}
 
 
 # ----------------------------------------------------------------------------
@@ -379,6 +407,11 @@ def _parse_question(raw: Any, step: str, order: int, source: str) -> Question:
     if problem:
         raise bad("kind", problem)
     choices = _parse_choices(raw.get("choices"), kind, bad)
+    if choices:
+        legal = typing.get_args(annotation)
+        wrong = [c.value for c in choices if c.value not in legal]
+        if wrong:
+            raise bad("choices", f"{wrong[0]!r} is not a value the spec allows here; it takes: {', '.join(legal)}")
     ref = raw.get("ref")
     if kind == "reference":
         if not isinstance(ref, str) or not ref.endswith("[*].id"):
@@ -438,23 +471,33 @@ def _parse_help(raw: Any, bad) -> Help:
     return Help(**parts)
 
 
-def _parse_when(raw: Any, path: str, bad) -> Optional[Condition]:
+def _parse_when(raw: Any, path: str, bad) -> tuple[Condition, ...]:
     if raw is None:
-        return None
+        return ()
+    if isinstance(raw, list):
+        if not raw:
+            raise bad("when", "an empty list of conditions; leave 'when' out instead")
+        return tuple(c for item in raw for c in _parse_when(item, path, bad))
+    if isinstance(raw, dict) and set(raw) - {"__line__"} == {"any"}:
+        options = raw["any"]
+        if not isinstance(options, list) or len(options) < 2:
+            raise bad("when", "'any' takes a list of two or more conditions")
+        return (AnyOf(tuple(c for item in options for c in _parse_when(item, path, bad))),)
     if not isinstance(raw, dict) or not isinstance(raw.get("field"), str):
-        raise bad("when", "write {field: <name>, equals: <value>} or in: [...] or answered: true")
+        raise bad("when", "write {field: <name>, equals: <value>} (or in: [...], not_in: [...], answered: true)")
     keys = set(raw) - {"__line__", "field"}
-    if len(keys) != 1 or not keys <= {"equals", "in", "answered"}:
-        raise bad("when", "give exactly one of equals, in, answered")
+    if len(keys) != 1 or not keys <= {"equals", "in", "not_in", "answered"}:
+        raise bad("when", "give exactly one of equals, in, not_in, answered")
     base = path[: path.rfind("[*]") + 3] if "[*]" in path else ""
     try:
         field_type(f"{base}.{raw['field']}" if base else raw["field"])
     except ValueError as exc:
         raise bad("when", str(exc)) from None
-    vals = raw.get("in")
-    if "in" in raw and not isinstance(vals, list):
-        raise bad("when", "'in' takes a list")
-    return Condition(raw["field"], raw.get("equals"), tuple(vals or ()), raw.get("answered"))
+    for key in ("in", "not_in"):
+        if key in raw and (not isinstance(raw[key], list) or not raw[key]):
+            raise bad("when", f"{key!r} takes a non-empty list")
+    return (Condition(raw["field"], raw.get("equals"), tuple(raw.get("in") or ()), raw.get("answered"),
+                      tuple(raw.get("not_in") or ())),)
 
 
 def _as_written(value: Any) -> Any:
@@ -625,6 +668,135 @@ def _expand(pattern: str, editor: Editor) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _names(dotted: str) -> tuple[str, ...]:
+    return tuple(x for x in dotted.split(".") if x)
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """``systems[*].saas.provider`` -> ((("systems",), ("saas", "provider")), ("systems", ".saas.provider"))."""
+    texts = tuple(pattern.split("[*]"))
+    return tuple(_names(t) for t in texts), texts
+
+
+def _get(obj: Any, names: tuple[str, ...]) -> Any:
+    for name in names:
+        if obj is None:
+            return None
+        obj = getattr(obj, name, None)
+    return obj
+
+
+def _walk(root: Any, pattern: str) -> Iterator[tuple[tuple[int, ...], Any, Any]]:
+    """(indices, innermost item, value) for every concrete path of ``pattern`` in ``root`` (a Policy); the item
+    is the policy itself for a policy-wide path. Reads attributes directly, as ``Editor.get`` does."""
+    segs = _compiled(pattern)[0]
+    if len(segs) == 1:
+        yield (), root, _get(root, segs[0])
+        return
+    if len(segs) == 2:
+        tail = segs[1]
+        for i, item in enumerate(_get(root, segs[0]) or ()):
+            yield (i,), item, _get(item, tail)
+        return
+
+    def deeper(obj, k, idx):
+        items = _get(obj, segs[k]) or ()
+        for i, item in enumerate(items):
+            if k + 1 == len(segs) - 1:
+                yield idx + (i,), item, _get(item, segs[k + 1])
+            else:
+                yield from deeper(item, k + 1, idx + (i,))
+
+    yield from deeper(root, 0, ())
+
+
+def _join(texts: tuple[str, ...], idx: tuple[int, ...]) -> str:
+    if not idx:
+        return texts[0]
+    out = texts[0]
+    for i, t in zip(idx, texts[1:]):
+        out += f"[{i}]{t}"
+    return out
+
+
+def _open_paths(q: "Question", root: Any, deferred: frozenset) -> Iterator[tuple[str, tuple[int, ...], bool]]:
+    """(path, indices, waiting on a follow-up) for each concrete path of ``q`` that applies and is not answered."""
+    when = q.when
+    texts = _compiled(q.path)[1]
+    for idx, item, value in _walk(root, q.path):
+        if when and not all(c.holds_on(item) for c in when):
+            continue
+        if _has_answer(value):
+            continue
+        path = _join(texts, idx)
+        yield path, idx, path in deferred
+
+
+def _count(q: "Question", root: Any) -> tuple[int, int]:
+    """(applicable, answered) concrete paths of ``q``."""
+    when = q.when
+    total = answered = 0
+    for _, item, value in _walk(root, q.path):
+        if when and not all(c.holds_on(item) for c in when):
+            continue
+        total += 1
+        answered += _has_answer(value)
+    return total, answered
+
+
+def _tally(questions: Iterable["Question"], root: Any) -> dict[str, list[int]]:
+    """question id -> [applicable, answered] for many questions at once: the per-item questions of one list
+    are counted in a single pass over its items (reading each item's fields from its __dict__)."""
+    out: dict[str, list[int]] = {}
+    groups: dict[tuple[str, ...], list] = {}
+    for q in questions:
+        segs = _compiled(q.path)[0]
+        if len(segs) == 2:
+            groups.setdefault(segs[0], []).append((q.id, segs[1], q.when))
+        else:
+            out[q.id] = list(_count(q, root))
+    for head, members in groups.items():
+        items = _get(root, head) or ()
+        counts = [[0, 0] for _ in members]
+        distinct: list = []
+        for _, _, when in members:
+            for cond in when:
+                if cond not in distinct:
+                    distinct.append(cond)
+        plan = [(c, tail[0] if len(tail) == 1 else None, tail, tuple(distinct.index(x) for x in when))
+                for c, (_, tail, when) in zip(counts, members)]
+        holds = [cond.holds_on for cond in distinct]
+        res: list[bool] = []
+        for item in items:
+            fields = item.__dict__
+            if holds:
+                res = [h(item) for h in holds]
+            for c, name, tail, conds in plan:
+                if conds and not all(res[k] for k in conds):
+                    continue
+                c[0] += 1
+                v = fields[name] if name is not None else _get(item, tail)
+                if v is None:
+                    continue
+                t = type(v)
+                if t is str:
+                    if v.strip():
+                        c[1] += 1
+                elif t is list:
+                    if v:
+                        c[1] += 1
+                elif t is dict or isinstance(v, BaseModel):
+                    if _has_answer(v):
+                        c[1] += 1
+                else:  # a number, a yes/no, a date, a duration: any value is an answer
+                    c[1] += 1
+        for (qid, _, _), c in zip(members, counts):
+            out[qid] = c
+    return out
+
+
 def _has_answer(value: Any) -> bool:
     if value is None:
         return False
@@ -684,7 +856,7 @@ class Progress:
         return s
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class StepState:
     answered: int                 # required questions answered
     total: int                    # required questions that apply
@@ -706,54 +878,85 @@ def _open_findings(report) -> list:
     return [f for f in findings if getattr(f, "open", getattr(f, "accepted", None) is None)]
 
 
-def _required_paths(questions: Iterable[Question], editor: Editor) -> Iterator[tuple[Question, str]]:
-    for q in questions:
-        if q.optional:
-            continue
-        for p in q.paths(editor):
-            yield q, p
+def _root(policy: Policy | Editor) -> Policy:
+    return policy.policy if isinstance(policy, Editor) else policy
 
 
-def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Progress:
+def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None, *,
+             _tallied: dict | None = None) -> Progress:
     """Required questions answered of those that apply, and the open blockers of ``report``."""
-    editor = policy if isinstance(policy, Editor) else Editor(policy)
-    deferred = _deferred(editor.policy)
+    root = _root(policy)
+    deferred = _deferred(root)
     answered = total = waiting = 0
-    for q, p in _required_paths(questions, editor):
-        total += 1
-        if is_answered(q, editor, p):
-            answered += 1
-        elif p in deferred:
-            waiting += 1
+    required = [q for q in questions if not q.optional]
+    tally = _tallied if _tallied is not None else _tally(required, root)
+    for q in required:
+        t, a = tally[q.id]
+        total += t
+        answered += a
+        if deferred and a < t:
+            waiting += sum(1 for *_, w in _open_paths(q, root, deferred) if w)
     blockers = sum(1 for f in _open_findings(report) if f.severity == "blocker")
     return Progress(answered, total, blockers, waiting)
 
 
 def step_state(step: Step, policy: Policy | Editor, report=None, interview: Interview | None = None) -> StepState:
-    """What the step list shows for ``step``: answered / open questions, and the open findings landing there."""
-    editor = policy if isinstance(policy, Editor) else Editor(policy)
-    answered = total = 0
-    for q, p in _required_paths(step.questions, editor):
-        total += 1
-        answered += is_answered(q, editor, p)
-    gaps = asks = evidence = 0
-    worst = None
-    interview = interview or load_questions()
+    """What the step list shows for ``step``: answered / open questions, and the open findings landing there.
+    For the whole step list at once, :func:`step_states` reads the findings once."""
+    return step_states(interview or load_questions(), policy, report, only=step)[step.id]
+
+
+def step_states(interview: Interview, policy: Policy | Editor, report=None, *,
+                only: Step | None = None, _tallied: dict | None = None) -> dict[str, StepState]:
+    """step id -> :class:`StepState` for every step (the step list), reading the findings once."""
+    root = _root(policy)
+    steps = (only,) if only is not None else interview.steps
+    counts = {}
+    tally = _tallied if _tallied is not None else _tally(
+        [q for s in steps for q in s.questions if not q.optional], root)
+    for s in steps:
+        answered = total = 0
+        for q in s.questions:
+            if not q.optional:
+                t, a = tally[q.id]
+                total += t
+                answered += a
+        counts[s.id] = [answered, total, 0, 0, 0, None]
     for f in _open_findings(report):
         if not f.paths:
             continue
-        loc = step_for_path(f.paths[0], interview)
-        if loc is None or loc.step.id != step.id:
+        hit = _locate(interview, _normalize(f.paths[0]))
+        if hit is None or hit[0].id not in counts:
             continue
+        c = counts[hit[0].id]
         if f.kind in QUESTION_KINDS:
-            asks += 1
+            c[3] += 1
         elif f.kind == "evidence":
-            evidence += 1
+            c[4] += 1
         else:
-            gaps += 1
-        if worst is None or SEVERITY_RANK.get(f.severity, NO_STAKE) < SEVERITY_RANK.get(worst, NO_STAKE):
-            worst = f.severity
-    return StepState(answered, total, total - answered, gaps, asks, evidence, worst)
+            c[2] += 1
+        if c[5] is None or SEVERITY_RANK.get(f.severity, NO_STAKE) < SEVERITY_RANK.get(c[5], NO_STAKE):
+            c[5] = f.severity
+    return {sid: StepState(a, t, t - a, g, q, e, w) for sid, (a, t, g, q, e, w) in counts.items()}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the interview screen shows after an edit, worked out in one pass."""
+
+    progress: Progress
+    steps: dict[str, StepState]
+    next: Optional["Next"]
+
+
+def summary(interview: Interview, policy: Policy | Editor, report=None) -> Summary:
+    """:func:`progress`, :func:`step_states` and :func:`next_question` together, counting the answers once
+    (what the app runs after each evaluation, off the main thread at large sizes)."""
+    root = _root(policy)
+    tally = _tally([q for q in interview.questions if not q.optional], root)
+    return Summary(progress(interview, root, report, _tallied=tally),
+                   step_states(interview, root, report, _tallied=tally),
+                   next_question(interview, policy, report))
 
 
 def step_for_path(path: str, interview: Interview | None = None) -> Optional[Location]:
@@ -767,7 +970,18 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
     path = (path or "").strip()
     if not path:
         return None
-    pattern = _normalize(path)
+    hit = _locate(interview, _normalize(path))
+    if hit is None:
+        return None
+    step, q = hit
+    return Location(step, q, _concrete(q.path, path) if q is not None else path)
+
+
+def _locate(interview: Interview, pattern: str) -> Optional[tuple[Step, Optional[Question]]]:
+    """(step, question) for a normalized path; cached per interview."""
+    cache = _index(interview)[4]
+    if pattern in cache:
+        return cache[pattern]
     by_pattern = interview._by_pattern()
     q = by_pattern.get(pattern)
     if q is None:  # a section: the first question inside it
@@ -780,12 +994,23 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
             p = p[: max(p.rfind("."), p.rfind("["))]
             q = by_pattern.get(p)
     if q is not None:
-        return Location(interview.step(q.step), q, _concrete(q.path, path))
-    step = _index(interview)[2].get(_top(pattern))
-    if step is None:
-        return None
-    first = next((x for x in step.questions if x.section == _top(pattern) and "[*]" not in x.path), None)
-    return Location(step, first, first.path if first else path)
+        hit = (_step_of(interview, q), q)
+    else:
+        step = _index(interview)[2].get(_top(pattern))
+        if step is None:
+            hit = None
+        else:
+            first = next((x for x in step.questions if x.section == _top(pattern) and "[*]" not in x.path), None)
+            hit = (step, first)
+    cache[pattern] = hit
+    return hit
+
+
+def _step_of(interview: Interview, q: Question) -> Step:
+    for s in interview.steps:
+        if s.id == q.step:
+            return s
+    return interview.steps[0]
 
 
 def _concrete(pattern: str, like: str) -> str:
@@ -802,7 +1027,7 @@ def _concrete(pattern: str, like: str) -> str:
 # ----------------------------------------------------------------------------
 # The next question that matters
 # ----------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Next:
     question: Question
     path: str                     # the concrete path to answer
@@ -814,93 +1039,130 @@ class Next:
 def next_question(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None) -> Optional[Next]:
     """The most important unanswered question, or None when every question that applies is answered.
 
-    Ordered by what is at stake: the worst severity of an open finding whose field the question answers
-    (blockers first; a question no finding asks for comes after all that some finding asks for), then the
+    Ordered by what is at stake: the worst severity of an open finding whose path the question answers
+    (blockers first; a question no finding asks for comes after every one some finding asks for), then the
     criticality of the tier its item belongs to (T0 before T3; policy-wide questions and untiered items
-    after tiered ones), then step order, question order and item order. Optional questions are offered
-    only when a finding asks for them; a field with an open follow-up is skipped (it has its answer: "not
-    yet, ask X by then"). Pure: reads the policy and the report, changes nothing.
-    """
+    after tiered ones), then step order, question order and item order.
+
+    A finding answers to one question: the one at its path; for a path naming a section (``policy.owner``)
+    the first unanswered required question inside it (for a whole item, ``systems[3]``, only when the finding
+    asks for an answer: a gap about the item is not fixed by filling in its fields); for a path below a
+    question's field, that question. Optional questions are offered only when a finding asks for them; a field with an open
+    follow-up is skipped (its answer is "not yet, X will say by then"); a reference with nothing to name
+    yet (a system's tier before any tier exists) brings up the list it names instead.
+    Pure: reads the policy and the report, changes nothing."""
+    interview = _as_interview(questions)
     editor = policy if isinstance(policy, Editor) else Editor(policy)
-    at, below = _stakes(_open_findings(report))
-    deferred = _deferred(editor.policy)
-    levels = _TierLevels(editor.policy)
+    root = editor.policy
+    deferred = _deferred(root)
+    stakes = _stakes(_open_findings(report), interview, editor, deferred)
+    levels = _TierLevels(root)
+    by_pattern = interview._by_pattern()
     best: Optional[tuple] = None
     best_item = None
-    for q in questions:
-        for i, p in enumerate(q.paths(editor)):
-            if p in deferred or is_answered(q, editor, p):
+
+    def consider(q: Question, p: str, idx: tuple[int, ...], sev: Optional[str]) -> None:
+        nonlocal best, best_item
+        ask, ask_path = q, p
+        if q.kind == "reference" and not reference_choices(q, root):
+            # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
+            owner = _list_question(interview, q.ref)
+            if owner is None or owner.path in deferred or is_answered(owner, editor, owner.path):
+                return
+            ask, ask_path = owner, owner.path
+        level = levels.of(p)
+        key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, idx)
+        if best is None or key < best:
+            best, best_item = key, (ask, ask_path, sev, level)
+
+    # 1. what some open finding asks for: these outrank every question no finding asks for
+    for p, sev in stakes.items():
+        q = by_pattern.get(_normalize(p))
+        if q is None or p in deferred or not q.applies(editor, p) or is_answered(q, editor, p):
+            continue
+        consider(q, p, _indices(p), sev)
+    # 2. else the required questions still open, most critical tier first, then interview order
+    if best is None:
+        for q in interview.questions:
+            if q.optional:
                 continue
-            sev = _stake_of(p, at, below)
-            if q.optional and sev is None:
-                continue
-            if q.kind == "reference" and not reference_choices(q, editor):
-                # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
-                owner = _list_question(questions, q.ref)
-                if owner is None or is_answered(owner, editor, owner.path):
-                    continue
-                q, p = owner, owner.path
-            level = levels.of(p)
-            key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, _indices(p))
-            if best is None or key < best:
-                best, best_item = key, (q, p, sev, level)
+            for p, idx, waiting in _open_paths(q, root, deferred):
+                if not waiting:
+                    consider(q, p, idx, None)
     if best_item is None:
         return None
     q, p, sev, level = best_item
     return Next(q, p, sev, level, _reason(sev, level))
 
 
-def _list_question(questions, ref: str | None) -> Optional[Question]:
+def _as_interview(questions) -> Interview:
+    if isinstance(questions, Interview):
+        return questions
+    qs = tuple(questions)
+    return Interview((Step("questions", "Questions", "", qs),))
+
+
+def _stakes(findings: list, interview: Interview, editor: Editor, deferred: frozenset) -> dict[str, str]:
+    """Concrete question path -> worst severity of the open findings that question answers."""
+    out: dict[str, str] = {}
+    by_pattern = interview._by_pattern()
+    for f in findings:
+        sev = f.severity
+        asks = f.kind in QUESTION_KINDS
+        for fp in f.paths:
+            if fp.endswith("]") and not asks:
+                continue  # a gap about a whole item (a system no copy protects) is not fixed by filling in its fields
+            target = _answering_path(fp, interview, by_pattern, editor, deferred)
+            if target is None:
+                continue
+            old = out.get(target)
+            if old is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(old, NO_STAKE):
+                out[target] = sev
+    return out
+
+
+def _answering_path(fp: str, interview: Interview, by_pattern: dict, editor: Editor,
+                    deferred: frozenset) -> Optional[str]:
+    pattern = _normalize(fp)
+    if pattern in by_pattern:
+        return fp
+    inside = _inside(interview, pattern)
+    if inside:
+        for q in inside:
+            concrete = _concrete(q.path, fp)
+            for p in (_expand(concrete, editor) if "[*]" in concrete else [concrete]):
+                if p not in deferred and q.applies(editor, p) and not is_answered(q, editor, p):
+                    return p
+        return None
+    p = pattern
+    while re.search(r"[.\[]", p):
+        p = p[: max(p.rfind("."), p.rfind("["))]
+        q = by_pattern.get(p)
+        if q is not None:
+            return _concrete(q.path, fp)
+    return None
+
+
+def _inside(interview: Interview, pattern: str) -> tuple[Question, ...]:
+    """Required questions whose field lies inside the section ``pattern``, in interview order."""
+    cache = _index(interview)[3]
+    hit = cache.get(pattern)
+    if hit is None:
+        hit = cache[pattern] = tuple(
+            q for q in interview.questions
+            if not q.optional and (q.path.startswith(pattern + ".") or q.path.startswith(pattern + "[")))
+    return hit
+
+
+def _list_question(interview: Interview, ref: str | None) -> Optional[Question]:
     """The question asking for the list a reference names (``tiers[*].id`` -> the ``tiers`` question)."""
     if not ref:
         return None
-    target = ref[: ref.rfind("[*]")]
-    return next((q for q in questions if q.path == target), None)
+    return interview._by_pattern().get(ref[: ref.rfind("[*]")])
 
 
 def _indices(path: str) -> tuple[int, ...]:
     return tuple(int(i) for i in re.findall(r"\[(\d+)\]", path))
-
-
-def _prefixes(path: str) -> Iterator[str]:
-    """``a.b[2].c`` -> a.b[2].c, a.b[2], a.b, a."""
-    p = path
-    yield p
-    while True:
-        cut = max(p.rfind("."), p.rfind("["))
-        if cut <= 0:
-            return
-        p = p[:cut]
-        yield p
-
-
-def _stakes(findings: list) -> tuple[dict[str, str], dict[str, str]]:
-    """Worst severity per finding path (``at``), and per proper prefix of a finding path (``below``)."""
-    at: dict[str, str] = {}
-    below: dict[str, str] = {}
-
-    def worse(d: dict, key: str, sev: str) -> None:
-        old = d.get(key)
-        if old is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(old, NO_STAKE):
-            d[key] = sev
-
-    for f in findings:
-        for fp in f.paths:
-            worse(at, fp, f.severity)
-            for i, pre in enumerate(_prefixes(fp)):
-                if i:
-                    worse(below, pre, f.severity)
-    return at, below
-
-
-def _stake_of(path: str, at: dict, below: dict) -> Optional[str]:
-    """Worst severity of a finding on this field, on a section holding it, or on a field inside it."""
-    best = below.get(path)
-    for pre in _prefixes(path):
-        sev = at.get(pre)
-        if sev is not None and (best is None or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(best, NO_STAKE)):
-            best = sev
-    return best
 
 
 class _TierLevels:
