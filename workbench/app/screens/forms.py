@@ -25,6 +25,8 @@ from .. import questions as Q
 from ..session import EditError, Session
 
 SEVERITY_CLASSES = ("-flagged", "-blocker")
+#: Most ids offered as a list to pick from; more are typed instead.
+MAX_CHOICES = 40
 
 
 def head_of(path: str) -> str:
@@ -114,7 +116,9 @@ def choices_for(question: Any, session: Session) -> list[tuple[str, Any]]:
     if question.kind in ("choice", "multi_choice"):
         return [(c.label, c.value) for c in question.choices]
     if question.kind == "reference":
-        return [(i, i) for i in Q.reference_choices(question, session.policy)]
+        ids = Q.reference_choices(question, session.policy)
+        # beyond a screenful of ids (5,000 systems) a list to tick is no help: the ids are typed, comma-separated
+        return [(i, i) for i in ids] if len(ids) <= MAX_CHOICES else []
     return []
 
 
