@@ -79,6 +79,8 @@ async def _shoot(name: str, size: tuple[int, int], scene: str) -> Path:
         await pilot.pause()
         path = HERE / f"{name}.svg"
         app.save_screenshot(str(path))
+        if app.session is not None:
+            app.session.close()
         return path
 
 

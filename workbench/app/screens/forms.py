@@ -57,9 +57,11 @@ def item_questions(step: Any, head: str) -> list:
 
 def item_columns(questions: list) -> list[tuple[str, Any]]:
     """Up to four short columns for an item table: the id, then the first short answers."""
-    short = [q for q in questions if q.kind not in ("long_text", "list", "multi_choice")]
+    short = [q for q in questions if q.kind not in ("long_text", "list", "multi_choice") and not q.optional]
     ids = [q for q in short if q.path.endswith("].id")]
-    rest = [q for q in short if q not in ids][: 4 - len(ids)]
+    order = {"choice": 0, "reference": 0, "bool": 1, "duration": 1, "number": 2, "date": 2}
+    rest = sorted((q for q in short if q not in ids), key=lambda q: order.get(q.kind, 3))[: 4 - len(ids)]
+    rest.sort(key=questions.index)
     return [(q.path.rsplit(".", 1)[-1], q) for q in ids + rest]
 
 

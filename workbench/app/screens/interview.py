@@ -116,10 +116,9 @@ class InterviewScreen(Screen):
     # -- steps ---------------------------------------------------------------
     def _fill_steps(self) -> None:
         steps = self.query_one("#steps", OptionList)
-        highlighted = steps.highlighted
         steps.clear_options()
         steps.add_options([Option(self._step_prompt(s), id=s.id) for s in self.interview.steps])
-        steps.highlighted = highlighted if highlighted is not None else self._step_index(self.step.id)
+        steps.highlighted = self._step_index(self.step.id)
 
     def _step_prompt(self, step) -> Content:
         state = self.derived.states.get(step.id) if self.derived else None
@@ -130,8 +129,8 @@ class InterviewScreen(Screen):
         findings = state.gaps + state.questions + state.evidence
         return Content.assemble(
             (mark, style), (step.title, "bold" if current else ""), "\n  ",
-            (f"{state.answered}/{state.total} answered", "$text-muted"),
-            (f"  {findings} open" if findings else "", "$warning" if findings else ""),
+            (f"{state.answered}/{state.total}", "$text-muted"),
+            (f"  {findings} finding{'s' if findings != 1 else ''}" if findings else "", "$warning"),
         )
 
     def _step_index(self, step_id: str) -> int:
