@@ -54,7 +54,7 @@ TEXT_SUFFIXES = ("description", "purpose", "justification", "rationale", "notes"
                  "matter", "custody", "escalation", "procedure", "statement")
 #: Sections that record the work, not promises: their prose is not scanned.
 #: (``template`` describes a starter file and the gaps it shows on purpose, not the policy.)
-SKIP_SECTIONS = frozenset({"follow_ups", "revisions", "template"})
+SKIP_SECTIONS = frozenset({"follow_ups", "revisions", "template", "answer_sources"})
 
 COMMITMENT, NARRATIVE = "commitment", "narrative"
 #: Every free-text field of ``workbench/spec/model.py`` the rule scans, and what it is. A commitment says what

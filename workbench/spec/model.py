@@ -671,6 +671,7 @@ class FollowUp(Node):
     owner: Optional[str] = F("Who will answer.")
     due: Optional[dt.date] = F("By when.")
     status: FollowUpStatus = F("open, answered or dropped.", "open")
+    note: Optional[str] = F("What is known so far, or what the person answering needs.")
 
 
 class Revision(Node):
@@ -723,4 +724,6 @@ class Policy(Node):
     vendors: list[Vendor] = F("Vendors holding or managing backups.", list)
     exceptions: list[AcceptedException] = F("Gaps accepted as documented exceptions.", list)
     follow_ups: list[FollowUp] = F("Open questions from the interview.", list)
+    answer_sources: dict[str, str] = F("Where an answer came from, by field path, e.g. "
+                                       "{'tiers[0].rpo': 'per the CTO, 3 Dec'}.", dict)
     revisions: list[Revision] = F("Revision history.", list)

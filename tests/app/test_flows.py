@@ -1,0 +1,237 @@
+"""Pilot tests of the interview flows a person goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.app.screens.interview import InterviewScreen
+from workbench.app.screens.start import StartScreen
+from workbench.app.session import Session
+from widgets.gap_panel import GapPanel
+from widgets.question_field import QuestionField
+
+from .conftest import TODAY
+from .helpers import answer, make_app, open_findings, open_rules, run, settle
+
+
+@run
+async def test_first_launch_offers_the_demo_client():
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")  # the demo button has focus on a first launch
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.session.client == "Northwind Analytics (demo)"
+        assert "COPY-002" in open_rules(app)
+
+
+@run
+async def test_new_client_from_profile_answer_breaks_then_fixes(root):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Acme Corp")
+        dialog = app.screen
+        dialog.query_one("#new-template").value = "saas-startup"
+        await pilot.pause()
+        assert "Northwind" in str(dialog.query_one("#new-description").content)
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert app.session.policy.organization.name == "Acme Corp"
+        assert "TEST-001" not in open_rules(app)
+        await answer(pilot, "tiers[0].restore_test_interval", "unknown")
+        await settle(pilot)
+        appeared = [f for f in open_findings(app) if f.rule == "TEST-001"]
+        assert appeared and app.screen.derived.evaluation.is_new(appeared[0])
+        await answer(pilot, "tiers[0].restore_test_interval", "1mo")
+        await settle(pilot)
+        assert "TEST-001" not in open_rules(app)
+        assert str(app.session.policy.tiers[0].restore_test_interval) == "1mo"
+
+
+@run
+async def test_a_bad_duration_is_explained_at_the_field_and_nothing_is_lost():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = str(app.session.policy.tiers[0].rpo)
+        await answer(pilot, "tiers[0].rpo", "1dd")
+        await pilot.pause()
+        field = next(f for f in app.screen.query(QuestionField) if f.path == "tiers[0].rpo")
+        error = str(field.query_one(".qf-error").content)
+        assert field.has_class("-invalid") and "accepted:" in error and "1d" in error
+        assert str(app.session.policy.tiers[0].rpo) == before
+        await answer(pilot, "tiers[0].rpo", "30m")
+        await settle(pilot)
+        assert not field.has_class("-invalid") and str(app.session.policy.tiers[0].rpo) == "30m"
+
+
+@run
+async def test_selecting_a_finding_jumps_to_its_step_and_field():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await answer(pilot, "tiers[1].restore_test_interval", "")
+        await settle(pilot)
+        app.screen.show_step("organization")
+        await pilot.pause()
+        panel = app.screen.query_one(GapPanel)
+        index = next(i for i, f in enumerate(panel.findings) if f.rule == "TEST-001")
+        panel.query_one("#gap-list").focus()
+        panel.query_one("#gap-list").highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.step.id == "tiers"
+        focused = app.screen._focused_field()
+        assert focused is not None and focused.path == "tiers[1].restore_test_interval"
+
+
+@run
+async def test_undo_and_redo_restore_answers_and_findings():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await answer(pilot, "tiers[0].restore_test_interval", "unknown")
+        await settle(pilot)
+        assert "TEST-001" in open_rules(app)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "TEST-001" not in open_rules(app)
+        assert app.session.policy.tiers[0].restore_test_interval is not None
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert "TEST-001" in open_rules(app)
+
+
+@run
+async def test_accept_a_finding_as_an_exception():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(GapPanel)
+        index = next(i for i, f in enumerate(panel.findings) if f.rule == "COPY-002")
+        panel.query_one("#gap-list").focus()
+        panel.query_one("#gap-list").highlighted = index
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Warehouse is rebuilt from the event store")
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert "COPY-002" not in open_rules(app)
+        exc = app.session.policy.exceptions[-1]
+        assert exc.rule == "COPY-002" and exc.approved_by == "Sam Okafor" and exc.expires_on > TODAY
+
+
+@run
+async def test_dont_know_becomes_a_follow_up_and_exports(data_dir):
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("tiers[0].mtd")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"CFO")
+        app.screen.query_one("#fu-due").value = "2026-07-15"
+        app.screen.query_one("#fu-note").value = "needs the [board] figures"
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        fu = app.session.follow_up_for("tiers[0].mtd")
+        assert fu.owner == "CFO" and str(fu.due) == "2026-07-15" and fu.note == "needs the [board] figures"
+        field = next(f for f in app.screen.query(QuestionField) if f.path == "tiers[0].mtd")
+        assert "CFO" in str(field.query_one(".qf-meta").content)
+        await pilot.press("f5")
+        await pilot.pause()
+        exports = app.session.workspace.path / "exports"
+        md = (exports / "follow-ups.md").read_text()
+        assert "| CFO | 2026-07-15 | needs the \\[board\\] figures |" in md or "| CFO | 2026-07-15 | needs the [board] figures |" in md, md
+        assert "tiers[0].mtd" in (exports / "follow-ups.csv").read_text()
+
+
+@run
+async def test_resume_after_a_simulated_crash():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await answer(pilot, "organization.industry", "Retail analytics")
+        await settle(pilot)  # autosaved within the debounce, no quit needed
+        workspace = app.session.workspace
+        assert "Retail analytics" in workspace.draft_path.read_text()
+        app.session._lock.release()  # the terminal is closed: the process dies without saving or quitting
+        app.session = None
+    again = make_app(target=str(workspace.path))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, InterviewScreen)
+        assert again.session.policy.organization.industry == "Retail analytics"
+
+
+@run
+async def test_ctrl_q_saves_and_quits():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = app.session
+        session.set("organization.industry", "Typed just before quitting")
+        await pilot.press("ctrl+q")
+    assert "Typed just before quitting" in session.workspace.draft_path.read_text()
+    Session.open(session.workspace, today=TODAY).close()  # the lock was released
+
+
+@run
+async def test_user_text_with_brackets_is_shown_literally():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await answer(pilot, "organization.name", "Acme [bold]EU[/bold]")
+        await settle(pilot)
+        assert app.session.policy.organization.name == "Acme [bold]EU[/bold]"
+        field = next(f for f in app.screen.query(QuestionField) if f.path == "organization.name")
+        assert field.query_one("#qf-input").value == "Acme [bold]EU[/bold]"
+
+
+@run
+async def test_command_palette_jumps_to_a_step():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Step: Restore tests")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.step.id == "testing"
+
+
+@run
+async def test_systems_table_filters_adds_and_deletes():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("systems")
+        await settle(pilot)
+        table = app.screen.query_one("#items-systems")
+        before = len(app.session.policy.systems)
+        await pilot.press("slash", *"okta")
+        await pilot.pause()
+        assert table.query_one("DataTable").row_count == 1
+        await pilot.press("enter")  # back to the table, filtered
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"payroll", "enter")
+        await settle(pilot)
+        assert app.session.policy.systems[-1].id == "payroll" and len(app.session.policy.systems) == before + 1
+        table = app.screen.query_one("#items-systems")  # the step was rebuilt with the new row
+        table.select(before)
+        table.query_one("DataTable").focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert len(app.session.policy.systems) == before
+        assert all(s.id != "payroll" for s in app.session.policy.systems)

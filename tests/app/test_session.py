@@ -1,0 +1,245 @@
+"""The session without a terminal: edits, evaluation, autosave, locking, follow-ups, exceptions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from workbench.app.session import (
+    DEMO_CLIENT, EditError, Session, SessionError, WorkspaceLocked, finding_key, kind_of,
+)
+from workbench.store import Workspace, list_clients
+
+from .conftest import TODAY
+
+
+def rules_of(evaluation):
+    return {f.rule for f in evaluation.report.open}
+
+
+def test_demo_client_is_created_once_then_resumed(root):
+    first = Session.demo(today=TODAY)
+    assert first.origin == "template saas-startup"
+    assert first.workspace.has_draft()
+    assert rules_of(first.evaluate()) >= {"COPY-002", "GOV-001"}
+    first.set("organization.industry", "Analytics")
+    first.close()
+    again = Session.demo(today=TODAY)
+    assert again.origin == "draft"
+    assert again.policy.organization.industry == "Analytics"
+    assert [c.name for c in list_clients(root)] == [DEMO_CLIENT]
+    again.close()
+
+
+def test_new_client_from_profile_then_answer_fixes_a_finding(root):
+    s = Session.new_client("Acme Corp", template="saas-startup", root=root, today=TODAY)
+    assert s.policy.organization.name == "Acme Corp"
+    first = s.evaluate()
+    assert "GOV-001" in rules_of(first)
+    s.set("policy.approved_on", "2026-06-01")
+    second = s.evaluate()
+    assert "GOV-001" not in rules_of(second)
+    s.set("policy.approved_on", None)
+    third = s.evaluate()
+    assert "GOV-001" in rules_of(third)
+    gov = next(f for f in third.report.open if f.rule == "GOV-001")
+    assert third.is_new(gov), "a finding an edit brings back is marked new"
+    s.close()
+
+
+def test_same_name_never_overwrites_an_existing_client(root):
+    a = Session.new_client("Acme", root=root, today=TODAY)
+    b = Session.new_client("Acme", root=root, today=TODAY)
+    assert a.workspace.path != b.workspace.path
+    assert b.client == "Acme (2)"
+    a.close(), b.close()
+
+
+def test_refused_value_leaves_the_policy_as_it_was(root):
+    s = Session.new_client("Acme", root=root, today=TODAY)
+    s.add("tiers", {"id": "T0", "rpo": "15m"})
+    with pytest.raises(EditError) as err:
+        s.set("tiers[0].rpo", "1dd")
+    assert "tiers[0].rpo" in str(err.value)
+    assert str(s.policy.tiers[0].rpo) == "15m"
+    s.close()
+
+
+def test_undo_redo_through_the_editor(root):
+    s = Session.new_client("Acme", root=root, today=TODAY)
+    s.set("organization.industry", "SaaS")
+    s.add("systems", {"id": "db"})
+    assert s.undo() and s.policy.systems == []
+    assert s.undo() and s.policy.organization.industry is None
+    assert s.redo() and s.policy.organization.industry == "SaaS"
+    assert s.revision == 5
+    s.close()
+
+
+def test_autosave_writes_the_draft_and_resume_after_a_crash(root):
+    s = Session.new_client("Acme", template="msp-small-business", root=root, today=TODAY)
+    s.set("organization.industry", "Dental practice")
+    assert s.dirty
+    assert s.save_draft() and not s.dirty
+    s.set("organization.consultant", "Ops MSP")  # changed after the last save: lost in the crash
+    s._lock.release()  # the process dies: the kernel drops its lock
+    resumed = Session.open(s.workspace, today=TODAY)
+    assert resumed.origin == "draft"
+    assert resumed.policy.organization.industry == "Dental practice"
+    assert resumed.policy.organization.consultant != "Ops MSP"
+    resumed.close()
+
+
+def test_a_second_session_on_the_same_client_is_refused(root):
+    s = Session.new_client("Acme", root=root, today=TODAY)
+    with pytest.raises(WorkspaceLocked):
+        Session.open(s.workspace, today=TODAY)
+    s.close()
+    Session.open(s.workspace, today=TODAY).close()
+
+
+def test_stale_evaluation_is_discarded(root, monkeypatch):
+    s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
+    real = Session._report
+
+    def slow(self, changes):
+        self.set("organization.industry", "changed while evaluating")
+        return real(self, changes)
+
+    monkeypatch.setattr(Session, "_report", slow)
+    assert s.evaluate() is None and s.last is None
+    monkeypatch.setattr(Session, "_report", real)
+    assert s.evaluate().revision == s.revision
+    s.close()
+
+
+def test_save_skipped_when_an_edit_lands_meanwhile(root, monkeypatch):
+    s = Session.new_client("Acme", root=root, today=TODAY)
+    import workbench.store.workspace as workspace
+
+    real = workspace.draft_text
+
+    def racing(policy):
+        text = real(policy)
+        s.set("organization.industry", "typed during the save")
+        return text
+
+    monkeypatch.setattr(workspace, "draft_text", racing)
+    assert s.save_draft() is False and s.dirty
+    monkeypatch.setattr(workspace, "draft_text", real)
+    assert s.save_draft() and "typed during the save" in s.workspace.draft_path.read_text()
+    s.close()
+
+
+def test_follow_up_and_source_note_are_kept_in_the_spec(root):
+    s = Session.new_client("Acme", root=root, today=TODAY)
+    s.add_follow_up("What is the RPO of the billing database?", field="tiers[0].rpo", owner="CTO",
+                    due="2026-07-15", note="ask after the board meeting")
+    s.set_source("organization.industry", "per the office manager, 3 Dec")
+    s.close()
+    text = s.workspace.draft_path.read_text()
+    assert "ask after the board meeting" in text and "per the office manager, 3 Dec" in text
+    again = Session.open(s.workspace, today=TODAY)
+    fu = again.follow_up_for("tiers[0].rpo")
+    assert fu.owner == "CTO" and str(fu.due) == "2026-07-15" and fu.id == "FU-1"
+    assert again.source_of("organization.industry") == "per the office manager, 3 Dec"
+    again.close()
+
+
+def test_accepting_a_finding_records_a_scoped_exception(root):
+    s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
+    copy2 = next(f for f in s.evaluate().report.open if f.rule == "COPY-002")
+    with pytest.raises(EditError):
+        s.accept_finding(copy2, justification="", approved_by="CTO", expires_on="2026-12-31")
+    s.accept_finding(copy2, justification="warehouse is rebuilt from source data", approved_by="Sam Okafor",
+                     expires_on="2026-12-31")
+    after = s.evaluate()
+    assert finding_key(copy2) not in {finding_key(f) for f in after.report.open}
+    assert any(f.rule == "COPY-002" and f.accepted for f in after.report.findings)
+    assert s.policy.exceptions[-1].scope == copy2.subject
+    s.close()
+
+
+def test_revise_a_published_version_refuses_to_overwrite_a_draft(root):
+    s = Session.new_client("Acme", root=root, today=TODAY)
+    with pytest.raises(SessionError, match="unpublished draft"):
+        Session.open(s.workspace, version="1.0", lock=False)
+    s.close()
+
+
+def test_unreadable_draft_is_a_message_not_a_traceback(root):
+    ws = Workspace.create(root / "broken", "Broken")
+    ws.draft_path.write_text("tiers: [\n")
+    with pytest.raises(SessionError, match="draft.yaml"):
+        Session.open(ws)
+
+
+def test_kind_reads_both_vocabularies():
+    class F:
+        kind = "unanswered"
+    assert kind_of(F()) == "question"
+    F.kind = "evidence"
+    assert kind_of(F()) == "evidence"
+
+
+def test_edits_and_background_evaluation_interleave_safely(root):
+    s = Session.new_client("Acme", template="healthcare-hipaa", root=root, today=TODAY)
+    results, stop = [], threading.Event()
+
+    def evaluate_repeatedly():
+        while not stop.is_set():
+            r = s.evaluate()
+            if r is not None:
+                results.append(r.revision)
+
+    worker = threading.Thread(target=evaluate_repeatedly)
+    worker.start()
+    for i in range(60):
+        s.add("systems", {"id": f"extra-{i}", "tier": "T1"})
+    stop.set()
+    worker.join()
+    assert results == sorted(results)
+    final = s.evaluate()
+    assert final.revision == s.revision
+    from workbench.rules import evaluate
+
+    full = evaluate(s.policy, TODAY)
+    assert [f.to_dict() for f in final.report.findings] == [f.to_dict() for f in full.findings]
+    s.close()
+
+
+def test_incremental_findings_match_a_full_evaluation_after_each_edit(root):
+    from workbench.rules import evaluate
+
+    s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
+    s.evaluate()
+    edits = [("set", "tiers[0].rpo", "1d"), ("set", "systems[2].tier", "T3"), ("add", "systems", {"id": "new"}),
+             ("set", "policy.approved_on", "2026-06-01"), ("remove", "systems[0]", None)]
+    for op, path, value in edits:
+        getattr(s, op)(path, value) if op != "remove" else s.remove(path)
+        got = s.evaluate()
+        assert [f.to_dict() for f in got.report.findings] == [f.to_dict() for f in evaluate(s.policy, TODAY).findings]
+    s.undo()
+    assert len(s.evaluate().report.findings) == len(evaluate(s.policy, TODAY).findings)
+    s.close()
+
+
+def test_a_large_draft_is_saved_as_json_and_read_back(root):
+    from benchmarks.generate import policy
+
+    s = Session.new_client("Big", root=root, today=TODAY)
+    for system in policy(520).systems:
+        s.add("systems", system.model_dump(exclude_none=True))
+    s.close()
+    assert s.workspace.draft_path.read_text().startswith("{")
+    again = Session.open(s.workspace, today=TODAY)
+    assert len(again.policy.systems) == 520 and again.policy.systems[7] == s.policy.systems[7]
+    again.close()
+
+
+def test_session_and_questions_import_without_textual():
+    code = "import sys, workbench.app.session, workbench.app; assert 'textual' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

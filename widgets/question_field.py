@@ -1,0 +1,254 @@
+"""One interview question as a form field, built from the question's data.
+
+A :class:`QuestionField` shows the question text, an input that fits the kind
+of answer (text, duration, date, number, yes/no, one or several choices,
+references to other items, a list), the reason a value was refused (with
+the accepted forms and an example), and a line for a follow-up or a source
+note. It never writes the policy: a committed answer is posted as
+:class:`QuestionField.AnswerChanged` with plain data, and the owner calls
+:meth:`QuestionField.set_value` / :meth:`QuestionField.set_error` with what
+the session says.
+
+Text answers are committed on enter and when the field loses focus, so
+typing never waits for anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Select, SelectionList, Static
+
+#: How an answer of each kind is written, shown with a refusal.
+ACCEPTED = {
+    "duration": "accepted: 15m, 4h, 1d, 2w, 3mo, 1y, hourly, daily, weekly, monthly, quarterly, "
+                "'every 2 weeks', PT15M; 'unknown' clears it",
+    "date": "accepted: a date as YYYY-MM-DD, e.g. 2026-07-15; 'unknown' clears it",
+    "number": "accepted: a number, e.g. 3 or 2.5; 'unknown' clears it",
+    "list": "accepted: items separated by commas",
+    "reference": "accepted: ids separated by commas",
+}
+UNSET = "unknown"
+
+
+def field_id(path: str) -> str:
+    """A widget id for a spec path: ``systems[3].rpo`` -> ``q-systems-3-rpo``."""
+    out = "".join(ch if ch.isalnum() else "-" for ch in path)
+    return "q-" + "-".join(p for p in out.split("-") if p)
+
+
+class QuestionField(Vertical, can_focus=False):
+    """One question, its input and its messages."""
+
+    DEFAULT_CSS = """
+    QuestionField { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: blank; }
+    QuestionField.-flagged { border-left: thick $warning; }
+    QuestionField.-blocker { border-left: thick $error; }
+    QuestionField.-answered > .qf-text { color: $text; }
+    QuestionField > .qf-text { text-style: bold; width: 1fr; }
+    QuestionField > .qf-error { color: $error; height: auto; display: none; }
+    QuestionField.-invalid > .qf-error { display: block; }
+    QuestionField > .qf-meta { color: $text-muted; height: auto; display: none; }
+    QuestionField.-has-meta > .qf-meta { display: block; }
+    QuestionField.-target { background: $boost; }
+    QuestionField Select, QuestionField Input { width: 1fr; max-width: 70; }
+    QuestionField SelectionList { height: auto; max-height: 10; width: 1fr; max-width: 70; }
+    """
+
+    class AnswerChanged(Message):
+        """The person committed an answer (``None`` clears it)."""
+
+        def __init__(self, field: "QuestionField", path: str, value: Any) -> None:
+            self.field = field
+            self.path = path
+            self.value = value
+            super().__init__()
+
+        @property
+        def control(self) -> "QuestionField":
+            return self.field
+
+    def __init__(self, question: Any, path: str, value: Any = None, *, choices: Sequence[tuple[str, Any]] = (),
+                 meta: str = "", label: Optional[str] = None, severity: Optional[str] = None,
+                 **kwargs: Any) -> None:
+        # State classes are given at construction: setting them after mounting restyles the whole form.
+        classes = [kwargs.pop("classes", "")]
+        classes += ["-has-meta"] if meta else []
+        classes += ["-answered"] if _has_answer(value) else []
+        classes += ["-flagged"] if severity else []
+        classes += ["-blocker"] if severity == "blocker" else []
+        super().__init__(id=field_id(path), classes=" ".join(c for c in classes if c), **kwargs)
+        self.question = question
+        self.path = path
+        self.kind = getattr(question, "kind", "text")
+        self.many = bool(getattr(question, "many", False))
+        self._choices = list(choices)
+        self._value = value
+        self._meta = meta
+        self._label = label or question.text
+        self._committed = _as_text(value, self.kind)
+
+    # -- building ------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="qf-text", markup=False)
+        yield self._input()
+        yield Static("", classes="qf-error", markup=False)
+        yield Static(self._meta, classes="qf-meta", markup=False)
+
+    def _input(self):
+        kind, value = self.kind, self._value
+        if kind == "bool":
+            return Select([("Yes", True), ("No", False)], value=value if value is not None else Select.NULL,
+                          prompt="Not answered", id="qf-input", compact=True)
+        if kind in ("choice", "multi_choice", "reference") and self._choices:
+            if self.many or kind == "multi_choice":
+                chosen = set(value or ())
+                return SelectionList(*[(label, v, v in chosen) for label, v in self._choices], id="qf-input",
+                                     compact=True)
+            values = {v for _, v in self._choices}
+            initial = value if value in values else Select.NULL
+            return Select(self._choices, value=initial, prompt="Not answered", id="qf-input", compact=True)
+        example = getattr(getattr(self.question, "help", None), "example", "") or ""
+        return Input(self._committed, placeholder=_placeholder(kind, example), id="qf-input", compact=True)
+
+    # -- reading and writing -------------------------------------------------
+    def get_value(self) -> Any:
+        """The answer as plain data, as the Editor takes it."""
+        widget = self.query_one("#qf-input")
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else widget.value
+        if isinstance(widget, SelectionList):
+            return list(widget.selected)
+        return _parse(widget.value, self.kind, self.many)
+
+    def set_value(self, value: Any) -> None:
+        """Show ``value`` (what the policy now holds), clearing any refusal."""
+        self._value = value
+        if not self.is_attached:
+            return
+        widget = self.query_one("#qf-input")
+        with self.prevent(Select.Changed, SelectionList.SelectedChanged, Input.Changed):
+            if isinstance(widget, Select):
+                widget.value = value if value is not None else Select.NULL
+            elif isinstance(widget, SelectionList):
+                widget.deselect_all()
+                for v in value or ():
+                    widget.select(v)
+            else:
+                self._committed = _as_text(value, self.kind)
+                if widget.value != self._committed:
+                    widget.value = self._committed
+        self.set_error(None)
+        self.set_class(_has_answer(value), "-answered")
+
+    def set_error(self, message: Optional[str]) -> None:
+        """Show why a value was refused, with the accepted forms and an example (None hides it)."""
+        error = self.query_one(".qf-error", Static)
+        if message:
+            example = getattr(getattr(self.question, "help", None), "example", "") or ""
+            lines = [message]
+            if self.kind in ACCEPTED:
+                lines.append(ACCEPTED[self.kind])
+            if example:
+                lines.append(f"example: {example}")
+            error.update("\n".join(lines))
+        self.set_class(bool(message), "-invalid")
+
+    def set_meta(self, text: str) -> None:
+        """The follow-up or source line under the field."""
+        self._meta = text
+        self.query_one(".qf-meta", Static).update(text)
+        self.set_class(bool(text), "-has-meta")
+
+    def focus_input(self) -> None:
+        self.query_one("#qf-input").focus()
+
+    # -- committing ----------------------------------------------------------
+    def _commit(self) -> None:
+        try:
+            value = self.get_value()
+        except ValueError as exc:
+            self.set_error(str(exc))
+            return
+        self.post_message(self.AnswerChanged(self, self.path, value))
+
+    @on(Input.Submitted, "#qf-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._commit_text(event.value)
+
+    @on(Input.Blurred, "#qf-input")
+    def _left(self, event: Input.Blurred) -> None:
+        event.stop()
+        self._commit_text(event.value)
+
+    def _commit_text(self, text: str) -> None:
+        if text == self._committed and not self.has_class("-invalid"):
+            return
+        self._committed = text
+        self._commit()
+
+    @on(Select.Changed, "#qf-input")
+    def _chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        self._commit_if_changed()
+
+    @on(SelectionList.SelectedChanged, "#qf-input")
+    def _toggled(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self._commit_if_changed()
+
+    def _commit_if_changed(self) -> None:
+        """Selects report their initial value too: only a real change is an answer."""
+        value = self.get_value()
+        same = sorted(map(str, value)) == sorted(map(str, self._value or ())) if isinstance(value, list) \
+            else value == self._value
+        if not same:
+            self._value = value
+            self._commit()
+
+
+def _placeholder(kind: str, example: str) -> str:
+    if example:
+        return f"e.g. {example}"
+    return {"duration": "e.g. 4h, 1d, 3mo", "date": "YYYY-MM-DD", "number": "a number"}.get(kind, "")
+
+
+def _as_text(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse(text: str, kind: str, many: bool) -> Any:
+    text = text.strip()
+    if not text or text.lower() == UNSET:
+        return [] if (many or kind == "list") else None
+    if many or kind == "list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == "number":
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        return int(number) if number.is_integer() else number
+    return text
+
+
+def _has_answer(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, (str, list, tuple, dict)):
+        return bool(value)
+    return True

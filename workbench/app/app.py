@@ -1,0 +1,143 @@
+"""The Textual App: opening clients, the screen stack, app-wide bindings. Thin on purpose.
+
+:class:`WorkbenchApp` is the one app factory: the console script, the tests,
+the snapshot tests and the screenshot script all build it the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from textual.app import App
+from textual.binding import Binding
+
+from .commands import WorkbenchCommands
+from .session import Session, SessionError, WorkspaceLocked
+
+
+class WorkbenchApp(App):
+    """The Backup Policy Workbench interview."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Backup Policy Workbench"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, *, target: Optional[str] = None, demo: bool = False, today: Optional[dt.date] = None,
+                 interview: Any = None, lock: bool = True, clock: Optional[Callable[[], dt.datetime]] = None) -> None:
+        super().__init__()
+        #: The wall clock ("draft saved 10:02"); fixed in snapshot tests.
+        self.clock = clock or dt.datetime.now
+        self.target = target
+        self.demo = demo
+        self.today = today
+        self.lock = lock
+        self._interview = interview
+        self.session: Optional[Session] = None
+
+    @property
+    def interview(self) -> Any:
+        if self._interview is None:
+            from .questions import load_questions
+
+            self._interview = load_questions()
+        return self._interview
+
+    def on_mount(self) -> None:
+        # Straight into a client when one is named: the client list is built only when it is wanted.
+        if self.target:
+            path = Path(self.target).expanduser()
+            if path.is_file():
+                self.open_file(str(path))
+            else:
+                self.open_client(self.target)
+        elif self.demo:
+            self.open_demo()
+        if self.session is None:
+            self._show_start()
+
+    def _show_start(self) -> None:
+        from .screens.start import StartScreen
+
+        if isinstance(self.screen, StartScreen):
+            self.screen.reload()
+        elif any(isinstance(s, StartScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, StartScreen):
+                self.pop_screen()
+            self.screen.reload()
+        else:
+            self.switch_screen(StartScreen()) if len(self.screen_stack) > 1 else self.push_screen(StartScreen())
+
+    # -- opening clients -----------------------------------------------------
+    def open_demo(self) -> None:
+        self._open(lambda: Session.demo(today=self.today, lock=self.lock))
+
+    def open_client(self, target: str, version: Optional[str] = None) -> None:
+        self._open(lambda: Session.open(target, version=version, today=self.today, lock=self.lock))
+
+    def new_client(self, name: str, template: Optional[str]) -> None:
+        self._open(lambda: Session.new_client(name, template=template, today=self.today, lock=self.lock))
+
+    def open_file(self, path: str) -> None:
+        self._open(lambda: Session.from_file(Path(path).expanduser(), today=self.today, lock=self.lock))
+
+    def _open(self, make) -> None:
+        from .screens.interview import InterviewScreen
+
+        try:
+            session = make()
+        except (SessionError, WorkspaceLocked) as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=12, markup=False)
+            return
+        except Exception as exc:  # a bad profile or questions file: a message, never a traceback
+            self.notify(f"{type(exc).__name__}: {exc}", title="Cannot open", severity="error", timeout=12,
+                        markup=False)
+            return
+        self._close_session()
+        self.session = session
+        if isinstance(self.screen, InterviewScreen):
+            self.switch_screen(InterviewScreen(session, self.interview))
+        else:
+            self.push_screen(InterviewScreen(session, self.interview))
+
+    def _close_session(self) -> None:
+        if self.session is not None:
+            try:
+                self.session.close()
+            except OSError as exc:
+                self.notify(f"The draft could not be saved: {exc}", severity="error", markup=False)
+            self.session = None
+
+    # -- app-wide actions ----------------------------------------------------
+    def action_switch_client(self) -> None:
+        """Save, close the client and go back to the client list."""
+        self._close_session()
+        self._show_start()
+
+    async def action_quit(self) -> None:
+        """ctrl+q: save the draft, release the client, quit."""
+        self._close_session()
+        self.exit()
+
+    def action_export_follow_ups(self, fmt: str = "markdown") -> None:
+        """Write the open follow-ups (Markdown and CSV) into the client's workspace."""
+        if self.session is None:
+            return
+        from workbench.store.workspace import write_export
+
+        from .followups import follow_ups_csv, follow_ups_markdown
+
+        policy, today, interview = self.session.policy, self.session.as_of, self.interview
+        try:
+            md = write_export(self.session.workspace, "follow-ups.md",
+                              follow_ups_markdown(policy, today=today, interview=interview))
+            write_export(self.session.workspace, "follow-ups.csv",
+                         follow_ups_csv(policy, today=today, interview=interview))
+        except OSError as exc:
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Follow-ups written to {md.parent}/follow-ups.md and .csv", timeout=8, markup=False)

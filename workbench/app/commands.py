@@ -1,0 +1,51 @@
+"""The command palette (ctrl+p): jump to any step, system, question or finding; switch client; export."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+#: Most systems and questions offered by one search (the palette stays quick at 5,000 systems).
+LIMIT = 2000
+
+
+class WorkbenchCommands(Provider):
+    """Steps, systems, questions and findings of the open client, and the app's own commands."""
+
+    def _entries(self) -> Iterator[tuple[str, object, str]]:
+        """(text, callback, help) for everything the palette can do now."""
+        app = self.app
+        yield "Switch client", app.action_switch_client, "save this client and go back to the client list"
+        screen = self.screen
+        if app.session is None or not hasattr(screen, "jump_to"):
+            return
+        yield ("Export follow-ups (Markdown and CSV)", app.action_export_follow_ups,
+               "write the open questions into the client's exports folder")
+        yield "Next question", screen.action_next_question, "the most important unanswered question"
+        yield "Undo", screen.action_undo, "undo the last change"
+        yield "Redo", screen.action_redo, "redo the change undone last"
+        for step in app.interview.steps:
+            yield f"Step: {step.title}", partial(screen.show_step, step.id), step.intro[:80]
+        for i, system in enumerate(app.session.policy.systems[:LIMIT]):
+            yield f"System: {system.id}", partial(screen.jump_to, f"systems[{i}].id"), system.description or ""
+        for q in app.interview.questions:
+            if "[*]" not in q.path:
+                yield f"Question: {q.text}", partial(screen.jump_to, q.path), q.path
+        derived = getattr(screen, "derived", None)
+        if derived is not None:
+            for f in derived.evaluation.report.open[:LIMIT]:
+                yield (f"Finding {f.rule}: {f.message[:90]}", partial(screen.jump_to, f.path),
+                       f"{f.severity}: jump to where it is answered")
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in list(self._entries())[:12]:
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._entries():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)

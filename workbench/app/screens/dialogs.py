@@ -1,0 +1,305 @@
+"""Small modal forms: follow-up, exception, source note, new item, new client, open file, revise a version.
+
+Each dialog returns plain data (a dict) through ``dismiss`` or None when
+cancelled; the caller hands it to the session. Dialogs never touch the
+policy or the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+
+class FormDialog(ModalScreen[Optional[dict]]):
+    """A titled form of labelled inputs with OK and Cancel; escape cancels."""
+
+    DEFAULT_CSS = """
+    FormDialog { align: center middle; }
+    FormDialog > Vertical { width: 80%; max-width: 90; height: auto; max-height: 90%; border: thick $primary;
+                            background: $surface; padding: 0 1; }
+    FormDialog .dlg-title { text-style: bold; }
+    FormDialog .dlg-label { padding: 1 0 0 0; }
+    FormDialog.-short .dlg-label { padding: 0; }
+    FormDialog Input, FormDialog Select { margin: 0; }
+    FormDialog .dlg-note { color: $text-muted; height: auto; }
+    FormDialog .dlg-error { color: $error; height: auto; }
+    FormDialog Horizontal { height: auto; padding: 1 0 0 0; align-horizontal: right; }
+    FormDialog.-short Horizontal { padding: 0; }
+    FormDialog Button { margin: 0 0 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    title_text = ""
+    note_text = ""
+    ok_label = "OK"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="dlg-title", markup=False)
+            if self.note_text:
+                yield Static(self.note_text, classes="dlg-note", markup=False)
+            yield from self.fields()
+            yield Static("", id="dlg-error", classes="dlg-error", markup=False)
+            with Horizontal():
+                yield Button("Cancel", id="dlg-cancel", compact=True)
+                yield Button(self.ok_label, id="dlg-ok", variant="primary", compact=True)
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.height < 30, "-short")
+
+    def labelled(self, label: str, widget) -> ComposeResult:
+        yield Label(label, classes="dlg-label", markup=False)
+        yield widget
+
+    def value(self, selector: str) -> str:
+        widget = self.query_one(selector)
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else widget.value
+        return widget.value.strip()
+
+    def error(self, message: str) -> None:
+        self.query_one("#dlg-error", Static).update(message)
+
+    def collect(self) -> Optional[dict]:
+        """The form's data, or None after showing what is wrong."""
+        return {}
+
+    @on(Button.Pressed, "#dlg-ok")
+    @on(Input.Submitted)
+    def _ok(self, event) -> None:
+        event.stop()
+        data = self.collect()
+        if data is not None:
+            self.dismiss(data)
+
+    @on(Button.Pressed, "#dlg-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _input(value: str = "", **kwargs) -> Input:
+    """A one-line input (compact, so a dialog fits an 80x24 terminal)."""
+    return Input(value, compact=True, **kwargs)
+
+
+def parse_date(text: str, what: str) -> dt.date | None:
+    """``YYYY-MM-DD`` or empty; ValueError says what is accepted."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-07-15") from None
+
+
+class FollowUpDialog(FormDialog):
+    """"Don't know yet": who will answer, by when, and a note."""
+
+    title_text = "Don't know yet: make it a follow-up"
+    ok_label = "Add follow-up"
+
+    def __init__(self, question: str, path: str, default_owner: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.path = path
+        self.default_owner = default_owner
+        self.note_text = f"{question}\n({path})"
+
+    def fields(self) -> ComposeResult:
+        yield from self.labelled("Who will answer", _input(self.default_owner, placeholder="e.g. Head of IT",
+                                                          id="fu-owner"))
+        yield from self.labelled("By when (YYYY-MM-DD)", _input(placeholder="e.g. 2026-07-15", id="fu-due"))
+        yield from self.labelled("Note", _input(placeholder="what is known so far, what they need", id="fu-note"))
+
+    def collect(self) -> Optional[dict]:
+        try:
+            due = parse_date(self.value("#fu-due"), "By when")
+        except ValueError as exc:
+            self.error(str(exc))
+            return None
+        if not self.value("#fu-owner"):
+            self.error("Name who will answer (a person or a role).")
+            return None
+        return {"question": self.question, "field": self.path, "owner": self.value("#fu-owner"), "due": due,
+                "note": self.value("#fu-note")}
+
+
+class ExceptionDialog(FormDialog):
+    """Accept a finding as a documented exception: justification, approver, expiry."""
+
+    title_text = "Accept as an exception"
+    ok_label = "Accept"
+
+    def __init__(self, finding: Any, today: dt.date, approver: str = "") -> None:
+        super().__init__()
+        self.finding = finding
+        self.today = today
+        self.approver = approver
+        self.note_text = f"{finding.rule} ({finding.severity}): {finding.message}"
+
+    def fields(self) -> ComposeResult:
+        yield from self.labelled("Why the risk is accepted", _input(id="exc-why"))
+        yield from self.labelled("Approved by", _input(self.approver, id="exc-by"))
+        default = (self.today + dt.timedelta(days=182)).isoformat()
+        yield from self.labelled("Expires on (YYYY-MM-DD)", _input(default, id="exc-until"))
+
+    def collect(self) -> Optional[dict]:
+        try:
+            until = parse_date(self.value("#exc-until"), "Expires on")
+        except ValueError as exc:
+            self.error(str(exc))
+            return None
+        if not self.value("#exc-why"):
+            self.error("Say why the risk is accepted: an auditor reads this.")
+            return None
+        if not self.value("#exc-by"):
+            self.error("Name who accepts the risk.")
+            return None
+        if until is None or until <= self.today:
+            self.error("An exception needs an expiry date after today, so it is revisited.")
+            return None
+        return {"justification": self.value("#exc-why"), "approved_by": self.value("#exc-by"), "expires_on": until}
+
+
+class SourceDialog(FormDialog):
+    """Where an answer came from."""
+
+    title_text = "Source of this answer"
+    ok_label = "Keep note"
+
+    def __init__(self, path: str, current: str = "") -> None:
+        super().__init__()
+        self.path = path
+        self.current = current
+        self.note_text = f"{path}: who said so, or which document (empty removes the note)"
+
+    def fields(self) -> ComposeResult:
+        yield from self.labelled("Source", _input(self.current, placeholder="e.g. per the office manager, 3 Dec",
+                                                 id="src-note"))
+
+    def collect(self) -> Optional[dict]:
+        return {"note": self.value("#src-note")}
+
+
+class AddItemDialog(FormDialog):
+    """A new list item: the fields it cannot exist without (an id, a system, an event ...)."""
+
+    ok_label = "Add"
+
+    def __init__(self, what: str, required: Sequence[tuple[str, str, Sequence[str]]]) -> None:
+        super().__init__()
+        self.title_text = f"Add to {what}"
+        self.required = list(required)
+
+    def fields(self) -> ComposeResult:
+        for name, description, choices in self.required:
+            if choices:
+                widget = Select([(c, c) for c in choices], prompt="choose", id=f"add-{name}")
+            else:
+                widget = _input(id=f"add-{name}")
+            yield from self.labelled(f"{name}: {description}", widget)
+
+    def collect(self) -> Optional[dict]:
+        data = {name: self.value(f"#add-{name}") for name, _, _ in self.required}
+        missing = [name for name, value in data.items() if not value]
+        if missing:
+            self.error(f"Fill in {', '.join(missing)}.")
+            return None
+        return data
+
+
+class NewClientDialog(FormDialog):
+    """A new client: its name, and the company profile to start from (or none)."""
+
+    title_text = "New client"
+    ok_label = "Create"
+
+    def __init__(self, templates: Sequence[tuple[str, str, str]], template: str | None = None) -> None:
+        super().__init__()
+        self.templates = list(templates)
+        self.template = template
+
+    def fields(self) -> ComposeResult:
+        yield from self.labelled("Client name", _input(placeholder="e.g. Acme Corp", id="new-name"))
+        options = [("Blank: no answers yet", "")] + [(title, name) for name, title, _ in self.templates]
+        yield from self.labelled("Start from", Select(options, value=self.template or "", allow_blank=False,
+                                                      id="new-template"))
+        yield Static("", id="new-description", classes="dlg-note", markup=False)
+
+    def on_mount(self) -> None:
+        self._describe()
+
+    @on(Select.Changed, "#new-template")
+    def _describe(self) -> None:
+        chosen = self.value("#new-template")
+        text = next((d for n, _, d in self.templates if n == chosen), "")
+        self.query_one("#new-description", Static).update(
+            text or "A blank policy: every question starts unanswered.")
+
+    def collect(self) -> Optional[dict]:
+        if not self.value("#new-name"):
+            self.error("Give the client a name.")
+            return None
+        return {"name": self.value("#new-name"), "template": self.value("#new-template") or None}
+
+
+class OpenFileDialog(FormDialog):
+    """Open a spec file (YAML, TOML or JSON) as a client."""
+
+    title_text = "Open a spec file"
+    note_text = "A .yaml, .toml or .json policy spec. It becomes a client workspace; the file itself is not changed."
+    ok_label = "Open"
+
+    def fields(self) -> ComposeResult:
+        yield from self.labelled("File", _input(placeholder="e.g. ~/clients/acme.yaml", id="open-path"))
+
+    def collect(self) -> Optional[dict]:
+        if not self.value("#open-path"):
+            self.error("Type the path of a spec file.")
+            return None
+        return {"path": self.value("#open-path")}
+
+
+class VersionDialog(FormDialog):
+    """Choose a published version to revise."""
+
+    title_text = "Revise a published version"
+    note_text = "The version is copied into a new draft; the published files stay as they are."
+    ok_label = "Revise"
+
+    def __init__(self, client: str, versions: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = f"Revise a published version of {client}"
+        self.versions = list(versions)
+
+    def fields(self) -> ComposeResult:
+        yield from self.labelled("Version", Select(self.versions, allow_blank=False, id="ver-choice"))
+
+    def collect(self) -> Optional[dict]:
+        return {"version": self.value("#ver-choice")}
+
+
+class ConfirmDialog(FormDialog):
+    """Yes or no, with what will happen."""
+
+    ok_label = "Yes"
+
+    def __init__(self, title: str, note: str, ok_label: str = "Yes") -> None:
+        super().__init__()
+        self.title_text = title
+        self.note_text = note
+        self.ok_label = ok_label
+
+    def on_mount(self) -> None:
+        self.query_one("#dlg-ok", Button).focus()

@@ -1,0 +1,502 @@
+"""The interview: step list, the current step's questions, help, the live gap panel and progress.
+
+Every edit goes to the session; the screen redraws from what the session
+reports. Evaluation and autosave run in thread workers: an edit marks the
+gap panel stale and (after a short debounce) starts an evaluation; a result
+older than the newest one shown is dropped, and one started before an edit
+landed is thrown away by the session itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from widgets.gap_panel import GapPanel, kind_of
+from widgets.help_pane import HelpPane
+from widgets.item_table import ItemTable
+from widgets.question_field import QuestionField, field_id
+
+from .. import questions as Q
+from ..session import EditError, Evaluation, Session
+from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
+from .forms import StepForm, item_columns, item_row, required_fields
+
+EVALUATE_AFTER = 0.01   # seconds before an evaluation starts (answers are committed on enter, not per keystroke; edits that land while one runs are coalesced into the next)
+SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
+NARROW = 100            # below this many columns the side panels collapse
+WIDE = 150              # from this many columns the gap panel gets more room
+
+
+@dataclass
+class Derived:
+    """What is worked out from one evaluation off the main thread."""
+
+    evaluation: Evaluation
+    progress: Any
+    states: dict
+
+
+class InterviewScreen(Screen):
+    """One client's interview."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next_question", "Next question", id="interview.next", priority=True),
+        Binding("f1", "toggle_help", "Help", id="interview.help"),
+        Binding("f2", "dont_know", "Don't know", id="interview.dont_know"),
+        Binding("f3", "source_note", "Source", id="interview.source"),
+        Binding("ctrl+z", "undo", "Undo", id="interview.undo", priority=True),
+        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True),
+        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps"),
+        Binding("ctrl+l", "steps", "Steps", id="interview.steps"),
+        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients"),
+        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export"),
+        Binding("escape", "back_to_form", "Back", show=False),
+    ]
+
+    def __init__(self, session: Session, interview: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.interview = interview
+        self.step = interview.steps[0]
+        self.derived: Optional[Derived] = None
+        self._eval_timer = None
+        self._save_timer = None
+        self._eval_worker: Optional[Worker] = None
+        self._save_worker: Optional[Worker] = None
+        self._shown_revision = -1
+        self._edited_at: Optional[float] = None
+        self.last_latency: Optional[float] = None  # seconds from the last edit to the gap panel showing it
+        self.saved_at: Optional[str] = None
+        self.session.subscribe(self._policy_changed)
+
+    # -- layout --------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with Horizontal(id="body"):
+            yield OptionList(id="steps")
+            with Vertical(id="main"):
+                yield Static("", id="step-head")
+                yield StepForm(self.session, self.interview, id="form")
+            with Vertical(id="side"):
+                yield HelpPane(id="help")
+                yield GapPanel(id="gaps")
+        yield Static("", id="progress", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.session.client
+        self.sub_title = f"from {self.session.origin}" if self.session.origin != "draft" else "resumed draft"
+        self.query_one("#help").display = False
+        self._fill_steps()
+        self.show_step(self.step.id)
+        self._layout_for(self.size.width)
+        self._start_evaluation()
+
+    def on_resize(self, event) -> None:
+        self._layout_for(event.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(width >= WIDE, "-wide")
+        self._show_progress()
+
+    # -- steps ---------------------------------------------------------------
+    def _fill_steps(self) -> None:
+        steps = self.query_one("#steps", OptionList)
+        steps.clear_options()
+        steps.add_options([Option(self._step_prompt(s), id=s.id) for s in self.interview.steps])
+        steps.highlighted = self._step_index(self.step.id)
+
+    def _step_prompt(self, step) -> Content:
+        state = self.derived.states.get(step.id) if self.derived else None
+        current = step.id == self.step.id
+        if state is None:
+            return Content.assemble(("> " if current else "  "), (step.title, "bold" if current else ""))
+        mark, style = ("✓ ", "$success") if state.done else ("· ", "$text-muted")
+        findings = state.gaps + state.questions + state.evidence
+        return Content.assemble(
+            (mark, style), (step.title, "bold" if current else ""), "\n  ",
+            (f"{state.answered}/{state.total}", "$text-muted"),
+            (f"  {findings} finding{'s' if findings != 1 else ''}" if findings else "", "$warning"),
+        )
+
+    def _step_index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.interview.steps) if s.id == step_id)
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.show_step(event.option.id)
+        self.remove_class("-show-steps")
+        self.query_one(StepForm).focus_first()
+
+    def show_step(self, step_id: str, path: Optional[str] = None, *, rebuild: bool = False) -> None:
+        """Show a step's questions; with ``path``, select its item and focus its field."""
+        self.step = self.interview.step(step_id)
+        head = self.query_one("#step-head", Static)
+        head.update(Content.assemble((self.step.title, "bold"), "\n", (self.step.intro, "$text-muted")))
+        form = self.query_one(StepForm)
+        form.show(self.step, self._flags(), path, rebuild=rebuild)
+        self._fill_steps()
+
+    # -- editing -------------------------------------------------------------
+    @on(QuestionField.AnswerChanged)
+    def _answer_changed(self, event: QuestionField.AnswerChanged) -> None:
+        event.stop()
+        field = event.field
+        try:
+            self.session.set(event.path, event.value)
+        except EditError as exc:
+            field.set_error(_reason(exc, event.path))
+            return
+        field.set_value(self.session.get(event.path))
+        self.query_one(StepForm).after_edit(event.path)
+
+    def _policy_changed(self, change) -> None:
+        """Every applied edit, undo and redo: evaluate and save soon."""
+        self._edited_at = time.perf_counter()
+        self.query_one(GapPanel).mark_stale()
+        if self._eval_timer is not None:
+            self._eval_timer.stop()
+        self._eval_timer = self.set_timer(EVALUATE_AFTER, self._start_evaluation)
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
+        self._show_progress()
+
+    @on(ItemTable.AddRequested)
+    def _add_item(self, event: ItemTable.AddRequested) -> None:
+        event.stop()
+        list_path = event.table.list_path
+        required = required_fields(self.session, list_path)
+        if not required:
+            self._do_add(list_path, {})
+            return
+        self.app.push_screen(AddItemDialog(event.table.title, required),
+                             lambda data: data is not None and self._do_add(list_path, data))
+
+    def _do_add(self, list_path: str, data: dict) -> None:
+        try:
+            change = self.session.add(list_path, data)
+        except EditError as exc:
+            self.notify(str(exc), title="Not added", severity="error", markup=False)
+            return
+        # the new row is selected and the table keeps the focus: add the next one, or enter to answer for it
+        self.query_one(StepForm).selected[list_path] = change.path[-1]
+        self.show_step(self.step.id, list_path, rebuild=True)
+
+    @on(ItemTable.DeleteRequested)
+    def _delete_item(self, event: ItemTable.DeleteRequested) -> None:
+        event.stop()
+        path = f"{event.table.list_path}[{event.index}]"
+        items = self.session.get(event.table.list_path)
+        name = getattr(items[event.index], "id", None) or f"item {event.index + 1}"
+
+        def confirmed(answer: Optional[dict]) -> None:
+            if answer is None:
+                return
+            self.session.remove(path)
+            self.show_step(self.step.id, rebuild=True)
+            self.notify(f"Deleted {name} (ctrl+z brings it back).", markup=False)
+
+        self.app.push_screen(ConfirmDialog(f"Delete {name}?", "Undo (ctrl+z) brings it back.", "Delete"),
+                             confirmed)
+
+    def action_undo(self) -> None:
+        self._history(self.session.undo, "Nothing to undo.")
+
+    def action_redo(self) -> None:
+        self._history(self.session.redo, "Nothing to redo.")
+
+    def _history(self, step, empty: str) -> None:
+        change = step()
+        if change is None:
+            self.notify(empty)
+            return
+        from workbench.spec.io import format_path
+
+        path = format_path(change.path)
+        if change.op == "set":
+            self.query_one(StepForm).refresh_values()
+            self.jump_to(path)
+        else:
+            self.jump_to(path, rebuild=True)
+
+    # -- evaluation ----------------------------------------------------------
+    def _start_evaluation(self) -> None:
+        self._eval_timer = None
+        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return  # it re-runs when it finishes, if the policy moved on meanwhile
+        self._eval_worker = self._evaluate()
+
+    @work(thread=True, group="evaluate", exit_on_error=False)
+    def _evaluate(self) -> Optional[Derived]:
+        """Evaluate and work out progress and step states, off the main thread."""
+        session, interview = self.session, self.interview
+        while True:
+            evaluation = session.evaluate()
+            if evaluation is None:
+                time.sleep(0.01)
+                continue
+            report = evaluation.report
+            progress = Q.progress(interview, session.policy, report)
+            states = step_states(interview, session.policy, report)
+            if session.revision == evaluation.revision:
+                return Derived(evaluation, progress, states)
+            # an edit landed while progress was worked out: the figures may mix two revisions, start over
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "evaluate":
+            self._evaluation_done(worker)
+        elif worker.group == "autosave":
+            self._save_done(worker)
+
+    def _evaluation_done(self, worker: Worker) -> None:
+        if worker.state == WorkerState.ERROR:
+            self.notify(f"The gap engine failed: {worker.error}", severity="error", markup=False)
+            return
+        if worker.state != WorkerState.SUCCESS:
+            return
+        derived = worker.result
+        if derived is not None and derived.evaluation.revision > self._shown_revision:
+            self._show(derived)
+        if self.session.stale and self._eval_timer is None:
+            self._start_evaluation()
+
+    def _show(self, derived: Derived) -> None:
+        self.derived = derived
+        self._shown_revision = derived.evaluation.revision
+        self.query_one(GapPanel).show(derived.evaluation.report, derived.evaluation.is_new)
+        if self._edited_at is not None and not self.session.stale:
+            self.last_latency = time.perf_counter() - self._edited_at
+        self.query_one(StepForm).flag(self._flags())
+        self._fill_steps()
+        self._show_progress()
+
+    def _flags(self) -> dict[str, str]:
+        """Worst open severity per field path, to mark the fields a finding points at."""
+        if self.derived is None:
+            return {}
+        flags: dict[str, str] = {}
+        rank = {"blocker": 0, "major": 1, "minor": 2, "advisory": 3}
+        for f in self.derived.evaluation.report.open:
+            for p in f.paths:
+                if p not in flags or rank.get(f.severity, 9) < rank.get(flags[p], 9):
+                    flags[p] = f.severity
+        return flags
+
+    def _show_progress(self) -> None:
+        line = self.query_one("#progress", Static)
+        parts = []
+        narrow = self.has_class("-narrow")
+        if self.derived is not None:
+            p = self.derived.progress
+            parts.append(f"{p.answered}/{p.total} answered, {p.blockers} blockers" if narrow else str(p))
+            parts.append(f"readiness {self.derived.evaluation.report.readiness()}%")
+        if self.session.dirty:
+            parts.append("saving...")
+        elif self.saved_at:
+            parts.append(f"draft saved {self.saved_at}")
+        if narrow:
+            parts.append("^g gaps ^l steps")
+        line.update("  ·  ".join(parts))
+
+    # -- autosave ------------------------------------------------------------
+    def _start_save(self) -> None:
+        self._save_timer = None
+        if self._save_worker is not None and self._save_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            return
+        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            # the gap panel first: saving a large policy would slow the evaluation the person waits for
+            self._save_timer = self.set_timer(0.05, self._start_save)
+            return
+        self._save_worker = self._save()
+
+    @work(thread=True, group="autosave", exit_on_error=False)
+    def _save(self) -> bool:
+        return self.session.save_draft()
+
+    def _save_done(self, worker: Worker) -> None:
+        if worker.state == WorkerState.ERROR:
+            self.notify(f"The draft could not be saved: {worker.error}. Your answers are kept in memory; "
+                        f"free some space or check the folder, the next change retries.", severity="error",
+                        timeout=10, markup=False)
+        elif worker.state != WorkerState.SUCCESS:
+            return
+        if worker.state == WorkerState.SUCCESS and not self.session.dirty:
+            self.saved_at = self.app.clock().strftime("%H:%M:%S")
+        if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
+            self._save_timer = self.set_timer(0.05, self._start_save)
+        self._show_progress()
+
+    # -- navigation ----------------------------------------------------------
+    def jump_to(self, path: str, *, rebuild: bool = False) -> None:
+        """Show the step where ``path`` is answered, with its item selected and its field focused."""
+        location = Q.step_for_path(path, self.interview) if path else None
+        if location is None:
+            self.notify(f"No question asks for {path or 'this'} yet; it is in the spec file.", markup=False)
+            return
+        self.remove_class("-show-gaps", "-show-steps")
+        self.show_step(location.step.id, location.path, rebuild=rebuild)
+
+    @on(GapPanel.FindingSelected)
+    def _finding_chosen(self, event: GapPanel.FindingSelected) -> None:
+        event.stop()
+        self.jump_to(event.finding.path)
+
+    @on(GapPanel.AcceptRequested)
+    def _accept(self, event: GapPanel.AcceptRequested) -> None:
+        event.stop()
+        finding = event.finding
+        approver = getattr(self.session.policy.policy.approver, "name", None) or ""
+
+        def accepted(data: Optional[dict]) -> None:
+            if data is None:
+                return
+            try:
+                self.session.accept_finding(finding, **data)
+            except EditError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify(f"{finding.rule} accepted as an exception until {data['expires_on']}.", markup=False)
+
+        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
+
+    def action_next_question(self) -> None:
+        report = self.derived.evaluation.report if self.derived else None
+        nxt = Q.next_question(self.interview, self.session.policy, report)
+        if nxt is None:
+            self.notify("Every question that applies is answered (or waiting on a follow-up).")
+            return
+        self.jump_to(nxt.path)
+        self.notify(f"{nxt.question.text} ({nxt.reason})", timeout=4, markup=False)
+
+    def action_toggle_help(self) -> None:
+        pane = self.query_one("#help", HelpPane)
+        pane.display = not pane.display
+        if pane.display:
+            self.add_class("-show-help")
+            self._show_help()
+        else:
+            self.remove_class("-show-help")
+
+    def _focused_field(self) -> Optional[QuestionField]:
+        node = self.focused
+        while node is not None and not isinstance(node, QuestionField):
+            node = node.parent
+        return node
+
+    def on_descendant_focus(self, event) -> None:
+        if self.query_one("#help").display:
+            self._show_help()
+
+    def _show_help(self) -> None:
+        field = self._focused_field()
+        if field is not None:
+            self.query_one("#help", HelpPane).show_help(field.question)
+
+    def action_dont_know(self) -> None:
+        field = self._focused_field()
+        if field is None:
+            self.notify("Move to a question first (tab), then F2 makes it a follow-up.")
+            return
+
+        def done(data: Optional[dict]) -> None:
+            if data is None:
+                return
+            from ..followups import follow_up_for
+
+            try:
+                item = follow_up_for(field.question, field.path, self.session.policy, owner=data["owner"],
+                                     due=data["due"], note=data["note"])
+                self.session.add("follow_ups", item.model_dump(exclude_none=True))
+            except (EditError, ValueError) as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.query_one(StepForm).refresh_meta()
+            self.notify(f"Follow-up for {data['owner']}.", markup=False)
+
+        self.app.push_screen(FollowUpDialog(field.question.text, field.path), done)
+
+    def action_source_note(self) -> None:
+        field = self._focused_field()
+        if field is None:
+            self.notify("Move to a question first (tab), then F3 notes where its answer came from.")
+            return
+
+        def done(data: Optional[dict]) -> None:
+            if data is not None:
+                self.session.set_source(field.path, data["note"])
+                self.query_one(StepForm).refresh_meta()
+
+        self.app.push_screen(SourceDialog(field.path, self.session.source_of(field.path)), done)
+
+    def _remember_focus(self) -> None:
+        if self.focused is not None and self.focused.id not in ("gap-list", "steps"):
+            self._return_focus = self.focused
+
+    def action_gaps(self) -> None:
+        self._remember_focus()
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-gaps")
+            self.remove_class("-show-steps")
+        if not self.has_class("-narrow") or self.has_class("-show-gaps"):
+            self.query_one("#gap-list").focus()
+
+    def action_steps(self) -> None:
+        self._remember_focus()
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-steps")
+            self.remove_class("-show-gaps")
+        if not self.has_class("-narrow") or self.has_class("-show-steps"):
+            self.query_one("#steps").focus()
+
+    def action_back_to_form(self) -> None:
+        """Escape: close an overlay and go back to the question being answered."""
+        self.remove_class("-show-gaps", "-show-steps")
+        target = getattr(self, "_return_focus", None)
+        if target is not None and target.is_attached:
+            target.focus()
+        else:
+            self.query_one(StepForm).focus_first()
+
+    def action_switch_client(self) -> None:
+        self.app.action_switch_client()
+
+    def action_export_follow_ups(self) -> None:
+        self.app.action_export_follow_ups()
+
+
+def step_states(interview: Any, policy: Any, report: Any) -> dict:
+    """Every step's state, finding each open finding's step once (not once per step)."""
+    by_step: dict[str, list] = {s.id: [] for s in interview.steps}
+    where: dict[str, Optional[str]] = {}
+    for f in report.open:
+        if not f.paths:
+            continue
+        key = Q._normalize(f.paths[0])
+        if key not in where:
+            location = Q.step_for_path(f.paths[0], interview)
+            where[key] = location.step.id if location else None
+        if where[key] in by_step:
+            by_step[where[key]].append(f)
+    return {s.id: Q.step_state(s, policy, by_step[s.id], interview) for s in interview.steps}
+
+
+def _reason(exc: EditError, path: str) -> str:
+    text = str(exc)
+    prefix = f"{path}: "
+    return text[len(prefix):] if text.startswith(prefix) else text

@@ -1,0 +1,389 @@
+"""One open client: the policy, its editor, its evaluation, its autosaved draft and its lock.
+
+The session is the only owner of the policy while the app runs. Screens post
+edits to it (``set``, ``add``, ``remove``, ``undo``, ``redo``) and redraw from
+what it reports; they never touch the policy or the disk themselves. No
+Textual here: everything is testable without a terminal.
+
+Concurrency. Evaluation and autosave run off the main thread (the app uses
+thread workers) while the person keeps typing. Every applied edit bumps
+:attr:`Session.revision`; a background evaluation or save records the
+revision it started at and is thrown away if an edit landed meanwhile, so a
+stale result is never shown over a newer one and a half-read policy is never
+written. The caller simply asks again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from workbench.spec.edit import Change, EditError, Editor
+from workbench.spec.model import Policy
+from workbench.store.lock import WorkspaceLock, WorkspaceLocked
+from workbench.store.workspace import Workspace, WorkspaceError, default_root, for_client, slugify
+
+__all__ = [
+    "DEMO_CLIENT", "DEMO_TEMPLATE", "EditError", "Evaluation", "Session", "SessionError", "WorkspaceLocked",
+    "finding_key", "kind_of",
+]
+
+#: The ready demo client offered on first launch (``workbench demo``).
+DEMO_TEMPLATE = "saas-startup"
+DEMO_CLIENT = "Northwind Analytics (demo)"
+EDIT_LOCK = ".workbench.edit.lock"
+
+
+class SessionError(Exception):
+    """A client cannot be opened; the message says why, in the user's terms."""
+
+
+def kind_of(finding: Any) -> str:
+    """A finding's kind as the panel counts it: ``gap``, ``question`` or ``evidence``.
+
+    The engine called questions ``unanswered`` before it grew the evidence kind; both spellings are read."""
+    kind = getattr(finding, "kind", "gap") or "gap"
+    return "question" if kind == "unanswered" else kind
+
+
+def finding_key(finding: Any) -> tuple:
+    """What identifies a finding across evaluations (its wording may change with the values it quotes)."""
+    return (finding.rule, finding.subject or "", tuple(finding.paths))
+
+
+@dataclass
+class Evaluation:
+    """One evaluation of the policy at one revision."""
+
+    revision: int
+    report: Any  # workbench.rules.Report (imported lazily: the rules cost import time)
+    new: frozenset = frozenset()  # keys of open findings that were not there in the previous evaluation
+    seconds: float = 0.0
+
+    def is_new(self, finding: Any) -> bool:
+        return finding_key(finding) in self.new
+
+
+@dataclass
+class Session:
+    """An open client. Build one with :meth:`open`, :meth:`new_client`, :meth:`from_file` or :meth:`demo`."""
+
+    workspace: Workspace
+    policy: Policy
+    today: Optional[dt.date] = None
+    origin: str = "draft"  # where the policy came from: draft, version 1.0, template saas-startup, file x.yaml, blank
+    lock: bool = True
+    editor: Editor = field(init=False)
+    revision: int = field(init=False, default=0)
+    saved_revision: int = field(init=False, default=0)
+    last: Optional[Evaluation] = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.editor = Editor(self.policy, self._changed)
+        self._listeners: list[Callable[[Change], None]] = []
+        self._guard = threading.Lock()
+        self._save_guard = threading.Lock()
+        self._lock: Optional[WorkspaceLock] = None
+        self._pending: list[Change] = []       # edits the incremental evaluator has not seen yet
+        self._evaluator: Any = None            # workbench.rules.incremental.Evaluator, built on first use
+        self._evaluating = threading.Lock()    # one evaluation at a time
+        if self.lock:
+            self._lock = WorkspaceLock(self.workspace.path / EDIT_LOCK, "editing").acquire()
+
+    # -- opening ---------------------------------------------------------
+    @classmethod
+    def open(cls, workspace: Workspace | str | Path, *, version: str | None = None, today: dt.date | None = None,
+             lock: bool = True) -> "Session":
+        """Open a client: its draft if there is one, else its latest version, else a blank policy.
+
+        With ``version``, that published version becomes the new draft (to revise it); an existing draft
+        is refused rather than overwritten."""
+        ws = workspace if isinstance(workspace, Workspace) else _open_workspace(workspace)
+        if version is not None:
+            if ws.has_draft():
+                raise SessionError(f"{ws.client} has an unpublished draft; resume it, or publish it before "
+                                   f"revising version {version}")
+            policy, origin = _load(lambda: ws.load_version(version)), f"version {version}"
+        elif ws.has_draft():
+            policy, origin = _load(ws.load_draft), "draft"
+        elif ws.latest() is not None:
+            latest = ws.latest()
+            policy, origin = _load(lambda: ws.load_version(latest)), f"version {latest}"
+        else:
+            policy, origin = Policy(), "blank"
+        session = cls(ws, policy, today=today, origin=origin, lock=lock)
+        if origin != "draft":
+            session.save_draft()
+        return session
+
+    @classmethod
+    def new_client(cls, name: str, *, template: str | None = None, root: str | Path | None = None,
+                   today: dt.date | None = None, lock: bool = True) -> "Session":
+        """A new client from a company-profile starter (or blank), in a fresh workspace."""
+        name = (name or "").strip()
+        if not name:
+            raise SessionError("give the client a name")
+        policy = _from_template(template, name)
+        ws = _fresh_workspace(name, root)
+        origin = f"template {template}" if template else "blank"
+        session = cls(ws, policy, today=today, origin=origin, lock=lock)
+        session.save_draft()
+        return session
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, root: str | Path | None = None, today: dt.date | None = None,
+                  lock: bool = True) -> "Session":
+        """Open a spec file as a client: a new workspace named after its organization holds the draft."""
+        from workbench.spec.io import load
+
+        policy = _load(lambda: load(path, check_references=False))
+        name = policy.organization.name or Path(path).stem
+        ws = _fresh_workspace(name, root)
+        session = cls(ws, policy, today=today, origin=f"file {Path(path).name}", lock=lock)
+        session.save_draft()
+        return session
+
+    @classmethod
+    def demo(cls, *, root: str | Path | None = None, today: dt.date | None = None, lock: bool = True) -> "Session":
+        """The ready demo client: created from the SaaS starter on first use, resumed afterwards."""
+        base = Path(root) if root is not None else default_root()
+        path = base / slugify(DEMO_CLIENT)
+        if path.is_dir() and (Workspace(path).has_draft() or Workspace(path).latest() is not None):
+            return cls.open(Workspace(path), today=today, lock=lock)
+        ws = for_client(DEMO_CLIENT, base)
+        session = cls(ws, _from_template(DEMO_TEMPLATE, None), today=today, origin=f"template {DEMO_TEMPLATE}",
+                      lock=lock)
+        session.save_draft()
+        return session
+
+    # -- listeners -------------------------------------------------------
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        """Call ``listener(change)`` after every applied edit, undo and redo."""
+        self._listeners.append(listener)
+
+    def _changed(self, change: Change) -> None:
+        with self._guard:
+            self.revision += 1
+            self._pending.append(change)
+        for listener in self._listeners:
+            listener(change)
+
+    # -- editing (every write to the policy goes through the Editor) ------
+    @property
+    def client(self) -> str:
+        return self.workspace.client
+
+    def get(self, path: str | tuple) -> Any:
+        return self.editor.get(path)
+
+    def set(self, path: str | tuple, value: Any) -> Change:
+        """Set one answer; raises :class:`EditError` (the policy untouched) when the value is refused."""
+        return self.editor.set(path, value)
+
+    def add(self, path: str | tuple, item: Any, index: int | None = None) -> Change:
+        return self.editor.add(path, item, index)
+
+    def remove(self, path: str | tuple) -> Change:
+        return self.editor.remove(path)
+
+    def undo(self) -> Optional[Change]:
+        return self.editor.undo()
+
+    def redo(self) -> Optional[Change]:
+        return self.editor.redo()
+
+    @property
+    def can_undo(self) -> bool:
+        return self.editor.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.editor.can_redo
+
+    def add_follow_up(self, question: str, *, field: str | None = None, owner: str | None = None,
+                      due: dt.date | str | None = None, note: str | None = None) -> Change:
+        """"Don't know yet": record an open question with who answers it and by when."""
+        item = {"id": self._next_id("FU-", (f.id for f in self.policy.follow_ups)), "question": question.strip(),
+                "field": field, "owner": owner, "due": due, "status": "open"}
+        if note and note.strip():
+            item["note"] = note.strip()
+        return self.add("follow_ups", item)
+
+    def open_follow_ups(self) -> list:
+        return [f for f in self.policy.follow_ups if f.status == "open"]
+
+    def follow_up_for(self, path: str) -> Optional[Any]:
+        return next((f for f in self.policy.follow_ups if f.status == "open" and f.field == path), None)
+
+    def accept_finding(self, finding: Any, *, justification: str, approved_by: str,
+                       expires_on: dt.date | str | None, approved_on: dt.date | None = None) -> Change:
+        """Accept a finding as a documented exception (scoped to what it is about)."""
+        if not (justification or "").strip():
+            raise EditError("exceptions", "say why the risk is accepted")
+        if not (approved_by or "").strip():
+            raise EditError("exceptions", "name who accepts the risk")
+        item = {"id": self._next_id("EXC-", (e.id for e in self.policy.exceptions)), "rule": finding.rule,
+                "scope": finding.subject or "*", "justification": justification.strip(),
+                "approved_by": approved_by.strip(), "approved_on": approved_on or self.as_of,
+                "expires_on": expires_on}
+        return self.add("exceptions", item)
+
+    def set_source(self, path: str, note: str | None) -> Optional[Change]:
+        """Keep a short note of where an answer came from ("per the office manager, 3 Dec")."""
+        sources = dict(self.policy.answer_sources)
+        if note and note.strip():
+            sources[path] = note.strip()
+        elif path in sources:
+            del sources[path]
+        else:
+            return None
+        return self.set("answer_sources", sources)
+
+    def source_of(self, path: str) -> str:
+        return self.policy.answer_sources.get(path, "")
+
+    @staticmethod
+    def _next_id(prefix: str, existing: Iterable[Optional[str]]) -> str:
+        numbers = [int(i[len(prefix):]) for i in existing if i and i.startswith(prefix) and i[len(prefix):].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1}"
+
+    # -- evaluation ------------------------------------------------------
+    @property
+    def as_of(self) -> dt.date:
+        return self.today or self.policy.as_of or dt.date.today()
+
+    def evaluate(self) -> Optional[Evaluation]:
+        """Run the gap engine on the current policy. Safe to call from a worker thread.
+
+        Returns None when an edit landed while it ran (the result would be stale: ask again); otherwise
+        the evaluation, which also becomes :attr:`last`."""
+        with self._evaluating:
+            with self._guard:
+                start_rev, changes, self._pending = self.revision, self._pending, []
+            started = time.perf_counter()
+            try:
+                report = self._report(changes)
+            except Exception:
+                self._evaluator = None  # start afresh next time
+                if self.revision != start_rev:
+                    return None  # read the policy halfway through an edit: try again
+                raise
+            seconds = time.perf_counter() - started
+            return self._accept(start_rev, report, seconds)
+
+    def _report(self, changes: list[Change]) -> Any:
+        """Findings now: in full the first time, then re-running only the rules the edits can change.
+
+        An edit that lands while this runs is queued for the next call, which re-runs the rules that read
+        what it changed; the result of this call is then dropped as stale."""
+        from workbench.rules.incremental import Evaluator
+
+        if self._evaluator is None:
+            self._evaluator = Evaluator(self.policy, self.today)
+        else:
+            for change in changes:
+                self._evaluator.apply(change)
+        return self._evaluator.report()
+
+    def _accept(self, start_rev: int, report: Any, seconds: float) -> Optional[Evaluation]:
+        with self._guard:
+            if self.revision != start_rev or (self.last is not None and self.last.revision > start_rev):
+                return None
+            previous = self.last
+            new = frozenset()
+            if previous is not None:
+                before = {finding_key(f) for f in previous.report.open}
+                new = frozenset(k for k in map(finding_key, report.open) if k not in before)
+            self.last = Evaluation(start_rev, report, new, seconds)
+            return self.last
+
+    @property
+    def stale(self) -> bool:
+        """Whether the latest evaluation is older than the policy."""
+        return self.last is None or self.last.revision != self.revision
+
+    # -- autosave --------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self.saved_revision != self.revision
+
+    def save_draft(self) -> bool:
+        """Write the draft atomically through the store. Safe from a worker thread.
+
+        Returns False (nothing written) when an edit landed while the policy was being serialized."""
+        from workbench.store.workspace import draft_text
+
+        with self._save_guard:
+            rev = self.revision
+            try:
+                text = draft_text(self.policy)
+            except Exception:
+                if self.revision != rev:
+                    return False
+                raise
+            if self.revision != rev:
+                return False
+            self.workspace.write_draft_text(text)
+            self.saved_revision = max(self.saved_revision, rev)
+            return True
+
+    def close(self, *, save: bool = True) -> None:
+        """Save what is unsaved and release the lock."""
+        try:
+            if save and self.dirty:
+                while not self.save_draft():
+                    pass
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+
+# -- helpers -----------------------------------------------------------------
+def _load(loader: Callable[[], Policy]) -> Policy:
+    from workbench.spec.io import SpecError
+
+    try:
+        return loader()
+    except SpecError as exc:
+        raise SessionError(str(exc)) from None
+    except WorkspaceError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def _open_workspace(target: str | Path) -> Workspace:
+    from workbench.store.workspace import resolve
+
+    try:
+        return resolve(str(target))
+    except WorkspaceError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def _from_template(template: str | None, name: str | None) -> Policy:
+    if not template:
+        return Policy(organization={"name": name} if name else {})
+    from workbench.templates import UnknownTemplate, new_policy_from_template
+
+    try:
+        return new_policy_from_template(template, name)
+    except UnknownTemplate as exc:
+        raise SessionError(str(exc)) from None
+
+
+def _fresh_workspace(name: str, root: str | Path | None) -> Workspace:
+    """A new workspace for ``name``; a client of that name already there gets ``name (2)``, never overwritten."""
+    base = Path(root) if root is not None else default_root()
+    try:
+        slug = slugify(name)
+    except WorkspaceError as exc:
+        raise SessionError(str(exc)) from None
+    label, n = name, 1
+    while (base / slug).exists():
+        n += 1
+        label, slug = f"{name} ({n})", f"{slugify(name)}-{n}"
+    return Workspace.create(base / slug, label)
