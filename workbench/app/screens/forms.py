@@ -145,7 +145,8 @@ class StepForm(VerticalScroll):
         self.heads: dict[str, list] = {}      # list path -> its per-item questions in this step
 
     # -- building ------------------------------------------------------------
-    def show(self, step: Any, flags: dict[str, str], path: Optional[str] = None, *, rebuild: bool = False) -> None:
+    def show(self, step: Any, flags: dict[str, str], path: Optional[str] = None, *, rebuild: bool = False,
+             focus: bool = False) -> None:
         """Show ``step`` (built anew when it is another step, or when items were added or removed);
         with ``path``, select its item and focus its field."""
         same = self.step is not None and step.id == self.step.id
@@ -155,8 +156,10 @@ class StepForm(VerticalScroll):
         if same and not rebuild:
             if path:
                 self.call_later(self._go_to, path)
+            elif focus:
+                self.focus_first()
             return
-        self.call_later(self._rebuild, path)
+        self.call_later(self._rebuild, path, focus)
 
     async def _go_to(self, path: str) -> None:
         """Within the step shown: select the item ``path`` is about, then focus its field."""
@@ -180,7 +183,7 @@ class StepForm(VerticalScroll):
         for head in self.heads:
             self.after_edit(f"{head}[{self.selected.get(head, -1)}]")
 
-    async def _rebuild(self, path: Optional[str]) -> None:
+    async def _rebuild(self, path: Optional[str], focus: bool = False) -> None:
         self.heads = {}
         widgets = []
         seen_heads: set[str] = set()
@@ -201,7 +204,10 @@ class StepForm(VerticalScroll):
             await self.mount_all(widgets)
         for head in self.heads:
             await self._build_items(head)
-        self._focus_path(path)
+        if path:
+            self._focus_path(path)
+        elif focus:
+            self.focus_first()
 
     def _list_widgets(self, list_path: str, question: Any) -> list:
         questions = item_questions(self.step, list_path)

@@ -61,6 +61,7 @@ class InterviewScreen(Screen):
         Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True),
         Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps"),
         Binding("ctrl+l", "steps", "Steps", id="interview.steps"),
+        Binding("f4", "table", "Table", id="interview.table"),
         Binding("ctrl+o", "switch_client", "Clients", id="interview.clients"),
         Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export"),
         Binding("escape", "back_to_form", "Back", show=False),
@@ -139,17 +140,17 @@ class InterviewScreen(Screen):
     @on(OptionList.OptionSelected, "#steps")
     def _step_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.show_step(event.option.id)
         self.remove_class("-show-steps")
-        self.query_one(StepForm).focus_first()
+        self.show_step(event.option.id, focus=True)
 
-    def show_step(self, step_id: str, path: Optional[str] = None, *, rebuild: bool = False) -> None:
+    def show_step(self, step_id: str, path: Optional[str] = None, *, rebuild: bool = False,
+                  focus: bool = False) -> None:
         """Show a step's questions; with ``path``, select its item and focus its field."""
         self.step = self.interview.step(step_id)
         head = self.query_one("#step-head", Static)
         head.update(Content.assemble((self.step.title, "bold"), "\n", (self.step.intro, "$text-muted")))
         form = self.query_one(StepForm)
-        form.show(self.step, self._flags(), path, rebuild=rebuild)
+        form.show(self.step, self._flags(), path, rebuild=rebuild, focus=focus)
         self._fill_steps()
 
     # -- editing -------------------------------------------------------------
@@ -463,6 +464,15 @@ class InterviewScreen(Screen):
             self.remove_class("-show-gaps")
         if not self.has_class("-narrow") or self.has_class("-show-steps"):
             self.query_one("#steps").focus()
+
+    def action_table(self) -> None:
+        """Focus the step's table of items (systems, tiers ...), the next one on each press."""
+        tables = [t.query_one("DataTable") for t in self.query(ItemTable)]
+        if not tables:
+            self.notify("This step has no table.")
+            return
+        current = next((i for i, t in enumerate(tables) if t.has_focus), -1)
+        tables[(current + 1) % len(tables)].focus()
 
     def action_back_to_form(self) -> None:
         """Escape: close an overlay and go back to the question being answered."""
