@@ -70,6 +70,10 @@ NO_TIER = 9
 #: Finding kinds that mean "an answer is missing" (the engine says "unanswered"; "question" is its new name).
 QUESTION_KINDS = frozenset({"unanswered", "question"})
 #: Words that mark help as unfinished; a help text containing one is refused by the tests.
+#: Sections the app and ``workbench publish`` write, never asked as questions: a finding about one of their
+#: items (FUP-001: a follow-up past its due date) lands on the step that lists them, with no question.
+WORKING_RECORDS = ("follow_ups", "revisions")
+
 PLACEHOLDER_WORDS = ("todo", "tbd", "fixme", "xxx", "lorem", "placeholder", "to be written", "fill in")
 
 
@@ -967,8 +971,9 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
     it names, or the one whose field holds it), else the step owning its top-level section.
 
     ``policy.owner`` -> the owner's name question; ``systems[3]`` -> the first question about system 3;
-    ``targets[0].retention.max`` -> the target's retention question. None only for an empty path or a
-    section no step claims."""
+    ``targets[0].retention.max`` -> the target's retention question; ``follow_ups[0].due`` -> the governance
+    step with no question (follow-ups and revisions are working records, edited in the step's list, see
+    :data:`WORKING_RECORDS`). None only for an empty path or a section no step claims."""
     interview = interview or load_questions()
     path = (path or "").strip()
     if not path:
@@ -985,6 +990,10 @@ def _locate(interview: Interview, pattern: str) -> Optional[tuple[Step, Optional
     cache = _index(interview)[4]
     if pattern in cache:
         return cache[pattern]
+    if _top(pattern) in WORKING_RECORDS:
+        step = _index(interview)[2].get(_top(pattern))
+        hit = cache[pattern] = (step, None) if step is not None else None
+        return hit
     by_pattern = interview._by_pattern()
     q = by_pattern.get(pattern)
     if q is None:  # a section: the first question inside it
