@@ -589,7 +589,12 @@ class Evaluator:
 
         with _gc_paused():
             changed: set[str] = set()
-            if section in INDEXED:
+            if section == "targets" and field is not None:
+                # a target's field the indexes are not built from: the plans hold the same Target objects;
+                # only the memo of which copies survive ransomware reads a target's own fields
+                self._forget()
+                self._ctx._ransomware_memo.clear()
+            elif section in INDEXED:
                 self._new_context()
             else:
                 self._forget()
