@@ -360,8 +360,9 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
 #: tier, as its level may come from its objectives): an edit of one re-runs every rule that reads the section.
 INIT_FIELDS: dict[str, Optional[frozenset[str]]] = {
     "tiers": None,  # every field
-    "schedules": _s("id", "interval", "job_duration", "systems", "targets", "tiers", "type", "versioned"),
-    "targets": _s("id"),
+    "schedules": _s("id", "interval", "job_duration", "performed_by", "systems", "targets", "tiers", "type",
+                    "versioned"),
+    "targets": _s("id", "managed_by"),
     "keys": _s("id"),
     "roles": _s("id", "members", "permissions"),
     "principals": _s("id"),
@@ -402,6 +403,42 @@ INDEXED = frozenset({"engagement", "tiers", "systems", "targets", "keys", "roles
                      "restore_tests"})
 #: Fields of a system the indexes are keyed on (systems by id and by tier, schedules by system).
 _INDEXED_SYSTEM_FIELDS = frozenset({"id", "tier"})
+
+
+#: What the rules added or extended by issue 12 §5 and issue 10 (policy-wide defaults, provider-run controls,
+#: per-system and per-schedule cadences, follow-ups past due, weakenings) read beyond the traced tables above,
+#: as tests/rules/tracing.py sees them. The four new rules re-run on every edit (ALL) until they are traced
+#: finely: FUP-001 reads whichever field a follow-up names, so no narrower row is right for it.
+_ADDED_READS = {
+    "COPY-001": {"policy"}, "IMM-001": {"policy"}, "IMM-002": {"policy"}, "TEST-001": {"policy"},
+    "TEST-002": {"policy"}, "TEST-004": {"policy"}, "RET-002": {"roles"}, "VEND-001": {"schedules"},
+    "ASK-001": {"dr_exercises", "keys", "policy", "principals", "roles"},
+}
+_ADDED_SYSTEM_FIELDS = {
+    "IMM-002": {"data_classes"}, "TEST-001": {"restore_test_interval"}, "TEST-002": {"restore_test_interval"},
+    "RET-002": {"region", "site"}, "ASK-001": {"depends_on", "residency"}, "REF-001": {"exclusion"},
+}
+_ADDED_ITEM_FIELDS = {
+    "tiers": {"IMM-002": {"require_immutable"}, "TEST-004": {"restore_test_method"}},
+    "schedules": {"FREQ-001": {"job_duration"}, "TEST-001": {"restore_test_interval"},
+                  "TEST-002": {"restore_test_interval"}, "VEND-001": {"performed_by"}, "REF-001": {"performed_by"}},
+    "targets": {"IMM-002": {"isolated_account"}, "ENC-005": {"other_media"}, "RET-002": {"offline", "region", "site"},
+                "DISP-001": {"other_media"}, "VEND-001": {"managed_by"}, "REF-001": {"managed_by"}},
+    "keys": {"ASK-001": {"replicas"}},
+    "roles": {"ASK-001": {"dual_authorization_for", "members", "permissions"}},
+    "principals": {"ASK-001": {"members"}},
+    "dr_exercises": {"ASK-001": {"scenarios"}},
+}
+for _rid in ("CHG-001", "FUP-001", "REST-001", "VEND-002"):
+    READS[_rid] = ALL
+for _rid, _extra in _ADDED_READS.items():
+    READS[_rid] = READS[_rid] if READS[_rid] == ALL else READS[_rid] | frozenset(_extra)
+for _rid, _extra in _ADDED_SYSTEM_FIELDS.items():
+    SYSTEM_FIELDS[_rid] = SYSTEM_FIELDS.get(_rid, frozenset()) | frozenset(_extra)
+for _section, _rules in _ADDED_ITEM_FIELDS.items():
+    _table = ITEM_FIELDS.setdefault(_section, {})
+    for _rid, _extra in _rules.items():
+        _table[_rid] = _table.get(_rid, frozenset()) | frozenset(_extra)
 
 
 def sections_read(r: Rule) -> frozenset[str]:
