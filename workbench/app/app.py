@@ -25,6 +25,10 @@ class WorkbenchApp(App):
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True),
+        # the release screens (review, changes, history: workbench/app/screens/{review,changes,history}.py)
+        Binding("f6", "review", "Review", id="app.review"),
+        Binding("f7", "changes", "Changes", id="app.changes"),
+        Binding("f8", "history", "History", id="app.history"),
     ]
 
     def __init__(self, *, target: Optional[str] = None, demo: bool = False, today: Optional[dt.date] = None,
@@ -138,3 +142,31 @@ class WorkbenchApp(App):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Follow-ups written to {md.parent}/follow-ups.md and .csv", timeout=8, markup=False)
+
+    # -- the release screens: review, publish, changes since the last version, history --------------------
+    def check_action(self, action: str, parameters: tuple) -> Optional[bool]:
+        if action in ("review", "changes", "history"):
+            return self.session is not None and hasattr(self.screen, "jump_to")
+        return True
+
+    def action_review(self) -> None:
+        """F6: review the whole policy before publishing (then p publishes)."""
+        from .screens.review import ReviewScreen
+
+        if self.session is not None:
+            self.push_screen(ReviewScreen(self.session))
+
+    def action_changes(self) -> None:
+        """F7: what this draft changes against the last published version."""
+        from .screens.changes import ChangesScreen
+
+        if self.session is not None:
+            self.push_screen(ChangesScreen(self.session))
+
+    def action_history(self) -> None:
+        """F8: the client's published versions, verified, with diffs and their written policies."""
+        from .screens.history import HistoryScreen
+
+        if self.session is not None:
+            self.push_screen(HistoryScreen(self.session.workspace, self.session.as_of))
+
