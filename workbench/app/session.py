@@ -104,7 +104,7 @@ class Session:
         is refused rather than overwritten."""
         ws = workspace if isinstance(workspace, Workspace) else _open_workspace(workspace)
         if version is not None:
-            if ws.has_draft():
+            if ws.has_draft() and not _draft_is_published(ws):
                 raise SessionError(f"{ws.client} has an unpublished draft; resume it, or publish it before "
                                    f"revising version {version}")
             policy, origin = _load(lambda: ws.load_version(version)), f"version {version}"
@@ -353,6 +353,18 @@ def _load(loader: Callable[[], Policy]) -> Policy:
         raise SessionError(str(exc)) from None
     except WorkspaceError as exc:
         raise SessionError(str(exc)) from None
+
+
+def _draft_is_published(ws: Workspace) -> bool:
+    """Whether the draft holds nothing unpublished (it is the latest version as published, which is what a
+    publish leaves behind), so revising a version replaces nothing the person wrote."""
+    latest = ws.latest()
+    if latest is None:
+        return False
+    try:
+        return ws.load_draft() == ws.load_version(latest)
+    except Exception:
+        return False
 
 
 def _open_workspace(target: str | Path) -> Workspace:
