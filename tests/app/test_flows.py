@@ -148,7 +148,7 @@ async def test_dont_know_becomes_a_follow_up_and_exports(data_dir):
         await pilot.pause()
         exports = app.session.workspace.path / "exports"
         md = (exports / "follow-ups.md").read_text()
-        assert "## CFO" in md and "needs the [board] figures" in md
+        assert "| CFO | 2026-07-15 | needs the \\[board\\] figures |" in md or "| CFO | 2026-07-15 | needs the [board] figures |" in md, md
         assert "tiers[0].mtd" in (exports / "follow-ups.csv").read_text()
 
 

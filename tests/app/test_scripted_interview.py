@@ -65,6 +65,23 @@ class Script:
     async def type(self, text: str) -> None:
         await self.press(*list(text))
 
+    async def enter_inventory(self, count: int) -> None:
+        """The consultant first lists the client's systems: step list, down to Systems, enter, add each."""
+        app = self.pilot.app
+        await self.press("ctrl+l")
+        steps = app.screen.query_one("#steps")
+        while steps.highlighted is None or steps.get_option_at_index(steps.highlighted).id != "systems":
+            await self.press("down")
+        await self.press("enter")
+        await settle(self.pilot)
+        self.screens += 1
+        table = app.screen.query_one("#items-systems", ItemTable)
+        while not table.query_one("DataTable").has_focus:
+            await self.press("tab")
+        for _ in range(count):
+            await self.add_item(table)
+        assert len(app.session.policy.systems) == count
+
     async def add_item(self, table: ItemTable) -> None:
         self.ids[table.list_path] = self.ids.get(table.list_path, 0) + 1
         await self.press("a")
@@ -78,6 +95,9 @@ class Script:
                 else:
                     widget.focus()
                     await self.type(f"{table.list_path.split('.')[-1][:3]}-{self.ids[table.list_path]}")
+            if app.screen.query("Select"):  # enter would reopen the list: tab past Cancel to Add instead
+                app.screen.query_one("#dlg-ok").focus()
+                self.keys += 2
             await self.press("enter")
         await settle(self.pilot)
 
@@ -96,6 +116,7 @@ async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         script.interview = screen
+        await script.enter_inventory(SYSTEMS)
         step, last_path, repeats = screen.step.id, None, 0
         for _ in range(MAX_ROUNDS):
             report = screen.derived.evaluation.report if screen.derived else None

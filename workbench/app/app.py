@@ -133,11 +133,14 @@ class WorkbenchApp(App):
             return
         from workbench.store.workspace import write_export
 
-        from .export import follow_ups_csv, follow_ups_markdown
+        from .followups import follow_ups_csv, follow_ups_markdown
 
+        policy, today, interview = self.session.policy, self.session.as_of, self.interview
         try:
-            md = write_export(self.session.workspace, "follow-ups.md", follow_ups_markdown(self.session.policy))
-            write_export(self.session.workspace, "follow-ups.csv", follow_ups_csv(self.session.policy))
+            md = write_export(self.session.workspace, "follow-ups.md",
+                              follow_ups_markdown(policy, today=today, interview=interview))
+            write_export(self.session.workspace, "follow-ups.csv",
+                         follow_ups_csv(policy, today=today, interview=interview))
         except OSError as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return

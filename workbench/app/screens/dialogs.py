@@ -25,11 +25,14 @@ class FormDialog(ModalScreen[Optional[dict]]):
     FormDialog { align: center middle; }
     FormDialog > Vertical { width: 80%; max-width: 90; height: auto; max-height: 90%; border: thick $primary;
                             background: $surface; padding: 0 1; }
-    FormDialog .dlg-title { text-style: bold; padding: 0 0 1 0; }
+    FormDialog .dlg-title { text-style: bold; }
     FormDialog .dlg-label { padding: 1 0 0 0; }
+    FormDialog.-short .dlg-label { padding: 0; }
+    FormDialog Input, FormDialog Select { margin: 0; }
     FormDialog .dlg-note { color: $text-muted; height: auto; }
     FormDialog .dlg-error { color: $error; height: auto; }
     FormDialog Horizontal { height: auto; padding: 1 0 0 0; align-horizontal: right; }
+    FormDialog.-short Horizontal { padding: 0; }
     FormDialog Button { margin: 0 0 0 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -46,11 +49,14 @@ class FormDialog(ModalScreen[Optional[dict]]):
             yield from self.fields()
             yield Static("", id="dlg-error", classes="dlg-error", markup=False)
             with Horizontal():
-                yield Button("Cancel", id="dlg-cancel")
-                yield Button(self.ok_label, id="dlg-ok", variant="primary")
+                yield Button("Cancel", id="dlg-cancel", compact=True)
+                yield Button(self.ok_label, id="dlg-ok", variant="primary", compact=True)
 
     def fields(self) -> ComposeResult:
         yield from ()
+
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.height < 30, "-short")
 
     def labelled(self, label: str, widget) -> ComposeResult:
         yield Label(label, classes="dlg-label", markup=False)
@@ -82,6 +88,11 @@ class FormDialog(ModalScreen[Optional[dict]]):
         self.dismiss(None)
 
 
+def _input(value: str = "", **kwargs) -> Input:
+    """A one-line input (compact, so a dialog fits an 80x24 terminal)."""
+    return Input(value, compact=True, **kwargs)
+
+
 def parse_date(text: str, what: str) -> dt.date | None:
     """``YYYY-MM-DD`` or empty; ValueError says what is accepted."""
     if not text:
@@ -106,10 +117,10 @@ class FollowUpDialog(FormDialog):
         self.note_text = f"{question}\n({path})"
 
     def fields(self) -> ComposeResult:
-        yield from self.labelled("Who will answer", Input(self.default_owner, placeholder="e.g. Head of IT",
+        yield from self.labelled("Who will answer", _input(self.default_owner, placeholder="e.g. Head of IT",
                                                           id="fu-owner"))
-        yield from self.labelled("By when (YYYY-MM-DD)", Input(placeholder="e.g. 2026-07-15", id="fu-due"))
-        yield from self.labelled("Note", Input(placeholder="what is known so far, what they need", id="fu-note"))
+        yield from self.labelled("By when (YYYY-MM-DD)", _input(placeholder="e.g. 2026-07-15", id="fu-due"))
+        yield from self.labelled("Note", _input(placeholder="what is known so far, what they need", id="fu-note"))
 
     def collect(self) -> Optional[dict]:
         try:
@@ -138,10 +149,10 @@ class ExceptionDialog(FormDialog):
         self.note_text = f"{finding.rule} ({finding.severity}): {finding.message}"
 
     def fields(self) -> ComposeResult:
-        yield from self.labelled("Why the risk is accepted", Input(id="exc-why"))
-        yield from self.labelled("Approved by", Input(self.approver, id="exc-by"))
+        yield from self.labelled("Why the risk is accepted", _input(id="exc-why"))
+        yield from self.labelled("Approved by", _input(self.approver, id="exc-by"))
         default = (self.today + dt.timedelta(days=182)).isoformat()
-        yield from self.labelled("Expires on (YYYY-MM-DD)", Input(default, id="exc-until"))
+        yield from self.labelled("Expires on (YYYY-MM-DD)", _input(default, id="exc-until"))
 
     def collect(self) -> Optional[dict]:
         try:
@@ -174,7 +185,7 @@ class SourceDialog(FormDialog):
         self.note_text = f"{path}: who said so, or which document (empty removes the note)"
 
     def fields(self) -> ComposeResult:
-        yield from self.labelled("Source", Input(self.current, placeholder="e.g. per the office manager, 3 Dec",
+        yield from self.labelled("Source", _input(self.current, placeholder="e.g. per the office manager, 3 Dec",
                                                  id="src-note"))
 
     def collect(self) -> Optional[dict]:
@@ -196,7 +207,7 @@ class AddItemDialog(FormDialog):
             if choices:
                 widget = Select([(c, c) for c in choices], prompt="choose", id=f"add-{name}")
             else:
-                widget = Input(id=f"add-{name}")
+                widget = _input(id=f"add-{name}")
             yield from self.labelled(f"{name}: {description}", widget)
 
     def collect(self) -> Optional[dict]:
@@ -220,7 +231,7 @@ class NewClientDialog(FormDialog):
         self.template = template
 
     def fields(self) -> ComposeResult:
-        yield from self.labelled("Client name", Input(placeholder="e.g. Acme Corp", id="new-name"))
+        yield from self.labelled("Client name", _input(placeholder="e.g. Acme Corp", id="new-name"))
         options = [("Blank: no answers yet", "")] + [(title, name) for name, title, _ in self.templates]
         yield from self.labelled("Start from", Select(options, value=self.template or "", allow_blank=False,
                                                       id="new-template"))
@@ -251,7 +262,7 @@ class OpenFileDialog(FormDialog):
     ok_label = "Open"
 
     def fields(self) -> ComposeResult:
-        yield from self.labelled("File", Input(placeholder="e.g. ~/clients/acme.yaml", id="open-path"))
+        yield from self.labelled("File", _input(placeholder="e.g. ~/clients/acme.yaml", id="open-path"))
 
     def collect(self) -> Optional[dict]:
         if not self.value("#open-path"):

@@ -25,6 +25,8 @@ from .. import questions as Q
 from ..session import EditError, Session
 
 SEVERITY_CLASSES = ("-flagged", "-blocker")
+#: Most ids offered as a list to pick from; more are typed instead.
+MAX_CHOICES = 40
 
 
 def head_of(path: str) -> str:
@@ -55,9 +57,11 @@ def item_questions(step: Any, head: str) -> list:
 
 def item_columns(questions: list) -> list[tuple[str, Any]]:
     """Up to four short columns for an item table: the id, then the first short answers."""
-    short = [q for q in questions if q.kind not in ("long_text", "list", "multi_choice")]
+    short = [q for q in questions if q.kind not in ("long_text", "list", "multi_choice") and not q.optional]
     ids = [q for q in short if q.path.endswith("].id")]
-    rest = [q for q in short if q not in ids][: 4 - len(ids)]
+    order = {"choice": 0, "reference": 0, "bool": 1, "duration": 1, "number": 2, "date": 2}
+    rest = sorted((q for q in short if q not in ids), key=lambda q: order.get(q.kind, 3))[: 4 - len(ids)]
+    rest.sort(key=questions.index)
     return [(q.path.rsplit(".", 1)[-1], q) for q in ids + rest]
 
 
@@ -114,7 +118,9 @@ def choices_for(question: Any, session: Session) -> list[tuple[str, Any]]:
     if question.kind in ("choice", "multi_choice"):
         return [(c.label, c.value) for c in question.choices]
     if question.kind == "reference":
-        return [(i, i) for i in Q.reference_choices(question, session.policy)]
+        ids = Q.reference_choices(question, session.policy)
+        # beyond a screenful of ids (5,000 systems) a list to tick is no help: the ids are typed, comma-separated
+        return [(i, i) for i in ids] if len(ids) <= MAX_CHOICES else []
     return []
 
 

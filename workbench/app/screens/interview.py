@@ -116,10 +116,9 @@ class InterviewScreen(Screen):
     # -- steps ---------------------------------------------------------------
     def _fill_steps(self) -> None:
         steps = self.query_one("#steps", OptionList)
-        highlighted = steps.highlighted
         steps.clear_options()
         steps.add_options([Option(self._step_prompt(s), id=s.id) for s in self.interview.steps])
-        steps.highlighted = highlighted if highlighted is not None else self._step_index(self.step.id)
+        steps.highlighted = self._step_index(self.step.id)
 
     def _step_prompt(self, step) -> Content:
         state = self.derived.states.get(step.id) if self.derived else None
@@ -130,8 +129,8 @@ class InterviewScreen(Screen):
         findings = state.gaps + state.questions + state.evidence
         return Content.assemble(
             (mark, style), (step.title, "bold" if current else ""), "\n  ",
-            (f"{state.answered}/{state.total} answered", "$text-muted"),
-            (f"  {findings} open" if findings else "", "$warning" if findings else ""),
+            (f"{state.answered}/{state.total}", "$text-muted"),
+            (f"  {findings} finding{'s' if findings != 1 else ''}" if findings else "", "$warning"),
         )
 
     def _step_index(self, step_id: str) -> int:
@@ -194,7 +193,9 @@ class InterviewScreen(Screen):
         except EditError as exc:
             self.notify(str(exc), title="Not added", severity="error", markup=False)
             return
-        self.show_step(self.step.id, f"{list_path}[{change.path[-1]}]", rebuild=True)
+        # the new row is selected and the table keeps the focus: add the next one, or enter to answer for it
+        self.query_one(StepForm).selected[list_path] = change.path[-1]
+        self.show_step(self.step.id, list_path, rebuild=True)
 
     @on(ItemTable.DeleteRequested)
     def _delete_item(self, event: ItemTable.DeleteRequested) -> None:
@@ -416,10 +417,13 @@ class InterviewScreen(Screen):
         def done(data: Optional[dict]) -> None:
             if data is None:
                 return
+            from ..followups import follow_up_for
+
             try:
-                self.session.add_follow_up(data["question"], field=data["field"], owner=data["owner"],
-                                           due=data["due"], note=data["note"])
-            except EditError as exc:
+                item = follow_up_for(field.question, field.path, self.session.policy, owner=data["owner"],
+                                     due=data["due"], note=data["note"])
+                self.session.add("follow_ups", item.model_dump(exclude_none=True))
+            except (EditError, ValueError) as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self.query_one(StepForm).refresh_meta()
@@ -440,7 +444,12 @@ class InterviewScreen(Screen):
 
         self.app.push_screen(SourceDialog(field.path, self.session.source_of(field.path)), done)
 
+    def _remember_focus(self) -> None:
+        if self.focused is not None and self.focused.id not in ("gap-list", "steps"):
+            self._return_focus = self.focused
+
     def action_gaps(self) -> None:
+        self._remember_focus()
         if self.has_class("-narrow"):
             self.toggle_class("-show-gaps")
             self.remove_class("-show-steps")
@@ -448,6 +457,7 @@ class InterviewScreen(Screen):
             self.query_one("#gap-list").focus()
 
     def action_steps(self) -> None:
+        self._remember_focus()
         if self.has_class("-narrow"):
             self.toggle_class("-show-steps")
             self.remove_class("-show-gaps")
@@ -455,8 +465,13 @@ class InterviewScreen(Screen):
             self.query_one("#steps").focus()
 
     def action_back_to_form(self) -> None:
+        """Escape: close an overlay and go back to the question being answered."""
         self.remove_class("-show-gaps", "-show-steps")
-        self.query_one(StepForm).focus_first()
+        target = getattr(self, "_return_focus", None)
+        if target is not None and target.is_attached:
+            target.focus()
+        else:
+            self.query_one(StepForm).focus_first()
 
     def action_switch_client(self) -> None:
         self.app.action_switch_client()
