@@ -26,9 +26,9 @@ def summary_line(diff: Any) -> str:
             f"Suggested bump: {diff.suggested_bump}.")
 
 
-def diff_content(diff: Any) -> Content:
-    """The whole diff as styled text."""
-    parts: list = [(summary_line(diff), "bold"), "\n"]
+def diff_content(diff: Any, *, summary: bool = True) -> Content:
+    """The whole diff as styled text (``summary=False`` when the owner shows :func:`summary_line` itself)."""
+    parts: list = [(summary_line(diff), "bold"), "\n"] if summary else []
     material = diff.material
     other = [c for c in diff.changes if not c.material]
     if material:
@@ -39,6 +39,8 @@ def diff_content(diff: Any) -> Content:
         parts += ["\n", ("Other changes", "bold"), "\n"]
         for c in other:
             parts += ["  ", c.text, "\n"]
+    if not diff.changes and summary is False:
+        parts += [("No changes to the policy's answers.", "bold"), "\n"]
     parts += _findings("Findings that appeared", "+ ", diff.appeared)
     parts += _findings("Findings that went away", "- ", diff.resolved)
     return Content.assemble(*parts)
@@ -65,9 +67,10 @@ class DiffView(VerticalScroll):
     def compose(self):
         yield Static("", id="diff-text", markup=False)
 
-    def show(self, diff: Optional[Any], empty: str = "Nothing published yet: every answer is new.") -> None:
+    def show(self, diff: Optional[Any], empty: str = "Nothing published yet: every answer is new.", *,
+             summary: bool = True) -> None:
         text = self.query_one("#diff-text", Static)
-        text.update(empty if diff is None else diff_content(diff))
+        text.update(empty if diff is None else diff_content(diff, summary=summary))
 
     def show_text(self, text: str) -> None:
         self.query_one("#diff-text", Static).update(text)

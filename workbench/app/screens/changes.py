@@ -59,9 +59,9 @@ class ChangesScreen(Screen):
             if self.diff is None:
                 head.update(f"{self.session.client} has no published version yet: everything is new.")
             else:
-                head.update(f"This draft against {self.diff.a_label}, as of {self.session.as_of.isoformat()}: "
+                head.update(f"This draft, as of {self.session.as_of.isoformat()}: "
                             f"{summary_line(self.diff)}")
-            self.query_one(DiffView).show(self.diff)
+            self.query_one(DiffView).show(self.diff, summary=False)
             self.query_one(DiffView).focus()
 
     def action_back(self) -> None:

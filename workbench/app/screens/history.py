@@ -117,7 +117,7 @@ class HistoryScreen(Screen):
             return
         bad = [p for r in rows for p in r.problems]
         state = "every file matches its record" if not bad else f"{len(bad)} problem(s): " + "; ".join(bad[:3])
-        head.update(f"{self.workspace.client}: {len(rows)} published version(s), {state}. {self.workspace.path}")
+        head.update(f"{self.workspace.client}: {len(rows)} published version(s), {state}.")
         table.focus()
 
     def _highlighted(self) -> Optional[str]:

@@ -56,7 +56,7 @@ class PublishScreen(Screen):
             yield DiffView(id="pub-diff")
             with Grid(id="pub-form"):
                 yield Label("Bump")
-                yield Select([("major: material change", "major"), ("minor: wording, no material change", "minor")],
+                yield Select([("major", "major"), ("minor", "minor")],
                              value="minor", allow_blank=False, id="pub-bump")
                 yield Label("Approved on")
                 yield Input(self.session.as_of.isoformat(), placeholder="YYYY-MM-DD", id="pub-date")
@@ -112,7 +112,7 @@ class PublishScreen(Screen):
             from widgets.diff_view import summary_line
 
             head.update(summary_line(diff))
-            view.show(diff)
+            view.show(diff, summary=False)
             self.query_one("#pub-bump", Select).value = diff.suggested_bump
         self._show_version()
 
