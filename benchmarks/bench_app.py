@@ -31,8 +31,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BARE = """
-import time, resource
+PEAK = """
+def peak_kb():
+    # VmHWM starts afresh at exec (ru_maxrss would carry the parent's peak over)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+BARE = PEAK + """
+import time
 from textual.app import App
 from textual.widgets import Header, Label, Footer
 class Bare(App):
@@ -41,21 +51,20 @@ class Bare(App):
     def on_mount(self):
         self.call_after_refresh(self.done)
     def done(self):
-        print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+        print("READY", peak_kb(), flush=True)
         self.exit()
 Bare().run(headless=True, size=(120, 40))
 """
 
-APP = """
-import datetime as dt, resource, sys
+APP = PEAK + """
+import datetime as dt, sys
 from workbench.app.app import WorkbenchApp
 from workbench.app.screens import interview
 shown = interview.InterviewScreen._show
 def _show(self, derived):
     shown(self, derived)
     if derived.evaluation.report.findings:
-        self.app.call_after_refresh(lambda: (print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                                                   flush=True), self.app.exit()))
+        self.app.call_after_refresh(lambda: (print("READY", peak_kb(), flush=True), self.app.exit()))
 interview.InterviewScreen._show = _show
 target = sys.argv[1] if len(sys.argv) > 1 else None
 WorkbenchApp(demo=target is None, target=target, today=dt.date(2026, 6, 30), lock=False).run(
