@@ -229,3 +229,71 @@ def test_history_names_a_changed_file(root):
     [row] = release.history(ws)
     assert not row.verified and "policy.md" in row.problems[0]
     assert row.status == "1 problem"
+
+
+# -- one client, one editor ------------------------------------------------------------------------------
+@run
+async def test_a_second_instance_opens_read_only_and_is_told_who_holds_the_client(root):
+    first = Session.demo(root=root, today=TODAY)  # the first app, holding the client
+    try:
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await idle(pilot)
+            app.open_client(str(first.workspace.path))
+            await settle(pilot)
+            assert isinstance(app.screen, InterviewScreen)
+            session = app.session
+            assert session.read_only and session.holder["pid"] == os.getpid()
+            assert "READ-ONLY" in app.screen.sub_title and f"process {os.getpid()}" in app.screen.sub_title
+            assert any("Opened read-only" in str(n.message) for n in app._notifications)
+            before = first.workspace.draft_path.read_bytes()
+            await pilot.press("f6", "p")
+            await idle(pilot)
+            await pilot.press(*"sneaky", "enter")
+            await idle(pilot)
+            assert "Not published" in str(app.screen.query_one("#pub-result", Static).content)
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+            try:
+                session.set("organization.name", "Changed")
+            except Exception as exc:
+                assert "read-only" in str(exc)
+            else:
+                raise AssertionError("a read-only session took an edit")
+        assert first.workspace.draft_path.read_bytes() == before
+        assert not first.workspace.versions()
+    finally:
+        first.close()
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(root):
+    import json
+
+    first = Session.demo(root=root, today=TODAY)
+    ws = first.workspace
+    first.close()
+    lock = ws.path / ".workbench.edit.lock"
+    assert not lock.exists()
+    lock.write_text(json.dumps({"pid": 999999, "host": "gone", "purpose": "editing",
+                                "since": "2026-06-29T17:30:00"}))
+    session = Session.open(ws, today=TODAY)
+    try:
+        assert session.took_over["pid"] == 999999
+        assert not session.read_only
+    finally:
+        session.close()
+
+
+def test_command_line_publish_is_refused_while_the_client_is_open(root, capsys):
+    from workbench.cli import main
+
+    session = Session.demo(root=root, today=TODAY)
+    try:
+        status = main(["publish", str(session.workspace.draft_path), "--workspace", str(session.workspace.path),
+                       "--bump", "major", "--approver", "Sam", "--note", "n", "--no-git"])
+        err = capsys.readouterr().err
+        assert status != 0
+        assert "locked by process" in err and "editing" in err and "since" in err
+        assert not session.workspace.versions()
+    finally:
+        session.close()

@@ -104,9 +104,10 @@ def cmd_publish(args) -> int:
     try:
         ws = _workspace_for_publish(args, policy)
         same_file = Path(args.spec).resolve() == ws.draft_path.resolve()
-        result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
-                         author=args.author, use_git=not args.no_git,
-                         update_draft=same_file or not ws.has_draft())
+        with ws.edit_lock("publishing from the command line"):  # refused while the client is open in the app
+            result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
+                             author=args.author, use_git=not args.no_git,
+                             update_draft=same_file or not ws.has_draft())
     except PublishRefused as exc:
         lines = [f"workbench publish: {exc}:"]
         lines += [f"  [{f.rule}] {f.message}" + (f"  ({f.path})" if f.path else "") for f in exc.findings]

@@ -40,7 +40,7 @@ class HistoryScreen(Screen):
         Binding("escape", "back", "Back", id="history.back"),
         Binding("d", "diff", "Diff", id="history.diff"),
         Binding("m", "mark", "Mark for diff", id="history.mark"),
-        Binding("enter", "open", "Written policy", id="history.open", show=True),
+        Binding("enter", "show_policy", "Written policy", id="history.open", show=True),
     ]
 
     def __init__(self, workspace, today: dt.date) -> None:
@@ -148,7 +148,7 @@ class HistoryScreen(Screen):
         self._diff(a, b)
 
     @on(DataTable.RowSelected, "#history-versions")
-    def action_open(self) -> None:
+    def action_show_policy(self) -> None:
         version = self._highlighted()
         if version is not None:
             self._policy(version)

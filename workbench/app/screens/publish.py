@@ -132,6 +132,9 @@ class PublishScreen(Screen):
     def action_publish(self) -> None:
         if self.busy or (self.outcome is not None and self.outcome.published):
             return
+        if getattr(self.session, "read_only", False):
+            return self._say(f"Not published: this client is {self.session.read_only_reason()}; publish it "
+                             f"from there.", error=True)
         approver = self.query_one("#pub-approver", Input).value.strip()
         note = self.query_one("#pub-note", Input).value.strip()
         try:
@@ -217,11 +220,11 @@ class PublishScreen(Screen):
 
     def action_back(self) -> None:
         if self.outcome is not None and self.outcome.published:
-            self._reopen()
+            self._back_on_published_draft()
         else:
             self.app.pop_screen()
 
-    def _reopen(self) -> None:
+    def _back_on_published_draft(self) -> None:
         """Back to the interview on the draft the publish wrote (version number and revision history set)."""
         app = self.app
         path = str(self.session.workspace.path)
