@@ -297,3 +297,46 @@ def test_command_line_publish_is_refused_while_the_client_is_open(root, capsys):
         assert not session.workspace.versions()
     finally:
         session.close()
+
+
+# -- the exceptions register in the review ------------------------------------------------------------------
+@run
+async def test_accept_renew_and_retire_an_exception_from_the_review():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        review = app.screen
+        listing = review.query_one("#review-findings", OptionList)
+        listing.focus()
+        listing.highlighted = 1  # ACC-002, a blocker
+        await pilot.press("a")
+        await idle(pilot)
+        await pilot.press(*"break-glass account, reviewed weekly")
+        dialog = app.screen
+        dialog.query_one("#exc-until", Input).value = (TODAY + dt.timedelta(days=20)).isoformat()
+        await pilot.press("enter")
+        await idle(pilot)
+        await settle(pilot)
+        assert [e.rule for e in app.session.policy.exceptions] == ["ACC-002"]
+        assert review.data.exceptions[0].status == "expiring"  # within 30 days: it stands out
+        assert "1 blocker stops publishing" in str(review.query_one("#review-headline", Static).content)
+        # renew it for longer
+        review.query_one("#review-tabs").active = "tab-exceptions"
+        await idle(pilot)
+        review.query_one("#review-exceptions", DataTable).focus()
+        await pilot.press("n")
+        await idle(pilot)
+        app.screen.query_one("#renew-until", Input).value = "2027-03-31"
+        await pilot.press("enter")
+        await idle(pilot)
+        assert str(app.session.policy.exceptions[0].expires_on) == "2027-03-31"
+        assert review.data.exceptions[0].status == "active"
+        # retire it: the finding is open again
+        await pilot.press("x")
+        await idle(pilot)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert app.session.policy.exceptions == []
+        assert "2 blockers stop" in str(review.query_one("#review-headline", Static).content)

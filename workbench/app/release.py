@@ -94,8 +94,9 @@ class Review:
             parts[0] += f" (evidence {self.evidence_readiness}%)"
         counts = [f"{n} {sev}" for sev, n in self.counts.items() if n]
         parts.append(", ".join(counts) if counts else "no open findings")
-        parts.append("ready to publish" if not self.blockers else
-                     f"{len(self.blockers)} blocker{'s' if len(self.blockers) != 1 else ''} stop publishing")
+        n = len(self.blockers)
+        parts.append("ready to publish" if not n else
+                     f"{n} blocker{'s stop' if n != 1 else ' stops'} publishing")
         return "  ·  ".join(parts)
 
 

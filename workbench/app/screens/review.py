@@ -8,6 +8,7 @@ interview at its field; ``p`` goes on to publishing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Optional
 
 from rich.text import Text
@@ -16,14 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from widgets.policy_preview import PolicyPreview
 
 from .. import release
-from ..session import Session
+from ..session import EditError, Session
+from .dialogs import ConfirmDialog, ExceptionDialog, FormDialog, parse_date
 
 NARROW = 100
 SEVERITY_STYLE = {"blocker": "bold $error", "major": "$warning", "minor": "$secondary", "advisory": "$text-muted"}
@@ -37,6 +39,9 @@ class ReviewScreen(Screen):
         Binding("escape", "back", "Back to interview", id="review.back"),
         Binding("p", "publish", "Publish...", id="review.publish"),
         Binding("r", "refresh", "Refresh", id="review.refresh"),
+        Binding("a", "accept", "Accept finding", id="review.accept"),
+        Binding("n", "renew", "Renew exception", id="review.renew"),
+        Binding("x", "retire", "Retire exception", id="review.retire"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -177,6 +182,110 @@ class ReviewScreen(Screen):
         from .publish import PublishScreen
 
         self.app.push_screen(PublishScreen(self.session))
+
+    # -- the exceptions register: accept, renew, retire ------------------------------------------------
+    def check_action(self, action: str, parameters) -> Optional[bool]:
+        tab = self.query_one("#review-tabs", TabbedContent).active
+        if action == "accept":
+            return tab == "tab-findings"
+        if action in ("renew", "retire"):
+            return tab == "tab-exceptions"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def action_accept(self) -> None:
+        """Accept the highlighted finding as a documented exception (justification, approver, expiry)."""
+        listing = self.query_one("#review-findings", OptionList)
+        option = listing.highlighted_option
+        if option is None or not option.id:
+            return
+        finding = self._findings[int(option.id[1:])]
+        approver = getattr(getattr(self.session.policy.policy, "approver", None), "name", None) or ""
+
+        def accepted(data: Optional[dict]) -> None:
+            if data is not None and self._edit(lambda: self.session.accept_finding(finding, **data)):
+                self.notify(f"{finding.rule} accepted until {data['expires_on']}.", markup=False)
+
+        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
+
+    def _highlighted_exception(self) -> Optional[tuple[int, Any]]:
+        table = self.query_one("#review-exceptions", DataTable)
+        if self.data is None or not self.data.exceptions or table.row_count == 0:
+            return None
+        row = self.data.exceptions[table.cursor_row]
+        index = next(i for i, e in enumerate(self.session.policy.exceptions) if e is row.exception)
+        return index, row.exception
+
+    def action_renew(self) -> None:
+        """Give the highlighted exception a new expiry date (it stays the same exception)."""
+        found = self._highlighted_exception()
+        if found is None:
+            return
+        index, exc = found
+
+        def renewed(data: Optional[dict]) -> None:
+            if data is not None and self._edit(lambda: self.session.set(f"exceptions[{index}].expires_on",
+                                                                         data["expires_on"])):
+                self.notify(f"{exc.id or exc.rule} renewed until {data['expires_on']}.", markup=False)
+
+        self.app.push_screen(RenewDialog(exc, self.session.as_of), renewed)
+
+    def action_retire(self) -> None:
+        """Remove the highlighted exception from the register (its finding is open again; undo brings it back)."""
+        found = self._highlighted_exception()
+        if found is None:
+            return
+        index, exc = found
+        name = exc.id or exc.rule
+
+        def retired(answer: Optional[dict]) -> None:
+            if answer is not None and self._edit(lambda: self.session.remove(f"exceptions[{index}]")):
+                self.notify(f"{name} retired.", markup=False)
+
+        self.app.push_screen(ConfirmDialog(f"Retire {name}?", f"{exc.rule} on {exc.scope} is an open finding "
+                                           "again. Undo (ctrl+z in the interview) brings it back.", "Retire"),
+                             retired)
+
+    def _edit(self, edit) -> bool:
+        try:
+            edit()
+        except EditError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        self.action_refresh()
+        return True
+
+
+class RenewDialog(FormDialog):
+    """A new expiry date for an accepted exception."""
+
+    title_text = "Renew an exception"
+    ok_label = "Renew"
+
+    def __init__(self, exception: Any, today: dt.date) -> None:
+        super().__init__()
+        self.today = today
+        self.note_text = (f"{exception.id or ''} {exception.rule} on {exception.scope}: "
+                          f"{exception.justification or 'no justification'} (expires {exception.expires_on or 'never'})")
+
+    def fields(self) -> ComposeResult:
+        default = (self.today + dt.timedelta(days=182)).isoformat()
+        yield from self.labelled("New expiry (YYYY-MM-DD)", Input(default, id="renew-until"))
+
+    def collect(self) -> Optional[dict]:
+        try:
+            until = parse_date(self.value("#renew-until"), "New expiry")
+        except ValueError as exc:
+            self.error(str(exc))
+            return None
+        if until is None or until <= self.today:
+            self.error("The new expiry must be after today, so the exception is revisited.")
+            return None
+        return {"expires_on": until}
+
 
 
 def back_to_field(app, path: str) -> None:
