@@ -192,3 +192,46 @@ async def test_user_text_with_brackets_is_shown_literally():
         assert app.session.policy.organization.name == "Acme [bold]EU[/bold]"
         field = next(f for f in app.screen.query(QuestionField) if f.path == "organization.name")
         assert field.query_one("#qf-input").value == "Acme [bold]EU[/bold]"
+
+
+@run
+async def test_command_palette_jumps_to_a_step():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Step: Restore tests")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.step.id == "testing"
+
+
+@run
+async def test_systems_table_filters_adds_and_deletes():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("systems")
+        await settle(pilot)
+        table = app.screen.query_one("#items-systems")
+        before = len(app.session.policy.systems)
+        await pilot.press("slash", *"okta")
+        await pilot.pause()
+        assert table.query_one("DataTable").row_count == 1
+        await pilot.press("enter")  # back to the table, filtered
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"payroll", "enter")
+        await settle(pilot)
+        assert app.session.policy.systems[-1].id == "payroll" and len(app.session.policy.systems) == before + 1
+        table = app.screen.query_one("#items-systems")  # the step was rebuilt with the new row
+        table.select(before)
+        table.query_one("DataTable").focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert len(app.session.policy.systems) == before
+        assert all(s.id != "payroll" for s in app.session.policy.systems)
