@@ -25,6 +25,10 @@ class WorkbenchApp(App):
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True),
+        # the release screens (review, changes, history: workbench/app/screens/{review,changes,history}.py)
+        Binding("f6", "review", "Review", id="app.review"),
+        Binding("f7", "changes", "Changes", id="app.changes"),
+        Binding("f8", "history", "History", id="app.history"),
     ]
 
     def __init__(self, *, target: Optional[str] = None, demo: bool = False, today: Optional[dt.date] = None,
@@ -74,10 +78,19 @@ class WorkbenchApp(App):
 
     # -- opening clients -----------------------------------------------------
     def open_demo(self) -> None:
-        self._open(lambda: Session.demo(today=self.today, lock=self.lock))
+        self._open(lambda: Session.demo(today=self.today, lock=self.lock), read_only=self._demo_read_only)
+
+    def _demo_read_only(self, holder: dict) -> Session:
+        from workbench.store.workspace import Workspace, default_root, slugify
+
+        from .session import DEMO_CLIENT
+
+        ws = Workspace(default_root() / slugify(DEMO_CLIENT))
+        return Session.open(ws, today=self.today, read_only=True, holder=holder)
 
     def open_client(self, target: str, version: Optional[str] = None) -> None:
-        self._open(lambda: Session.open(target, version=version, today=self.today, lock=self.lock))
+        self._open(lambda: Session.open(target, version=version, today=self.today, lock=self.lock),
+                   read_only=lambda holder: Session.open(target, today=self.today, read_only=True, holder=holder))
 
     def new_client(self, name: str, template: Optional[str]) -> None:
         self._open(lambda: Session.new_client(name, template=template, today=self.today, lock=self.lock))
@@ -85,11 +98,16 @@ class WorkbenchApp(App):
     def open_file(self, path: str) -> None:
         self._open(lambda: Session.from_file(Path(path).expanduser(), today=self.today, lock=self.lock))
 
-    def _open(self, make) -> None:
+    def _open(self, make, read_only: Optional[Callable[[dict], Session]] = None) -> None:
         from .screens.interview import InterviewScreen
 
         try:
-            session = make()
+            try:
+                session = make()
+            except WorkspaceLocked as exc:
+                if read_only is None:
+                    raise
+                session = read_only(exc.holder)  # one client, one editor: the second look is read-only
         except (SessionError, WorkspaceLocked) as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=12, markup=False)
             return
@@ -99,10 +117,21 @@ class WorkbenchApp(App):
             return
         self._close_session()
         self.session = session
+        self._say_how_opened(session)
         if isinstance(self.screen, InterviewScreen):
             self.switch_screen(InterviewScreen(session, self.interview))
         else:
             self.push_screen(InterviewScreen(session, self.interview))
+
+    def _say_how_opened(self, session: Session) -> None:
+        """Tell the person when the client is read-only (and who holds it), or a stale lock was taken over."""
+        if getattr(session, "read_only", False):
+            self.notify(f"{session.client} is {session.read_only_reason()}. Opened read-only: nothing you do "
+                        f"here changes it.", title="Read-only", severity="warning", timeout=15, markup=False)
+        elif getattr(session, "took_over", None):
+            h = session.took_over
+            self.notify(f"Took over {session.client} from process {h.get('pid', '?')} on {h.get('host', '?')} "
+                        f"(since {h.get('since', '?')}), which is no longer running.", timeout=10, markup=False)
 
     def _close_session(self) -> None:
         if self.session is not None:
@@ -141,3 +170,31 @@ class WorkbenchApp(App):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Follow-ups written to {md.parent}/follow-ups.md and .csv", timeout=8, markup=False)
+
+    # -- the release screens: review, publish, changes since the last version, history --------------------
+    def check_action(self, action: str, parameters: tuple) -> Optional[bool]:
+        if action in ("review", "changes", "history"):
+            return self.session is not None and hasattr(self.screen, "jump_to")
+        return True
+
+    def action_review(self) -> None:
+        """F6: review the whole policy before publishing (then p publishes)."""
+        from .screens.review import ReviewScreen
+
+        if self.session is not None:
+            self.push_screen(ReviewScreen(self.session))
+
+    def action_changes(self) -> None:
+        """F7: what this draft changes against the last published version."""
+        from .screens.changes import ChangesScreen
+
+        if self.session is not None:
+            self.push_screen(ChangesScreen(self.session))
+
+    def action_history(self) -> None:
+        """F8: the client's published versions, verified, with diffs and their written policies."""
+        from .screens.history import HistoryScreen
+
+        if self.session is not None:
+            self.push_screen(HistoryScreen(self.session.workspace, self.session.as_of))
+

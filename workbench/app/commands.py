@@ -23,6 +23,10 @@ class WorkbenchCommands(Provider):
             return
         yield ("Export follow-ups (Markdown and CSV)", app.action_export_follow_ups,
                "write the open questions into the client's exports folder")
+        yield "Review before publishing", app.action_review, "readiness, findings, exceptions, written policy"
+        yield "Publish", partial(_publish, app), "diff, approver, date and note; publish the next version"
+        yield "Changes since the last published version", app.action_changes, "the diff and findings that moved"
+        yield "History of published versions", app.action_history, "verify, diff any two, read any version"
         yield "Next question", screen.action_next_question, "the most important unanswered question"
         yield "Undo", screen.action_undo, "undo the last change"
         yield "Redo", screen.action_redo, "redo the change undone last"
@@ -49,3 +53,10 @@ class WorkbenchCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)
+
+
+def _publish(app) -> None:
+    from .screens.publish import PublishScreen
+
+    app.push_screen(PublishScreen(app.session))
+

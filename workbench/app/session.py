@@ -35,7 +35,7 @@ __all__ = [
 #: The ready demo client offered on first launch (``workbench demo``).
 DEMO_TEMPLATE = "saas-startup"
 DEMO_CLIENT = "Northwind Analytics (demo)"
-EDIT_LOCK = ".workbench.edit.lock"
+EDIT_LOCK = ".workbench.edit.lock"  # the same name as workbench.store.workspace.EDIT_LOCK
 
 
 class SessionError(Exception):
@@ -77,6 +77,10 @@ class Session:
     today: Optional[dt.date] = None
     origin: str = "draft"  # where the policy came from: draft, version 1.0, template saas-startup, file x.yaml, blank
     lock: bool = True
+    #: Opened while another process holds the client: every edit is refused and nothing is written.
+    #: ``holder`` says who holds it (pid, host, purpose, since).
+    read_only: bool = False
+    holder: Optional[dict] = None
     editor: Editor = field(init=False)
     revision: int = field(init=False, default=0)
     saved_revision: int = field(init=False, default=0)
@@ -91,20 +95,40 @@ class Session:
         self._pending: list[Change] = []       # edits the incremental evaluator has not seen yet
         self._evaluator: Any = None            # workbench.rules.incremental.Evaluator, built on first use
         self._evaluating = threading.Lock()    # one evaluation at a time
-        if self.lock:
+        if self.lock and not self.read_only:
             self._lock = WorkspaceLock(self.workspace.path / EDIT_LOCK, "editing").acquire()
+
+    @property
+    def took_over(self) -> Optional[dict]:
+        """The holder of a stale lock (a process that died holding this client) this session replaced."""
+        return self._lock.took_over if self._lock is not None else None
+
+    def read_only_reason(self) -> str:
+        """"open in process 4242 on host-a (editing) since 2026-06-30T09:12:00"."""
+        h = self.holder or {}
+        return (f"open in process {h.get('pid', '?')} on {h.get('host', '?')} ({h.get('purpose', 'editing')}) "
+                f"since {h.get('since', '?')}")
+
+    def _writable(self, path: Any) -> None:
+        if self.read_only:
+            from workbench.spec.io import format_path
+
+            where = path if isinstance(path, str) else format_path(path)
+            raise EditError(where, f"read-only: this client is {self.read_only_reason()}")
 
     # -- opening ---------------------------------------------------------
     @classmethod
     def open(cls, workspace: Workspace | str | Path, *, version: str | None = None, today: dt.date | None = None,
-             lock: bool = True) -> "Session":
+             lock: bool = True, read_only: bool = False, holder: Optional[dict] = None) -> "Session":
         """Open a client: its draft if there is one, else its latest version, else a blank policy.
 
         With ``version``, that published version becomes the new draft (to revise it); an existing draft
         is refused rather than overwritten."""
         ws = workspace if isinstance(workspace, Workspace) else _open_workspace(workspace)
+        if read_only:
+            version = None  # a read-only look shows the client as its holder has it
         if version is not None:
-            if ws.has_draft():
+            if ws.has_draft() and not _draft_is_published(ws):
                 raise SessionError(f"{ws.client} has an unpublished draft; resume it, or publish it before "
                                    f"revising version {version}")
             policy, origin = _load(lambda: ws.load_version(version)), f"version {version}"
@@ -115,8 +139,8 @@ class Session:
             policy, origin = _load(lambda: ws.load_version(latest)), f"version {latest}"
         else:
             policy, origin = Policy(), "blank"
-        session = cls(ws, policy, today=today, origin=origin, lock=lock)
-        if origin != "draft":
+        session = cls(ws, policy, today=today, origin=origin, lock=lock, read_only=read_only, holder=holder)
+        if origin != "draft" and not read_only:
             session.save_draft()
         return session
 
@@ -182,19 +206,22 @@ class Session:
 
     def set(self, path: str | tuple, value: Any) -> Change:
         """Set one answer; raises :class:`EditError` (the policy untouched) when the value is refused."""
+        self._writable(path)
         return self.editor.set(path, value)
 
     def add(self, path: str | tuple, item: Any, index: int | None = None) -> Change:
+        self._writable(path)
         return self.editor.add(path, item, index)
 
     def remove(self, path: str | tuple) -> Change:
+        self._writable(path)
         return self.editor.remove(path)
 
     def undo(self) -> Optional[Change]:
-        return self.editor.undo()
+        return None if self.read_only else self.editor.undo()
 
     def redo(self) -> Optional[Change]:
-        return self.editor.redo()
+        return None if self.read_only else self.editor.redo()
 
     @property
     def can_undo(self) -> bool:
@@ -317,6 +344,8 @@ class Session:
         Returns False (nothing written) when an edit landed while the policy was being serialized."""
         from workbench.store.workspace import draft_text
 
+        if self.read_only:
+            return True  # nothing of this client is written here: its holder saves it
         with self._save_guard:
             rev = self.revision
             try:
@@ -353,6 +382,18 @@ def _load(loader: Callable[[], Policy]) -> Policy:
         raise SessionError(str(exc)) from None
     except WorkspaceError as exc:
         raise SessionError(str(exc)) from None
+
+
+def _draft_is_published(ws: Workspace) -> bool:
+    """Whether the draft holds nothing unpublished (it is the latest version as published, which is what a
+    publish leaves behind), so revising a version replaces nothing the person wrote."""
+    latest = ws.latest()
+    if latest is None:
+        return False
+    try:
+        return ws.load_draft() == ws.load_version(latest)
+    except Exception:
+        return False
 
 
 def _open_workspace(target: str | Path) -> Workspace:

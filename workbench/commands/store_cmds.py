@@ -132,9 +132,10 @@ def cmd_publish(args) -> int:
     today = parse_date(args.as_of)
     try:
         ws = _workspace_for_publish(args, policy)
-        result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
-                         author=args.author, use_git=not args.no_git, update_draft=True, reason=args.reason,
-                         sign_key=args.sign_key)
+        with ws.edit_lock("publishing from the command line"):  # refused while the client is open in the app
+            result = publish(ws, policy, bump=args.bump, approver=args.approver, note=args.note, today=today,
+                             author=args.author, use_git=not args.no_git, update_draft=True, reason=args.reason,
+                             sign_key=args.sign_key)
     except PublishRefused as exc:
         lines = [f"workbench publish: {exc}:"]
         lines += [f"  [{f.rule}] {f.message}" + (f"  ({f.path})" if f.path else "") for f in exc.findings]

@@ -435,6 +435,9 @@ for _rid, _extra in _ADDED_READS.items():
     READS[_rid] = READS[_rid] if READS[_rid] == ALL else READS[_rid] | frozenset(_extra)
 for _rid, _extra in _ADDED_SYSTEM_FIELDS.items():
     SYSTEM_FIELDS[_rid] = SYSTEM_FIELDS.get(_rid, frozenset()) | frozenset(_extra)
+# ASK-001 asks for any core answer a system leaves unset (a kind cleared back to unknown included), so every
+# field of a system can change it: tracing on answered starters sees only the fields they leave unset.
+SYSTEM_FIELDS["ASK-001"] = frozenset(System.model_fields)
 for _section, _rules in _ADDED_ITEM_FIELDS.items():
     _table = ITEM_FIELDS.setdefault(_section, {})
     for _rid, _extra in _rules.items():

@@ -50,7 +50,8 @@ class WorkspaceLocked(Exception):
         since = holder.get("since", "?")
         super().__init__(
             f"{path.parent}: the workspace is locked by {who} ({what}, since {since}); "
-            f"wait for it to finish, or delete {path.name} if that process is gone"
+            "wait for it to finish or close it there (a lock held by a process that has ended is taken over "
+            "automatically, so there is nothing to delete)"
         )
 
 

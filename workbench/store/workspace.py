@@ -39,6 +39,9 @@ DRAFT = "draft.yaml"
 VERSIONS = "versions"
 PUBLISH_LOG = "published.json"
 LOCK = ".workbench.lock"
+#: Held while a client is open for editing (the app) or its draft is being published from the command line:
+#: one editor per client.
+EDIT_LOCK = ".workbench.edit.lock"
 LAYOUT = 1
 #: Keeps git from rewriting line endings of published files (their hashes must hold).
 GITATTRIBUTES = "versions/** -text\n"
@@ -263,6 +266,10 @@ class Workspace:
         return data if isinstance(data, list) else []
 
     # -- locking --------------------------------------------------------
+    def edit_lock(self, purpose: str = "editing") -> WorkspaceLock:
+        """The one-editor lock (raises WorkspaceLocked naming the holder and since when)."""
+        return WorkspaceLock(self.path / EDIT_LOCK, purpose)
+
     def lock(self, purpose: str = "publish") -> WorkspaceLock:
         """A context manager that holds this workspace's lock (raises WorkspaceLocked)."""
         return WorkspaceLock(self.lock_path, purpose)

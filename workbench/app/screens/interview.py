@@ -100,6 +100,8 @@ class InterviewScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.session.client
         self.sub_title = f"from {self.session.origin}" if self.session.origin != "draft" else "resumed draft"
+        if getattr(self.session, "read_only", False):
+            self.sub_title = f"READ-ONLY: {self.session.read_only_reason()}"
         self.query_one("#help").display = False
         self._fill_steps()
         self.show_step(self.step.id)

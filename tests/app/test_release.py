@@ -1,0 +1,344 @@
+"""Review, publish, revise and history: Pilot tests of the flows issue 13 lists, and the plain helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from workbench.app import release
+from workbench.app.screens.changes import ChangesScreen
+from workbench.app.screens.history import HistoryScreen
+from workbench.app.screens.interview import InterviewScreen
+from workbench.app.screens.publish import PublishScreen
+from workbench.app.screens.review import ReviewScreen
+from workbench.app.session import Session
+from workbench.store import Workspace
+from widgets.diff_view import DiffView
+from widgets.policy_preview import PolicyPreview
+
+from .conftest import TODAY
+from .helpers import make_app, run, settle
+
+
+async def idle(pilot, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+def accept_blockers(session: Session) -> None:
+    """The "fix": accept each open blocker as a documented exception."""
+    report = session.evaluate().report
+    for f in [f for f in report.open if f.severity == "blocker"]:
+        session.accept_finding(f, justification="compensating control in place", approved_by="Sam Okafor",
+                               expires_on=TODAY + dt.timedelta(days=90))
+
+
+def published_demo(root) -> Workspace:
+    """The demo client with version 1.0 published (blockers accepted) and closed."""
+    session = Session.demo(root=root, today=TODAY)
+    accept_blockers(session)
+    session.set("policy.approved_on", TODAY)  # the approver signed: an answer, as the publish screen records it
+    outcome = release.publish(session.workspace, session.policy, bump="major", approver="Sam Okafor",
+                              note="first version", approved_on=TODAY)
+    assert outcome.published, outcome.error
+    ws = session.workspace
+    session.close(save=False)
+    return ws
+
+
+def diff_text(screen) -> str:
+    return str(screen.query_one(DiffView).query_one("#diff-text", Static).content)
+
+
+# -- review ------------------------------------------------------------------------------------------
+@run
+async def test_review_groups_findings_by_kind_and_previews_the_written_policy():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        open_count = len(app.screen.derived.evaluation.report.open)
+        await pilot.press("f6")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert "2 blockers stop publishing" in str(screen.query_one("#review-headline", Static).content)
+        listing = screen.query_one("#review-findings", OptionList)
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        heads = [p for p in prompts if p.startswith(("Gaps", "Unanswered", "Evidence"))]
+        assert [h.split(" (")[0] for h in heads] == ["Gaps", "Unanswered questions", "Evidence"]
+        assert sum(int(h.rsplit("(", 1)[1].rstrip(")")) for h in heads) == open_count
+        assert sum(1 for p in prompts if p.startswith("  ") and "none open" not in p) == open_count
+        assert screen.query_one("#review-follow-ups", DataTable).row_count == 4
+        preview = screen.query_one(PolicyPreview)
+        assert "6. Exceptions" in preview.section_titles
+        assert preview.go_to("6. Exceptions")
+        # enter on a finding goes back to the interview at its field
+        listing.focus()
+        listing.highlighted = 1
+        await pilot.press("enter")
+        await idle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.step.id == "access"
+
+
+# -- publish: refused, fixed, published ----------------------------------------------------------------
+@run
+async def test_publish_refused_then_fixed_then_published(data_dir):
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        await pilot.press("p")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PublishScreen)
+        assert "version 1.0" in str(screen.query_one("#pub-head", Static).content)
+        await pilot.press(*"first version", "enter")
+        await idle(pilot)
+        assert not screen.outcome.published
+        blockers = screen.query_one("#pub-blockers", OptionList)
+        assert blockers.display and blockers.option_count == 2
+        assert not Workspace(app.session.workspace.path).versions()  # nothing written
+        await pilot.press("enter")  # the first blocker: back to its field
+        await idle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        accept_blockers(app.session)
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        assert "ready to publish" in str(app.screen.query_one("#review-headline", Static).content)
+        await pilot.press("p")
+        await idle(pilot)
+        await pilot.press(*"first version", "enter")
+        await idle(pilot)
+        screen = app.screen
+        assert screen.outcome.published
+        folder = screen.outcome.result.path
+        assert folder.name == "1.0" and (folder / "policy.md").is_file()
+        assert str(folder) in str(screen.query_one("#pub-result", Static).content)
+        await pilot.press("c")
+        assert app.clipboard == str(folder)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.session.policy.policy.version == "1.0"
+        assert [r.version for r in app.session.policy.revisions][-1] == "1.0"
+
+
+@run
+async def test_publish_needs_approver_and_note():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(PublishScreen(app.session))
+        await idle(pilot)
+        screen = app.screen
+        screen.query_one("#pub-approver", Input).value = ""
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        text = str(screen.query_one("#pub-result", Static).content)
+        assert "the approver" in text and "a note" in text
+        assert screen.outcome is None
+
+
+# -- revise, changes view, publish the next version, history -----------------------------------------
+@run
+async def test_revise_a_version_cut_a_retention_see_it_and_publish_the_next(root):
+    ws = published_demo(root)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await pilot.press("v")  # revise a version of the highlighted client
+        await idle(pilot)
+        await pilot.press("tab", "tab", "enter")  # the dialog's only version, 1.0; Cancel, then Revise
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.session.origin == "version 1.0"
+        app.screen.jump_to("targets[3].retention.daily")
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", *"30d", "enter")
+        await settle(pilot)
+        await pilot.press("f7")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChangesScreen)
+        text = diff_text(screen)
+        assert "target vault-backup-usw2: retention.daily 35d → 30d" in text
+        assert "Findings that appeared" in text and "Findings that went away" in text
+        suggested = screen.diff.suggested_bump
+        expected = release.next_version_label(ws, suggested)
+        await pilot.press("p")
+        await idle(pilot)
+        publish = app.screen
+        assert publish.query_one("#pub-bump").value == suggested
+        assert f"Publishes version {expected}" in str(publish.query_one("#pub-version", Static).content)
+        await pilot.press(*"shorter daily retention in usw2", "enter")
+        await idle(pilot)
+        assert publish.outcome.published and str(publish.outcome.result.version) == expected
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f8")
+        await idle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert [(r.version, r.status) for r in history.rows] == [(expected, "verified"), ("1.0", "verified")]
+        await pilot.press("d")  # the newest against the one before
+        await idle(pilot)
+        assert "retention.daily 35d → 30d" in diff_text(history)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert "6. Exceptions" in history.query_one(PolicyPreview).section_titles
+
+
+def test_revising_is_refused_over_unpublished_work(root):
+    ws = published_demo(root)
+    session = Session.open(ws, today=TODAY)
+    session.set("targets[3].retention.daily", "30d")
+    session.close()
+    try:
+        Session.open(ws, version="1.0", today=TODAY)
+    except Exception as exc:
+        assert "unpublished draft" in str(exc)
+    else:
+        raise AssertionError("an unpublished draft was replaced")
+
+
+# -- the plain helpers -------------------------------------------------------------------------------
+def test_exception_rows_make_expired_and_expiring_stand_out():
+    from workbench.spec.model import Policy
+
+    policy = Policy(exceptions=[
+        {"id": "EXC-1", "rule": "COPY-002", "expires_on": TODAY - dt.timedelta(days=1)},
+        {"id": "EXC-2", "rule": "COPY-003", "expires_on": TODAY + dt.timedelta(days=200)},
+        {"id": "EXC-3", "rule": "ACC-002", "expires_on": TODAY + dt.timedelta(days=10)},
+    ])
+    rows = release.exception_rows(policy, TODAY)
+    assert [(r.exception.id, r.status) for r in rows] == [("EXC-1", "expired"), ("EXC-3", "expiring"),
+                                                          ("EXC-2", "active")]
+    assert [r.stands_out for r in rows] == [True, True, False]
+
+
+def test_history_names_a_changed_file(root):
+    ws = published_demo(root)
+    md = ws.version_path("1.0") / "policy.md"
+    os.chmod(md, 0o644)
+    md.write_text(md.read_text("utf-8") + "\nedited afterwards\n", "utf-8")
+    [row] = release.history(ws)
+    assert not row.verified and "policy.md" in row.problems[0]
+    assert row.status == "1 problem"
+
+
+# -- one client, one editor ------------------------------------------------------------------------------
+@run
+async def test_a_second_instance_opens_read_only_and_is_told_who_holds_the_client(root):
+    first = Session.demo(root=root, today=TODAY)  # the first app, holding the client
+    try:
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await idle(pilot)
+            app.open_client(str(first.workspace.path))
+            await settle(pilot)
+            assert isinstance(app.screen, InterviewScreen)
+            session = app.session
+            assert session.read_only and session.holder["pid"] == os.getpid()
+            assert "READ-ONLY" in app.screen.sub_title and f"process {os.getpid()}" in app.screen.sub_title
+            assert any("Opened read-only" in str(n.message) for n in app._notifications)
+            before = first.workspace.draft_path.read_bytes()
+            await pilot.press("f6", "p")
+            await idle(pilot)
+            await pilot.press(*"sneaky", "enter")
+            await idle(pilot)
+            assert "Not published" in str(app.screen.query_one("#pub-result", Static).content)
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+            try:
+                session.set("organization.name", "Changed")
+            except Exception as exc:
+                assert "read-only" in str(exc)
+            else:
+                raise AssertionError("a read-only session took an edit")
+        assert first.workspace.draft_path.read_bytes() == before
+        assert not first.workspace.versions()
+    finally:
+        first.close()
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(root):
+    import json
+
+    first = Session.demo(root=root, today=TODAY)
+    ws = first.workspace
+    first.close()
+    lock = ws.path / ".workbench.edit.lock"
+    assert not lock.exists()
+    lock.write_text(json.dumps({"pid": 999999, "host": "gone", "purpose": "editing",
+                                "since": "2026-06-29T17:30:00"}))
+    session = Session.open(ws, today=TODAY)
+    try:
+        assert session.took_over["pid"] == 999999
+        assert not session.read_only
+    finally:
+        session.close()
+
+
+def test_command_line_publish_is_refused_while_the_client_is_open(root, capsys):
+    from workbench.cli import main
+
+    session = Session.demo(root=root, today=TODAY)
+    try:
+        status = main(["publish", str(session.workspace.draft_path), "--workspace", str(session.workspace.path),
+                       "--bump", "major", "--approver", "Sam", "--note", "n", "--no-git"])
+        err = capsys.readouterr().err
+        assert status != 0
+        assert "locked by process" in err and "editing" in err and "since" in err
+        assert not session.workspace.versions()
+    finally:
+        session.close()
+
+
+# -- the exceptions register in the review ------------------------------------------------------------------
+@run
+async def test_accept_renew_and_retire_an_exception_from_the_review():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        review = app.screen
+        listing = review.query_one("#review-findings", OptionList)
+        listing.focus()
+        listing.highlighted = 1  # ACC-002, a blocker
+        await pilot.press("a")
+        await idle(pilot)
+        await pilot.press(*"break-glass account, reviewed weekly")
+        dialog = app.screen
+        dialog.query_one("#exc-until", Input).value = (TODAY + dt.timedelta(days=20)).isoformat()
+        await pilot.press("enter")
+        await idle(pilot)
+        await settle(pilot)
+        assert [e.rule for e in app.session.policy.exceptions] == ["ACC-002"]
+        assert review.data.exceptions[0].status == "expiring"  # within 30 days: it stands out
+        assert "1 blocker stops publishing" in str(review.query_one("#review-headline", Static).content)
+        # renew it for longer
+        review.query_one("#review-tabs").active = "tab-exceptions"
+        await idle(pilot)
+        review.query_one("#review-exceptions", DataTable).focus()
+        await pilot.press("n")
+        await idle(pilot)
+        app.screen.query_one("#renew-until", Input).value = "2027-03-31"
+        await pilot.press("enter")
+        await idle(pilot)
+        assert str(app.session.policy.exceptions[0].expires_on) == "2027-03-31"
+        assert review.data.exceptions[0].status == "active"
+        # retire it: the finding is open again
+        await pilot.press("x")
+        await idle(pilot)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert app.session.policy.exceptions == []
+        assert "2 blockers stop" in str(review.query_one("#review-headline", Static).content)
