@@ -584,16 +584,10 @@ def _is_list(annotation: Any) -> bool:
 
 
 def _unwrap(annotation: Any) -> Any:
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (list, typing.Union) or str(origin) == "types.UnionType":
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if args else annotation
-            continue
-        if origin is dict:
-            annotation = typing.get_args(annotation)[1]
-            continue
-        return annotation
+    """The item type under Optional/list/dict (the loader's own helper, so both read the model alike)."""
+    from workbench.spec.io import _unwrap as unwrap
+
+    return unwrap(annotation)
 
 
 def _kind_problem(kind: str, t: Any, is_list: bool) -> str:
