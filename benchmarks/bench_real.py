@@ -61,10 +61,13 @@ def edits(policy):
     a = policy.systems[len(policy.systems) // 2]
     i = len(policy.systems) // 2
     other_env = "dev" if a.environment != "dev" else "prod"
+    tiers = [t.id for t in policy.tiers if t.id != a.tier]
+    other_tier = tiers[-1] if tiers else None
     return [
         ("system runbook link", f"systems[{i}].restore_procedure", "https://wiki.example.com/runbooks/restore"),
         ("system RPO", f"systems[{i}].rpo", "2h" if str(a.rpo) != "2h" else "3h"),
         ("system environment", f"systems[{i}].environment", other_env),
+        ("system tier", f"systems[{i}].tier", other_tier),
         ("policy owner's name", "policy.owner.name", "Dana Reyes"),
         ("target region", "targets[0].region", "eu-central-1"),
     ]

@@ -77,10 +77,21 @@ DYNAMIC_READS = {"FUP-001": _followed_sections}
 #: about a target weigh every system the target holds (the long property run found one such case).
 SYSTEM_LOCAL: frozenset[str] = frozenset({
     "COPY-001", "COPY-002", "COPY-003", "COV-003", "FREQ-001", "FREQ-002", "MON-001", "RET-001",
-    "RET-003", "RTO-001", "RTO-003", "SAAS-001", "TEST-003", "TEST-004", "TEST-005",
+    "RET-003", "RTO-001", "RTO-003", "SAAS-001", "TEST-002", "TEST-003", "TEST-004", "TEST-005",
 })
 
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
+def _local_guards() -> dict:
+    from .testing import tier_sizes
+
+    return {"TEST-002": tier_sizes}
+
+
+#: System-local rules whose findings about one system also depend on a summary of the others: rule -> a function
+#: of the context giving that summary. While it stays the same across an edit of one system, the rule re-runs
+#: for that system alone; when it changes, in full (TEST-002's words say whether a tier has one system or more).
+LOCAL_GUARDS: dict = _local_guards()
+
 #: The fields of a system each rule reads (directly, through the context, or in its severity modifiers), for
 #: rules that read the systems: an edit of one field of one system skips the rules that never read it. Traced
 #: through every attribute read on a system, each rule on a context of its own. A rule that reads the systems
@@ -105,7 +116,7 @@ CONTEXT_READS: dict[str, frozenset[str]] = {
         (("today", "hit", "ask", "missing", "_gc", "restorable"), ()),
         (("availability", "category"), ("engagement",)),
         (("tiers", "tier_index", "tier", "tier_level", "critical", "tierp", "_tier_levels"), ("tiers",)),
-        (("systems", "system_index", "sp", "valid_exempt", "tags", "records_min", "_tags"), ("systems",)),
+        (("systems", "all_systems", "system_index", "sp", "valid_exempt", "tags", "records_min", "_tags"), ("systems",)),
         (("systems_by_tier",), ("systems", "tiers")),
         (("targets", "target_index", "tp", "retrieval_hours", "_ransomware_memo"), ("targets",)),
         (("keys", "key_index", "keyp"), ("keys",)),
@@ -118,7 +129,7 @@ CONTEXT_READS: dict[str, frozenset[str]] = {
          ("schedules", "systems", "tiers", "targets")),
         (("rpo", "rto", "mtd", "dr_rpo", "dr_rto", "rpo_path", "rto_path", "_objectives_of", "_objectives"),
          ("systems", "tiers")),
-        (("in_scope", "in_scope_systems"), ("systems", "tiers", "schedules")),
+        (("in_scope", "in_scope_systems", "all_in_scope_systems"), ("systems", "tiers", "schedules")),
         (("restore_hours",), ("targets", "systems")),
         (("survives",), ("targets", "systems", "roles")),
         (("tests", "_tests"), ("restore_tests",)),
@@ -227,6 +238,7 @@ class Evaluator:
             self._as_of = self.policy.as_of
             self._new_context()
             self._findings: dict[str, list[Finding]] = {}
+            self._guards: dict[str, Any] = {}
             self._by_system: dict[str, dict[int, list[Finding]]] = {}
             for r in self._rules:
                 self._run(r)
@@ -252,6 +264,9 @@ class Evaluator:
             self._ctx._objectives.pop(id(a), None)
 
     def _run(self, r: Rule) -> None:
+        guard = LOCAL_GUARDS.get(r.id)
+        if guard is not None:
+            self._guards[r.id] = guard(self._ctx)
         if r.id in self._local:
             systems: list = []
             found = list(_findings_of(r, self._ctx, systems))
@@ -320,7 +335,8 @@ class Evaluator:
                     pass
                 elif "systems" not in self._reads[r.id] or field not in self._fields[r.id]:
                     continue
-                if r.id in self._local:
+                guard = LOCAL_GUARDS.get(r.id)
+                if r.id in self._local and (guard is None or guard(self._ctx) == self._guards.get(r.id)):
                     self._run_for(r, a)
                     local += 1
                 else:
@@ -388,4 +404,4 @@ class _PolicyView:
         return getattr(self._policy, name)
 
 
-__all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
+__all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
