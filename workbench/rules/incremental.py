@@ -181,6 +181,10 @@ class Evaluator:
         every = frozenset(System.model_fields)
         self._fields = {r.id: every if self._reads[r.id] == ALL else SYSTEM_FIELDS.get(r.id, every)
                         for r in RULES.values()}
+        if "VAGUE-001" in self._fields:  # it walks every section, but of a system only its prose and durations
+            from .language import fields_read
+
+            self._fields["VAGUE-001"] = fields_read(System)
         #: What the last evaluation did: "full", "section", "system" or "kept", and how many rules it re-ran.
         self.last: dict[str, Any] = {}
         self.evaluate_all()
