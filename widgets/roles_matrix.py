@@ -142,7 +142,7 @@ class RolesMatrix(Vertical, can_focus=False):
     def on_mount(self) -> None:
         self._set_columns(self._perms)
         members = self.query_one("#rm-members", DataTable)
-        for label in ("Member", "Name", "Type", "Status", "MFA", "Last sign-in", "Findings"):
+        for label in ("Member", "MFA", "Last sign-in", "Status", "Type", "Findings", "Name"):
             members.add_column(label, key=label.lower())
 
     def _set_columns(self, perms: list[str]) -> None:
@@ -260,22 +260,21 @@ class RolesMatrix(Vertical, can_focus=False):
         return text
 
     def _member_cells(self, rid: str, mid: str, x: Any) -> list[Text]:
+        """Member, MFA, last sign-in, status, type, findings, name: what the access rules read first."""
         marks = self.marks
-        if x is None:
-            cells = [Text(mid), Text("not in the people list", style=self._colours.get("text-muted", "")),
-                     Text("-"), Text("-"), Text("?"), Text("-")]
-        else:
-            mfa = {True: "yes", False: "NO", None: "?"}[x.mfa_enrolled]
-            if x.type in ("service", "group") and x.mfa_enrolled is None:
-                mfa = "-"
-            cells = [Text(mid), Text(x.name or ""), self._cell(x.type or "?", marks.person(mid, "type")),
-                     self._cell(x.status or "?", marks.person(mid, "status")),
-                     self._cell(mfa, marks.person(mid, "mfa")),
-                     self._cell(self._sign_in(x.last_login), marks.person(mid, "last_login"))]
         found = marks.member(rid, mid)
-        cells[0] = self._cell(mid, found)
-        cells.append(self._cell(", ".join(dict.fromkeys(f.rule for f in found)), found) if found else Text(""))
-        return cells
+        rules = self._cell(", ".join(dict.fromkeys(f.rule for f in found)), found) if found else Text("")
+        if x is None:
+            muted = self._colours.get("text-muted", "")
+            return [self._cell(mid, found), Text("?"), Text("?"), Text("-"), Text("-"), rules,
+                    Text("not in the people list", style=muted)]
+        mfa = {True: "yes", False: "NO", None: "?"}[x.mfa_enrolled]
+        if x.type in ("service", "group") and x.mfa_enrolled is None:
+            mfa = "-"
+        return [self._cell(mid, found), self._cell(mfa, marks.person(mid, "mfa")),
+                self._cell(self._sign_in(x.last_login), marks.person(mid, "last_login")),
+                self._cell(x.status or "?", marks.person(mid, "status")),
+                self._cell(x.type or "?", marks.person(mid, "type")), rules, Text(x.name or "")]
 
     def _sign_in(self, when: Optional[dt.date]) -> str:
         if when is None:

@@ -88,8 +88,8 @@ async def test_a_member_without_mfa_is_marked_in_the_matrix_until_mfa_is_set():
         members = screen.query_one("#rm-members", DataTable)
         lee = app.session.policy.roles[row].members.index("u-lee")
         assert cell(screen, "#rm-members", lee, 0) == "!u-lee"
-        assert cell(screen, "#rm-members", lee, 4) == "!NO"
-        assert "ACC-001" in cell(screen, "#rm-members", lee, 6)
+        assert cell(screen, "#rm-members", lee, 1) == "!NO"
+        assert "ACC-001" in cell(screen, "#rm-members", lee, 5)
         assert "u-lee has no MFA enrolled" in reasons(screen)
         # ... and the gap panel lists the same finding
         assert any(f.rule == "ACC-001" and f.subject == "u-lee" for f in panel_findings(app))
@@ -105,13 +105,13 @@ async def test_a_member_without_mfa_is_marked_in_the_matrix_until_mfa_is_set():
         await pilot.press("enter")
         await idle(pilot)
         assert cell(screen, "#rm-members", lee, 0) == "u-lee"
-        assert cell(screen, "#rm-members", lee, 4) == "yes"
+        assert cell(screen, "#rm-members", lee, 1) == "yes"
         assert not cell(screen, "#rm-matrix", row, 1).startswith("!")
         assert not any(f.rule == "ACC-001" and f.subject == "u-lee" for f in panel_findings(app))
         # undo brings the missing MFA back; undo again removes the member and the person in one step
         await pilot.press("ctrl+z")
         await idle(pilot)
-        assert cell(screen, "#rm-members", lee, 4) == "!NO"
+        assert cell(screen, "#rm-members", lee, 1) == "!NO"
         assert any(f.rule == "ACC-001" and f.subject == "u-lee" for f in panel_findings(app))
         await pilot.press("ctrl+z")
         await idle(pilot)
@@ -196,7 +196,7 @@ async def test_accept_renew_and_retire_an_exception_in_the_register():
         assert exc.rule == "ACC-002" and exc.scope == "u-sam"
         row = register_row(screen, exc.id)
         assert row[0] == "~ in 20d"  # soon expiring: a text marker, not only a colour
-        assert row[7] == "1 finding"
+        assert row[6] == "1 finding"
         assert "u-sam holds prod_admin" in str(screen.query_one("#exc-detail", Static).content)
         assert not any(f.rule == "ACC-002" for f in panel_findings(app))  # the gap panel agrees: accepted
         # an expiry that is not later than today is refused at the field; the register is unchanged
@@ -211,7 +211,7 @@ async def test_accept_renew_and_retire_an_exception_in_the_register():
         await idle(pilot)
         assert str(app.session.policy.exceptions[0].expires_on) == "2027-03-31"
         row = register_row(screen, exc.id)
-        assert row[0].strip() == "active" and row[6] == "2027-03-31" and row[7] == "1 finding"
+        assert row[0].strip() == "active" and row[5] == "2027-03-31" and row[6] == "1 finding"
         assert not any(f.rule == "ACC-002" for f in panel_findings(app))
         # undo the renewal: it is expiring again
         await pilot.press("ctrl+z")
@@ -228,7 +228,7 @@ async def test_accept_renew_and_retire_an_exception_in_the_register():
         # undo the retirement: back in the register, the finding accepted again
         await pilot.press("ctrl+z")
         await idle(pilot)
-        assert register_row(screen, exc.id)[7] == "1 finding"
+        assert register_row(screen, exc.id)[6] == "1 finding"
         assert not any(f.rule == "ACC-002" for f in panel_findings(app))
 
 
@@ -249,7 +249,7 @@ async def test_an_expired_exception_stands_out_and_accepts_nothing(root):
         await idle(pilot)
         screen = app.screen
         row = register_row(screen, "EXC-1")
-        assert row[0] == "! EXPIRED" and row[7] == "nothing"
+        assert row[0] == "! EXPIRED" and row[6] == "nothing"
         assert "1 expired" in str(screen.query_one("#exc-headline", Static).content)
         detail = str(screen.query_one("#exc-detail", Static).content)
         assert "Accepts no finding now" in detail and "EXC-001" in detail and "expired on" in detail

@@ -71,7 +71,7 @@ class ExceptionsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("Evaluating...", id="exc-headline", markup=False)
-        yield DataTable(id="exc-table", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="exc-table", cursor_type="row", zebra_stripes=True, fixed_columns=2)
         with VerticalScroll(id="exc-why"):
             yield Static("", id="exc-detail", markup=False)
         yield Footer()
@@ -80,7 +80,7 @@ class ExceptionsScreen(Screen):
         self.title = self.session.client
         self.sub_title = "exceptions register"
         table = self.query_one("#exc-table", DataTable)
-        for label in ("Status", "Id", "Rule", "Scope", "Approved by", "On", "Expires", "Accepts", "Justification"):
+        for label in ("Status", "Id", "Rule", "Scope", "Approved by", "Expires", "Accepts", "Justification"):
             table.add_column(label, key=label.lower())
         table.focus()
         self.refresh_register()
@@ -141,9 +141,8 @@ class ExceptionsScreen(Screen):
         accepts = Text(f"{n} finding{'s' if n != 1 else ''}" if n else "nothing",
                        style="" if n else colours.get("warning", ""))
         return [Text(text, style=style), Text(e.id or "-"), Text(e.rule), Text(e.scope),
-                Text(e.approved_by or "-"), Text(str(e.approved_on or "-")),
-                Text(str(e.expires_on or "-"), style=style if r.stands_out else ""), accepts,
-                Text(_one_line(e.justification or "-", 60))]
+                Text(e.approved_by or "-"), Text(str(e.expires_on or "-"), style=style if r.stands_out else ""),
+                accepts, Text(_one_line(e.justification or "-", 34))]
 
     def _headline(self) -> str:
         rows = self.rows
