@@ -23,6 +23,8 @@ class EditGroups:
         self.session = session
         self._sizes: dict[int, int] = {}  # id(last change of an action) -> how many changes it made
         self._firsts: dict[int, int] = {}  # id(first change of an action) -> how many changes it made
+        #: Whether anything was changed, undone or redone here (the interview's form then shows it anew).
+        self.edited = False
 
     def apply(self, edits: Iterable[Callable[[], Any]]) -> list:
         """Run ``edits`` in order; when one is refused the earlier ones are undone and the error raised."""
@@ -34,6 +36,7 @@ class EditGroups:
             for _ in done:
                 self.session.undo()
             raise
+        self.edited = self.edited or bool(done)
         if len(done) > 1:
             self._sizes[id(done[-1])] = len(done)
             self._firsts[id(done[0])] = len(done)
@@ -44,6 +47,7 @@ class EditGroups:
         change = self.session.undo()
         for _ in range(self._sizes.get(id(change), 1) - 1):
             change = self.session.undo()
+        self.edited = self.edited or change is not None
         return change
 
     def redo(self) -> Optional[Any]:
@@ -51,7 +55,15 @@ class EditGroups:
         change = self.session.redo()
         for _ in range(self._firsts.get(id(change), 1) - 1):
             change = self.session.redo()
+        self.edited = self.edited or change is not None
         return change
+
+    def leave(self, app: Any) -> None:
+        """Close the screen on top; the interview below shows what was changed here in its form."""
+        app.pop_screen()
+        screen = app.screen
+        if self.edited and hasattr(screen, "show_step") and getattr(screen, "step", None) is not None:
+            screen.show_step(screen.step.id, rebuild=True)
 
 
 #: How long a screen waits for the interview's own evaluation before it asks the session itself.

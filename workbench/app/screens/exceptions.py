@@ -266,7 +266,7 @@ class ExceptionsScreen(Screen):
         self.refresh_register()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.edits.leave(self.app)
 
 
 class FindingPicker(ModalScreen[Optional[Any]]):

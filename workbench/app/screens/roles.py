@@ -198,7 +198,7 @@ class RolesScreen(Screen):
         self.refresh_matrix()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.edits.leave(self.app)
 
 
 def member_edits(session: Session, index: int, member: Optional[str], data: dict) -> list[Callable[[], Any]]:
