@@ -54,18 +54,21 @@ class Derived:
 class InterviewScreen(Screen):
     """One client's interview."""
 
+    #: Shown in the footer: what fits 120 columns (F6 to F10 included). The others work the same and are
+    #: listed in the help pane (F1) and the command palette: ^y redo, ^g gaps, ^l steps, f3 source, f4 table,
+    #: ^o clients, f5 export follow-ups, ^q save and quit.
     BINDINGS = [
         Binding("ctrl+n", "next_question", "Next question", id="interview.next", priority=True),
         Binding("f1", "toggle_help", "Help", id="interview.help"),
         Binding("f2", "dont_know", "Don't know", id="interview.dont_know"),
-        Binding("f3", "source_note", "Source", id="interview.source"),
+        Binding("f3", "source_note", "Source", id="interview.source", show=False),
         Binding("ctrl+z", "undo", "Undo", id="interview.undo", priority=True),
-        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True),
-        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps"),
-        Binding("ctrl+l", "steps", "Steps", id="interview.steps"),
-        Binding("f4", "table", "Table", id="interview.table"),
-        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients"),
-        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export"),
+        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True, show=False),
+        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps", show=False),
+        Binding("ctrl+l", "steps", "Steps", id="interview.steps", show=False),
+        Binding("f4", "table", "Table", id="interview.table", show=False),
+        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients", show=False),
+        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export", show=False),
         Binding("escape", "back_to_form", "Back", show=False),
     ]
 
@@ -102,7 +105,7 @@ class InterviewScreen(Screen):
                 yield HelpPane(id="help")
                 yield GapPanel(id="gaps")
         yield Static("", id="progress", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key that matters fits 120 columns (the rest: ctrl+p)
 
     def on_mount(self) -> None:
         self.title = self.session.client
