@@ -234,7 +234,7 @@ class Session:
         :class:`~workbench.spec.io.SpecError` listing every bad row by line and column."""
         from workbench.spec.csv_import import read_items
 
-        return read_items(self.policy, list_path, csv_path)
+        return read_items(self.policy, list_path, Path(csv_path).expanduser())
 
     def undo(self) -> Optional[Change]:
         return None if self.read_only else self.editor.undo()

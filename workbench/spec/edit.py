@@ -108,7 +108,7 @@ class Editor:
         parts = _parts(path)
         value = _clean(value)
         _refuse_bad_text(parts, value)
-        unset = self._unset_ancestor(parts)
+        unset, parent = self._walk(parts)
         if unset is not None:
             if value is None:  # clearing an answer inside a section that is not there: nothing to do
                 return Change("set", parts, None, None)
@@ -116,7 +116,7 @@ class Editor:
             for name in reversed(parts[unset + 1:]):
                 nested = {name: nested}
             return self.set(parts[:unset + 1], nested)
-        parent, name = self._parent(parts)
+        parent, name = self._parent(parts, parent)
         before = getattr(parent, name)
         if value is None and _is_list_field(parent, name) and name not in _list_fields(type(parent))[0]:
             value = []  # a list that cannot be "not answered" is cleared to empty
@@ -268,22 +268,35 @@ class Editor:
         self._redo.clear()
         self._notify(change)
 
-    def _unset_ancestor(self, parts: tuple) -> int | None:
-        """Index in ``parts`` of the first field on the way to the last one whose value is None (not answered)."""
+    def _walk(self, parts: tuple) -> tuple[int | None, Any]:
+        """(index in ``parts`` of the first field on the way to the last one whose value is None (not answered),
+        or None; the value at ``parts[:-1]`` when every one on the way is answered). One walk from the root:
+        a bulk edit of 5,000 systems walks 5,000 times."""
+        node: Any = self.policy
         for i in range(len(parts) - 1):
-            if self.get(parts[:i + 1]) is None:  # get checks each name and index on the way
+            part = parts[i]
+            if isinstance(part, int):
+                if not isinstance(node, list) or not -len(node) <= part < len(node):
+                    raise EditError(format_path(parts[:i + 1]), "no such item")
+                node = node[part]
+            else:
+                if not isinstance(node, BaseModel) or part not in type(node).model_fields:
+                    raise EditError(format_path(parts[:i + 1]), "no such field")
+                node = getattr(node, part)
+            if node is None:
                 if any(isinstance(p, int) for p in parts[i + 1:]):
                     raise EditError(format_path(parts), "no such item")
-                return i
-        return None
+                return i, None
+        return None, node
 
-    def _parent(self, parts: tuple) -> tuple[BaseModel, str]:
+    def _parent(self, parts: tuple, parent: Any = None) -> tuple[BaseModel, str]:
         if not parts or isinstance(parts[-1], int):
             raise EditError(format_path(parts), "name a field, e.g. systems[4].tier")
-        try:
-            parent = self.get(parts[:-1])
-        except EditError:
-            raise EditError(format_path(parts), "no such field") from None
+        if parent is None:
+            try:
+                parent = self.get(parts[:-1])
+            except EditError:
+                raise EditError(format_path(parts), "no such field") from None
         if not isinstance(parent, BaseModel) or parts[-1] not in type(parent).model_fields:
             raise EditError(format_path(parts), "no such field")
         return parent, parts[-1]
