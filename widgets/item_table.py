@@ -144,12 +144,13 @@ class ItemTable(Vertical):
         """Refresh one item's cells after an edit."""
         self.update_rows({index: row})
 
-    def update_rows(self, rows: dict[int, Sequence[Any]]) -> None:
-        """Refresh some items' cells (a bulk edit) without touching the others."""
+    def update_rows(self, rows: dict[int, Sequence[Any]], *, clean: bool = False) -> None:
+        """Refresh some items' cells (a bulk edit) without touching the others; ``clean``: the cells are
+        already as :func:`cell` makes them."""
         cells = {}
         for index, row in rows.items():
             if 0 <= index < len(self._rows):
-                self._rows[index] = cells[index] = tuple(_cell(c) for c in row)
+                self._rows[index] = cells[index] = tuple(row) if clean else tuple(_cell(c) for c in row)
         if cells and self.is_mounted:
             self.view.update_rows(cells)
 
@@ -295,6 +296,10 @@ class _Status(Widget):
         return Text(self.text, no_wrap=True, overflow="ellipsis")
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A cell's text: one line, at most 60 characters."""
     text = "" if value is None else str(value)
     return " ".join(text.split())[:60]
+
+
+_cell = cell

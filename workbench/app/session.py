@@ -220,12 +220,12 @@ class Session:
     def group(self, label: str):
         """``with session.group("Set tier of 40 systems"):`` the edits inside are one change (one undo step);
         a refused one rolls them all back (see :meth:`Editor.group`)."""
-        self._writable(())
+        self._writable("policy")
         return self.editor.group(label)
 
     def apply_many(self, label: str, edits: list) -> Optional[Change]:
         """Edits ``("set", path, value)``, ``("add", path, item)``, ``("remove", path)`` as one change."""
-        self._writable(())
+        self._writable("policy")
         return self.editor.apply_many(label, edits)
 
     def read_table_csv(self, list_path: str, csv_path: str | Path):

@@ -18,7 +18,7 @@ from textual import on
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from widgets.item_table import ItemTable
+from widgets.item_table import ItemTable, cell
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
@@ -242,6 +242,7 @@ class TableActions:
         current = table.rows
         rows: dict[int, list] = {}
         again: set[int] = set()
+        shown: dict[Any, str] = {}  # a bulk edit sets one value many times: its cell text is made once
         for leaf in leaves:
             path = leaf.path
             if leaf.op != "set" or len(path) < 3 or path[0] != head or not isinstance(path[1], int) \
@@ -260,7 +261,13 @@ class TableActions:
             if row is None:
                 row = rows[index] = list(current[index])
             if rel in column_of:
-                row[column_of[rel]] = _short(now)
+                try:
+                    text = shown.get(now)
+                    if text is None:
+                        text = shown[now] = cell(_short(now))
+                except TypeError:  # a list answer (unhashable)
+                    text = cell(_short(now))
+                row[column_of[rel]] = text
             if rel in required:
                 done, _, total = row[-1].partition("/")
                 if done.isdigit():
@@ -270,7 +277,7 @@ class TableActions:
         for index in again:
             rows.pop(index, None)
         if rows:
-            table.update_rows(rows)
+            table.update_rows(rows, clean=True)
         if again:
             self.refresh_rows(head, again)
 
@@ -291,7 +298,37 @@ class TableActions:
         for head, leaves in sets.items():
             if head not in reshaped:
                 self.refresh_set_rows(head, leaves, undone)
-        self.refresh_values()
+        self.refresh_shown_item(change)
+
+    def refresh_shown_item(self, change: Any) -> None:
+        """Show the new answers of the item form's fields that ``change`` touched (all of them when it touched
+        something other than one field of an item)."""
+        from workbench.spec.io import format_path
+
+        shown = {(head, index) for head, index in self._form_for.items()}
+        paths = set()
+        for leaf in change.leaves():
+            path = leaf.path
+            if len(path) < 2 or not isinstance(path[1], int):
+                self.refresh_values()
+                return
+            if (path[0], path[1]) in shown:
+                if leaf.op != "set" or len(path) < 3:
+                    self.refresh_values()
+                    return
+                paths.add(format_path(path))
+        if not paths:
+            return
+        for head in self._form_for:
+            box = self.query_one(f"#item-form-{slug(head)}", Vertical)
+            for field in box.query(QuestionField):
+                if field.path in paths or any(p.startswith(field.path + ".") or field.path.startswith(p + ".")
+                                              for p in paths):
+                    try:
+                        field.set_value(self.session.get(field.path))
+                    except EditError:
+                        pass
+        self._apply_conditions()
 
     async def on_item_table_duplicate_requested(self, event: ItemTable.DuplicateRequested) -> None:
         event.stop()
@@ -358,7 +395,7 @@ class TableActions:
                 return str(exc)
             if change is not None:
                 self.refresh_set_rows(head, list(change.leaves()))
-            self.refresh_values()
+                self.refresh_shown_item(change)
             self.app.notify(f"{label} (ctrl+z undoes it).", markup=False)
             return None
 
