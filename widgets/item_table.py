@@ -121,7 +121,7 @@ class ItemTable(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.title, classes="it-title", markup=False)
         if self.filterable:
-            yield Input(placeholder="filter: type part of an id, kind, tier ...", id="it-filter", compact=True)
+            yield Input(placeholder="filter: part of any cell (an id, a kind, a tier ...)", id="it-filter", compact=True)
         yield TableView(self.columns, id="it-table")
         yield _Status(classes="it-hint")
 
