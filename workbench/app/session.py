@@ -429,11 +429,18 @@ def _open_workspace(target: str | Path) -> Workspace:
 def _from_template(template: str | None, name: str | None) -> Policy:
     if not template:
         return Policy(organization={"name": name} if name else {})
-    from workbench.templates import UnknownTemplate, new_policy_from_template
+    from workbench.templates import UnknownTemplate, list_templates, new_policy_from_template
 
-    try:
-        return new_policy_from_template(template, name)
-    except UnknownTemplate as exc:
+    if template in {t[0] for t in list_templates()}:  # a full example client (the demo), copied
+        try:
+            return new_policy_from_template(template, name)
+        except UnknownTemplate as exc:
+            raise SessionError(str(exc)) from None
+    from workbench.starters import UnknownProfile, build_starter, parse_profile
+
+    try:  # a company profile (healthcare-msp): the clean starter, no example company's people or names
+        return build_starter(*parse_profile(template), organization_name=name)
+    except UnknownProfile as exc:
         raise SessionError(str(exc)) from None
 
 
