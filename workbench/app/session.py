@@ -220,12 +220,12 @@ class Session:
     def group(self, label: str):
         """``with session.group("Set tier of 40 systems"):`` the edits inside are one change (one undo step);
         a refused one rolls them all back (see :meth:`Editor.group`)."""
-        self._writable(())
+        self._writable("policy")
         return self.editor.group(label)
 
     def apply_many(self, label: str, edits: list) -> Optional[Change]:
         """Edits ``("set", path, value)``, ``("add", path, item)``, ``("remove", path)`` as one change."""
-        self._writable(())
+        self._writable("policy")
         return self.editor.apply_many(label, edits)
 
     def read_table_csv(self, list_path: str, csv_path: str | Path):
@@ -234,7 +234,7 @@ class Session:
         :class:`~workbench.spec.io.SpecError` listing every bad row by line and column."""
         from workbench.spec.csv_import import read_items
 
-        return read_items(self.policy, list_path, csv_path)
+        return read_items(self.policy, list_path, Path(csv_path).expanduser())
 
     def undo(self) -> Optional[Change]:
         return None if self.read_only else self.editor.undo()

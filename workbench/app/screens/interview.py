@@ -34,7 +34,7 @@ from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
 from ..session import EditError, Evaluation, Session
-from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
+from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
@@ -220,33 +220,25 @@ class InterviewScreen(Screen):
         self.query_one(StepForm).selected[list_path] = change.path[-1]
         self.show_step(self.step.id, list_path, rebuild=True)
 
-    @on(ItemTable.DeleteRequested)
-    def _delete_item(self, event: ItemTable.DeleteRequested) -> None:
-        event.stop()
-        path = f"{event.table.list_path}[{event.index}]"
-        items = self.session.get(event.table.list_path)
-        name = getattr(items[event.index], "id", None) or f"item {event.index + 1}"
+    async def action_undo(self) -> None:
+        await self._history(self.session.undo, "Nothing to undo.")
 
-        def confirmed(answer: Optional[dict]) -> None:
-            if answer is None:
-                return
-            self.session.remove(path)
-            self.show_step(self.step.id, rebuild=True)
-            self.notify(f"Deleted {name} (ctrl+z brings it back).", markup=False)
+    async def action_redo(self) -> None:
+        await self._history(self.session.redo, "Nothing to redo.")
 
-        self.app.push_screen(ConfirmDialog(f"Delete {name}?", "Undo (ctrl+z) brings it back.", "Delete"),
-                             confirmed)
-
-    def action_undo(self) -> None:
-        self._history(self.session.undo, "Nothing to undo.")
-
-    def action_redo(self) -> None:
-        self._history(self.session.redo, "Nothing to redo.")
-
-    def _history(self, step, empty: str) -> None:
+    async def _history(self, step, empty: str) -> None:
         change = step()
         if change is None:
             self.notify(empty)
+            return
+        if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
+            heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
+            form = self.query_one(StepForm)
+            if heads & set(form.heads):
+                await form.after_group(change, undone=step == self.session.undo)
+            elif heads:
+                self.jump_to(sorted(heads)[0], rebuild=True)
+            self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         from workbench.spec.io import format_path
 
@@ -500,7 +492,7 @@ class InterviewScreen(Screen):
 
     def action_table(self) -> None:
         """Focus the step's table of items (systems, tiers ...), the next one on each press."""
-        tables = [t.query_one("DataTable") for t in self.query(ItemTable)]
+        tables = [t.view for t in self.query(ItemTable)]
         if not tables:
             self.notify("This step has no table.")
             return
