@@ -1,0 +1,51 @@
+"""What the app's start skips: the interview parsed once and kept, never used once its file has changed."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from workbench.app import questions as Q
+from workbench.app.questions import QuestionsError, load_questions
+
+
+@pytest.fixture
+def own_file(tmp_path):
+    path = tmp_path / "questions.yaml"
+    path.write_text(Q.questions_path().read_text(encoding="utf-8"), encoding="utf-8")
+    Q._load_cached.cache_clear()
+    yield path
+    Q._load_cached.cache_clear()
+
+
+def test_the_parsed_interview_is_kept_and_read_back_without_parsing(own_file, data_dir, monkeypatch):
+    first = load_questions(own_file, keep=True)
+    assert len(list((data_dir / "cache").glob("questions-*.pickle"))) == 1
+    Q._load_cached.cache_clear()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(Q, "parse_questions", no_parse)
+    again = load_questions(own_file, keep=True)
+    assert [(q.id, q.path, q.text, q.when) for q in again] == [(q.id, q.path, q.text, q.when) for q in first]
+    assert [s.id for s in again.steps] == [s.id for s in first.steps]
+    assert Q.step_for_path("systems[2].owner", again).path == "systems[2].owner"
+
+
+def test_a_changed_file_is_parsed_again_and_its_errors_shown(own_file, data_dir):
+    load_questions(own_file, keep=True)
+    text = own_file.read_text(encoding="utf-8")
+    own_file.write_text(text.replace("kind: duration", "kind: durationz", 1), encoding="utf-8")
+    st = own_file.stat()
+    os.utime(own_file, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+    Q._load_cached.cache_clear()
+    with pytest.raises(QuestionsError, match=r"questions.yaml:\d+: question .*durationz"):
+        load_questions(own_file, keep=True)
+
+
+def test_an_unwritable_data_folder_only_costs_the_parse(own_file, data_dir):
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("not a folder")  # the cache cannot be made under it
+    assert len(load_questions(own_file, keep=True)) == len(load_questions(own_file))
