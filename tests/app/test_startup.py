@@ -49,3 +49,41 @@ def test_an_unwritable_data_folder_only_costs_the_parse(own_file, data_dir):
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     data_dir.write_text("not a folder")  # the cache cannot be made under it
     assert len(load_questions(own_file, keep=True)) == len(load_questions(own_file))
+
+
+# ----------------------------------------------------------------------------
+# The footer: rebuilt when its keys change, not on every move of the focus
+# ----------------------------------------------------------------------------
+from widgets.footer import Footer  # noqa: E402
+
+from .helpers import make_app, run, settle  # noqa: E402
+
+
+def _footer_text(app) -> str:
+    return " ".join(f"{k.key_display} {k.description}" for k in app.screen.query_one(Footer).query("FooterKey"))
+
+
+@run
+async def test_the_footer_shows_the_keys_of_where_the_focus_is_and_skips_rebuilds_that_change_nothing(monkeypatch):
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        assert "Accept as exception" not in _footer_text(app)
+        rebuilt = []
+        real = Footer.recompose
+
+        async def counted(self):
+            rebuilt.append(1)
+            return await real(self)
+
+        monkeypatch.setattr(Footer, "recompose", counted)
+        await pilot.press("tab")  # the next field of the same form: the same keys
+        await pilot.pause()
+        await pilot.pause()
+        assert rebuilt == []
+        await pilot.press("ctrl+g")  # the gap list has a key of its own
+        await pilot.pause()
+        await pilot.pause()
+        assert rebuilt and "Accept as exception" in _footer_text(app)
+        assert footer.is_attached

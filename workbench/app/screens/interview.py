@@ -23,10 +23,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.footer import Footer
 from widgets.gap_panel import GapPanel, kind_of
 from widgets.help_pane import HelpPane
 from widgets.item_table import ItemTable
