@@ -87,3 +87,27 @@ async def test_the_footer_shows_the_keys_of_where_the_focus_is_and_skips_rebuild
         await pilot.pause()
         assert rebuilt and "Accept as exception" in _footer_text(app)
         assert footer.is_attached
+
+
+@run
+async def test_a_small_client_opens_on_a_frame_already_showing_its_findings_and_a_large_one_at_once(root):
+    from benchmarks.generate import policy as generated
+    from workbench.app.screens import interview
+    from workbench.store import Workspace
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen._eval_worker is None  # evaluated before the first frame, not in a worker
+        assert screen.derived is not None and screen.query_one("GapPanel").findings
+        assert "Evaluating" not in str(screen.query_one("#gap-summary").render())
+
+    ws = Workspace.create(root / "big", "Big Co")
+    ws.save_draft(generated(interview.FIRST_IN_FRAME + 1))
+    app = make_app(target=str(ws.path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen._eval_worker is not None  # the frame first, the findings from the worker
+        await settle(pilot)
+        assert app.screen.query_one("GapPanel").findings

@@ -38,6 +38,9 @@ from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
+#: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
+#: client opens at once and its findings follow from the worker.
+FIRST_IN_FRAME = 200
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
@@ -114,7 +117,20 @@ class InterviewScreen(Screen):
         self._fill_steps()
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
-        self._start_evaluation()
+        if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self._first_evaluation()
+        else:
+            self._start_evaluation()
+
+    def _first_evaluation(self) -> None:
+        """A small client is evaluated before the first frame, so that frame already shows its findings (no
+        second frame to draw, nothing typed yet to keep waiting); an engine failure is said as in the worker."""
+        try:
+            derived = self._derive()
+        except Exception as exc:
+            self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            return
+        self._show(derived)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width)
@@ -266,6 +282,10 @@ class InterviewScreen(Screen):
     @work(thread=True, group="evaluate", exit_on_error=False)
     def _evaluate(self) -> Optional[Derived]:
         """Evaluate and work out progress and step states, off the main thread."""
+        return self._derive()
+
+    def _derive(self) -> Derived:
+        """The latest evaluation with its progress and step states, all of one revision."""
         session, interview = self.session, self.interview
         while True:
             evaluation = session.evaluate()
