@@ -111,3 +111,34 @@ async def test_a_small_client_opens_on_a_frame_already_showing_its_findings_and_
         assert app.screen._eval_worker is not None  # the frame first, the findings from the worker
         await settle(pilot)
         assert app.screen.query_one("GapPanel").findings
+
+
+@run
+async def test_a_change_reaches_the_draft_while_a_slow_evaluation_still_runs(monkeypatch):
+    import threading
+    import time
+
+    from workbench.app.screens.interview import InterviewScreen
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        real = InterviewScreen._derive
+        release = threading.Event()
+
+        def slow(self):
+            release.wait(30)  # an evaluation of a very large client on a busy machine
+            return real(self)
+
+        monkeypatch.setattr(InterviewScreen, "_derive", slow)
+        try:
+            app.session.set("organization.description", "Analytics for logistics firms")
+            started = time.perf_counter()
+            while app.session.dirty and time.perf_counter() - started < 20:
+                await pilot.pause(0.05)
+            assert not app.session.dirty
+            assert not release.is_set()  # saved while the evaluation was still running: it did not wait for it
+            assert "Analytics for logistics firms" in app.session.workspace.draft_path.read_text(encoding="utf-8")
+        finally:
+            release.set()
+        await settle(pilot, rounds=200)
