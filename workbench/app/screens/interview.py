@@ -23,10 +23,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.footer import Footer
 from widgets.gap_panel import GapPanel, kind_of
 from widgets.help_pane import HelpPane
 from widgets.item_table import ItemTable
@@ -37,7 +38,11 @@ from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
+#: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
+#: client opens at once and its findings follow from the worker.
+FIRST_IN_FRAME = 200
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
+SAVE_BY = 0.8           # ... or, while the gap panel is catching up, this long after it at the latest
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
 
@@ -84,6 +89,8 @@ class InterviewScreen(Screen):
         self._shown_revision = -1
         self._step_lines: list = []  # the step list's lines as drawn
         self._progress_text: Optional[str] = None  # the progress line as drawn
+        self._drawn_revision = -1  # the newest revision whose findings a drawn frame shows
+        self._unsaved_since: Optional[float] = None  # when the oldest change not yet in the draft was made
         self._edited_at: Optional[float] = None
         #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
         self.last_latency: Optional[float] = None
@@ -116,7 +123,20 @@ class InterviewScreen(Screen):
         self._fill_steps()
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
-        self._start_evaluation()
+        if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self._first_evaluation()
+        else:
+            self._start_evaluation()
+
+    def _first_evaluation(self) -> None:
+        """A small client is evaluated before the first frame, so that frame already shows its findings (no
+        second frame to draw, nothing typed yet to keep waiting); an engine failure is said as in the worker."""
+        try:
+            derived = self._derive()
+        except Exception as exc:
+            self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            return
+        self._show(derived)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width)
@@ -195,6 +215,8 @@ class InterviewScreen(Screen):
         self.last_latency = None
         self.query_one(GapPanel).mark_stale()
         self._start_evaluation()  # at once: it runs in a thread while this frame is drawn
+        if self._unsaved_since is None:
+            self._unsaved_since = time.perf_counter()
         if self._save_timer is None:
             self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
         self._show_progress()
@@ -260,6 +282,10 @@ class InterviewScreen(Screen):
     @work(thread=True, group="evaluate", exit_on_error=False)
     def _evaluate(self) -> Optional[Derived]:
         """Evaluate and work out progress and step states, off the main thread."""
+        return self._derive()
+
+    def _derive(self) -> Derived:
+        """The latest evaluation with its progress and step states, all of one revision."""
         session, interview = self.session, self.interview
         while True:
             evaluation = session.evaluate()
@@ -300,13 +326,13 @@ class InterviewScreen(Screen):
         self.query_one(StepForm).flag(self._flags())
         self._fill_steps()
         self._show_progress()
-        if self._edited_at is not None and not self.session.stale:
-            edited_at, revision = self._edited_at, derived.evaluation.revision
-            self.call_after_refresh(self._painted, edited_at, revision)
+        self.call_after_refresh(self._painted, self._edited_at, derived.evaluation.revision)
 
-    def _painted(self, edited_at: float, revision: int) -> None:
-        """The frame showing the evaluation of the latest edit is drawn: how long that took (the benchmark)."""
-        if self._shown_revision == revision and not self.session.stale:
+    def _painted(self, edited_at: Optional[float], revision: int) -> None:
+        """The frame showing an evaluation is drawn: the autosave may start; after an edit, how long it took
+        from the edit to this frame (the benchmark)."""
+        self._drawn_revision = max(self._drawn_revision, revision)
+        if edited_at is not None and self._shown_revision == revision and not self.session.stale:
             self.last_latency = time.perf_counter() - edited_at
 
     def _flags(self) -> dict[str, str]:
@@ -345,8 +371,10 @@ class InterviewScreen(Screen):
         self._save_timer = None
         if self._save_worker is not None and self._save_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return
-        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            # the gap panel first: saving a large policy would slow the evaluation the person waits for
+        waiting = self.session.stale or self._drawn_revision < self.session.revision
+        if waiting and self._unsaved_since is not None and time.perf_counter() - self._unsaved_since < SAVE_BY:
+            # the gap panel first: serializing a large policy in a thread would slow the evaluation and the
+            # frame the person waits for (one interpreter lock); but never later than SAVE_BY
             self._save_timer = self.set_timer(0.05, self._start_save)
             return
         self._save_worker = self._save()
@@ -364,6 +392,7 @@ class InterviewScreen(Screen):
             return
         if worker.state == WorkerState.SUCCESS and not self.session.dirty:
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
+            self._unsaved_since = None
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
             self._save_timer = self.set_timer(0.05, self._start_save)
         self._show_progress()
