@@ -71,7 +71,8 @@ async def test_review_groups_findings_by_kind_and_previews_the_written_policy():
         heads = [p for p in prompts if p.startswith(("Gaps", "Unanswered", "Evidence"))]
         assert [h.split(" (")[0] for h in heads] == ["Gaps", "Unanswered questions", "Evidence"]
         assert sum(int(h.rsplit("(", 1)[1].rstrip(")")) for h in heads) == open_count
-        assert sum(1 for p in prompts if p.startswith("  ") and "none open" not in p) == open_count
+        ids = [listing.get_option_at_index(i).id or "" for i in range(listing.option_count)]
+        assert sum(1 for i in ids if i.startswith("f")) == open_count
         assert screen.query_one("#review-follow-ups", DataTable).row_count == 4
         preview = screen.query_one(PolicyPreview)
         assert "6. Exceptions" in preview.section_titles
@@ -299,6 +300,23 @@ def test_command_line_publish_is_refused_while_the_client_is_open(root, capsys):
         assert not session.workspace.versions()
     finally:
         session.close()
+
+
+@run
+async def test_review_findings_wrap_beside_their_severity_and_rule():
+    """A long finding's second line starts under the message, not under the severity: the list scans."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        listing = app.screen.query_one("#review-findings", OptionList)
+        lines = [listing.render_line(y).text for y in range(listing.size.height)]
+        first = next(i for i, line in enumerate(lines) if "ACC-002" in line)
+        column = lines[first].index("u-sam")
+        assert lines[first].lstrip().startswith("blocker")
+        assert lines[first + 1][:column].strip() == ""  # the continuation is indented to the message
+        assert lines[first + 1][column:].strip()
 
 
 # -- the exceptions register in the review ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -129,12 +130,20 @@ class ReviewScreen(Screen):
                 options.append(Option(Content.styled("  none open", "$text-muted"), disabled=True))
         listing.add_options(options)
 
-    @staticmethod
-    def _finding_prompt(f: Any, blocks: bool) -> Content:
-        mark = ("  stops publishing", "bold $error") if blocks else ""
-        return Content.assemble(
-            (f"  {f.severity:<8} ", SEVERITY_STYLE.get(f.severity, "")), (f"{f.rule:<10} ", "bold"), f.message, mark,
-        )
+    def _finding_prompt(self, f: Any, blocks: bool) -> Table:
+        """Severity and rule in columns, the message wrapped beside them (a hanging indent), so the list scans."""
+        colours = self.app.get_css_variables()
+        severity = SEVERITY_STYLE.get(f.severity, "")
+        style = " ".join(colours.get(w[1:], "") if w.startswith("$") else w for w in severity.split())
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=8, no_wrap=True)
+        grid.add_column(width=9, no_wrap=True)
+        grid.add_column(ratio=1)
+        message = Text(f.message)  # the policy's own words: never read as markup
+        if blocks:
+            message.append("  stops publishing", style=f"bold {colours.get('error', 'red')}")
+        grid.add_row(Text(f.severity, style=style.strip()), Text(f.rule, style="bold"), message)
+        return grid
 
     def _show_exceptions(self, data: release.Review) -> None:
         table = self.query_one("#review-exceptions", DataTable)
