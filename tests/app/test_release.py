@@ -12,6 +12,7 @@ from workbench.app.screens.changes import ChangesScreen
 from workbench.app.screens.history import HistoryScreen
 from workbench.app.screens.interview import InterviewScreen
 from workbench.app.screens.publish import PublishScreen
+from workbench.app.screens.dialogs import ExceptionDialog
 from workbench.app.screens.review import ReviewScreen
 from workbench.app.session import Session
 from workbench.store import Workspace
@@ -317,6 +318,23 @@ async def test_review_findings_wrap_beside_their_severity_and_rule():
         assert lines[first].lstrip().startswith("blocker")
         assert lines[first + 1][:column].strip() == ""  # the continuation is indented to the message
         assert lines[first + 1][column:].strip()
+
+
+@run
+async def test_review_opens_on_the_first_finding_so_its_keys_work_at_once():
+    """F6 then a: the keys in the footer act on the findings without first tabbing into the list."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        review = app.screen
+        listing = review.query_one("#review-findings", OptionList)
+        assert app.focused is listing
+        assert review._findings[int(listing.highlighted_option.id[1:])].rule == "ACC-002"
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ExceptionDialog) and app.screen.finding.rule == "ACC-002"
 
 
 # -- the exceptions register in the review ------------------------------------------------------------------

@@ -116,6 +116,7 @@ class ReviewScreen(Screen):
 
     def _show_findings(self, data: release.Review) -> None:
         listing = self.query_one("#review-findings", OptionList)
+        previous = listing.highlighted
         listing.clear_options()
         self._findings = []
         options = []
@@ -129,6 +130,15 @@ class ReviewScreen(Screen):
             if not found:
                 options.append(Option(Content.styled("  none open", "$text-muted"), disabled=True))
         listing.add_options(options)
+        # The list is what the keys act on (enter, a): it takes the focus from the tab strip, on a finding.
+        if self._findings:
+            listing.highlighted = min(previous, listing.option_count - 1) if previous is not None else None
+            if listing.highlighted is None or listing.get_option_at_index(listing.highlighted).disabled:
+                listing.highlighted = next(i for i in range(listing.option_count)
+                                           if not listing.get_option_at_index(i).disabled)
+        if self.focused is None or self.focused is self.query_one("#review-tabs").query_one("ContentTabs"):
+            if self.query_one("#review-tabs", TabbedContent).active == "tab-findings":
+                listing.focus()
 
     def _finding_prompt(self, f: Any, blocks: bool) -> Table:
         """Severity and rule in columns, the message wrapped beside them (a hanging indent), so the list scans."""
