@@ -123,6 +123,8 @@ async def test_publish_refused_then_fixed_then_published(data_dir):
         folder = screen.outcome.result.path
         assert folder.name == "1.0" and (folder / "policy.md").is_file()
         assert str(folder) in str(screen.query_one("#pub-result", Static).content)
+        head = str(screen.query_one("#pub-head", Static).content)
+        assert "Version 1.0 is published" in head and "will be" not in head  # not the promise any more
         await pilot.press("c")
         assert app.clipboard == str(folder)
         await pilot.press("escape")
