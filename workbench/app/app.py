@@ -29,6 +29,9 @@ class WorkbenchApp(App):
         Binding("f6", "review", "Review", id="app.review"),
         Binding("f7", "changes", "Changes", id="app.changes"),
         Binding("f8", "history", "History", id="app.history"),
+        # roles and people, the exceptions register (workbench/app/screens/{roles,exceptions}.py)
+        Binding("f9", "roles", "Roles", id="app.roles"),
+        Binding("f10", "exceptions", "Exceptions", id="app.exceptions"),
     ]
 
     def __init__(self, *, target: Optional[str] = None, demo: bool = False, today: Optional[dt.date] = None,
@@ -173,7 +176,7 @@ class WorkbenchApp(App):
 
     # -- the release screens: review, publish, changes since the last version, history --------------------
     def check_action(self, action: str, parameters: tuple) -> Optional[bool]:
-        if action in ("review", "changes", "history"):
+        if action in ("review", "changes", "history", "roles", "exceptions"):
             return self.session is not None and hasattr(self.screen, "jump_to")
         return True
 
@@ -198,3 +201,17 @@ class WorkbenchApp(App):
         if self.session is not None:
             self.push_screen(HistoryScreen(self.session.workspace, self.session.as_of))
 
+
+    def action_roles(self) -> None:
+        """F9: roles x permissions, members with MFA and last sign-in, reviews, and the conflicts in place."""
+        from .screens.roles import RolesScreen
+
+        if self.session is not None:
+            self.push_screen(RolesScreen(self.session))
+
+    def action_exceptions(self) -> None:
+        """F10: the exceptions register: accept, renew and retire, expired and soon-expiring ones marked."""
+        from .screens.exceptions import ExceptionsScreen
+
+        if self.session is not None:
+            self.push_screen(ExceptionsScreen(self.session))

@@ -217,6 +217,25 @@ class Session:
         self._writable(path)
         return self.editor.remove(path)
 
+    def group(self, label: str):
+        """``with session.group("Set tier of 40 systems"):`` the edits inside are one change (one undo step);
+        a refused one rolls them all back (see :meth:`Editor.group`)."""
+        self._writable(())
+        return self.editor.group(label)
+
+    def apply_many(self, label: str, edits: list) -> Optional[Change]:
+        """Edits ``("set", path, value)``, ``("add", path, item)``, ``("remove", path)`` as one change."""
+        self._writable(())
+        return self.editor.apply_many(label, edits)
+
+    def read_table_csv(self, list_path: str, csv_path: str | Path):
+        """Read a CSV file of items for ``list_path`` (systems, targets ...), checked against the policy and
+        the model; nothing is added here. Returns a :class:`~workbench.spec.csv_import.CsvRows`; raises
+        :class:`~workbench.spec.io.SpecError` listing every bad row by line and column."""
+        from workbench.spec.csv_import import read_items
+
+        return read_items(self.policy, list_path, csv_path)
+
     def undo(self) -> Optional[Change]:
         return None if self.read_only else self.editor.undo()
 
@@ -296,7 +315,7 @@ class Session:
                 report = self._report(changes)
             except Exception:
                 self._evaluator = None  # start afresh next time
-                if self.revision != start_rev:
+                if self.revision != start_rev or self.editor.busy:
                     return None  # read the policy halfway through an edit: try again
                 raise
             seconds = time.perf_counter() - started
@@ -319,6 +338,8 @@ class Session:
     def _accept(self, start_rev: int, report: Any, seconds: float) -> Optional[Evaluation]:
         with self._guard:
             if self.revision != start_rev or (self.last is not None and self.last.revision > start_rev):
+                return None
+            if self.editor.busy:  # read while a bulk edit was half applied: its one change follows, ask again
                 return None
             previous = self.last
             new = frozenset()

@@ -2,9 +2,12 @@
 
 Every edit goes to the session; the screen redraws from what the session
 reports. Evaluation and autosave run in thread workers: an edit marks the
-gap panel stale and (after a short debounce) starts an evaluation; a result
-older than the newest one shown is dropped, and one started before an edit
-landed is thrown away by the session itself.
+gap panel stale and starts an evaluation at once (one at a time: edits that
+land while one runs are evaluated together next); a result older than the
+newest one shown is dropped, and one started before an edit landed is thrown
+away by the session itself. After an edit only what changed is drawn again:
+the answers are recounted where the edit landed (:class:`Q.Tally`), the gap
+panel and the step list redraw only their changed lines.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
-EVALUATE_AFTER = 0.01   # seconds before an evaluation starts (answers are committed on enter, not per keystroke; edits that land while one runs are coalesced into the next)
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
@@ -73,14 +75,19 @@ class InterviewScreen(Screen):
         self.interview = interview
         self.step = interview.steps[0]
         self.derived: Optional[Derived] = None
-        self._eval_timer = None
         self._save_timer = None
         self._eval_worker: Optional[Worker] = None
         self._save_worker: Optional[Worker] = None
         self._shown_revision = -1
+        self._step_lines: list = []  # the step list's lines as drawn
+        self._progress_text: Optional[str] = None  # the progress line as drawn
         self._edited_at: Optional[float] = None
-        self.last_latency: Optional[float] = None  # seconds from the last edit to the gap panel showing it
+        #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
+        self.last_latency: Optional[float] = None
         self.saved_at: Optional[str] = None
+        #: The answers counted for the progress line and the step list, recounted only where an edit landed.
+        self._tally = Q.Tally(interview.questions)
+        self.session.subscribe(self._tally.changed)
         self.session.subscribe(self._policy_changed)
 
     # -- layout --------------------------------------------------------------
@@ -118,10 +125,21 @@ class InterviewScreen(Screen):
 
     # -- steps ---------------------------------------------------------------
     def _fill_steps(self) -> None:
+        """The step list: only the steps whose line changed are drawn again."""
         steps = self.query_one("#steps", OptionList)
-        steps.clear_options()
-        steps.add_options([Option(self._step_prompt(s), id=s.id) for s in self.interview.steps])
-        steps.highlighted = self._step_index(self.step.id)
+        prompts = [self._step_prompt(s) for s in self.interview.steps]
+        lines = [(p.plain, list(p.spans)) for p in prompts]
+        if steps.option_count != len(prompts):
+            steps.clear_options()
+            steps.add_options([Option(p, id=s.id) for p, s in zip(prompts, self.interview.steps)])
+        else:
+            for i, (prompt, line) in enumerate(zip(prompts, lines)):
+                if self._step_lines[i] != line:
+                    steps.replace_option_prompt_at_index(i, prompt)
+        self._step_lines = lines
+        index = self._step_index(self.step.id)
+        if steps.highlighted != index:
+            steps.highlighted = index
 
     def _step_prompt(self, step) -> Content:
         state = self.derived.states.get(step.id) if self.derived else None
@@ -171,10 +189,9 @@ class InterviewScreen(Screen):
     def _policy_changed(self, change) -> None:
         """Every applied edit, undo and redo: evaluate and save soon."""
         self._edited_at = time.perf_counter()
+        self.last_latency = None
         self.query_one(GapPanel).mark_stale()
-        if self._eval_timer is not None:
-            self._eval_timer.stop()
-        self._eval_timer = self.set_timer(EVALUATE_AFTER, self._start_evaluation)
+        self._start_evaluation()  # at once: it runs in a thread while this frame is drawn
         if self._save_timer is None:
             self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
         self._show_progress()
@@ -239,7 +256,8 @@ class InterviewScreen(Screen):
 
     # -- evaluation ----------------------------------------------------------
     def _start_evaluation(self) -> None:
-        self._eval_timer = None
+        """Evaluate in a thread worker now; while one runs, edits are coalesced into the next (started when
+        it finishes). Answers are committed on enter, not per keystroke, so there is nothing to debounce."""
         if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return  # it re-runs when it finishes, if the policy moved on meanwhile
         self._eval_worker = self._evaluate()
@@ -254,8 +272,9 @@ class InterviewScreen(Screen):
                 time.sleep(0.01)
                 continue
             report = evaluation.report
-            progress = Q.progress(interview, session.policy, report)
-            states = step_states(interview, session.policy, report)
+            counts = self._tally.counts(session.policy)
+            progress = Q.progress(interview, session.policy, report, tally=counts)
+            states = Q.step_states(interview, session.policy, report, tally=counts)
             if session.revision == evaluation.revision:
                 return Derived(evaluation, progress, states)
             # an edit landed while progress was worked out: the figures may mix two revisions, start over
@@ -276,18 +295,24 @@ class InterviewScreen(Screen):
         derived = worker.result
         if derived is not None and derived.evaluation.revision > self._shown_revision:
             self._show(derived)
-        if self.session.stale and self._eval_timer is None:
+        if self.session.stale:
             self._start_evaluation()
 
     def _show(self, derived: Derived) -> None:
         self.derived = derived
         self._shown_revision = derived.evaluation.revision
         self.query_one(GapPanel).show(derived.evaluation.report, derived.evaluation.is_new)
-        if self._edited_at is not None and not self.session.stale:
-            self.last_latency = time.perf_counter() - self._edited_at
         self.query_one(StepForm).flag(self._flags())
         self._fill_steps()
         self._show_progress()
+        if self._edited_at is not None and not self.session.stale:
+            edited_at, revision = self._edited_at, derived.evaluation.revision
+            self.call_after_refresh(self._painted, edited_at, revision)
+
+    def _painted(self, edited_at: float, revision: int) -> None:
+        """The frame showing the evaluation of the latest edit is drawn: how long that took (the benchmark)."""
+        if self._shown_revision == revision and not self.session.stale:
+            self.last_latency = time.perf_counter() - edited_at
 
     def _flags(self) -> dict[str, str]:
         """Worst open severity per field path, to mark the fields a finding points at."""
@@ -315,7 +340,10 @@ class InterviewScreen(Screen):
             parts.append(f"draft saved {self.saved_at}")
         if narrow:
             parts.append("^g gaps ^l steps")
-        line.update("  ·  ".join(parts))
+        text = "  ·  ".join(parts)
+        if text != self._progress_text:
+            self._progress_text = text
+            line.update(text, layout=False)  # one line high, full width: no layout to redo (it costs a frame)
 
     # -- autosave ------------------------------------------------------------
     def _start_save(self) -> None:
@@ -490,22 +518,6 @@ class InterviewScreen(Screen):
 
     def action_export_follow_ups(self) -> None:
         self.app.action_export_follow_ups()
-
-
-def step_states(interview: Any, policy: Any, report: Any) -> dict:
-    """Every step's state, finding each open finding's step once (not once per step)."""
-    by_step: dict[str, list] = {s.id: [] for s in interview.steps}
-    where: dict[str, Optional[str]] = {}
-    for f in report.open:
-        if not f.paths:
-            continue
-        key = Q._normalize(f.paths[0])
-        if key not in where:
-            location = Q.step_for_path(f.paths[0], interview)
-            where[key] = location.step.id if location else None
-        if where[key] in by_step:
-            by_step[where[key]].append(f)
-    return {s.id: Q.step_state(s, policy, by_step[s.id], interview) for s in interview.steps}
 
 
 def _reason(exc: EditError, path: str) -> str:

@@ -155,10 +155,13 @@ class PublishScreen(Screen):
     @work(thread=True, group="publish", exit_on_error=False)
     def _publish(self, bump: str, approver: str, note: str, day: dt.date) -> release.Outcome:
         session = self.session
-        while not session.save_draft():  # what is on screen is what is published, and the draft has it first
-            pass
+        try:
+            while not session.save_draft():  # what is on screen is what is published, and the draft has it first
+                pass
+        except OSError as exc:
+            return release.Outcome(error=f"Nothing was published: the draft could not be saved first: {exc}")
         return release.publish(session.workspace, session.policy, bump=bump, approver=approver, note=note,
-                               approved_on=day)
+                               approved_on=day, today=session.today)
 
     def _published(self, outcome: release.Outcome) -> None:
         self.outcome = outcome
