@@ -20,13 +20,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from widgets.gap_panel import GapPanel, kind_of
 from widgets.help_pane import HelpPane
 from widgets.item_table import ItemTable
+from widgets.quiet_footer import QuietFooter
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
@@ -95,7 +96,7 @@ class InterviewScreen(Screen):
                 yield HelpPane(id="help")
                 yield GapPanel(id="gaps")
         yield Static("", id="progress", markup=False)
-        yield Footer()
+        yield QuietFooter()
 
     def on_mount(self) -> None:
         self.title = self.session.client
