@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
 from textual import on, work
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -175,10 +177,22 @@ class InterviewScreen(Screen):
         self.query_one(GapPanel).mark_stale()
         if self._eval_timer is not None:
             self._eval_timer.stop()
-        self._eval_timer = self.set_timer(EVALUATE_AFTER, self._start_evaluation)
+        self._eval_timer = self._after(EVALUATE_AFTER, self._start_evaluation)
         if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
+            self._save_timer = self._after(SAVE_AFTER, self._start_save)
         self._show_progress()
+
+    def _after(self, delay: float, callback) -> Timer:
+        """Call ``callback`` once, ``delay`` seconds from now, however late the timer gets to run.
+
+        ``set_timer`` makes a skipping timer: when the loop is busier than ``delay`` (a step being built, a
+        loaded machine), it skips its only tick and never calls back, so the gap panel would stay stale and the
+        draft unsaved until the next edit."""
+        timer = Timer(self, delay, callback=partial(self.call_next, callback), repeat=0, skip=False,
+                      name="interview-after")
+        timer._start()
+        self._timers.add(timer)  # stopped with the screen, as set_timer's are
+        return timer
 
     @on(ItemTable.AddRequested)
     def _add_item(self, event: ItemTable.AddRequested) -> None:
@@ -325,7 +339,7 @@ class InterviewScreen(Screen):
             return
         if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             # the gap panel first: saving a large policy would slow the evaluation the person waits for
-            self._save_timer = self.set_timer(0.05, self._start_save)
+            self._save_timer = self._after(0.05, self._start_save)
             return
         self._save_worker = self._save()
 
@@ -343,7 +357,7 @@ class InterviewScreen(Screen):
         if worker.state == WorkerState.SUCCESS and not self.session.dirty:
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
-            self._save_timer = self.set_timer(0.05, self._start_save)
+            self._save_timer = self._after(0.05, self._start_save)
         self._show_progress()
 
     # -- navigation ----------------------------------------------------------
