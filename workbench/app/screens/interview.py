@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
 from textual import on, work
@@ -23,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -218,8 +220,20 @@ class InterviewScreen(Screen):
         if self._unsaved_since is None:
             self._unsaved_since = time.perf_counter()
         if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
+            self._save_timer = self._after(SAVE_AFTER, self._start_save)
         self._show_progress()
+
+    def _after(self, delay: float, callback) -> Timer:
+        """Call ``callback`` once, ``delay`` seconds from now, however late the timer gets to run.
+
+        ``set_timer`` makes a skipping timer: when the loop is busier than ``delay`` (a step being built, a
+        loaded machine), it skips its only tick and never calls back, so the gap panel would stay stale and the
+        draft unsaved until the next edit."""
+        timer = Timer(self, delay, callback=partial(self.call_next, callback), repeat=0, skip=False,
+                      name="interview-after")
+        timer._start()
+        self._timers.add(timer)  # stopped with the screen, as set_timer's are
+        return timer
 
     @on(ItemTable.AddRequested)
     def _add_item(self, event: ItemTable.AddRequested) -> None:
@@ -375,7 +389,7 @@ class InterviewScreen(Screen):
         if waiting and self._unsaved_since is not None and time.perf_counter() - self._unsaved_since < SAVE_BY:
             # the gap panel first: serializing a large policy in a thread would slow the evaluation and the
             # frame the person waits for (one interpreter lock); but never later than SAVE_BY
-            self._save_timer = self.set_timer(0.05, self._start_save)
+            self._save_timer = self._after(0.05, self._start_save)
             return
         self._save_worker = self._save()
 
@@ -394,7 +408,7 @@ class InterviewScreen(Screen):
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
             self._unsaved_since = None
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
-            self._save_timer = self.set_timer(0.05, self._start_save)
+            self._save_timer = self._after(0.05, self._start_save)
         self._show_progress()
 
     # -- navigation ----------------------------------------------------------
