@@ -48,7 +48,7 @@ class GapPanel(Vertical):
     GapPanel > #gap-summary { height: auto; padding: 0 1; }
     GapPanel > #gap-list { height: 1fr; border: none; padding: 0; }
     GapPanel > #gap-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
-    GapPanel.-stale > #gap-summary { color: $text-muted; }
+    GapPanel > #gap-summary.-stale { color: $text-muted; }
     """
 
     BINDINGS = [
@@ -73,6 +73,11 @@ class GapPanel(Vertical):
         super().__init__(**kwargs)
         self._findings: list[Any] = []
         self._is_new: Callable[[Any], bool] = lambda f: False
+        self._summary: Any = None
+        self._detail = ""  # the fix of the highlighted finding, as shown
+        #: (what the line shows, its prompt) for each finding listed, as drawn now
+        self._drawn: list[tuple[tuple, Content]] = []
+        self._more = 0  # findings beyond MAX_LISTED, as the last line says
 
     def compose(self) -> ComposeResult:
         yield Static("Evaluating...", id="gap-summary", markup=False)
@@ -81,26 +86,72 @@ class GapPanel(Vertical):
 
     # -- showing -----------------------------------------------------------
     def show(self, report: Any, is_new: Optional[Callable[[Any], bool]] = None) -> None:
-        """Redraw from a gap-engine report (anything with ``findings`` and ``readiness()``)."""
+        """Show a gap-engine report (anything with ``findings`` and ``readiness()``).
+
+        Proportional to what changed: a line whose finding is the same, worded the same and still (not) new,
+        is left as drawn; a changed line gets the new prompt in place (a prompt drawn before elsewhere in the
+        list is reused, with its height worked out); lines are added or removed only at the end. So the
+        highlighted finding and the scroll position stay where the person left them."""
+        highlighted = self.highlighted_finding()
         self._is_new = is_new or (lambda f: False)
         findings = [f for f in report.findings if getattr(f, "accepted", None) is None]
         self._findings = findings
-        self.query_one("#gap-summary", Static).update(summary(report, findings))
+        head = summary(report, findings)
+        if self._summary is None or (head.plain, list(head.spans)) != (self._summary.plain, list(self._summary.spans)):
+            self._summary = head
+            self.query_one("#gap-summary", Static).update(head)
         options = self.query_one("#gap-list", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        options.add_options([Option(self._prompt(f), id=str(i)) for i, f in enumerate(findings[:MAX_LISTED])])
-        if len(findings) > MAX_LISTED:
-            options.add_option(Option(f"... and {len(findings) - MAX_LISTED} more (fix the ones above first)",
-                                      disabled=True))
+        listed = findings[:MAX_LISTED]
+        wanted = [self._line(f) for f in listed]
+        more = len(findings) - len(listed)
+        drawn = self._drawn
+        if self._more and (more != self._more or len(wanted) != len(drawn)):
+            options.remove_option_at_index(len(drawn))  # the "... and N more" line, last
+            self._more = 0
+        prompts = {sig: prompt for sig, prompt in drawn}  # a line drawn before keeps its prompt (and height)
+        lines: list[tuple[tuple, Content]] = []
+        for i, (sig, f) in enumerate(zip(wanted, listed)):
+            if i < len(drawn) and drawn[i][0] == sig:
+                lines.append(drawn[i])
+                continue
+            prompt = prompts.get(sig) or self._prompt(f)
+            lines.append((sig, prompt))
+            if i < len(drawn):
+                options.replace_option_prompt_at_index(i, prompt)
+        for i in range(len(drawn) - 1, len(wanted) - 1, -1):
+            options.remove_option_at_index(i)  # from the end: nothing after it to renumber
+        if len(wanted) > len(drawn):
+            options.add_options([Option(prompt) for _, prompt in lines[len(drawn):]])
+        self._drawn = lines
+        if more and more != self._more:
+            options.add_option(Option(f"... and {more} more (fix the ones above first)", disabled=True))
+            self._more = more
         if findings:
-            options.highlighted = min(highlighted or 0, min(len(findings), MAX_LISTED) - 1)
-        self.remove_class("-stale")
+            again = self._index_of(highlighted) if highlighted is not None else None
+            current = options.highlighted
+            target = again if again is not None else min(current or 0, min(len(findings), MAX_LISTED) - 1)
+            if target != current:
+                options.highlighted = target
+        self.query_one("#gap-summary").remove_class("-stale")
         self._describe(options.highlighted)
+
+    def _line(self, f: Any) -> tuple:
+        """What a finding's line shows: the same tuple, the same line."""
+        return ("finding", f.severity, f.rule, kind_of(f), str(f.message), self._is_new(f), f.subject,
+                tuple(f.paths))
+
+    def _index_of(self, finding: Any) -> Optional[int]:
+        """Where a finding shown before is listed now (matched by rule, subject and paths), if it still is."""
+        key = (finding.rule, finding.subject, tuple(finding.paths))
+        for i, f in enumerate(self._findings[:MAX_LISTED]):
+            if (f.rule, f.subject, tuple(f.paths)) == key:
+                return i
+        return None
 
     def mark_stale(self) -> None:
         """An edit landed; a fresh evaluation is on its way."""
-        self.add_class("-stale")
+        # on the summary line alone: a class on the panel would restyle every line of the list (a frame's time)
+        self.query_one("#gap-summary").add_class("-stale")
 
     def _prompt(self, f: Any) -> Content:
         new = ("  NEW", "bold $accent") if self._is_new(f) else ("", "")
@@ -125,13 +176,13 @@ class GapPanel(Vertical):
         return self._findings[index]
 
     def _describe(self, index: Optional[int]) -> None:
-        detail = self.query_one("#gap-detail", Static)
-        if index is None or index >= len(self._findings):
-            detail.update("")
-            return
-        f = self._findings[index]
-        why = f"Fix: {f.fix}" if getattr(f, "fix", "") else ""
-        detail.update(why)
+        why = ""
+        if index is not None and index < len(self._findings):
+            f = self._findings[index]
+            why = f"Fix: {f.fix}" if getattr(f, "fix", "") else ""
+        if why != self._detail:
+            self._detail = why
+            self.query_one("#gap-detail", Static).update(why)
 
     # -- events ------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#gap-list")

@@ -23,7 +23,7 @@ async def settle(pilot, rounds: int = 40) -> None:
         screen = app.screen
         if not isinstance(screen, InterviewScreen):
             return
-        busy = screen._eval_timer is not None or screen._save_timer is not None
+        busy = screen._save_timer is not None
         if not busy and not app.session.stale and not app.session.dirty:
             await pilot.pause()
             return

@@ -36,9 +36,11 @@ async def test_new_client_from_profile_answer_breaks_then_fixes(root):
         await pilot.pause()
         await pilot.press(*"Acme Corp")
         dialog = app.screen
-        dialog.query_one("#new-template").value = "saas-startup"
+        dialog.query_one("#new-org").value = "saas"
+        dialog.query_one("#new-it").value = "paas"
         await pilot.pause()
-        assert "Northwind" in str(dialog.query_one("#new-description").content)
+        described = str(dialog.query_one("#new-description").content)
+        assert "software-as-a-service company" in described and "Cloud-native (PaaS)" in described
         await pilot.click("#dlg-ok")
         await settle(pilot)
         assert app.session.policy.organization.name == "Acme Corp"
@@ -51,6 +53,32 @@ async def test_new_client_from_profile_answer_breaks_then_fixes(root):
         await settle(pilot)
         assert "TEST-001" not in open_rules(app)
         assert str(app.session.policy.tiers[0].restore_test_interval) == "1mo"
+
+
+@run
+async def test_a_new_client_from_a_profile_carries_no_example_company_and_fits_80x24():
+    """Kind of organization x how IT is run gives the clean starter: none of an example client's people or names."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Harbor Dental")
+        dialog = app.screen
+        dialog.query_one("#new-org").value = "healthcare"
+        dialog.query_one("#new-it").value = "msp"
+        await pilot.pause()
+        ok = dialog.query_one("#dlg-ok")
+        assert ok.region.bottom <= 24 and ok.region.height == 1  # the long description scrolls, Create stays
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        policy = app.session.policy
+        assert policy.organization.name == "Harbor Dental" and policy.organization.industry == "Healthcare"
+        text = policy.model_dump_json()
+        for example in ("Bluebird", "Ridgeline", "Northwind", "Teresa", "example.com"):
+            assert example not in text
+        assert policy.systems and policy.follow_ups  # the profile's systems and its questions to ask
 
 
 @run
@@ -219,7 +247,7 @@ async def test_systems_table_filters_adds_and_deletes():
         before = len(app.session.policy.systems)
         await pilot.press("slash", *"okta")
         await pilot.pause()
-        assert table.query_one("DataTable").row_count == 1
+        assert table.view.row_count == 1
         await pilot.press("enter")  # back to the table, filtered
         await pilot.press("a")
         await pilot.pause()
@@ -228,7 +256,7 @@ async def test_systems_table_filters_adds_and_deletes():
         assert app.session.policy.systems[-1].id == "payroll" and len(app.session.policy.systems) == before + 1
         table = app.screen.query_one("#items-systems")  # the step was rebuilt with the new row
         table.select(before)
-        table.query_one("DataTable").focus()
+        table.view.focus()
         await pilot.press("delete")
         await pilot.pause()
         await pilot.click("#dlg-ok")

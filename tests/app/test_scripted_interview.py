@@ -34,7 +34,7 @@ from textual import events
 from textual.app import _character_to_key  # the same key names Pilot.press uses
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Select, SelectionList
+from textual.widgets import Input, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
 from workbench.app import questions as Q
@@ -131,7 +131,7 @@ class Consultant:
                 continue
             worker = screen._eval_worker
             running = worker is not None and not worker.is_finished
-            if screen._eval_timer is None and not running and screen._shown_revision == self.app.session.revision:
+            if not running and screen._shown_revision == self.app.session.revision:
                 await self._drain()
                 return
         raise AssertionError("the gap panel never caught up with the policy")
@@ -249,11 +249,22 @@ def _dialog_ready(app) -> bool:
     return isinstance(screen, ModalScreen) and screen.focused is not None
 
 
+def _table_of(widget):
+    """The item table whose rows ``widget`` is (the focus is on a table), or None."""
+    node = widget
+    while node is not None:
+        if isinstance(node, ItemTable):
+            return node if widget is node.view else None
+        node = node.parent
+    return None
+
+
 def _at(screen, path: str) -> bool:
     """Whether the cursor is in the field of ``path``, or on the table of the list ``path`` names."""
     focused = screen.focused
-    if isinstance(focused, DataTable):
-        return isinstance(focused.parent, ItemTable) and focused.parent.list_path == path
+    table = _table_of(focused)
+    if table is not None:
+        return table.list_path == path
     field = screen._focused_field()
     return field is not None and field.path == path
 
@@ -302,9 +313,8 @@ async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
                 me.steps += 1
                 step = screen.step.id
             focused = app.focused
-            if isinstance(focused, DataTable):
-                table = focused.parent
-                assert isinstance(table, ItemTable)
+            table = _table_of(focused)
+            if table is not None:
                 added = await me.add_items(table)
                 assert added, (f"ctrl+n asked for another entry in {table.list_path} and the client has none: "
                                f"{Q.next_question(app.interview, app.session.policy, report)}")

@@ -2,7 +2,10 @@
 
 ``traced_reads(policies)`` runs every rule over each policy with a context that records each member the rule
 touches (mapped to sections by ``CONTEXT_READS``) and each top-level section of ``ctx.policy`` it reads.
-``python -m tests.rules.tracing`` prints the table for the starters, their replicas and generated policies.
+``python -m tests.rules.tracing`` prints every table the incremental evaluator reads (what each rule reads of
+each section, item and field), traced over the starters, their replicas, generated policies and samples that
+exercise the newest rules, plus what tracing cannot see (DECLARED_ and WIDENED_ below, each with its reason);
+``--write`` writes them to workbench/rules/reads.py, which a test checks is current.
 """
 
 from __future__ import annotations
@@ -82,13 +85,34 @@ def sample_policies():
             out.append(p)
     for seed in (1, 2, 3):
         out.append(generate.policy(60, seed))
+    for name in starters.STARTERS:
+        out.append(_working_records(load_template(name)))
     return out
 
 
-if __name__ == "__main__":
-    reads = traced_reads(sample_policies())
-    for rid, sections in reads.items():
-        print(f"    {rid!r}: _s({', '.join(repr(s) for s in sorted(sections))}),")
+def _working_records(base):
+    """``base`` with what the newest rules look at filled in, so that tracing sees them read it: a provider
+    that takes a schedule's backups and keeps a copy (VEND-002, and the questions it takes over), restores
+    authorised but no word on former employees' data (REST-001), a published weakening with no reason
+    (CHG-001), and open follow-ups past their date about fields of several sections (FUP-001)."""
+    from workbench.spec.model import FollowUp, Governance, Revision, Vendor
+
+    p = base.model_copy(deep=True)
+    vendors = list(p.vendors) + [Vendor(id="tracing-msp", name="Tracing MSP")]
+    object.__setattr__(p, "vendors", vendors)
+    if p.schedules:
+        p.schedules[0].performed_by = "tracing-msp"
+    if p.targets:
+        p.targets[-1].managed_by = "tracing-msp"
+    gov = p.policy.model_copy()
+    gov.restore_authorized_by = "the system owner"
+    gov.former_employee_restore = None
+    object.__setattr__(p, "policy", gov)
+    object.__setattr__(p, "revisions", [Revision(version="1"), Revision(version="2", weakens=["retention cut"])])
+    fields = ["systems[0].rpo", "tiers[0].rpo", "targets[0].retention", "policy.review_interval"]
+    object.__setattr__(p, "follow_ups", [FollowUp(id=f"F{i}", question="?", field=f, due=DAY.replace(year=2025))
+                                         for i, f in enumerate(fields)])
+    return p
 
 
 def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
@@ -194,3 +218,188 @@ def traced_init_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
             for cls in classes.values():
                 del cls.__getattribute__
     return out
+
+
+def model_classes() -> dict[str, type]:
+    """Section -> the model class of a section that is one model (policy, engagement, baseline ...)."""
+    from pydantic import BaseModel
+
+    from workbench.spec.model import Policy
+
+    return {name: f.annotation for name, f in Policy.model_fields.items()
+            if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)}
+
+
+def traced_section_fields(policies, day: dt.date = DAY) -> dict[str, dict[str, set[str]]]:
+    """Section -> rule id -> the fields of that section (a section that is one model: policy, engagement ...)
+    the rule was seen reading, as traced_item_fields does for the items of list sections."""
+    classes = model_classes()
+    out: dict[str, dict[str, set[str]]] = {s: {rid: set() for rid in RULES} for s in classes}
+    by_class: dict[type, list[str]] = {}
+    for section, cls in classes.items():
+        by_class.setdefault(cls, []).append(section)  # a class used by two sections counts for both
+    current: list = [None]
+    plain = object.__getattribute__
+
+    def recorder(sections, fields):
+        def recording(self, name):
+            if name in fields and current[0] is not None:
+                for section in sections:
+                    out[section][current[0]].add(name)
+            return plain(self, name)
+        return recording
+
+    for policy in policies:
+        for r in RULES.values():
+            ctx = Context(policy, day)
+            current[0] = r.id
+            for cls, sections in by_class.items():
+                cls.__getattribute__ = recorder(sections, set(cls.model_fields))
+            try:
+                list(_findings_of(r, ctx))
+            finally:
+                for cls in by_class:
+                    del cls.__getattribute__
+                current[0] = None
+    return out
+
+
+def traced_section_init_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
+    """Section (one model) -> the fields of it the Context reads while it builds its indexes."""
+    classes = model_classes()
+    out: dict[str, set[str]] = {s: set() for s in classes}
+    plain = object.__getattribute__
+
+    def recorder(section, fields):
+        def recording(self, name):
+            if name in fields:
+                out[section].add(name)
+            return plain(self, name)
+        return recording
+
+    for policy in policies:
+        for section, cls in classes.items():
+            cls.__getattribute__ = recorder(section, set(cls.model_fields))
+        try:
+            Context(policy, day)
+        finally:
+            for cls in classes.values():
+                del cls.__getattribute__
+    return out
+
+
+# -- what tracing cannot see, stated by reading the rules ---------------------------------------------------
+#: Rows that replace the traced one: a rule whose reads depend on its data in a way no sample shows.
+DECLARED_READS: dict[str, set[str]] = {
+    # FUP-001 reads its follow-ups, and whichever field an open one names: the sections named are added per
+    # policy by incremental.DYNAMIC_READS.
+    "FUP-001": {"follow_ups"},
+}
+#: Added to the traced rows.
+WIDENED_READS: dict[str, set[str]] = {
+    "VEND-002": {"vendors"},  # the vendors it names; the samples give each provider a report date
+}
+#: Fields of a system added to the traced rows (None: every field).
+WIDENED_SYSTEM_FIELDS: dict[str, set[str] | None] = {
+    # ASK-001 asks for any core answer a system leaves unset (a kind cleared back to unknown included): every
+    # field of a system can change it, where tracing on answered starters sees only the fields they leave unset.
+    "ASK-001": None,
+    # REST-001 names the backed-up systems that hold former employees' data (kind, data classes)
+    "REST-001": {"kind", "data_classes"},
+}
+#: Fields of a list section's items, or of a one-model section, added to the traced rows.
+WIDENED_ITEM_FIELDS: dict[str, dict[str, set[str]]] = {
+    "vendors": {"VEND-002": {"id", "name", "soc2_type2_report_date", "bridge_letter", "cuecs_mapped"}},
+}
+#: Fields the Context's indexes are built from that tracing cannot see (None: every field, and rules that read
+#: the section re-run whole on any edit of it).
+DECLARED_INIT_FIELDS: dict[str, None] = {
+    "tiers": None,  # a tier's level may come from its objectives when it has no rank
+    "exceptions": None,  # handled on its own (acceptance)
+}
+
+
+def _row(values) -> str:
+    return f"_s({', '.join(repr(v) for v in sorted(values))})"
+
+
+def generate_tables(policies=None) -> str:
+    """The text of workbench/rules/reads.py: every table the incremental evaluator reads, traced over
+    ``policies`` (default: sample_policies()) and widened by the DECLARED_/WIDENED_ tables above."""
+    from workbench.spec.model import Policy
+
+    ALL_SECTIONS = tuple(Policy.model_fields)
+
+    policies = sample_policies() if policies is None else policies
+    rules = list(RULES)
+    reads = traced_reads(policies)
+    table: dict[str, set[str] | None] = {}
+    for rid in rules:
+        seen = {s for s in reads[rid] if not s.startswith("?")}
+        if rid in DECLARED_READS:
+            table[rid] = set(DECLARED_READS[rid])
+        elif "*" in seen:
+            table[rid] = None
+        else:
+            table[rid] = seen | WIDENED_READS.get(rid, set())
+    sys_fields = traced_system_fields(policies)
+    item_fields = traced_item_fields(policies)
+    item_fields.update(traced_section_fields(policies))
+    init = traced_init_fields(policies)
+    init.update(traced_section_init_fields(policies))
+
+    lines = ['"""What each rule reads, for the incremental evaluator (workbench/rules/incremental.py).', "",
+             "Generated by ``python -m tests.rules.tracing --write``, which traces every rule over the starters, "
+             "their", "replicas and generated policies, and adds what tracing cannot see (stated, with why, in "
+             "tests/rules/tracing.py).", "Do not edit by hand: a test fails when this file is not what the "
+             "tracer writes.", '"""', "", "from __future__ import annotations", "", "from typing import Optional",
+             "", "", "def _s(*names: str) -> frozenset[str]:", "    return frozenset(names)", "", "",
+             "#: The top-level sections each rule reads (None: every section).",
+             "READS: dict[str, Optional[frozenset[str]]] = {"]
+    for rid in rules:
+        lines.append(f"    {rid!r}: {'None' if table[rid] is None else _row(table[rid])},")
+    lines += ["}", "", "#: The fields of a system each rule that reads the systems reads (None: every field).",
+              "SYSTEM_FIELDS: dict[str, Optional[frozenset[str]]] = {"]
+    for rid in rules:
+        if table[rid] is None or "systems" not in table[rid]:
+            continue
+        if rid in WIDENED_SYSTEM_FIELDS and WIDENED_SYSTEM_FIELDS[rid] is None:
+            lines.append(f"    {rid!r}: None,")
+            continue
+        fields = sys_fields[rid] | (WIDENED_SYSTEM_FIELDS.get(rid) or set())
+        lines.append(f"    {rid!r}: {_row(fields)},")
+    lines += ["}", "", "#: Section -> rule -> the fields of its items (a list section) or of it (a one-model section) "
+              "the rule reads.", "ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {"]
+    for section in ALL_SECTIONS:
+        if section not in item_fields or section == "systems":
+            continue
+        rows = []
+        for rid in rules:
+            if table[rid] is None or section not in table[rid]:
+                continue
+            fields = item_fields[section][rid] | WIDENED_ITEM_FIELDS.get(section, {}).get(rid, set())
+            if not fields:
+                continue  # seen reading the section but no field of it: left unlisted, every field
+            rows.append(f"        {rid!r}: {_row(fields)},")
+        if rows:
+            lines += [f"    {section!r}: {{"] + rows + ["    },"]
+    lines += ["}", "", "#: Fields of a section's items (or of the section) the context's indexes are built from "
+              "(None: every field).", "INIT_FIELDS: dict[str, Optional[frozenset[str]]] = {"]
+    for section in ALL_SECTIONS:
+        if section in DECLARED_INIT_FIELDS:
+            lines.append(f"    {section!r}: None,")
+        elif section in init and section != "systems":
+            lines.append(f"    {section!r}: {_row(init[section])},")
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+TABLES = ROOT / "workbench" / "rules" / "reads.py"
+
+if __name__ == "__main__":
+    text = generate_tables()
+    if "--write" in sys.argv[1:]:
+        TABLES.write_text(text, encoding="utf-8")
+        print(f"wrote {TABLES.relative_to(ROOT)}")
+    else:
+        print(text)

@@ -211,3 +211,20 @@ def test_publish_writes_the_readiness_report_and_uses_the_workspace_styles(tmp_p
     for name in ("policy.docx", "readiness-report.docx"):
         d = docx.Document(io.BytesIO((folder / name).read_bytes()))
         assert d.sections[0].header.paragraphs[0].text == "Consultant letterhead", name
+
+
+def test_a_back_dated_approval_does_not_hide_what_blocks_now(tmp_path):
+    """An exception that expired after the approval date blocks a publish made today (the default date),
+    even though it was still valid on the day the spec says it was approved."""
+    raw = data(systems=BASE["systems"] + [{"id": "crm", "tier": "T2", "kind": "db", "environment": "prod"}])
+    lapsed = {**accept("COV-001"), "expires_on": "2025-09-30"}  # valid on 2025-06-30, lapsed by the real today
+    policy = make({**raw, "exceptions": [lapsed]}, keep=("COV-001",))
+    assert not evaluate(policy, TODAY).publish_blockers  # on the approval date nothing blocks
+    ws = Workspace.create(tmp_path / "ws")
+    with pytest.raises(PublishRefused) as info:
+        publish(ws, policy, bump="major", approver="Ann", note="first", use_git=False)  # no --as-of: the real date
+    assert [(f.rule, f.subject) for f in info.value.findings] == [("COV-001", "crm")]
+    assert list(ws.versions_path.iterdir()) == []
+    # an explicit publication date is taken at its word (the CLI's --as-of)
+    assert str(publish(ws, policy, bump="major", approver="Ann", note="first", use_git=False,
+                       today=TODAY).version) == "1.0"

@@ -24,11 +24,15 @@ class WorkbenchApp(App):
     TITLE = "Backup Policy Workbench"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True),
+        # not in the footer (room for F6 to F10 at 120 columns); the palette and the help pane name it
+        Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True, show=False),
         # the release screens (review, changes, history: workbench/app/screens/{review,changes,history}.py)
         Binding("f6", "review", "Review", id="app.review"),
         Binding("f7", "changes", "Changes", id="app.changes"),
         Binding("f8", "history", "History", id="app.history"),
+        # roles and people, the exceptions register (workbench/app/screens/{roles,exceptions}.py)
+        Binding("f9", "roles", "Roles", id="app.roles"),
+        Binding("f10", "exceptions", "Exceptions", id="app.exceptions"),
     ]
 
     def __init__(self, *, target: Optional[str] = None, demo: bool = False, today: Optional[dt.date] = None,
@@ -48,7 +52,7 @@ class WorkbenchApp(App):
         if self._interview is None:
             from .questions import load_questions
 
-            self._interview = load_questions()
+            self._interview = load_questions(keep=True)
         return self._interview
 
     def on_mount(self) -> None:
@@ -173,7 +177,7 @@ class WorkbenchApp(App):
 
     # -- the release screens: review, publish, changes since the last version, history --------------------
     def check_action(self, action: str, parameters: tuple) -> Optional[bool]:
-        if action in ("review", "changes", "history"):
+        if action in ("review", "changes", "history", "roles", "exceptions"):
             return self.session is not None and hasattr(self.screen, "jump_to")
         return True
 
@@ -198,3 +202,17 @@ class WorkbenchApp(App):
         if self.session is not None:
             self.push_screen(HistoryScreen(self.session.workspace, self.session.as_of))
 
+
+    def action_roles(self) -> None:
+        """F9: roles x permissions, members with MFA and last sign-in, reviews, and the conflicts in place."""
+        from .screens.roles import RolesScreen
+
+        if self.session is not None:
+            self.push_screen(RolesScreen(self.session))
+
+    def action_exceptions(self) -> None:
+        """F10: the exceptions register: accept, renew and retire, expired and soon-expiring ones marked."""
+        from .screens.exceptions import ExceptionsScreen
+
+        if self.session is not None:
+            self.push_screen(ExceptionsScreen(self.session))

@@ -27,6 +27,9 @@ class WorkbenchCommands(Provider):
         yield "Publish", partial(_publish, app), "diff, approver, date and note; publish the next version"
         yield "Changes since the last published version", app.action_changes, "the diff and findings that moved"
         yield "History of published versions", app.action_history, "verify, diff any two, read any version"
+        yield ("Roles and people (matrix)", app.action_roles,
+               "who may delete, cut retention, lift locks, administer keys; MFA, sign-ins, conflicts")
+        yield "Exceptions register", app.action_exceptions, "accept, renew and retire exceptions; expiring ones marked"
         yield "Next question", screen.action_next_question, "the most important unanswered question"
         yield "Undo", screen.action_undo, "undo the last change"
         yield "Redo", screen.action_redo, "redo the change undone last"

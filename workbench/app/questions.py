@@ -19,6 +19,8 @@ The app uses::
     step_states(interview, policy, report)             # step id -> answered / open / gaps, for the step list
     step_state(step, policy, report)                   # the same for one step
     summary(interview, policy, report)                 # the three above at once, answers counted once
+    tally = Tally(interview); session.subscribe(tally.changed)
+    progress(interview, policy, report, tally=tally.counts(policy))  # counted again only where edits landed
     step_for_path(path)                                # a finding's path -> Location(step, question, path)
     next_question(interview, policy, report)           # the most important open question, or None
     reference_choices(q, policy)                       # ids a reference question may name
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import typing
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +47,7 @@ from workbench.spec.model import Policy
 __all__ = [
     "KINDS", "AnyOf", "Choice", "Condition", "Help", "Interview", "Location", "Next", "Progress", "Question",
     "QuestionsError", "Step", "StepState", "Summary", "field_type", "is_answered", "literal_values",
-    "load_questions", "next_question", "parse_answer", "parse_questions", "progress", "questions_path",
+    "Tally", "load_questions", "next_question", "parse_answer", "parse_questions", "progress", "questions_path",
     "reference_choices", "step_for_path", "step_state", "step_states", "summary",
 ]
 
@@ -291,21 +294,94 @@ def questions_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: str, mtime: float) -> Interview:
-    text = Path(path).read_text(encoding="utf-8")
-    return parse_questions(text, source=path)
+def _load_cached(path: str, mtime: float, keep: bool = False) -> Interview:
+    raw = Path(path).read_bytes()
+    key = _cache_key(raw) if keep else None
+    if key is not None:
+        interview = _read_kept(key)
+        if interview is not None:
+            return interview
+    interview = parse_questions(raw.decode("utf-8"), source=path)
+    if key is not None:
+        _keep(key, interview)
+    return interview
 
 
-def load_questions(path: str | Path | None = None) -> Interview:
+def load_questions(path: str | Path | None = None, *, keep: bool = False) -> Interview:
     """The interview from ``questions.yaml`` (the shipped one by default), validated against the spec model.
 
-    Raises :class:`QuestionsError` naming the file, line, question id and field of the first bad entry."""
+    Raises :class:`QuestionsError` naming the file, line, question id and field of the first bad entry.
+
+    ``keep`` (the app's start): keep the parsed interview in the workbench's data folder and read it from
+    there while neither the file nor the code that parses and checks it has changed. Parsing the 170 kB of
+    YAML is a good part of the app's start; reading it back kept is a millisecond."""
     p = Path(path) if path is not None else questions_path()
     try:
         mtime = p.stat().st_mtime
     except OSError as exc:
         raise QuestionsError(f"cannot read the questions file ({exc.strerror or exc})", source=str(p)) from None
-    return _load_cached(str(p), mtime)
+    return _load_cached(str(p), mtime, keep)
+
+
+#: Bump when the shape of Interview, Step, Question or their parts changes in a way the file stamps below
+#: would not show (they cover this module and the spec model, so any edit of either already does).
+_KEPT_FORMAT = 1
+
+
+def _cache_key(raw: bytes) -> Optional[str]:
+    """What a kept interview must have been made from: this file's text, the code that parsed and checked it
+    (this module and the spec model, by size and modification time, as Python's own bytecode cache does) and
+    the Python version."""
+    import hashlib
+    import sys
+
+    from workbench.spec import model
+
+    try:
+        stamps = [(f.stat().st_mtime_ns, f.stat().st_size) for f in (Path(__file__), Path(model.__file__))]
+    except OSError:
+        return None
+    h = hashlib.sha256(raw)
+    h.update(repr((_KEPT_FORMAT, stamps, sys.version_info[:2])).encode())
+    return h.hexdigest()[:40]
+
+
+def _kept_path(key: str) -> Path:
+    from workbench.store.workspace import data_dir
+
+    return data_dir() / "cache" / f"questions-{key}.pickle"
+
+
+def _read_kept(key: str) -> Optional[Interview]:
+    import pickle
+
+    try:
+        interview = pickle.loads(_kept_path(key).read_bytes())  # noqa: S301 - written by _keep, in our own folder
+    except Exception:  # none kept yet, or unreadable: parse the file
+        return None
+    return interview if isinstance(interview, Interview) else None
+
+
+def _keep(key: str, interview: Interview) -> None:
+    """Write the parsed interview for the next start (atomically; old ones go). Never fails the caller."""
+    import os
+    import pickle
+    import tempfile
+
+    path = _kept_path(key)
+    tmp: Optional[str] = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("questions-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".questions-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(interview, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # a read-only or full disk: the next start parses the file again
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc,valid-type]
@@ -750,52 +826,161 @@ def _count(q: "Question", root: Any) -> tuple[int, int]:
 def _tally(questions: Iterable["Question"], root: Any) -> dict[str, list[int]]:
     """question id -> [applicable, answered] for many questions at once: the per-item questions of one list
     are counted in a single pass over its items (reading each item's fields from its __dict__)."""
-    out: dict[str, list[int]] = {}
+    singles, groups = _plan(questions)
+    out = {q.id: list(_count(q, root)) for q in singles}
+    for g in groups:
+        counts = [0] * (2 * len(g.ids))
+        for item in _get(root, g.head) or ():
+            for k, v in enumerate(g.count(item)):
+                counts[k] += v
+        out.update(g.split(counts))
+    return out
+
+
+def _plan(questions: Iterable["Question"]) -> tuple[list["Question"], list["_Group"]]:
+    """The questions counted one by one (policy-wide ones, lists in lists) and the per-item ones grouped
+    by their list."""
+    singles: list[Question] = []
     groups: dict[tuple[str, ...], list] = {}
     for q in questions:
         segs = _compiled(q.path)[0]
         if len(segs) == 2:
             groups.setdefault(segs[0], []).append((q.id, segs[1], q.when))
         else:
-            out[q.id] = list(_count(q, root))
-    for head, members in groups.items():
-        items = _get(root, head) or ()
-        counts = [[0, 0] for _ in members]
+            singles.append(q)
+    return singles, [_Group(head, members) for head, members in groups.items()]
+
+
+class _Group:
+    """The per-item questions of one list (``systems[*].…``), counted item by item."""
+
+    __slots__ = ("head", "ids", "plan", "holds")
+
+    def __init__(self, head: tuple[str, ...], members: list) -> None:
+        self.head = head
+        self.ids = [qid for qid, _, _ in members]
         distinct: list = []
         for _, _, when in members:
             for cond in when:
                 if cond not in distinct:
                     distinct.append(cond)
-        plan = [(c, tail[0] if len(tail) == 1 else None, tail, tuple(distinct.index(x) for x in when))
-                for c, (_, tail, when) in zip(counts, members)]
-        holds = [cond.holds_on for cond in distinct]
-        res: list[bool] = []
-        for item in items:
-            fields = item.__dict__
-            if holds:
-                res = [h(item) for h in holds]
-            for c, name, tail, conds in plan:
-                if conds and not all(res[k] for k in conds):
-                    continue
-                c[0] += 1
-                v = fields.get(name) if name is not None else _get(item, tail)
-                if v is None:
-                    continue
+        self.plan = [(tail[0] if len(tail) == 1 else None, tail, tuple(distinct.index(x) for x in when))
+                     for _, tail, when in members]
+        self.holds = [cond.holds_on for cond in distinct]
+
+    def count(self, item: Any) -> list[int]:
+        """[applicable, answered, applicable, answered, ...] of one item, a pair per question."""
+        fields = item.__dict__
+        res = [h(item) for h in self.holds] if self.holds else ()
+        out = [0] * (2 * len(self.plan))
+        k = 0
+        for name, tail, conds in self.plan:
+            if conds and not all(res[j] for j in conds):
+                k += 2
+                continue
+            out[k] = 1
+            v = fields.get(name) if name is not None else _get(item, tail)
+            if v is not None:
                 t = type(v)
                 if t is str:
-                    if v.strip():
-                        c[1] += 1
+                    out[k + 1] = 1 if v.strip() else 0
                 elif t is list:
-                    if v:
-                        c[1] += 1
+                    out[k + 1] = 1 if v else 0
                 elif t is dict or isinstance(v, BaseModel):
-                    if _has_answer(v):
-                        c[1] += 1
+                    out[k + 1] = 1 if _has_answer(v) else 0
                 else:  # a number, a yes/no, a date, a duration: any value is an answer
-                    c[1] += 1
-        for (qid, _, _), c in zip(members, counts):
-            out[qid] = c
-    return out
+                    out[k + 1] = 1
+            k += 2
+        return out
+
+    def split(self, counts: list[int]) -> dict[str, list[int]]:
+        return {qid: [counts[2 * i], counts[2 * i + 1]] for i, qid in enumerate(self.ids)}
+
+
+class Tally:
+    """The answers counted for the progress line and the step list, kept up to date edit by edit.
+
+    A full count reads every item of every list (tens of milliseconds at 1,000 systems, hundreds at 5,000);
+    after an edit inside one item only that item is counted again. Feed it every applied change
+    (:meth:`changed`, cheap: it only notes what to count again, so it can run on the thread that edits) and
+    ask :meth:`counts` (on any one thread at a time) for question id -> [applicable, answered], equal to
+    what a full count gives. A change that lands while :meth:`counts` runs is counted on the next call."""
+
+    def __init__(self, questions: Iterable["Question"]) -> None:
+        self._singles, self._groups = _plan([q for q in questions if not q.optional])
+        self._lock = threading.Lock()      # guards the notes below (taken briefly, never while counting)
+        self._counting = threading.Lock()  # one count at a time
+        self._all = True                   # count everything afresh
+        self._heads: set = set()           # lists to count afresh
+        self._items: dict[tuple, set] = {}  # list -> indices of items to count again
+        self._root: Any = None
+        self._vectors: dict[tuple, list[list[int]]] = {}
+        self._sums: dict[tuple, list[int]] = {}
+
+    def changed(self, change: Any) -> None:
+        """Note what ``change`` (a :class:`~workbench.spec.edit.Change`) may have changed."""
+        path = tuple(getattr(change, "path", ()) or ())
+        op = getattr(change, "op", None)
+        with self._lock:
+            if self._all:
+                return
+            if op not in ("set", "add", "remove"):
+                self._all = True  # an edit of a kind this does not know: count everything
+                return
+            for g in self._groups:
+                n = len(g.head)
+                if path[:n] != g.head[:len(path)]:
+                    continue  # elsewhere in the policy
+                if op == "set" and len(path) > n and isinstance(path[n], int) and path[n] >= 0:
+                    self._items.setdefault(g.head, set()).add(path[n])  # inside one item
+                else:
+                    self._heads.add(g.head)  # an item added or removed, the whole list, or a section above it
+
+    def reset(self) -> None:
+        """Count everything afresh next time (the policy was replaced, or a change may have been missed)."""
+        with self._lock:
+            self._all = True
+
+    def counts(self, root: Any) -> dict[str, list[int]]:
+        """question id -> [applicable, answered] for ``root`` (a Policy) as it is now."""
+        with self._counting:
+            with self._lock:
+                full = self._all or root is not self._root
+                heads, items = self._heads, self._items
+                self._all, self._heads, self._items = False, set(), {}
+            self._root = root
+            for g in self._groups:
+                if full or g.head in heads:
+                    self._recount(g, root)
+                elif g.head in items:
+                    self._update(g, root, items[g.head])
+            out = {q.id: list(_count(q, root)) for q in self._singles}
+            for g in self._groups:
+                out.update(g.split(self._sums[g.head]))
+            return out
+
+    def _recount(self, g: "_Group", root: Any) -> None:
+        vectors = [g.count(item) for item in _get(root, g.head) or ()]
+        sums = [0] * (2 * len(g.ids))
+        for v in vectors:
+            for k, x in enumerate(v):
+                sums[k] += x
+        self._vectors[g.head], self._sums[g.head] = vectors, sums
+
+    def _update(self, g: "_Group", root: Any, indices: set) -> None:
+        items = _get(root, g.head) or ()
+        vectors, sums = self._vectors[g.head], self._sums[g.head]
+        if len(items) != len(vectors):  # the list changed length meanwhile: its add or remove is on its way
+            self._recount(g, root)
+            return
+        for i in indices:
+            if i >= len(items):
+                continue
+            new, old = g.count(items[i]), vectors[i]
+            for k, (a, b) in enumerate(zip(new, old)):
+                if a != b:
+                    sums[k] += a - b
+            vectors[i] = new
 
 
 def _has_answer(value: Any) -> bool:
@@ -884,21 +1069,54 @@ def _root(policy: Policy | Editor) -> Policy:
 
 
 def progress(questions: Interview | Iterable[Question], policy: Policy | Editor, report=None, *,
-             _tallied: dict | None = None) -> Progress:
-    """Required questions answered of those that apply, and the open blockers of ``report``."""
+             tally: dict | None = None) -> Progress:
+    """Required questions answered of those that apply, and the open blockers of ``report``.
+
+    ``tally``: the answers already counted (question id -> [applicable, answered], as :class:`Tally` keeps
+    them), so as not to count them again."""
     root = _root(policy)
     deferred = _deferred(root)
     answered = total = waiting = 0
     required = [q for q in questions if not q.optional]
-    tally = _tallied if _tallied is not None else _tally(required, root)
+    if tally is None:
+        tally = _tally(required, root)
     for q in required:
         t, a = tally[q.id]
         total += t
         answered += a
-        if deferred and a < t:
-            waiting += sum(1 for *_, w in _open_paths(q, root, deferred) if w)
+    if deferred:
+        waiting = _waiting(required, root, deferred)
     blockers = sum(1 for f in _open_findings(report) if f.severity == "blocker")
     return Progress(answered, total, blockers, waiting)
+
+
+def _waiting(required: list[Question], root: Any, deferred: frozenset) -> int:
+    """How many open paths of ``required`` wait on a follow-up: each follow-up's field looked up, not every
+    item of every list walked (the same count as walking :func:`_open_paths`)."""
+    by_pattern: dict[str, list[Question]] = {}
+    for q in required:
+        by_pattern.setdefault(q.path, []).append(q)
+    n = 0
+    for path in deferred:
+        for q in by_pattern.get(_normalize(path), ()):
+            segs, texts = _compiled(q.path)
+            idx = _indices(path)
+            if len(idx) != len(segs) - 1 or _join(texts, idx) != path:
+                continue
+            item = root
+            for names, i in zip(segs, idx):
+                items = _get(item, names) or ()
+                if not 0 <= i < len(items):
+                    item = None
+                    break
+                item = items[i]
+            if item is None:
+                continue
+            if q.when and not all(c.holds_on(item) for c in q.when):
+                continue
+            if not _has_answer(_get(item, segs[-1])):
+                n += 1
+    return n
 
 
 def step_state(step: Step, policy: Policy | Editor, report=None, interview: Interview | None = None) -> StepState:
@@ -908,13 +1126,14 @@ def step_state(step: Step, policy: Policy | Editor, report=None, interview: Inte
 
 
 def step_states(interview: Interview, policy: Policy | Editor, report=None, *,
-                only: Step | None = None, _tallied: dict | None = None) -> dict[str, StepState]:
-    """step id -> :class:`StepState` for every step (the step list), reading the findings once."""
+                only: Step | None = None, tally: dict | None = None) -> dict[str, StepState]:
+    """step id -> :class:`StepState` for every step (the step list), reading the findings once (``tally``: as
+    for :func:`progress`)."""
     root = _root(policy)
     steps = (only,) if only is not None else interview.steps
     counts = {}
-    tally = _tallied if _tallied is not None else _tally(
-        [q for s in steps for q in s.questions if not q.optional], root)
+    if tally is None:
+        tally = _tally([q for s in steps for q in s.questions if not q.optional], root)
     for s in steps:
         answered = total = 0
         for q in s.questions:
@@ -955,8 +1174,8 @@ def summary(interview: Interview, policy: Policy | Editor, report=None) -> Summa
     (what the app runs after each evaluation, off the main thread at large sizes)."""
     root = _root(policy)
     tally = _tally([q for q in interview.questions if not q.optional], root)
-    return Summary(progress(interview, root, report, _tallied=tally),
-                   step_states(interview, root, report, _tallied=tally),
+    return Summary(progress(interview, root, report, tally=tally),
+                   step_states(interview, root, report, tally=tally),
                    next_question(interview, policy, report))
 
 

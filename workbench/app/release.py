@@ -180,7 +180,7 @@ class Outcome:
 
 
 def publish(workspace: Workspace, policy: Any, *, bump: str, approver: str, note: str,
-            approved_on: Optional[dt.date] = None) -> Outcome:
+            approved_on: Optional[dt.date] = None, today: Optional[dt.date] = None) -> Outcome:
     """Publish through the same code as ``workbench publish``; never raises for a refusal or a store error."""
     from workbench.store.lock import WorkspaceLocked
     from workbench.store.publishing import PublishError, PublishRefused
@@ -188,7 +188,8 @@ def publish(workspace: Workspace, policy: Any, *, bump: str, approver: str, note
     from workbench.store.workspace import WorkspaceError
 
     try:
-        result = store_publish(workspace, policy, bump=bump, approver=approver, note=note, today=approved_on)
+        result = store_publish(workspace, policy, bump=bump, approver=approver, note=note, today=approved_on,
+                               check_on=today)
     except PublishRefused as exc:
         return Outcome(blockers=list(exc.findings), version=str(exc.version), error=str(exc))
     except (PublishError, WorkspaceError, WorkspaceLocked, OSError) as exc:

@@ -63,6 +63,7 @@ class Evaluation:
     report: Any  # workbench.rules.Report (imported lazily: the rules cost import time)
     new: frozenset = frozenset()  # keys of open findings that were not there in the previous evaluation
     seconds: float = 0.0
+    keys: frozenset = frozenset()  # keys of all open findings (the next evaluation's "new" is worked out from them)
 
     def is_new(self, finding: Any) -> bool:
         return finding_key(finding) in self.new
@@ -217,6 +218,25 @@ class Session:
         self._writable(path)
         return self.editor.remove(path)
 
+    def group(self, label: str):
+        """``with session.group("Set tier of 40 systems"):`` the edits inside are one change (one undo step);
+        a refused one rolls them all back (see :meth:`Editor.group`)."""
+        self._writable("policy")
+        return self.editor.group(label)
+
+    def apply_many(self, label: str, edits: list) -> Optional[Change]:
+        """Edits ``("set", path, value)``, ``("add", path, item)``, ``("remove", path)`` as one change."""
+        self._writable("policy")
+        return self.editor.apply_many(label, edits)
+
+    def read_table_csv(self, list_path: str, csv_path: str | Path):
+        """Read a CSV file of items for ``list_path`` (systems, targets ...), checked against the policy and
+        the model; nothing is added here. Returns a :class:`~workbench.spec.csv_import.CsvRows`; raises
+        :class:`~workbench.spec.io.SpecError` listing every bad row by line and column."""
+        from workbench.spec.csv_import import read_items
+
+        return read_items(self.policy, list_path, Path(csv_path).expanduser())
+
     def undo(self) -> Optional[Change]:
         return None if self.read_only else self.editor.undo()
 
@@ -296,7 +316,7 @@ class Session:
                 report = self._report(changes)
             except Exception:
                 self._evaluator = None  # start afresh next time
-                if self.revision != start_rev:
+                if self.revision != start_rev or self.editor.busy:
                     return None  # read the policy halfway through an edit: try again
                 raise
             seconds = time.perf_counter() - started
@@ -320,12 +340,12 @@ class Session:
         with self._guard:
             if self.revision != start_rev or (self.last is not None and self.last.revision > start_rev):
                 return None
+            if self.editor.busy:  # read while a bulk edit was half applied: its one change follows, ask again
+                return None
             previous = self.last
-            new = frozenset()
-            if previous is not None:
-                before = {finding_key(f) for f in previous.report.open}
-                new = frozenset(k for k in map(finding_key, report.open) if k not in before)
-            self.last = Evaluation(start_rev, report, new, seconds)
+            keys = frozenset(map(finding_key, report.open))
+            new = keys - previous.keys if previous is not None else frozenset()
+            self.last = Evaluation(start_rev, report, new, seconds, keys)
             return self.last
 
     @property
@@ -408,11 +428,18 @@ def _open_workspace(target: str | Path) -> Workspace:
 def _from_template(template: str | None, name: str | None) -> Policy:
     if not template:
         return Policy(organization={"name": name} if name else {})
-    from workbench.templates import UnknownTemplate, new_policy_from_template
+    from workbench.templates import UnknownTemplate, list_templates, new_policy_from_template
 
-    try:
-        return new_policy_from_template(template, name)
-    except UnknownTemplate as exc:
+    if template in {t[0] for t in list_templates()}:  # a full example client (the demo), copied
+        try:
+            return new_policy_from_template(template, name)
+        except UnknownTemplate as exc:
+            raise SessionError(str(exc)) from None
+    from workbench.starters import UnknownProfile, build_starter, parse_profile
+
+    try:  # a company profile (healthcare-msp): the clean starter, no example company's people or names
+        return build_starter(*parse_profile(template), organization_name=name)
+    except UnknownProfile as exc:
         raise SessionError(str(exc)) from None
 
 

@@ -24,9 +24,7 @@ from workbench.spec.model import BACKUP_PERMISSIONS, DESTRUCTIVE, Role
 from .engine import rule
 from .wording import join_and
 from .immutability import LOCKED, grant_text, label, names, plane
-
-#: Destructive operations that need two people unless a lock makes them impossible (ACC-003).
-DUAL_OPS = ("delete_recovery_point", "modify_retention", "modify_immutability", "disable_plan", "delete_vault")
+from .sod import DUAL_OPS, unpaired_ops  # shared with the roles matrix, so the two cannot disagree
 #: Of those, the ones a compliance-mode or WORM lock on every copy makes technically impossible.
 LOCK_PREVENTS = frozenset({"delete_recovery_point", "modify_retention", "modify_immutability", "delete_vault"})
 
@@ -193,9 +191,8 @@ def acc_003(ctx):
     dual_anywhere = {op for r in ctx.policy.roles for op in r.dual_authorization_for or ()}
     granted = set()
     for r in ctx.policy.roles:
-        ops = [op for op in DUAL_OPS if op in (r.permissions or ())]
-        granted.update(ops)
-        alone = [op for op in ops if op not in (r.dual_authorization_for or ())]
+        granted.update(op for op in DUAL_OPS if op in (r.permissions or ()))
+        alone = unpaired_ops(r)
         if not alone:
             continue
         tids = [t for t in r.targets if t in pl.copied] if r.targets else None

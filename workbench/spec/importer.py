@@ -38,7 +38,7 @@ from pydantic import ValidationError
 from .io import UNKNOWN_WORDS, Problem, SpecError, _describe, read_user_file
 from .model import DataClass, Environment, Kind, Policy, RegulatoryTag, System
 
-__all__ = ["ImportReport", "import_systems", "COLUMN_ALIASES"]
+__all__ = ["ImportReport", "import_systems", "read_systems", "COLUMN_ALIASES"]
 
 # ----------------------------------------------------------------------------
 # Columns
@@ -291,6 +291,17 @@ def import_systems(policy: Policy, csv_path: str | Path) -> tuple[Policy, Import
     :class:`SpecError` listing every bad row (file, line, column, field and
     reason) and imports nothing if any row is bad.
     """
+    rows, report = read_systems(policy, csv_path)
+    new_systems = [System.model_validate(data) for _, data in rows]
+    updated = policy.model_copy(deep=True)
+    updated.systems = [*updated.systems, *new_systems]
+    return updated, report
+
+
+def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, dict[str, Any]]], ImportReport]:
+    """The systems of ``csv_path`` as ``(line, data)`` pairs, every row checked against ``policy`` and the
+    model, ``policy`` untouched (the app adds them through its editor, as one change). Raises
+    :class:`SpecError` listing every bad row."""
     path = Path(csv_path)
     source = str(csv_path)
     text = _read_text(path)
@@ -427,11 +438,8 @@ def import_systems(policy: Policy, csv_path: str | Path) -> tuple[Policy, Import
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise SpecError(problems)
 
-    new_systems = [System.model_validate(data) for _, data, _ in rows]
-    updated = policy.model_copy(deep=True)
-    updated.systems = [*updated.systems, *new_systems]
-    report.added = [s.id for s in new_systems]
-    return updated, report
+    report.added = [data["id"] for _, data, _ in rows]
+    return [(start, data) for start, data, _ in rows], report
 
 
 def _problem(source: str, line: int, col: int, header: list[str], fieldname: str, message: str) -> Problem:

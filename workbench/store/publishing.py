@@ -136,6 +136,7 @@ def publish(
     update_draft: bool = True,
     sign_key: str | os.PathLike | None = None,
     reason: str | None = None,
+    check_on: dt.date | None = None,
 ) -> PublishResult:
     """Publish ``policy`` as the next version of ``workspace`` (see the module docstring).
 
@@ -149,6 +150,8 @@ def publish(
     Material weakenings against the latest published version (a retention cut, a lock removed, a looser
     objective: :attr:`~workbench.store.semdiff.PolicyDiff.weakenings`) are recorded on the new revision
     (``weakens``) with ``reason``; the gap engine asks for a reason when there is none (CHG-001).
+    Blockers are checked at the version's date and also at ``check_on`` (default: ``today`` when given,
+    else the real date), so an approval date set in the past cannot hide what is overdue or expired now.
     Raises :class:`PublishRefused` (open blockers), :class:`PublishError`,
     :class:`~workbench.store.workspace.WorkspaceError` or
     :class:`~workbench.store.lock.WorkspaceLocked`.
@@ -165,9 +168,11 @@ def publish(
     if not note:
         raise PublishError("a revision note is required: what changed in this version?")
     day = _publication_date(policy, today)
+    check_on = check_on or today or dt.date.today()
     ws = workspace if isinstance(workspace, Workspace) else Workspace.create(workspace)
     with ws.lock("publish"):
-        result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, reason, sign_key)
+        result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, reason, sign_key,
+                                 check_on)
     if named and not _same_name(approver, named, policy):
         result.warnings.append(f"the record names {approver} as approver, but the spec's policy.approver is "
                                f"{named}; the spec was left as it is")
@@ -240,7 +245,8 @@ def _check_bump(ws: Workspace, latest: Optional[Version], policy: Policy, bump: 
 
 def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, note: str,
                     day: dt.date, author: Optional[str], update_draft: bool,
-                    reason: Optional[str] = None, sign_key=None) -> PublishResult:
+                    reason: Optional[str] = None, sign_key=None,
+                    check_on: Optional[dt.date] = None) -> PublishResult:
     from workbench.rules import evaluate
     from workbench.spec.followups import settle
 
@@ -257,7 +263,15 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     weak = _weakenings(ws, latest, policy)
     published = _prepared(policy, version, day, approver, note, author, records, weak, reason)
     report = evaluate(published, day)
-    blockers = report.publish_blockers
+    blockers = list(report.publish_blockers)
+    if check_on is not None and check_on > day:
+        # what is overdue or expired now blocks too: a back-dated approval must not hide it
+        seen = {(f.rule, f.paths) for f in blockers}
+        for f in evaluate(published, check_on).publish_blockers:
+            key = (f.rule, f.paths)
+            if key not in seen:
+                seen.add(key)
+                blockers.append(f)
     if blockers:
         raise PublishRefused(version, blockers)
 

@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -26,6 +26,7 @@ class FormDialog(ModalScreen[Optional[dict]]):
     FormDialog > Vertical { width: 80%; max-width: 90; height: auto; max-height: 90%; border: thick $primary;
                             background: $surface; padding: 0 1; }
     FormDialog .dlg-title { text-style: bold; }
+    FormDialog #dlg-body { height: auto; }
     FormDialog .dlg-label { padding: 1 0 0 0; }
     FormDialog.-short .dlg-label { padding: 0; }
     FormDialog Input, FormDialog Select { margin: 0; }
@@ -44,9 +45,10 @@ class FormDialog(ModalScreen[Optional[dict]]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="dlg-title", markup=False)
-            if self.note_text:
-                yield Static(self.note_text, classes="dlg-note", markup=False)
-            yield from self.fields()
+            with VerticalScroll(id="dlg-body", can_focus=False):  # scrolls on a short terminal; the buttons stay
+                if self.note_text:
+                    yield Static(self.note_text, classes="dlg-note", markup=False)
+                yield from self.fields()
             yield Static("", id="dlg-error", classes="dlg-error", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="dlg-cancel", compact=True)
@@ -56,7 +58,10 @@ class FormDialog(ModalScreen[Optional[dict]]):
         yield from ()
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.height < 30, "-short")
+        short = event.size.height < 30
+        self.set_class(short, "-short")
+        # The form scrolls and the buttons stay in view: the dialog's 90% less its border, title, error and buttons.
+        self.query_one("#dlg-body").styles.max_height = max(3, int(event.size.height * 0.9) - (6 if short else 7))
 
     def labelled(self, label: str, widget) -> ComposeResult:
         yield Label(label, classes="dlg-label", markup=False)
@@ -220,38 +225,61 @@ class AddItemDialog(FormDialog):
 
 
 class NewClientDialog(FormDialog):
-    """A new client: its name, and the company profile to start from (or none)."""
+    """A new client: its name, and the company profile to start from (kind of organization x how IT is run), or blank.
+
+    The profiles are the clean starters (:mod:`workbench.starters`): sensible
+    defaults and the questions to ask, with no example company's people or
+    names in them. The full example clients stay behind the demo button and
+    ``workbench new --example``.
+    """
 
     title_text = "New client"
     ok_label = "Create"
 
-    def __init__(self, templates: Sequence[tuple[str, str, str]], template: str | None = None) -> None:
+    def __init__(self, organizations: Sequence[Any], it_models: Sequence[Any], org: str = "",
+                 it: str = "") -> None:
         super().__init__()
-        self.templates = list(templates)
-        self.template = template
+        self.organizations = list(organizations)
+        self.it_models = list(it_models)
+        self.org = org
+        self.it = it or (self.it_models[0].name if self.it_models else "")
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Client name", _input(placeholder="e.g. Acme Corp", id="new-name"))
-        options = [("Blank: no answers yet", "")] + [(title, name) for name, title, _ in self.templates]
-        yield from self.labelled("Start from", Select(options, value=self.template or "", allow_blank=False,
-                                                      id="new-template"))
+        orgs = [("Blank: no answers yet", "")] + [(a.title, a.name) for a in self.organizations]
+        yield from self.labelled("Kind of organization", Select(orgs, value=self.org, allow_blank=False,
+                                                                 id="new-org"))
+        its = [(a.title, a.name) for a in self.it_models]
+        yield from self.labelled("How IT is run", Select(its, value=self.it, allow_blank=False, id="new-it"))
         yield Static("", id="new-description", classes="dlg-note", markup=False)
 
     def on_mount(self) -> None:
         self._describe()
 
-    @on(Select.Changed, "#new-template")
+    @on(Select.Changed, "#new-org")
+    @on(Select.Changed, "#new-it")
     def _describe(self) -> None:
-        chosen = self.value("#new-template")
-        text = next((d for n, _, d in self.templates if n == chosen), "")
-        self.query_one("#new-description", Static).update(
-            text or "A blank policy: every question starts unanswered.")
+        org = next((a for a in self.organizations if a.name == self.value("#new-org")), None)
+        it_select = self.query_one("#new-it", Select)
+        it_select.disabled = org is None
+        if org is None:
+            text = "A blank policy: every question starts unanswered."
+        else:
+            it = next((a for a in self.it_models if a.name == self.value("#new-it")), None)
+            text = org.description + (f"\n{it.title}: {it.description}" if it else "")
+        self.query_one("#new-description", Static).update(text)
+
+    @property
+    def profile(self) -> Optional[str]:
+        """``healthcare-msp``, or None for a blank client."""
+        org = self.value("#new-org")
+        return f"{org}-{self.value('#new-it')}" if org else None
 
     def collect(self) -> Optional[dict]:
         if not self.value("#new-name"):
             self.error("Give the client a name.")
             return None
-        return {"name": self.value("#new-name"), "template": self.value("#new-template") or None}
+        return {"name": self.value("#new-name"), "template": self.profile}
 
 
 class OpenFileDialog(FormDialog):
@@ -285,6 +313,11 @@ class VersionDialog(FormDialog):
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Version", Select(self.versions, allow_blank=False, id="ver-choice"))
+
+    def on_mount(self) -> None:
+        # The latest version is chosen already: enter revises it (enter on the list only opened it, and a second
+        # enter closed it again, with Revise two tabs away). Shift+tab goes back to choose another version.
+        self.query_one("#dlg-ok", Button).focus()
 
     def collect(self) -> Optional[dict]:
         return {"version": self.value("#ver-choice")}

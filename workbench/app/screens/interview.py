@@ -2,9 +2,12 @@
 
 Every edit goes to the session; the screen redraws from what the session
 reports. Evaluation and autosave run in thread workers: an edit marks the
-gap panel stale and (after a short debounce) starts an evaluation; a result
-older than the newest one shown is dropped, and one started before an edit
-landed is thrown away by the session itself.
+gap panel stale and starts an evaluation at once (one at a time: edits that
+land while one runs are evaluated together next); a result older than the
+newest one shown is dropped, and one started before an edit landed is thrown
+away by the session itself. After an edit only what changed is drawn again:
+the answers are recounted where the edit landed (:class:`Q.Tally`), the gap
+panel and the step list redraw only their changed lines.
 """
 
 from __future__ import annotations
@@ -26,19 +29,22 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.footer import Footer
 from widgets.gap_panel import GapPanel, kind_of
 from widgets.help_pane import HelpPane
 from widgets.item_table import ItemTable
-from widgets.quiet_footer import QuietFooter
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
 from ..session import EditError, Evaluation, Session
-from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
+from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
-EVALUATE_AFTER = 0.01   # seconds before an evaluation starts (answers are committed on enter, not per keystroke; edits that land while one runs are coalesced into the next)
+#: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
+#: client opens at once and its findings follow from the worker.
+FIRST_IN_FRAME = 200
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
+SAVE_BY = 0.8           # ... or, while the gap panel is catching up, this long after it at the latest
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
 
@@ -55,18 +61,21 @@ class Derived:
 class InterviewScreen(Screen):
     """One client's interview."""
 
+    #: Shown in the footer: what fits 120 columns (F6 to F10 included). The others work the same and are
+    #: listed in the help pane (F1) and the command palette: ^y redo, ^g gaps, ^l steps, f3 source, f4 table,
+    #: ^o clients, f5 export follow-ups, ^q save and quit.
     BINDINGS = [
         Binding("ctrl+n", "next_question", "Next question", id="interview.next", priority=True),
         Binding("f1", "toggle_help", "Help", id="interview.help"),
         Binding("f2", "dont_know", "Don't know", id="interview.dont_know"),
-        Binding("f3", "source_note", "Source", id="interview.source"),
+        Binding("f3", "source_note", "Source", id="interview.source", show=False),
         Binding("ctrl+z", "undo", "Undo", id="interview.undo", priority=True),
-        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True),
-        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps"),
-        Binding("ctrl+l", "steps", "Steps", id="interview.steps"),
-        Binding("f4", "table", "Table", id="interview.table"),
-        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients"),
-        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export"),
+        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True, show=False),
+        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps", show=False),
+        Binding("ctrl+l", "steps", "Steps", id="interview.steps", show=False),
+        Binding("f4", "table", "Table", id="interview.table", show=False),
+        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients", show=False),
+        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export", show=False),
         Binding("escape", "back_to_form", "Back", show=False),
     ]
 
@@ -76,14 +85,21 @@ class InterviewScreen(Screen):
         self.interview = interview
         self.step = interview.steps[0]
         self.derived: Optional[Derived] = None
-        self._eval_timer = None
         self._save_timer = None
         self._eval_worker: Optional[Worker] = None
         self._save_worker: Optional[Worker] = None
         self._shown_revision = -1
+        self._step_lines: list = []  # the step list's lines as drawn
+        self._progress_text: Optional[str] = None  # the progress line as drawn
+        self._drawn_revision = -1  # the newest revision whose findings a drawn frame shows
+        self._unsaved_since: Optional[float] = None  # when the oldest change not yet in the draft was made
         self._edited_at: Optional[float] = None
-        self.last_latency: Optional[float] = None  # seconds from the last edit to the gap panel showing it
+        #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
+        self.last_latency: Optional[float] = None
         self.saved_at: Optional[str] = None
+        #: The answers counted for the progress line and the step list, recounted only where an edit landed.
+        self._tally = Q.Tally(interview.questions)
+        self.session.subscribe(self._tally.changed)
         self.session.subscribe(self._policy_changed)
 
     # -- layout --------------------------------------------------------------
@@ -98,7 +114,7 @@ class InterviewScreen(Screen):
                 yield HelpPane(id="help")
                 yield GapPanel(id="gaps")
         yield Static("", id="progress", markup=False)
-        yield QuietFooter()
+        yield Footer(compact=True)  # every key that matters fits 120 columns (the rest: ctrl+p)
 
     def on_mount(self) -> None:
         self.title = self.session.client
@@ -109,7 +125,20 @@ class InterviewScreen(Screen):
         self._fill_steps()
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
-        self._start_evaluation()
+        if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self._first_evaluation()
+        else:
+            self._start_evaluation()
+
+    def _first_evaluation(self) -> None:
+        """A small client is evaluated before the first frame, so that frame already shows its findings (no
+        second frame to draw, nothing typed yet to keep waiting); an engine failure is said as in the worker."""
+        try:
+            derived = self._derive()
+        except Exception as exc:
+            self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            return
+        self._show(derived)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width)
@@ -121,10 +150,21 @@ class InterviewScreen(Screen):
 
     # -- steps ---------------------------------------------------------------
     def _fill_steps(self) -> None:
+        """The step list: only the steps whose line changed are drawn again."""
         steps = self.query_one("#steps", OptionList)
-        steps.clear_options()
-        steps.add_options([Option(self._step_prompt(s), id=s.id) for s in self.interview.steps])
-        steps.highlighted = self._step_index(self.step.id)
+        prompts = [self._step_prompt(s) for s in self.interview.steps]
+        lines = [(p.plain, list(p.spans)) for p in prompts]
+        if steps.option_count != len(prompts):
+            steps.clear_options()
+            steps.add_options([Option(p, id=s.id) for p, s in zip(prompts, self.interview.steps)])
+        else:
+            for i, (prompt, line) in enumerate(zip(prompts, lines)):
+                if self._step_lines[i] != line:
+                    steps.replace_option_prompt_at_index(i, prompt)
+        self._step_lines = lines
+        index = self._step_index(self.step.id)
+        if steps.highlighted != index:
+            steps.highlighted = index
 
     def _step_prompt(self, step) -> Content:
         state = self.derived.states.get(step.id) if self.derived else None
@@ -174,10 +214,11 @@ class InterviewScreen(Screen):
     def _policy_changed(self, change) -> None:
         """Every applied edit, undo and redo: evaluate and save soon."""
         self._edited_at = time.perf_counter()
+        self.last_latency = None
         self.query_one(GapPanel).mark_stale()
-        if self._eval_timer is not None:
-            self._eval_timer.stop()
-        self._eval_timer = self._after(EVALUATE_AFTER, self._start_evaluation)
+        self._start_evaluation()  # at once: it runs in a thread while this frame is drawn
+        if self._unsaved_since is None:
+            self._unsaved_since = time.perf_counter()
         if self._save_timer is None:
             self._save_timer = self._after(SAVE_AFTER, self._start_save)
         self._show_progress()
@@ -215,33 +256,25 @@ class InterviewScreen(Screen):
         self.query_one(StepForm).selected[list_path] = change.path[-1]
         self.show_step(self.step.id, list_path, rebuild=True)
 
-    @on(ItemTable.DeleteRequested)
-    def _delete_item(self, event: ItemTable.DeleteRequested) -> None:
-        event.stop()
-        path = f"{event.table.list_path}[{event.index}]"
-        items = self.session.get(event.table.list_path)
-        name = getattr(items[event.index], "id", None) or f"item {event.index + 1}"
+    async def action_undo(self) -> None:
+        await self._history(self.session.undo, "Nothing to undo.")
 
-        def confirmed(answer: Optional[dict]) -> None:
-            if answer is None:
-                return
-            self.session.remove(path)
-            self.show_step(self.step.id, rebuild=True)
-            self.notify(f"Deleted {name} (ctrl+z brings it back).", markup=False)
+    async def action_redo(self) -> None:
+        await self._history(self.session.redo, "Nothing to redo.")
 
-        self.app.push_screen(ConfirmDialog(f"Delete {name}?", "Undo (ctrl+z) brings it back.", "Delete"),
-                             confirmed)
-
-    def action_undo(self) -> None:
-        self._history(self.session.undo, "Nothing to undo.")
-
-    def action_redo(self) -> None:
-        self._history(self.session.redo, "Nothing to redo.")
-
-    def _history(self, step, empty: str) -> None:
+    async def _history(self, step, empty: str) -> None:
         change = step()
         if change is None:
             self.notify(empty)
+            return
+        if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
+            heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
+            form = self.query_one(StepForm)
+            if heads & set(form.heads):
+                await form.after_group(change, undone=step == self.session.undo)
+            elif heads:
+                self.jump_to(sorted(heads)[0], rebuild=True)
+            self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         from workbench.spec.io import format_path
 
@@ -254,7 +287,8 @@ class InterviewScreen(Screen):
 
     # -- evaluation ----------------------------------------------------------
     def _start_evaluation(self) -> None:
-        self._eval_timer = None
+        """Evaluate in a thread worker now; while one runs, edits are coalesced into the next (started when
+        it finishes). Answers are committed on enter, not per keystroke, so there is nothing to debounce."""
         if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return  # it re-runs when it finishes, if the policy moved on meanwhile
         self._eval_worker = self._evaluate()
@@ -262,6 +296,10 @@ class InterviewScreen(Screen):
     @work(thread=True, group="evaluate", exit_on_error=False)
     def _evaluate(self) -> Optional[Derived]:
         """Evaluate and work out progress and step states, off the main thread."""
+        return self._derive()
+
+    def _derive(self) -> Derived:
+        """The latest evaluation with its progress and step states, all of one revision."""
         session, interview = self.session, self.interview
         while True:
             evaluation = session.evaluate()
@@ -269,8 +307,9 @@ class InterviewScreen(Screen):
                 time.sleep(0.01)
                 continue
             report = evaluation.report
-            progress = Q.progress(interview, session.policy, report)
-            states = step_states(interview, session.policy, report)
+            counts = self._tally.counts(session.policy)
+            progress = Q.progress(interview, session.policy, report, tally=counts)
+            states = Q.step_states(interview, session.policy, report, tally=counts)
             if session.revision == evaluation.revision:
                 return Derived(evaluation, progress, states)
             # an edit landed while progress was worked out: the figures may mix two revisions, start over
@@ -291,18 +330,24 @@ class InterviewScreen(Screen):
         derived = worker.result
         if derived is not None and derived.evaluation.revision > self._shown_revision:
             self._show(derived)
-        if self.session.stale and self._eval_timer is None:
+        if self.session.stale:
             self._start_evaluation()
 
     def _show(self, derived: Derived) -> None:
         self.derived = derived
         self._shown_revision = derived.evaluation.revision
         self.query_one(GapPanel).show(derived.evaluation.report, derived.evaluation.is_new)
-        if self._edited_at is not None and not self.session.stale:
-            self.last_latency = time.perf_counter() - self._edited_at
         self.query_one(StepForm).flag(self._flags())
         self._fill_steps()
         self._show_progress()
+        self.call_after_refresh(self._painted, self._edited_at, derived.evaluation.revision)
+
+    def _painted(self, edited_at: Optional[float], revision: int) -> None:
+        """The frame showing an evaluation is drawn: the autosave may start; after an edit, how long it took
+        from the edit to this frame (the benchmark)."""
+        self._drawn_revision = max(self._drawn_revision, revision)
+        if edited_at is not None and self._shown_revision == revision and not self.session.stale:
+            self.last_latency = time.perf_counter() - edited_at
 
     def _flags(self) -> dict[str, str]:
         """Worst open severity per field path, to mark the fields a finding points at."""
@@ -330,15 +375,20 @@ class InterviewScreen(Screen):
             parts.append(f"draft saved {self.saved_at}")
         if narrow:
             parts.append("^g gaps ^l steps")
-        line.update("  ·  ".join(parts))
+        text = "  ·  ".join(parts)
+        if text != self._progress_text:
+            self._progress_text = text
+            line.update(text, layout=False)  # one line high, full width: no layout to redo (it costs a frame)
 
     # -- autosave ------------------------------------------------------------
     def _start_save(self) -> None:
         self._save_timer = None
         if self._save_worker is not None and self._save_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return
-        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            # the gap panel first: saving a large policy would slow the evaluation the person waits for
+        waiting = self.session.stale or self._drawn_revision < self.session.revision
+        if waiting and self._unsaved_since is not None and time.perf_counter() - self._unsaved_since < SAVE_BY:
+            # the gap panel first: serializing a large policy in a thread would slow the evaluation and the
+            # frame the person waits for (one interpreter lock); but never later than SAVE_BY
             self._save_timer = self._after(0.05, self._start_save)
             return
         self._save_worker = self._save()
@@ -356,6 +406,7 @@ class InterviewScreen(Screen):
             return
         if worker.state == WorkerState.SUCCESS and not self.session.dirty:
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
+            self._unsaved_since = None
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
             self._save_timer = self._after(0.05, self._start_save)
         self._show_progress()
@@ -484,7 +535,7 @@ class InterviewScreen(Screen):
 
     def action_table(self) -> None:
         """Focus the step's table of items (systems, tiers ...), the next one on each press."""
-        tables = [t.query_one("DataTable") for t in self.query(ItemTable)]
+        tables = [t.view for t in self.query(ItemTable)]
         if not tables:
             self.notify("This step has no table.")
             return
@@ -505,22 +556,6 @@ class InterviewScreen(Screen):
 
     def action_export_follow_ups(self) -> None:
         self.app.action_export_follow_ups()
-
-
-def step_states(interview: Any, policy: Any, report: Any) -> dict:
-    """Every step's state, finding each open finding's step once (not once per step)."""
-    by_step: dict[str, list] = {s.id: [] for s in interview.steps}
-    where: dict[str, Optional[str]] = {}
-    for f in report.open:
-        if not f.paths:
-            continue
-        key = Q._normalize(f.paths[0])
-        if key not in where:
-            location = Q.step_for_path(f.paths[0], interview)
-            where[key] = location.step.id if location else None
-        if where[key] in by_step:
-            by_step[where[key]].append(f)
-    return {s.id: Q.step_state(s, policy, by_step[s.id], interview) for s in interview.steps}
 
 
 def _reason(exc: EditError, path: str) -> str:

@@ -155,10 +155,13 @@ class PublishScreen(Screen):
     @work(thread=True, group="publish", exit_on_error=False)
     def _publish(self, bump: str, approver: str, note: str, day: dt.date) -> release.Outcome:
         session = self.session
-        while not session.save_draft():  # what is on screen is what is published, and the draft has it first
-            pass
+        try:
+            while not session.save_draft():  # what is on screen is what is published, and the draft has it first
+                pass
+        except OSError as exc:
+            return release.Outcome(error=f"Nothing was published: the draft could not be saved first: {exc}")
         return release.publish(session.workspace, session.policy, bump=bump, approver=approver, note=note,
-                               approved_on=day)
+                               approved_on=day, today=session.today)
 
     def _published(self, outcome: release.Outcome) -> None:
         self.outcome = outcome
@@ -190,6 +193,9 @@ class PublishScreen(Screen):
                   f"c copies the folder path; escape goes back to the interview, where the draft now carries "
                   f"version {result.version}.")
         self.sub_title = f"version {result.version} published"
+        # the head said what the publish *would* be ("this will be version 1.0"): now it says what it is
+        before = "its first version" if self.diff is None else "what it changed is below"
+        self.query_one("#pub-head", Static).update(f"Version {result.version} is published ({before}).")
         self.query_one(DiffView).focus()
 
     def _say(self, text: str, *, error: bool = False) -> None:

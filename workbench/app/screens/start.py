@@ -116,9 +116,9 @@ class StartScreen(Screen):
 
     @on(Button.Pressed, "#btn-new")
     def action_new(self) -> None:
-        from workbench.templates import list_templates
+        from workbench.starters import it_models, organizations
 
-        self.app.push_screen(NewClientDialog(list_templates()), self._create)
+        self.app.push_screen(NewClientDialog(organizations(), it_models()), self._create)
 
     def _create(self, data: Optional[dict]) -> None:
         if data is not None:
