@@ -170,7 +170,7 @@ class Consultant:
         if typed is not None:
             await self.type(typed)
         else:
-            current = overlay.highlighted or 0
+            current = -1 if overlay.highlighted is None else overlay.highlighted  # down from none: the first
             await self.press(*(["down"] * (target - current) if target >= current else ["up"] * (current - target)))
         assert overlay.highlighted == target, (label, overlay.highlighted, options)
         await self.press("enter", until=lambda: select.has_focus and not select.expanded
