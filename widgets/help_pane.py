@@ -13,6 +13,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+#: The keys the footer has no room for at 120 columns (it shows ^n, f1, f2, ^z and f6 to f10).
+MORE_KEYS = ("More keys: ctrl+y redo · ctrl+g gap panel · ctrl+l step list · f3 source of an answer · f4 the "
+             "step's table · ctrl+o clients · f5 export follow-ups · ctrl+p everything else · ctrl+q save and quit")
+
 PARTS = (("what", "What it means"), ("why", "Why an auditor asks"), ("evidence", "Evidence they will want"),
          ("example", "Example answer"))
 
@@ -23,11 +27,13 @@ class HelpPane(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     HelpPane { height: auto; max-height: 50%; padding: 0 1; border-bottom: solid $primary; }
     HelpPane > Static { height: auto; }
+    HelpPane > #help-keys { color: $text-muted; padding: 1 0 0 0; }
     """
 
     def compose(self):
         yield Static("Move to a question to see what it means, why an auditor asks and an example answer.",
                      id="help-body", markup=False)
+        yield Static(MORE_KEYS, id="help-keys", markup=False)
 
     def show_help(self, question: Any) -> None:
         self.query_one("#help-body", Static).update(help_content(question))

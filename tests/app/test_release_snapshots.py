@@ -44,7 +44,7 @@ def test_review_screen(snap_compare, size):
 
 def test_review_written_policy_at_120x40(snap_compare):
     async def show(pilot):
-        await _open(pilot, "f6", "right", "right", "right")
+        await _open(pilot, "f6", "shift+tab", "right", "right", "right")  # from the findings list to the tab strip
 
     assert snap_compare(_app(demo=True), terminal_size=(120, 40), run_before=show)
 

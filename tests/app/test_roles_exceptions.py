@@ -130,6 +130,8 @@ async def test_the_separation_of_duties_conflict_is_marked_and_a_toggle_clears_i
     app = make_app(demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        app.screen.show_step("access")
+        await settle(pilot)
         await pilot.press("f9")
         await idle(pilot)
         screen = app.screen
@@ -157,9 +159,21 @@ async def test_the_separation_of_duties_conflict_is_marked_and_a_toggle_clears_i
         await idle(pilot)
         assert cell(screen, "#rm-matrix", prod, prod_col) == "!✓"
         assert any(f.rule == "ACC-002" for f in panel_findings(app))
+        # remove u-sam from prod-admin: the conflict goes; back in the interview its roles table shows it too
+        matrix.move_cursor(row=prod, column=0)
+        members = screen.query_one("#rm-members", DataTable)
+        members.focus()
+        members.move_cursor(row=app.session.policy.roles[prod].members.index("u-sam"))
+        await pilot.press("delete")
+        await idle(pilot)
+        assert "u-sam" not in app.session.policy.roles[prod].members
+        assert cell(screen, "#rm-matrix", prod, prod_col) == "✓"
+        assert not any(f.rule == "ACC-002" for f in panel_findings(app))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
+        table = app.screen.query_one("#items-roles DataTable", DataTable)
+        assert "u-sam" not in " ".join(str(c) for c in table.get_row_at(prod))
 
 
 # -- the exceptions register ------------------------------------------------------------------------
@@ -269,3 +283,59 @@ async def test_roles_and_exceptions_are_in_the_footer_and_the_palette():
         provider = WorkbenchCommands(app.screen)
         texts = [text for text, _, _ in provider._entries()]
         assert "Roles and people (matrix)" in texts and "Exceptions register" in texts
+
+
+@run
+async def test_a_new_client_builds_its_roles_in_the_matrix(root):
+    from workbench.app.session import Session
+
+    Session.new_client("Acme Dental", template=None, root=root, today=TODAY).close()
+    app = make_app(target="Acme Dental")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await idle(pilot)
+        screen = app.screen
+        assert "No roles yet" in str(screen.query_one("#rm-role", Static).content)
+        await pilot.press("n")
+        await idle(pilot)
+        await pilot.press(*"backup-admin", "enter")
+        await idle(pilot)
+        assert [r.id for r in app.session.policy.roles] == ["backup-admin"]
+        matrix = screen.query_one("#rm-matrix", DataTable)
+        columns = [c.key.value for c in matrix.ordered_columns]
+        matrix.move_cursor(row=0, column=columns.index("delete_recovery_point"))
+        await pilot.press("space")
+        await idle(pilot)
+        assert app.session.policy.roles[0].permissions == ["delete_recovery_point"]
+        assert cell(screen, "#rm-matrix", 0, columns.index("delete_recovery_point")).endswith("✓")
+        await pilot.press("2")
+        await idle(pilot)
+        assert app.session.policy.roles[0].dual_authorization_for == ["delete_recovery_point"]
+        assert cell(screen, "#rm-matrix", 0, columns.index("delete_recovery_point")).endswith("✓2")
+        # the role's MFA is not answered yet: the engine asks, and the MFA cell carries the question
+        assert cell(screen, "#rm-matrix", 0, 1) == "??"
+        assert "Does role backup-admin" in reasons(screen)
+        matrix.move_cursor(row=0, column=1)
+        await pilot.press("space")
+        await idle(pilot)
+        assert app.session.policy.roles[0].mfa_required is True
+        assert cell(screen, "#rm-matrix", 0, 1) == "yes"
+        # review dates: a bad date is refused at the field, nothing changes; a good one is saved
+        await pilot.press("r")
+        await idle(pilot)
+        app.screen.query_one("#rev-last", Input).value = "14 May"
+        app.screen.query_one("#rev-every", Input).value = "3mo"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "YYYY-MM-DD" in str(app.screen.query_one("#dlg-error", Static).content)
+        assert app.session.policy.roles[0].last_review_on is None
+        app.screen.query_one("#rev-last", Input).value = "2026-05-14"
+        await pilot.press("enter")
+        await idle(pilot)
+        assert str(app.session.policy.roles[0].last_review_on) == "2026-05-14"
+        assert "reviewed 2026-05-14" in str(screen.query_one("#rm-role", Static).content)
+        # undo takes back the review (two fields, one action), then MFA
+        await pilot.press("ctrl+z")
+        await idle(pilot)
+        assert app.session.policy.roles[0].last_review_on is None and app.session.policy.roles[0].review_interval is None

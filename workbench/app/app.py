@@ -24,7 +24,8 @@ class WorkbenchApp(App):
     TITLE = "Backup Policy Workbench"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True),
+        # not in the footer (room for F6 to F10 at 120 columns); the palette and the help pane name it
+        Binding("ctrl+q", "quit", "Save and quit", id="app.quit", priority=True, show=False),
         # the release screens (review, changes, history: workbench/app/screens/{review,changes,history}.py)
         Binding("f6", "review", "Review", id="app.review"),
         Binding("f7", "changes", "Changes", id="app.changes"),
@@ -51,7 +52,7 @@ class WorkbenchApp(App):
         if self._interview is None:
             from .questions import load_questions
 
-            self._interview = load_questions()
+            self._interview = load_questions(keep=True)
         return self._interview
 
     def on_mount(self) -> None:

@@ -63,6 +63,7 @@ class Evaluation:
     report: Any  # workbench.rules.Report (imported lazily: the rules cost import time)
     new: frozenset = frozenset()  # keys of open findings that were not there in the previous evaluation
     seconds: float = 0.0
+    keys: frozenset = frozenset()  # keys of all open findings (the next evaluation's "new" is worked out from them)
 
     def is_new(self, finding: Any) -> bool:
         return finding_key(finding) in self.new
@@ -342,11 +343,9 @@ class Session:
             if self.editor.busy:  # read while a bulk edit was half applied: its one change follows, ask again
                 return None
             previous = self.last
-            new = frozenset()
-            if previous is not None:
-                before = {finding_key(f) for f in previous.report.open}
-                new = frozenset(k for k in map(finding_key, report.open) if k not in before)
-            self.last = Evaluation(start_rev, report, new, seconds)
+            keys = frozenset(map(finding_key, report.open))
+            new = keys - previous.keys if previous is not None else frozenset()
+            self.last = Evaluation(start_rev, report, new, seconds, keys)
             return self.last
 
     @property

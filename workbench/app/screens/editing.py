@@ -1,11 +1,9 @@
-"""For screens that edit over the interview (roles, exceptions): grouped undo, and the evaluation to draw.
+"""For screens that edit over the interview (roles, exceptions): one action, one undo step, and what to draw.
 
-Undo and redo of actions that take several edits, as one step (a new person added to a role is two).
-
-The session's ``Editor`` keeps one undo stack of single changes; this remembers
-which consecutive changes one action made, so the screen that made them undoes
-and redoes them together. Nothing else edits the policy while such a screen is
-open (it is modal over the interview), so the stack order is the action order.
+An action that takes several edits (a new person added to a role: the person, then the membership) is
+applied as one group through the session (:meth:`Session.group`, so the ``Editor``): one undo step, here
+and in the interview, and all or nothing when an edit is refused. The screens then draw from the
+session's evaluation of the same revision the interview's gap panel shows.
 """
 
 from __future__ import annotations
@@ -13,45 +11,40 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Optional
 
-from ..session import EditError
-
 
 class EditGroups:
-    """Applies an action's edits through the session and undoes or redoes them as one."""
+    """Applies an action's edits through the session as one change; undoes and redoes them."""
 
     def __init__(self, session: Any) -> None:
         self.session = session
-        self._sizes: dict[int, int] = {}  # id(last change of an action) -> how many changes it made
-        self._firsts: dict[int, int] = {}  # id(first change of an action) -> how many changes it made
+        #: Whether anything was changed, undone or redone here (the interview's form then shows it anew).
+        self.edited = False
 
-    def apply(self, edits: Iterable[Callable[[], Any]]) -> list:
-        """Run ``edits`` in order; when one is refused the earlier ones are undone and the error raised."""
-        done = []
-        try:
+    def apply(self, edits: Iterable[Callable[[], Any]], label: str = "edit") -> None:
+        """Run ``edits`` in order as one change; when one is refused none is applied and the error is raised."""
+        with self.session.group(label):
             for edit in edits:
-                done.append(edit())
-        except EditError:
-            for _ in done:
-                self.session.undo()
-            raise
-        if len(done) > 1:
-            self._sizes[id(done[-1])] = len(done)
-            self._firsts[id(done[0])] = len(done)
-        return done
+                edit()
+        self.edited = True
 
     def undo(self) -> Optional[Any]:
-        """Undo the last action (all of its changes); None when there is nothing to undo."""
+        """Undo the last change (a whole action); None when there is nothing to undo."""
         change = self.session.undo()
-        for _ in range(self._sizes.get(id(change), 1) - 1):
-            change = self.session.undo()
+        self.edited = self.edited or change is not None
         return change
 
     def redo(self) -> Optional[Any]:
-        """Redo the action undone last (all of its changes)."""
+        """Redo the change undone last."""
         change = self.session.redo()
-        for _ in range(self._firsts.get(id(change), 1) - 1):
-            change = self.session.redo()
+        self.edited = self.edited or change is not None
         return change
+
+    def leave(self, app: Any) -> None:
+        """Close the screen on top; the interview below shows what was changed here in its form."""
+        app.pop_screen()
+        screen = app.screen
+        if self.edited and hasattr(screen, "show_step") and getattr(screen, "step", None) is not None:
+            screen.show_step(screen.step.id, rebuild=True)
 
 
 #: How long a screen waits for the interview's own evaluation before it asks the session itself.

@@ -195,7 +195,7 @@ class ExceptionsScreen(Screen):
     # -- acting (all through the session) ------------------------------------
     def _act(self, *edits) -> bool:
         try:
-            self.edits.apply(edits)
+            self.edits.apply(edits, "exceptions register")
         except EditError as exc:
             self.notify(str(exc), title="Not changed", severity="error", markup=False)
             return False
@@ -266,7 +266,7 @@ class ExceptionsScreen(Screen):
         self.refresh_register()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.edits.leave(self.app)
 
 
 class FindingPicker(ModalScreen[Optional[Any]]):

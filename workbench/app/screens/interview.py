@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
 from textual import on, work
@@ -23,10 +24,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.timer import Timer
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.footer import Footer
 from widgets.gap_panel import GapPanel, kind_of
 from widgets.help_pane import HelpPane
 from widgets.item_table import ItemTable
@@ -37,7 +40,11 @@ from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
+#: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
+#: client opens at once and its findings follow from the worker.
+FIRST_IN_FRAME = 200
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
+SAVE_BY = 0.8           # ... or, while the gap panel is catching up, this long after it at the latest
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
 
@@ -54,18 +61,21 @@ class Derived:
 class InterviewScreen(Screen):
     """One client's interview."""
 
+    #: Shown in the footer: what fits 120 columns (F6 to F10 included). The others work the same and are
+    #: listed in the help pane (F1) and the command palette: ^y redo, ^g gaps, ^l steps, f3 source, f4 table,
+    #: ^o clients, f5 export follow-ups, ^q save and quit.
     BINDINGS = [
         Binding("ctrl+n", "next_question", "Next question", id="interview.next", priority=True),
         Binding("f1", "toggle_help", "Help", id="interview.help"),
         Binding("f2", "dont_know", "Don't know", id="interview.dont_know"),
-        Binding("f3", "source_note", "Source", id="interview.source"),
+        Binding("f3", "source_note", "Source", id="interview.source", show=False),
         Binding("ctrl+z", "undo", "Undo", id="interview.undo", priority=True),
-        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True),
-        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps"),
-        Binding("ctrl+l", "steps", "Steps", id="interview.steps"),
-        Binding("f4", "table", "Table", id="interview.table"),
-        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients"),
-        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export"),
+        Binding("ctrl+y", "redo", "Redo", id="interview.redo", priority=True, show=False),
+        Binding("ctrl+g", "gaps", "Gaps", id="interview.gaps", show=False),
+        Binding("ctrl+l", "steps", "Steps", id="interview.steps", show=False),
+        Binding("f4", "table", "Table", id="interview.table", show=False),
+        Binding("ctrl+o", "switch_client", "Clients", id="interview.clients", show=False),
+        Binding("f5", "export_follow_ups", "Export follow-ups", id="interview.export", show=False),
         Binding("escape", "back_to_form", "Back", show=False),
     ]
 
@@ -81,6 +91,8 @@ class InterviewScreen(Screen):
         self._shown_revision = -1
         self._step_lines: list = []  # the step list's lines as drawn
         self._progress_text: Optional[str] = None  # the progress line as drawn
+        self._drawn_revision = -1  # the newest revision whose findings a drawn frame shows
+        self._unsaved_since: Optional[float] = None  # when the oldest change not yet in the draft was made
         self._edited_at: Optional[float] = None
         #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
         self.last_latency: Optional[float] = None
@@ -102,7 +114,7 @@ class InterviewScreen(Screen):
                 yield HelpPane(id="help")
                 yield GapPanel(id="gaps")
         yield Static("", id="progress", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # every key that matters fits 120 columns (the rest: ctrl+p)
 
     def on_mount(self) -> None:
         self.title = self.session.client
@@ -113,7 +125,20 @@ class InterviewScreen(Screen):
         self._fill_steps()
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
-        self._start_evaluation()
+        if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self._first_evaluation()
+        else:
+            self._start_evaluation()
+
+    def _first_evaluation(self) -> None:
+        """A small client is evaluated before the first frame, so that frame already shows its findings (no
+        second frame to draw, nothing typed yet to keep waiting); an engine failure is said as in the worker."""
+        try:
+            derived = self._derive()
+        except Exception as exc:
+            self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            return
+        self._show(derived)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width)
@@ -192,9 +217,23 @@ class InterviewScreen(Screen):
         self.last_latency = None
         self.query_one(GapPanel).mark_stale()
         self._start_evaluation()  # at once: it runs in a thread while this frame is drawn
+        if self._unsaved_since is None:
+            self._unsaved_since = time.perf_counter()
         if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
+            self._save_timer = self._after(SAVE_AFTER, self._start_save)
         self._show_progress()
+
+    def _after(self, delay: float, callback) -> Timer:
+        """Call ``callback`` once, ``delay`` seconds from now, however late the timer gets to run.
+
+        ``set_timer`` makes a skipping timer: when the loop is busier than ``delay`` (a step being built, a
+        loaded machine), it skips its only tick and never calls back, so the gap panel would stay stale and the
+        draft unsaved until the next edit."""
+        timer = Timer(self, delay, callback=partial(self.call_next, callback), repeat=0, skip=False,
+                      name="interview-after")
+        timer._start()
+        self._timers.add(timer)  # stopped with the screen, as set_timer's are
+        return timer
 
     @on(ItemTable.AddRequested)
     def _add_item(self, event: ItemTable.AddRequested) -> None:
@@ -257,6 +296,10 @@ class InterviewScreen(Screen):
     @work(thread=True, group="evaluate", exit_on_error=False)
     def _evaluate(self) -> Optional[Derived]:
         """Evaluate and work out progress and step states, off the main thread."""
+        return self._derive()
+
+    def _derive(self) -> Derived:
+        """The latest evaluation with its progress and step states, all of one revision."""
         session, interview = self.session, self.interview
         while True:
             evaluation = session.evaluate()
@@ -297,13 +340,13 @@ class InterviewScreen(Screen):
         self.query_one(StepForm).flag(self._flags())
         self._fill_steps()
         self._show_progress()
-        if self._edited_at is not None and not self.session.stale:
-            edited_at, revision = self._edited_at, derived.evaluation.revision
-            self.call_after_refresh(self._painted, edited_at, revision)
+        self.call_after_refresh(self._painted, self._edited_at, derived.evaluation.revision)
 
-    def _painted(self, edited_at: float, revision: int) -> None:
-        """The frame showing the evaluation of the latest edit is drawn: how long that took (the benchmark)."""
-        if self._shown_revision == revision and not self.session.stale:
+    def _painted(self, edited_at: Optional[float], revision: int) -> None:
+        """The frame showing an evaluation is drawn: the autosave may start; after an edit, how long it took
+        from the edit to this frame (the benchmark)."""
+        self._drawn_revision = max(self._drawn_revision, revision)
+        if edited_at is not None and self._shown_revision == revision and not self.session.stale:
             self.last_latency = time.perf_counter() - edited_at
 
     def _flags(self) -> dict[str, str]:
@@ -342,9 +385,11 @@ class InterviewScreen(Screen):
         self._save_timer = None
         if self._save_worker is not None and self._save_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return
-        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            # the gap panel first: saving a large policy would slow the evaluation the person waits for
-            self._save_timer = self.set_timer(0.05, self._start_save)
+        waiting = self.session.stale or self._drawn_revision < self.session.revision
+        if waiting and self._unsaved_since is not None and time.perf_counter() - self._unsaved_since < SAVE_BY:
+            # the gap panel first: serializing a large policy in a thread would slow the evaluation and the
+            # frame the person waits for (one interpreter lock); but never later than SAVE_BY
+            self._save_timer = self._after(0.05, self._start_save)
             return
         self._save_worker = self._save()
 
@@ -361,8 +406,9 @@ class InterviewScreen(Screen):
             return
         if worker.state == WorkerState.SUCCESS and not self.session.dirty:
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
+            self._unsaved_since = None
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
-            self._save_timer = self.set_timer(0.05, self._start_save)
+            self._save_timer = self._after(0.05, self._start_save)
         self._show_progress()
 
     # -- navigation ----------------------------------------------------------

@@ -5,7 +5,8 @@ answers: every change goes to the session (and so through the ``Editor``),
 then the session's evaluation comes back and the matrix is redrawn with the
 access findings placed on it by :func:`workbench.rules.sod.access_marks`, the
 same findings the gap panel lists. One action that takes several edits (a new
-person added to a role) is undone and redone as one.
+person added to a role) is one change: undone and redone as one, here and in
+the interview.
 """
 
 from __future__ import annotations
@@ -96,9 +97,9 @@ class RolesScreen(Screen):
 
     # -- edits (all through the session) -------------------------------------
     def _act(self, what: str, *edits: Callable[[], Any]) -> bool:
-        """Apply ``edits`` as one undoable action; a refused edit undoes the ones before it."""
+        """Apply ``edits`` as one undoable change; when one is refused, none is applied."""
         try:
-            self.edits.apply(edits)
+            self.edits.apply(edits, f"roles and people: {what}")
         except EditError as exc:
             self.notify(str(exc), title=f"Not changed: {what}", severity="error", markup=False)
             return False
@@ -198,7 +199,7 @@ class RolesScreen(Screen):
         self.refresh_matrix()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.edits.leave(self.app)
 
 
 def member_edits(session: Session, index: int, member: Optional[str], data: dict) -> list[Callable[[], Any]]:
