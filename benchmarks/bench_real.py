@@ -61,10 +61,13 @@ def edits(policy):
     a = policy.systems[len(policy.systems) // 2]
     i = len(policy.systems) // 2
     other_env = "dev" if a.environment != "dev" else "prod"
+    tiers = [t.id for t in policy.tiers if t.id != a.tier]
+    other_tier = tiers[-1] if tiers else None
     return [
         ("system runbook link", f"systems[{i}].restore_procedure", "https://wiki.example.com/runbooks/restore"),
         ("system RPO", f"systems[{i}].rpo", "2h" if str(a.rpo) != "2h" else "3h"),
         ("system environment", f"systems[{i}].environment", other_env),
+        ("system tier", f"systems[{i}].tier", other_tier),
         ("policy owner's name", "policy.owner.name", "Dana Reyes"),
         ("target region", "targets[0].region", "eu-central-1"),
     ]
@@ -173,7 +176,11 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             goal = GOALS["evaluate" if what == "evaluate" else "edit"].get(n)
             verdict = "" if goal is None else f"  goal < {goal:.0f} ms: {'met' if statistics.median(xs) * 1000 < goal else 'NOT met'}"
-            print(f"  {n:>6,} {what:<22} {name:<20} {fmt(xs)}{verdict}")
+            full = results.get(("evaluate", n, name))
+            # an edit against a full evaluation of the same policy in the same minute: what host noise cancels out
+            share = "" if what == "evaluate" or not full else \
+                f"  ({statistics.median(xs) / statistics.median(full):.2f}x its full evaluation)"
+            print(f"  {n:>6,} {what:<22} {name:<20} {fmt(xs)}{verdict}{share}")
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         for name in names:

@@ -247,7 +247,7 @@ async def test_systems_table_filters_adds_and_deletes():
         before = len(app.session.policy.systems)
         await pilot.press("slash", *"okta")
         await pilot.pause()
-        assert table.query_one("DataTable").row_count == 1
+        assert table.view.row_count == 1
         await pilot.press("enter")  # back to the table, filtered
         await pilot.press("a")
         await pilot.pause()
@@ -256,7 +256,7 @@ async def test_systems_table_filters_adds_and_deletes():
         assert app.session.policy.systems[-1].id == "payroll" and len(app.session.policy.systems) == before + 1
         table = app.screen.query_one("#items-systems")  # the step was rebuilt with the new row
         table.select(before)
-        table.query_one("DataTable").focus()
+        table.view.focus()
         await pilot.press("delete")
         await pilot.pause()
         await pilot.click("#dlg-ok")

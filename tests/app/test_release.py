@@ -12,6 +12,7 @@ from workbench.app.screens.changes import ChangesScreen
 from workbench.app.screens.history import HistoryScreen
 from workbench.app.screens.interview import InterviewScreen
 from workbench.app.screens.publish import PublishScreen
+from workbench.app.screens.dialogs import ExceptionDialog
 from workbench.app.screens.review import ReviewScreen
 from workbench.app.session import Session
 from workbench.store import Workspace
@@ -71,7 +72,8 @@ async def test_review_groups_findings_by_kind_and_previews_the_written_policy():
         heads = [p for p in prompts if p.startswith(("Gaps", "Unanswered", "Evidence"))]
         assert [h.split(" (")[0] for h in heads] == ["Gaps", "Unanswered questions", "Evidence"]
         assert sum(int(h.rsplit("(", 1)[1].rstrip(")")) for h in heads) == open_count
-        assert sum(1 for p in prompts if p.startswith("  ") and "none open" not in p) == open_count
+        ids = [listing.get_option_at_index(i).id or "" for i in range(listing.option_count)]
+        assert sum(1 for i in ids if i.startswith("f")) == open_count
         assert screen.query_one("#review-follow-ups", DataTable).row_count == 4
         preview = screen.query_one(PolicyPreview)
         assert "6. Exceptions" in preview.section_titles
@@ -121,6 +123,8 @@ async def test_publish_refused_then_fixed_then_published(data_dir):
         folder = screen.outcome.result.path
         assert folder.name == "1.0" and (folder / "policy.md").is_file()
         assert str(folder) in str(screen.query_one("#pub-result", Static).content)
+        head = str(screen.query_one("#pub-head", Static).content)
+        assert "Version 1.0 is published" in head and "will be" not in head  # not the promise any more
         await pilot.press("c")
         assert app.clipboard == str(folder)
         await pilot.press("escape")
@@ -155,7 +159,7 @@ async def test_revise_a_version_cut_a_retention_see_it_and_publish_the_next(root
         await idle(pilot)
         await pilot.press("v")  # revise a version of the highlighted client
         await idle(pilot)
-        await pilot.press("tab", "tab", "enter")  # the dialog's only version, 1.0; Cancel, then Revise
+        await pilot.press("enter")  # the latest version is chosen and Revise has the focus: enter revises it
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
         assert app.session.origin == "version 1.0"
@@ -299,6 +303,40 @@ def test_command_line_publish_is_refused_while_the_client_is_open(root, capsys):
         assert not session.workspace.versions()
     finally:
         session.close()
+
+
+@run
+async def test_review_findings_wrap_beside_their_severity_and_rule():
+    """A long finding's second line starts under the message, not under the severity: the list scans."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        listing = app.screen.query_one("#review-findings", OptionList)
+        lines = [listing.render_line(y).text for y in range(listing.size.height)]
+        first = next(i for i, line in enumerate(lines) if "ACC-002" in line)
+        column = lines[first].index("u-sam")
+        assert lines[first].lstrip().startswith("blocker")
+        assert lines[first + 1][:column].strip() == ""  # the continuation is indented to the message
+        assert lines[first + 1][column:].strip()
+
+
+@run
+async def test_review_opens_on_the_first_finding_so_its_keys_work_at_once():
+    """F6 then a: the keys in the footer act on the findings without first tabbing into the list."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        review = app.screen
+        listing = review.query_one("#review-findings", OptionList)
+        assert app.focused is listing
+        assert review._findings[int(listing.highlighted_option.id[1:])].rule == "ACC-002"
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ExceptionDialog) and app.screen.finding.rule == "ACC-002"
 
 
 # -- the exceptions register in the review ------------------------------------------------------------------

@@ -44,7 +44,7 @@ def test_review_screen(snap_compare, size):
 
 def test_review_written_policy_at_120x40(snap_compare):
     async def show(pilot):
-        await _open(pilot, "f6", "right", "right", "right")
+        await _open(pilot, "f6", "shift+tab", "right", "right", "right")  # from the findings list to the tab strip
 
     assert snap_compare(_app(demo=True), terminal_size=(120, 40), run_before=show)
 
@@ -96,6 +96,19 @@ def test_history_screen(snap_compare, root, size):
     target = _published_twice(root)
 
     async def show(pilot):
-        await _open(pilot, "f8", "d")
+        await _open(pilot, "f8")
+        await _until(pilot, lambda: pilot.app.screen.rows)  # the versions are read in a worker
+        await _open(pilot, "d")
+        await _until(pilot, lambda: "Comparing" not in str(pilot.app.screen.query_one("#diff-text").render()))
 
     assert snap_compare(_app(target=target), terminal_size=size, run_before=show)
+
+
+async def _until(pilot, ready, tries: int = 100) -> None:
+    """Pause until ``ready()`` holds: a worker's result reaches the screen a message after it completes."""
+    for _ in range(tries):
+        if ready():
+            break
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+    await _steady(pilot)

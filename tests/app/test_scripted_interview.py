@@ -91,7 +91,7 @@ class Script:
         await self.press("f4")
         await settle(self.pilot)
         table = app.screen.query_one("#items-systems", ItemTable)  # queried afresh: the step was rebuilt
-        assert table.query_one("DataTable").has_focus, app.focused
+        assert table.view.has_focus, app.focused
         for _ in range(count):
             table = app.screen.query_one("#items-systems", ItemTable)
             await self.add_item(table)

@@ -1,7 +1,8 @@
 """The incremental evaluator always agrees with a full evaluation.
 
 A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
-another item or another starter, or clear it; add a copy of an item; remove one; undo; redo) to every
+another item or another starter, or clear it; add a copy of an item; remove one; undo; redo; a group of
+them, heard as one change) to every
 starter and to starters replicated to a few dozen systems, and after each edit compares
 ``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
 
@@ -56,12 +57,19 @@ def _same(evaluator: Evaluator, policy: Policy) -> None:
     assert mine == full, f"after {evaluator.last}"
 
 
-def _edit(data, editor: Editor, policy: Policy) -> None:
-    """One random edit through ``editor`` (a refused value is simply not applied)."""
-    op = data.draw(st.sampled_from(["system", "system", "system", "item", "section", "add", "remove", "undo", "redo"]))
+def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
+    """One random edit through ``editor`` (a refused value is simply not applied); a group of two or three
+    edits reaches the evaluator as one change, whose path is what they have in common."""
+    ops = ["system", "system", "system", "item", "section", "add", "remove"]
+    op = data.draw(st.sampled_from(ops if grouped else ops + ["undo", "redo", "group"]))
     donors = [policy] + list(_STARTERS.values())
     if op in ("undo", "redo"):
         getattr(editor, op)()
+        return
+    if op == "group":
+        with editor.group("several edits at once"):
+            for _ in range(data.draw(st.integers(2, 3))):
+                _edit(data, editor, policy, grouped=True)
         return
     if op == "section":
         section = data.draw(st.sampled_from(MODEL_SECTIONS))

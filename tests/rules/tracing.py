@@ -2,7 +2,10 @@
 
 ``traced_reads(policies)`` runs every rule over each policy with a context that records each member the rule
 touches (mapped to sections by ``CONTEXT_READS``) and each top-level section of ``ctx.policy`` it reads.
-``python -m tests.rules.tracing`` prints the table for the starters, their replicas and generated policies.
+``python -m tests.rules.tracing`` prints every table the incremental evaluator reads (what each rule reads of
+each section, item and field), traced over the starters, their replicas, generated policies and samples that
+exercise the newest rules, plus what tracing cannot see (DECLARED_ and WIDENED_ below, each with its reason);
+``--write`` writes them to workbench/rules/reads.py, which a test checks is current.
 """
 
 from __future__ import annotations

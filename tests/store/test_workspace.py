@@ -119,3 +119,18 @@ def test_the_store_never_imports_textual():
             "workbench.store.semdiff, workbench.store.git, workbench.commands.store_cmds; "
             "sys.exit('textual' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_large_draft_is_json_with_one_system_a_line_and_reads_back_the_same(tmp_path):
+    from benchmarks.generate import policy as generated
+    from workbench.store.workspace import LARGE_DRAFT_SYSTEMS
+
+    big = generated(LARGE_DRAFT_SYSTEMS + 10)
+    big.systems[3].description = 'Ledger "main" — 日本語, tab\there'  # quotes, non-ASCII, control characters
+    ws = Workspace.create(tmp_path / "big", "Big Co")
+    ws.save_draft(big)
+    text = ws.draft_path.read_text(encoding="utf-8")
+    assert json.loads(text)["systems"][3]["description"] == big.systems[3].description
+    lines = text.splitlines()
+    assert sum(1 for line in lines if line.lstrip().startswith('{"id"')) >= len(big.systems)  # one a line
+    assert ws.load_draft() == big

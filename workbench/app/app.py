@@ -52,7 +52,7 @@ class WorkbenchApp(App):
         if self._interview is None:
             from .questions import load_questions
 
-            self._interview = load_questions()
+            self._interview = load_questions(keep=True)
         return self._interview
 
     def on_mount(self) -> None:

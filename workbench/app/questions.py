@@ -294,21 +294,94 @@ def questions_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: str, mtime: float) -> Interview:
-    text = Path(path).read_text(encoding="utf-8")
-    return parse_questions(text, source=path)
+def _load_cached(path: str, mtime: float, keep: bool = False) -> Interview:
+    raw = Path(path).read_bytes()
+    key = _cache_key(raw) if keep else None
+    if key is not None:
+        interview = _read_kept(key)
+        if interview is not None:
+            return interview
+    interview = parse_questions(raw.decode("utf-8"), source=path)
+    if key is not None:
+        _keep(key, interview)
+    return interview
 
 
-def load_questions(path: str | Path | None = None) -> Interview:
+def load_questions(path: str | Path | None = None, *, keep: bool = False) -> Interview:
     """The interview from ``questions.yaml`` (the shipped one by default), validated against the spec model.
 
-    Raises :class:`QuestionsError` naming the file, line, question id and field of the first bad entry."""
+    Raises :class:`QuestionsError` naming the file, line, question id and field of the first bad entry.
+
+    ``keep`` (the app's start): keep the parsed interview in the workbench's data folder and read it from
+    there while neither the file nor the code that parses and checks it has changed. Parsing the 170 kB of
+    YAML is a good part of the app's start; reading it back kept is a millisecond."""
     p = Path(path) if path is not None else questions_path()
     try:
         mtime = p.stat().st_mtime
     except OSError as exc:
         raise QuestionsError(f"cannot read the questions file ({exc.strerror or exc})", source=str(p)) from None
-    return _load_cached(str(p), mtime)
+    return _load_cached(str(p), mtime, keep)
+
+
+#: Bump when the shape of Interview, Step, Question or their parts changes in a way the file stamps below
+#: would not show (they cover this module and the spec model, so any edit of either already does).
+_KEPT_FORMAT = 1
+
+
+def _cache_key(raw: bytes) -> Optional[str]:
+    """What a kept interview must have been made from: this file's text, the code that parsed and checked it
+    (this module and the spec model, by size and modification time, as Python's own bytecode cache does) and
+    the Python version."""
+    import hashlib
+    import sys
+
+    from workbench.spec import model
+
+    try:
+        stamps = [(f.stat().st_mtime_ns, f.stat().st_size) for f in (Path(__file__), Path(model.__file__))]
+    except OSError:
+        return None
+    h = hashlib.sha256(raw)
+    h.update(repr((_KEPT_FORMAT, stamps, sys.version_info[:2])).encode())
+    return h.hexdigest()[:40]
+
+
+def _kept_path(key: str) -> Path:
+    from workbench.store.workspace import data_dir
+
+    return data_dir() / "cache" / f"questions-{key}.pickle"
+
+
+def _read_kept(key: str) -> Optional[Interview]:
+    import pickle
+
+    try:
+        interview = pickle.loads(_kept_path(key).read_bytes())  # noqa: S301 - written by _keep, in our own folder
+    except Exception:  # none kept yet, or unreadable: parse the file
+        return None
+    return interview if isinstance(interview, Interview) else None
+
+
+def _keep(key: str, interview: Interview) -> None:
+    """Write the parsed interview for the next start (atomically; old ones go). Never fails the caller."""
+    import os
+    import pickle
+    import tempfile
+
+    path = _kept_path(key)
+    tmp: Optional[str] = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("questions-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".questions-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(interview, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # a read-only or full disk: the next start parses the file again
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc,valid-type]

@@ -63,6 +63,7 @@ class Evaluation:
     report: Any  # workbench.rules.Report (imported lazily: the rules cost import time)
     new: frozenset = frozenset()  # keys of open findings that were not there in the previous evaluation
     seconds: float = 0.0
+    keys: frozenset = frozenset()  # keys of all open findings (the next evaluation's "new" is worked out from them)
 
     def is_new(self, finding: Any) -> bool:
         return finding_key(finding) in self.new
@@ -220,12 +221,12 @@ class Session:
     def group(self, label: str):
         """``with session.group("Set tier of 40 systems"):`` the edits inside are one change (one undo step);
         a refused one rolls them all back (see :meth:`Editor.group`)."""
-        self._writable(())
+        self._writable("policy")
         return self.editor.group(label)
 
     def apply_many(self, label: str, edits: list) -> Optional[Change]:
         """Edits ``("set", path, value)``, ``("add", path, item)``, ``("remove", path)`` as one change."""
-        self._writable(())
+        self._writable("policy")
         return self.editor.apply_many(label, edits)
 
     def read_table_csv(self, list_path: str, csv_path: str | Path):
@@ -234,7 +235,7 @@ class Session:
         :class:`~workbench.spec.io.SpecError` listing every bad row by line and column."""
         from workbench.spec.csv_import import read_items
 
-        return read_items(self.policy, list_path, csv_path)
+        return read_items(self.policy, list_path, Path(csv_path).expanduser())
 
     def undo(self) -> Optional[Change]:
         return None if self.read_only else self.editor.undo()
@@ -342,11 +343,9 @@ class Session:
             if self.editor.busy:  # read while a bulk edit was half applied: its one change follows, ask again
                 return None
             previous = self.last
-            new = frozenset()
-            if previous is not None:
-                before = {finding_key(f) for f in previous.report.open}
-                new = frozenset(k for k in map(finding_key, report.open) if k not in before)
-            self.last = Evaluation(start_rev, report, new, seconds)
+            keys = frozenset(map(finding_key, report.open))
+            new = keys - previous.keys if previous is not None else frozenset()
+            self.last = Evaluation(start_rev, report, new, seconds, keys)
             return self.last
 
     @property

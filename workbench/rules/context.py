@@ -137,6 +137,9 @@ class Context:
             for i, s in enumerate(p.systems):
                 self.systems.setdefault(s.id, s)
                 self.system_index.setdefault(s.id, i)
+        #: The whole inventory by id, also where a rule is re-run for one system (the incremental evaluator then
+        #: narrows ``systems`` to that one): for what a rule works out over every system, e.g. a tier's tests.
+        self.all_systems = self.systems
         self.targets: dict[str, Target] = {t.id: t for t in p.targets}
         self.target_index = {t.id: i for i, t in enumerate(p.targets)}
         self.keys: dict[str, Key] = {k.id: k for k in p.keys}
@@ -392,6 +395,11 @@ class Context:
     def in_scope(self, a: System) -> bool:
         """Needs a backup and not validly excluded (see :func:`needs_backup`)."""
         return _in_scope(a, self._tier_levels, self.today, self._schedules)
+
+    @property
+    def all_in_scope_systems(self) -> list[System]:
+        """``in_scope_systems`` of the whole inventory, also where a rule is re-run for one system."""
+        return self.in_scope_systems
 
     @cached_property
     def in_scope_systems(self) -> list[System]:

@@ -423,3 +423,13 @@ def _classify(annotation, shape=None) -> tuple[str | None, str | None]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, shape
     return None, None
+
+
+def fields_read(cls: type) -> frozenset[str]:
+    """The fields of model ``cls`` whose value VAGUE-001 can find vague (durations, prose, shaped fields and the
+    nested models holding them), plus what names and scopes an item's finding (its id, a system's tier): an
+    edit of any other field of one item cannot change what it reports (the incremental evaluator reads this)."""
+    dnames, _, tnames, _, shaped, nested = _plan(cls)[:6]
+    return frozenset(dnames) | frozenset(tnames) | {n for n, _, _ in shaped} | {n for n, _, _ in nested} \
+        | {"id", "rule", "tier"}
+

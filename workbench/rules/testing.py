@@ -721,9 +721,9 @@ def _occupied_tiers(ctx) -> frozenset:
     return found
 
 
-def _members_by_tier(ctx) -> dict[str, list]:
+def _members_by_tier(ctx, systems=None) -> dict[str, list]:
     out: dict[str, list] = defaultdict(list)
-    for a in ctx.in_scope_systems:
+    for a in ctx.in_scope_systems if systems is None else systems:
         if a.tier:
             out[a.tier].append(a)
     return out
@@ -759,7 +759,7 @@ def _passing_by_tier(ctx, period) -> dict[str, tuple]:
     """Per tier: (its latest passing test up to the as-of date, on equal dates the one listed last;
     the days with a passing test in the Type II ``period``, if any)."""
     out: dict[str, tuple] = {}
-    today, systems = ctx.today, ctx.systems
+    today, systems = ctx.today, ctx.all_systems  # a tier's tests, whichever of its systems is re-run
     start, end = period if period is not None else (None, None)
     for x in ctx.policy.restore_tests:
         day = x.date
@@ -875,9 +875,15 @@ def _overdue_text(ctx, a, t, latest, due, cadence) -> str:
 def _members_of(ctx, t) -> list:
     """The in-scope systems of tier ``t`` (worked out once per evaluation)."""
     memo = ctx.__dict__.get("_testing_members")
-    if memo is None:
-        memo = ctx._testing_members = _members_by_tier(ctx)
+    if memo is None:  # the whole inventory's, also where TEST-002 is re-run for one system
+        memo = ctx._testing_members = _members_by_tier(ctx, ctx.all_in_scope_systems)
     return memo.get(t.id, [])
+
+
+def tier_sizes(ctx) -> dict[str, int]:
+    """Tier id -> 1 or 2 (two or more): how many in-scope systems it has, as far as TEST-002's words depend on it.
+    The incremental evaluator re-runs TEST-002 for one edited system only while this stays the same."""
+    return {tid: min(len(members), 2) for tid, members in _members_by_tier(ctx, ctx.all_in_scope_systems).items()}
 
 
 def _occurrences(start: dt.date, end: dt.date, interval: Duration) -> int:

@@ -282,7 +282,26 @@ LARGE_DRAFT_SYSTEMS = 500
 
 def draft_text(policy: Policy) -> str:
     """The draft as text: block YAML, or JSON for a large policy (still a valid ``draft.yaml``)."""
-    return dumps(policy, "json" if len(policy.systems) >= LARGE_DRAFT_SYSTEMS else "yaml")
+    if len(policy.systems) < LARGE_DRAFT_SYSTEMS:
+        return dumps(policy, "yaml")
+    from workbench.spec.io import _json_default, to_data
+
+    return _json_by_line(to_data(policy), _json_default)
+
+
+def _json_by_line(data: dict, default) -> str:
+    """JSON with each section on a line of its own, and each item of a list section (a system, a copy ...)
+    too. Written by the C encoder (``json`` indents only in Python: three times slower at 5,000 systems, and
+    the autosave shares the interpreter with the screen), and a diff of two drafts still shows which item
+    changed."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=default).encode
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            parts.append(f"{encode(key)}: [\n  " + ",\n  ".join(map(encode, value)) + "\n]")
+        else:
+            parts.append(f"{encode(key)}: {encode(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def for_client(client: str, root: str | os.PathLike | None = None, *, create: bool = True) -> Workspace:

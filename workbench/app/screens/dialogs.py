@@ -314,6 +314,11 @@ class VersionDialog(FormDialog):
     def fields(self) -> ComposeResult:
         yield from self.labelled("Version", Select(self.versions, allow_blank=False, id="ver-choice"))
 
+    def on_mount(self) -> None:
+        # The latest version is chosen already: enter revises it (enter on the list only opened it, and a second
+        # enter closed it again, with Revise two tabs away). Shift+tab goes back to choose another version.
+        self.query_one("#dlg-ok", Button).focus()
+
     def collect(self) -> Optional[dict]:
         return {"version": self.value("#ver-choice")}
 

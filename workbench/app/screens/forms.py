@@ -18,13 +18,17 @@ from textual import on
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from widgets.item_table import ItemTable
+from widgets.item_table import ItemTable, cell
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
 from ..session import EditError, Session
+from .dialogs import ConfirmDialog
+from .table_dialogs import BulkEditDialog, ImportCsvDialog
 
 SEVERITY_CLASSES = ("-flagged", "-blocker")
+#: Seconds the table cursor rests on a row before the item's questions are shown below it.
+FORM_AFTER = 0.15
 #: Most ids offered as a list to pick from; more are typed instead.
 MAX_CHOICES = 40
 
@@ -124,7 +128,308 @@ def choices_for(question: Any, session: Session) -> list[tuple[str, Any]]:
     return []
 
 
-class StepForm(VerticalScroll):
+#: Kinds of answer a bulk edit can set on many items at once (one value for all).
+BULK_KINDS = ("choice", "reference", "bool", "duration", "number", "date", "text", "multi_choice", "list")
+#: Most bad CSV rows listed in the import dialog (the rest are counted).
+MAX_LISTED = 40
+
+
+def bulk_fields(questions: list, session: Session) -> list[tuple[str, str, list[tuple[str, Any]]]]:
+    """The per-item answers a bulk edit offers: (path inside the item, label, choices when it has them)."""
+    out = []
+    for q in questions:
+        rel = q.path.partition("[*].")[2]
+        if not rel or q.kind not in BULK_KINDS or rel == "id":
+            continue
+        if q.kind == "bool":
+            choices: list = [("yes", True), ("no", False)]
+        elif q.kind in ("choice", "reference") and not getattr(q, "many", False):
+            choices = choices_for(q, session)
+        else:
+            choices = []
+        if choices:
+            choices = [*choices, ("(not answered)", "unknown")]
+        text = " ".join(q.text.split())
+        out.append((rel, f"{rel}: {text}" if len(text) < 60 else f"{rel}: {text[:57]}...", choices))
+    return out
+
+
+def bulk_value(question: Any, value: Any) -> Any:
+    """A bulk edit's value as the editor takes it (a list answer typed as ``a, b``)."""
+    if question is not None and (question.kind in ("multi_choice", "list") or getattr(question, "many", False)) \
+            and isinstance(value, str):
+        if value.strip().lower() in ("", "unknown"):
+            return value
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return value
+
+
+def new_id(base: str, taken: set) -> str:
+    """``db-01`` -> ``db-01-copy`` (``-copy-2`` ... when taken)."""
+    candidate, n = f"{base}-copy", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-copy-{n}"
+    return candidate
+
+
+def describe_problems(problems: list) -> str:
+    """Bad CSV rows for a person: "line 4, column 3 'Tier' (tier): ..."; at most MAX_LISTED, the rest counted."""
+    from workbench.spec.io import format_path
+
+    lines = []
+    for p in problems[:MAX_LISTED]:
+        where = f"line {p.line}" if p.line else "the file"
+        if p.column:
+            where += f", column {p.column}"
+        field = format_path(p.path)
+        lines.append(f"{where}{f' ({field})' if field else ''}: {p.message}")
+    rows = {p.line for p in problems if p.line}
+    head = (f"Nothing was imported: {len(rows)} row{'s' if len(rows) != 1 else ''} to fix"
+            if rows else "Nothing was imported")
+    more = f"\n... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+    return head + ":\n" + "\n".join(lines) + more
+
+
+class TableActions:
+    """What the item tables ask of a step's form: duplicate, delete, bulk edit and import (mixed into StepForm).
+
+    Every change goes through the session as one undoable change; the table is refreshed row by row (a bulk
+    edit) or reloaded keeping its filter and sort (rows added or removed), never rebuilt from scratch."""
+
+    session: Session
+
+    def _table(self, head: str) -> ItemTable:
+        return self.query_one(f"#items-{slug(head)}", ItemTable)
+
+    def refresh_rows(self, head: str, indices) -> None:
+        """New cells for the items ``indices`` of ``head`` (after a bulk edit, its undo or redo)."""
+        if head not in self.heads:
+            return
+        items = self._items(head)
+        questions = self.heads[head]
+        columns = item_columns(questions)
+        self._table(head).update_rows({i: item_row(items[i], columns, questions) for i in indices if i < len(items)})
+
+    async def reload_items(self, head: str, select: Optional[int] = None) -> None:
+        """Items were added or removed: all rows anew (the filter and sort kept), ``select`` highlighted."""
+        table = self._table(head)
+        items = self._items(head)
+        questions = self.heads[head]
+        columns = item_columns(questions)
+        table.clear_selection()
+        table.load([item_row(item, columns, questions) for item in items])
+        if select is not None and items:
+            select = min(select, len(items) - 1)
+            self.selected[head] = select
+            table.select(select)
+        elif not items:
+            self.selected.pop(head, None)
+        await self._build_item_form(head)
+        table.view.focus()
+
+    def refresh_set_rows(self, head: str, leaves: list, undone: bool = False) -> None:
+        """Rows after ``set`` edits of one field each (a bulk edit, its undo or redo), from the edits themselves:
+        the field's cell and the answered count change, nothing else is read again (5,000 rows in a few ms).
+        An edit this cannot follow (a section created on the way) re-reads that item's row."""
+        if head not in self.heads:
+            return
+        questions = self.heads[head]
+        columns = item_columns(questions)
+        column_of = {q.path.partition("[*].")[2]: k for k, (_, q) in enumerate(columns)}
+        required = {q.path.partition("[*].")[2] for q in questions if not q.optional}
+        table = self._table(head)
+        current = table.rows
+        rows: dict[int, list] = {}
+        again: set[int] = set()
+        shown: dict[Any, str] = {}  # a bulk edit sets one value many times: its cell text is made once
+        for leaf in leaves:
+            path = leaf.path
+            if leaf.op != "set" or len(path) < 3 or path[0] != head or not isinstance(path[1], int) \
+                    or not all(isinstance(p, str) for p in path[2:]):
+                if len(path) > 1 and isinstance(path[1], int):
+                    again.add(path[1])
+                continue
+            index, rel = path[1], ".".join(path[2:])
+            if index >= len(current) or (rel not in column_of and rel not in required):
+                continue
+            now, was = (leaf.before, leaf.after) if undone else (leaf.after, leaf.before)
+            if isinstance(now, BaseModel) or isinstance(was, BaseModel):
+                again.add(index)
+                continue
+            row = rows.get(index)
+            if row is None:
+                row = rows[index] = list(current[index])
+            if rel in column_of:
+                try:
+                    text = shown.get(now)
+                    if text is None:
+                        text = shown[now] = cell(_short(now))
+                except TypeError:  # a list answer (unhashable)
+                    text = cell(_short(now))
+                row[column_of[rel]] = text
+            if rel in required:
+                done, _, total = row[-1].partition("/")
+                if done.isdigit():
+                    row[-1] = f"{int(done) + _answered(now) - _answered(was)}/{total}"
+                else:
+                    again.add(index)
+        for index in again:
+            rows.pop(index, None)
+        if rows:
+            table.update_rows(rows, clean=True)
+        if again:
+            self.refresh_rows(head, again)
+
+    async def after_group(self, change: Any, undone: bool = False) -> None:
+        """A grouped change was applied, undone or redone: refresh what it touched."""
+        sets: dict[str, list] = {}
+        reshaped: set[str] = set()
+        for leaf in change.leaves():
+            path = leaf.path
+            if not path or path[0] not in self.heads:
+                continue
+            if len(path) == 2 and leaf.op in ("add", "remove"):
+                reshaped.add(path[0])
+            elif len(path) > 1 and isinstance(path[1], int):
+                sets.setdefault(path[0], []).append(leaf)
+        for head in reshaped:
+            await self.reload_items(head, self.selected.get(head, 0))
+        for head, leaves in sets.items():
+            if head not in reshaped:
+                self.refresh_set_rows(head, leaves, undone)
+        self.refresh_shown_item(change)
+
+    def refresh_shown_item(self, change: Any) -> None:
+        """Show the new answers of the item form's fields that ``change`` touched (all of them when it touched
+        something other than one field of an item)."""
+        from workbench.spec.io import format_path
+
+        shown = {(head, index) for head, index in self._form_for.items()}
+        paths = set()
+        for leaf in change.leaves():
+            path = leaf.path
+            if len(path) < 2 or not isinstance(path[1], int):
+                self.refresh_values()
+                return
+            if (path[0], path[1]) in shown:
+                if leaf.op != "set" or len(path) < 3:
+                    self.refresh_values()
+                    return
+                paths.add(format_path(path))
+        if not paths:
+            return
+        for head in self._form_for:
+            box = self.query_one(f"#item-form-{slug(head)}", Vertical)
+            for field in box.query(QuestionField):
+                if field.path in paths or any(p.startswith(field.path + ".") or field.path.startswith(p + ".")
+                                              for p in paths):
+                    try:
+                        field.set_value(self.session.get(field.path))
+                    except EditError:
+                        pass
+        self._apply_conditions()
+
+    async def on_item_table_duplicate_requested(self, event: ItemTable.DuplicateRequested) -> None:
+        event.stop()
+        head = event.table.list_path
+        items = self._items(head)
+        original = items[event.index]
+        copy = original.model_copy(deep=True)
+        name = getattr(original, "id", None)
+        if name:
+            copy.id = new_id(name, {getattr(i, "id", None) for i in items})
+        try:
+            change = self.session.add(head, copy)
+        except EditError as exc:
+            self.app.notify(str(exc), title="Not duplicated", severity="error", markup=False)
+            return
+        await self.reload_items(head, change.path[-1])
+        what = f"{name} as {copy.id}" if name else f"item {event.index + 1}"
+        self.app.notify(f"Duplicated {what} (ctrl+z undoes it).", markup=False)
+
+    async def on_item_table_delete_requested(self, event: ItemTable.DeleteRequested) -> None:
+        event.stop()
+        head, indices = event.table.list_path, sorted(set(event.indices))
+        items = self._items(head)
+        names = [getattr(items[i], "id", None) or f"item {i + 1}" for i in indices if i < len(items)]
+        if not names:
+            return
+        label = names[0] if len(names) == 1 else f"{len(names)} {head.replace('_', ' ')}"
+
+        async def confirmed(answer: Optional[dict]) -> None:
+            if answer is None:
+                return
+            try:
+                # from the last to the first, so each index still names the item it named when chosen
+                self.session.apply_many(f"Delete {label}", [("remove", (head, i)) for i in reversed(indices)])
+            except EditError as exc:
+                self.app.notify(str(exc), title="Not deleted", severity="error", markup=False)
+                return
+            await self.reload_items(head, indices[0])
+            self.app.notify(f"Deleted {label} (ctrl+z brings {'it' if len(names) == 1 else 'them'} back).",
+                            markup=False)
+
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        self.app.push_screen(ConfirmDialog(f"Delete {label}?", f"{shown}\nUndo (ctrl+z) brings back what is "
+                                           "deleted.", "Delete"), confirmed)
+
+    def on_item_table_bulk_edit_requested(self, event: ItemTable.BulkEditRequested) -> None:
+        event.stop()
+        head, indices = event.table.list_path, list(event.indices)
+        questions = self.heads.get(head, [])
+        fields = bulk_fields(questions, self.session)
+        if not fields:
+            self.app.notify("This table has no answer a bulk edit can set.")
+            return
+        by_rel = {q.path.partition("[*].")[2]: q for q in questions}
+        what = head.replace("_", " ")
+
+        def attempt(rel: str, value: Any) -> Optional[str]:
+            parts = tuple(rel.split("."))
+            value = bulk_value(by_rel.get(rel), value)
+            label = f"Set {rel} of {len(indices)} {what}"
+            try:
+                change = self.session.apply_many(label, [("set", (head, i, *parts), value) for i in indices])
+            except EditError as exc:
+                return str(exc)
+            if change is not None:
+                self.refresh_set_rows(head, list(change.leaves()))
+                self.refresh_shown_item(change)
+            self.app.notify(f"{label} (ctrl+z undoes it).", markup=False)
+            return None
+
+        self.app.push_screen(BulkEditDialog(what, len(indices), fields, attempt))
+
+    def on_item_table_import_requested(self, event: ItemTable.ImportRequested) -> None:
+        event.stop()
+        head = event.table.list_path
+        what = head.replace("_", " ")
+        columns = ", ".join(c for c in event.table.columns if c != "answered") + " ..."
+
+        def attempt(path: str) -> Optional[str]:
+            from workbench.spec.io import SpecError
+
+            try:
+                rows = self.session.read_table_csv(head, path)
+            except SpecError as exc:
+                return describe_problems(exc.problems)
+            if not rows.items:
+                return "The file has a header but no rows: nothing to import."
+            first = len(self._items(head))
+            label = f"Import {len(rows.items)} {what} from {path.rsplit('/', 1)[-1]}"
+            try:
+                self.session.apply_many(label, [("add", head, item) for item in rows.items])
+            except EditError as exc:
+                return f"Nothing was imported: {exc}"
+            self.call_later(self.reload_items, head, first)
+            self.app.notify(f"{label} (ctrl+z undoes it). {rows.summary()}.", markup=False, timeout=6)
+            return None
+
+        self.app.push_screen(ImportCsvDialog(what, columns, attempt))
+
+
+class StepForm(TableActions, VerticalScroll):
     """The questions of one step."""
 
     DEFAULT_CSS = """
@@ -143,6 +448,8 @@ class StepForm(VerticalScroll):
         self.flags: dict[str, str] = {}
         self.selected: dict[str, int] = {}   # list path -> item index shown
         self.heads: dict[str, list] = {}      # list path -> its per-item questions in this step
+        self._form_for: dict[str, Optional[int]] = {}  # list path -> item whose questions are shown
+        self._form_timer = None
 
     # -- building ------------------------------------------------------------
     def show(self, step: Any, flags: dict[str, str], path: Optional[str] = None, *, rebuild: bool = False,
@@ -214,8 +521,7 @@ class StepForm(VerticalScroll):
         self.heads[list_path] = questions
         columns = item_columns(questions)
         title = question.text if question is not None else f"{list_path}"
-        table = ItemTable(list_path, title, [c for c, _ in columns] + ["answered"],
-                          filterable=list_path == "systems", id=f"items-{slug(list_path)}")
+        table = ItemTable(list_path, title, [c for c, _ in columns] + ["answered"], id=f"items-{slug(list_path)}")
         out: list = [table]
         if question is not None and question.default and not self._items(list_path):
             labels = ", ".join(_default_label(d) for d in question.default)
@@ -234,10 +540,48 @@ class StepForm(VerticalScroll):
             table.select(index)
         await self._build_item_form(head)
 
+    async def _follow_cursor(self, head: str) -> None:
+        self._form_timer = None
+        if head in self.heads and self._form_for.get(head) != self.selected.get(head):
+            if not self._retarget_item_form(head):
+                await self._build_item_form(head)
+
+    def _retarget_item_form(self, head: str) -> bool:
+        """Show another item's answers in the fields already there (the cursor moved to a sibling): far
+        quicker than building 30 questions anew. False when there are no such fields to reuse."""
+        items = self._items(head)
+        index = self.selected.get(head)
+        if index is None or index >= len(items) or self._form_for.get(head) is None:
+            return False
+        box = self.query_one(f"#item-form-{slug(head)}", Vertical)
+        fields = list(box.query(QuestionField))
+        questions = self.heads[head]
+        if len(fields) != len(questions) or any(f.question is not q for f, q in zip(fields, questions)):
+            return False
+        titles = box.query(".item-title")
+        if not titles:
+            return False
+        titles.first(Static).update(str(getattr(items[index], "id", None) or f"#{index + 1}"))
+        for field, q in zip(fields, questions):
+            path = q.path.replace("[*]", f"[{index}]", 1)
+            field.path = path
+            try:
+                field.set_value(self.session.get(path))
+            except EditError:
+                field.set_value(None)
+            meta = self.meta_for(path)
+            if meta != field._meta:
+                field.set_meta(meta)
+            self._flag(field)
+        self._form_for[head] = index
+        self._apply_conditions()
+        return True
+
     async def _build_item_form(self, head: str) -> None:
         box = self.query_one(f"#item-form-{slug(head)}", Vertical)
         items = self._items(head)
         index = self.selected.get(head)
+        self._form_for[head] = index
         widgets: list = []
         if index is None or index >= len(items):
             widgets.append(Static("No items yet: press a on the table to add one." if not items else "",
@@ -289,7 +633,7 @@ class StepForm(VerticalScroll):
             if path != head and fields:  # an item itself (a new one, or one a finding names): its first question
                 target = fields[0]
             else:
-                self.query_one(f"#items-{slug(head)}", ItemTable).query_one("DataTable").focus()
+                self.query_one(f"#items-{slug(head)}", ItemTable).view.focus()
                 return
         for other in self.query(QuestionField).filter(".-target"):
             other.remove_class("-target")
@@ -340,8 +684,11 @@ class StepForm(VerticalScroll):
     def after_edit(self, path: str) -> None:
         """An answer was applied: refresh its item's row and the questions that depend on it."""
         for head, questions in self.heads.items():
-            index = self.selected.get(head)
-            if index is not None and path.startswith(f"{head}[{index}]"):
+            if not path.startswith(f"{head}["):
+                continue
+            index_text = path[len(head) + 1:].split("]", 1)[0]
+            index = int(index_text) if index_text.isdigit() else None
+            if index is not None:
                 items = self._items(head)
                 if index < len(items):
                     table = self.query_one(f"#items-{slug(head)}", ItemTable)
@@ -363,7 +710,15 @@ class StepForm(VerticalScroll):
         head = event.table.list_path
         changed = self.selected.get(head) != event.index
         self.selected[head] = event.index
-        if changed or event.open_form:
+        if self._form_timer is not None:
+            self._form_timer.stop()
+            self._form_timer = None
+        if changed and not event.open_form:
+            # the cursor is moving (page down through 5,000 rows): the table answers at once, the item's
+            # questions follow when it rests (building a form of 30 questions per row passed would lag)
+            self._form_timer = self.set_timer(FORM_AFTER, lambda: self._follow_cursor(head))
+            return
+        if self._form_for.get(head) != event.index and not self._retarget_item_form(head):
             await self._build_item_form(head)
         if event.open_form:
             box = self.query_one(f"#item-form-{slug(head)}", Vertical)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Optional
 
 from textual import on, work
@@ -23,10 +24,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.timer import Timer
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.footer import Footer
 from widgets.gap_panel import GapPanel, kind_of
 from widgets.help_pane import HelpPane
 from widgets.item_table import ItemTable
@@ -34,10 +37,14 @@ from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
 from ..session import EditError, Evaluation, Session
-from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog, ConfirmDialog
+from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
+#: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
+#: client opens at once and its findings follow from the worker.
+FIRST_IN_FRAME = 200
 SAVE_AFTER = 0.4        # autosave at most this long after the first unsaved change (well within a second)
+SAVE_BY = 0.8           # ... or, while the gap panel is catching up, this long after it at the latest
 NARROW = 100            # below this many columns the side panels collapse
 WIDE = 150              # from this many columns the gap panel gets more room
 
@@ -84,6 +91,8 @@ class InterviewScreen(Screen):
         self._shown_revision = -1
         self._step_lines: list = []  # the step list's lines as drawn
         self._progress_text: Optional[str] = None  # the progress line as drawn
+        self._drawn_revision = -1  # the newest revision whose findings a drawn frame shows
+        self._unsaved_since: Optional[float] = None  # when the oldest change not yet in the draft was made
         self._edited_at: Optional[float] = None
         #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
         self.last_latency: Optional[float] = None
@@ -116,7 +125,20 @@ class InterviewScreen(Screen):
         self._fill_steps()
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
-        self._start_evaluation()
+        if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self._first_evaluation()
+        else:
+            self._start_evaluation()
+
+    def _first_evaluation(self) -> None:
+        """A small client is evaluated before the first frame, so that frame already shows its findings (no
+        second frame to draw, nothing typed yet to keep waiting); an engine failure is said as in the worker."""
+        try:
+            derived = self._derive()
+        except Exception as exc:
+            self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            return
+        self._show(derived)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width)
@@ -195,9 +217,23 @@ class InterviewScreen(Screen):
         self.last_latency = None
         self.query_one(GapPanel).mark_stale()
         self._start_evaluation()  # at once: it runs in a thread while this frame is drawn
+        if self._unsaved_since is None:
+            self._unsaved_since = time.perf_counter()
         if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_AFTER, self._start_save)
+            self._save_timer = self._after(SAVE_AFTER, self._start_save)
         self._show_progress()
+
+    def _after(self, delay: float, callback) -> Timer:
+        """Call ``callback`` once, ``delay`` seconds from now, however late the timer gets to run.
+
+        ``set_timer`` makes a skipping timer: when the loop is busier than ``delay`` (a step being built, a
+        loaded machine), it skips its only tick and never calls back, so the gap panel would stay stale and the
+        draft unsaved until the next edit."""
+        timer = Timer(self, delay, callback=partial(self.call_next, callback), repeat=0, skip=False,
+                      name="interview-after")
+        timer._start()
+        self._timers.add(timer)  # stopped with the screen, as set_timer's are
+        return timer
 
     @on(ItemTable.AddRequested)
     def _add_item(self, event: ItemTable.AddRequested) -> None:
@@ -220,33 +256,25 @@ class InterviewScreen(Screen):
         self.query_one(StepForm).selected[list_path] = change.path[-1]
         self.show_step(self.step.id, list_path, rebuild=True)
 
-    @on(ItemTable.DeleteRequested)
-    def _delete_item(self, event: ItemTable.DeleteRequested) -> None:
-        event.stop()
-        path = f"{event.table.list_path}[{event.index}]"
-        items = self.session.get(event.table.list_path)
-        name = getattr(items[event.index], "id", None) or f"item {event.index + 1}"
+    async def action_undo(self) -> None:
+        await self._history(self.session.undo, "Nothing to undo.")
 
-        def confirmed(answer: Optional[dict]) -> None:
-            if answer is None:
-                return
-            self.session.remove(path)
-            self.show_step(self.step.id, rebuild=True)
-            self.notify(f"Deleted {name} (ctrl+z brings it back).", markup=False)
+    async def action_redo(self) -> None:
+        await self._history(self.session.redo, "Nothing to redo.")
 
-        self.app.push_screen(ConfirmDialog(f"Delete {name}?", "Undo (ctrl+z) brings it back.", "Delete"),
-                             confirmed)
-
-    def action_undo(self) -> None:
-        self._history(self.session.undo, "Nothing to undo.")
-
-    def action_redo(self) -> None:
-        self._history(self.session.redo, "Nothing to redo.")
-
-    def _history(self, step, empty: str) -> None:
+    async def _history(self, step, empty: str) -> None:
         change = step()
         if change is None:
             self.notify(empty)
+            return
+        if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
+            heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
+            form = self.query_one(StepForm)
+            if heads & set(form.heads):
+                await form.after_group(change, undone=step == self.session.undo)
+            elif heads:
+                self.jump_to(sorted(heads)[0], rebuild=True)
+            self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         from workbench.spec.io import format_path
 
@@ -268,6 +296,10 @@ class InterviewScreen(Screen):
     @work(thread=True, group="evaluate", exit_on_error=False)
     def _evaluate(self) -> Optional[Derived]:
         """Evaluate and work out progress and step states, off the main thread."""
+        return self._derive()
+
+    def _derive(self) -> Derived:
+        """The latest evaluation with its progress and step states, all of one revision."""
         session, interview = self.session, self.interview
         while True:
             evaluation = session.evaluate()
@@ -308,13 +340,13 @@ class InterviewScreen(Screen):
         self.query_one(StepForm).flag(self._flags())
         self._fill_steps()
         self._show_progress()
-        if self._edited_at is not None and not self.session.stale:
-            edited_at, revision = self._edited_at, derived.evaluation.revision
-            self.call_after_refresh(self._painted, edited_at, revision)
+        self.call_after_refresh(self._painted, self._edited_at, derived.evaluation.revision)
 
-    def _painted(self, edited_at: float, revision: int) -> None:
-        """The frame showing the evaluation of the latest edit is drawn: how long that took (the benchmark)."""
-        if self._shown_revision == revision and not self.session.stale:
+    def _painted(self, edited_at: Optional[float], revision: int) -> None:
+        """The frame showing an evaluation is drawn: the autosave may start; after an edit, how long it took
+        from the edit to this frame (the benchmark)."""
+        self._drawn_revision = max(self._drawn_revision, revision)
+        if edited_at is not None and self._shown_revision == revision and not self.session.stale:
             self.last_latency = time.perf_counter() - edited_at
 
     def _flags(self) -> dict[str, str]:
@@ -353,9 +385,11 @@ class InterviewScreen(Screen):
         self._save_timer = None
         if self._save_worker is not None and self._save_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
             return
-        if self._eval_worker is not None and self._eval_worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
-            # the gap panel first: saving a large policy would slow the evaluation the person waits for
-            self._save_timer = self.set_timer(0.05, self._start_save)
+        waiting = self.session.stale or self._drawn_revision < self.session.revision
+        if waiting and self._unsaved_since is not None and time.perf_counter() - self._unsaved_since < SAVE_BY:
+            # the gap panel first: serializing a large policy in a thread would slow the evaluation and the
+            # frame the person waits for (one interpreter lock); but never later than SAVE_BY
+            self._save_timer = self._after(0.05, self._start_save)
             return
         self._save_worker = self._save()
 
@@ -372,8 +406,9 @@ class InterviewScreen(Screen):
             return
         if worker.state == WorkerState.SUCCESS and not self.session.dirty:
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
+            self._unsaved_since = None
         if self.session.dirty and self._save_timer is None and worker.state == WorkerState.SUCCESS:
-            self._save_timer = self.set_timer(0.05, self._start_save)
+            self._save_timer = self._after(0.05, self._start_save)
         self._show_progress()
 
     # -- navigation ----------------------------------------------------------
@@ -500,7 +535,7 @@ class InterviewScreen(Screen):
 
     def action_table(self) -> None:
         """Focus the step's table of items (systems, tiers ...), the next one on each press."""
-        tables = [t.query_one("DataTable") for t in self.query(ItemTable)]
+        tables = [t.view for t in self.query(ItemTable)]
         if not tables:
             self.notify("This step has no table.")
             return

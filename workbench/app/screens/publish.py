@@ -193,6 +193,9 @@ class PublishScreen(Screen):
                   f"c copies the folder path; escape goes back to the interview, where the draft now carries "
                   f"version {result.version}.")
         self.sub_title = f"version {result.version} published"
+        # the head said what the publish *would* be ("this will be version 1.0"): now it says what it is
+        before = "its first version" if self.diff is None else "what it changed is below"
+        self.query_one("#pub-head", Static).update(f"Version {result.version} is published ({before}).")
         self.query_one(DiffView).focus()
 
     def _say(self, text: str, *, error: bool = False) -> None:

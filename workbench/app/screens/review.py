@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -115,6 +116,7 @@ class ReviewScreen(Screen):
 
     def _show_findings(self, data: release.Review) -> None:
         listing = self.query_one("#review-findings", OptionList)
+        previous = listing.highlighted
         listing.clear_options()
         self._findings = []
         options = []
@@ -128,13 +130,30 @@ class ReviewScreen(Screen):
             if not found:
                 options.append(Option(Content.styled("  none open", "$text-muted"), disabled=True))
         listing.add_options(options)
+        # The list is what the keys act on (enter, a): it takes the focus from the tab strip, on a finding.
+        if self._findings:
+            listing.highlighted = min(previous, listing.option_count - 1) if previous is not None else None
+            if listing.highlighted is None or listing.get_option_at_index(listing.highlighted).disabled:
+                listing.highlighted = next(i for i in range(listing.option_count)
+                                           if not listing.get_option_at_index(i).disabled)
+        if self.focused is None or self.focused is self.query_one("#review-tabs").query_one("ContentTabs"):
+            if self.query_one("#review-tabs", TabbedContent).active == "tab-findings":
+                listing.focus()
 
-    @staticmethod
-    def _finding_prompt(f: Any, blocks: bool) -> Content:
-        mark = ("  stops publishing", "bold $error") if blocks else ""
-        return Content.assemble(
-            (f"  {f.severity:<8} ", SEVERITY_STYLE.get(f.severity, "")), (f"{f.rule:<10} ", "bold"), f.message, mark,
-        )
+    def _finding_prompt(self, f: Any, blocks: bool) -> Table:
+        """Severity and rule in columns, the message wrapped beside them (a hanging indent), so the list scans."""
+        colours = self.app.get_css_variables()
+        severity = SEVERITY_STYLE.get(f.severity, "")
+        style = " ".join(colours.get(w[1:], "") if w.startswith("$") else w for w in severity.split())
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=8, no_wrap=True)
+        grid.add_column(width=9, no_wrap=True)
+        grid.add_column(ratio=1)
+        message = Text(f.message)  # the policy's own words: never read as markup
+        if blocks:
+            message.append("  stops publishing", style=f"bold {colours.get('error', 'red')}")
+        grid.add_row(Text(f.severity, style=style.strip()), Text(f.rule, style="bold"), message)
+        return grid
 
     def _show_exceptions(self, data: release.Review) -> None:
         table = self.query_one("#review-exceptions", DataTable)

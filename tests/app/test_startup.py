@@ -1,0 +1,147 @@
+"""What the app's start skips: the interview parsed once and kept, never used once its file has changed."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from workbench.app import questions as Q
+from workbench.app.questions import QuestionsError, load_questions
+
+
+@pytest.fixture
+def own_file(tmp_path):
+    path = tmp_path / "questions.yaml"
+    path.write_text(Q.questions_path().read_text(encoding="utf-8"), encoding="utf-8")
+    Q._load_cached.cache_clear()
+    yield path
+    Q._load_cached.cache_clear()
+
+
+def test_the_parsed_interview_is_kept_and_read_back_without_parsing(own_file, data_dir, monkeypatch):
+    first = load_questions(own_file, keep=True)
+    assert len(list((data_dir / "cache").glob("questions-*.pickle"))) == 1
+    Q._load_cached.cache_clear()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(Q, "parse_questions", no_parse)
+    again = load_questions(own_file, keep=True)
+    assert [(q.id, q.path, q.text, q.when) for q in again] == [(q.id, q.path, q.text, q.when) for q in first]
+    assert [s.id for s in again.steps] == [s.id for s in first.steps]
+    assert Q.step_for_path("systems[2].owner", again).path == "systems[2].owner"
+
+
+def test_a_changed_file_is_parsed_again_and_its_errors_shown(own_file, data_dir):
+    load_questions(own_file, keep=True)
+    text = own_file.read_text(encoding="utf-8")
+    own_file.write_text(text.replace("kind: duration", "kind: durationz", 1), encoding="utf-8")
+    st = own_file.stat()
+    os.utime(own_file, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+    Q._load_cached.cache_clear()
+    with pytest.raises(QuestionsError, match=r"questions.yaml:\d+: question .*durationz"):
+        load_questions(own_file, keep=True)
+
+
+def test_an_unwritable_data_folder_only_costs_the_parse(own_file, data_dir):
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("not a folder")  # the cache cannot be made under it
+    assert len(load_questions(own_file, keep=True)) == len(load_questions(own_file))
+
+
+# ----------------------------------------------------------------------------
+# The footer: rebuilt when its keys change, not on every move of the focus
+# ----------------------------------------------------------------------------
+from widgets.footer import Footer  # noqa: E402
+
+from .helpers import make_app, run, settle  # noqa: E402
+
+
+def _footer_text(app) -> str:
+    return " ".join(f"{k.key_display} {k.description}" for k in app.screen.query_one(Footer).query("FooterKey"))
+
+
+@run
+async def test_the_footer_shows_the_keys_of_where_the_focus_is_and_skips_rebuilds_that_change_nothing(monkeypatch):
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        assert "Accept as exception" not in _footer_text(app)
+        rebuilt = []
+        real = Footer.recompose
+
+        async def counted(self):
+            rebuilt.append(1)
+            return await real(self)
+
+        monkeypatch.setattr(Footer, "recompose", counted)
+        await pilot.press("tab")  # the next field of the same form: the same keys
+        await pilot.pause()
+        await pilot.pause()
+        assert rebuilt == []
+        await pilot.press("ctrl+g")  # the gap list has a key of its own
+        await pilot.pause()
+        await pilot.pause()
+        assert rebuilt and "Accept as exception" in _footer_text(app)
+        assert footer.is_attached
+
+
+@run
+async def test_a_small_client_opens_on_a_frame_already_showing_its_findings_and_a_large_one_at_once(root):
+    from benchmarks.generate import policy as generated
+    from workbench.app.screens import interview
+    from workbench.store import Workspace
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen._eval_worker is None  # evaluated before the first frame, not in a worker
+        assert screen.derived is not None and screen.query_one("GapPanel").findings
+        assert "Evaluating" not in str(screen.query_one("#gap-summary").render())
+
+    ws = Workspace.create(root / "big", "Big Co")
+    ws.save_draft(generated(interview.FIRST_IN_FRAME + 1))
+    app = make_app(target=str(ws.path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen._eval_worker is not None  # the frame first, the findings from the worker
+        await settle(pilot)
+        assert app.screen.query_one("GapPanel").findings
+
+
+@run
+async def test_a_change_reaches_the_draft_while_a_slow_evaluation_still_runs(monkeypatch):
+    import threading
+    import time
+
+    from textual.worker import WorkerState
+
+    from workbench.app.screens.interview import InterviewScreen
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        real = InterviewScreen._derive
+        release = threading.Event()
+
+        def slow(self):
+            release.wait(30)  # an evaluation of a very large client on a busy machine
+            return real(self)
+
+        monkeypatch.setattr(InterviewScreen, "_derive", slow)
+        try:
+            app.session.set("organization.description", "Analytics for logistics firms")
+            started = time.perf_counter()
+            while app.session.dirty and time.perf_counter() - started < 20:
+                await pilot.pause(0.05)
+            assert not app.session.dirty
+            # saved while the evaluation was still running: the draft did not wait for it
+            assert app.screen._eval_worker.state == WorkerState.RUNNING
+            assert "Analytics for logistics firms" in app.session.workspace.draft_path.read_text(encoding="utf-8")
+        finally:
+            release.set()
+        await settle(pilot, rounds=200)
