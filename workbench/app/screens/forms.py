@@ -680,7 +680,8 @@ class StepForm(TableActions, VerticalScroll):
         if fu is not None:
             due = f" by {fu.due}" if fu.due else ""
             note = f": {fu.note}" if getattr(fu, "note", None) else ""
-            parts.append(f"Follow-up {fu.id or ''}: {fu.owner or 'someone'}{due}{note}".replace("  ", " "))
+            who = fu.owner or "no one named yet (F2 names who answers)"
+            parts.append(f"Follow-up {fu.id or ''}: {who}{due}{note}".replace("  ", " "))
         source = self.session.source_of(path)
         if source:
             parts.append(f"Source: {source}")
