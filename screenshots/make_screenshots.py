@@ -96,7 +96,12 @@ def make_pngs() -> None:
 
     for svg in sorted(HERE.glob("*.svg")):
         png = svg.with_suffix(".png")
-        cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=1400)
+        # Textual's SVG asks for Fira Code; where it is missing, cairo falls back to a proportional font whose
+        # wider glyphs run over the cell positions (and eat the spaces between styled words): name a
+        # monospace font that Debian and most machines have first
+        text = svg.read_text(encoding="utf-8").replace("font-family: Fira Code, monospace;",
+                                                       'font-family: "DejaVu Sans Mono", "Fira Code", monospace;')
+        cairosvg.svg2png(bytestring=text.encode("utf-8"), write_to=str(png), output_width=1400)
         print(png)
 
 
