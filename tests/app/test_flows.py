@@ -163,6 +163,10 @@ async def test_dont_know_becomes_a_follow_up_and_exports(data_dir):
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        tier = app.session.policy.tiers[0].id
+        assert f"(tier {tier}: mtd)" in shown and "tiers[0]" not in shown  # the item by its id, not its index
+        assert app.screen.query_one("#fu-due").placeholder == "e.g. 2026-07-14"  # two weeks on, not a past date
         await pilot.press(*"CFO")
         app.screen.query_one("#fu-due").value = "2026-07-15"
         app.screen.query_one("#fu-note").value = "needs the [board] figures"

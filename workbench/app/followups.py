@@ -62,6 +62,27 @@ def follow_up_for(question: Question, path: str, policy: Policy | Editor, *, own
     return FollowUp.model_validate(data)
 
 
+_ITEM = re.compile(r"^([a-z_]+)\[(\d+)\]\.?(.*)$")
+_SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "keys": "key", "roles": "role",
+             "principals": "person", "vendors": "vendor", "restore_tests": "restore test",
+             "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up"}
+
+
+def path_in_words(policy: Policy, path: str) -> str:
+    """Where an answer goes, as a person names it: ``systems[2].saas.provider`` is "system email: saas
+    provider" (the item's own id, not its position in a list)."""
+    match = _ITEM.match(path or "")
+    if not match:
+        return (path or "").replace("_", " ").replace(".", ": ", 1)
+    head, index, rest = match.group(1), int(match.group(2)), match.group(3)
+    items = getattr(policy, head, None)
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    name = getattr(item, "id", None) or getattr(item, "name", None) or f"#{index + 1}"
+    what = _SINGULAR.get(head, head.rstrip("s").replace("_", " "))
+    field = rest.replace("_", " ").replace(".", " ")
+    return f"{what} {name}: {field}" if field else f"{what} {name}"
+
+
 def open_follow_ups(policy: Policy) -> list[tuple[int, FollowUp]]:
     """(index in ``follow_ups``, follow-up) of every open follow-up, in the spec's order."""
     return [(i, f) for i, f in enumerate(policy.follow_ups) if f.status == "open"]

@@ -114,17 +114,20 @@ class FollowUpDialog(FormDialog):
     title_text = "Don't know yet: make it a follow-up"
     ok_label = "Add follow-up"
 
-    def __init__(self, question: str, path: str, default_owner: str = "") -> None:
+    def __init__(self, question: str, path: str, default_owner: str = "", *, where: str = "",
+                 today: Optional[dt.date] = None) -> None:
         super().__init__()
         self.question = question
         self.path = path
         self.default_owner = default_owner
-        self.note_text = f"{question}\n({path})"
+        self.note_text = f"{question}\n({where or path})"
+        self.example_due = (today or dt.date.today()) + dt.timedelta(days=14)
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Who will answer", _input(self.default_owner, placeholder="e.g. Head of IT",
                                                           id="fu-owner"))
-        yield from self.labelled("By when (YYYY-MM-DD)", _input(placeholder="e.g. 2026-07-15", id="fu-due"))
+        yield from self.labelled("By when (YYYY-MM-DD)",
+                                 _input(placeholder=f"e.g. {self.example_due.isoformat()}", id="fu-due"))
         yield from self.labelled("Note", _input(placeholder="what is known so far, what they need", id="fu-note"))
 
     def collect(self) -> Optional[dict]:

@@ -510,7 +510,11 @@ class InterviewScreen(Screen):
             self.query_one(StepForm).refresh_meta()
             self.notify(f"Follow-up for {data['owner']}.", markup=False)
 
-        self.app.push_screen(FollowUpDialog(field.question.text, field.path), done)
+        from ..followups import path_in_words
+
+        self.app.push_screen(FollowUpDialog(field.question.text, field.path,
+                                            where=path_in_words(self.session.policy, field.path),
+                                            today=self.session.as_of), done)
 
     def action_source_note(self) -> None:
         field = self._focused_field()
