@@ -22,7 +22,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from rich.segment import Segment
+from textual.strip import Strip
 from textual.widgets import Input, Label, Select, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 
 #: How an answer of each kind is written, shown with a refusal.
 ACCEPTED = {
@@ -40,6 +44,27 @@ def field_id(path: str) -> str:
     """A widget id for a spec path: ``systems[3].rpo`` -> ``q-systems-3-rpo``."""
     out = "".join(ch if ch.isalnum() else "-" for ch in path)
     return "q-" + "-".join(p for p in out.split("-") if p)
+
+
+class TickList(SelectionList):
+    """A :class:`SelectionList` whose box is empty when a choice is not ticked.
+
+    Textual draws the same ``X`` in both states and tells them apart by colour alone, which a monochrome or
+    low-contrast terminal (or a person who cannot tell the colours apart) loses."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if selection.value in self._selected:
+            return strip
+        segments[1] = Segment(" " * len(ToggleButton.BUTTON_INNER), segments[1].style)
+        return Strip(segments, strip.cell_length)
 
 
 class QuestionField(Vertical, can_focus=False):
@@ -108,8 +133,8 @@ class QuestionField(Vertical, can_focus=False):
         if kind in ("choice", "multi_choice", "reference") and self._choices:
             if self.many or kind == "multi_choice":
                 chosen = set(value or ())
-                return SelectionList(*[(label, v, v in chosen) for label, v in self._choices], id="qf-input",
-                                     compact=True)
+                return TickList(*[(label, v, v in chosen) for label, v in self._choices], id="qf-input",
+                                compact=True)
             values = {v for _, v in self._choices}
             initial = value if value in values else Select.NULL
             return Select(self._choices, value=initial, prompt="Not answered", id="qf-input", compact=True)

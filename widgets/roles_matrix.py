@@ -11,9 +11,10 @@ finding's own words below.
 | Key | Where | Action |
 |---|---|---|
 | space, enter | a permission or MFA cell | grant or revoke it / require MFA or not |
+| space, enter | the role's name | go to its members |
 | 2 | a permission cell | require a second approver for it, or not |
 | a | anywhere | add a member to the highlighted role |
-| e, enter | a member | edit the member (MFA, last sign-in, status) |
+| e, enter, space | a member | edit the member (MFA, last sign-in, status) |
 | delete | a member | remove the member from the role |
 """
 
@@ -213,7 +214,7 @@ class RolesMatrix(Vertical, can_focus=False):
         marks = self.marks
         perms, paired = set(r.permissions or ()), set(r.dual_authorization_for or ())
         mfa = {True: "yes", False: "NO", None: "?"}[r.mfa_required]
-        cells = [self._cell(r.id if marks.row(r.id) else f" {r.id}", marks.row(r.id)),
+        cells = [self._cell(r.id if marks.row(r.id) else f" {r.id}", marks.row(r.id)),  # ids line up after a marker
                  self._cell(mfa, marks.cell(r.id, "mfa"))]
         for perm in self._perms:
             text = ("✓2" if perm in paired else "✓") if perm in perms else "·"
@@ -332,6 +333,10 @@ class RolesMatrix(Vertical, can_focus=False):
         self.action_edit_member()
 
     def action_toggle(self) -> None:
+        """Space: on a permission cell grant or revoke it, on the MFA cell require MFA or not; on a member, edit."""
+        if not self.query_one("#rm-matrix", DataTable).has_focus:
+            self.action_edit_member()
+            return
         index, column = self.role_index, self.column
         if index is None:
             return
@@ -339,12 +344,12 @@ class RolesMatrix(Vertical, can_focus=False):
             self.post_message(self.MfaToggled(index))
         elif column == "role":
             self.query_one("#rm-members", DataTable).focus()
-        elif self.query_one("#rm-matrix", DataTable).has_focus:
+        else:
             self.post_message(self.PermissionToggled(index, column))
 
     def action_two_person(self) -> None:
         index, column = self.role_index, self.column
-        if index is None or column in ("role", "mfa"):
+        if index is None or column in ("role", "mfa") or not self.query_one("#rm-matrix", DataTable).has_focus:
             self.app.notify("Move to a permission's cell first; 2 then asks for a second approver on it.")
             return
         self.post_message(self.TwoPersonToggled(index, column))

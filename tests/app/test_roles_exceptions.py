@@ -172,8 +172,10 @@ async def test_the_separation_of_duties_conflict_is_marked_and_a_toggle_clears_i
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
-        table = app.screen.query_one("#items-roles DataTable", DataTable)
-        assert "u-sam" not in " ".join(str(c) for c in table.get_row_at(prod))
+        from widgets.item_table import ItemTable
+
+        table = app.screen.query_one("#items-roles", ItemTable)
+        assert "u-sam" not in " ".join(str(c) for c in table.rows[prod])
 
 
 # -- the exceptions register ------------------------------------------------------------------------

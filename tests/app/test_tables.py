@@ -184,3 +184,17 @@ async def test_filter_then_select_all_then_bulk_edit_touches_only_filtered_rows(
         await _bulk_set(pilot, "owner", "Platform [team]")  # brackets are text, not markup
         for i, s in enumerate(systems):
             assert s.owner == ("Platform [team]" if i in shown else before[i])
+
+
+@run
+async def test_a_bulk_edit_after_visiting_another_step_with_a_table():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("tiers")  # a step whose table shows a tier's questions
+        await settle(pilot)
+        table = await _systems(pilot)
+        await pilot.press("ctrl+a")
+        await _bulk_set(pilot, "owner", "ops")
+        assert app.screen is not None and all(s.owner == "ops" for s in app.session.policy.systems)
+        assert len(table.view.selected) == len(app.session.policy.systems)

@@ -305,7 +305,7 @@ class TableActions:
         something other than one field of an item)."""
         from workbench.spec.io import format_path
 
-        shown = {(head, index) for head, index in self._form_for.items()}
+        shown = {(head, index) for head, index in self._form_for.items() if head in self.heads}
         paths = set()
         for leaf in change.leaves():
             path = leaf.path
@@ -319,7 +319,7 @@ class TableActions:
                 paths.add(format_path(path))
         if not paths:
             return
-        for head in self._form_for:
+        for head in [h for h in self._form_for if h in self.heads]:
             box = self.query_one(f"#item-form-{slug(head)}", Vertical)
             for field in box.query(QuestionField):
                 if field.path in paths or any(p.startswith(field.path + ".") or field.path.startswith(p + ".")
@@ -492,6 +492,7 @@ class StepForm(TableActions, VerticalScroll):
 
     async def _rebuild(self, path: Optional[str], focus: bool = False) -> None:
         self.heads = {}
+        self._form_for = {}
         widgets = []
         seen_heads: set[str] = set()
         for q in self.step.questions:

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 from widgets.roles_matrix import RolesMatrix
 
 from ..session import EditError, Session
-from .dialogs import ConfirmDialog, FormDialog, _input, parse_date
+from .dialogs import FormDialog, _input, parse_date
 from .editing import EditGroups, fresh_evaluation
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -37,7 +38,7 @@ class BulkEditDialog(FormDialog):
                           "clears the answer.")
 
     def fields(self) -> ComposeResult:
-        options = [(label, rel) for rel, label, _ in self.fields_]
+        options = [(Text(label), rel) for rel, label, _ in self.fields_]
         yield from self.labelled("Field", Select(options, value=options[0][1], allow_blank=False, id="bulk-field",
                                                  compact=True))
         yield Static("", id="bulk-label", classes="dlg-label", markup=False)
@@ -57,7 +58,7 @@ class BulkEditDialog(FormDialog):
         has_choices = bool(choices)
         self.query_one("#bulk-label", Static).update(f"New value of {rel}" + (" (pick one)" if has_choices else ""))
         if has_choices:
-            choice.set_options([(str(lbl), val) for lbl, val in choices])
+            choice.set_options([(Text(str(lbl)), val) for lbl, val in choices])  # ids are text, never markup
         choice.display = has_choices
         text.display = not has_choices
         self.error("")

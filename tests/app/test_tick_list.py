@@ -1,0 +1,36 @@
+"""A multiple-choice answer shows which choices are ticked by the mark itself, not by colour alone."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from widgets.question_field import TickList
+
+from .helpers import run
+
+
+class _Ticks(App):
+    def compose(self) -> ComposeResult:
+        yield TickList(("daily", "daily", True), ("weekly", "weekly", False), ("monthly", "monthly", True))
+
+
+def _line(widget, y: int) -> str:
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+@run
+async def test_ticked_and_unticked_choices_differ_in_their_text():
+    app = _Ticks()
+    async with app.run_test(size=(40, 8)) as pilot:
+        ticks = app.query_one(TickList)
+        await pilot.pause()
+        assert "X" in _line(ticks, 0) and "daily" in _line(ticks, 0)
+        assert "X" not in _line(ticks, 1) and "weekly" in _line(ticks, 1)
+        ticks.focus()
+        await pilot.press("down", "space")  # tick "weekly"
+        await pilot.pause()
+        assert ticks.selected == ["daily", "monthly", "weekly"]
+        assert "X" in _line(ticks, 1)
+        await pilot.press("space")  # and untick it again
+        await pilot.pause()
+        assert "X" not in _line(ticks, 1)
