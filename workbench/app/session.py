@@ -210,6 +210,21 @@ class Session:
         self._writable(path)
         return self.editor.set(path, value)
 
+    def answer(self, path: str, value: Any) -> Change:
+        """Set an answer given in the interview; an open follow-up on that field is marked answered in the
+        same change (one undo step), so the field and the follow-up list stop saying it is still awaited."""
+        from workbench.spec.followups import field_answered
+
+        waiting = [i for i, f in enumerate(self.policy.follow_ups) if f.status == "open" and f.field == path]
+        if not waiting:
+            return self.set(path, value)
+        with self.group(f"Answer {path}"):
+            change = self.set(path, value)
+            for i in waiting:
+                if field_answered(self.policy, self.policy.follow_ups[i]):
+                    self.set(f"follow_ups[{i}].status", "answered")
+        return change
+
     def add(self, path: str | tuple, item: Any, index: int | None = None) -> Change:
         self._writable(path)
         return self.editor.add(path, item, index)

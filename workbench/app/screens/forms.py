@@ -634,13 +634,34 @@ class StepForm(TableActions, VerticalScroll):
             if path != head and fields:  # an item itself (a new one, or one a finding names): its first question
                 target = fields[0]
             else:
-                self.query_one(f"#items-{slug(head)}", ItemTable).view.focus()
+                table = self.query_one(f"#items-{slug(head)}", ItemTable)
+                table.view.focus(scroll_visible=False)
+                self._reveal(table, top=True)
                 return
         for other in self.query(QuestionField).filter(".-target"):
             other.remove_class("-target")
         target.add_class("-target")
         target.focus_input()
-        self.call_after_refresh(self.scroll_to_widget, target, top=False)
+        self._reveal(target)
+
+    def _reveal(self, widget: Any, *, top: bool = False) -> None:
+        """Scroll ``widget`` into view once the form's layout has settled.
+
+        Focusing a field starts an animated scroll to where it was before this refresh; an item form filled or
+        a condition shown a moment ago moves it, so the scroll is done again, at once, after the next layout
+        (at 80x24 the next question's field could otherwise sit below the screen while the person types)."""
+        def again() -> None:
+            if widget.is_attached:
+                # the screen's own scroll to the focused widget may still be animating towards where the field
+                # was: finish it first, or this scroll sees the field "visible" and the animation carries on
+                self.app.animator.force_stop_animation(self, "scroll_y")
+                self.scroll_to_widget(widget, top=top, animate=False)
+
+        def first() -> None:
+            again()
+            self.call_after_refresh(again)
+
+        self.call_after_refresh(first)
 
     def _field_for(self, path: str) -> Optional[QuestionField]:
         for field in self.query(QuestionField):
@@ -659,7 +680,8 @@ class StepForm(TableActions, VerticalScroll):
         if fu is not None:
             due = f" by {fu.due}" if fu.due else ""
             note = f": {fu.note}" if getattr(fu, "note", None) else ""
-            parts.append(f"Follow-up {fu.id or ''}: {fu.owner or 'someone'}{due}{note}".replace("  ", " "))
+            who = fu.owner or "no one named yet (F2 names who answers)"
+            parts.append(f"Follow-up {fu.id or ''}: {who}{due}{note}".replace("  ", " "))
         source = self.session.source_of(path)
         if source:
             parts.append(f"Source: {source}")

@@ -204,11 +204,13 @@ class InterviewScreen(Screen):
         event.stop()
         field = event.field
         try:
-            self.session.set(event.path, event.value)
+            self.session.answer(event.path, event.value)
         except EditError as exc:
             field.set_error(_reason(exc, event.path))
             return
         field.set_value(self.session.get(event.path))
+        if field._meta and not self.session.follow_up_for(event.path):
+            field.set_meta(self.query_one(StepForm).meta_for(event.path))  # its follow-up is answered now
         self.query_one(StepForm).after_edit(event.path)
 
     def _policy_changed(self, change) -> None:
@@ -266,6 +268,16 @@ class InterviewScreen(Screen):
         change = step()
         if change is None:
             self.notify(empty)
+            return
+        if change.op == "group" and all(leaf.op == "set" for leaf in change.leaves()) and \
+                change.label.startswith("Answer "):  # an answer that also closed its follow-up
+            from workbench.spec.io import format_path
+
+            form = self.query_one(StepForm)
+            form.refresh_values()
+            form.refresh_meta()
+            self.jump_to(format_path(next(change.leaves()).path))
+            self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
             heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
