@@ -5,6 +5,14 @@ rules`` and ``workbench check STARTER`` for each starter, each as a fresh proces
 (user + system of the child) min / median / max and the ratio of the medians to the floor's median.
 Target (issue 9): ``--help`` and ``check`` on one starter <= 1.5x the floor.
 
+Three reference lines (not workbench commands) show where ``check``'s time goes: ``import pydantic`` is
+lazy in pydantic v2 (it imports almost nothing), so the floor leaves out what any pydantic model costs;
+``from pydantic import BaseModel`` is the import of pydantic proper, "one pydantic model" adds a one-field
+model validated once (what any command that validates with pydantic pays at the least: the schema machinery
+and the plugin look-up, which imports ``importlib.metadata``), and "spec loaded" is importing
+``workbench.spec`` and loading the starter (36 model classes, their validator built on first use, the file
+validated).
+
     .venv/bin/python benchmarks/bench_startup.py [--repeat 7]
 """
 
@@ -32,6 +40,15 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["PYTHONPYCACHEPREFIX"] = "/tmp/workbench-bench-pycache"
 
 
+ONE_MODEL = """
+import yaml
+from pydantic import BaseModel
+class One(BaseModel):
+    x: int
+One(x=1)
+"""
+
+
 def cpu_of(args: list[str]) -> float:
     """CPU seconds (user + system) of one child process running ``args``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -51,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     py = sys.executable
     cases = {"floor: import yaml, pydantic": [py, "-c", "import yaml, pydantic"],
              "workbench --help": [py, "-m", "workbench", "--help"],
-             "workbench rules": [py, "-m", "workbench", "rules"]}
+             "workbench rules": [py, "-m", "workbench", "rules"],
+             "ref: from pydantic import BaseModel": [py, "-c", "import yaml; from pydantic import BaseModel"],
+             "ref: one pydantic model, validated": [py, "-c", ONE_MODEL]}
+    first = template_path(starters.STARTERS[0])
+    cases[f"ref: spec loaded ({starters.STARTERS[0]})"] = [
+        py, "-c", f"from workbench.spec import load; load({str(first)!r})"]
     for name in starters.STARTERS:
         cases[f"workbench check {name}"] = [py, "-m", "workbench", "check", str(template_path(name))]
     runs: dict[str, list[float]] = {k: [] for k in cases}
