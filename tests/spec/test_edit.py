@@ -114,3 +114,17 @@ def test_control_characters_are_refused_at_the_field_and_nothing_else_changes():
     with pytest.raises(EditError, match=r"systems\[0\]\.description: holds a lone surrogate"):
         editor.add("systems", {"id": "db", "description": "bad \ud800"})
     assert editor.policy.organization.name == "Acme" and editor.policy.systems == []
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("3 Dec 2026", "here 2026-12-03"),             # a month named: the date it means, ready to type
+    ("December 3, 2026", "here 2026-12-03"),
+    ("03/12/2026", "e.g. 2026-07-15"),             # March or December depends on the country: no guess
+    ("yesterday", "e.g. 2026-07-15"),
+])
+def test_a_date_written_another_way_is_refused_with_the_date_to_write(typed, shown):
+    ed = editor()
+    with pytest.raises(EditError) as info:
+        ed.set("policy.approved_on", typed)
+    assert "write it as YYYY-MM-DD" in str(info.value) and str(info.value).endswith(shown)
+    assert ed.policy.policy.approved_on is None

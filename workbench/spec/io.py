@@ -565,6 +565,24 @@ def _unwrap(annotation: Any) -> Any:
         return annotation
 
 
+_DATE_WORDS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d %b, %Y", "%d %B, %Y", "%b %d, %Y",
+               "%B %d, %Y", "%Y/%m/%d", "%Y.%m.%d", "%d-%b-%Y", "%d-%B-%Y")
+
+
+def _date_meant(value: Any) -> "str | None":
+    """The ISO date a date written another unambiguous way names ("3 Dec 2026" -> 2026-12-03); None when
+    the month name is missing (03/12/2026 is December in London and March in New York)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    text = " ".join(value.replace("Sept", "Sep").split())
+    for fmt in _DATE_WORDS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 def _suggest(word: Any, choices: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
@@ -663,7 +681,9 @@ def _describe(error: dict) -> str:
         hint = f" (did you mean {meant!r}?)" if meant else _suggest(value, allowed)
         return f"{value!r} is not one of: {', '.join(allowed)}{hint}"
     if kind.startswith("date"):
-        return f"{value!r} is not a date; write it as YYYY-MM-DD"
+        meant = _date_meant(value)
+        return f"{value!r} is not a date; write it as YYYY-MM-DD, " + (
+            f"here {meant}" if meant else "e.g. 2026-07-15")
     message = error["msg"]
     if message.startswith("Value error, "):
         return message[len("Value error, "):]
