@@ -149,6 +149,17 @@ def test_acc003_operation_nobody_is_assigned_is_asked():
     data["roles"] = [r for r in data["roles"] if r["id"] != "backup-admin"]
     (f,) = findings(data, "ACC-003")
     assert f.kind == "question" and "No role grants delete_recovery_point" in f.message
+    assert f.paths == ("roles",)  # no role to point at: the list, where one is added
+
+
+def test_acc003_question_points_at_a_role_listed_without_permissions():
+    """The person has just added the role that will hold these operations: the question (and the app's
+    next-question key) goes to that role's permissions, not to the list to add yet another role."""
+    data = base()
+    data["roles"] = [r for r in data["roles"] if r["id"] != "backup-admin"]
+    data["roles"].append({"id": "backup-security-admin"})
+    (f,) = findings(data, "ACC-003")
+    assert f.paths == ("roles[2].permissions", "roles")
 
 
 # --- ACC-004 ------------------------------------------------------------------

@@ -213,10 +213,12 @@ def acc_003(ctx):
                   and (unlocked or op not in LOCK_PREVENTS)]
     if unassigned:
         shown = pl.reach_critical(None)
+        # a role listed with no permissions yet is where the answer most likely goes: point there first
+        bare = [ctx.rolep(r, "permissions") for r in ctx.policy.roles if not r.permissions][:1]
         yield ctx.ask(
             f"No role grants {', '.join(unassigned)} and none requires two people for it: who can do that to the "
             f"copies of {names(shown, fmt=label)}, and does it need a second approver?",
-            "roles", scopes=[a.id for a in shown],
+            *bare, "roles", scopes=[a.id for a in shown],
             causes=("roles",) if not pl.backup_roles else (),  # no backup role at all: ACC-001 asks
         )
 
