@@ -241,6 +241,22 @@ async def test_command_palette_jumps_to_a_step():
 
 
 @run
+async def test_command_palette_finds_a_question_about_one_copy_by_its_name():
+    """A reviewer cutting a retention types the copy's name and the question into the palette."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"vault-backup-usw2: How long are daily")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.step.id == "copies"
+        assert app.focused is not None and getattr(app.focused.parent, "path", "") == "targets[3].retention.daily"
+
+
+@run
 async def test_systems_table_filters_adds_and_deletes():
     app = make_app(demo=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -40,6 +40,7 @@ class WorkbenchCommands(Provider):
         for q in app.interview.questions:
             if "[*]" not in q.path:
                 yield f"Question: {q.text}", partial(screen.jump_to, q.path), q.path
+        yield from _item_questions(app, screen)
         derived = getattr(screen, "derived", None)
         if derived is not None:
             for f in derived.evaluation.report.open[:LIMIT]:
@@ -56,6 +57,30 @@ class WorkbenchCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)
+
+
+def _item_questions(app, screen) -> Iterator[tuple[str, object, str]]:
+    """Each question about an item of the smaller lists (copies, schedules, keys, roles, tests ...) once per
+    item, named by the item: "vault-backup-usw2: How long are daily backups kept?". Systems are offered as
+    items above: 5,000 systems times their 30 questions would slow every keystroke."""
+    from workbench.spec.edit import EditError
+
+    offered = 0
+    for q in app.interview.questions:
+        head, star, rest = q.path.partition("[*]")
+        if not star or head == "systems" or "[*]" in rest:
+            continue
+        try:
+            items = app.session.get(head)
+        except EditError:
+            continue
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            name = getattr(item, "id", None) or getattr(item, "name", None) or f"{head} #{i + 1}"
+            path = f"{head}[{i}]{rest}"
+            yield f"{name}: {q.text}", partial(screen.jump_to, path), path
+            offered += 1
+            if offered >= LIMIT:
+                return
 
 
 def _publish(app) -> None:
