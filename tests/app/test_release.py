@@ -183,7 +183,16 @@ async def test_revise_a_version_cut_a_retention_see_it_and_publish_the_next(root
         assert f"Publishes version {expected}" in str(publish.query_one("#pub-version", Static).content)
         await pilot.press(*"shorter daily retention in usw2", "enter")
         await idle(pilot)
+        # a weakening with no reason is pointed out once, before anything is published
+        assert publish.outcome is None
+        said = str(publish.query_one("#pub-result", Static).content)
+        assert "weakens the policy" in said and "retention.daily 35d → 30d" in said
+        assert app.focused is publish.query_one("#pub-reason")
+        await pilot.press(*"30 days meet the contract; accepted by Sam Okafor", "enter")
+        await idle(pilot)
         assert publish.outcome.published and str(publish.outcome.result.version) == expected
+        revision = publish.outcome.result.policy.revisions[-1]
+        assert revision.weakens and revision.reason == "30 days meet the contract; accepted by Sam Okafor"
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("f8")

@@ -180,7 +180,8 @@ class Outcome:
 
 
 def publish(workspace: Workspace, policy: Any, *, bump: str, approver: str, note: str,
-            approved_on: Optional[dt.date] = None, today: Optional[dt.date] = None) -> Outcome:
+            approved_on: Optional[dt.date] = None, today: Optional[dt.date] = None,
+            reason: Optional[str] = None) -> Outcome:
     """Publish through the same code as ``workbench publish``; never raises for a refusal or a store error."""
     from workbench.store.lock import WorkspaceLocked
     from workbench.store.publishing import PublishError, PublishRefused
@@ -189,7 +190,7 @@ def publish(workspace: Workspace, policy: Any, *, bump: str, approver: str, note
 
     try:
         result = store_publish(workspace, policy, bump=bump, approver=approver, note=note, today=approved_on,
-                               check_on=today)
+                               check_on=today, reason=reason)
     except PublishRefused as exc:
         return Outcome(blockers=list(exc.findings), version=str(exc.version), error=str(exc))
     except (PublishError, WorkspaceError, WorkspaceLocked, OSError) as exc:

@@ -48,6 +48,7 @@ class PublishScreen(Screen):
         self.diff = None
         self.outcome: Optional[release.Outcome] = None
         self.busy = False
+        self._warned = False  # a weakening with no reason was pointed out once
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -64,6 +65,9 @@ class PublishScreen(Screen):
                 yield Input(self._approver(), placeholder="e.g. Dana Ruiz, CTO", id="pub-approver")
                 yield Label("Note")
                 yield Input(placeholder="what changed in this version", id="pub-note")
+                yield Label("Reason")
+                yield Input(placeholder="why a weakening (or a minor bump over material changes) is right, and who "
+                                        "accepted it", id="pub-reason")
             with Horizontal(id="pub-actions"):
                 yield Static("", id="pub-version", markup=False)
                 yield Button("Publish (ctrl+s)", id="pub-go", variant="primary")
@@ -145,15 +149,25 @@ class PublishScreen(Screen):
                                              ("the approval date", day)) if not value]
         if missing:
             return self._say(f"Give {' and '.join(missing)} before publishing.", error=True)
+        reason = self.query_one("#pub-reason", Input).value.strip()
+        weakenings = list(getattr(self.diff, "weakenings", None) or ())
+        if weakenings and not reason and not self._warned:
+            self._warned = True
+            self.query_one("#pub-reason", Input).focus()
+            what = "; ".join(c.text for c in weakenings[:3]) + (" ..." if len(weakenings) > 3 else "")
+            return self._say(f"This version weakens the policy ({what}). Give the reason and who accepted it "
+                             f"(it is recorded in the version), or press ctrl+s again to publish without one "
+                             f"(CHG-001 will then ask for it).", error=True)
         if self.session.policy.policy.approved_on != day:
             # the approval date is an answer of the spec (publishing never fills it in): record it, undoably
             self.session.set("policy.approved_on", day)
         self.busy = True
         self._say("Publishing...")
-        self._publish(str(self.query_one("#pub-bump", Select).value), approver, note, day)
+        self._publish(str(self.query_one("#pub-bump", Select).value), approver, note, day, reason)
 
     @work(thread=True, group="publish", exit_on_error=False)
-    def _publish(self, bump: str, approver: str, note: str, day: dt.date) -> release.Outcome:
+    def _publish(self, bump: str, approver: str, note: str, day: dt.date,
+                 reason: str = "") -> release.Outcome:
         session = self.session
         try:
             while not session.save_draft():  # what is on screen is what is published, and the draft has it first
@@ -161,7 +175,7 @@ class PublishScreen(Screen):
         except OSError as exc:
             return release.Outcome(error=f"Nothing was published: the draft could not be saved first: {exc}")
         return release.publish(session.workspace, session.policy, bump=bump, approver=approver, note=note,
-                               approved_on=day, today=session.today)
+                               approved_on=day, today=session.today, reason=reason or None)
 
     def _published(self, outcome: release.Outcome) -> None:
         self.outcome = outcome
