@@ -363,25 +363,21 @@ def _read_kept(key: str) -> Optional[Interview]:
 
 
 def _keep(key: str, interview: Interview) -> None:
-    """Write the parsed interview for the next start (atomically; old ones go). Never fails the caller."""
-    import os
+    """Write the parsed interview for the next start (atomically, through the store; old ones go). Never
+    fails the caller."""
     import pickle
-    import tempfile
+
+    from workbench.store.atomic import atomic_write
 
     path = _kept_path(key)
-    tmp: Optional[str] = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("questions-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".questions-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            pickle.dump(interview, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        atomic_write(path, pickle.dumps(interview, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a read-only or full disk: the next start parses the file again
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        pass
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc,valid-type]
