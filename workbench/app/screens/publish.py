@@ -175,7 +175,8 @@ class PublishScreen(Screen):
         except OSError as exc:
             return release.Outcome(error=f"Nothing was published: the draft could not be saved first: {exc}")
         return release.publish(session.workspace, session.policy, bump=bump, approver=approver, note=note,
-                               approved_on=day, today=session.today, reason=reason or None)
+                               approved_on=day, today=session.today or dt.date.today(),
+                               reason=reason or None)
 
     def _published(self, outcome: release.Outcome) -> None:
         self.outcome = outcome
