@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .importer import (CellError, _bool, _is_unknown, _pick_delimiter, _problem, _read_text, _rows, _split_list,
-                       normalize_header, read_systems)
+                       duplicate_id, normalize_header, read_systems)
 from .io import UNKNOWN_WORDS, Problem, SpecError, _describe, _unwrap
 from .model import Policy
 
@@ -191,17 +191,10 @@ def read_items(policy: Policy, list_path: str, csv_path: str | Path) -> CsvRows:
                 data[name] = value
         ident = data.get("id") if has_id else None
         if has_id and ident:
-            id_col = cols["id"]
-            if ident in existing:
-                problems.append(_problem(source, start, id_col, header, "id",
-                                         f"duplicate id {ident!r}: the policy already has one with this id"))
+            taken_by = duplicate_id(ident, existing, seen, start)
+            if taken_by is not None:
+                problems.append(_problem(source, start, cols["id"], header, "id", taken_by))
                 bad = True
-            elif ident in seen:
-                problems.append(_problem(source, start, id_col, header, "id",
-                                         f"duplicate id {ident!r}: line {seen[ident]} of this file already uses it"))
-                bad = True
-            else:
-                seen[ident] = start
         try:
             model.model_validate(data)
         except ValidationError as exc:

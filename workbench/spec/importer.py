@@ -31,7 +31,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
@@ -402,16 +402,9 @@ def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, 
         if not sid:
             problems.append(_problem(source, start, id_col, header, "id", "the system has no id (the cell is empty)"))
             bad = True
-        elif sid in existing:
-            problems.append(_problem(source, start, id_col, header, "id",
-                                     f"duplicate id {sid!r}: the policy already has a system with this id"))
+        elif (taken_by := duplicate_id(sid, existing, seen_in_file, start, "a system")) is not None:
+            problems.append(_problem(source, start, id_col, header, "id", taken_by))
             bad = True
-        elif sid in seen_in_file:
-            problems.append(_problem(source, start, id_col, header, "id",
-                                     f"duplicate id {sid!r}: line {seen_in_file[sid]} of this file already uses it"))
-            bad = True
-        else:
-            seen_in_file[sid] = start
         try:
             System.model_validate({**data, "id": sid or "-"})
         except ValidationError as exc:
@@ -440,6 +433,17 @@ def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, 
 
     report.added = [data["id"] for _, data, _ in rows]
     return [(start, data) for start, data, _ in rows], report
+
+
+def duplicate_id(ident: str, existing, seen: dict, line: int, what: str = "one") -> Optional[str]:
+    """Why ``ident`` cannot be added by line ``line`` of a CSV file (the policy or an earlier line of the file
+    has it), or None after noting that this line uses it (in ``seen``)."""
+    if ident in existing:
+        return f"duplicate id {ident!r}: the policy already has {what} with this id"
+    if ident in seen:
+        return f"duplicate id {ident!r}: line {seen[ident]} of this file already uses it"
+    seen[ident] = line
+    return None
 
 
 def _problem(source: str, line: int, col: int, header: list[str], fieldname: str, message: str) -> Problem:
