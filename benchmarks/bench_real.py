@@ -70,6 +70,9 @@ def edits(policy):
         ("system tier", f"systems[{i}].tier", other_tier),
         ("policy owner's name", "policy.owner.name", "Dana Reyes"),
         ("target region", "targets[0].region", "eu-central-1"),
+        ("tier RPO", "tiers[0].rpo", "30m" if str(policy.tiers[0].rpo) != "30m" else "15m"),
+        ("tier restore cadence", f"tiers[{len(policy.tiers) - 1}].restore_test_interval",
+         "90d" if str(policy.tiers[-1].restore_test_interval) != "90d" else "180d"),
     ]
 
 

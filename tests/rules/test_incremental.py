@@ -217,3 +217,62 @@ def test_system_local_rules_are_rules_that_read_systems():
 def test_evaluator_reports_what_evaluate_reports_on_each_starter(name):
     policy = load_template(name)
     _same(Evaluator(policy, DAY), policy)
+
+
+def _tier_values(field: str) -> list:
+    """Every value the starters give ``field`` of a tier, and none."""
+    out = [None]
+    for p in _STARTERS.values():
+        for t in p.tiers:
+            v = _plain(getattr(t, field))
+            if v is not None and v not in out:
+                out.append(v)
+    return out
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_every_edit_of_a_tier_field_agrees_with_a_full_evaluation(name):
+    """Each field of each tier set to every value a starter gives it (and cleared), on a replicated starter:
+    the tier path (rules that read the field, system-local ones for the tier's systems alone) or, when the edit
+    moves a tier's level, the whole section, always gives what a full evaluation gives."""
+    from workbench.spec.model import Tier
+
+    policy = starters.policy(name, 12)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    hows = set()
+    for i in range(len(policy.tiers)):
+        for field in sorted(Tier.model_fields):
+            if field == "id":
+                continue
+            for value in _tier_values(field):
+                try:
+                    editor.set(("tiers", i, field), value)
+                except EditError:
+                    continue
+                hows.add(evaluator.last["how"])
+                _same(evaluator, policy)
+                editor.undo()
+                _same(evaluator, policy)
+    assert "tier" in hows
+
+
+def test_a_question_about_a_tier_names_the_systems_that_inherit_from_it_after_an_edit_of_one_of_them():
+    """COV-003 asks a tier with no RPO for one, naming the systems that inherit it: an edit of one system's own
+    RPO changes that list, though the rule's findings about systems depend on each system alone."""
+    policy = starters.policy("fintech-sox-pci", 12)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    editor.set("tiers[0].rpo", None)
+    editor.set("tiers[0].rank", 0)
+    t0 = [i for i, a in enumerate(policy.systems) if a.tier == policy.tiers[0].id and a.rpo is None]
+    asked = lambda: [f.message for f in evaluator.report().findings if f.rule == "COV-003"]  # noqa: E731
+    assert policy.systems[t0[0]].id in asked()[0]
+    editor.set(("systems", t0[0], "rpo"), "1h")
+    assert policy.systems[t0[0]].id not in asked()[0]
+    _same(evaluator, policy)
+    editor.undo()
+    assert policy.systems[t0[0]].id in asked()[0]
+    _same(evaluator, policy)

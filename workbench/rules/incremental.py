@@ -209,6 +209,15 @@ class Evaluator:
             if self._ctx.systems.get(a.id) is a:  # a duplicated id (REF-001) is left to the whole-section path
                 self._apply_system(a, path[2])
                 return
+        if (section == "tiers" and len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str)
+                and path[2] != "id" and 0 <= path[1] < len(self.policy.tiers)):
+            t = self.policy.tiers[path[1]]
+            ctx = self._ctx
+            if (ctx.tiers.get(t.id) is t and len(ctx.tiers) == len(self.policy.tiers)
+                    and len(ctx.systems) == len(self.policy.systems)
+                    and {tid: x.level() for tid, x in ctx.tiers.items()} == ctx._tier_levels):
+                self._apply_tier(t, path[2])
+                return
         if len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str):
             field = path[2]  # a field of one item of a list section
         elif len(path) >= 2 and isinstance(path[1], str) and section in _MODEL_SECTIONS:
@@ -289,14 +298,34 @@ class Evaluator:
 
     def _run_for(self, r: Rule, a: System) -> None:
         """Re-run a system-local rule for ``a`` alone, replacing its findings about ``a``."""
+        self._run_for_group(r, [a])
+
+    def _run_for_group(self, r: Rule, group: list[System], focus: "Optional[_Focus]" = None) -> None:
+        """Re-run a system-local rule for the systems of ``group`` alone, replacing its findings about them.
+
+        A finding about no one system (COV-003 asks a tier with no RPO for one, naming the systems that inherit
+        it) may weigh systems outside ``group``: while the rule has one, before the edit or after it, it re-runs
+        whole."""
+        if self._findings[r.id]:
+            self._run(r)
+            return
         systems: list = []
-        found = list(_findings_of(r, _Focus(self._ctx, a, self._base), systems))
-        mine = [f for f, s in zip(found, systems) if s is a]
+        if focus is None:
+            focus = _Focus(self._ctx, group, self._base)
+        found = list(_findings_of(r, focus, systems))
+        if any(s is None for s in systems):
+            self._run(r)
+            return
+        fresh: dict[int, list[Finding]] = {}
+        for f, s in zip(found, systems):
+            fresh.setdefault(id(s), []).append(f)
         groups = self._by_system[r.id]
-        if mine:
-            groups[id(a)] = mine
-        else:
-            groups.pop(id(a), None)
+        for a in group:
+            mine = fresh.get(id(a))
+            if mine:
+                groups[id(a)] = mine
+            else:
+                groups.pop(id(a), None)
 
     def _run_deferred(self) -> None:
         ctx = self._ctx
@@ -351,6 +380,48 @@ class Evaluator:
             self._run_deferred()
         self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local}
 
+    def _apply_tier(self, t, field: str) -> None:
+        """An edit of one field of tier ``t`` (not its id) that leaves every tier's level as it was.
+
+        The context's indexes stay: they are built from the tiers' ids and levels (which tiers are T0-T2, so
+        which systems are in scope; schedules by tier); only the memo of each of its systems' objectives goes.
+        Only the rules that read ``field`` of a tier re-run (ITEM_FIELDS: a rule that reads the tiers and no
+        field of one reads their ids and levels, through the context); a system-local rule re-runs for the
+        systems of ``t`` alone (its findings about a system depend on that system and its own tier).
+        """
+        from workbench.spec.io import _gc_paused
+
+        with _gc_paused():
+            self._forget()
+            ctx = self._ctx
+            group = [a for a in self.policy.systems if a.tier == t.id]
+            memo = ctx._objectives
+            for a in group:
+                memo.pop(id(a), None)
+            readers = ITEM_FIELDS.get("tiers", {})
+            dynamic = self._dynamic("tiers")
+            whole = local = 0
+            # one view of the tier's systems for every system-local rule: what one rule stashes on it for the
+            # others (an index of their copies ...) is about these systems, as in a full evaluation
+            focus = _Focus(ctx, group, self._base, ctx.in_scope_systems)
+            for r in self._rules:
+                if r.id not in dynamic and (
+                        "tiers" not in self._reads[r.id]
+                        or (self._reads[r.id] != ALL and field not in readers.get(r.id, ()))):
+                    continue
+                guard = LOCAL_GUARDS.get(r.id)
+                if r.id in self._local and r.id not in dynamic and (
+                        guard is None or guard(ctx) == self._guards.get(r.id)):
+                    if group:
+                        self._run_for_group(r, group, focus)
+                    local += 1
+                else:
+                    self._run(r)
+                    whole += 1
+            self._run_deferred()
+        self.last = {"how": "tier", "section": "tiers", "field": field, "rules": whole + len(self._deferred),
+                     "rules_for_its_systems": local, "systems": len(group)}
+
     def _apply_section(self, section: str, field: Optional[str] = None) -> None:
         """Re-run the rules that read ``section`` (with ``field``: that field of one of its items)."""
         from workbench.spec.io import _gc_paused
@@ -387,14 +458,18 @@ class Evaluator:
 
 
 class _Focus:
-    """The context as one system-local rule sees it when re-run for one system: that system is the whole
-    inventory; every index, path and memo is the real context's. What a rule stashes stays here."""
+    """The context as one system-local rule sees it when re-run for some systems (one, or a tier's): they are
+    the whole inventory; every index, path and memo is the real context's. What a rule stashes stays here."""
 
-    def __init__(self, ctx: Context, a: System, base: frozenset):
+    def __init__(self, ctx: Context, group: list[System], base: frozenset, in_scope: Optional[list] = None):
         self._ctx, self._base = ctx, base
-        self.systems = {a.id: a}
-        self.in_scope_systems = [a] if ctx.in_scope(a) else []
-        self.policy = _PolicyView(ctx.policy, [a])
+        self.systems = {a.id: a for a in group}
+        if in_scope is None:
+            self.in_scope_systems = [a for a in group if ctx.in_scope(a)]
+        else:  # the context's (whole inventory, in order): those of the group
+            mine = set(map(id, group))
+            self.in_scope_systems = [a for a in in_scope if id(a) in mine]
+        self.policy = _PolicyView(ctx.policy, group)
 
     def __getattr__(self, name: str):
         if name in self._base or hasattr(Context, name):
