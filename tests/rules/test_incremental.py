@@ -13,6 +13,7 @@ CI runs a short profile. The long run (hundreds of sequences of up to 40 edits e
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import sys
@@ -276,3 +277,45 @@ def test_a_question_about_a_tier_names_the_systems_that_inherit_from_it_after_an
     editor.undo()
     assert policy.systems[t0[0]].id in asked()[0]
     _same(evaluator, policy)
+
+
+def _variants():
+    """Every starter, replicated, with no restore test or role review on record (finalize's step 3 then
+    gathers the evidence findings), and the real-policy corpus."""
+    from .real_corpus import CORPUS
+    from workbench.spec.io import load
+
+    for name in starters.STARTERS:
+        p = starters.policy(name, 30)
+        yield p
+        q = p.model_copy(deep=True)
+        object.__setattr__(q, "restore_tests", [])
+        for r in q.roles:
+            r.last_review_on = None
+        yield q
+    for path in sorted(CORPUS.glob("*.yaml")):
+        if path.name != "expected.yaml":
+            yield load(path)
+
+
+def test_finalizing_rule_by_rule_gives_what_finalize_gives_and_reuses_what_did_not_change():
+    from workbench.rules.context import Context
+    from workbench.rules.engine import _findings_of, finalize, finalize_by_rule
+
+    for policy in _variants():
+        ctx = Context(policy, DAY)
+        by_rule = [(r.id, list(_findings_of(r, ctx))) for r in RULES.values() if r.family != "exceptions"]
+        by_rule += [(r.id, list(_findings_of(r, ctx))) for r in RULES.values() if r.family == "exceptions"]
+        every = [f for _, found in by_rule for f in found]
+        want = [f.to_dict() for f in finalize(every, ctx)]
+        memo: dict = {}
+        assert [f.to_dict() for f in finalize_by_rule(by_rule, ctx, memo)] == want
+        kept = {rid: got[1] for rid, got in memo.items() if rid != "ctx"}
+        again = finalize_by_rule(by_rule, ctx, memo)
+        assert [f.to_dict() for f in again] == want
+        assert all(memo[rid][1] is done for rid, done in kept.items())  # nothing of theirs was redone
+        # one rule's findings anew (equal, other objects): that rule is redone, the others reused
+        rid = max(by_rule, key=lambda x: len(x[1]))[0]
+        fresh = [(r, [copy.copy(f) for f in found] if r == rid else found) for r, found in by_rule]
+        assert [f.to_dict() for f in finalize_by_rule(fresh, ctx, memo)] == want
+        ctx.release()

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
+import operator
 from operator import attrgetter
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
@@ -319,6 +320,84 @@ def finalize(findings: list[Finding], ctx=None) -> list[Finding]:
     return findings
 
 
+def finalize_by_rule(by_rule: list[tuple[str, list[Finding]]], ctx, memo: dict) -> list[Finding]:
+    """``finalize(every finding of by_rule, ctx)``, for an evaluator that keeps each rule's findings: the same
+    list, with the work of the steps that stay within one rule kept in ``memo`` from one call to the next.
+
+    ``by_rule`` holds (rule id, that rule's findings, in the order they are concatenated for :func:`finalize`).
+    Steps 1-3 of :func:`finalize` run on the findings that can take part in them (open findings with a cause,
+    open questions about a subject, and the evidence findings of a kind of record the policy holds none of),
+    in the order they sort in among all. Every other finding keeps its place, and each of those steps leaves a
+    finding where the one it replaces was (or first, for step 3's), so each rule's findings after them are known
+    rule by rule; steps 4 and 5 work within one rule (and the context, which ``memo`` is kept for). A rule whose
+    findings are the same objects as at the last call, none of them taking part in steps 1-3, reuses what steps 4
+    and 5 made of them. The final sort breaks ties by rule first, so sorting the rules' results together gives
+    :func:`finalize`'s order.
+    """
+    p = ctx.policy
+    restore = not p.restore_tests
+    review = bool(p.roles) and not any(r.last_review_on for r in p.roles)
+    cross: list[Finding] = []
+    crossing: set[str] = set()
+    for rid, found in by_rule:
+        for f in found:
+            if f.accepted is None and (
+                    f.causes or (f.kind == "question" and (f.subject or _causes(f)))
+                    or (f.kind == "evidence" and ((restore and f.rule in RESTORE_RECORD_RULES)
+                                                  or (review and f.rule in REVIEW_RECORD_RULES)))):
+                cross.append(f)
+                crossing.add(f.rule)
+    if memo.get("ctx") is not ctx:
+        memo.clear()
+        memo["ctx"] = ctx
+    fate: dict = {}
+    ones: list[Finding] = []
+    if cross:
+        cross.sort(key=_order)
+        made: set[int] = set()
+        cross = _one_cause_one_finding(cross, made, fate)
+        cross = _one_question_per_rule_and_subject(cross, made, fate)
+        for f in cross:
+            if f.merged and id(f) in made:
+                _say_what_else(f)
+        _no_records_yet(cross, ctx, fate)
+        ones = fate.pop("ones", [])
+
+    def now(f):  # what step 1-3 left in f's place (None: it was merged into another)
+        got = fate.get(id(f))
+        while got is not None:
+            f = got[1]
+            if f is None:
+                return None
+            got = fate.get(id(f))
+        return f
+
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for rid, found in by_rule:
+        seen.add(rid)
+        lead = [o for o in ones if o.rule == rid]
+        if rid not in crossing and not lead:
+            got = memo.get(rid)
+            if got is not None and len(got[0]) == len(found) and all(map(_is, got[0], found)):
+                out.extend(got[1])
+                continue
+            done = _what_is_at_stake(_one_finding_per_rule_and_cause(sorted(found, key=_order), ctx))
+            memo[rid] = (list(found), done)
+            out.extend(done)
+            continue
+        memo.pop(rid, None)
+        mine = lead + [g for g in map(now, sorted(found, key=_order)) if g is not None]
+        out.extend(_what_is_at_stake(_one_finding_per_rule_and_cause(mine, ctx)))
+    for rid in dict.fromkeys(o.rule for o in ones if o.rule not in seen):
+        out.extend(_what_is_at_stake(_one_finding_per_rule_and_cause([o for o in ones if o.rule == rid], ctx)))
+    out.sort(key=_order)
+    return out
+
+
+_is = operator.is_
+
+
 def _order(f: Finding):
     # Paths and kind break the rare tie, so that the order (and what finalize merges into what) does not
     # depend on the order the rules yielded their findings in: the incremental evaluator combines findings
@@ -347,7 +426,7 @@ def _causes(f: Finding) -> tuple[str, ...]:
     return ()
 
 
-def _one_cause_one_finding(findings: list[Finding], made: set[int]) -> list[Finding]:
+def _one_cause_one_finding(findings: list[Finding], made: set[int], fate: Optional[dict] = None) -> list[Finding]:
     """Step 1 of :func:`finalize`: findings sharing a cause become the owner's one finding."""
     keyed = []
     last = len(CAUSE_OWNERS)
@@ -380,6 +459,10 @@ def _one_cause_one_finding(findings: list[Finding], made: set[int]) -> list[Find
     for owner, others in absorbed.values():
         new = swap[id(owner)] = _absorb(owner, others)
         made.add(id(new))
+        if fate is not None:
+            fate[id(owner)] = (owner, new)
+            for o in others:
+                fate[id(o)] = (o, None)
     return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
@@ -414,7 +497,8 @@ def _copy(f: Finding) -> Finding:
                    f.accepted, f.scopes, f.adjusted, f.subjects, f.merged, f.causes)
 
 
-def _one_question_per_rule_and_subject(findings: list[Finding], made: set[int]) -> list[Finding]:
+def _one_question_per_rule_and_subject(findings: list[Finding], made: set[int],
+                                       fate: Optional[dict] = None) -> list[Finding]:
     """Step 2 of :func:`finalize`: one rule's open questions about one subject become one question."""
     first: dict[tuple, Finding] = {}
     rest: dict[int, list[Finding]] = {}
@@ -449,6 +533,11 @@ def _one_question_per_rule_and_subject(findings: list[Finding], made: set[int]) 
         if worst is not head:
             head.severity, head.adjusted = worst.severity, worst.adjusted
         gone.update(id(o) for o in others)
+        if fate is not None:
+            if head is not old:
+                fate[id(old)] = (old, head)
+            for o in others:
+                fate[id(o)] = (o, None)
     return [swap.get(id(f), f) for f in findings if id(f) not in gone]
 
 
@@ -475,22 +564,23 @@ RESTORE_RECORD_RULES = ("TEST-002", "TEST-004", "TEST-005", "ENC-004")
 REVIEW_RECORD_RULES = ("ACC-005",)
 
 
-def _no_records_yet(findings: list[Finding], ctx) -> list[Finding]:
+def _no_records_yet(findings: list[Finding], ctx, fate: Optional[dict] = None) -> list[Finding]:
     """Step 2 of :func:`finalize`: one evidence finding per kind of record the policy holds none of."""
     p = ctx.policy
     if not p.restore_tests:
         findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group),
                                     "Hold the first restore test of each tier (and, for T0/T1 systems, a full restore "
                                     "from the disaster copy), keep each dated record with its evidence, and repeat "
-                                    "them on the tier's cadence.")
+                                    "them on the tier's cadence.", fate)
     if p.roles and not any(r.last_review_on for r in p.roles):
         findings = _one_for_records(findings, REVIEW_RECORD_RULES, lambda group: _review_records_text(ctx, group),
                                     "Review the membership of each backup and key role, have the system owner sign "
-                                    "it, record the date and the removals, and repeat on the role's cadence.")
+                                    "it, record the date and the removals, and repeat on the role's cadence.", fate)
     return findings
 
 
-def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text, fix: str) -> list[Finding]:
+def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text, fix: str,
+                     fate: Optional[dict] = None) -> list[Finding]:
     group = [f for f in findings if f.accepted is None and f.kind == "evidence" and f.rule in rules]
     if not group:
         return findings
@@ -510,6 +600,10 @@ def _one_for_records(findings: list[Finding], rules: tuple[str, ...], text, fix:
         subjects, tuple(merged), (),
     )
     gone = {id(f) for f in group}
+    if fate is not None:
+        for f in group:
+            fate[id(f)] = (f, None)
+        fate.setdefault("ones", []).insert(0, one)  # each goes first: the last made leads
     return [one, *(f for f in findings if id(f) not in gone)]
 
 

@@ -36,7 +36,7 @@ from workbench.spec.model import Policy, System
 from . import Report
 from . import reads as _traced
 from .context import Context
-from .engine import RULES, Finding, Rule, _findings_of, finalize
+from .engine import RULES, Finding, Rule, _findings_of, finalize_by_rule
 
 #: Every top-level section of a spec.
 SECTIONS: tuple[str, ...] = tuple(Policy.model_fields)
@@ -187,7 +187,8 @@ class Evaluator:
             from .language import fields_read
 
             self._fields["VAGUE-001"] = fields_read(System)
-        #: What the last evaluation did: "full", "section", "system" or "kept", and how many rules it re-ran.
+        self._finalized: dict = {}  # what finalize_by_rule keeps from one report to the next
+        #: What the last evaluation did: "full", "section", "system", "tier" or "kept", and how many rules it re-ran.
         self.last: dict[str, Any] = {}
         self.evaluate_all()
 
@@ -233,14 +234,16 @@ class Evaluator:
     def report(self) -> Report:
         """The findings now, as ``evaluate(policy, today)`` gives them."""
         if self._report is None:
-            out: list[Finding] = []
+            from workbench.spec.io import _gc_paused
+
+            by_rule: list[tuple[str, list[Finding]]] = []
             for rid, found in self._findings.items():
-                out.extend(found)
                 groups = self._by_system.get(rid)
                 if groups:
-                    for group in groups.values():
-                        out.extend(group)
-            self._report = Report(finalize(out, self._ctx), self._day)
+                    found = [*found, *(f for group in groups.values() for f in group)]
+                by_rule.append((rid, found))
+            with _gc_paused():  # as a full evaluation finalizes: many small, acyclic objects
+                self._report = Report(finalize_by_rule(by_rule, self._ctx, self._finalized), self._day)
         return self._report
 
     # -- evaluation ----------------------------------------------------------
