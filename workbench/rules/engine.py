@@ -205,25 +205,35 @@ def rule(
 # ----------------------------------------------------------------------------
 def _severity(r: Rule, hit: Hit, ctx) -> tuple[str, tuple[str, ...]]:
     """The finding's severity after the GAP_RULES §6 modifiers, and why it moved (empty when it did not)."""
-    sev = hit.severity or r.severity
-    why = [hit.why] if hit.why and sev != r.severity else []
+    sev, why = _tiered(r, hit.severity, hit.why, hit.system, ctx)
+    return _regulated(r, hit.system, sev, why, ctx)
+
+
+def _tiered(r: Rule, severity: Optional[str], reason: Optional[str], system, ctx) -> tuple[str, tuple[str, ...]]:
+    """The severity of a hit (its own, else the rule's) after the availability and tier modifiers, and why."""
+    sev = severity or r.severity
+    why = [reason] if reason and sev != r.severity else []
     if r.availability_only and not ctx.availability:
         sev = _moved(sev, +1, why, "Availability is not in scope: one level milder")
-    if r.tier_modifier and hit.system is not None:
-        level = ctx.tier_level(hit.system)
+    if r.tier_modifier and system is not None:
+        level = ctx.tier_level(system)
         if level in (0, 3):
-            tier = ctx.tiers.get(hit.system.tier)
+            tier = ctx.tiers.get(system.tier)
             basis = ", as its RPO/RTO place it" if tier is not None and tier.level_basis() == "objectives" else ""
             if level == 0:
-                sev = _moved(sev, -1, why, f"tier {hit.system.tier} (most critical{basis}): one level worse")
+                sev = _moved(sev, -1, why, f"tier {system.tier} (most critical{basis}): one level worse")
             else:
-                sev = _moved(sev, +1, why, f"tier {hit.system.tier} (least critical{basis}): one level milder")
-    if hit.system is not None and RANK[sev] > RANK["major"] and r.regimes:
-        regimes = ctx.tags(hit.system) & r.regimes
-        if regimes:
-            sev = "major"
-            why.append(f"regulated data ({', '.join(sorted(regimes))}): at least major")
+                sev = _moved(sev, +1, why, f"tier {system.tier} (least critical{basis}): one level milder")
     return sev, tuple(why)
+
+
+def _regulated(r: Rule, system, sev: str, why: tuple[str, ...], ctx) -> tuple[str, tuple[str, ...]]:
+    """At least major for a system holding data of a regime the rule cites."""
+    if system is not None and RANK[sev] > RANK["major"] and r.regimes:
+        regimes = ctx.tags(system) & r.regimes
+        if regimes:
+            return "major", (*why, f"regulated data ({', '.join(sorted(regimes))}): at least major")
+    return sev, why
 
 
 def _moved(sev: str, steps: int, why: list, reason: str) -> str:
@@ -747,11 +757,23 @@ def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]
     accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
     rid, title, base, fix, criteria, family = r.id, r.title, r.severity, r.fix, r.criteria, r.family
     by_provider = ctx.provider_covers if ctx.provider_prefixes else None
+    regimes = r.regimes
+    moved: dict[tuple, tuple] = {}  # what _tiered gave, by all it reads of a hit about a system
     for hit in r.func(ctx):
         if by_provider is not None and hit.kind == "question" and by_provider(hit.paths):
             continue  # a detail only the provider knows: VEND-002 asks for its assurance instead
         if modified:
-            severity, adjusted = _severity(r, hit, ctx)
+            a = hit.system
+            if a is None:
+                severity, adjusted = _severity(r, hit, ctx)
+            else:  # many hits of a rule share a tier: the same modifiers, worked out once
+                key = (hit.severity, hit.why, a.tier)
+                got = moved.get(key)
+                if got is None:
+                    got = moved[key] = _tiered(r, hit.severity, hit.why, a, ctx)
+                severity, adjusted = got
+                if regimes and RANK[severity] > 1:
+                    severity, adjusted = _regulated(r, a, severity, adjusted, ctx)
         elif hit.severity is None or hit.severity == base:
             severity, adjusted = base, ()
         else:

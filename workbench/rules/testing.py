@@ -207,33 +207,42 @@ def test_002(ctx):
     if not verdicts and not tierless:
         return
     tests_of = ctx._tests
+    said: dict[str, tuple] = {}  # tier id -> what its systems' findings say after their id (the tier's verdict)
     for a in ctx.in_scope_systems:
         verdict = verdicts.get(a.tier)
         if verdict is None:
             if tierless and a.tier not in tiers:
                 yield from _untiered_overdue(ctx, a, tests_of.get(a.id))
             continue
-        t = tiers[a.tier]
-        interval, cadence, latest, due, severity, shortfall = verdict
-        parts = []
-        if latest is None:
-            parts.append(f"no passing restore test on record as of {today} ({cadence})")
-        elif due is not None:
-            parts.append(_overdue_text(ctx, a, t, latest, due, cadence))
-        if shortfall:
-            got, want, start, end = shortfall
-            parts.append(f"in the Type II period {start}..{end} its tier had {got} passing restore "
-                         f"test(s) where {want} were due ({cadence})")
-        paths = [ctx.tierp(t, "restore_test_interval")]
-        if latest is not None:
-            paths.insert(0, _test_path(ctx, latest, "date"))
-        else:
-            paths.insert(0, "restore_tests")
-        why = None if severity is None else (
-            "no passing restore test is on record" if latest is None
-            else "two cadences have passed since the last passing test")
-        yield ctx.missing(f"{a.id} ({t.id}): " + "; ".join(parts) + ".", *paths, system=a, severity=severity,
-                          why=why)
+        words = said.get(a.tier)
+        if words is None:
+            words = said[a.tier] = _overdue_words(ctx, tiers[a.tier], verdict)
+        text, paths, severity, why = words
+        yield ctx.missing(f"{a.id} {text}", *paths, system=a, severity=severity, why=why)
+
+
+def _overdue_words(ctx, t, verdict) -> tuple:
+    """What TEST-002 says of every system of tier ``t`` after the system's id (the verdict is the tier's):
+    (text, paths, severity, why)."""
+    interval, cadence, latest, due, severity, shortfall = verdict
+    parts = []
+    if latest is None:
+        parts.append(f"no passing restore test on record as of {ctx.today} ({cadence})")
+    elif due is not None:
+        parts.append(_overdue_text(ctx, t, latest, due, cadence))
+    if shortfall:
+        got, want, start, end = shortfall
+        parts.append(f"in the Type II period {start}..{end} its tier had {got} passing restore "
+                     f"test(s) where {want} were due ({cadence})")
+    paths = [ctx.tierp(t, "restore_test_interval")]
+    if latest is not None:
+        paths.insert(0, _test_path(ctx, latest, "date"))
+    else:
+        paths.insert(0, "restore_tests")
+    why = None if severity is None else (
+        "no passing restore test is on record" if latest is None
+        else "two cadences have passed since the last passing test")
+    return f"({t.id}): " + "; ".join(parts) + ".", paths, severity, why
 
 
 @rule(
@@ -861,7 +870,7 @@ def _passed(tests, today: dt.date) -> bool:
     return bool(tests) and any(x.result == "pass" and x.date is not None and x.date <= today for x in tests)
 
 
-def _overdue_text(ctx, a, t, latest, due, cadence) -> str:
+def _overdue_text(ctx, t, latest, due, cadence) -> str:
     # The verdict is the tier's (a passing test of any system in it counts for all): the same words for
     # every system of the tier, so the engine says it once, naming them (finalize).
     days = (ctx.today - due).days
