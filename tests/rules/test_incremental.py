@@ -231,14 +231,26 @@ def _tier_values(field: str) -> list:
     return out
 
 
+def _exposed(policy: Policy) -> Policy:
+    """``policy`` with no copy that survives ransomware (no lock, online, in production's account): the
+    disaster rules (RTO-002 ...) then have findings about the critical systems."""
+    for t in policy.targets:
+        t.immutability, t.isolated_account, t.offline = None, False, False
+    return policy
+
+
+@pytest.mark.parametrize("exposed", [False, True])
 @pytest.mark.parametrize("name", starters.STARTERS)
-def test_every_edit_of_a_tier_field_agrees_with_a_full_evaluation(name):
-    """Each field of each tier set to every value a starter gives it (and cleared), on a replicated starter:
-    the tier path (rules that read the field, system-local ones for the tier's systems alone) or, when the edit
-    moves a tier's level, the whole section, always gives what a full evaluation gives."""
+def test_every_edit_of_a_tier_field_agrees_with_a_full_evaluation(name, exposed):
+    """Each field of each tier set to every value a starter gives it (and cleared), on a replicated starter
+    (and on one whose copies would not survive ransomware): the tier path (rules that read the field,
+    system-local ones for the tier's systems alone) or, when the edit moves a tier's level, the whole section,
+    always gives what a full evaluation gives."""
     from workbench.spec.model import Tier
 
     policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
     evaluator = Evaluator(policy, DAY)
     editor = Editor(policy)
     evaluator.attach(editor)
@@ -319,3 +331,30 @@ def test_finalizing_rule_by_rule_gives_what_finalize_gives_and_reuses_what_did_n
         fresh = [(r, [copy.copy(f) for f in found] if r == rid else found) for r, found in by_rule]
         assert [f.to_dict() for f in finalize_by_rule(fresh, ctx, memo)] == want
         ctx.release()
+
+
+SYSTEM_FIELDS_EDITED = ("environment", "rto", "rpo", "size_gb", "rebuild_hours", "region", "site", "account",
+                        "data_classes", "regulatory_tags", "exclusion", "kind", "restore_procedure")
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_edits_of_systems_whose_copies_would_not_survive_a_disaster_agree_with_a_full_evaluation(name):
+    """The system-local rules re-run for one system (RTO-002 among them) on a policy where they have findings:
+    fields of every fifth system set to what another system of a starter says (and cleared)."""
+    policy = _exposed(starters.policy(name, 12))
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    assert any("RTO-002" in f.rules for f in evaluator.report().findings)
+    donors = [a for p in _STARTERS.values() for a in p.systems]
+    for i in range(0, len(policy.systems), 5):
+        for field in SYSTEM_FIELDS_EDITED:
+            values = [None] + [_plain(getattr(d, field)) for d in donors[i % 7::9]]
+            for value in values:
+                try:
+                    editor.set(("systems", i, field), value)
+                except EditError:
+                    continue
+                _same(evaluator, policy)
+                editor.undo()
+    _same(evaluator, policy)

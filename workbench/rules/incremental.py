@@ -79,7 +79,7 @@ DYNAMIC_READS = {"FUP-001": _followed_sections}
 #: about a target weigh every system the target holds (the long property run found one such case).
 SYSTEM_LOCAL: frozenset[str] = frozenset({
     "COPY-001", "COPY-002", "COPY-003", "COV-003", "FREQ-001", "FREQ-002", "MON-001", "RET-001",
-    "RET-003", "RTO-001", "RTO-003", "SAAS-001", "TEST-002", "TEST-003", "TEST-004", "TEST-005",
+    "RET-003", "RTO-001", "RTO-002", "RTO-003", "SAAS-001", "TEST-002", "TEST-003", "TEST-004", "TEST-005",
 })
 
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
@@ -272,10 +272,12 @@ class Evaluator:
         """The rules whose reads depend on the policy (DYNAMIC_READS) that read ``section`` now."""
         return {rid for rid, reads in DYNAMIC_READS.items() if rid in RULES and section in reads(self.policy)}
 
-    def _forget(self, a: System | None = None) -> None:
-        """Drop what rules stashed on the context for one evaluation, and the memos about ``a``."""
+    def _forget(self, a: System | None = None, keep_scope: bool = False) -> None:
+        """Drop what rules stashed on the context for one evaluation, and the memos about ``a``; with
+        ``keep_scope``, keep the systems in scope (the edit cannot move them: they depend on the systems, the
+        tiers' levels and which systems a schedule names)."""
         d = self._ctx.__dict__
-        for name in [k for k in d if k not in self._base]:
+        for name in [k for k in d if k not in self._base and not (keep_scope and k == "in_scope_systems")]:
             del d[name]
         if a is not None:
             self._ctx._tags.pop(id(a), None)
@@ -395,7 +397,7 @@ class Evaluator:
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
-            self._forget()
+            self._forget(keep_scope=True)  # the levels are the same
             ctx = self._ctx
             group = [a for a in self.policy.systems if a.tier == t.id]
             memo = ctx._objectives
@@ -434,12 +436,12 @@ class Evaluator:
             if section == "targets" and field is not None:
                 # a target's field the indexes are not built from: the plans hold the same Target objects;
                 # only the memo of which copies survive ransomware reads a target's own fields
-                self._forget()
+                self._forget(keep_scope=True)
                 self._ctx._ransomware_memo.clear()
             elif section in INDEXED:
                 self._new_context()
             else:
-                self._forget()
+                self._forget(keep_scope=True)
                 if section == "exceptions":
                     self._ctx.index_exceptions()
                     keys = self._exception_signatures()
