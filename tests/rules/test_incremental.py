@@ -358,3 +358,27 @@ def test_edits_of_systems_whose_copies_would_not_survive_a_disaster_agree_with_a
                 _same(evaluator, policy)
                 editor.undo()
     _same(evaluator, policy)
+
+
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_moving_a_system_to_another_tier_agrees_with_a_full_evaluation(name, exposed):
+    """Every third system moved to each tier in turn, to a tier that is not defined and to none: the context is
+    built anew, the system-local rules re-run for that system alone (TEST-002 whole: a tier's latest passing
+    test counts for all its systems)."""
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    for i in range(0, len(policy.systems), 3):
+        for tier in [t.id for t in policy.tiers] + ["T9-undefined", None]:
+            try:
+                editor.set(("systems", i, "tier"), tier)
+            except EditError:
+                continue
+            assert evaluator.last["how"] == "system tier"
+            _same(evaluator, policy)
+            editor.undo()
+            _same(evaluator, policy)

@@ -210,6 +210,12 @@ class Evaluator:
             if self._ctx.systems.get(a.id) is a:  # a duplicated id (REF-001) is left to the whole-section path
                 self._apply_system(a, path[2])
                 return
+        if (section == "systems" and len(path) == 3 and path[2] == "tier" and isinstance(path[1], int)
+                and 0 <= path[1] < len(self.policy.systems) and len(self._ctx.systems) == len(self.policy.systems)):
+            a = self.policy.systems[path[1]]
+            if self._ctx.systems.get(a.id) is a:
+                self._apply_system_tier(a)
+                return
         if (section == "tiers" and len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str)
                 and path[2] != "id" and 0 <= path[1] < len(self.policy.tiers)):
             t = self.policy.tiers[path[1]]
@@ -384,6 +390,30 @@ class Evaluator:
                     whole += 1
             self._run_deferred()
         self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local}
+
+    def _apply_system_tier(self, a: System) -> None:
+        """An edit of one system's tier (ids unique). The indexes are built anew (systems by tier, the schedules
+        that select by tier, copies, scope); every rule that reads the systems re-runs, except the system-local
+        ones, which re-run for ``a`` alone: their findings about any other system depend on that system alone,
+        and it has the same schedules, copies and scope as before. A local rule with a guard (TEST-002: a tier's
+        latest passing test counts for all its systems, whichever holds it) re-runs whole."""
+        from workbench.spec.io import _gc_paused
+
+        with _gc_paused():
+            self._new_context()
+            whole = local = 0
+            dynamic = self._dynamic("systems")
+            for r in self._rules:
+                if r.id not in dynamic and "systems" not in self._reads[r.id]:
+                    continue
+                if r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                    self._run_for(r, a)
+                    local += 1
+                else:
+                    self._run(r)
+                    whole += 1
+            self._run_deferred()
+        self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_one_system": local}
 
     def _apply_tier(self, t, field: str) -> None:
         """An edit of one field of tier ``t`` (not its id) that leaves every tier's level as it was.
