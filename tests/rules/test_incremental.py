@@ -382,3 +382,24 @@ def test_moving_a_system_to_another_tier_agrees_with_a_full_evaluation(name, exp
             _same(evaluator, policy)
             editor.undo()
             _same(evaluator, policy)
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_a_bulk_edit_of_the_tier_of_some_systems_agrees_with_a_full_evaluation(name):
+    """The systems table's bulk edit: one group change setting the tier of several systems (a few, then most),
+    undone and redone."""
+    policy = _exposed(starters.policy(name, 12))
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    tiers = [t.id for t in policy.tiers]
+    for step, rows in enumerate([range(0, len(policy.systems), 7), range(1, len(policy.systems), 2)]):
+        with editor.group("Set the tier of several systems"):
+            for k, i in enumerate(rows):
+                editor.set(("systems", i, "tier"), tiers[(k + step) % len(tiers)])
+        assert evaluator.last["how"] == "system tier"
+        _same(evaluator, policy)
+        editor.undo()
+        _same(evaluator, policy)
+        editor.redo()
+        _same(evaluator, policy)

@@ -210,12 +210,10 @@ class Evaluator:
             if self._ctx.systems.get(a.id) is a:  # a duplicated id (REF-001) is left to the whole-section path
                 self._apply_system(a, path[2])
                 return
-        if (section == "systems" and len(path) == 3 and path[2] == "tier" and isinstance(path[1], int)
-                and 0 <= path[1] < len(self.policy.systems) and len(self._ctx.systems) == len(self.policy.systems)):
-            a = self.policy.systems[path[1]]
-            if self._ctx.systems.get(a.id) is a:
-                self._apply_system_tier(a)
-                return
+        moved = self._moved_systems(change)
+        if moved:
+            self._apply_system_tier(moved)
+            return
         if (section == "tiers" and len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str)
                 and path[2] != "id" and 0 <= path[1] < len(self.policy.tiers)):
             t = self.policy.tiers[path[1]]
@@ -391,29 +389,52 @@ class Evaluator:
             self._run_deferred()
         self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local}
 
-    def _apply_system_tier(self, a: System) -> None:
-        """An edit of one system's tier (ids unique). The indexes are built anew (systems by tier, the schedules
-        that select by tier, copies, scope); every rule that reads the systems re-runs, except the system-local
-        ones, which re-run for ``a`` alone: their findings about any other system depend on that system alone,
-        and it has the same schedules, copies and scope as before. A local rule with a guard (TEST-002: a tier's
-        latest passing test counts for all its systems, whichever holds it) re-runs whole."""
+    def _moved_systems(self, change) -> list[System]:
+        """The systems whose tier ``change`` sets, when that is all it does (one edit, or a group of them such as
+        a bulk edit of the systems table) and system ids are unique; else an empty list."""
+        leaves = [change] if change.op != "group" else list(change.leaves())
+        systems, ctx = self.policy.systems, self._ctx
+        if not leaves or len(ctx.systems) != len(systems):
+            return []
+        rows = set()
+        for c in leaves:
+            p = tuple(c.path)
+            if not (c.op == "set" and len(p) == 3 and p[0] == "systems" and p[2] == "tier"
+                    and isinstance(p[1], int) and 0 <= p[1] < len(systems)):
+                return []
+            rows.add(p[1])
+        group = [systems[i] for i in sorted(rows)]
+        if any(ctx.systems.get(a.id) is not a for a in group):
+            return []
+        return group
+
+    def _apply_system_tier(self, group: list[System]) -> None:
+        """An edit of the tier of the systems of ``group`` (ids unique). The indexes are built anew (systems by
+        tier, the schedules that select by tier, copies, scope); every rule that reads the systems re-runs,
+        except the system-local ones, which re-run for those systems alone: their findings about any other
+        system depend on that system alone, and it has the same schedules, copies and scope as before. A local
+        rule with a guard (TEST-002: a tier's latest passing test counts for all its systems, whichever holds
+        it) re-runs whole, and so does every rule when a quarter of the systems or more moved."""
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
             self._new_context()
             whole = local = 0
             dynamic = self._dynamic("systems")
+            few = len(group) * 4 < len(self.policy.systems)
+            focus = _Focus(self._ctx, group, self._base) if few else None
             for r in self._rules:
                 if r.id not in dynamic and "systems" not in self._reads[r.id]:
                     continue
-                if r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
-                    self._run_for(r, a)
+                if few and r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                    self._run_for_group(r, group, focus)
                     local += 1
                 else:
                     self._run(r)
                     whole += 1
             self._run_deferred()
-        self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_one_system": local}
+        self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
+                     "systems": len(group)}
 
     def _apply_tier(self, t, field: str) -> None:
         """An edit of one field of tier ``t`` (not its id) that leaves every tier's level as it was.
