@@ -463,7 +463,8 @@ class Evaluator:
             for r in self._rules:
                 if r.id not in dynamic and (
                         "tiers" not in self._reads[r.id]
-                        or (self._reads[r.id] != ALL and field not in readers.get(r.id, ()))):
+                        or (self._reads[r.id] != ALL and field not in readers.get(r.id, ()))
+                        or (r.id == "VAGUE-001" and field not in _vague_fields("tiers"))):
                     continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and r.id not in dynamic and (
@@ -506,11 +507,43 @@ class Evaluator:
                 if field is not None and self._reads[r.id] != ALL and r.id in fields and field not in fields[r.id] \
                         and r.id not in changed:
                     continue
+                if field is not None and r.id == "VAGUE-001" and r.id not in changed \
+                        and field not in _vague_fields(section):
+                    continue  # it walks every section, but of an item only its prose and durations
                 if section in self._reads[r.id] or r.id in changed:
                     self._run(r)
                     n += 1
             self._run_deferred()
         self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
+
+
+def _vague_fields(section: str) -> frozenset[str]:
+    """The fields of an item of ``section`` (or of the section, one model) that VAGUE-001 reads; every field when
+    that is not known."""
+    got = _VAGUE_FIELDS.get(section)
+    if got is None:
+        import typing
+
+        from .language import fields_read
+
+        annotation = Policy.model_fields[section].annotation
+        if typing.get_origin(annotation) is list:
+            (annotation,) = typing.get_args(annotation)
+        got = fields_read(annotation) if isinstance(annotation, type) and hasattr(annotation, "model_fields") \
+            else frozenset({"*"})
+        if "*" in got:
+            got = _EVERY
+        _VAGUE_FIELDS[section] = got
+    return got
+
+
+class _Every(frozenset):
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERY = _Every()
+_VAGUE_FIELDS: dict[str, frozenset[str]] = {}
 
 
 class _Focus:
