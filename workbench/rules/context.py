@@ -212,6 +212,7 @@ class Context:
         self._holders_memo: dict[tuple[str, ...], frozenset[str]] = {}
         self._holders_on_memo: dict[tuple, frozenset[str]] = {}
         self._ransomware_memo: dict[int, bool] = {}
+        self._lasting: dict = {}  # see lasting()
         self._objectives: dict[int, tuple] = {}
         # Many systems share one schedule set (tier-wide plans): derive copies and the
         # recovery-point gap once per distinct set, not once per system.
@@ -275,6 +276,15 @@ class Context:
                     plan = self._plan_of(lst)
                 memo[key] = plan
             plans[sid] = plan
+
+    def lasting(self, key, make):
+        """``make()``, once: for a value worked out only from what the indexes are built from (and the as-of
+        date), which the incremental evaluator keeps for as long as it keeps this context (it keeps one only
+        across edits that cannot move its indexes); what a rule stashes otherwise lasts one evaluation."""
+        found = self._lasting.get(key, _NOT_YET)
+        if found is _NOT_YET:
+            found = self._lasting[key] = make()
+        return found
 
     def index_exceptions(self) -> None:
         """Accepted exceptions by rule id (again after an edit of the exceptions alone: the incremental evaluator)."""
@@ -689,6 +699,7 @@ class Context:
         return h
 
 
+_NOT_YET = object()
 _NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
 
 #: Details of a copy a provider keeps (``targets[].managed_by``) that only the provider knows: its SOC 2 report

@@ -115,7 +115,7 @@ INIT_FIELDS: dict[str, Optional[frozenset[str]]] = _traced.INIT_FIELDS
 #: What each member of the Context reads, for tracing rules (tests) and for reading this module.
 CONTEXT_READS: dict[str, frozenset[str]] = {
     name: frozenset(sections) for names, sections in [
-        (("today", "hit", "ask", "missing", "_gc", "restorable"), ()),
+        (("today", "hit", "ask", "missing", "_gc", "restorable", "lasting", "_lasting"), ()),
         (("availability", "category"), ("engagement",)),
         (("tiers", "tier_index", "tier", "tier_level", "critical", "tierp", "_tier_levels"), ("tiers",)),
         (("systems", "all_systems", "system_index", "sp", "valid_exempt", "tags", "records_min", "_tags"), ("systems",)),
