@@ -42,3 +42,31 @@ async def test_next_question_key_keeps_the_focused_answer_in_view_at_80x24(tmp_p
                 await pilot.press("enter", "down", "enter")
             await settle(pilot)
     assert any(path.startswith("targets[1]") for _, path in seen), seen  # the case that was off screen
+
+
+@run
+async def test_the_next_question_notice_names_the_item_it_is_about(tmp_path):
+    """At 80x24 an item's title is scrolled out of view above its field: the notice says which copy or system."""
+    session = Session.new_client("Harbor Dental", template="healthcare-msp", root=tmp_path, today=TODAY)
+    target = str(session.workspace.path)
+    session.close()
+    app = make_app(target=target)
+    titles = []
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        for _ in range(4):
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            notice = list(app._notifications)[-1]
+            path = app.focused.parent.path
+            titles.append((notice.title, path))
+            if type(app.focused).__name__ == "Input":
+                await pilot.press("home", "ctrl+k", *"eu-west-2", "enter")
+            else:
+                await pilot.press("enter", "down", "enter")
+            await settle(pilot)
+    items = [(title, path) for title, path in titles if "[" in path]
+    assert items, titles
+    for title, path in items:
+        item = app.session.get(path.split("]", 1)[0] + "]")
+        assert item.id in title and "(" not in notice.message.split("\n", 1)[1], (title, path, notice.message)

@@ -1448,7 +1448,7 @@ def _reason(sev: Optional[str], level: int) -> str:
     else:
         why = "not answered yet"
     if level < NO_TIER:
-        why += f" (tier level {level}{', the most critical' if level == 0 else ''})"
+        why += "; it is about the most critical tier" if level == 0 else f"; it is about a tier of level {level}"
     return why
 
 

@@ -36,6 +36,7 @@ from widgets.item_table import ItemTable
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
+from ..followups import item_in_words
 from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
@@ -463,7 +464,10 @@ class InterviewScreen(Screen):
             self.notify("Every question that applies is answered (or waiting on a follow-up).")
             return
         self.jump_to(nxt.path)
-        self.notify(f"{nxt.question.text} ({nxt.reason})", timeout=4, markup=False)
+        # named with its item: at 80x24 the item's title is often scrolled out of view above its field
+        where = item_in_words(self.session.policy, nxt.path)
+        self.notify(f"{nxt.question.text}\n{nxt.reason[:1].upper()}{nxt.reason[1:]}.", timeout=4, markup=False,
+                    title=where[:1].upper() + where[1:] if where else "Next question")
 
     def action_toggle_help(self) -> None:
         pane = self.query_one("#help", HelpPane)
