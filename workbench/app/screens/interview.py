@@ -242,7 +242,7 @@ class InterviewScreen(Screen):
     def _add_item(self, event: ItemTable.AddRequested) -> None:
         event.stop()
         list_path = event.table.list_path
-        required = required_fields(self.session, list_path)
+        required = required_fields(self.session, list_path, self.interview)
         if not required:
             self._do_add(list_path, {})
             return
