@@ -68,6 +68,12 @@ _SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "k
              "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up"}
 
 
+def kind_in_words(list_path: str) -> str:
+    """What one item of a list is called: ``restore_tests`` -> "restore test", ``targets`` -> "copy"."""
+    head = list_path.rsplit(".", 1)[-1]
+    return _SINGULAR.get(head, head.rstrip("s").replace("_", " "))
+
+
 def item_in_words(policy: Policy, path: str) -> str:
     """The item a path is about, as a person names it (``systems[2].tier`` is "system email"); "" for a
     policy-wide path."""

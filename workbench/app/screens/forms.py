@@ -119,7 +119,8 @@ def required_fields(session: Session, list_path: str, interview: Any = None) -> 
             question = interview.by_path(f"{list_path}[*].{name}") if interview is not None else None
             if not choices and question is not None and question.kind == "reference":
                 choices = [value for _, value in choices_for(question, session)]
-            out.append((name, info.description or name, [str(c) for c in choices]))
+            described = question.text if question is not None else info.description or name
+            out.append((name, described, [str(c) for c in choices]))
     return out
 
 

@@ -36,7 +36,7 @@ from widgets.item_table import ItemTable
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
-from ..followups import item_in_words
+from ..followups import item_in_words, kind_in_words
 from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
@@ -246,7 +246,7 @@ class InterviewScreen(Screen):
         if not required:
             self._do_add(list_path, {})
             return
-        self.app.push_screen(AddItemDialog(event.table.title, required),
+        self.app.push_screen(AddItemDialog(kind_in_words(list_path), required),
                              lambda data: data is not None and self._do_add(list_path, data))
 
     def _do_add(self, list_path: str, data: dict) -> None:
