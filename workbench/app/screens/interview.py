@@ -432,7 +432,13 @@ class InterviewScreen(Screen):
             self.notify(f"No question asks for {path or 'this'} yet; it is in the spec file.", markup=False)
             return
         self.remove_class("-show-gaps", "-show-steps")
-        self.show_step(location.step.id, location.path, rebuild=rebuild)
+        path = location.path
+        if location.question is not None:
+            # a finding about a field this item does not have (a site's copy has no cloud region): the
+            # question asked in its place, which the form shows
+            other = Q.instead_of(self.interview, location.question, self.session.policy, path)
+            path = other[1] if other else path
+        self.show_step(location.step.id, path, rebuild=rebuild)
 
     @on(GapPanel.FindingSelected)
     def _finding_chosen(self, event: GapPanel.FindingSelected) -> None:
