@@ -52,21 +52,24 @@ async def test_the_next_question_notice_names_the_item_it_is_about(tmp_path):
     session.close()
     app = make_app(target=target)
     titles = []
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+    notices = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        notify = app.notify
+        app.notify = lambda message, **kw: (notices.append((message, kw.get("title", ""))), notify(message, **kw))
         await settle(pilot)
         for _ in range(4):
             await pilot.press("ctrl+n")
             await settle(pilot)
-            notice = list(app._notifications)[-1]
+            message, title = notices[-1]
             path = app.focused.parent.path
-            titles.append((notice.title, path))
+            titles.append((title, path, message))
             if type(app.focused).__name__ == "Input":
                 await pilot.press("home", "ctrl+k", *"eu-west-2", "enter")
             else:
                 await pilot.press("enter", "down", "enter")
             await settle(pilot)
-    items = [(title, path) for title, path in titles if "[" in path]
+    items = [(title, path, message) for title, path, message in titles if "[" in path]
     assert items, titles
-    for title, path in items:
+    for title, path, message in items:
         item = app.session.get(path.split("]", 1)[0] + "]")
-        assert item.id in title and "(" not in notice.message.split("\n", 1)[1], (title, path, notice.message)
+        assert item.id in title and "(" not in message.split("\n", 1)[1], (title, path, message)
