@@ -354,6 +354,33 @@ def test_with_the_systems_listed_the_blank_interview_goes_by_stake_then_step_ord
     assert nxt.severity == "major" and nxt.question.step in ("tiers", "systems")
 
 
+def test_a_finding_about_a_field_the_item_does_not_have_asks_the_question_put_in_its_place(interview):
+    """Seen in tmux: a copy marked as on the premises has a site, not a cloud region; the blocker "Which region
+    or site is msp-backup in?" points at its region, which the form no longer asks, so the next-question key
+    skipped the blocker for good. It asks for the copy's site instead."""
+    p = Policy.model_validate({
+        "systems": [{"id": "ehr", "tier": "T0"}], "tiers": [{"id": "T0", "rpo": "1h", "rto": "4h"}],
+        "targets": [{"id": "msp-backup", "media": "disk", "provider": "on-prem"}],
+        "schedules": [{"id": "nightly", "systems": ["ehr"], "interval": "1d", "targets": ["msp-backup"]}],
+    })
+    report = evaluate(p, TODAY)
+    assert any(f.paths == ("targets[0].region",) for f in report.findings)  # the engine asks for the region
+    assert "targets[0].region" not in interview.by_path("targets[*].region").paths(p)  # the form does not
+    other = Q.instead_of(interview, interview.by_path("targets[*].region"), p, "targets[0].region")
+    assert other is not None and other[1] == "targets[0].site"
+    asked = []
+    for _ in range(200):
+        nxt = next_question(interview, p, report)
+        if nxt is None or nxt.path == "targets[0].site":
+            break
+        asked.append(nxt.path)
+        Editor(p).set(nxt.path, Q.parse_answer(nxt.question, nxt.question.help.example or "1"))
+        report = evaluate(p, TODAY)
+    assert nxt is not None and nxt.path == "targets[0].site", asked
+    Editor(p).set("targets[0].site", "Clinic server room, 12 Harbor St")
+    assert not any(f.paths == ("targets[0].region",) for f in evaluate(p, TODAY).findings)
+
+
 @pytest.mark.parametrize("name, question_id, path, severity", [
     ("saas-startup", "sys-restore-procedure", "systems[8].restore_procedure", None),
     ("healthcare-hipaa", "sch-copy-lag", "schedules[8].copy_lag", "major"),

@@ -68,6 +68,25 @@ _SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "k
              "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up"}
 
 
+def kind_in_words(list_path: str) -> str:
+    """What one item of a list is called: ``restore_tests`` -> "restore test", ``targets`` -> "copy"."""
+    head = list_path.rsplit(".", 1)[-1]
+    return _SINGULAR.get(head, head.rstrip("s").replace("_", " "))
+
+
+def item_in_words(policy: Policy, path: str) -> str:
+    """The item a path is about, as a person names it (``systems[2].tier`` is "system email"); "" for a
+    policy-wide path."""
+    match = _ITEM.match(path or "")
+    if not match:
+        return ""
+    head, index = match.group(1), int(match.group(2))
+    items = getattr(policy, head, None)
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    name = getattr(item, "id", None) or getattr(item, "name", None) or f"#{index + 1}"
+    return f"{_SINGULAR.get(head, head.rstrip('s').replace('_', ' '))} {name}"
+
+
 def path_in_words(policy: Policy, path: str) -> str:
     """Where an answer goes, as a person names it: ``systems[2].saas.provider`` is "system email: saas
     provider" (the item's own id, not its position in a list)."""

@@ -1194,6 +1194,32 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
     return Location(step, q, _concrete(q.path, path) if q is not None else path)
 
 
+def instead_of(interview: Interview, question: Question, policy: Policy | Editor,
+               path: str) -> Optional[tuple[Question, str]]:
+    """The question asked in place of ``question`` at ``path`` when ``question`` does not apply there.
+
+    A question that applies only while another field is unanswered (``when: {field: region, answered:
+    false}``) is asked instead of that field: a copy on the premises has a site, not a cloud region, so a
+    finding about the copy's region is answered by its site. None when ``question`` applies, or when no such
+    question applies either."""
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    if question.applies(editor, path):
+        return None
+    base = _item_base(path)
+    inner = _item_base(question.path)
+    field = question.path[len(inner):].lstrip(".")
+    for other in interview.questions:
+        if other is question or _item_base(other.path) != inner:
+            continue
+        conditions = [c for w in other.when for c in (w.options if isinstance(w, AnyOf) else (w,))]
+        if not any(c.field == field and c.answered is False for c in conditions):
+            continue
+        other_path = _concrete(other.path, path) if base else other.path
+        if other.applies(editor, other_path):
+            return other, other_path
+    return None
+
+
 def _locate(interview: Interview, pattern: str) -> Optional[tuple[Step, Optional[Question]]]:
     """(step, question) for a normalized path; cached per interview."""
     cache = _index(interview)[4]
@@ -1303,7 +1329,11 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     # 1. what some open finding asks for: these outrank every question no finding asks for
     for p, sev in stakes.items():
         q = by_pattern.get(_normalize(p))
-        if q is None or p in deferred or not q.applies(editor, p) or is_answered(q, editor, p):
+        if q is not None and not q.applies(editor, p):
+            # a field that does not apply to this item (a cloud region of a copy on the premises): the
+            # question asked in its place (the copy's site), else nothing
+            q, p = instead_of(interview, q, editor, p) or (None, p)
+        if q is None or p in deferred or is_answered(q, editor, p):
             continue
         consider(q, p, _indices(p), sev)
     # a list with entries that a finding still asks another entry for ("where are restore-test records kept?")
@@ -1448,7 +1478,7 @@ def _reason(sev: Optional[str], level: int) -> str:
     else:
         why = "not answered yet"
     if level < NO_TIER:
-        why += f" (tier level {level}{', the most critical' if level == 0 else ''})"
+        why += "; it is about the most critical tier" if level == 0 else f"; it is about a tier of level {level}"
     return why
 
 

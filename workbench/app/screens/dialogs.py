@@ -207,7 +207,7 @@ class AddItemDialog(FormDialog):
 
     def __init__(self, what: str, required: Sequence[tuple[str, str, Sequence[str]]]) -> None:
         super().__init__()
-        self.title_text = f"Add to {what}"
+        self.title_text = f"New {what}"
         self.required = list(required)
 
     def fields(self) -> ComposeResult:
@@ -216,7 +216,8 @@ class AddItemDialog(FormDialog):
                 widget = Select([(c, c) for c in choices], prompt="choose", id=f"add-{name}")
             else:
                 widget = _input(id=f"add-{name}")
-            yield from self.labelled(f"{name}: {description}", widget)
+            # the interview's own question when there is one ("Which system was restored?"), else the field
+            yield from self.labelled(description if description.endswith("?") else f"{name}: {description}", widget)
 
     def collect(self) -> Optional[dict]:
         data = {name: self.value(f"#add-{name}") for name, _, _ in self.required}
