@@ -403,3 +403,25 @@ def test_a_bulk_edit_of_the_tier_of_some_systems_agrees_with_a_full_evaluation(n
         _same(evaluator, policy)
         editor.redo()
         _same(evaluator, policy)
+
+
+def test_a_duration_written_in_words_is_reported_and_cleared_whichever_path_the_edit_takes():
+    """VAGUE-001 is skipped when a duration goes from one plain value to another; from or to words, it re-runs."""
+    policy = starters.policy("saas-startup", 12)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    vague = lambda path: [f for f in evaluator.report().findings  # noqa: E731
+                          if f.rule == "VAGUE-001" and any(p.startswith(path) for p in f.paths)]
+    for path in ("tiers[0].rpo", "systems[3].rpo", "policy.review_interval", "targets[0].retention.max"):
+        editor.set(path, "30m" if "retention" not in path else "35d")
+        assert not vague(path)
+        editor.set(path, "as needed")
+        assert vague(path), path
+        _same(evaluator, policy)
+        editor.set(path, "45m" if "retention" not in path else "40d")
+        assert not vague(path), path
+        _same(evaluator, policy)
+        editor.undo()
+        assert vague(path)
+        _same(evaluator, policy)

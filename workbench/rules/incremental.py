@@ -31,6 +31,7 @@ import datetime as dt
 import re
 from typing import Any, Optional
 
+from workbench.spec.durations import Duration
 from workbench.spec.model import Policy, System
 
 from . import Report
@@ -201,6 +202,9 @@ class Evaluator:
         """Bring the findings up to date with ``change`` (already applied to the policy)."""
         path = tuple(change.path)
         section = path[0] if path else None
+        # VAGUE-001 reports a duration only when it is written as words (its text): setting one field from a
+        # plain duration (or nothing) to another changes none of its findings
+        self._plain = change.op == "set" and _plain_value(change.before) and _plain_value(change.after)
         if section not in ALL or (section == "as_of" and self._today is None):
             self.evaluate_all()
             return
@@ -379,6 +383,8 @@ class Evaluator:
                     pass
                 elif "systems" not in self._reads[r.id] or field not in self._fields[r.id]:
                     continue
+                elif r.id == "VAGUE-001" and self._plain:
+                    continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and (guard is None or guard(self._ctx) == self._guards.get(r.id)):
                     self._run_for(r, a)
@@ -464,7 +470,7 @@ class Evaluator:
                 if r.id not in dynamic and (
                         "tiers" not in self._reads[r.id]
                         or (self._reads[r.id] != ALL and field not in readers.get(r.id, ()))
-                        or (r.id == "VAGUE-001" and field not in _vague_fields("tiers"))):
+                        or (r.id == "VAGUE-001" and (self._plain or field not in _vague_fields("tiers")))):
                     continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and r.id not in dynamic and (
@@ -508,13 +514,18 @@ class Evaluator:
                         and r.id not in changed:
                     continue
                 if field is not None and r.id == "VAGUE-001" and r.id not in changed \
-                        and field not in _vague_fields(section):
+                        and (self._plain or field not in _vague_fields(section)):
                     continue  # it walks every section, but of an item only its prose and durations
                 if section in self._reads[r.id] or r.id in changed:
                     self._run(r)
                     n += 1
             self._run_deferred()
         self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
+
+
+def _plain_value(value) -> bool:
+    """Nothing, or a duration given as one (not in words): nothing VAGUE-001 can report."""
+    return value is None or (type(value) is Duration and value.text is None)
 
 
 def _vague_fields(section: str) -> frozenset[str]:
