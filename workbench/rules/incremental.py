@@ -11,13 +11,18 @@ each rule's findings, and on an edit (the :class:`~workbench.spec.edit.Change` t
 * for an edit inside one system (``systems[3].environment``), re-runs the rules whose findings about a
   system depend on that system alone (:data:`SYSTEM_LOCAL`) for that one system, keeping their findings
   about every other system (while what :data:`LOCAL_GUARDS` watches stays the same);
+* for an edit of one field of a tier that moves no tier's level (``tiers[0].rpo``), keeps the context and
+  re-runs the rules that read that field, the system-local ones for the systems of that tier alone; for an
+  edit of systems' tiers alone (one, or a bulk edit), builds the context anew and re-runs the system-local
+  rules for the moved systems alone;
 * keeps the context's indexes when the edit cannot move them (a system's fields other than its id and
   tier; sections the indexes are not built from; the exceptions, whose index alone is rebuilt), and drops
   only the memos about the edited system and what rules stashed for one evaluation;
 * always re-runs the exceptions rules (they judge how the other rules' findings were accepted);
 * puts the findings together with the engine's own last step, the cross-rule post-processing
   (:func:`~workbench.rules.engine.finalize`: one cause one finding, questions together, evidence records,
-  many subjects one finding), on the live context.
+  many subjects one finding), on the live context, rule by rule
+  (:func:`~workbench.rules.engine.finalize_by_rule`: what a rule's unchanged findings gave is reused).
 
 ``tests/rules/test_incremental.py`` holds the proof: a Hypothesis test applies random edit sequences (set,
 add, remove, undo, redo through the ``Editor``) to every starter and asserts that :meth:`Evaluator.report`
