@@ -472,7 +472,9 @@ class InterviewScreen(Screen):
         self.jump_to(nxt.path)
         # named with its item: at 80x24 the item's title is often scrolled out of view above its field
         where = item_in_words(self.session.policy, nxt.path)
-        self.notify(f"{nxt.question.text}\n{nxt.reason[:1].upper()}{nxt.reason[1:]}.", timeout=4, markup=False,
+        why = f"{nxt.reason[:1].upper()}{nxt.reason[1:]}:\n{nxt.asks}" if nxt.adds and nxt.asks else \
+            f"{nxt.reason[:1].upper()}{nxt.reason[1:]}."
+        self.notify(f"{nxt.question.text}\n{why}", timeout=6 if nxt.adds else 4, markup=False,
                     title=where[:1].upper() + where[1:] if where else "Next question")
 
     def action_toggle_help(self) -> None:
