@@ -104,8 +104,9 @@ def _answered(value: Any) -> bool:
     return True
 
 
-def required_fields(session: Session, list_path: str, interview: Any = None) -> list[tuple[str, str, list[str]]]:
-    """The fields a new item of ``list_path`` cannot exist without: (name, description, choices).
+def required_fields(session: Session, list_path: str,
+                    interview: Any = None) -> list[tuple[str, str, list[str], str]]:
+    """The fields a new item of ``list_path`` cannot exist without: (name, description, choices, example).
 
     A field naming another item (a restore test's system) offers the ids there are, as its question does."""
     try:
@@ -120,7 +121,8 @@ def required_fields(session: Session, list_path: str, interview: Any = None) -> 
             if not choices and question is not None and question.kind == "reference":
                 choices = [value for _, value in choices_for(question, session)]
             described = question.text if question is not None else info.description or name
-            out.append((name, described, [str(c) for c in choices]))
+            example = str(question.help.example or "") if question is not None else ""
+            out.append((name, described, [str(c) for c in choices], example))
     return out
 
 
