@@ -381,6 +381,23 @@ def test_a_finding_about_a_field_the_item_does_not_have_asks_the_question_put_in
     assert not any(f.paths == ("targets[0].region",) for f in evaluate(p, TODAY).findings)
 
 
+def test_the_entry_just_added_for_a_finding_is_asked_about_before_yet_another_entry(interview):
+    """Seen in tmux: asked for a role that may delete backups, a person added "msp-admins"; the next-question
+    key went back to the roles table for another entry instead of to the new role's permissions, which the
+    finding itself points at."""
+    from workbench.starters import build_starter, parse_profile
+
+    p = build_starter(*parse_profile("healthcare-msp"), organization_name="Harbor Dental")
+    Editor(p).add("roles", {"id": "msp-admins"})
+    index = len(p.roles) - 1
+    report = evaluate(p, TODAY)
+    [acc] = [f for f in report.findings if f.rule == "ACC-003"]
+    assert f"roles[{index}].permissions" in acc.paths
+    # with that finding alone open (the starter's other findings are more severe and come first)
+    nxt = next_question(interview, p, [acc])
+    assert (nxt.path, nxt.adds) == (f"roles[{index}].permissions", False)
+
+
 @pytest.mark.parametrize("name, question_id, path, severity", [
     ("saas-startup", "sys-restore-procedure", "systems[8].restore_procedure", None),
     ("healthcare-hipaa", "sch-copy-lag", "schedules[8].copy_lag", "major"),

@@ -1311,6 +1311,7 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     by_pattern = interview._by_pattern()
     best: Optional[tuple] = None
     best_item = None
+    asked: list[tuple[str, int]] = []  # (path, severity rank) of every question some finding asks for
 
     def consider(q: Question, p: str, idx: tuple[int, ...], sev: Optional[str]) -> None:
         nonlocal best, best_item
@@ -1323,6 +1324,7 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
             ask, ask_path = owner, owner.path
         level = levels.of(p)
         key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, idx)
+        asked.append((p, key[0]))
         if best is None or key < best:
             best, best_item = key, (ask, ask_path, sev, level)
 
@@ -1342,7 +1344,12 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         q = by_pattern.get(_normalize(p))
         if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
             continue
-        key = (SEVERITY_RANK.get(sev, NO_STAKE - 1), levels.of(p), q.order, _indices(p))
+        rank = SEVERITY_RANK.get(sev, NO_STAKE - 1)
+        if any(path.startswith(p + "[") and r <= rank for path, r in asked):
+            # an entry already in the list is asked about at the same stake (the role just added has no
+            # permissions yet): that answer comes before yet another entry
+            continue
+        key = (rank, levels.of(p), q.order, _indices(p))
         if best is None or key < best:
             best, best_item, adding = key, (q, p, sev, key[1]), message
     # 2. else the required questions still open, most critical tier first, then interview order
