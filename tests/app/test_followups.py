@@ -126,6 +126,6 @@ def test_an_item_inside_a_section_is_named_too():
 
     p = Policy.model_validate({"systems": [{"id": "ehr"}],
                                "monitoring": {"alerts": [{"event": "job_failed"}, {"event": "job_missed"}]}})
-    assert item_in_words(p, "monitoring.alerts[1].pages") == "alert #2"
+    assert item_in_words(p, "monitoring.alerts[1].pages") == "alert job_missed"
     assert item_in_words(p, "systems[0].tier") == "system ehr"
     assert item_in_words(p, "organization.name") == ""
