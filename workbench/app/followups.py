@@ -77,13 +77,18 @@ def kind_in_words(list_path: str) -> str:
 def item_in_words(policy: Policy, path: str) -> str:
     """The item a path is about, as a person names it (``systems[2].tier`` is "system email"); "" for a
     policy-wide path."""
-    match = _ITEM.match(path or "")
-    if not match:
+    found = list(re.finditer(r"([a-z_]+)\[(\d+)\]", path or ""))
+    if not found:
         return ""
-    head, index = match.group(1), int(match.group(2))
-    items = getattr(policy, head, None)
-    item = items[index] if isinstance(items, list) and index < len(items) else None
-    name = getattr(item, "id", None) or getattr(item, "name", None) or f"#{index + 1}"
+    last = found[-1]  # the innermost item: monitoring.alerts[1].pages is about alert 2
+    head, index = last.group(1), int(last.group(2))
+    try:
+        item = Editor(policy).get(path[: last.end()])
+    except EditError:
+        item = None
+    # an alert has no id: its event names it ("alert lock_changed"), an evidence source its kind; a test, its place
+    name = getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "event", None) \
+        or getattr(item, "kind", None) or f"#{index + 1}"
     return f"{_SINGULAR.get(head, head.rstrip('s').replace('_', ' '))} {name}"
 
 

@@ -1306,11 +1306,13 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     root = editor.policy
     deferred = _deferred(root)
     more: dict[str, tuple[str, str]] = {}
-    stakes = _stakes(_open_findings(report), interview, editor, deferred, more)
+    records: dict[str, str] = {}
+    stakes = _stakes(_open_findings(report), interview, editor, deferred, more, records)
     levels = _TierLevels(root)
     by_pattern = interview._by_pattern()
     best: Optional[tuple] = None
     best_item = None
+    asked: list[tuple[str, int]] = []  # (path, severity rank) of every question some finding asks for
 
     def consider(q: Question, p: str, idx: tuple[int, ...], sev: Optional[str]) -> None:
         nonlocal best, best_item
@@ -1323,6 +1325,7 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
             ask, ask_path = owner, owner.path
         level = levels.of(p)
         key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, idx)
+        asked.append((p, key[0]))
         if best is None or key < best:
             best, best_item = key, (ask, ask_path, sev, level)
 
@@ -1333,16 +1336,28 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
             # a field that does not apply to this item (a cloud region of a copy on the premises): the
             # question asked in its place (the copy's site), else nothing
             q, p = instead_of(interview, q, editor, p) or (None, p)
-        if q is None or p in deferred or is_answered(q, editor, p):
+        if q is None or p in deferred:
+            continue
+        if is_answered(q, editor, p):
             continue
         consider(q, p, _indices(p), sev)
+    # a record some evidence finding waits on, begun but unfinished (a restore test without its date or result)
+    for p, sev in records.items():
+        unfinished = _unfinished_entry(interview, by_pattern[_normalize(p)], editor, deferred)
+        if unfinished is not None:
+            consider(unfinished[0], unfinished[1], _indices(unfinished[1]), sev)
     # a list with entries that a finding still asks another entry for ("where are restore-test records kept?")
     adding = None
     for p, (sev, message) in more.items():
         q = by_pattern.get(_normalize(p))
         if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
             continue
-        key = (SEVERITY_RANK.get(sev, NO_STAKE - 1), levels.of(p), q.order, _indices(p))
+        rank = SEVERITY_RANK.get(sev, NO_STAKE - 1)
+        if any(path.startswith(p + "[") and r <= rank for path, r in asked):
+            # an entry already in the list is asked about at the same stake (the role just added has no
+            # permissions yet): that answer comes before yet another entry
+            continue
+        key = (rank, levels.of(p), q.order, _indices(p))
         if best is None or key < best:
             best, best_item, adding = key, (q, p, sev, key[1]), message
     # 2. else the required questions still open, most critical tier first, then interview order
@@ -1361,6 +1376,28 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     return Next(q, p, sev, level, _reason(sev, level))
 
 
+#: How many of a list's last entries are looked at for a missing answer (the ones a person is entering now).
+RECENT_ENTRIES = 20
+
+
+def _unfinished_entry(interview: Interview, list_question: Question, editor: Editor,
+                      deferred) -> Optional[tuple[Question, str]]:
+    """The first required, unanswered question of one of the list's last entries, with its path."""
+    try:
+        items = editor.get(list_question.path)
+    except EditError:
+        return None
+    if not isinstance(items, list) or not items:
+        return None
+    questions = [q for q in interview.items_of(list_question.path) if not q.optional]
+    for index in range(max(0, len(items) - RECENT_ENTRIES), len(items)):
+        for q in questions:
+            path = q.path.replace("[*]", f"[{index}]", 1)
+            if path not in deferred and q.applies(editor, path) and not is_answered(q, editor, path):
+                return q, path
+    return None
+
+
 def _as_interview(questions) -> Interview:
     if isinstance(questions, Interview):
         return questions
@@ -1369,15 +1406,21 @@ def _as_interview(questions) -> Interview:
 
 
 def _stakes(findings: list, interview: Interview, editor: Editor, deferred: frozenset,
-            more: dict | None = None) -> dict[str, str]:
+            more: dict | None = None, records: dict | None = None) -> dict[str, str]:
     """Concrete question path -> worst severity of the open findings that question answers. ``more`` collects,
-    for a list question, the worst open finding that asks for an entry (path -> (severity, message))."""
+    for a list question, the worst open finding that asks for an entry (path -> (severity, message));
+    ``records``, for a list of records (restore tests), the worst evidence finding waiting on it."""
     out: dict[str, str] = {}
     by_pattern = interview._by_pattern()
     for f in findings:
         sev = f.severity
         asks = f.kind in QUESTION_KINDS
         for fp in f.paths:
+            if records is not None and f.kind == "evidence":
+                q = by_pattern.get(_normalize(fp))
+                if q is not None and q.kind == "list" and "[*]" not in q.path and (
+                        fp not in records or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(records[fp], NO_STAKE)):
+                    records[fp] = sev
             if more is not None and asks:
                 q = by_pattern.get(_normalize(fp))
                 if q is not None and q.kind == "list":

@@ -281,8 +281,8 @@ class InterviewScreen(Screen):
             self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
-            heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
             form = self.query_one(StepForm)
+            heads = {form.local_path(leaf.path)[0] for leaf in change.leaves() if leaf.path}
             if heads & set(form.heads):
                 await form.after_group(change, undone=step == self.session.undo)
             elif heads:
@@ -472,7 +472,9 @@ class InterviewScreen(Screen):
         self.jump_to(nxt.path)
         # named with its item: at 80x24 the item's title is often scrolled out of view above its field
         where = item_in_words(self.session.policy, nxt.path)
-        self.notify(f"{nxt.question.text}\n{nxt.reason[:1].upper()}{nxt.reason[1:]}.", timeout=4, markup=False,
+        why = f"{nxt.reason[:1].upper()}{nxt.reason[1:]}:\n{nxt.asks}" if nxt.adds and nxt.asks else \
+            f"{nxt.reason[:1].upper()}{nxt.reason[1:]}."
+        self.notify(f"{nxt.question.text}\n{why}", timeout=6 if nxt.adds else 4, markup=False,
                     title=where[:1].upper() + where[1:] if where else "Next question")
 
     def action_toggle_help(self) -> None:
@@ -566,6 +568,17 @@ class InterviewScreen(Screen):
             self.notify("This step has no table.")
             return
         current = next((i for i, t in enumerate(tables) if t.has_focus), -1)
+        if current < 0:
+            # from an item's answers, its own list first (a source's field -> the sources table, not the alerts
+            # table above it, which a bulk edit would then have changed)
+            node = self.focused
+            while node is not None and not (node.id or "").startswith("item-form-"):
+                node = node.parent
+            if node is not None:
+                own = [t.view for t in self.query(ItemTable) if t.id == "items-" + node.id[len("item-form-"):]]
+                if own:
+                    own[0].focus()
+                    return
         tables[(current + 1) % len(tables)].focus()
 
     def action_back_to_form(self) -> None:
