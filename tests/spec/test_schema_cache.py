@@ -145,3 +145,21 @@ def test_check_says_the_same_with_and_without_kept_schemas(tmp_path):
         outputs.append(runs)
     assert outputs[0] == outputs[1]
     assert "bad.yaml:5" in outputs[0][1][2]  # the refused kind, at its line
+
+
+@pytest.mark.parametrize("xdg", [None, "/tmp/xdg-cache", "relative/cache", ""])
+@pytest.mark.parametrize("home", ["/home/someone", None, "relative-home"])
+def test_the_cache_folder_is_the_one_platformdirs_names(xdg, home):
+    code = ("import platformdirs; from workbench.spec.schema_cache import cache_dir; "
+            "print(cache_dir()); print(platformdirs.user_cache_dir('backup-policy-workbench', appauthor=False))")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("WORKBENCH_CACHE_DIR", "WORKBENCH_DATA_DIR", "XDG_CACHE_HOME", "HOME")}
+    if xdg is not None:
+        env["XDG_CACHE_HOME"] = xdg
+    if home is not None:
+        env["HOME"] = home
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    ours, theirs = done.stdout.splitlines()
+    assert ours == theirs

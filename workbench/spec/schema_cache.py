@@ -50,6 +50,17 @@ def cache_dir() -> Path:
     data = os.environ.get("WORKBENCH_DATA_DIR")
     if data:
         return Path(data).expanduser() / "cache"
+    if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel"):
+        # platformdirs' rule on Linux (XDG), without importing it: its import (tempfile, shutil, random) costs
+        # more than reading the kept schemas. A test checks that both give the same folder.
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        if os.path.isabs(xdg):  # a relative one is ignored
+            return Path(xdg) / APP_NAME
+        home = os.environ.get("HOME")
+        if home is None or os.path.isabs(home):
+            base = os.path.expanduser("~/.cache")
+            if os.path.isabs(base):
+                return Path(base) / APP_NAME
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
