@@ -163,3 +163,36 @@ def test_the_cache_folder_is_the_one_platformdirs_names(xdg, home):
     assert done.returncode == 0, done.stderr
     ours, theirs = done.stdout.splitlines()
     assert ours == theirs
+
+
+PLUGIN = '''
+class _Recorder:
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
+        print("PLUGIN SAW", schema_type_path.name, flush=True)
+        return None, None, None
+
+plugin = _Recorder()
+'''
+
+
+def test_a_pydantic_plugin_installed_later_still_sees_the_spec_validated(tmp_path):
+    """Kept schemas skip pydantic's plugin look-up only while no plugin can have appeared since."""
+    cache = tmp_path / "cache"
+    run(cache)
+    assert (cache / "spec-schema.pickle").is_file()
+    plugin_dir = tmp_path / "plugins"
+    (plugin_dir / "wb_probe_plugin-1.0.dist-info").mkdir(parents=True)
+    (plugin_dir / "wb_probe_plugin.py").write_text(PLUGIN)
+    (plugin_dir / "wb_probe_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: wb-probe-plugin\nVersion: 1.0\n")
+    (plugin_dir / "wb_probe_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[pydantic]\nprobe = wb_probe_plugin:plugin\n")
+    env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_DATA_DIR"}
+    env.update(WORKBENCH_CACHE_DIR=str(cache), PYTHONPATH=str(plugin_dir))
+    code = ("from workbench.templates import template_path; from workbench.spec import load; "
+            "load(template_path('saas-startup'))")
+    for _ in range(2):  # the second start too: nothing was kept for a process that has a plugin
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "PLUGIN SAW" in done.stdout

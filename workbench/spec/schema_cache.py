@@ -16,8 +16,11 @@ versions of Python, pydantic and pydantic-core. On any mismatch, any error readi
 another user could have written, it is ignored and the class is built the normal way (and the file made
 again). Nothing here changes what validates or how: only where the core schema comes from.
 
-Validators built here do not go through pydantic plugins (observability hooks found through package entry
-points): the workbench installs none, and looking for them is what imports ``importlib.metadata``.
+Pydantic plugins (hooks found through installed packages' entry points) are honoured as pydantic honours
+them, without looking them up on every start (that look-up imports ``importlib.metadata`` and reads every
+installed package's metadata): the schemas are kept only when pydantic found no plugin, and the kept file
+is stamped with the folders packages are installed in, so installing or removing a package (a plugin
+among them) sends the next start through pydantic's own build and look-up again.
 """
 
 from __future__ import annotations
@@ -147,7 +150,34 @@ def _versions() -> tuple:
     import pydantic_core
     from pydantic.version import VERSION
 
-    return (FORMAT, sys.implementation.cache_tag, sys.version, VERSION, pydantic_core.__version__)
+    # sys.path less its first entry (the script's folder, or the working folder under -m and -c): a folder
+    # added to it (PYTHONPATH) may hold a plugin's package
+    return (FORMAT, sys.implementation.cache_tag, sys.version, VERSION, pydantic_core.__version__,
+            os.environ.get("PYDANTIC_DISABLE_PLUGINS"), tuple(sys.path[1:]), _package_folders())
+
+
+def _package_folders() -> tuple:
+    """Each folder packages are installed in, with its modification time: installing or removing a package
+    (a pydantic plugin among them) changes it."""
+    import site
+
+    folders = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
+    if site.ENABLE_USER_SITE and hasattr(site, "getusersitepackages"):
+        folders.append(site.getusersitepackages())
+    out = []
+    for folder in dict.fromkeys(folders):
+        try:
+            out.append((folder, os.stat(folder).st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+def _plugins_found() -> bool:
+    """Whether pydantic found a plugin (asked after it has built a validator, so its look-up is done)."""
+    from pydantic.plugin._loader import get_plugins
+
+    return bool(list(get_plugins()))
 
 
 def _spec_files() -> list[Path]:
@@ -246,6 +276,8 @@ def keep() -> bool:
             classes = model_classes()
             for cls in classes:
                 cls.model_rebuild()
+            if _plugins_found():  # validators must go through them: built by pydantic on every start
+                return False
             schemas = {c.__qualname__: c.__pydantic_core_schema__ for c in classes}
             blob, modules = _pickle(schemas)
             stamps = _stamps(modules)
