@@ -97,6 +97,8 @@ class InterviewScreen(Screen):
         #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
         self.last_latency: Optional[float] = None
         self.saved_at: Optional[str] = None
+        #: The app's first frame is to show this client's findings (evaluated before it is drawn).
+        self.first_findings_pending = False
         #: The answers counted for the progress line and the step list, recounted only where an edit landed.
         self._tally = Q.Tally(interview.questions)
         self.session.subscribe(self._tally.changed)
@@ -126,6 +128,7 @@ class InterviewScreen(Screen):
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
         if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self.first_findings_pending = True  # the app's first frame shows them: see _painted
             self._first_evaluation()
         else:
             self._start_evaluation()
@@ -137,6 +140,10 @@ class InterviewScreen(Screen):
             derived = self._derive()
         except Exception as exc:
             self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            self.first_findings_pending = False
+            from .. import resume_collector
+
+            resume_collector()
             return
         self._show(derived)
 
@@ -360,6 +367,13 @@ class InterviewScreen(Screen):
         self._drawn_revision = max(self._drawn_revision, revision)
         if edited_at is not None and self._shown_revision == revision and not self.session.stale:
             self.last_latency = time.perf_counter() - edited_at
+        if self.first_findings_pending:
+            # the first frame with the client's findings is drawn: the garbage collector, held since the start
+            # (workbench.app.pause_collector), runs once what waited for this frame has run
+            self.first_findings_pending = False
+            from .. import resume_collector
+
+            self.app.call_later(resume_collector)
 
     def _flags(self) -> dict[str, str]:
         """Worst open severity per field path, to mark the fields a finding points at."""
