@@ -37,7 +37,6 @@ from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
 from ..session import EditError, Evaluation, Session
-from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
 #: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
@@ -252,6 +251,8 @@ class InterviewScreen(Screen):
         if not required:
             self._do_add(list_path, {})
             return
+        from .dialogs import AddItemDialog  # dialogs are imported when first opened
+
         self.app.push_screen(AddItemDialog(event.table.title, required),
                              lambda data: data is not None and self._do_add(list_path, data))
 
@@ -468,6 +469,8 @@ class InterviewScreen(Screen):
                 return
             self.notify(f"{finding.rule} accepted as an exception until {data['expires_on']}.", markup=False)
 
+        from .dialogs import ExceptionDialog  # dialogs are imported when first opened
+
         self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
 
     def action_next_question(self) -> None:
@@ -525,6 +528,7 @@ class InterviewScreen(Screen):
             self.notify(f"Follow-up for {data['owner']}.", markup=False)
 
         from ..followups import path_in_words
+        from .dialogs import FollowUpDialog  # dialogs are imported when first opened
 
         self.app.push_screen(FollowUpDialog(field.question.text, field.path,
                                             where=path_in_words(self.session.policy, field.path),
@@ -540,6 +544,8 @@ class InterviewScreen(Screen):
             if data is not None:
                 self.session.set_source(field.path, data["note"])
                 self.query_one(StepForm).refresh_meta()
+
+        from .dialogs import SourceDialog  # dialogs are imported when first opened
 
         self.app.push_screen(SourceDialog(field.path, self.session.source_of(field.path)), done)
 
