@@ -273,6 +273,10 @@ def keep() -> bool:
             return False
         _keeping = True
         try:
+            folder = cache_dir()
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not os.access(folder, os.W_OK):  # nothing can be kept: do not build the other classes for it
+                return False
             classes = model_classes()
             for cls in classes:
                 cls.model_rebuild()
