@@ -198,3 +198,32 @@ async def test_a_bulk_edit_after_visiting_another_step_with_a_table():
         await _bulk_set(pilot, "owner", "ops")
         assert app.screen is not None and all(s.owner == "ops" for s in app.session.policy.systems)
         assert len(table.view.selected) == len(app.session.policy.systems)
+
+
+@run
+async def test_adding_a_restore_test_offers_the_systems_there_are():
+    """The add dialog asked for "system: System restored (id)" in a bare box, so a person had to remember and
+    type an id; it offers the policy's systems to pick, and the test is added for the one picked."""
+    from workbench.app.screens.dialogs import AddItemDialog
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = len(app.session.policy.restore_tests)
+        app.screen.jump_to("restore_tests")
+        await settle(pilot)
+        [table] = [t for t in app.screen.query(ItemTable) if t.list_path == "restore_tests"]
+        table.view.focus()
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddItemDialog)
+        pick = dialog.query_one("#add-system", Select)
+        systems = [s.id for s in app.session.policy.systems]
+        assert [value for _, value in pick._options if isinstance(value, str)] == systems
+        pick.value = systems[-1]
+        await pilot.pause()
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert len(app.session.policy.restore_tests) == before + 1
+        assert app.session.policy.restore_tests[-1].system == systems[-1]

@@ -102,8 +102,11 @@ def _answered(value: Any) -> bool:
     return True
 
 
-def required_fields(session: Session, list_path: str) -> list[tuple[str, str, list[str]]]:
-    """The fields a new item of ``list_path`` cannot exist without: (name, description, choices)."""
+def required_fields(session: Session, list_path: str,
+                    interview: Any = None) -> list[tuple[str, str, list[str], str]]:
+    """The fields a new item of ``list_path`` cannot exist without: (name, description, choices, example).
+
+    A field naming another item (a restore test's system) offers the ids there are, as its question does."""
     try:
         model, _ = Q.field_type(list_path)
     except ValueError:
@@ -112,7 +115,12 @@ def required_fields(session: Session, list_path: str) -> list[tuple[str, str, li
     for name, info in getattr(model, "model_fields", {}).items():
         if info.is_required():
             choices = list(typing.get_args(info.annotation)) if typing.get_origin(info.annotation) is typing.Literal else []
-            out.append((name, info.description or name, [str(c) for c in choices]))
+            question = interview.by_path(f"{list_path}[*].{name}") if interview is not None else None
+            if not choices and question is not None and question.kind == "reference":
+                choices = [value for _, value in choices_for(question, session)]
+            described = question.text if question is not None else info.description or name
+            example = str(question.help.example or "") if question is not None else ""
+            out.append((name, described, [str(c) for c in choices], example))
     return out
 
 
