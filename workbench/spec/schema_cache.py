@@ -272,28 +272,30 @@ def keep() -> bool:
         if _keeping:
             return False
         _keeping = True
-        try:
-            folder = cache_dir()
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if not os.access(folder, os.W_OK):  # nothing can be kept: do not build the other classes for it
-                return False
-            classes = model_classes()
-            for cls in classes:
-                cls.model_rebuild()
-            if _plugins_found():  # validators must go through them: built by pydantic on every start
-                return False
-            schemas = {c.__qualname__: c.__pydantic_core_schema__ for c in classes}
-            blob, modules = _pickle(schemas)
-            stamps = _stamps(modules)
-            if stamps is None:
-                return False
-            header = {"versions": _versions(), "modules": modules, "stamps": stamps}
-            from workbench.store.atomic import atomic_write
-
-            atomic_write(cache_path(), pickle.dumps((header, blob), protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
-            _schemas = schemas
-            return True
-        except Exception:  # a read-only or full disk, an unpicklable schema: the next run builds them again
+    # the classes are built without holding the lock: pydantic's own build takes its rebuild lock, and
+    # another thread completing a class meanwhile is simply told to build it the normal way
+    try:
+        folder = cache_dir()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):  # nothing can be kept: do not build the other classes for it
             return False
-        finally:
-            _keeping = False
+        classes = model_classes()
+        for cls in classes:
+            cls.model_rebuild()
+        if _plugins_found():  # validators must go through them: built by pydantic on every start
+            return False
+        schemas = {c.__qualname__: c.__pydantic_core_schema__ for c in classes}
+        blob, modules = _pickle(schemas)
+        stamps = _stamps(modules)
+        if stamps is None:
+            return False
+        header = {"versions": _versions(), "modules": modules, "stamps": stamps}
+        from workbench.store.atomic import atomic_write
+
+        atomic_write(cache_path(), pickle.dumps((header, blob), protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
+        _schemas = schemas
+        return True
+    except Exception:  # a read-only or full disk, an unpicklable schema: the next run builds them again
+        return False
+    finally:
+        _keeping = False
