@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Select, Static
 
 from widgets.item_table import ItemTable
+from widgets.question_field import QuestionField
 from workbench.app.screens.table_dialogs import BulkEditDialog, ImportCsvDialog
 
 from .helpers import make_app, run, settle
@@ -227,3 +228,40 @@ async def test_adding_a_restore_test_offers_the_systems_there_are():
         await settle(pilot)
         assert len(app.session.policy.restore_tests) == before + 1
         assert app.session.policy.restore_tests[-1].system == systems[-1]
+
+
+@run
+async def test_bulk_edit_and_delete_in_a_list_inside_a_section():
+    """In tmux, setting where ten alerts go in one bulk edit said "monitoring.alerts: no such field" and changed
+    nothing: the tables of lists inside a section (monitoring.alerts) built the edit's path as if the list were
+    at the top of the policy. Bulk edit, its undo and a delete now work there as on systems."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        alerts = app.session.policy.monitoring.alerts
+        count, before = len(alerts), [a.channel for a in alerts]
+        app.screen.jump_to("monitoring.alerts")
+        await settle(pilot)
+        [table] = [t for t in app.screen.query(ItemTable) if t.list_path == "monitoring.alerts"]
+        table.view.focus()
+        rows = [list(row) for row in table.rows]
+        await pilot.press("ctrl+a")
+        await _bulk_set(pilot, "channel", "Cascade IT service desk")
+        assert not isinstance(app.screen, BulkEditDialog), "the dialog stayed open: the edit was refused"
+        assert [a.channel for a in app.session.policy.monitoring.alerts] == ["Cascade IT service desk"] * count
+        shown = {f.path: f for f in app.screen.query(QuestionField)}
+        assert shown["monitoring.alerts[0].channel"]._value == "Cascade IT service desk"  # the item form too
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [a.channel for a in app.session.policy.monitoring.alerts] == before
+        assert [list(row) for row in table.rows] == rows
+        assert shown["monitoring.alerts[0].channel"]._value == before[0]
+        table.view.focus()
+        if table.view.selected:
+            await pilot.press("ctrl+a")  # unselect all: delete takes the row under the cursor
+        await pilot.press("home", "delete")
+        await settle(pilot)
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert len(app.session.policy.monitoring.alerts) == count - 1
+        assert len(table.rows) == count - 1

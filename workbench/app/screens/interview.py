@@ -289,8 +289,8 @@ class InterviewScreen(Screen):
             self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
-            heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
             form = self.query_one(StepForm)
+            heads = {form.local_path(leaf.path)[0] for leaf in change.leaves() if leaf.path}
             if heads & set(form.heads):
                 await form.after_group(change, undone=step == self.session.undo)
             elif heads:
