@@ -265,3 +265,22 @@ async def test_bulk_edit_and_delete_in_a_list_inside_a_section():
         await settle(pilot)
         assert len(app.session.policy.monitoring.alerts) == count - 1
         assert len(table.rows) == count - 1
+
+
+@run
+async def test_the_table_key_goes_to_the_list_of_the_answer_being_given():
+    """In tmux, F4 from an evidence source's answer went to the alerts table above it, and the bulk edit that
+    followed changed an alert instead of the sources. From an item's field it goes to that item's own table."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("evidence.sources[1].location")
+        await settle(pilot)
+        assert getattr(app.focused.parent, "path", "") == "evidence.sources[1].location"
+        await pilot.press("f4")
+        await pilot.pause()
+        [table] = [t for t in app.screen.query(ItemTable) if t.view.has_focus]
+        assert table.list_path == "evidence.sources"
+        await pilot.press("f4")  # again: the step's next table, as before
+        await pilot.pause()
+        assert not table.view.has_focus

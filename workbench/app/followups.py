@@ -86,9 +86,9 @@ def item_in_words(policy: Policy, path: str) -> str:
         item = Editor(policy).get(path[: last.end()])
     except EditError:
         item = None
-    # an alert has no id: its event names it ("alert lock_changed"); a test or exercise, its position
+    # an alert has no id: its event names it ("alert lock_changed"), an evidence source its kind; a test, its place
     name = getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "event", None) \
-        or f"#{index + 1}"
+        or getattr(item, "kind", None) or f"#{index + 1}"
     return f"{_SINGULAR.get(head, head.rstrip('s').replace('_', ' '))} {name}"
 
 

@@ -198,10 +198,10 @@ def describe_problems(problems: list) -> str:
 
 
 def item_name(item: Any, index: int) -> str:
-    """What an item of a list is called on screen: its id, else its name, else its event (an alert), else its
-    place in the list."""
+    """What an item of a list is called on screen: its id, else its name, else its event (an alert) or kind (an
+    evidence source), else its place in the list."""
     return str(getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "event", None)
-               or f"#{index + 1}")
+               or getattr(item, "kind", None) or f"#{index + 1}")
 
 
 def _parts(list_path: str) -> tuple:

@@ -588,6 +588,17 @@ class InterviewScreen(Screen):
             self.notify("This step has no table.")
             return
         current = next((i for i, t in enumerate(tables) if t.has_focus), -1)
+        if current < 0:
+            # from an item's answers, its own list first (a source's field -> the sources table, not the alerts
+            # table above it, which a bulk edit would then have changed)
+            node = self.focused
+            while node is not None and not (node.id or "").startswith("item-form-"):
+                node = node.parent
+            if node is not None:
+                own = [t.view for t in self.query(ItemTable) if t.id == "items-" + node.id[len("item-form-"):]]
+                if own:
+                    own[0].focus()
+                    return
         tables[(current + 1) % len(tables)].focus()
 
     def action_back_to_form(self) -> None:
