@@ -493,12 +493,16 @@ def _parse_question(raw: Any, step: str, order: int, source: str) -> Question:
             raise bad("choices", f"{wrong[0]!r} is not a value the spec allows here; it takes: {', '.join(legal)}")
     ref = raw.get("ref")
     if kind == "reference":
-        if not isinstance(ref, str) or not ref.endswith("[*].id"):
-            raise bad("ref", "a reference names the ids it takes, e.g. tiers[*].id")
-        try:
-            field_type(ref)
-        except ValueError as exc:
-            raise bad("ref", str(exc)) from None
+        # one list of ids, or several ("principals[*].id | roles[*].id": a key admin is a person or a role)
+        parts = [part.strip() for part in ref.split("|")] if isinstance(ref, str) else []
+        if not parts or not all(part.endswith("[*].id") for part in parts):
+            raise bad("ref", "a reference names the ids it takes, e.g. tiers[*].id (or several, joined by |)")
+        for part in parts:
+            try:
+                field_type(part)
+            except ValueError as exc:
+                raise bad("ref", str(exc)) from None
+        ref = " | ".join(parts)
     elif ref is not None:
         raise bad("ref", "only a reference question takes 'ref'")
     help_ = _parse_help(raw.get("help"), bad)
@@ -1008,10 +1012,11 @@ def reference_choices(question: Question, policy: Policy | Editor) -> list[str]:
         return []
     editor = policy if isinstance(policy, Editor) else Editor(policy)
     out = []
-    for p in _expand(question.ref, editor):
-        value = editor.get(p)
-        if value:
-            out.append(value)
+    for ref in question.ref.split(" | "):
+        for p in _expand(ref, editor):
+            value = editor.get(p)
+            if value and value not in out:
+                out.append(value)
     return out
 
 
@@ -1319,7 +1324,7 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         ask, ask_path = q, p
         if q.kind == "reference" and not reference_choices(q, root):
             # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
-            owner = _list_question(interview, q.ref)
+            owner = _list_question(interview, q.ref.split(" | ")[0])
             if owner is None or owner.path in deferred or is_answered(owner, editor, owner.path):
                 return
             ask, ask_path = owner, owner.path
