@@ -145,3 +145,44 @@ async def test_a_change_reaches_the_draft_while_a_slow_evaluation_still_runs(mon
         finally:
             release.set()
         await settle(pilot, rounds=200)
+
+
+# ----------------------------------------------------------------------------
+# The garbage collector: held while the app starts, running again once the first frame shows the findings
+# ----------------------------------------------------------------------------
+import gc  # noqa: E402
+
+from workbench.app.screens.interview import InterviewScreen  # noqa: E402
+
+
+@run
+async def test_the_collector_held_at_the_start_runs_again_once_the_findings_are_drawn(monkeypatch):
+    seen = []
+    real_mount = InterviewScreen.on_mount
+
+    def on_mount(self):
+        seen.append(gc.isenabled())
+        real_mount(self)
+
+    monkeypatch.setattr(InterviewScreen, "on_mount", on_mount)
+    assert gc.isenabled()
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert seen == [False], "the collector ran while the first screen was being built"
+        assert app.screen.derived.evaluation.report.findings
+        assert gc.isenabled(), "the collector was not resumed after the first frame"
+    assert gc.isenabled()
+
+
+@run
+async def test_the_collector_runs_again_when_the_start_screen_is_shown_or_the_app_ends_early():
+    app = make_app()  # no client named: the client list
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert gc.isenabled()
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)):
+        pass  # ends at once
+    assert gc.isenabled()

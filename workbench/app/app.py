@@ -47,6 +47,24 @@ class WorkbenchApp(App):
         self._interview = interview
         self.session: Optional[Session] = None
 
+    def on_load(self) -> None:
+        from . import pause_collector
+
+        pause_collector()  # until the first frame is drawn (on_ready)
+
+    def on_ready(self) -> None:
+        """The first frame is drawn. An interview whose findings it will show resumes the garbage collector
+        once they are drawn (:meth:`InterviewScreen._painted`); any other screen resumes it now."""
+        from . import resume_collector
+
+        if not getattr(self.screen, "first_findings_pending", False):
+            resume_collector()
+
+    def on_unmount(self) -> None:
+        from . import resume_collector
+
+        resume_collector()  # the app ended before its first frame
+
     @property
     def interview(self) -> Any:
         if self._interview is None:

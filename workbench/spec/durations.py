@@ -54,13 +54,19 @@ Months and years are calendar units: ``add_to`` moves a date by whole months
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, timedelta
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import core_schema
+
+def _days_in_month(year: int, month: int) -> int:
+    """Days in ``month`` of ``year`` (Gregorian), as ``calendar.monthrange`` gives them."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
 
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MONTH_SECONDS = 30.436875 * 86400
@@ -291,7 +297,7 @@ class Duration:
         if months:
             y, m = divmod(day.month - 1 + months, 12)
             year, month = day.year + y, m + 1
-            day = day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+            day = day.replace(year=year, month=month, day=min(day.day, _days_in_month(year, month)))
         return day + timedelta(seconds=self.seconds * times)
 
     def __mul__(self, factor: float) -> "Duration":

@@ -339,6 +339,10 @@ def _adapter(item_type: Any) -> TypeAdapter:
     try:
         return _ADAPTERS[item_type]
     except (KeyError, TypeError):
+        if isinstance(item_type, type) and issubclass(item_type, BaseModel):
+            # a model's own validator (from the kept schemas when they are current) serves the adapter;
+            # otherwise the adapter would generate the model's schema once more
+            item_type.model_rebuild()
         adapter = TypeAdapter(item_type)
         try:
             _ADAPTERS[item_type] = adapter

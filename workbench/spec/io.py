@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import gc
-import json
 import re
-import tomllib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,6 +372,8 @@ def _parse_text(text: str, fmt: str, source: str) -> Any:
         except yaml.YAMLError as exc:
             raise SpecError([_yaml_problem(source, exc, text)]) from None
     if fmt == "json":
+        import json  # (json, tomllib and difflib are imported where used: most runs read YAML and spell right)
+
         try:
             return json.loads(text, object_pairs_hook=_json_pairs)
         except json.JSONDecodeError as exc:
@@ -383,6 +382,8 @@ def _parse_text(text: str, fmt: str, source: str) -> Any:
             line = _line_of_duplicate(text, str(exc))
             raise SpecError([Problem(source, f"not valid JSON: {exc}", line=line)]) from None
     if fmt == "toml":
+        import tomllib
+
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -586,6 +587,8 @@ def _date_meant(value: Any) -> "str | None":
 def _suggest(word: Any, choices: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
+    import difflib
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
@@ -901,6 +904,8 @@ def dumps(policy: Policy, fmt: str = "yaml") -> str:
     if fmt == "yaml":
         return yaml.dump(data, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
     if fmt == "json":
+        import json
+
         return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     if fmt == "toml":
         import tomli_w

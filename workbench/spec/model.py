@@ -16,8 +16,8 @@ to (vaults, buckets, tape), ``schedules`` say which systems are backed up to
 which targets how often.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: pydantic would have to evaluate each of the 319 field
+# annotations from its text when the classes are created (a third of their creation time, paid on every start).
 import datetime as dt
 from typing import Literal, Optional
 
@@ -83,6 +83,26 @@ class Node(BaseModel):
     # defer_build: the validators are built on first use, so commands that never validate (--help, rules,
     # criteria) do not pay for building them (a third of the import otherwise).
     model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+
+    @classmethod
+    def model_rebuild(cls, *, force: bool = False, raise_errors: bool = True, _parent_namespace_depth: int = 2,
+                      _types_namespace=None):
+        """Build the class's validator on first use: from the core schema kept by an earlier run when it is
+        still current (:mod:`workbench.spec.schema_cache`, a millisecond), else as pydantic does (about 50 ms
+        for the whole policy), keeping the schemas for the next run."""
+        if not force and not cls.__pydantic_complete__:
+            from . import schema_cache
+
+            if schema_cache.complete(cls):
+                return True
+            built = super().model_rebuild(raise_errors=raise_errors, _parent_namespace_depth=_parent_namespace_depth + 1,
+                                          _types_namespace=_types_namespace)
+            if built:
+                schema_cache.keep()
+            return built
+        return super().model_rebuild(force=force, raise_errors=raise_errors,
+                                     _parent_namespace_depth=_parent_namespace_depth + 1,
+                                     _types_namespace=_types_namespace)
 
 
 def F(description: str, default=None, **kw):
@@ -156,8 +176,7 @@ class CopyCount(int):
     def __get_pydantic_core_schema__(cls, source, handler: GetCoreSchemaHandler):
         return core_schema.no_info_plain_validator_function(
             cls.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda v: v.text if v.text is not None else int(v)),
+            serialization=core_schema.plain_serializer_function_ser_schema(_copy_count_out),
         )
 
     @classmethod
@@ -165,6 +184,11 @@ class CopyCount(int):
         return {"anyOf": [{"type": "integer", "minimum": 0},
                           {"type": "string", "enum": sorted(set(_COUNT_WORDS) | set(_AT_LEAST_WORDS))}],
                 "description": "A number of copies: 2, 'two', or wording such as 'multiple' (read as at least 2)."}
+
+
+def _copy_count_out(value: CopyCount):
+    """A number of copies as written back: its wording, or the number."""
+    return value.text if value.text is not None else int(value)
 
 
 # ----------------------------------------------------------------------------
@@ -228,6 +252,11 @@ class Engagement(Node):
     auditor: Optional[str] = F("Audit firm, if chosen.")
 
 
+def _restore_test_baseline() -> dict:
+    """The default longest restore-test interval per tier id."""
+    return {t: Duration.of(d) for t, d in (("T0", "1mo"), ("T1", "3mo"), ("T2", "6mo"), ("T3", "1y"))}
+
+
 class Baseline(Node):
     """Thresholds the rules use. Proposals, not law: change them per policy."""
 
@@ -239,7 +268,7 @@ class Baseline(Node):
     dormant_after: Duration = F("A destructive-role holder idle this long is flagged.", Duration.of("90d"))
     restore_test_baseline: dict[str, Duration] = F(
         "Longest restore-test interval per tier id.",
-        default_factory=lambda: {t: Duration.of(d) for t, d in (("T0", "1mo"), ("T1", "3mo"), ("T2", "6mo"), ("T3", "1y"))},
+        default_factory=_restore_test_baseline,
     )
     cis_profile: bool = F("Apply CIS v8 11.5 (quarterly restore tests of a sample).", False)
 

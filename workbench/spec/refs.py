@@ -7,7 +7,6 @@ evaluate a policy someone else wrote.
 
 from __future__ import annotations
 
-import difflib
 import operator
 from itertools import chain
 from typing import Collection, Mapping, Optional
@@ -23,6 +22,8 @@ ID_SECTIONS = {
 
 
 def _hint(name: str, known: set[str]) -> str:
+    import difflib  # only when a reference is broken
+
     match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 

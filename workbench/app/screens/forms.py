@@ -23,8 +23,6 @@ from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
 from ..session import EditError, Session
-from .dialogs import ConfirmDialog
-from .table_dialogs import BulkEditDialog, ImportCsvDialog
 
 SEVERITY_CLASSES = ("-flagged", "-blocker")
 #: Seconds the table cursor rests on a row before the item's questions are shown below it.
@@ -404,6 +402,8 @@ class TableActions:
                             markup=False)
 
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        from .dialogs import ConfirmDialog  # imported when first opened
+
         self.app.push_screen(ConfirmDialog(f"Delete {label}?", f"{shown}\nUndo (ctrl+z) brings back what is "
                                            "deleted.", "Delete"), confirmed)
 
@@ -432,6 +432,8 @@ class TableActions:
             self.app.notify(f"{label} (ctrl+z undoes it).", markup=False)
             return None
 
+        from .table_dialogs import BulkEditDialog  # imported when first opened
+
         self.app.push_screen(BulkEditDialog(what, len(indices), fields, attempt))
 
     def on_item_table_import_requested(self, event: ItemTable.ImportRequested) -> None:
@@ -458,6 +460,8 @@ class TableActions:
             self.call_later(self.reload_items, head, first)
             self.app.notify(f"{label} (ctrl+z undoes it). {rows.summary()}.", markup=False, timeout=6)
             return None
+
+        from .table_dialogs import ImportCsvDialog  # imported when first opened
 
         self.app.push_screen(ImportCsvDialog(what, columns, attempt))
 

@@ -38,7 +38,6 @@ from widgets.question_field import QuestionField, field_id
 from .. import questions as Q
 from ..followups import item_in_words, kind_in_words
 from ..session import EditError, Evaluation, Session
-from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
 
 #: Up to this many systems the first evaluation runs before the first frame (tens of milliseconds); a larger
@@ -98,6 +97,8 @@ class InterviewScreen(Screen):
         #: seconds from the last edit to the frame whose gap panel shows it drawn (None until it is)
         self.last_latency: Optional[float] = None
         self.saved_at: Optional[str] = None
+        #: The app's first frame is to show this client's findings (evaluated before it is drawn).
+        self.first_findings_pending = False
         #: The answers counted for the progress line and the step list, recounted only where an edit landed.
         self._tally = Q.Tally(interview.questions)
         self.session.subscribe(self._tally.changed)
@@ -127,6 +128,7 @@ class InterviewScreen(Screen):
         self.show_step(self.step.id)
         self._layout_for(self.size.width)
         if len(self.session.policy.systems) <= FIRST_IN_FRAME:
+            self.first_findings_pending = True  # the app's first frame shows them: see _painted
             self._first_evaluation()
         else:
             self._start_evaluation()
@@ -138,6 +140,10 @@ class InterviewScreen(Screen):
             derived = self._derive()
         except Exception as exc:
             self.notify(f"The gap engine failed: {exc}", severity="error", markup=False)
+            self.first_findings_pending = False
+            from .. import resume_collector
+
+            resume_collector()
             return
         self._show(derived)
 
@@ -246,6 +252,8 @@ class InterviewScreen(Screen):
         if not required:
             self._do_add(list_path, {})
             return
+        from .dialogs import AddItemDialog  # dialogs are imported when first opened
+
         self.app.push_screen(AddItemDialog(kind_in_words(list_path), required),
                              lambda data: data is not None and self._do_add(list_path, data))
 
@@ -361,6 +369,13 @@ class InterviewScreen(Screen):
         self._drawn_revision = max(self._drawn_revision, revision)
         if edited_at is not None and self._shown_revision == revision and not self.session.stale:
             self.last_latency = time.perf_counter() - edited_at
+        if self.first_findings_pending:
+            # the first frame with the client's findings is drawn: the garbage collector, held since the start
+            # (workbench.app.pause_collector), runs once what waited for this frame has run
+            self.first_findings_pending = False
+            from .. import resume_collector
+
+            self.app.call_later(resume_collector)
 
     def _flags(self) -> dict[str, str]:
         """Worst open severity per field path, to mark the fields a finding points at."""
@@ -461,6 +476,8 @@ class InterviewScreen(Screen):
                 return
             self.notify(f"{finding.rule} accepted as an exception until {data['expires_on']}.", markup=False)
 
+        from .dialogs import ExceptionDialog  # dialogs are imported when first opened
+
         self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
 
     def action_next_question(self) -> None:
@@ -523,6 +540,7 @@ class InterviewScreen(Screen):
             self.notify(f"Follow-up for {data['owner']}.", markup=False)
 
         from ..followups import path_in_words
+        from .dialogs import FollowUpDialog  # dialogs are imported when first opened
 
         self.app.push_screen(FollowUpDialog(field.question.text, field.path,
                                             where=path_in_words(self.session.policy, field.path),
@@ -538,6 +556,8 @@ class InterviewScreen(Screen):
             if data is not None:
                 self.session.set_source(field.path, data["note"])
                 self.query_one(StepForm).refresh_meta()
+
+        from .dialogs import SourceDialog  # dialogs are imported when first opened
 
         self.app.push_screen(SourceDialog(field.path, self.session.source_of(field.path)), done)
 
