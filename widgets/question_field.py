@@ -139,7 +139,7 @@ class QuestionField(Vertical, can_focus=False):
             initial = value if value in values else Select.NULL
             return Select(self._choices, value=initial, prompt="Not answered", id="qf-input", compact=True)
         example = getattr(getattr(self.question, "help", None), "example", "") or ""
-        return Input(self._committed, placeholder=_placeholder(kind, example), id="qf-input", compact=True)
+        return AnswerInput(self._committed, placeholder=_placeholder(kind, example), id="qf-input", compact=True)
 
     # -- reading and writing -------------------------------------------------
     def get_value(self) -> Any:
@@ -236,6 +236,26 @@ class QuestionField(Vertical, can_focus=False):
         if not same:
             self._value = value
             self._commit()
+
+
+class AnswerInput(Input):
+    """An Input whose own keys (Home, ctrl+k, Enter ...) act in the order they were typed.
+
+    Textual runs a widget's key bindings only once the key has bubbled back up to the app, through the message
+    queues, while the characters typed after it are inserted at once. Keys that arrive together (typed ahead
+    while the app was busy, or sent by tmux) were so applied out of order: ``Home ctrl+k 2w Enter`` inserted
+    "2w", then cleared the field and saved it empty. Here the Input's own bindings run as the key arrives."""
+
+    async def _on_key(self, event) -> None:
+        if not event.is_printable:
+            for key in (event.key, *event.aliases):
+                for binding in self._bindings.key_to_bindings.get(key, ()):
+                    if not binding.priority:
+                        event.stop()  # before the action: it must not bubble up and run again later
+                        event.prevent_default()
+                        await self.run_action(binding.action)
+                        return
+        await super()._on_key(event)
 
 
 def _placeholder(kind: str, example: str) -> str:

@@ -3,6 +3,8 @@ is looking (an item's field further down the form, and a list's table, used to s
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from widgets.table_view import TableView
 
 from workbench.app.screens.forms import StepForm
@@ -36,7 +38,7 @@ async def test_next_question_key_keeps_the_focused_answer_in_view_at_80x24(tmp_p
             assert _in_view(app), f"{seen[-1]} is focused but off screen ({focused.region} outside the form)"
             if isinstance(focused, TableView):
                 break
-            if type(focused).__name__ == "Input":
+            if isinstance(focused, Input):
                 await pilot.press("home", "ctrl+k", *"eu-west-2", "enter")
             else:
                 await pilot.press("enter", "down", "enter")
@@ -63,7 +65,7 @@ async def test_the_next_question_notice_names_the_item_it_is_about(tmp_path):
             message, title = notices[-1]
             path = app.focused.parent.path
             titles.append((title, path, message))
-            if type(app.focused).__name__ == "Input":
+            if isinstance(app.focused, Input):
                 await pilot.press("home", "ctrl+k", *"eu-west-2", "enter")
             else:
                 await pilot.press("enter", "down", "enter")

@@ -11,10 +11,11 @@ as ``QuestionField.AnswerChanged`` to the screen.
 from __future__ import annotations
 
 import typing
+from time import monotonic
 from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel
-from textual import on
+from textual import events, on
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
@@ -466,6 +467,10 @@ class TableActions:
         self.app.push_screen(ImportCsvDialog(what, columns, attempt))
 
 
+#: Most keys kept while a jump is on its way (a paste or a stuck key beyond this is not replayed).
+MAX_HELD_KEYS = 400
+
+
 class StepForm(TableActions, VerticalScroll):
     """The questions of one step."""
 
@@ -487,6 +492,45 @@ class StepForm(TableActions, VerticalScroll):
         self.heads: dict[str, list] = {}      # list path -> its per-item questions in this step
         self._form_for: dict[str, Optional[int]] = {}  # list path -> item whose questions are shown
         self._form_timer = None
+        self._held: Optional[list[tuple[str, Optional[str]]]] = None  # keys typed while a field is on its way
+        self._hold_from: Optional[float] = None  # when the last jump began and ended (monotonic)
+        self._hold_to: Optional[float] = None
+
+    # -- keys typed while the field they are meant for is being shown ----------
+    def _hold_keys(self) -> None:
+        """Until the field a jump goes to has the focus, the form has it and keeps what is typed.
+
+        A person who presses the next-question key (or picks a finding) and types at once is typing into the
+        field on its way. Without this the keys went to whatever had the focus meanwhile; unhandled, Textual
+        looked their bindings up again once the new field had the focus, so ``Home ctrl+k 2w Enter`` cleared
+        the field (the bindings) and lost ``2w`` (not bindings), and Enter saved it empty."""
+        if self._held is None:
+            self._held = []
+            self._hold_from, self._hold_to = monotonic(), None
+        if not self.has_focus:
+            self.focus(scroll_visible=False)
+
+    def _release_keys(self) -> None:
+        """Type the kept keys into what has the focus now (the field the jump went to), in order. Keys typed
+        before now that the form has still to see (its queue was busy building) follow as they come."""
+        held, self._held = self._held, None
+        self._hold_to = monotonic()
+        for key, character in held or ():
+            self.app.post_message(events.Key(key, character))
+
+    def on_key(self, event: events.Key) -> None:
+        # typed while the jump was on its way (its time says so; a key bubbling up from a field was typed later,
+        # and a kept key typed again is a new event): kept, or typed into the field now that it has the focus
+        if self._hold_from is None or event.time < self._hold_from or (
+                self._hold_to is not None and event.time > self._hold_to):
+            return
+        event.stop()
+        event.prevent_default()
+        if self._held is not None:
+            if len(self._held) < MAX_HELD_KEYS:
+                self._held.append((event.key, event.character))
+        else:
+            self.app.post_message(events.Key(event.key, event.character))
 
     # -- building ------------------------------------------------------------
     def show(self, step: Any, flags: dict[str, str], path: Optional[str] = None, *, rebuild: bool = False,
@@ -499,10 +543,13 @@ class StepForm(TableActions, VerticalScroll):
         self.step, self.flags = step, flags
         if same and not rebuild:
             if path:
+                self._hold_keys()
                 self.call_later(self._go_to, path)
             elif focus:
                 self.focus_first()
             return
+        if path or focus:
+            self._hold_keys()
         self.call_later(self._rebuild, path, focus)
 
     async def _go_to(self, path: str) -> None:
@@ -516,6 +563,7 @@ class StepForm(TableActions, VerticalScroll):
                         self.query_one(f"#items-{slug(head)}", ItemTable).select(int(index))
                         await self._build_item_form(head)
         self._focus_path(path)
+        self.app.call_later(self._release_keys)  # after the focus has moved (Widget.focus is deferred)
 
     def refresh_values(self) -> None:
         """Show what the policy holds now in every field (after undo or redo)."""
@@ -553,6 +601,7 @@ class StepForm(TableActions, VerticalScroll):
             self._focus_path(path)
         elif focus:
             self.focus_first()
+        self.app.call_later(self._release_keys)  # after the focus has moved (Widget.focus is deferred)
 
     def _list_widgets(self, list_path: str, question: Any) -> list:
         questions = item_questions(self.step, list_path)

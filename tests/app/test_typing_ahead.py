@@ -1,0 +1,71 @@
+"""Keys typed ahead are not lost or reordered.
+
+Seen in tmux twice (a reviewer after a palette jump, a user after picking a finding): ``Home ctrl+k 2w Enter``
+sent in one go left the answer empty. Two causes, both tested here with keys delivered as a terminal delivers
+a burst (all queued at once, no waiting between them):
+
+- Textual runs a widget's key bindings when the key has bubbled back up to the app, after the characters typed
+  behind it were inserted, so ``ctrl+k`` cleared the "2w" typed after it;
+- keys typed while a jump was building the next step reached the form, not the field on its way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual import events
+from textual.app import App
+
+from widgets.question_field import AnswerInput
+
+from .helpers import make_app, run, settle
+
+BURST = [("home", None), ("ctrl+k", None), ("2", "2"), ("w", "w"), ("enter", "\r")]
+
+
+def _burst(app) -> None:
+    for key, character in BURST:
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+@run
+async def test_an_answer_box_applies_its_keys_in_the_order_they_came():
+    submitted = []
+
+    class One(App):
+        def compose(self):
+            yield AnswerInput("1mo")
+
+        def on_input_submitted(self, event):
+            submitted.append(event.value)
+
+    app = One()
+    async with app.run_test() as pilot:
+        app.query_one(AnswerInput).focus()
+        await pilot.pause()
+        _burst(app)
+        await pilot.pause(0.3)
+        assert app.query_one(AnswerInput).value == "2w"
+        assert submitted == ["2w"]
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.3])
+@run
+async def test_keys_typed_right_after_a_jump_land_in_the_field_it_went_to(delay):
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("systems")  # another step, so the jump builds the tiers step anew
+        await settle(pilot)
+        assert app.session.get("tiers[0].restore_test_interval") is not None
+        app.screen.jump_to("tiers[0].restore_test_interval")
+        await asyncio.sleep(delay)  # at once, while the step is built; or once it is there
+        _burst(app)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert str(app.session.get("tiers[0].restore_test_interval")) == "2w"
+        assert getattr(app.focused.parent, "path", None) == "tiers[0].restore_test_interval"
