@@ -174,9 +174,12 @@ class Consultant:
                       if overlay._find_search_match(label[:n].lower()) == target), None)
         if typed is not None:
             await self.type(typed)
-        else:
-            current = -1 if overlay.highlighted is None else overlay.highlighted  # down from none: the first
-            await self.press(*(["down"] * (target - current) if target >= current else ["up"] * (current - target)))
+        else:  # arrows, looking at the list after each one (as a person does) until the choice is highlighted
+            for _ in range(2 * len(options)):
+                current = overlay.highlighted
+                if current == target:
+                    break
+                await self.press("down" if current is None or current < target else "up")
         assert overlay.highlighted == target, (label, overlay.highlighted, options)
         await self.press("enter", until=lambda: select.has_focus and not select.expanded
                          and (until is None or until()))

@@ -254,9 +254,10 @@ class InterviewScreen(Screen):
         except EditError as exc:
             self.notify(str(exc), title="Not added", severity="error", markup=False)
             return
-        # the new row is selected and the table keeps the focus: add the next one, or enter to answer for it
-        self.query_one(StepForm).selected[list_path] = change.path[-1]
-        self.show_step(self.step.id, list_path, rebuild=True)
+        # the new row is selected and the table keeps the focus: add the next one, or enter to answer for it;
+        # the rest of the step stays as it is (the table's filter and sort too)
+        form = self.query_one(StepForm)
+        form.call_later(form.item_added, list_path, change.path[-1])
 
     async def action_undo(self) -> None:
         await self._history(self.session.undo, "Nothing to undo.")
@@ -551,7 +552,8 @@ class InterviewScreen(Screen):
 
     def action_table(self) -> None:
         """Focus the step's table of items (systems, tiers ...), the next one on each press."""
-        tables = [t.view for t in self.query(ItemTable)]
+        form = self.query_one(StepForm)
+        tables = [t.view for t in form.page.query(ItemTable)] if form.page is not None else []
         if not tables:
             self.notify("This step has no table.")
             return
