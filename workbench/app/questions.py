@@ -1312,6 +1312,13 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         q = by_pattern.get(_normalize(p))
         if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
             continue
+        # the entries there first: a finding about the list may be settled by their open answers ("no role
+        # holds a backup permission" while the roles' permissions are unanswered), and asking for yet another
+        # entry would keep the next-question key on the table however many the client has
+        inside = _answering_path(p + "[*]", interview, by_pattern, editor, deferred)
+        if inside is not None:
+            consider(by_pattern[_normalize(inside)], inside, _indices(inside), sev)
+            continue
         key = (SEVERITY_RANK.get(sev, NO_STAKE - 1), levels.of(p), q.order, _indices(p))
         if best is None or key < best:
             best, best_item, adding = key, (q, p, sev, key[1]), message
