@@ -339,6 +339,7 @@ async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
         assert isinstance(screen, InterviewScreen)
         assert app.session.policy.systems == []
         step, last = screen.step.id, None
+        visited = {step}
         for _ in range(MAX_ROUNDS):
             report = screen.derived.evaluation.report
             nxt = Q.next_question(app.interview, app.session.policy, report)
@@ -348,6 +349,7 @@ async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
             if screen.step.id != step:
                 me.steps += 1
                 step = screen.step.id
+                visited.add(step)
             focused = app.focused
             table = _table_of(focused)
             if table is not None:
@@ -378,10 +380,18 @@ async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
         assert any("Every question that applies is answered" in n.message for n in app._notifications)
         assert len(app.session.policy.systems) == SYSTEMS
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    # sane counts: every step was gone through, every table the client has items for was filled through its
+    # add form, and the keys are those of answers typed or picked, not of a search for where to type them
+    assert visited == {s.id for s in app.interview.steps}, sorted(visited)
+    expected = sum(len(items) for head, items in brightwater.ITEMS.items() if head != "systems") + SYSTEMS
+    assert me.added == expected, (me.added, expected)
+    answers = me.questions + me.added
+    assert me.questions >= len(brightwater.ANSWERS) and me.keys <= 40 * answers, (me.keys, answers)
     line = (f"{SYSTEMS} systems, blank to no unanswered question: {me.keys} keys, "
             f"{me.steps + me.dialogs + 1} screens ({me.dialogs} dialogs, the interview, {me.steps} moves to "
             f"another step), {progress.total} questions ({me.questions} answered at a field, {me.added} items "
-            f"added through tables); the run took {elapsed:.0f} s ({cpu:.0f} s CPU)")
+            f"added through tables; {me.keys / answers:.1f} keys per answer or item); the run took "
+            f"{elapsed:.0f} s ({cpu:.0f} s CPU)")
     with capsys.disabled():
         print(f"\nscripted interview: {line}")
     assert not me.unplanned, f"questions the client data does not answer: {me.unplanned}"
