@@ -116,3 +116,16 @@ def test_csv_quotes_commas_quotes_and_line_breaks_and_reads_back(interview):
     assert second["question"] == "prod-db: Which tier is this system in?"
     assert second["topic"] == "Systems in scope"
     assert all(r["status"] == "open" for r in rows)
+
+
+def test_an_item_inside_a_section_is_named_too():
+    """The next-question notice said "Next question" for an alert's question (monitoring.alerts[0].pages), so at
+    80x24 a person could not tell which alert the field below belonged to."""
+    from workbench.app.followups import item_in_words
+    from workbench.spec.model import Policy
+
+    p = Policy.model_validate({"systems": [{"id": "ehr"}],
+                               "monitoring": {"alerts": [{"event": "job_failed"}, {"event": "job_missed"}]}})
+    assert item_in_words(p, "monitoring.alerts[1].pages") == "alert job_missed"
+    assert item_in_words(p, "systems[0].tier") == "system ehr"
+    assert item_in_words(p, "organization.name") == ""

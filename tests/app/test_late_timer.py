@@ -21,3 +21,29 @@ async def test_the_autosave_timer_never_skips_its_tick():
         await settle(pilot)
         assert screen.derived.evaluation.revision == app.session.revision
         assert not app.session.dirty
+
+
+@run
+async def test_a_notice_goes_away_even_when_its_own_timer_skipped():
+    """The next-question notice covered the field being answered at 80x24 until the app closed: its toast's
+    one-shot timer had skipped its tick while the next step was being built."""
+    import asyncio
+
+    from textual.widgets._toast import Toast
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Which cloud region is this copy in?", timeout=1.0)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            toasts = list(app.screen.query(Toast))
+            if toasts:
+                break
+        assert toasts
+        for toast in toasts:  # as when the loop was busy at the toast's only tick
+            for timer in list(toast._timers):
+                timer.stop()
+        await asyncio.sleep(2.5)
+        await pilot.pause()
+        assert not list(app.screen.query(Toast))

@@ -42,3 +42,34 @@ async def test_next_question_key_keeps_the_focused_answer_in_view_at_80x24(tmp_p
                 await pilot.press("enter", "down", "enter")
             await settle(pilot)
     assert any(path.startswith("targets[1]") for _, path in seen), seen  # the case that was off screen
+
+
+@run
+async def test_the_next_question_notice_names_the_item_it_is_about(tmp_path):
+    """At 80x24 an item's title is scrolled out of view above its field: the notice says which copy or system."""
+    session = Session.new_client("Harbor Dental", template="healthcare-msp", root=tmp_path, today=TODAY)
+    target = str(session.workspace.path)
+    session.close()
+    app = make_app(target=target)
+    titles = []
+    notices = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        notify = app.notify
+        app.notify = lambda message, **kw: (notices.append((message, kw.get("title", ""))), notify(message, **kw))
+        await settle(pilot)
+        for _ in range(4):
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            message, title = notices[-1]
+            path = app.focused.parent.path
+            titles.append((title, path, message))
+            if type(app.focused).__name__ == "Input":
+                await pilot.press("home", "ctrl+k", *"eu-west-2", "enter")
+            else:
+                await pilot.press("enter", "down", "enter")
+            await settle(pilot)
+    items = [(title, path, message) for title, path, message in titles if "[" in path]
+    assert items, titles
+    for title, path, message in items:
+        item = app.session.get(path.split("]", 1)[0] + "]")
+        assert item.id in title and "(" not in message.split("\n", 1)[1], (title, path, message)

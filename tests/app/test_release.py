@@ -389,3 +389,25 @@ async def test_accept_renew_and_retire_an_exception_from_the_review():
         await idle(pilot)
         assert app.session.policy.exceptions == []
         assert "2 blockers stop" in str(review.query_one("#review-headline", Static).content)
+
+
+def test_the_review_headline_does_not_call_a_policy_with_blockers_simply_ready():
+    """At 160x50 the review said "2 blocker, 11 major  ·  ready to publish": true (only a blocker gap stops a
+    publish) but it read as a contradiction; it now says why the open blockers do not stop it."""
+    from workbench.app.release import Review
+
+    class Report:
+        def __init__(self, counts):
+            self._counts = counts
+
+        def counts(self):
+            return self._counts
+
+    def headline(counts, blockers):
+        return Review(report=Report(counts), readiness=79, evidence_readiness=None, groups={}, blockers=blockers,
+                      exceptions=[], follow_ups=[], markdown="").headline()
+
+    assert headline({"blocker": 2, "major": 11}, []).endswith(
+        "ready to publish (blocker questions and missing evidence do not stop it)")
+    assert headline({"blocker": 1}, ["a gap"]).endswith("1 blocker stops publishing")
+    assert headline({"major": 3}, []).endswith("·  ready to publish")

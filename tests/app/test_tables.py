@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Select, Static
 
 from widgets.item_table import ItemTable
+from widgets.question_field import QuestionField
 from workbench.app.screens.table_dialogs import BulkEditDialog, ImportCsvDialog
 
 from .helpers import make_app, run, settle
@@ -198,3 +199,88 @@ async def test_a_bulk_edit_after_visiting_another_step_with_a_table():
         await _bulk_set(pilot, "owner", "ops")
         assert app.screen is not None and all(s.owner == "ops" for s in app.session.policy.systems)
         assert len(table.view.selected) == len(app.session.policy.systems)
+
+
+@run
+async def test_adding_a_restore_test_offers_the_systems_there_are():
+    """The add dialog asked for "system: System restored (id)" in a bare box, so a person had to remember and
+    type an id; it offers the policy's systems to pick, and the test is added for the one picked."""
+    from workbench.app.screens.dialogs import AddItemDialog
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = len(app.session.policy.restore_tests)
+        app.screen.jump_to("restore_tests")
+        await settle(pilot)
+        [table] = [t for t in app.screen.query(ItemTable) if t.list_path == "restore_tests"]
+        table.view.focus()
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AddItemDialog)
+        pick = dialog.query_one("#add-system", Select)
+        systems = [s.id for s in app.session.policy.systems]
+        assert [value for _, value in pick._options if isinstance(value, str)] == systems
+        pick.value = systems[-1]
+        await pilot.pause()
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert len(app.session.policy.restore_tests) == before + 1
+        assert app.session.policy.restore_tests[-1].system == systems[-1]
+
+
+@run
+async def test_bulk_edit_and_delete_in_a_list_inside_a_section():
+    """In tmux, setting where ten alerts go in one bulk edit said "monitoring.alerts: no such field" and changed
+    nothing: the tables of lists inside a section (monitoring.alerts) built the edit's path as if the list were
+    at the top of the policy. Bulk edit, its undo and a delete now work there as on systems."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        alerts = app.session.policy.monitoring.alerts
+        count, before = len(alerts), [a.channel for a in alerts]
+        app.screen.jump_to("monitoring.alerts")
+        await settle(pilot)
+        [table] = [t for t in app.screen.query(ItemTable) if t.list_path == "monitoring.alerts"]
+        table.view.focus()
+        rows = [list(row) for row in table.rows]
+        await pilot.press("ctrl+a")
+        await _bulk_set(pilot, "channel", "Cascade IT service desk")
+        assert not isinstance(app.screen, BulkEditDialog), "the dialog stayed open: the edit was refused"
+        assert [a.channel for a in app.session.policy.monitoring.alerts] == ["Cascade IT service desk"] * count
+        shown = {f.path: f for f in app.screen.query(QuestionField)}
+        assert shown["monitoring.alerts[0].channel"]._value == "Cascade IT service desk"  # the item form too
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [a.channel for a in app.session.policy.monitoring.alerts] == before
+        assert [list(row) for row in table.rows] == rows
+        assert shown["monitoring.alerts[0].channel"]._value == before[0]
+        table.view.focus()
+        if table.view.selected:
+            await pilot.press("ctrl+a")  # unselect all: delete takes the row under the cursor
+        await pilot.press("home", "delete")
+        await settle(pilot)
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert len(app.session.policy.monitoring.alerts) == count - 1
+        assert len(table.rows) == count - 1
+
+
+@run
+async def test_the_table_key_goes_to_the_list_of_the_answer_being_given():
+    """In tmux, F4 from an evidence source's answer went to the alerts table above it, and the bulk edit that
+    followed changed an alert instead of the sources. From an item's field it goes to that item's own table."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("evidence.sources[1].location")
+        await settle(pilot)
+        assert getattr(app.focused.parent, "path", "") == "evidence.sources[1].location"
+        await pilot.press("f4")
+        await pilot.pause()
+        [table] = [t for t in app.screen.query(ItemTable) if t.view.has_focus]
+        assert table.list_path == "evidence.sources"
+        await pilot.press("f4")  # again: the step's next table, as before
+        await pilot.pause()
+        assert not table.view.has_focus

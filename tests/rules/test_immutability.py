@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import copy
 
 from tests.rules.helpers import findings
@@ -92,6 +94,19 @@ def test_imm002_lock_shorter_than_daily_retention():
     (f,) = findings(data, "IMM-002")
     assert "locks recovery points for 7 days" in f.message and "kept for 35d" in f.message
     assert f.paths == ("targets[0].immutability.days", "targets[0].retention.daily")
+
+
+@pytest.mark.parametrize("days, kept, short", [
+    (2555, "7y", False), (2554, "7y", True),   # a storage service counts a year as 365 days
+    (90, "3mo", False), (89, "3mo", True),     # and a month as 30
+    (365, "1y", False), (35, "35d", False), (34, "35d", True),
+])
+def test_imm002_a_lock_in_days_covers_a_retention_counted_as_a_person_counts_it(days, kept, short):
+    """Seen in tmux: a 2555-day lock (7 x 365) was reported one day short of a 7y retention."""
+    data = base(targets=[{"id": "vault-a", "immutability": {"mode": "compliance", "days": days},
+                          "retention": {"max": kept}}])
+    hits = [f for f in findings(data, "IMM-002") if "locks recovery points" in f.message]
+    assert bool(hits) == short, [f.message for f in hits]
 
 
 def test_imm002_short_soft_delete_as_the_only_protection():

@@ -56,6 +56,8 @@ class WorkbenchApp(App):
         return self._interview
 
     def on_mount(self) -> None:
+        self._toasts_shown: set[int] = set()
+        self.set_interval(1.0, self._expire_toasts, name="expire-toasts")
         # Straight into a client when one is named: the client list is built only when it is wanted.
         if self.target:
             path = Path(self.target).expanduser()
@@ -67,6 +69,27 @@ class WorkbenchApp(App):
             self.open_demo()
         if self.session is None:
             self._show_start()
+
+    def _expire_toasts(self) -> None:
+        """Take down notices whose time is up. A toast's own one-shot timer skips its only tick when the loop is
+        busy at that moment (a step being built), and the toast then stays on screen, over the field being
+        answered, until the app is closed; this repeating sweep does not lose its ticks for good."""
+        try:
+            screen = self.screen
+            toasts = list(screen.query("Toast"))
+        except Exception:  # noqa: BLE001 - no screen yet, or one being swapped: the next tick sees it
+            return
+        shown = {id(toast) for toast in toasts}
+        for toast in toasts:
+            notification = getattr(toast, "_notification", None)
+            if notification is not None and notification.has_expired:
+                toast._expire()
+                shown.discard(id(toast))
+        if self._toasts_shown - shown:
+            # A toast went (here or by its own timer): repaint what was under it. In tmux the removed toast's
+            # text stayed on screen over the form and the status line until something else redrew there.
+            screen.refresh()
+        self._toasts_shown = shown
 
     def _show_start(self) -> None:
         from .screens.start import StartScreen

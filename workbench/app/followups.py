@@ -68,6 +68,30 @@ _SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "k
              "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up"}
 
 
+def kind_in_words(list_path: str) -> str:
+    """What one item of a list is called: ``restore_tests`` -> "restore test", ``targets`` -> "copy"."""
+    head = list_path.rsplit(".", 1)[-1]
+    return _SINGULAR.get(head, head.rstrip("s").replace("_", " "))
+
+
+def item_in_words(policy: Policy, path: str) -> str:
+    """The item a path is about, as a person names it (``systems[2].tier`` is "system email"); "" for a
+    policy-wide path."""
+    found = list(re.finditer(r"([a-z_]+)\[(\d+)\]", path or ""))
+    if not found:
+        return ""
+    last = found[-1]  # the innermost item: monitoring.alerts[1].pages is about alert 2
+    head, index = last.group(1), int(last.group(2))
+    try:
+        item = Editor(policy).get(path[: last.end()])
+    except EditError:
+        item = None
+    # an alert has no id: its event names it ("alert lock_changed"), an evidence source its kind; a test, its place
+    name = getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "event", None) \
+        or getattr(item, "kind", None) or f"#{index + 1}"
+    return f"{_SINGULAR.get(head, head.rstrip('s').replace('_', ' '))} {name}"
+
+
 def path_in_words(policy: Policy, path: str) -> str:
     """Where an answer goes, as a person names it: ``systems[2].saas.provider`` is "system email: saas
     provider" (the item's own id, not its position in a list)."""

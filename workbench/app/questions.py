@@ -493,12 +493,16 @@ def _parse_question(raw: Any, step: str, order: int, source: str) -> Question:
             raise bad("choices", f"{wrong[0]!r} is not a value the spec allows here; it takes: {', '.join(legal)}")
     ref = raw.get("ref")
     if kind == "reference":
-        if not isinstance(ref, str) or not ref.endswith("[*].id"):
-            raise bad("ref", "a reference names the ids it takes, e.g. tiers[*].id")
-        try:
-            field_type(ref)
-        except ValueError as exc:
-            raise bad("ref", str(exc)) from None
+        # one list of ids, or several ("principals[*].id | roles[*].id": a key admin is a person or a role)
+        parts = [part.strip() for part in ref.split("|")] if isinstance(ref, str) else []
+        if not parts or not all(part.endswith("[*].id") for part in parts):
+            raise bad("ref", "a reference names the ids it takes, e.g. tiers[*].id (or several, joined by |)")
+        for part in parts:
+            try:
+                field_type(part)
+            except ValueError as exc:
+                raise bad("ref", str(exc)) from None
+        ref = " | ".join(parts)
     elif ref is not None:
         raise bad("ref", "only a reference question takes 'ref'")
     help_ = _parse_help(raw.get("help"), bad)
@@ -1008,10 +1012,11 @@ def reference_choices(question: Question, policy: Policy | Editor) -> list[str]:
         return []
     editor = policy if isinstance(policy, Editor) else Editor(policy)
     out = []
-    for p in _expand(question.ref, editor):
-        value = editor.get(p)
-        if value:
-            out.append(value)
+    for ref in question.ref.split(" | "):
+        for p in _expand(ref, editor):
+            value = editor.get(p)
+            if value and value not in out:
+                out.append(value)
     return out
 
 
@@ -1194,6 +1199,32 @@ def step_for_path(path: str, interview: Interview | None = None) -> Optional[Loc
     return Location(step, q, _concrete(q.path, path) if q is not None else path)
 
 
+def instead_of(interview: Interview, question: Question, policy: Policy | Editor,
+               path: str) -> Optional[tuple[Question, str]]:
+    """The question asked in place of ``question`` at ``path`` when ``question`` does not apply there.
+
+    A question that applies only while another field is unanswered (``when: {field: region, answered:
+    false}``) is asked instead of that field: a copy on the premises has a site, not a cloud region, so a
+    finding about the copy's region is answered by its site. None when ``question`` applies, or when no such
+    question applies either."""
+    editor = policy if isinstance(policy, Editor) else Editor(policy)
+    if question.applies(editor, path):
+        return None
+    base = _item_base(path)
+    inner = _item_base(question.path)
+    field = question.path[len(inner):].lstrip(".")
+    for other in interview.questions:
+        if other is question or _item_base(other.path) != inner:
+            continue
+        conditions = [c for w in other.when for c in (w.options if isinstance(w, AnyOf) else (w,))]
+        if not any(c.field == field and c.answered is False for c in conditions):
+            continue
+        other_path = _concrete(other.path, path) if base else other.path
+        if other.applies(editor, other_path):
+            return other, other_path
+    return None
+
+
 def _locate(interview: Interview, pattern: str) -> Optional[tuple[Step, Optional[Question]]]:
     """(step, question) for a normalized path; cached per interview."""
     cache = _index(interview)[4]
@@ -1280,37 +1311,56 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     root = editor.policy
     deferred = _deferred(root)
     more: dict[str, tuple[str, str]] = {}
-    stakes = _stakes(_open_findings(report), interview, editor, deferred, more)
+    records: dict[str, str] = {}
+    stakes = _stakes(_open_findings(report), interview, editor, deferred, more, records)
     levels = _TierLevels(root)
     by_pattern = interview._by_pattern()
     best: Optional[tuple] = None
     best_item = None
+    asked: list[tuple[str, int]] = []  # (path, severity rank) of every question some finding asks for
 
     def consider(q: Question, p: str, idx: tuple[int, ...], sev: Optional[str]) -> None:
         nonlocal best, best_item
         ask, ask_path = q, p
         if q.kind == "reference" and not reference_choices(q, root):
             # nothing to choose from yet: ask for the list first (a system's tier needs tiers)
-            owner = _list_question(interview, q.ref)
+            owner = _list_question(interview, q.ref.split(" | ")[0])
             if owner is None or owner.path in deferred or is_answered(owner, editor, owner.path):
                 return
             ask, ask_path = owner, owner.path
         level = levels.of(p)
         key = (SEVERITY_RANK.get(sev, NO_STAKE - 1) if sev else NO_STAKE, level, q.order, idx)
+        asked.append((p, key[0]))
         if best is None or key < best:
             best, best_item = key, (ask, ask_path, sev, level)
 
     # 1. what some open finding asks for: these outrank every question no finding asks for
     for p, sev in stakes.items():
         q = by_pattern.get(_normalize(p))
-        if q is None or p in deferred or not q.applies(editor, p) or is_answered(q, editor, p):
+        if q is not None and not q.applies(editor, p):
+            # a field that does not apply to this item (a cloud region of a copy on the premises): the
+            # question asked in its place (the copy's site), else nothing
+            q, p = instead_of(interview, q, editor, p) or (None, p)
+        if q is None or p in deferred:
+            continue
+        if is_answered(q, editor, p):
             continue
         consider(q, p, _indices(p), sev)
+    # a record some evidence finding waits on, begun but unfinished (a restore test without its date or result)
+    for p, sev in records.items():
+        unfinished = _unfinished_entry(interview, by_pattern[_normalize(p)], editor, deferred)
+        if unfinished is not None:
+            consider(unfinished[0], unfinished[1], _indices(unfinished[1]), sev)
     # a list with entries that a finding still asks another entry for ("where are restore-test records kept?")
     adding = None
     for p, (sev, message) in more.items():
         q = by_pattern.get(_normalize(p))
         if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
+            continue
+        rank = SEVERITY_RANK.get(sev, NO_STAKE - 1)
+        if any(path.startswith(p + "[") and r <= rank for path, r in asked):
+            # an entry already in the list is asked about at the same stake (the role just added has no
+            # permissions yet): that answer comes before yet another entry
             continue
         # the entries there first: a finding about the list may be settled by their open answers ("no role
         # holds a backup permission" while the roles' permissions are unanswered), and asking for yet another
@@ -1319,7 +1369,7 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         if inside is not None:
             consider(by_pattern[_normalize(inside)], inside, _indices(inside), sev)
             continue
-        key = (SEVERITY_RANK.get(sev, NO_STAKE - 1), levels.of(p), q.order, _indices(p))
+        key = (rank, levels.of(p), q.order, _indices(p))
         if best is None or key < best:
             best, best_item, adding = key, (q, p, sev, key[1]), message
     # 2. else the required questions still open, most critical tier first, then interview order
@@ -1338,6 +1388,28 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
     return Next(q, p, sev, level, _reason(sev, level))
 
 
+#: How many of a list's last entries are looked at for a missing answer (the ones a person is entering now).
+RECENT_ENTRIES = 20
+
+
+def _unfinished_entry(interview: Interview, list_question: Question, editor: Editor,
+                      deferred) -> Optional[tuple[Question, str]]:
+    """The first required, unanswered question of one of the list's last entries, with its path."""
+    try:
+        items = editor.get(list_question.path)
+    except EditError:
+        return None
+    if not isinstance(items, list) or not items:
+        return None
+    questions = [q for q in interview.items_of(list_question.path) if not q.optional]
+    for index in range(max(0, len(items) - RECENT_ENTRIES), len(items)):
+        for q in questions:
+            path = q.path.replace("[*]", f"[{index}]", 1)
+            if path not in deferred and q.applies(editor, path) and not is_answered(q, editor, path):
+                return q, path
+    return None
+
+
 def _as_interview(questions) -> Interview:
     if isinstance(questions, Interview):
         return questions
@@ -1346,15 +1418,21 @@ def _as_interview(questions) -> Interview:
 
 
 def _stakes(findings: list, interview: Interview, editor: Editor, deferred: frozenset,
-            more: dict | None = None) -> dict[str, str]:
+            more: dict | None = None, records: dict | None = None) -> dict[str, str]:
     """Concrete question path -> worst severity of the open findings that question answers. ``more`` collects,
-    for a list question, the worst open finding that asks for an entry (path -> (severity, message))."""
+    for a list question, the worst open finding that asks for an entry (path -> (severity, message));
+    ``records``, for a list of records (restore tests), the worst evidence finding waiting on it."""
     out: dict[str, str] = {}
     by_pattern = interview._by_pattern()
     for f in findings:
         sev = f.severity
         asks = f.kind in QUESTION_KINDS
         for fp in f.paths:
+            if records is not None and f.kind == "evidence":
+                q = by_pattern.get(_normalize(fp))
+                if q is not None and q.kind == "list" and "[*]" not in q.path and (
+                        fp not in records or SEVERITY_RANK.get(sev, NO_STAKE) < SEVERITY_RANK.get(records[fp], NO_STAKE)):
+                    records[fp] = sev
             if more is not None and asks:
                 q = by_pattern.get(_normalize(fp))
                 if q is not None and q.kind == "list":
@@ -1455,7 +1533,7 @@ def _reason(sev: Optional[str], level: int) -> str:
     else:
         why = "not answered yet"
     if level < NO_TIER:
-        why += f" (tier level {level}{', the most critical' if level == 0 else ''})"
+        why += "; it is about the most critical tier" if level == 0 else f"; it is about a tier of level {level}"
     return why
 
 

@@ -95,8 +95,13 @@ class Review:
         counts = [f"{n} {sev}" for sev, n in self.counts.items() if n]
         parts.append(", ".join(counts) if counts else "no open findings")
         n = len(self.blockers)
-        parts.append("ready to publish" if not n else
-                     f"{n} blocker{'s stop' if n != 1 else ' stops'} publishing")
+        if n:
+            parts.append(f"{n} blocker{'s stop' if n != 1 else ' stops'} publishing")
+        elif self.counts.get("blocker"):
+            # only a blocker *gap* stops a publish: say so, or "2 blocker · ready to publish" reads as a contradiction
+            parts.append("ready to publish (blocker questions and missing evidence do not stop it)")
+        else:
+            parts.append("ready to publish")
         return "  ·  ".join(parts)
 
 

@@ -36,6 +36,13 @@ _WORM, _WORM_WHY = Duration.of(REGULATORY_MINIMUM["sec17a4"][0]), REGULATORY_MIN
 _WORM_DAYS = int(_WORM.days)
 
 
+def _counted_days(kept) -> int:
+    """A retention in days as a lock is set against it: a year is 365 days and a month 30, as storage services
+    count a lock in years (a 2555-day lock covers "7y", a 90-day lock "3mo"); at average lengths a 7-year
+    retention was 2556 days and its 2555-day lock was reported one day short."""
+    return int((kept.months // 12) * 365 + (kept.months % 12) * 30 + kept.seconds / 86400)
+
+
 # ----------------------------------------------------------------------------
 # The backup-plane view (shared with encryption, access and monitoring)
 # ----------------------------------------------------------------------------
@@ -574,7 +581,7 @@ def _lock_length(ctx, pl: Plane, c: Target, imm, records: _Records):
     if ret is not None:
         daily = ret.daily if ret.daily is not None and not ret.daily.vague else None
         kept = daily or ret.shortest()
-        if kept is not None and imm.days < int(kept.days):  # whole days: a 365-day lock covers "1y"
+        if kept is not None and imm.days < _counted_days(kept):
             what = "daily recovery points are" if daily else "recovery points are"
             worst, scopes = _about(pl, c)
             yield ctx.hit(

@@ -205,21 +205,22 @@ class AddItemDialog(FormDialog):
 
     ok_label = "Add"
 
-    def __init__(self, what: str, required: Sequence[tuple[str, str, Sequence[str]]]) -> None:
+    def __init__(self, what: str, required: Sequence[tuple[str, str, Sequence[str], str]]) -> None:
         super().__init__()
-        self.title_text = f"Add to {what}"
+        self.title_text = f"New {what}"
         self.required = list(required)
 
     def fields(self) -> ComposeResult:
-        for name, description, choices in self.required:
+        for name, description, choices, example in self.required:
             if choices:
                 widget = Select([(c, c) for c in choices], prompt="choose", id=f"add-{name}")
             else:
-                widget = _input(id=f"add-{name}")
-            yield from self.labelled(f"{name}: {description}", widget)
+                widget = _input(id=f"add-{name}", placeholder=f"e.g. {example}" if example else "")
+            # the interview's own question when there is one ("Which system was restored?"), else the field
+            yield from self.labelled(description if description.endswith("?") else f"{name}: {description}", widget)
 
     def collect(self) -> Optional[dict]:
-        data = {name: self.value(f"#add-{name}") for name, _, _ in self.required}
+        data = {name: self.value(f"#add-{name}") for name, *_ in self.required}
         missing = [name for name, value in data.items() if not value]
         if missing:
             self.error(f"Fill in {', '.join(missing)}.")

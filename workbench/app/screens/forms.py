@@ -104,8 +104,11 @@ def _answered(value: Any) -> bool:
     return True
 
 
-def required_fields(session: Session, list_path: str) -> list[tuple[str, str, list[str]]]:
-    """The fields a new item of ``list_path`` cannot exist without: (name, description, choices)."""
+def required_fields(session: Session, list_path: str,
+                    interview: Any = None) -> list[tuple[str, str, list[str], str]]:
+    """The fields a new item of ``list_path`` cannot exist without: (name, description, choices, example).
+
+    A field naming another item (a restore test's system) offers the ids there are, as its question does."""
     try:
         model, _ = Q.field_type(list_path)
     except ValueError:
@@ -114,7 +117,12 @@ def required_fields(session: Session, list_path: str) -> list[tuple[str, str, li
     for name, info in getattr(model, "model_fields", {}).items():
         if info.is_required():
             choices = list(typing.get_args(info.annotation)) if typing.get_origin(info.annotation) is typing.Literal else []
-            out.append((name, info.description or name, [str(c) for c in choices]))
+            question = interview.by_path(f"{list_path}[*].{name}") if interview is not None else None
+            if not choices and question is not None and question.kind == "reference":
+                choices = [value for _, value in choices_for(question, session)]
+            described = question.text if question is not None else info.description or name
+            example = str(question.help.example or "") if question is not None else ""
+            out.append((name, described, [str(c) for c in choices], example))
     return out
 
 
@@ -191,6 +199,20 @@ def describe_problems(problems: list) -> str:
     return head + ":\n" + "\n".join(lines) + more
 
 
+def item_name(item: Any, index: int) -> str:
+    """What an item of a list is called on screen: its id, else its name, else its event (an alert) or kind (an
+    evidence source), else its place in the list."""
+    return str(getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "event", None)
+               or getattr(item, "kind", None) or f"#{index + 1}")
+
+
+def _parts(list_path: str) -> tuple:
+    """``monitoring.alerts`` -> ``("monitoring", "alerts")``: a list's path as the editor takes it."""
+    from workbench.spec.io import parse_path
+
+    return parse_path(list_path)
+
+
 class TableActions:
     """What the item tables ask of a step's form: duplicate, delete, bulk edit and import (mixed into StepForm).
 
@@ -198,6 +220,17 @@ class TableActions:
     edit) or reloaded keeping its filter and sort (rows added or removed), never rebuilt from scratch."""
 
     session: Session
+
+    def local_path(self, path) -> tuple:
+        """An edit's path with the name of a list inside a section joined up, as the tables here name it:
+        ``("monitoring", "alerts", 0, "channel")`` -> ``("monitoring.alerts", 0, "channel")``."""
+        path = tuple(path)
+        for head in self.heads:
+            if "." in head:
+                parts = _parts(head)
+                if path[: len(parts)] == parts:
+                    return (head, *path[len(parts):])
+        return path
 
     def _table(self, head: str) -> ItemTable:
         return self.query_one(f"#items-{slug(head)}", ItemTable)
@@ -245,7 +278,7 @@ class TableActions:
         again: set[int] = set()
         shown: dict[Any, str] = {}  # a bulk edit sets one value many times: its cell text is made once
         for leaf in leaves:
-            path = leaf.path
+            path = self.local_path(leaf.path)
             if leaf.op != "set" or len(path) < 3 or path[0] != head or not isinstance(path[1], int) \
                     or not all(isinstance(p, str) for p in path[2:]):
                 if len(path) > 1 and isinstance(path[1], int):
@@ -287,7 +320,7 @@ class TableActions:
         sets: dict[str, list] = {}
         reshaped: set[str] = set()
         for leaf in change.leaves():
-            path = leaf.path
+            path = self.local_path(leaf.path)
             if not path or path[0] not in self.heads:
                 continue
             if len(path) == 2 and leaf.op in ("add", "remove"):
@@ -309,7 +342,7 @@ class TableActions:
         shown = {(head, index) for head, index in self._form_for.items() if head in self.heads}
         paths = set()
         for leaf in change.leaves():
-            path = leaf.path
+            path = self.local_path(leaf.path)
             if len(path) < 2 or not isinstance(path[1], int):
                 self.refresh_values()
                 return
@@ -356,14 +389,14 @@ class TableActions:
         names = [getattr(items[i], "id", None) or f"item {i + 1}" for i in indices if i < len(items)]
         if not names:
             return
-        label = names[0] if len(names) == 1 else f"{len(names)} {head.replace('_', ' ')}"
+        label = names[0] if len(names) == 1 else f"{len(names)} {head.rsplit('.', 1)[-1].replace('_', ' ')}"
 
         async def confirmed(answer: Optional[dict]) -> None:
             if answer is None:
                 return
             try:
                 # from the last to the first, so each index still names the item it named when chosen
-                self.session.apply_many(f"Delete {label}", [("remove", (head, i)) for i in reversed(indices)])
+                self.session.apply_many(f"Delete {label}", [("remove", (*_parts(head), i)) for i in reversed(indices)])
             except EditError as exc:
                 self.app.notify(str(exc), title="Not deleted", severity="error", markup=False)
                 return
@@ -384,14 +417,14 @@ class TableActions:
             self.app.notify("This table has no answer a bulk edit can set.")
             return
         by_rel = {q.path.partition("[*].")[2]: q for q in questions}
-        what = head.replace("_", " ")
+        what = head.rsplit(".", 1)[-1].replace("_", " ")
 
         def attempt(rel: str, value: Any) -> Optional[str]:
             parts = tuple(rel.split("."))
             value = bulk_value(by_rel.get(rel), value)
             label = f"Set {rel} of {len(indices)} {what}"
             try:
-                change = self.session.apply_many(label, [("set", (head, i, *parts), value) for i in indices])
+                change = self.session.apply_many(label, [("set", (*_parts(head), i, *parts), value) for i in indices])
             except EditError as exc:
                 return str(exc)
             if change is not None:
@@ -405,7 +438,7 @@ class TableActions:
     def on_item_table_import_requested(self, event: ItemTable.ImportRequested) -> None:
         event.stop()
         head = event.table.list_path
-        what = head.replace("_", " ")
+        what = head.rsplit(".", 1)[-1].replace("_", " ")
         columns = ", ".join(c for c in event.table.columns if c != "answered") + " ..."
 
         def attempt(path: str) -> Optional[str]:
@@ -716,7 +749,7 @@ class StepForm(TableActions, VerticalScroll):
         titles = box.query(".item-title")
         if not titles:
             return False
-        titles.first(Static).update(str(getattr(items[index], "id", None) or f"#{index + 1}"))
+        titles.first(Static).update(item_name(items[index], index))
         for field, q in zip(fields, questions):
             path = q.path.replace("[*]", f"[{index}]", 1)
             field.path = path
@@ -742,7 +775,7 @@ class StepForm(TableActions, VerticalScroll):
             widgets.append(Static("No items yet: press a on the table to add one." if not items else "",
                                   classes="item-empty", markup=False))
         else:
-            name = getattr(items[index], "id", None) or f"#{index + 1}"
+            name = item_name(items[index], index)
             widgets.append(Static(f"{name}", classes="item-title", markup=False))
             for q in self.heads[head]:
                 widgets.append(self._field(q, q.path.replace("[*]", f"[{index}]", 1)))

@@ -36,6 +36,7 @@ from widgets.item_table import ItemTable
 from widgets.question_field import QuestionField, field_id
 
 from .. import questions as Q
+from ..followups import item_in_words, kind_in_words
 from ..session import EditError, Evaluation, Session
 from .dialogs import AddItemDialog, ExceptionDialog, FollowUpDialog, SourceDialog
 from .forms import StepForm, item_columns, item_row, required_fields
@@ -260,11 +261,11 @@ class InterviewScreen(Screen):
     def _add_item(self, event: ItemTable.AddRequested) -> None:
         event.stop()
         list_path = event.table.list_path
-        required = required_fields(self.session, list_path)
+        required = required_fields(self.session, list_path, self.interview)
         if not required:
             self._do_add(list_path, {})
             return
-        self.app.push_screen(AddItemDialog(event.table.title, required),
+        self.app.push_screen(AddItemDialog(kind_in_words(list_path), required),
                              lambda data: data is not None and self._do_add(list_path, data))
 
     def _do_add(self, list_path: str, data: dict) -> None:
@@ -300,8 +301,8 @@ class InterviewScreen(Screen):
             self.notify(f"{'Undone' if step == self.session.undo else 'Redone'}: {change.label}", markup=False)
             return
         if change.op == "group":  # a bulk edit, import or multi-delete: refresh what it touched, in place
-            heads = {leaf.path[0] for leaf in change.leaves() if leaf.path}
             form = self.query_one(StepForm)
+            heads = {form.local_path(leaf.path)[0] for leaf in change.leaves() if leaf.path}
             if heads & set(form.heads):
                 await form.after_group(change, undone=step == self.session.undo)
             elif heads:
@@ -451,7 +452,13 @@ class InterviewScreen(Screen):
             self.notify(f"No question asks for {path or 'this'} yet; it is in the spec file.", markup=False)
             return
         self._layout_class(False, "-show-gaps", "-show-steps")
-        self.show_step(location.step.id, location.path, rebuild=rebuild)
+        path = location.path
+        if location.question is not None:
+            # a finding about a field this item does not have (a site's copy has no cloud region): the
+            # question asked in its place, which the form shows
+            other = Q.instead_of(self.interview, location.question, self.session.policy, path)
+            path = other[1] if other else path
+        self.show_step(location.step.id, path, rebuild=rebuild)
 
     @on(GapPanel.FindingSelected)
     def _finding_chosen(self, event: GapPanel.FindingSelected) -> None:
@@ -483,7 +490,12 @@ class InterviewScreen(Screen):
             self.notify("Every question that applies is answered (or waiting on a follow-up).")
             return
         self.jump_to(nxt.path)
-        self.notify(f"{nxt.question.text} ({nxt.reason})", timeout=4, markup=False)
+        # named with its item: at 80x24 the item's title is often scrolled out of view above its field
+        where = item_in_words(self.session.policy, nxt.path)
+        why = f"{nxt.reason[:1].upper()}{nxt.reason[1:]}:\n{nxt.asks}" if nxt.adds and nxt.asks else \
+            f"{nxt.reason[:1].upper()}{nxt.reason[1:]}."
+        self.notify(f"{nxt.question.text}\n{why}", timeout=6 if nxt.adds else 4, markup=False,
+                    title=where[:1].upper() + where[1:] if where else "Next question")
 
     def action_toggle_help(self) -> None:
         pane = self.query_one("#help", HelpPane)
@@ -577,6 +589,17 @@ class InterviewScreen(Screen):
             self.notify("This step has no table.")
             return
         current = next((i for i, t in enumerate(tables) if t.has_focus), -1)
+        if current < 0:
+            # from an item's answers, its own list first (a source's field -> the sources table, not the alerts
+            # table above it, which a bulk edit would then have changed)
+            node = self.focused
+            while node is not None and not (node.id or "").startswith("item-form-"):
+                node = node.parent
+            if node is not None:
+                own = [t.view for t in self.query(ItemTable) if t.id == "items-" + node.id[len("item-form-"):]]
+                if own:
+                    own[0].focus()
+                    return
         tables[(current + 1) % len(tables)].focus()
 
     def action_back_to_form(self) -> None:
