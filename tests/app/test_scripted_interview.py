@@ -219,9 +219,7 @@ class Consultant:
     async def add_items(self, table: ItemTable) -> int:
         """The client's items of this table, one ``a`` and add form each; returns how many were added."""
         head = table.list_path
-        planned = self.items.get(head, [])
-        if head == "systems":
-            planned = planned[:SYSTEMS]
+        planned = planned_items(self.items, head)
         have = len(self.app.session.get(head))
         for item in planned[have:]:
             count = len(self.app.session.get(head))
@@ -277,6 +275,18 @@ async def _handled(app) -> None:
             pending += 1
     if pending:
         await asyncio.wait_for(done.wait(), timeout=30)
+
+
+def planned_items(items: dict[str, list[dict]], head: str) -> list[dict]:
+    """The client's items of the list ``head`` in this run: the first SYSTEMS systems, and the restore tests of
+    those systems (the add form offers the systems there are)."""
+    planned = items.get(head, [])
+    if head == "systems":
+        return planned[:SYSTEMS]
+    if head == "restore_tests":
+        entered = {s["id"] for s in items["systems"][:SYSTEMS]}
+        return [t for t in planned if t["system"] in entered]
+    return planned
 
 
 def _dialog_ready(app) -> bool:
@@ -383,7 +393,7 @@ async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
     # sane counts: every step was gone through, every table the client has items for was filled through its
     # add form, and the keys are those of answers typed or picked, not of a search for where to type them
     assert visited == {s.id for s in app.interview.steps}, sorted(visited)
-    expected = sum(len(items) for head, items in brightwater.ITEMS.items() if head != "systems") + SYSTEMS
+    expected = sum(len(planned_items(brightwater.ITEMS, head)) for head in brightwater.ITEMS)
     assert me.added == expected, (me.added, expected)
     answers = me.questions + me.added
     assert me.questions >= len(brightwater.ANSWERS) and me.keys <= 40 * answers, (me.keys, answers)

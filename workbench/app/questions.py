@@ -1357,6 +1357,11 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         q = by_pattern.get(_normalize(p))
         if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
             continue
+        if not _lists_items(q.path):
+            # a list of names typed in one field (a key's admins): its answer is given; asking the same field
+            # again would keep the next-question key on it (a name the finding does not know yet, such as a
+            # role the interview comes to later, is settled there)
+            continue
         rank = SEVERITY_RANK.get(sev, NO_STAKE - 1)
         if any(path.startswith(p + "[") and r <= rank for path, r in asked):
             # an entry already in the list is asked about at the same stake (the role just added has no
@@ -1408,6 +1413,16 @@ def _unfinished_entry(interview: Interview, list_question: Question, editor: Edi
             if path not in deferred and q.applies(editor, path) and not is_answered(q, editor, path):
                 return q, path
     return None
+
+
+def _lists_items(pattern: str) -> bool:
+    """Whether the list at ``pattern`` holds items with questions of their own (tiers, evidence sources), not
+    plain names or values."""
+    try:
+        annotation, is_list = field_type(pattern)
+    except ValueError:
+        return False
+    return is_list and isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _as_interview(questions) -> Interview:
