@@ -13,8 +13,9 @@ another step and when a dialog opens.
 
 The counts are printed and written to ``docs/scripted-interview.txt`` (set
 ``WORKBENCH_INTERVIEW_RECORD=1``), which the README quotes: they tell
-whether an on-site hour is enough. CI runs the first 3 systems; the whole
-client (about half an hour on a loaded 2-core host) is::
+whether an on-site hour is enough. CI runs the first 3 systems (every step and
+table, the same end state; 5 to 10 minutes on the loaded shared 2-core host);
+the whole client (over 20 minutes there) is::
 
     WORKBENCH_INTERVIEW_SYSTEMS=20 WORKBENCH_INTERVIEW_RECORD=1 \
         .venv/bin/python -m pytest -s tests/app/test_scripted_interview.py
