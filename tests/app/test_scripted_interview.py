@@ -149,7 +149,7 @@ class Consultant:
             return self.answers.get(path, MISSING)
         head, _, rest = path.partition("[")
         index, _, field = rest.partition("].")
-        items = self.items.get(head, [])
+        items = planned_items(self.items, head)
         if "[" in field or not index.isdigit() or int(index) >= len(items):
             return MISSING
         return items[int(index)].get(field, MISSING)
@@ -284,9 +284,12 @@ def planned_items(items: dict[str, list[dict]], head: str) -> list[dict]:
     planned = items.get(head, [])
     if head == "systems":
         return planned[:SYSTEMS]
+    entered = {s["id"] for s in items["systems"][:SYSTEMS]}
     if head == "restore_tests":
-        entered = {s["id"] for s in items["systems"][:SYSTEMS]}
         return [t for t in planned if t["system"] in entered]
+    if head == "schedules":  # the schedules of the systems entered, each for those of its systems
+        return [{**s, "systems": [i for i in s["systems"] if i in entered]} for s in planned
+                if set(s["systems"]) & entered]
     return planned
 
 
