@@ -159,11 +159,16 @@ class QuestionField(Vertical, can_focus=False):
         widget = self.query_one("#qf-input")
         with self.prevent(Select.Changed, SelectionList.SelectedChanged, Input.Changed):
             if isinstance(widget, Select):
-                widget.value = value if value is not None else Select.NULL
+                # as when it is built: a value that is not one of the choices (an id no longer listed) shows unset
+                legal = value is not None and (value in {v for _, v in self._choices} if self._choices
+                                               else isinstance(value, bool))
+                widget.value = value if legal else Select.NULL
             elif isinstance(widget, SelectionList):
                 widget.deselect_all()
+                offered = {v for _, v in self._choices}
                 for v in value or ():
-                    widget.select(v)
+                    if v in offered:
+                        widget.select(v)
             else:
                 self._committed = _as_text(value, self.kind)
                 if widget.value != self._committed:

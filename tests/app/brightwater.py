@@ -22,6 +22,10 @@ def _system(id, description, kind, environment, owner, tier, data_classes, provi
         item["site" if provider == "on_prem" else "region"] = where
     if saas is not None:
         item["saas.provider"], item["saas.native_recovery_window"], item["saas.restore_horizon"] = saas
+    # how long a replacement takes to stand up, and whether the backup holds the system's configuration too
+    item["provisioning_hours"] = {"T0": 2, "T1": 8}.get(tier, 24)
+    item["alternate_site"] = "warm" if tier == "T0" else "cold"
+    item["backs_up_system_state"] = True
     item.update(more)
     _SYSTEMS.append(item)
 
@@ -36,7 +40,7 @@ _system("events-stream", "Kafka (MSK) stream of vehicle position events", "trans
 _system("api-cluster", "EKS cluster running the customer API and web app", "k8s", "prod",
         "Platform team", "T0", ["internal"], "aws", "eu-west-2")
 _system("documents-bucket", "S3 bucket of customs documents and proofs of delivery", "object_store", "prod",
-        "Platform team", "T0", ["confidential", "pii"], "aws", "eu-west-2")
+        "Platform team", "T0", ["confidential", "pii"], "aws", "eu-west-2", size_gb=2400)
 _system("platform-secrets", "AWS Secrets Manager secrets of the platform", "secrets", "prod",
         "Security team", "T0", ["restricted"], "aws", "eu-west-2")
 _system("platform-kms", "AWS KMS keys that encrypt the production data stores", "kms", "prod",
@@ -64,7 +68,8 @@ _system("stripe-billing", "Stripe subscriptions and payment records", "saas", "p
 _system("jira", "Jira and Confluence: tickets, runbooks and the evidence folder", "saas", "corp",
         "IT team", "T1", ["internal"], "atlassian", saas=("Atlassian Cloud", "30d", "1y"))
 _system("file-share", "Windows file server in the Leeds office: HR and finance folders", "fileshare", "corp",
-        "IT team", "T1", ["confidential", "pii", "financial"], "on_prem", "Leeds office comms room")
+        "IT team", "T1", ["confidential", "pii", "financial"], "on_prem", "Leeds office comms room",
+        region="UK (Leeds office)")
 _system("laptops", "Staff MacBooks managed by Jamf; work files sync to OneDrive", "endpoint", "corp",
         "IT team", "T2", ["internal", "confidential"], "jamf")
 
@@ -91,46 +96,47 @@ ITEMS: dict[str, list[dict]] = {
     ],
     "systems": _SYSTEMS,
     "schedules": [
-        {"id": "sch-rds-pitr", "description": "AWS Backup continuous backup of the RDS databases with "
+        {"id": "sch-rds-pitr", "job_duration": "10m", "description": "AWS Backup continuous backup of the RDS databases with "
                                               "point-in-time recovery",
          "systems": ["tracking-db", "orders-db"], "type": "continuous", "interval": "5m", "automated": True,
          "app_consistent": True, "versioned": True, "targets": ["vault-london", "vault-dublin"]},
-        {"id": "sch-aws-hourly", "description": "Hourly AWS Backup snapshots of the other AWS systems",
+        {"id": "sch-aws-hourly", "job_duration": "20m", "description": "Hourly AWS Backup snapshots of the other AWS systems",
          "systems": ["events-stream", "api-cluster", "documents-bucket", "platform-secrets", "platform-kms",
                      "search-index", "analytics-warehouse", "app-logs"],
          "type": "snapshot", "interval": "1h", "automated": True, "app_consistent": True,
          "targets": ["vault-london", "vault-dublin"]},
-        {"id": "sch-saas-daily", "description": "Nightly Keepit backup of the SaaS tenants and the identity "
+        {"id": "sch-saas-daily", "job_duration": "1h", "description": "Nightly Keepit backup of the SaaS tenants and the identity "
                                                 "provider",
          "systems": ["okta", "github", "cloudflare-dns", "m365", "xero", "hubspot", "stripe-billing", "jira"],
          "type": "export", "interval": "4h", "automated": True, "app_consistent": True, "versioned": True,
          "targets": ["keepit-eu"]},
-        {"id": "sch-office-nightly", "description": "Veeam backup of the Leeds file server and the laptops' "
+        {"id": "sch-office-nightly", "job_duration": "2h", "description": "Veeam backup of the Leeds file server and the laptops' "
                                                     "OneDrive sync to the NAS and AWS",
          "systems": ["file-share", "laptops"], "type": "incremental", "interval": "4h", "automated": True,
          "app_consistent": True, "targets": ["office-nas", "vault-dublin"]},
     ],
     "targets": [
-        {"id": "vault-london", "description": "AWS Backup vault in the production account, London",
+        {"id": "vault-london", "transfer.tls_min": "1.2", "restore_throughput_gbph": 500, "description": "AWS Backup vault in the production account, London",
          "provider": "aws", "account": "brightwater-prod (4411-2233-5566)", "region": "eu-west-2",
          "media": "object", "storage_class": "standard", "offline": False, "isolated_account": False,
          "immutability.mode": "governance", "immutability.days": 35, "encryption.at_rest": True,
          "encryption.algorithm": "AES-256", "encryption.key": "kms-prod", "transfer.protocol": "https",
          "retention.max": "35d"},
-        {"id": "vault-dublin", "description": "Locked AWS Backup vault in the separate backup account, Dublin",
+        {"id": "vault-dublin", "transfer.tls_min": "1.2", "restore_throughput_gbph": 300, "description": "Locked AWS Backup vault in the separate backup account, Dublin",
          "provider": "aws", "account": "brightwater-backup (7788-9900-1122)", "region": "eu-west-1",
          "media": "object", "storage_class": "standard", "offline": False, "isolated_account": True,
          "immutability.mode": "compliance", "immutability.days": 35, "encryption.at_rest": True,
          "encryption.algorithm": "AES-256", "encryption.key": "kms-backup", "transfer.protocol": "https",
          "retention.max": "1y"},
-        {"id": "keepit-eu", "description": "Keepit SaaS backup service, EU data centre (Copenhagen)",
+        {"id": "keepit-eu", "transfer.tls_min": "1.2", "restore_throughput_gbph": 100, "description": "Keepit SaaS backup service, EU data centre (Copenhagen)",
          "provider": "keepit", "account": "brightwater tenant", "region": "eu-copenhagen", "media": "object",
          "storage_class": "standard", "offline": False, "isolated_account": True,
          "immutability.mode": "compliance", "immutability.days": 365, "encryption.at_rest": True,
          "encryption.algorithm": "AES-256", "encryption.key": "keepit-managed", "transfer.protocol": "https",
          "retention.max": "7y"},
-        {"id": "office-nas", "description": "Synology NAS in the Leeds comms room (Veeam repository)",
+        {"id": "office-nas", "transfer.tls_min": "1.2", "restore_throughput_gbph": 200, "description": "Synology NAS in the Leeds comms room (Veeam repository)",
          "provider": "on_prem", "account": "veeam-repo (local)", "site": "Leeds office comms room",
+         "region": "UK (Leeds office)",
          "media": "disk", "storage_class": "standard", "offline": False, "isolated_account": False,
          "immutability.mode": "governance", "immutability.days": 14, "encryption.at_rest": True,
          "encryption.algorithm": "AES-256", "encryption.key": "veeam-key", "transfer.protocol": "smb3",
@@ -152,7 +158,11 @@ ITEMS: dict[str, list[dict]] = {
     ],
     "roles": [
         {"id": "backup-admin", "description": "Manages backup plans, vaults and the SaaS backup service",
-         "scope": "AWS Backup and Keepit consoles", "permissions": ["configure", "run", "restore", "read"],
+         "scope": "AWS Backup and Keepit consoles",
+         "permissions": ["configure", "run", "restore", "read", "delete_recovery_point", "modify_retention",
+                         "modify_immutability", "disable_plan", "delete_vault"],
+         "dual_authorization_for": ["delete_recovery_point", "modify_retention", "modify_immutability",
+                                    "disable_plan", "delete_vault"],
          "members": ["u-priya", "u-tom"], "mfa_required": True, "last_review_on": "2026-04-01",
          "review_interval": "3mo"},
         {"id": "backup-operator", "description": "Runs and checks backup jobs and restores files on request",

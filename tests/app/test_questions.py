@@ -626,7 +626,12 @@ def test_findings_of_every_kind_are_counted_and_ranked_the_engine_renaming_unans
     assert (states["tiers"].gaps, states["tiers"].worst) == (1, "minor")  # the accepted blocker is not open
     assert progress(interview, p, report).blockers == 1
     nxt = next_question(interview, p, report)
-    # the blocker question about a list that has entries comes first, quoting the finding
+    # the blocker about a list that has entries: first the open answers of the entry there (they may settle it)
+    assert (nxt.path, nxt.adds, nxt.severity) == ("evidence.sources[0].location", False, "blocker")
+    source = p.evidence.sources[0]
+    source.location, source.retention = "Confluence backup space", "2y"
+    nxt = next_question(interview, p, report)
+    # ... then another entry, quoting the finding
     assert (nxt.path, nxt.adds, nxt.severity, nxt.asks) == (
         "evidence.sources", True, "blocker", "Where are restore-test records kept?")
     findings.pop(1)

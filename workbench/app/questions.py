@@ -1357,10 +1357,22 @@ def next_question(questions: Interview | Iterable[Question], policy: Policy | Ed
         q = by_pattern.get(_normalize(p))
         if p in deferred or not q.applies(editor, p) or not is_answered(q, editor, p):
             continue
+        if not _lists_items(q.path):
+            # a list of names typed in one field (a key's admins): its answer is given; asking the same field
+            # again would keep the next-question key on it (a name the finding does not know yet, such as a
+            # role the interview comes to later, is settled there)
+            continue
         rank = SEVERITY_RANK.get(sev, NO_STAKE - 1)
         if any(path.startswith(p + "[") and r <= rank for path, r in asked):
             # an entry already in the list is asked about at the same stake (the role just added has no
             # permissions yet): that answer comes before yet another entry
+            continue
+        # the entries there first: a finding about the list may be settled by their open answers ("no role
+        # holds a backup permission" while the roles' permissions are unanswered), and asking for yet another
+        # entry would keep the next-question key on the table however many the client has
+        inside = _answering_path(p + "[*]", interview, by_pattern, editor, deferred)
+        if inside is not None:
+            consider(by_pattern[_normalize(inside)], inside, _indices(inside), sev)
             continue
         key = (rank, levels.of(p), q.order, _indices(p))
         if best is None or key < best:
@@ -1401,6 +1413,16 @@ def _unfinished_entry(interview: Interview, list_question: Question, editor: Edi
             if path not in deferred and q.applies(editor, path) and not is_answered(q, editor, path):
                 return q, path
     return None
+
+
+def _lists_items(pattern: str) -> bool:
+    """Whether the list at ``pattern`` holds items with questions of their own (tiers, evidence sources), not
+    plain names or values."""
+    try:
+        annotation, is_list = field_type(pattern)
+    except ValueError:
+        return False
+    return is_list and isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _as_interview(questions) -> Interview:

@@ -257,7 +257,8 @@ class TableActions:
             table.select(select)
         elif not items:
             self.selected.pop(head, None)
-        await self._build_item_form(head)
+        if not items or not self._retarget_item_form(head):  # the fields there show the other item
+            await self._build_item_form(head)
         table.view.focus()
 
     def refresh_set_rows(self, head: str, leaves: list, undone: bool = False) -> None:
@@ -471,6 +472,24 @@ class TableActions:
 MAX_HELD_KEYS = 400
 
 
+class StepPage(Vertical):
+    """One step's widgets and what the form keeps about them (the item shown per table ...).
+
+    A page is built the first time its step is shown and kept, hidden, while other steps are shown: coming
+    back to a step shows it again with the answers, rows and choices of now, without building its hundreds of
+    widgets anew (a consultant following ctrl+n moves between steps every few answers)."""
+
+    DEFAULT_CSS = "StepPage { height: auto; }"
+
+    def __init__(self, step_id: str) -> None:
+        super().__init__(id=f"page-{slug(step_id)}", classes="step-page")
+        self.step_id = step_id
+        self.heads: dict[str, list] = {}      # list path -> its per-item questions in this step
+        self.selected: dict[str, int] = {}    # list path -> item index shown
+        self.form_for: dict[str, Optional[int]] = {}  # list path -> item whose questions are shown
+        self.revision = -1                    # the session revision the page shows
+
+
 class StepForm(TableActions, VerticalScroll):
     """The questions of one step."""
 
@@ -488,9 +507,9 @@ class StepForm(TableActions, VerticalScroll):
         self.interview = interview
         self.step: Any = None
         self.flags: dict[str, str] = {}
-        self.selected: dict[str, int] = {}   # list path -> item index shown
-        self.heads: dict[str, list] = {}      # list path -> its per-item questions in this step
-        self._form_for: dict[str, Optional[int]] = {}  # list path -> item whose questions are shown
+        self.page: Optional[StepPage] = None   # the step shown
+        self._pages: dict[str, StepPage] = {}  # step id -> its page, built once
+        self._request: Optional[tuple] = None  # the newest show() not yet carried out
         self._form_timer = None
         self._held: Optional[list[tuple[str, Optional[str]]]] = None  # keys typed while a field is on its way
         self._hold_from: Optional[float] = None  # when the last jump began and ended (monotonic)
@@ -513,6 +532,8 @@ class StepForm(TableActions, VerticalScroll):
     def _release_keys(self) -> None:
         """Type the kept keys into what has the focus now (the field the jump went to), in order. Keys typed
         before now that the form has still to see (its queue was busy building) follow as they come."""
+        if self._held is None:  # nothing held (this jump did not ask for a field)
+            return
         held, self._held = self._held, None
         self._hold_to = monotonic()
         for key, character in held or ():
@@ -532,25 +553,150 @@ class StepForm(TableActions, VerticalScroll):
         else:
             self.app.post_message(events.Key(event.key, event.character))
 
+    # The state of the page shown (empty before the first step is shown).
+    @property
+    def heads(self) -> dict[str, list]:
+        return self.page.heads if self.page is not None else {}
+
+    @property
+    def selected(self) -> dict[str, int]:
+        return self.page.selected if self.page is not None else {}
+
+    @property
+    def _form_for(self) -> dict[str, Optional[int]]:
+        return self.page.form_for if self.page is not None else {}
+
+    def _fields(self):
+        """The question fields of the step shown."""
+        return self.page.query(QuestionField) if self.page is not None else []
+
     # -- building ------------------------------------------------------------
     def show(self, step: Any, flags: dict[str, str], path: Optional[str] = None, *, rebuild: bool = False,
              focus: bool = False) -> None:
-        """Show ``step`` (built anew when it is another step, or when items were added or removed);
-        with ``path``, select its item and focus its field."""
-        same = self.step is not None and step.id == self.step.id
-        if not same:
-            self.selected = {}
+        """Show ``step`` (its page as built before, brought up to date; built anew with ``rebuild``);
+        with ``path``, select its item and focus its field.
+
+        Requests are carried out in order, one at a time: a second ctrl+n pressed while a step is still being
+        built waits for it, and only the newest request is carried out."""
         self.step, self.flags = step, flags
-        if same and not rebuild:
-            if path:
-                self._hold_keys()
-                self.call_later(self._go_to, path)
-            elif focus:
-                self.focus_first()
-            return
+        if self._request is not None and self._request[1]:  # a rebuild asked for and not yet done
+            if self._request[0].id == step.id:
+                rebuild = True
+            elif self._request[0].id in self._pages:
+                self._pages[self._request[0].id].revision = -1  # brought up to date when shown
+        self._request = (step, rebuild, path, focus)
         if path or focus:
             self._hold_keys()
-        self.call_later(self._rebuild, path, focus)
+        self.call_later(self._carry_out)
+
+    async def _carry_out(self) -> None:
+        if self._request is None:
+            return
+        step, rebuild, path, focus = self._request
+        self._request = None
+        page = self._pages.get(step.id)
+        if page is not None and not rebuild:
+            left = self.page
+            if page is not self.page:
+                await self._switch_to(page, path)
+            focused = self.screen.focused
+            if path:
+                await self._go_to(path)
+            elif focus or (left is not None and left is not page and focused is not None
+                           and left in focused.ancestors):
+                self.focus_first()  # the cursor was in the step now hidden: to the first question of this one
+            self.app.call_later(self._release_keys)  # after the focus has moved (Widget.focus is deferred)
+            return
+        await self._rebuild(step, path, focus)
+
+    async def _switch_to(self, page: StepPage, path: Optional[str]) -> None:
+        """Show a page built before, with what the policy holds now (and the item ``path`` names selected)."""
+        old = self.page
+        if old is not None:
+            old.revision = self.session.revision  # it showed every change made while it was in view
+            old.display = False
+        self.page = page
+        if path:
+            self._select_from_path(path)
+        page.display = True
+        self.scroll_to(y=0, animate=False)
+        if page.revision != self.session.revision:
+            await self._refresh_page()
+        self.flag(self.flags)
+
+    async def _refresh_page(self) -> None:
+        """Bring the page shown up to date after changes made while it was hidden: rows, the item shown,
+        answers, follow-up and source lines, choices that list other items, conditions."""
+        page = self.page
+        for head in list(page.heads):
+            items = self._items(head)
+            questions = page.heads[head]
+            columns = item_columns(questions)
+            table = self._table(head)
+            rows = [item_row(item, columns, questions) for item in items]
+            if [tuple(cell(c) for c in row) for row in rows] != table.rows:
+                table.load(rows)
+            for button in page.query(f"#defaults-{slug(head)}"):
+                if items:
+                    await button.remove()
+            index = page.selected.get(head)
+            if index is not None and index >= len(items):
+                index = len(items) - 1 if items else None
+            if index is None and items:
+                index = 0
+            if index is None:
+                page.selected.pop(head, None)
+            else:
+                page.selected[head] = index
+                if table.current != index:
+                    table.select(index)
+            if index is None or not self._retarget_item_form(head):  # the fields there show the item now
+                await self._build_item_form(head)
+        for field in page.query(QuestionField):
+            try:
+                value = self.session.get(field.path)
+            except EditError:
+                value = None
+            if value != field._value:
+                field.set_value(value)
+            meta = self.meta_for(field.path)
+            if meta != field._meta:
+                field.set_meta(meta)
+        await self._refresh_choices()
+        self._apply_conditions()
+        page.revision = self.session.revision
+
+    async def _refresh_choices(self) -> None:
+        """Fields whose choices are other items (a system's tier, a role's members) offer the items there are
+        now: a field whose list changed is built again in its place."""
+        stale = [f for f in self._fields()
+                 if f.question.kind == "reference" and choices_for(f.question, self.session) != f._choices]
+        for field in stale:
+            parent = field.parent
+            had_focus = self.screen.focused is not None and field in self.screen.focused.ancestors_with_self
+            index = parent.children.index(field)
+            fresh = self._field(field.question, field.path)
+            fresh.display = field.display
+            fresh.set_class(field.has_class("-target"), "-target")
+            await field.remove()
+            await parent.mount(fresh, before=index) if index < len(parent.children) else await parent.mount(fresh)
+            if had_focus:
+                fresh.focus_input()
+
+    async def item_added(self, head: str, index: int) -> None:
+        """An item was added through the table of ``head``: its row (the filter and sort kept), the new item's
+        questions below it (the fields there reused), the table keeps the cursor; the rest of the step stays."""
+        if head not in self.heads:  # another step is shown by now: its page shows the item when it comes back
+            for page in self._pages.values():
+                if head in page.heads:
+                    page.selected[head] = index
+                    page.revision = -1
+            return
+        for button in self.page.query(f"#defaults-{slug(head)}"):
+            await button.remove()
+        await self.reload_items(head, index)
+        await self._refresh_choices()
+        self._focus_path(head)
 
     async def _go_to(self, path: str) -> None:
         """Within the step shown: select the item ``path`` is about, then focus its field."""
@@ -558,16 +704,17 @@ class StepForm(TableActions, VerticalScroll):
             for head in self.heads:
                 if path.startswith(head + "["):
                     index = path[len(head) + 1:].split("]", 1)[0]
-                    if index.isdigit() and self.selected.get(head) != int(index):
+                    if index.isdigit() and self._form_for.get(head) != int(index):
                         self.selected[head] = int(index)
                         self.query_one(f"#items-{slug(head)}", ItemTable).select(int(index))
-                        await self._build_item_form(head)
+                        if not self._retarget_item_form(head):
+                            await self._build_item_form(head)
         self._focus_path(path)
         self.app.call_later(self._release_keys)  # after the focus has moved (Widget.focus is deferred)
 
     def refresh_values(self) -> None:
         """Show what the policy holds now in every field (after undo or redo)."""
-        for field in self.query(QuestionField):
+        for field in self._fields():
             try:
                 field.set_value(self.session.get(field.path))
             except EditError:
@@ -575,12 +722,19 @@ class StepForm(TableActions, VerticalScroll):
         for head in self.heads:
             self.after_edit(f"{head}[{self.selected.get(head, -1)}]")
 
-    async def _rebuild(self, path: Optional[str], focus: bool = False) -> None:
-        self.heads = {}
-        self._form_for = {}
+    async def _rebuild(self, step: Any, path: Optional[str], focus: bool = False) -> None:
+        old = self._pages.pop(step.id, None)
+        if self.page is not None and self.page is not old:
+            self.page.revision = self.session.revision
+            self.page.display = False
+        if old is not None:
+            await old.remove()
+        page = self.page = self._pages[step.id] = StepPage(step.id)
+        if old is not None:
+            page.selected = dict(old.selected)  # the same step built again keeps the items it showed
         widgets = []
         seen_heads: set[str] = set()
-        for q in self.step.questions:
+        for q in step.questions:
             head = head_of(q.path)
             if is_item_list(q):
                 widgets += self._list_widgets(q.path, q)
@@ -592,11 +746,13 @@ class StepForm(TableActions, VerticalScroll):
                 widgets.append(self._field(q, q.path))
         if path:
             self._select_from_path(path)
+        self.scroll_to(y=0, animate=False)
         async with self.batch():
-            await self.remove_children()
-            await self.mount_all(widgets)
-        for head in self.heads:
+            await self.mount(page)
+            await page.mount_all(widgets)
+        for head in page.heads:
             await self._build_items(head)
+        page.revision = self.session.revision
         if path:
             self._focus_path(path)
         elif focus:
@@ -724,7 +880,7 @@ class StepForm(TableActions, VerticalScroll):
                 table.view.focus(scroll_visible=False)
                 self._reveal(table, top=True)
                 return
-        for other in self.query(QuestionField).filter(".-target"):
+        for other in self.query(QuestionField).filter(".-target"):  # on any page: one target at a time
             other.remove_class("-target")
         target.add_class("-target")
         target.focus_input()
@@ -750,13 +906,13 @@ class StepForm(TableActions, VerticalScroll):
         self.call_after_refresh(first)
 
     def _field_for(self, path: str) -> Optional[QuestionField]:
-        for field in self.query(QuestionField):
+        for field in self._fields():
             if field.path == path:
                 return field
         return None
 
     def focus_first(self) -> None:
-        fields = [f for f in self.query(QuestionField) if f.display]
+        fields = [f for f in self._fields() if f.display]
         if fields:
             fields[0].focus_input()
 
@@ -774,13 +930,13 @@ class StepForm(TableActions, VerticalScroll):
         return "\n".join(parts)
 
     def refresh_meta(self) -> None:
-        for field in self.query(QuestionField):
+        for field in self._fields():
             field.set_meta(self.meta_for(field.path))
 
     def flag(self, flags: dict[str, str]) -> None:
         """Mark the fields open findings point at."""
         self.flags = flags
-        for field in self.query(QuestionField):
+        for field in self._fields():
             self._flag(field)
 
     def _flag(self, field: QuestionField) -> None:
@@ -805,7 +961,7 @@ class StepForm(TableActions, VerticalScroll):
         self._apply_conditions()
 
     def _apply_conditions(self) -> None:
-        for field in self.query(QuestionField):
+        for field in self._fields():
             q = field.question
             if getattr(q, "when", None) is not None:
                 shown = q.applies(self.session.policy, field.path)

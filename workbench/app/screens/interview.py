@@ -150,9 +150,28 @@ class InterviewScreen(Screen):
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width)
 
+    #: The widgets the screen's layout classes (-narrow, -wide, -show-gaps ...) style in app.tcss.
+    LAYOUT_NODES = ("#steps", "#main", "#step-head", "#side", "#gaps", "#help")
+
+    def _layout_class(self, on: bool, *names: str) -> None:
+        """Set or clear layout classes on the screen, restyling only the widgets they style.
+
+        A class on the screen restyles every widget below it; with every visited step kept built (thousands of
+        widgets) that made ctrl+g at 80x24 take over a second. The layout rules in app.tcss only style the
+        LAYOUT_NODES themselves, so only they (and the screen) are restyled."""
+        changed = [n for n in names if self.has_class(n) != on]
+        if not changed:
+            return
+        self.set_class(on, *changed, update=False)
+        if not self.is_mounted:
+            return
+        nodes = [self, *(self.query_one(selector) for selector in self.LAYOUT_NODES)]
+        self.app.stylesheet.update_nodes(nodes, animate=False)
+        self.refresh(layout=True)
+
     def _layout_for(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
-        self.set_class(width >= WIDE, "-wide")
+        self._layout_class(width < NARROW, "-narrow")
+        self._layout_class(width >= WIDE, "-wide")
         self._show_progress()
 
     # -- steps ---------------------------------------------------------------
@@ -192,7 +211,7 @@ class InterviewScreen(Screen):
     @on(OptionList.OptionSelected, "#steps")
     def _step_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.remove_class("-show-steps")
+        self._layout_class(False, "-show-steps")
         self.show_step(event.option.id, focus=True)
 
     def show_step(self, step_id: str, path: Optional[str] = None, *, rebuild: bool = False,
@@ -263,9 +282,10 @@ class InterviewScreen(Screen):
         except EditError as exc:
             self.notify(str(exc), title="Not added", severity="error", markup=False)
             return
-        # the new row is selected and the table keeps the focus: add the next one, or enter to answer for it
-        self.query_one(StepForm).selected[list_path] = change.path[-1]
-        self.show_step(self.step.id, list_path, rebuild=True)
+        # the new row is selected and the table keeps the focus: add the next one, or enter to answer for it;
+        # the rest of the step stays as it is (the table's filter and sort too)
+        form = self.query_one(StepForm)
+        form.call_later(form.item_added, list_path, change.path[-1])
 
     async def action_undo(self) -> None:
         await self._history(self.session.undo, "Nothing to undo.")
@@ -446,7 +466,7 @@ class InterviewScreen(Screen):
         if location is None:
             self.notify(f"No question asks for {path or 'this'} yet; it is in the spec file.", markup=False)
             return
-        self.remove_class("-show-gaps", "-show-steps")
+        self._layout_class(False, "-show-gaps", "-show-steps")
         path = location.path
         if location.question is not None:
             # a finding about a field this item does not have (a site's copy has no cloud region): the
@@ -498,10 +518,10 @@ class InterviewScreen(Screen):
         pane = self.query_one("#help", HelpPane)
         pane.display = not pane.display
         if pane.display:
-            self.add_class("-show-help")
+            self._layout_class(True, "-show-help")
             self._show_help()
         else:
-            self.remove_class("-show-help")
+            self._layout_class(False, "-show-help")
 
     def _focused_field(self) -> Optional[QuestionField]:
         node = self.focused
@@ -568,22 +588,23 @@ class InterviewScreen(Screen):
     def action_gaps(self) -> None:
         self._remember_focus()
         if self.has_class("-narrow"):
-            self.toggle_class("-show-gaps")
-            self.remove_class("-show-steps")
+            self._layout_class(not self.has_class("-show-gaps"), "-show-gaps")
+            self._layout_class(False, "-show-steps")
         if not self.has_class("-narrow") or self.has_class("-show-gaps"):
             self.query_one("#gap-list").focus()
 
     def action_steps(self) -> None:
         self._remember_focus()
         if self.has_class("-narrow"):
-            self.toggle_class("-show-steps")
-            self.remove_class("-show-gaps")
+            self._layout_class(not self.has_class("-show-steps"), "-show-steps")
+            self._layout_class(False, "-show-gaps")
         if not self.has_class("-narrow") or self.has_class("-show-steps"):
             self.query_one("#steps").focus()
 
     def action_table(self) -> None:
         """Focus the step's table of items (systems, tiers ...), the next one on each press."""
-        tables = [t.view for t in self.query(ItemTable)]
+        form = self.query_one(StepForm)
+        tables = [t.view for t in form.page.query(ItemTable)] if form.page is not None else []
         if not tables:
             self.notify("This step has no table.")
             return
@@ -603,7 +624,7 @@ class InterviewScreen(Screen):
 
     def action_back_to_form(self) -> None:
         """Escape: close an overlay and go back to the question being answered."""
-        self.remove_class("-show-gaps", "-show-steps")
+        self._layout_class(False, "-show-gaps", "-show-steps")
         target = getattr(self, "_return_focus", None)
         if target is not None and target.is_attached:
             target.focus()
