@@ -260,7 +260,7 @@ class AnswerInput(Input):
                         event.prevent_default()
                         await self.run_action(binding.action)
                         return
-        await super()._on_key(event)
+        # anything else goes on to Input's own handler (Textual calls each class's _on_key in turn)
 
 
 def _placeholder(kind: str, example: str) -> str:
