@@ -28,6 +28,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+
+import pytest
 from pathlib import Path
 
 from textual import events
@@ -47,6 +49,10 @@ from .helpers import make_app, run
 
 #: How many of the client's 20 systems the run enters: 3 by default (CI), WORKBENCH_INTERVIEW_SYSTEMS=20 for the full client.
 SYSTEMS = int(os.environ.get("WORKBENCH_INTERVIEW_SYSTEMS", "3"))
+#: On request only: even the 3-system run took 13.5 minutes of CPU on the shared 2-core host (about 180 ms of
+#: the app's work per key), which would take CI past its 15 minutes. Set WORKBENCH_INTERVIEW_SYSTEMS to run it.
+ON_REQUEST = pytest.mark.skipif(not os.environ.get("WORKBENCH_INTERVIEW_SYSTEMS"),
+                                reason="a long run: set WORKBENCH_INTERVIEW_SYSTEMS=3 (or 20) to run it")
 MAX_ROUNDS = 2000
 RECORD = Path(__file__).resolve().parents[2] / "docs" / "scripted-interview.txt"
 MISSING = object()
@@ -338,6 +344,7 @@ def _from_example(question):
     return example
 
 
+@ON_REQUEST
 @run
 async def test_blank_client_with_20_systems_to_no_unanswered_question(capsys):
     started, cpu = time.perf_counter(), time.process_time()
