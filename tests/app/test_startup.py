@@ -187,6 +187,35 @@ async def test_the_first_frame_at_80_columns_has_the_narrow_layout(monkeypatch):
 
 
 @run
+async def test_each_show_of_the_screen_is_handled_once_by_textual(monkeypatch):
+    from textual.screen import Screen
+
+    from workbench.app.screens.interview import InterviewScreen
+
+    shown = []
+    real = Screen._on_screen_resume
+
+    def counted(self, event):
+        if isinstance(self, InterviewScreen):
+            shown.append(event.refresh_styles)
+        return real(self, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", counted)
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # Textual's own handling ran once, without restyling every widget just styled
+        assert shown == [False]
+        await pilot.press("f6")  # the review screen, then back
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        # coming back: Textual's handling once more, with the event as Textual posted it
+        assert len(shown) == 2
+
+
+@run
 async def test_a_change_reaches_the_draft_while_a_slow_evaluation_still_runs(monkeypatch):
     import threading
     import time

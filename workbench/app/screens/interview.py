@@ -140,13 +140,13 @@ class InterviewScreen(Screen):
         styled as it was mounted, moments ago, the first step's questions included (built in on_mount, so that
         the first frame shows them), and that restyle cost as much again. Only what on_mount restyled nowhere
         is restyled: the layout classes (-narrow, -wide) it set on the screen, which style LAYOUT_NODES alone
-        (see _layout_class). Every later return to this screen is restyled by Textual as always."""
-        first = not self._first_shown
-        if first:
-            self._first_shown = True
-            event.refresh_styles = False
-        super()._on_screen_resume(event)
-        if first and self.is_attached:
+        (see _layout_class). Every later return to this screen is handled by Textual as always."""
+        # Textual calls Screen's own handler after this one (it calls the handler of every class of the MRO)
+        if self._first_shown:
+            return
+        self._first_shown = True
+        event.refresh_styles = False
+        if self.is_attached:
             nodes = [self, *(self.query_one(selector) for selector in self.LAYOUT_NODES)]
             self.app.stylesheet.update_nodes(nodes, animate=False)
 
