@@ -27,7 +27,7 @@ def collector_held():
     meanwhile, as always. :func:`collector_released` undoes the freeze when the command is done (the command
     line runs one command per process; tests run many in one)."""
     global _frozen
-    if not gc.isenabled():  # held by the caller already (the app's start): leave it as it is
+    if not gc.isenabled():  # held by the caller already: leave it as it is
         yield
         return
     gc.disable()
