@@ -67,6 +67,8 @@ def edits(policy):
         ("system runbook link", f"systems[{i}].restore_procedure", "https://wiki.example.com/runbooks/restore"),
         ("system RPO", f"systems[{i}].rpo", "2h" if str(a.rpo) != "2h" else "3h"),
         ("system environment", f"systems[{i}].environment", other_env),
+        # an exclusion takes the system out of scope: the rules that read the scope re-run in full
+        ("system excluded", f"systems[{i}].exclusion", {"reason": "decommissioned", "approved_by": "CTO"}),
         ("system tier", f"systems[{i}].tier", other_tier),
         ("policy owner's name", "policy.owner.name", "Dana Reyes"),
         ("target region", "targets[0].region", "eu-central-1"),

@@ -1,8 +1,8 @@
 """The incremental evaluator always agrees with a full evaluation.
 
 A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
-another item or another starter, or clear it; add a copy of an item; remove one; undo; redo; a group of
-them, heard as one change) to every
+another item or another starter, or clear it; set what decides whether a system is in scope; add a copy of an
+item; remove one; undo; redo; a group of them, heard as one change) to every
 starter and to starters replicated to a few dozen systems, and after each edit compares
 ``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
 
@@ -58,14 +58,28 @@ def _same(evaluator: Evaluator, policy: Policy) -> None:
     assert mine == full, f"after {evaluator.last}"
 
 
+SCOPE_EDITS = [
+    ("environment", ["prod", "dev", "test", "staging", "corp", None]),
+    ("data_classes", [[], ["public"], ["internal"], ["pii"], ["logs"]]),
+    ("exclusion", [None, {"reason": "decommissioned", "approved_by": "CTO"}, {"reason": "rebuilt from code"}]),
+]
+
+
 def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
     """One random edit through ``editor`` (a refused value is simply not applied); a group of two or three
     edits reaches the evaluator as one change, whose path is what they have in common."""
-    ops = ["system", "system", "system", "item", "section", "add", "remove"]
+    ops = ["system", "system", "system", "scope", "item", "section", "add", "remove"]
     op = data.draw(st.sampled_from(ops if grouped else ops + ["undo", "redo", "group"]))
     donors = [policy] + list(_STARTERS.values())
     if op in ("undo", "redo"):
         getattr(editor, op)()
+        return
+    if op == "scope":  # a field that decides whether a system is in scope, often moving it in or out
+        if not policy.systems:
+            return
+        field, values = data.draw(st.sampled_from(SCOPE_EDITS))
+        editor.set(("systems", data.draw(st.integers(0, len(policy.systems) - 1)), field),
+                   data.draw(st.sampled_from(values)))
         return
     if op == "group":
         with editor.group("several edits at once"):
@@ -127,9 +141,13 @@ def test_an_edit_inside_one_system_reruns_the_local_rules_for_that_system_only()
     evaluator = Evaluator(policy, DAY)
     editor = Editor(policy)
     evaluator.attach(editor)
-    editor.set("systems[5].environment", "dev")
+    editor.set("systems[5].rpo", "2h")
     assert evaluator.last["how"] == "system"
     assert 0 < evaluator.last["rules_for_one_system"] <= len(SYSTEM_LOCAL)
+    _same(evaluator, policy)
+    editor.set("systems[5].environment", "dev")  # a T0 system: still in scope, so only what reads it directly
+    assert evaluator.last["how"] == "system" and evaluator.last["scope_moved"] is False
+    assert evaluator.last["rules"] < 12
     _same(evaluator, policy)
     editor.set("systems[5].restore_procedure", "https://wiki.example.com/runbooks/db")
     assert evaluator.last["how"] == "system" and evaluator.last["rules"] < 19  # RTO-003, the exceptions, rules that read every field (the four newest among them)
@@ -137,7 +155,7 @@ def test_an_edit_inside_one_system_reruns_the_local_rules_for_that_system_only()
     editor.set("policy.owner.name", "Dana Reyes")
     assert evaluator.last["how"] == "section" and evaluator.last["rules"] < 20  # governance, language, exceptions, rules reading policy-wide defaults, the newest four
     _same(evaluator, policy)
-    for _ in range(3):
+    for _ in range(4):
         editor.undo()
         _same(evaluator, policy)
 
@@ -425,3 +443,59 @@ def test_a_duration_written_in_words_is_reported_and_cleared_whichever_path_the_
         editor.undo()
         assert vague(path)
         _same(evaluator, policy)
+
+
+def test_whether_a_system_is_in_scope_depends_on_the_scope_fields_alone():
+    """An edit of a system's field outside SCOPE_FIELDS keeps the context's systems in scope, and an edit of one
+    of them skips the rules that read it only through the scope while the system stays in (or out of) scope:
+    both rest on the scope reading no other field of a system."""
+    from functools import cached_property
+
+    from workbench.rules.context import Context
+    from workbench.rules.incremental import SCOPE_FIELDS
+    from workbench.spec.model import System
+
+    seen: set[str] = set()
+    fields = set(System.model_fields)
+    plain = object.__getattribute__
+
+    def recording(self, name):
+        if name in fields:
+            seen.add(name)
+        return plain(self, name)
+
+    for policy in sample_policies():
+        ctx = Context(policy, DAY)
+        System.__getattribute__ = recording
+        try:
+            Context.in_scope_systems.func(ctx)
+            for a in policy.systems:
+                ctx.in_scope(a)
+        finally:
+            del System.__getattribute__
+    assert isinstance(Context.__dict__["in_scope_systems"], cached_property)
+    assert seen and seen <= SCOPE_FIELDS, sorted(seen - SCOPE_FIELDS)
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_an_edit_that_moves_a_system_in_or_out_of_scope_agrees_with_a_full_evaluation(name):
+    """Environment, data classes and exclusion of each system set so that it leaves scope and comes back (and
+    to values that keep it where it is): the rules that read these fields only through the scope re-run exactly
+    when the system's place moved."""
+    policy = starters.policy(name, 12)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    moved = set()
+    for i in range(len(policy.systems)):
+        for path, value in [((("systems", i, "environment")), "dev"), (("systems", i, "data_classes"), ["public"]),
+                            (("systems", i, "environment"), "prod"),
+                            (("systems", i, "exclusion"), {"reason": "decommissioned", "approved_by": "CTO"}),
+                            (("systems", i, "data_classes"), ["internal"]), (("systems", i, "environment"), "test")]:
+            editor.set(path, value)
+            moved.add(evaluator.last.get("scope_moved"))
+            _same(evaluator, policy)
+        for _ in range(6):
+            editor.undo()
+            _same(evaluator, policy)
+    assert moved == {True, False}

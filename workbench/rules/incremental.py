@@ -89,6 +89,14 @@ SYSTEM_LOCAL: frozenset[str] = frozenset({
 })
 
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
+
+#: In :data:`SYSTEM_FIELDS`, a read of whether a system is in scope (``ctx.in_scope(a)``,
+#: ``ctx.in_scope_systems``) rather than of the fields that decide it (tests/rules/tracing.py records it so).
+SCOPE = "(in scope)"
+#: The fields of a system whether it is in scope depends on (``context._in_scope`` and
+#: ``Context.in_scope_systems``; a test traces them): an edit of one that leaves the system in scope, or out of
+#: it, as it was skips the rules that read it only through the scope.
+SCOPE_FIELDS = frozenset({"data_classes", "environment", "exclusion", "id", "tier"})
 def _local_guards() -> dict:
     from .testing import tier_sizes
 
@@ -376,17 +384,26 @@ class Evaluator:
                 (e.id, e.scope, e.approved_by, e.expires_on, e.justification, e.rule))
         return {k: tuple(v) for k, v in out.items()}
 
+    def _scope_moved(self, a: System) -> bool:
+        """Whether ``a`` (just edited) went into or out of scope; True when the context no longer knows."""
+        was = self._ctx.__dict__.get("in_scope_systems")
+        if was is None:
+            return True
+        return any(x is a for x in was) != self._ctx.in_scope(a)
+
     def _apply_system(self, a: System, field: str) -> None:
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
-            self._forget(a)
+            moved = field in SCOPE_FIELDS and self._scope_moved(a)
+            self._forget(a, keep_scope=not moved)
             whole = local = 0
             dynamic = self._dynamic("systems")
             for r in self._rules:
+                fields = self._fields[r.id]
                 if r.id in dynamic:
                     pass
-                elif "systems" not in self._reads[r.id] or field not in self._fields[r.id]:
+                elif "systems" not in self._reads[r.id] or not (field in fields or (moved and SCOPE in fields)):
                     continue
                 elif r.id == "VAGUE-001" and self._plain:
                     continue
@@ -398,7 +415,8 @@ class Evaluator:
                     self._run(r)
                     whole += 1
             self._run_deferred()
-        self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local}
+        self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local,
+                     "scope_moved": moved}
 
     def _moved_systems(self, change) -> list[System]:
         """The systems whose tier ``change`` sets, when that is all it does (one edit, or a group of them such as
@@ -590,4 +608,5 @@ class _PolicyView:
         return getattr(self._policy, name)
 
 
-__all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
+__all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SCOPE", "SCOPE_FIELDS",
+           "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
