@@ -1,7 +1,7 @@
 """The incremental evaluator always agrees with a full evaluation.
 
 A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
-another item or another starter, or clear it; set what decides whether a system is in scope; add a copy of an
+another item or another starter, or clear it; set what decides whether a system is in scope; set a field of a target; add a copy of an
 item; remove one; undo; redo; a group of them, heard as one change) to every
 starter and to starters replicated to a few dozen systems, and after each edit compares
 ``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 from workbench.rules import RULES, evaluate
-from workbench.rules.incremental import ALL, DYNAMIC_READS, READS, SYSTEM_LOCAL, Evaluator
+from workbench.rules.incremental import ALL, DYNAMIC_READS, ITEM_FIELDS, READS, SYSTEM_LOCAL, TARGET_LOCAL, Evaluator
 from workbench.spec.edit import EditError, Editor
 from workbench.spec.model import Policy
 from workbench.templates import load_template
@@ -65,10 +65,13 @@ SCOPE_EDITS = [
 ]
 
 
+TARGET_FIELDS_READ = sorted({f for rid in TARGET_LOCAL for f in ITEM_FIELDS["targets"].get(rid, ())} - {"id"})
+
+
 def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
     """One random edit through ``editor`` (a refused value is simply not applied); a group of two or three
     edits reaches the evaluator as one change, whose path is what they have in common."""
-    ops = ["system", "system", "system", "scope", "item", "section", "add", "remove"]
+    ops = ["system", "system", "system", "scope", "target", "item", "section", "add", "remove"]
     op = data.draw(st.sampled_from(ops if grouped else ops + ["undo", "redo", "group"]))
     donors = [policy] + list(_STARTERS.values())
     if op in ("undo", "redo"):
@@ -93,7 +96,7 @@ def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
         value = None if data.draw(st.booleans()) else _plain(getattr(getattr(donor, section), field))
         editor.set((section, field), value)
         return
-    section = "systems" if op == "system" else data.draw(st.sampled_from(LIST_SECTIONS))
+    section = {"system": "systems", "target": "targets"}.get(op) or data.draw(st.sampled_from(LIST_SECTIONS))
     items = getattr(policy, section)
     pool = [x for d in donors for x in getattr(d, section)]
     if op == "add":
@@ -112,7 +115,10 @@ def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
         return
     if not isinstance(items[i], BaseModel):
         return
-    field = data.draw(st.sampled_from(sorted(type(items[i]).model_fields)))
+    if op == "target":  # mostly what the rules that re-run for a target's systems alone read of it
+        field = data.draw(st.sampled_from(TARGET_FIELDS_READ + sorted(type(items[i]).model_fields)))
+    else:
+        field = data.draw(st.sampled_from(sorted(type(items[i]).model_fields)))
     if data.draw(st.integers(0, 4)) == 0:
         value = None
     else:
@@ -499,3 +505,40 @@ def test_an_edit_that_moves_a_system_in_or_out_of_scope_agrees_with_a_full_evalu
             editor.undo()
             _same(evaluator, policy)
     assert moved == {True, False}
+
+
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, exposed):
+    """Each field of each target set to what a target of a starter says (and cleared), on a replicated starter
+    (and on one whose copies would not survive ransomware): the TARGET_LOCAL rules re-run for the systems holding
+    that target alone, and always give what a full evaluation gives."""
+    from workbench.spec.model import Target
+
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    donors = [t for p in _STARTERS.values() for t in p.targets]
+    local = 0
+    for i in range(len(policy.targets)):
+        for field in sorted(Target.model_fields):
+            if field in ("id", "managed_by"):
+                continue
+            values = [None]
+            for d in donors:
+                v = _plain(getattr(d, field))
+                if v not in values:
+                    values.append(v)
+            for value in values:
+                try:
+                    editor.set(("targets", i, field), value)
+                except EditError:
+                    continue
+                local += evaluator.last.get("rules_for_its_systems", 0)
+                _same(evaluator, policy)
+                editor.undo()
+                _same(evaluator, policy)
+    assert local

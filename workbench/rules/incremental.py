@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import compress
+from operator import attrgetter
 from typing import Any, Optional
 
 from workbench.spec.durations import Duration
@@ -88,7 +90,17 @@ SYSTEM_LOCAL: frozenset[str] = frozenset({
     "RET-003", "RTO-001", "RTO-002", "RTO-003", "SAAS-001", "TEST-002", "TEST-003", "TEST-004", "TEST-005",
 })
 
+#: System-local rules whose findings about a system read a target only as one of that system's copies (or the
+#: source of one of its restore tests): an edit of a field of one target that the indexes are not built from
+#: re-runs them for the systems that hold it alone. Chosen as SYSTEM_LOCAL was, and held by the property test and
+#: an edit of every field of every target (tests/rules/test_incremental.py).
+TARGET_LOCAL: frozenset[str] = frozenset({
+    "COPY-001", "COPY-002", "COPY-003", "FREQ-001", "FREQ-002", "MON-001", "RET-001", "RET-003", "RTO-001",
+    "RTO-002", "RTO-003", "SAAS-001", "TEST-003", "TEST-004",
+})
+
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
+_ID = attrgetter("id")
 
 #: In :data:`SYSTEM_FIELDS`, a read of whether a system is in scope (``ctx.in_scope(a)``,
 #: ``ctx.in_scope_systems``) rather than of the fields that decide it (tests/rules/tracing.py records it so).
@@ -248,7 +260,10 @@ class Evaluator:
             field = None
         init = INIT_FIELDS.get(section, frozenset())
         if field is not None and section in ITEM_FIELDS and init is not None and field not in init:
-            self._apply_section(section, field)
+            item = None
+            if section == "targets" and isinstance(path[1], int) and 0 <= path[1] < len(self.policy.targets):
+                item = self.policy.targets[path[1]]
+            self._apply_section(section, field, item)
             return
         self._apply_section(section)
 
@@ -508,17 +523,43 @@ class Evaluator:
         self.last = {"how": "tier", "section": "tiers", "field": field, "rules": whole + len(self._deferred),
                      "rules_for_its_systems": local, "systems": len(group)}
 
-    def _apply_section(self, section: str, field: Optional[str] = None) -> None:
-        """Re-run the rules that read ``section`` (with ``field``: that field of one of its items)."""
+    def _holding(self, t) -> Optional[list[System]]:
+        """The systems whose findings of a TARGET_LOCAL rule can read target ``t``: those with a copy on it, and
+        those with a restore test from it (in inventory order); None when its id is not unique."""
+        ctx = self._ctx
+        if ctx.targets.get(t.id) is not t or len(ctx.targets) != len(self.policy.targets) \
+                or len(ctx.systems) != len(self.policy.systems):
+            return None
+        plans = ctx._plans
+        distinct = {id(plan): plan for plan in plans.values()}  # systems sharing a schedule set share its plan
+        held = {k for k, plan in distinct.items() if any(c is t for c in plan[1])}
+        systems = self.policy.systems
+        on = [id(plan) in held for plan in map(plans.get, map(_ID, systems))]
+        for x in self.policy.restore_tests:
+            if x.source_target == t.id:
+                i = ctx.system_index.get(x.system)
+                if i is not None:
+                    on[i] = True
+        group = list(compress(systems, on))
+        return group
+
+    def _apply_section(self, section: str, field: Optional[str] = None, item=None) -> None:
+        """Re-run the rules that read ``section`` (with ``field``: that field of one of its items, ``item`` when it
+        is a target: the TARGET_LOCAL rules re-run for the systems that hold it alone)."""
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
             changed: set[str] = set()
+            group = focus = None
             if section == "targets" and field is not None:
                 # a target's field the indexes are not built from: the plans hold the same Target objects;
                 # only the memo of which copies survive ransomware reads a target's own fields
                 self._forget(keep_scope=True)
                 self._ctx._ransomware_memo.clear()
+                if item is not None:
+                    group = self._holding(item)
+                    if group is not None:
+                        focus = _Focus(self._ctx, group, self._base, self._ctx.in_scope_systems)
             elif section in INDEXED:
                 self._new_context()
             else:
@@ -529,7 +570,7 @@ class Evaluator:
                     changed = {rid for rid in keys.keys() | self._exception_keys.keys()
                                if keys.get(rid) != self._exception_keys.get(rid)}
                     self._exception_keys = keys
-            n = 0
+            n = local = 0
             fields = ITEM_FIELDS.get(section, {}) if field is not None else {}
             changed |= self._dynamic(section)
             for r in self._rules:
@@ -540,10 +581,16 @@ class Evaluator:
                         and (self._plain or field not in _vague_fields(section)):
                     continue  # it walks every section, but of an item only its prose and durations
                 if section in self._reads[r.id] or r.id in changed:
-                    self._run(r)
-                    n += 1
+                    if focus is not None and r.id in TARGET_LOCAL and r.id in self._local and r.id not in changed:
+                        self._run_for_group(r, group, focus)
+                        local += 1
+                    else:
+                        self._run(r)
+                        n += 1
             self._run_deferred()
         self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
+        if focus is not None:
+            self.last.update(rules_for_its_systems=local, systems=len(group))
 
 
 def _plain_value(value) -> bool:
@@ -609,4 +656,4 @@ class _PolicyView:
 
 
 __all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SCOPE", "SCOPE_FIELDS",
-           "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
+           "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "TARGET_LOCAL", "sections_read"]
