@@ -1,7 +1,7 @@
 """The incremental evaluator always agrees with a full evaluation.
 
 A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
-another item or another starter, or clear it; set what decides whether a system is in scope; set a field of a target; add a copy of an
+another item or another starter, or clear it; set what decides whether a system is in scope; set a field of a target or of a schedule; add a copy of an
 item; remove one; undo; redo; a group of them, heard as one change) to every
 starter and to starters replicated to a few dozen systems, and after each edit compares
 ``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 from workbench.rules import RULES, evaluate
-from workbench.rules.incremental import ALL, DYNAMIC_READS, ITEM_FIELDS, READS, SYSTEM_LOCAL, TARGET_LOCAL, Evaluator
+from workbench.rules.incremental import (ALL, DYNAMIC_READS, INIT_FIELDS, ITEM_FIELDS, READS, SYSTEM_LOCAL,
+                                          TARGET_LOCAL, Evaluator)
 from workbench.spec.edit import EditError, Editor
 from workbench.spec.model import Policy
 from workbench.templates import load_template
@@ -71,7 +72,7 @@ TARGET_FIELDS_READ = sorted({f for rid in TARGET_LOCAL for f in ITEM_FIELDS["tar
 def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
     """One random edit through ``editor`` (a refused value is simply not applied); a group of two or three
     edits reaches the evaluator as one change, whose path is what they have in common."""
-    ops = ["system", "system", "system", "scope", "target", "item", "section", "add", "remove"]
+    ops = ["system", "system", "system", "scope", "target", "schedule", "item", "section", "add", "remove"]
     op = data.draw(st.sampled_from(ops if grouped else ops + ["undo", "redo", "group"]))
     donors = [policy] + list(_STARTERS.values())
     if op in ("undo", "redo"):
@@ -96,7 +97,8 @@ def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
         value = None if data.draw(st.booleans()) else _plain(getattr(getattr(donor, section), field))
         editor.set((section, field), value)
         return
-    section = {"system": "systems", "target": "targets"}.get(op) or data.draw(st.sampled_from(LIST_SECTIONS))
+    section = {"system": "systems", "target": "targets", "schedule": "schedules"}.get(op) \
+        or data.draw(st.sampled_from(LIST_SECTIONS))
     items = getattr(policy, section)
     pool = [x for d in donors for x in getattr(d, section)]
     if op == "add":
@@ -117,6 +119,8 @@ def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
         return
     if op == "target":  # mostly what the rules that re-run for a target's systems alone read of it
         field = data.draw(st.sampled_from(TARGET_FIELDS_READ + sorted(type(items[i]).model_fields)))
+    elif op == "schedule":  # mostly what the indexes are built from: the rules re-run for its systems alone
+        field = data.draw(st.sampled_from(sorted(INIT_FIELDS["schedules"]) + sorted(type(items[i]).model_fields)))
     else:
         field = data.draw(st.sampled_from(sorted(type(items[i]).model_fields)))
     if data.draw(st.integers(0, 4)) == 0:
@@ -542,3 +546,40 @@ def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, expose
                 editor.undo()
                 _same(evaluator, policy)
     assert local
+
+
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_every_edit_of_a_schedule_field_agrees_with_a_full_evaluation(name, exposed):
+    """Each field of each schedule set to what a schedule of a starter says (and cleared), on a replicated
+    starter (and on one whose copies would not survive ransomware): the schedule path re-runs the
+    SCHEDULE_LOCAL rules for the systems the schedule covers, before or after the edit, and always gives what a
+    full evaluation gives."""
+    from workbench.spec.model import Schedule
+
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    donors = [x for p in _STARTERS.values() for x in p.schedules] + list(policy.schedules[::5])
+    hows, local = set(), 0
+    for i in range(0, len(policy.schedules), 2):
+        for field in sorted(Schedule.model_fields):
+            values = [None]
+            for d in donors:
+                v = _plain(getattr(d, field))
+                if v not in values:
+                    values.append(v)
+            for value in values:
+                try:
+                    editor.set(("schedules", i, field), value)
+                except EditError:
+                    continue
+                hows.add(evaluator.last["how"])
+                local += evaluator.last.get("rules_for_its_systems", 0) if evaluator.last["how"] == "schedule" else 0
+                _same(evaluator, policy)
+                editor.undo()
+                _same(evaluator, policy)
+    assert "schedule" in hows and local

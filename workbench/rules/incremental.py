@@ -99,6 +99,15 @@ TARGET_LOCAL: frozenset[str] = frozenset({
     "RTO-002", "RTO-003", "SAAS-001", "TEST-003", "TEST-004",
 })
 
+#: System-local rules whose findings about a system read the schedules only as that system's own (``ctx.schedules``,
+#: its plan, copies and recovery-point gap): an edit of one schedule re-runs them for the systems it covers
+#: (before or after the edit) alone. Chosen and held as TARGET_LOCAL is (a test edits every field of every schedule).
+SCHEDULE_LOCAL: frozenset[str] = SYSTEM_LOCAL
+#: Fields of a schedule whose edit takes the schedule path (Evaluator._apply_schedule): those the indexes are built
+#: from, but its id (named by findings of rules that are not local) and its provider (which questions are left to
+#: it, for every rule: see Context.provider_covers).
+_SCHEDULE_PATH_FIELDS = frozenset(_traced.INIT_FIELDS["schedules"] or ()) - {"id", "performed_by"}
+
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
 _ID = attrgetter("id")
 
@@ -251,6 +260,15 @@ class Evaluator:
                     and len(ctx.systems) == len(self.policy.systems)
                     and {tid: x.level() for tid, x in ctx.tiers.items()} == ctx._tier_levels):
                 self._apply_tier(t, path[2])
+                return
+        if (section == "schedules" and len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str)
+                and path[2] in _SCHEDULE_PATH_FIELDS and 0 <= path[1] < len(self.policy.schedules)):
+            sc = self.policy.schedules[path[1]]
+            ctx = self._ctx
+            if (ctx._schedule_ids_unique and ctx.schedule_index.get(sc.id) == path[1]
+                    and len(ctx.schedule_index) == len(self.policy.schedules)
+                    and len(ctx.systems) == len(self.policy.systems)):
+                self._apply_schedule(sc, path[2])
                 return
         if len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str):
             field = path[2]  # a field of one item of a list section
@@ -480,6 +498,40 @@ class Evaluator:
         self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
                      "systems": len(group)}
 
+    def _covered_by(self, sc) -> set[str]:
+        """Ids of the systems schedule ``sc`` covers in the context (listed, or of a tier it selects)."""
+        return {sid for sid, found in self._ctx._schedules.items() if any(x is sc for x in found)}
+
+    def _apply_schedule(self, sc, field: str) -> None:
+        """An edit of one field of schedule ``sc`` that the indexes are built from (its interval, targets,
+        systems, tiers, type ...; ids unique). The indexes are built anew; every rule that reads the schedules
+        re-runs, except the SCHEDULE_LOCAL ones, which re-run for the systems ``sc`` covered before the edit or
+        covers after it alone (every other system has the same schedules, plan and scope as before)."""
+        from workbench.spec.io import _gc_paused
+
+        with _gc_paused():
+            before = self._covered_by(sc)
+            self._new_context()
+            covered = before | self._covered_by(sc)
+            group = [a for a in self.policy.systems if a.id in covered]
+            whole = local = 0
+            dynamic = self._dynamic("schedules")
+            few = len(group) * 4 < len(self.policy.systems)
+            focus = _Focus(self._ctx, group, self._base) if few else None
+            for r in self._rules:
+                if r.id not in dynamic and "schedules" not in self._reads[r.id]:
+                    continue
+                if (few and r.id in self._local and r.id in SCHEDULE_LOCAL and r.id not in LOCAL_GUARDS
+                        and r.id not in dynamic):
+                    self._run_for_group(r, group, focus)
+                    local += 1
+                else:
+                    self._run(r)
+                    whole += 1
+            self._run_deferred()
+        self.last = {"how": "schedule", "field": field, "rules": whole + len(self._deferred),
+                     "rules_for_its_systems": local, "systems": len(group)}
+
     def _apply_tier(self, t, field: str) -> None:
         """An edit of one field of tier ``t`` (not its id) that leaves every tier's level as it was.
 
@@ -656,4 +708,4 @@ class _PolicyView:
 
 
 __all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SCOPE", "SCOPE_FIELDS",
-           "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "TARGET_LOCAL", "sections_read"]
+           "SCHEDULE_LOCAL", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "TARGET_LOCAL", "sections_read"]
