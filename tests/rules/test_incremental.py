@@ -1,7 +1,7 @@
 """The incremental evaluator always agrees with a full evaluation.
 
 A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
-another item or another starter, or clear it; set what decides whether a system is in scope; set a field of a target or of a schedule; add a copy of an
+another item or another starter, or clear it; set what decides whether a system is in scope; set a field of a target or of a schedule; write a duration or a promise in words; add a copy of an
 item; remove one; undo; redo; a group of them, heard as one change) to every
 starter and to starters replicated to a few dozen systems, and after each edit compares
 ``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
@@ -66,17 +66,33 @@ SCOPE_EDITS = [
 ]
 
 
+_DURATIONS = ["as needed", "regularly", "4h", "1d", None]
+WORDS_EDITS = [
+    ("systems", "rpo", _DURATIONS), ("systems", "restore_procedure", ["as appropriate", "https://wiki/x", None]),
+    ("tiers", "rpo", _DURATIONS), ("tiers", "restore_test_interval", _DURATIONS),
+    ("schedules", "interval", _DURATIONS), ("targets", "description", ["kept as needed", "vault", None]),
+    ("policy", "review_interval", _DURATIONS),
+]
 TARGET_FIELDS_READ = sorted({f for rid in TARGET_LOCAL for f in ITEM_FIELDS["targets"].get(rid, ())} - {"id"})
 
 
 def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
     """One random edit through ``editor`` (a refused value is simply not applied); a group of two or three
     edits reaches the evaluator as one change, whose path is what they have in common."""
-    ops = ["system", "system", "system", "scope", "target", "schedule", "item", "section", "add", "remove"]
+    ops = ["system", "system", "system", "scope", "target", "schedule", "words", "item", "section", "add", "remove"]
     op = data.draw(st.sampled_from(ops if grouped else ops + ["undo", "redo", "group"]))
     donors = [policy] + list(_STARTERS.values())
     if op in ("undo", "redo"):
         getattr(editor, op)()
+        return
+    if op == "words":  # a duration or a promise in words an auditor cannot test, or a plain one (VAGUE-001)
+        section, field, values = data.draw(st.sampled_from(WORDS_EDITS))
+        if section in MODEL_SECTIONS:
+            editor.set((section, field), data.draw(st.sampled_from(values)))
+            return
+        items = getattr(policy, section)
+        if items:
+            editor.set((section, data.draw(st.integers(0, len(items) - 1)), field), data.draw(st.sampled_from(values)))
         return
     if op == "scope":  # a field that decides whether a system is in scope, often moving it in or out
         if not policy.systems:

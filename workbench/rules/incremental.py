@@ -84,7 +84,9 @@ DYNAMIC_READS = {"FUP-001": _followed_sections}
 #: ``ctx.policy.systems``. Chosen by re-running each rule for one edited system and comparing with a full
 #: run over thousands of random edits; kept out: rules that also yield findings about no one system, and
 #: rules whose findings never appeared in those runs (not proven either way). IMM-002 is kept out: its questions
-#: about a target weigh every system the target holds (the long property run found one such case).
+#: about a target weigh every system the target holds (the long property run found one such case). A finding
+#: whose subject is not the system it names (COPY-002's question about a target, naming every system whose only
+#: off-site copy it may be) counts as about no one system: while a rule has one, it re-runs whole.
 SYSTEM_LOCAL: frozenset[str] = frozenset({
     "COPY-001", "COPY-002", "COPY-003", "COV-003", "FREQ-001", "FREQ-002", "MON-001", "RET-001",
     "RET-003", "RTO-001", "RTO-002", "RTO-003", "SAAS-001", "TEST-002", "TEST-003", "TEST-004", "TEST-005",
@@ -278,10 +280,14 @@ class Evaluator:
             field = None
         init = INIT_FIELDS.get(section, frozenset())
         if field is not None and section in ITEM_FIELDS and init is not None and field not in init:
-            item = None
-            if section == "targets" and isinstance(path[1], int) and 0 <= path[1] < len(self.policy.targets):
-                item = self.policy.targets[path[1]]
-            self._apply_section(section, field, item)
+            item = index = None
+            if isinstance(path[1], int) and 0 <= path[1] < len(getattr(self.policy, section)):
+                index = path[1]
+                if section == "targets":
+                    item = self.policy.targets[index]
+            elif section in _MODEL_SECTIONS:
+                index = _WHOLE_MODEL
+            self._apply_section(section, field, item, index)
             return
         self._apply_section(section)
 
@@ -346,8 +352,8 @@ class Evaluator:
             found = list(_findings_of(r, self._ctx, systems))
             kept, groups = [], {}
             for f, a in zip(found, systems):
-                if a is None:
-                    kept.append(f)
+                if a is None or f.subject != a.id:  # about no one system, or about something else (a target)
+                    kept.append(f)                   # for several systems: COPY-002's question names them all
                 else:
                     groups.setdefault(id(a), []).append(f)
             self._findings[r.id] = kept
@@ -372,7 +378,7 @@ class Evaluator:
         if focus is None:
             focus = _Focus(self._ctx, group, self._base)
         found = list(_findings_of(r, focus, systems))
-        if any(s is None for s in systems):
+        if any(s is None or f.subject != s.id for f, s in zip(found, systems)):
             self._run(r)
             return
         fresh: dict[int, list[Finding]] = {}
@@ -385,6 +391,20 @@ class Evaluator:
                 groups[id(a)] = mine
             else:
                 groups.pop(id(a), None)
+
+    def _run_vague(self, items: list[tuple[str, Optional[int]]]) -> None:
+        """Re-run VAGUE-001 for the items ``items`` alone ((section, index), or (section, None) for a one-model
+        section), keeping its findings about every other item: each of its findings is about one item (its paths
+        lie in it) and depends on that item alone."""
+        from .language import vague_in_item
+
+        r = RULES["VAGUE-001"]
+        prefixes = tuple(p for section, i in items for p in (
+            (f"{section}.", f"{section}[") if i is None else (f"{section}[{i}].", f"{section}[{i}][")))
+        found = [f for f in self._findings[r.id] if not f.paths or not f.paths[0].startswith(prefixes)]
+        for section, i in items:
+            found.extend(_findings_of(r, self._ctx, hits=vague_in_item(self._ctx, section, i)))
+        self._findings[r.id] = found
 
     def _run_deferred(self) -> None:
         ctx = self._ctx
@@ -438,7 +458,10 @@ class Evaluator:
                     pass
                 elif "systems" not in self._reads[r.id] or not (field in fields or (moved and SCOPE in fields)):
                     continue
-                elif r.id == "VAGUE-001" and self._plain:
+                elif r.id == "VAGUE-001":
+                    if not self._plain:
+                        self._run_vague([("systems", self._ctx.system_index[a.id])])
+                        local += 1
                     continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and (guard is None or guard(self._ctx) == self._guards.get(r.id)):
@@ -488,7 +511,10 @@ class Evaluator:
             for r in self._rules:
                 if r.id not in dynamic and "systems" not in self._reads[r.id]:
                     continue
-                if few and r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                if few and r.id == "VAGUE-001" and r.id not in dynamic:  # a system's tier is in its findings' scopes
+                    self._run_vague([("systems", self._ctx.system_index[a.id]) for a in group])
+                    local += 1
+                elif few and r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
                     self._run_for_group(r, group, focus)
                     local += 1
                 else:
@@ -521,7 +547,11 @@ class Evaluator:
             for r in self._rules:
                 if r.id not in dynamic and "schedules" not in self._reads[r.id]:
                     continue
-                if (few and r.id in self._local and r.id in SCHEDULE_LOCAL and r.id not in LOCAL_GUARDS
+                if r.id == "VAGUE-001" and r.id not in dynamic:
+                    if not self._plain:
+                        self._run_vague([("schedules", self._ctx.schedule_index[sc.id])])
+                        local += 1
+                elif (few and r.id in self._local and r.id in SCHEDULE_LOCAL and r.id not in LOCAL_GUARDS
                         and r.id not in dynamic):
                     self._run_for_group(r, group, focus)
                     local += 1
@@ -562,6 +592,10 @@ class Evaluator:
                         or (self._reads[r.id] != ALL and field not in readers.get(r.id, ()))
                         or (r.id == "VAGUE-001" and (self._plain or field not in _vague_fields("tiers")))):
                     continue
+                if r.id == "VAGUE-001" and r.id not in dynamic:
+                    self._run_vague([("tiers", ctx.tier_index[t.id])])
+                    local += 1
+                    continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and r.id not in dynamic and (
                         guard is None or guard(ctx) == self._guards.get(r.id)):
@@ -595,9 +629,10 @@ class Evaluator:
         group = list(compress(systems, on))
         return group
 
-    def _apply_section(self, section: str, field: Optional[str] = None, item=None) -> None:
+    def _apply_section(self, section: str, field: Optional[str] = None, item=None, index=None) -> None:
         """Re-run the rules that read ``section`` (with ``field``: that field of one of its items, ``item`` when it
-        is a target: the TARGET_LOCAL rules re-run for the systems that hold it alone)."""
+        is a target: the TARGET_LOCAL rules re-run for the systems that hold it alone; VAGUE-001 re-runs for the
+        item at ``index`` alone, or the whole one-model section for _WHOLE_MODEL)."""
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
@@ -633,7 +668,10 @@ class Evaluator:
                         and (self._plain or field not in _vague_fields(section)):
                     continue  # it walks every section, but of an item only its prose and durations
                 if section in self._reads[r.id] or r.id in changed:
-                    if focus is not None and r.id in TARGET_LOCAL and r.id in self._local and r.id not in changed:
+                    if r.id == "VAGUE-001" and index is not None and r.id not in changed:
+                        self._run_vague([(section, None if index is _WHOLE_MODEL else index)])
+                        local += 1
+                    elif focus is not None and r.id in TARGET_LOCAL and r.id in self._local and r.id not in changed:
                         self._run_for_group(r, group, focus)
                         local += 1
                     else:
@@ -643,6 +681,9 @@ class Evaluator:
         self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
         if focus is not None:
             self.last.update(rules_for_its_systems=local, systems=len(group))
+
+
+_WHOLE_MODEL = object()  # _apply_section's index for an edit of a one-model section (policy, engagement ...)
 
 
 def _plain_value(value) -> bool:
