@@ -19,6 +19,12 @@ from textual.widgets import Footer as TextualFooter
 class Footer(TextualFooter):
     """A :class:`textual.widgets.Footer` that skips rebuilds showing the same keys."""
 
+    # Textual's compact footer gives every key a right margin, the palette key too: docked right, it ended one
+    # column short of the edge, where the first letter of a key scrolled under it showed ("^p palettef").
+    DEFAULT_CSS = """
+    Footer.-compact FooterKey.-command-palette { margin-right: 0; }
+    """
+
     _shown: Any = None
 
     def _keys(self) -> tuple:
@@ -40,6 +46,22 @@ class Footer(TextualFooter):
     async def _recompose_if_changed(self) -> None:
         if self.is_attached and self._keys() != self._shown:
             await self.recompose()
+            self.call_after_refresh(self._hide_cut_keys)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._hide_cut_keys)
+
+    def _hide_cut_keys(self) -> None:
+        """Hide the keys that do not fit whole beside the palette key: a narrow terminal showed half a key
+        ("f7 Changes f") against it. The keys hidden are still bindings, and the palette lists them all."""
+        from textual.widgets._footer import FooterKey
+
+        keys = list(self.query(FooterKey))
+        palette = next((k for k in keys if k.has_class("-command-palette")), None)
+        edge = palette.region.x if palette is not None and palette.display else self.region.right
+        for key in keys:
+            if key is not palette:
+                key.styles.visibility = "visible" if key.region.right <= edge else "hidden"
 
     def compose(self):
         if self._bindings_ready:

@@ -47,6 +47,7 @@ class GapPanel(Vertical):
     GapPanel { height: 1fr; }
     GapPanel > #gap-summary { height: auto; padding: 0 1; }
     GapPanel > #gap-list { height: 1fr; border: none; padding: 0; }
+    GapPanel > #gap-list > .option-list--option { padding: 0 1; }
     GapPanel > #gap-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     GapPanel > #gap-summary.-stale { color: $text-muted; }
     """

@@ -37,6 +37,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
+from widgets.ordered_input import OrderedInput
+
 from .table_view import TableView
 
 
@@ -121,7 +123,7 @@ class ItemTable(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.title, classes="it-title", markup=False)
         if self.filterable:
-            yield Input(placeholder="filter: part of any cell (an id, a kind, a tier ...)", id="it-filter", compact=True)
+            yield OrderedInput(placeholder="filter: part of any cell (an id, a kind, a tier ...)", id="it-filter", compact=True)
         yield TableView(self.columns, id="it-table")
         yield _Status(classes="it-hint")
 

@@ -28,6 +28,8 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
+from widgets.ordered_input import OrderedInput
+
 #: How an answer of each kind is written, shown with a refusal.
 ACCEPTED = {
     "duration": "accepted: 15m, 4h, 1d, 2w, 3mo, 1y, hourly, daily, weekly, monthly, quarterly, "
@@ -243,24 +245,8 @@ class QuestionField(Vertical, can_focus=False):
             self._commit()
 
 
-class AnswerInput(Input):
-    """An Input whose own keys (Home, ctrl+k, Enter ...) act in the order they were typed.
-
-    Textual runs a widget's key bindings only once the key has bubbled back up to the app, through the message
-    queues, while the characters typed after it are inserted at once. Keys that arrive together (typed ahead
-    while the app was busy, or sent by tmux) were so applied out of order: ``Home ctrl+k 2w Enter`` inserted
-    "2w", then cleared the field and saved it empty. Here the Input's own bindings run as the key arrives."""
-
-    async def _on_key(self, event) -> None:
-        if not event.is_printable:
-            for key in (event.key, *event.aliases):
-                for binding in self._bindings.key_to_bindings.get(key, ()):
-                    if not binding.priority:
-                        event.stop()  # before the action: it must not bubble up and run again later
-                        event.prevent_default()
-                        await self.run_action(binding.action)
-                        return
-        # anything else goes on to Input's own handler (Textual calls each class's _on_key in turn)
+class AnswerInput(OrderedInput):
+    """The answer box of a question (an :class:`OrderedInput`: keys typed ahead act in the order typed)."""
 
 
 def _placeholder(kind: str, example: str) -> str:

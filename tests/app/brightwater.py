@@ -152,7 +152,7 @@ ITEMS: dict[str, list[dict]] = {
         {"id": "keepit-managed", "provider": "keepit", "account": "brightwater tenant", "region": "eu-copenhagen",
          "admins": ["backup-admin"], "dual_control": False, "deletion_window_days": 30,
          "retains_old_versions": True, "rotation_interval": "1y"},
-        {"id": "veeam-key", "provider": "veeam", "account": "veeam-repo (local)", "region": "Leeds office",
+        {"id": "veeam-key", "provider": "veeam", "account": "veeam-repo (local)", "region": "UK (Leeds office)",
          "admins": ["key-admin"], "dual_control": True, "deletion_window_days": 30, "retains_old_versions": True,
          "rotation_interval": "1y"},
     ],

@@ -69,3 +69,34 @@ async def test_keys_typed_right_after_a_jump_land_in_the_field_it_went_to(delay)
         await settle(pilot)
         assert str(app.session.get("tiers[0].restore_test_interval")) == "2w"
         assert getattr(app.focused.parent, "path", None) == "tiers[0].restore_test_interval"
+
+
+@run
+async def test_keys_typed_ahead_in_a_dialog_act_in_the_order_typed():
+    """In the new-system dialog, ``ctrl+u`` (clear to the start) then a new id, sent in one burst: the id typed
+    after the clear is the one kept, not cleared with what was there before."""
+    from workbench.app.screens.dialogs import AddItemDialog
+    from widgets.item_table import ItemTable
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("systems")
+        await settle(pilot)
+        table = app.screen.query_one("#items-systems", ItemTable)
+        table.view.focus()
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AddItemDialog)
+        box = app.screen.query_one("#add-id")
+        box.focus()
+        box.value = "typo"
+        box.cursor_position = 4
+        await pilot.pause()
+        for key, character in [("ctrl+u", None), *[(c if c.isalnum() else "minus", c) for c in "crm-db"]]:
+            event = events.Key(key, character)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.3)
+        assert box.value == "crm-db"

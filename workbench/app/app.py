@@ -92,10 +92,14 @@ class WorkbenchApp(App):
         """Take down notices whose time is up. A toast's own one-shot timer skips its only tick when the loop is
         busy at that moment (a step being built), and the toast then stays on screen, over the field being
         answered, until the app is closed; this repeating sweep does not lose its ticks for good."""
+        from textual.widgets._toast import ToastRack
+
         try:
             screen = self.screen
-            toasts = list(screen.query("Toast"))
-        except Exception:  # noqa: BLE001 - no screen yet, or one being swapped: the next tick sees it
+            # the screen's own rack, not a query over the whole screen: with its kept step pages that walked
+            # thousands of widgets every second
+            toasts = list(screen.get_child_by_type(ToastRack).query("Toast"))
+        except Exception:  # noqa: BLE001 - no screen yet, or one being swapped, or no rack yet: the next tick sees it
             return
         shown = {id(toast) for toast in toasts}
         for toast in toasts:

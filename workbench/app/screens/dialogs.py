@@ -17,6 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from widgets.ordered_input import OrderedInput
+
 
 class FormDialog(ModalScreen[Optional[dict]]):
     """A titled form of labelled inputs with OK and Cancel; escape cancels."""
@@ -95,7 +97,7 @@ class FormDialog(ModalScreen[Optional[dict]]):
 
 def _input(value: str = "", **kwargs) -> Input:
     """A one-line input (compact, so a dialog fits an 80x24 terminal)."""
-    return Input(value, compact=True, **kwargs)
+    return OrderedInput(value, compact=True, **kwargs)
 
 
 def parse_date(text: str, what: str) -> dt.date | None:

@@ -24,6 +24,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.ordered_input import OrderedInput
 from widgets.diff_view import DiffView
 
 from .. import release
@@ -60,13 +61,13 @@ class PublishScreen(Screen):
                 yield Select([("major", "major"), ("minor", "minor")],
                              value="minor", allow_blank=False, id="pub-bump")
                 yield Label("Approved on")
-                yield Input(self.session.as_of.isoformat(), placeholder="YYYY-MM-DD", id="pub-date")
+                yield OrderedInput(self.session.as_of.isoformat(), placeholder="YYYY-MM-DD", id="pub-date")
                 yield Label("Approver")
-                yield Input(self._approver(), placeholder="e.g. Dana Ruiz, CTO", id="pub-approver")
+                yield OrderedInput(self._approver(), placeholder="e.g. Dana Ruiz, CTO", id="pub-approver")
                 yield Label("Note")
-                yield Input(placeholder="what changed in this version", id="pub-note")
+                yield OrderedInput(placeholder="what changed in this version", id="pub-note")
                 yield Label("Reason")
-                yield Input(placeholder="why a weakening (or a minor bump over material changes) is right, and who "
+                yield OrderedInput(placeholder="why a weakening (or a minor bump over material changes) is right, and who "
                                         "accepted it", id="pub-reason")
             with Horizontal(id="pub-actions"):
                 yield Static("", id="pub-version", markup=False)

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from widgets.ordered_input import OrderedInput
 from widgets.policy_preview import PolicyPreview
 
 from .. import release
@@ -292,7 +293,7 @@ class RenewDialog(FormDialog):
 
     def fields(self) -> ComposeResult:
         default = (self.today + dt.timedelta(days=182)).isoformat()
-        yield from self.labelled("New expiry (YYYY-MM-DD)", Input(default, id="renew-until"))
+        yield from self.labelled("New expiry (YYYY-MM-DD)", OrderedInput(default, id="renew-until"))
 
     def collect(self) -> Optional[dict]:
         try:

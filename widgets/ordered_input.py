@@ -1,0 +1,28 @@
+"""An Input whose own keys act in the order they were typed: every text box of the app is one.
+
+Textual runs a widget's key bindings only once the key has bubbled back up to the app, through the message
+queues, while the characters typed after it are inserted at once. Keys that arrive together (typed ahead
+while the app was busy, pasted by a terminal multiplexer, sent by tmux) were so applied out of order:
+``Home ctrl+k 2w Enter`` inserted "2w", then cleared the field and saved it empty, and in a dialog, a name
+typed before ``Enter`` could be submitted without its last letters. Here the Input's own bindings run as
+the key arrives.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+
+class OrderedInput(Input):
+    """:class:`textual.widgets.Input`, with its own bindings run when their key arrives, not after it bubbled."""
+
+    async def _on_key(self, event) -> None:
+        if not event.is_printable:
+            for key in (event.key, *event.aliases):
+                for binding in self._bindings.key_to_bindings.get(key, ()):
+                    if not binding.priority:
+                        event.stop()  # before the action: it must not bubble up and run again later
+                        event.prevent_default()
+                        await self.run_action(binding.action)
+                        return
+        # anything else goes on to Input's own handler (Textual calls each class's _on_key in turn)
