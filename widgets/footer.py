@@ -46,22 +46,31 @@ class Footer(TextualFooter):
     async def _recompose_if_changed(self) -> None:
         if self.is_attached and self._keys() != self._shown:
             await self.recompose()
-            self.call_after_refresh(self._hide_cut_keys)
+
+    def on_mount(self) -> None:
+        # after every layout of the screen: the keys' places are known only then (keys composed again for
+        # another focus are laid out a frame after they are mounted)
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._hide_cut_keys)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._hide_cut_keys)
+        from textual.widgets._footer import FooterKey
 
-    def _hide_cut_keys(self) -> None:
-        """Hide the keys that do not fit whole beside the palette key: a narrow terminal showed half a key
-        ("f7 Changes f") against it. The keys hidden are still bindings, and the palette lists them all."""
+        for key in self.query(FooterKey):  # room for more, or for fewer: the next layout decides again
+            key.styles.visibility = "visible"
+
+    def _hide_cut_keys(self, _screen: object = None) -> None:
+        """Hide the keys that do not fit whole beside the palette key: at 80 columns half a key showed against
+        it ("f7 Changes f"). The keys hidden are still bindings, and the palette lists them all. A hidden key
+        has no place on screen, so it is shown again only on a resize (or when the keys are composed anew)."""
         from textual.widgets._footer import FooterKey
 
         keys = list(self.query(FooterKey))
         palette = next((k for k in keys if k.has_class("-command-palette")), None)
-        edge = palette.region.x if palette is not None and palette.display else self.region.right
+        if palette is None or not palette.display or not palette.size.width:
+            return
         for key in keys:
-            if key is not palette:
-                key.styles.visibility = "visible" if key.region.right <= edge else "hidden"
+            if key is not palette and key.size.width and key.region.right > palette.region.x:
+                key.styles.visibility = "hidden"
 
     def compose(self):
         # The keys the screen has when the footer is first composed are shown at once: Textual's footer waits

@@ -82,6 +82,23 @@ async def test_a_new_client_from_a_profile_carries_no_example_company_and_fits_8
 
 
 @run
+async def test_at_80x24_the_status_line_keeps_the_panel_keys_in_view_once_the_draft_is_saved():
+    """"... draft saved 19:17:04  ·  ^g" at 80 columns: the keys that show the gap panel and the steps were cut."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await answer(pilot, "tiers[1].rpo", "2h")
+        await settle(pilot)
+        for _ in range(100):
+            if app.screen.saved_at:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        line = str(app.screen.query_one("#progress").content)
+        assert "saved" in line and line.endswith("^g gaps ^l steps") and len(line) <= 78, line
+
+
+@run
 async def test_a_bad_duration_is_explained_at_the_field_and_nothing_is_lost():
     app = make_app(demo=True)
     async with app.run_test(size=(120, 40)) as pilot:

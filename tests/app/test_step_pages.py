@@ -114,3 +114,17 @@ async def test_fast_ctrl_n_presses_while_a_step_is_built_end_on_the_last_questio
         assert screen._focused_field().path == "roles[0].description"
         form = screen.query_one(StepForm)
         assert [p.step_id for p in form.query("StepPage") if p.display] == ["access"]
+
+
+@run
+async def test_only_the_field_the_last_jump_went_to_is_marked_even_across_steps():
+    """The field a jump lands on is shaded; after jumps to another step and back, only the last one is."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for path in ("systems[0].description", "tiers[0].rpo", "systems[0].owner"):
+            app.screen.jump_to(path)
+            await settle(pilot)
+        form = app.screen.query_one(StepForm)
+        marked = [f.path for f in form.query(QuestionField) if f.has_class("-target")]
+        assert marked == ["systems[0].owner"]

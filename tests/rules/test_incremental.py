@@ -1,8 +1,8 @@
 """The incremental evaluator always agrees with a full evaluation.
 
 A Hypothesis test applies random edit sequences through the ``Editor`` (set a field to a value taken from
-another item or another starter, or clear it; add a copy of an item; remove one; undo; redo; a group of
-them, heard as one change) to every
+another item or another starter, or clear it; set what decides whether a system is in scope; set a field of a target or of a schedule; write a duration or a promise in words; add a copy of an
+item; remove one; undo; redo; a group of them, heard as one change) to every
 starter and to starters replicated to a few dozen systems, and after each edit compares
 ``Evaluator.report()`` with ``evaluate(policy, day)``: the same findings, field for field, in the same order.
 
@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pydantic import BaseModel
 
 from workbench.rules import RULES, evaluate
-from workbench.rules.incremental import ALL, DYNAMIC_READS, READS, SYSTEM_LOCAL, Evaluator
+from workbench.rules.incremental import (ALL, DYNAMIC_READS, INIT_FIELDS, ITEM_FIELDS, READS, SYSTEM_LOCAL,
+                                          TARGET_LOCAL, Evaluator)
 from workbench.spec.edit import EditError, Editor
 from workbench.spec.model import Policy
 from workbench.templates import load_template
@@ -58,14 +59,47 @@ def _same(evaluator: Evaluator, policy: Policy) -> None:
     assert mine == full, f"after {evaluator.last}"
 
 
+SCOPE_EDITS = [
+    ("environment", ["prod", "dev", "test", "staging", "corp", None]),
+    ("data_classes", [[], ["public"], ["internal"], ["pii"], ["logs"]]),
+    ("exclusion", [None, {"reason": "decommissioned", "approved_by": "CTO"}, {"reason": "rebuilt from code"}]),
+]
+
+
+_DURATIONS = ["as needed", "regularly", "4h", "1d", None]
+WORDS_EDITS = [
+    ("systems", "rpo", _DURATIONS), ("systems", "restore_procedure", ["as appropriate", "https://wiki/x", None]),
+    ("tiers", "rpo", _DURATIONS), ("tiers", "restore_test_interval", _DURATIONS),
+    ("schedules", "interval", _DURATIONS), ("targets", "description", ["kept as needed", "vault", None]),
+    ("policy", "review_interval", _DURATIONS),
+]
+TARGET_FIELDS_READ = sorted({f for rid in TARGET_LOCAL for f in ITEM_FIELDS["targets"].get(rid, ())} - {"id"})
+
+
 def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
     """One random edit through ``editor`` (a refused value is simply not applied); a group of two or three
     edits reaches the evaluator as one change, whose path is what they have in common."""
-    ops = ["system", "system", "system", "item", "section", "add", "remove"]
+    ops = ["system", "system", "system", "scope", "target", "schedule", "words", "item", "section", "add", "remove"]
     op = data.draw(st.sampled_from(ops if grouped else ops + ["undo", "redo", "group"]))
     donors = [policy] + list(_STARTERS.values())
     if op in ("undo", "redo"):
         getattr(editor, op)()
+        return
+    if op == "words":  # a duration or a promise in words an auditor cannot test, or a plain one (VAGUE-001)
+        section, field, values = data.draw(st.sampled_from(WORDS_EDITS))
+        if section in MODEL_SECTIONS:
+            editor.set((section, field), data.draw(st.sampled_from(values)))
+            return
+        items = getattr(policy, section)
+        if items:
+            editor.set((section, data.draw(st.integers(0, len(items) - 1)), field), data.draw(st.sampled_from(values)))
+        return
+    if op == "scope":  # a field that decides whether a system is in scope, often moving it in or out
+        if not policy.systems:
+            return
+        field, values = data.draw(st.sampled_from(SCOPE_EDITS))
+        editor.set(("systems", data.draw(st.integers(0, len(policy.systems) - 1)), field),
+                   data.draw(st.sampled_from(values)))
         return
     if op == "group":
         with editor.group("several edits at once"):
@@ -79,7 +113,8 @@ def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
         value = None if data.draw(st.booleans()) else _plain(getattr(getattr(donor, section), field))
         editor.set((section, field), value)
         return
-    section = "systems" if op == "system" else data.draw(st.sampled_from(LIST_SECTIONS))
+    section = {"system": "systems", "target": "targets", "schedule": "schedules"}.get(op) \
+        or data.draw(st.sampled_from(LIST_SECTIONS))
     items = getattr(policy, section)
     pool = [x for d in donors for x in getattr(d, section)]
     if op == "add":
@@ -98,7 +133,12 @@ def _edit(data, editor: Editor, policy: Policy, grouped: bool = False) -> None:
         return
     if not isinstance(items[i], BaseModel):
         return
-    field = data.draw(st.sampled_from(sorted(type(items[i]).model_fields)))
+    if op == "target":  # mostly what the rules that re-run for a target's systems alone read of it
+        field = data.draw(st.sampled_from(TARGET_FIELDS_READ + sorted(type(items[i]).model_fields)))
+    elif op == "schedule":  # mostly what the indexes are built from: the rules re-run for its systems alone
+        field = data.draw(st.sampled_from(sorted(INIT_FIELDS["schedules"]) + sorted(type(items[i]).model_fields)))
+    else:
+        field = data.draw(st.sampled_from(sorted(type(items[i]).model_fields)))
     if data.draw(st.integers(0, 4)) == 0:
         value = None
     else:
@@ -127,9 +167,13 @@ def test_an_edit_inside_one_system_reruns_the_local_rules_for_that_system_only()
     evaluator = Evaluator(policy, DAY)
     editor = Editor(policy)
     evaluator.attach(editor)
-    editor.set("systems[5].environment", "dev")
+    editor.set("systems[5].rpo", "2h")
     assert evaluator.last["how"] == "system"
     assert 0 < evaluator.last["rules_for_one_system"] <= len(SYSTEM_LOCAL)
+    _same(evaluator, policy)
+    editor.set("systems[5].environment", "dev")  # a T0 system: still in scope, so only what reads it directly
+    assert evaluator.last["how"] == "system" and evaluator.last["scope_moved"] is False
+    assert evaluator.last["rules"] < 12
     _same(evaluator, policy)
     editor.set("systems[5].restore_procedure", "https://wiki.example.com/runbooks/db")
     assert evaluator.last["how"] == "system" and evaluator.last["rules"] < 19  # RTO-003, the exceptions, rules that read every field (the four newest among them)
@@ -137,7 +181,7 @@ def test_an_edit_inside_one_system_reruns_the_local_rules_for_that_system_only()
     editor.set("policy.owner.name", "Dana Reyes")
     assert evaluator.last["how"] == "section" and evaluator.last["rules"] < 20  # governance, language, exceptions, rules reading policy-wide defaults, the newest four
     _same(evaluator, policy)
-    for _ in range(3):
+    for _ in range(4):
         editor.undo()
         _same(evaluator, policy)
 
@@ -425,3 +469,133 @@ def test_a_duration_written_in_words_is_reported_and_cleared_whichever_path_the_
         editor.undo()
         assert vague(path)
         _same(evaluator, policy)
+
+
+def test_whether_a_system_is_in_scope_depends_on_the_scope_fields_alone():
+    """An edit of a system's field outside SCOPE_FIELDS keeps the context's systems in scope, and an edit of one
+    of them skips the rules that read it only through the scope while the system stays in (or out of) scope:
+    both rest on the scope reading no other field of a system."""
+    from functools import cached_property
+
+    from workbench.rules.context import Context
+    from workbench.rules.incremental import SCOPE_FIELDS
+    from workbench.spec.model import System
+
+    seen: set[str] = set()
+    fields = set(System.model_fields)
+    plain = object.__getattribute__
+
+    def recording(self, name):
+        if name in fields:
+            seen.add(name)
+        return plain(self, name)
+
+    for policy in sample_policies():
+        ctx = Context(policy, DAY)
+        System.__getattribute__ = recording
+        try:
+            Context.in_scope_systems.func(ctx)
+            for a in policy.systems:
+                ctx.in_scope(a)
+        finally:
+            del System.__getattribute__
+    assert isinstance(Context.__dict__["in_scope_systems"], cached_property)
+    assert seen and seen <= SCOPE_FIELDS, sorted(seen - SCOPE_FIELDS)
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_an_edit_that_moves_a_system_in_or_out_of_scope_agrees_with_a_full_evaluation(name):
+    """Environment, data classes and exclusion of each system set so that it leaves scope and comes back (and
+    to values that keep it where it is): the rules that read these fields only through the scope re-run exactly
+    when the system's place moved."""
+    policy = starters.policy(name, 12)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    moved = set()
+    for i in range(len(policy.systems)):
+        for path, value in [((("systems", i, "environment")), "dev"), (("systems", i, "data_classes"), ["public"]),
+                            (("systems", i, "environment"), "prod"),
+                            (("systems", i, "exclusion"), {"reason": "decommissioned", "approved_by": "CTO"}),
+                            (("systems", i, "data_classes"), ["internal"]), (("systems", i, "environment"), "test")]:
+            editor.set(path, value)
+            moved.add(evaluator.last.get("scope_moved"))
+            _same(evaluator, policy)
+        for _ in range(6):
+            editor.undo()
+            _same(evaluator, policy)
+    assert moved == {True, False}
+
+
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, exposed):
+    """Each field of each target set to what a target of a starter says (and cleared), on a replicated starter
+    (and on one whose copies would not survive ransomware): the TARGET_LOCAL rules re-run for the systems holding
+    that target alone, and always give what a full evaluation gives."""
+    from workbench.spec.model import Target
+
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    donors = [t for p in _STARTERS.values() for t in p.targets]
+    local = 0
+    for i in range(len(policy.targets)):
+        for field in sorted(Target.model_fields):
+            if field in ("id", "managed_by"):
+                continue
+            values = [None]
+            for d in donors:
+                v = _plain(getattr(d, field))
+                if v not in values:
+                    values.append(v)
+            for value in values:
+                try:
+                    editor.set(("targets", i, field), value)
+                except EditError:
+                    continue
+                local += evaluator.last.get("rules_for_its_systems", 0)
+                _same(evaluator, policy)
+                editor.undo()
+                _same(evaluator, policy)
+    assert local
+
+
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_every_edit_of_a_schedule_field_agrees_with_a_full_evaluation(name, exposed):
+    """Each field of each schedule set to what a schedule of a starter says (and cleared), on a replicated
+    starter (and on one whose copies would not survive ransomware): the schedule path re-runs the
+    SCHEDULE_LOCAL rules for the systems the schedule covers, before or after the edit, and always gives what a
+    full evaluation gives."""
+    from workbench.spec.model import Schedule
+
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    donors = [x for p in _STARTERS.values() for x in p.schedules] + list(policy.schedules[::5])
+    hows, local = set(), 0
+    for i in range(0, len(policy.schedules), 2):
+        for field in sorted(Schedule.model_fields):
+            values = [None]
+            for d in donors:
+                v = _plain(getattr(d, field))
+                if v not in values:
+                    values.append(v)
+            for value in values:
+                try:
+                    editor.set(("schedules", i, field), value)
+                except EditError:
+                    continue
+                hows.add(evaluator.last["how"])
+                local += evaluator.last.get("rules_for_its_systems", 0) if evaluator.last["how"] == "schedule" else 0
+                _same(evaluator, policy)
+                editor.undo()
+                _same(evaluator, policy)
+    assert "schedule" in hows and local

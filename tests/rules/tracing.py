@@ -115,33 +115,60 @@ def _working_records(base):
     return p
 
 
+#: What a rule reads of a system through the context's scope alone (``ctx.in_scope(a)``,
+#: ``ctx.in_scope_systems``): whether the system is in scope, not the fields that decide it. An edit of one of
+#: those fields (SCOPE_FIELDS in workbench/rules/incremental.py) that leaves the system in or out of scope as it
+#: was cannot change what such a read gives.
+SCOPE = "(in scope)"
+
+
 def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
-    """Rule id -> the fields of systems it was seen reading (its severity modifiers included).
+    """Rule id -> the fields of systems it was seen reading (its severity modifiers included); the fields read
+    only to work out which systems are in scope count as one read, :data:`SCOPE`.
 
     Each rule runs on a context of its own, so that no memo filled by another rule hides a read.
     """
+    from functools import cached_property
+
     from workbench.rules.engine import _findings_of
     from workbench.spec.model import System
 
     out: dict[str, set[str]] = {rid: set() for rid in RULES}
     fields = set(System.model_fields)
     current: list[set] = [set()]
+    scoping = [0]  # > 0 while the context works out whether systems are in scope
     plain = object.__getattribute__
 
     def recording(self, name):
         if name in fields:
-            current[0].add(name)
+            current[0].add(SCOPE if scoping[0] else name)
         return plain(self, name)
 
-    for policy in policies:
-        for r in RULES.values():
-            ctx = Context(policy, day)
-            current[0] = out[r.id]
-            System.__getattribute__ = recording
+    def scoped(func):
+        def run(*args, **kwargs):
+            scoping[0] += 1
             try:
-                list(_findings_of(r, ctx))
+                return func(*args, **kwargs)
             finally:
-                del System.__getattribute__
+                scoping[0] -= 1
+        return run
+
+    in_scope, in_scope_systems = Context.__dict__["in_scope"], Context.__dict__["in_scope_systems"]
+    tracked = cached_property(scoped(in_scope_systems.func))
+    tracked.__set_name__(Context, "in_scope_systems")
+    Context.in_scope, Context.in_scope_systems = scoped(in_scope), tracked
+    try:
+        for policy in policies:
+            for r in RULES.values():
+                ctx = Context(policy, day)
+                current[0] = out[r.id]
+                System.__getattribute__ = recording
+                try:
+                    list(_findings_of(r, ctx))
+                finally:
+                    del System.__getattribute__
+    finally:
+        Context.in_scope, Context.in_scope_systems = in_scope, in_scope_systems
     return out
 
 

@@ -102,6 +102,19 @@ def test_dangling_reference_names_the_field_and_suggests():
     assert p.line == GOOD.splitlines().index("    systems: [prod-db]") + 1
 
 
+def test_the_suggestion_for_a_dangling_reference_follows_the_ids_defined_now():
+    """The nearest id is kept from one check to the next (the app checks after every edit): a system added with
+    a nearer id is suggested at the next check, and every use of the dangling name gets the same suggestion."""
+    from workbench.spec.refs import reference_problems
+
+    p = loads(GOOD.replace("systems: [prod-db]", "systems: [prod-dbb]"), check_references=False)
+    first = [m for _, m in reference_problems(p)]
+    assert first == [m for _, m in reference_problems(p)] and "did you mean 'prod-db'" in first[0]
+    p.systems.append(p.systems[0].model_copy(update={"id": "prod-dbbb"}))
+    again = [m for _, m in reference_problems(p)]
+    assert "did you mean 'prod-dbbb'" in again[0]
+
+
 def test_dangling_reference_can_be_left_to_the_gap_engine():
     p = loads(GOOD.replace("systems: [prod-db]", "systems: [gone]"), check_references=False)
     assert p.schedules[0].systems == ["gone"]

@@ -749,9 +749,10 @@ def _what_is_at_stake(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]:
+def _findings_of(r: Rule, ctx, systems: list | None = None, hits: Iterable[Hit] | None = None) -> Iterator[Finding]:
     """The findings of rule ``r``; with ``systems``, the system each is about (``Hit.system``) is appended to it,
-    one entry per finding (the incremental evaluator keeps per-system findings apart)."""
+    one entry per finding (the incremental evaluator keeps per-system findings apart); with ``hits``, the findings
+    of those of r's hits (the incremental evaluator's re-run of a rule for part of the policy)."""
     # Worked out once per rule rather than per hit: a rule may yield thousands of them.
     modified = r.tier_modifier or bool(r.regimes) or (r.availability_only and not ctx.availability)
     accepting = r.family != "exceptions" and bool(ctx.exceptions_for(r.id))
@@ -759,7 +760,7 @@ def _findings_of(r: Rule, ctx, systems: list | None = None) -> Iterator[Finding]
     by_provider = ctx.provider_covers if ctx.provider_prefixes else None
     regimes = r.regimes
     moved: dict[tuple, tuple] = {}  # what _tiered gave, by all it reads of a hit about a system
-    for hit in r.func(ctx):
+    for hit in (r.func(ctx) if hits is None else hits):
         if by_provider is not None and hit.kind == "question" and by_provider(hit.paths):
             continue  # a detail only the provider knows: VEND-002 asks for its assurance instead
         if modified:

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import compress
+from operator import attrgetter
 from typing import Any, Optional
 
 from workbench.spec.durations import Duration
@@ -82,13 +84,42 @@ DYNAMIC_READS = {"FUP-001": _followed_sections}
 #: ``ctx.policy.systems``. Chosen by re-running each rule for one edited system and comparing with a full
 #: run over thousands of random edits; kept out: rules that also yield findings about no one system, and
 #: rules whose findings never appeared in those runs (not proven either way). IMM-002 is kept out: its questions
-#: about a target weigh every system the target holds (the long property run found one such case).
+#: about a target weigh every system the target holds (the long property run found one such case). A finding
+#: whose subject is not the system it names (COPY-002's question about a target, naming every system whose only
+#: off-site copy it may be) counts as about no one system: while a rule has one, it re-runs whole.
 SYSTEM_LOCAL: frozenset[str] = frozenset({
     "COPY-001", "COPY-002", "COPY-003", "COV-003", "FREQ-001", "FREQ-002", "MON-001", "RET-001",
     "RET-003", "RTO-001", "RTO-002", "RTO-003", "SAAS-001", "TEST-002", "TEST-003", "TEST-004", "TEST-005",
 })
 
+#: System-local rules whose findings about a system read a target only as one of that system's copies (or the
+#: source of one of its restore tests): an edit of a field of one target that the indexes are not built from
+#: re-runs them for the systems that hold it alone. Chosen as SYSTEM_LOCAL was, and held by the property test and
+#: an edit of every field of every target (tests/rules/test_incremental.py).
+TARGET_LOCAL: frozenset[str] = frozenset({
+    "COPY-001", "COPY-002", "COPY-003", "FREQ-001", "FREQ-002", "MON-001", "RET-001", "RET-003", "RTO-001",
+    "RTO-002", "RTO-003", "SAAS-001", "TEST-003", "TEST-004",
+})
+
+#: System-local rules whose findings about a system read the schedules only as that system's own (``ctx.schedules``,
+#: its plan, copies and recovery-point gap): an edit of one schedule re-runs them for the systems it covers
+#: (before or after the edit) alone. Chosen and held as TARGET_LOCAL is (a test edits every field of every schedule).
+SCHEDULE_LOCAL: frozenset[str] = SYSTEM_LOCAL
+#: Fields of a schedule whose edit takes the schedule path (Evaluator._apply_schedule): those the indexes are built
+#: from, but its id (named by findings of rules that are not local) and its provider (which questions are left to
+#: it, for every rule: see Context.provider_covers).
+_SCHEDULE_PATH_FIELDS = frozenset(_traced.INIT_FIELDS["schedules"] or ()) - {"id", "performed_by"}
+
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
+_ID = attrgetter("id")
+
+#: In :data:`SYSTEM_FIELDS`, a read of whether a system is in scope (``ctx.in_scope(a)``,
+#: ``ctx.in_scope_systems``) rather than of the fields that decide it (tests/rules/tracing.py records it so).
+SCOPE = "(in scope)"
+#: The fields of a system whether it is in scope depends on (``context._in_scope`` and
+#: ``Context.in_scope_systems``; a test traces them): an edit of one that leaves the system in scope, or out of
+#: it, as it was skips the rules that read it only through the scope.
+SCOPE_FIELDS = frozenset({"data_classes", "environment", "exclusion", "id", "tier"})
 def _local_guards() -> dict:
     from .testing import tier_sizes
 
@@ -232,6 +263,15 @@ class Evaluator:
                     and {tid: x.level() for tid, x in ctx.tiers.items()} == ctx._tier_levels):
                 self._apply_tier(t, path[2])
                 return
+        if (section == "schedules" and len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str)
+                and path[2] in _SCHEDULE_PATH_FIELDS and 0 <= path[1] < len(self.policy.schedules)):
+            sc = self.policy.schedules[path[1]]
+            ctx = self._ctx
+            if (ctx._schedule_ids_unique and ctx.schedule_index.get(sc.id) == path[1]
+                    and len(ctx.schedule_index) == len(self.policy.schedules)
+                    and len(ctx.systems) == len(self.policy.systems)):
+                self._apply_schedule(sc, path[2])
+                return
         if len(path) >= 3 and isinstance(path[1], int) and isinstance(path[2], str):
             field = path[2]  # a field of one item of a list section
         elif len(path) >= 2 and isinstance(path[1], str) and section in _MODEL_SECTIONS:
@@ -240,7 +280,14 @@ class Evaluator:
             field = None
         init = INIT_FIELDS.get(section, frozenset())
         if field is not None and section in ITEM_FIELDS and init is not None and field not in init:
-            self._apply_section(section, field)
+            item = index = None
+            if isinstance(path[1], int) and 0 <= path[1] < len(getattr(self.policy, section)):
+                index = path[1]
+                if section == "targets":
+                    item = self.policy.targets[index]
+            elif section in _MODEL_SECTIONS:
+                index = _WHOLE_MODEL
+            self._apply_section(section, field, item, index)
             return
         self._apply_section(section)
 
@@ -305,8 +352,8 @@ class Evaluator:
             found = list(_findings_of(r, self._ctx, systems))
             kept, groups = [], {}
             for f, a in zip(found, systems):
-                if a is None:
-                    kept.append(f)
+                if a is None or f.subject != a.id:  # about no one system, or about something else (a target)
+                    kept.append(f)                   # for several systems: COPY-002's question names them all
                 else:
                     groups.setdefault(id(a), []).append(f)
             self._findings[r.id] = kept
@@ -331,7 +378,7 @@ class Evaluator:
         if focus is None:
             focus = _Focus(self._ctx, group, self._base)
         found = list(_findings_of(r, focus, systems))
-        if any(s is None for s in systems):
+        if any(s is None or f.subject != s.id for f, s in zip(found, systems)):
             self._run(r)
             return
         fresh: dict[int, list[Finding]] = {}
@@ -344,6 +391,20 @@ class Evaluator:
                 groups[id(a)] = mine
             else:
                 groups.pop(id(a), None)
+
+    def _run_vague(self, items: list[tuple[str, Optional[int]]]) -> None:
+        """Re-run VAGUE-001 for the items ``items`` alone ((section, index), or (section, None) for a one-model
+        section), keeping its findings about every other item: each of its findings is about one item (its paths
+        lie in it) and depends on that item alone."""
+        from .language import vague_in_item
+
+        r = RULES["VAGUE-001"]
+        prefixes = tuple(p for section, i in items for p in (
+            (f"{section}.", f"{section}[") if i is None else (f"{section}[{i}].", f"{section}[{i}][")))
+        found = [f for f in self._findings[r.id] if not f.paths or not f.paths[0].startswith(prefixes)]
+        for section, i in items:
+            found.extend(_findings_of(r, self._ctx, hits=vague_in_item(self._ctx, section, i)))
+        self._findings[r.id] = found
 
     def _run_deferred(self) -> None:
         ctx = self._ctx
@@ -376,19 +437,31 @@ class Evaluator:
                 (e.id, e.scope, e.approved_by, e.expires_on, e.justification, e.rule))
         return {k: tuple(v) for k, v in out.items()}
 
+    def _scope_moved(self, a: System) -> bool:
+        """Whether ``a`` (just edited) went into or out of scope; True when the context no longer knows."""
+        was = self._ctx.__dict__.get("in_scope_systems")
+        if was is None:
+            return True
+        return any(x is a for x in was) != self._ctx.in_scope(a)
+
     def _apply_system(self, a: System, field: str) -> None:
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
-            self._forget(a)
+            moved = field in SCOPE_FIELDS and self._scope_moved(a)
+            self._forget(a, keep_scope=not moved)
             whole = local = 0
             dynamic = self._dynamic("systems")
             for r in self._rules:
+                fields = self._fields[r.id]
                 if r.id in dynamic:
                     pass
-                elif "systems" not in self._reads[r.id] or field not in self._fields[r.id]:
+                elif "systems" not in self._reads[r.id] or not (field in fields or (moved and SCOPE in fields)):
                     continue
-                elif r.id == "VAGUE-001" and self._plain:
+                elif r.id == "VAGUE-001":
+                    if not self._plain:
+                        self._run_vague([("systems", self._ctx.system_index[a.id])])
+                        local += 1
                     continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and (guard is None or guard(self._ctx) == self._guards.get(r.id)):
@@ -398,7 +471,8 @@ class Evaluator:
                     self._run(r)
                     whole += 1
             self._run_deferred()
-        self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local}
+        self.last = {"how": "system", "rules": whole + len(self._deferred), "rules_for_one_system": local,
+                     "scope_moved": moved}
 
     def _moved_systems(self, change) -> list[System]:
         """The systems whose tier ``change`` sets, when that is all it does (one edit, or a group of them such as
@@ -437,7 +511,10 @@ class Evaluator:
             for r in self._rules:
                 if r.id not in dynamic and "systems" not in self._reads[r.id]:
                     continue
-                if few and r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                if few and r.id == "VAGUE-001" and r.id not in dynamic:  # a system's tier is in its findings' scopes
+                    self._run_vague([("systems", self._ctx.system_index[a.id]) for a in group])
+                    local += 1
+                elif few and r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
                     self._run_for_group(r, group, focus)
                     local += 1
                 else:
@@ -446,6 +523,44 @@ class Evaluator:
             self._run_deferred()
         self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
                      "systems": len(group)}
+
+    def _covered_by(self, sc) -> set[str]:
+        """Ids of the systems schedule ``sc`` covers in the context (listed, or of a tier it selects)."""
+        return {sid for sid, found in self._ctx._schedules.items() if any(x is sc for x in found)}
+
+    def _apply_schedule(self, sc, field: str) -> None:
+        """An edit of one field of schedule ``sc`` that the indexes are built from (its interval, targets,
+        systems, tiers, type ...; ids unique). The indexes are built anew; every rule that reads the schedules
+        re-runs, except the SCHEDULE_LOCAL ones, which re-run for the systems ``sc`` covered before the edit or
+        covers after it alone (every other system has the same schedules, plan and scope as before)."""
+        from workbench.spec.io import _gc_paused
+
+        with _gc_paused():
+            before = self._covered_by(sc)
+            self._new_context()
+            covered = before | self._covered_by(sc)
+            group = [a for a in self.policy.systems if a.id in covered]
+            whole = local = 0
+            dynamic = self._dynamic("schedules")
+            few = len(group) * 4 < len(self.policy.systems)
+            focus = _Focus(self._ctx, group, self._base) if few else None
+            for r in self._rules:
+                if r.id not in dynamic and "schedules" not in self._reads[r.id]:
+                    continue
+                if r.id == "VAGUE-001" and r.id not in dynamic:
+                    if not self._plain:
+                        self._run_vague([("schedules", self._ctx.schedule_index[sc.id])])
+                        local += 1
+                elif (few and r.id in self._local and r.id in SCHEDULE_LOCAL and r.id not in LOCAL_GUARDS
+                        and r.id not in dynamic):
+                    self._run_for_group(r, group, focus)
+                    local += 1
+                else:
+                    self._run(r)
+                    whole += 1
+            self._run_deferred()
+        self.last = {"how": "schedule", "field": field, "rules": whole + len(self._deferred),
+                     "rules_for_its_systems": local, "systems": len(group)}
 
     def _apply_tier(self, t, field: str) -> None:
         """An edit of one field of tier ``t`` (not its id) that leaves every tier's level as it was.
@@ -477,6 +592,10 @@ class Evaluator:
                         or (self._reads[r.id] != ALL and field not in readers.get(r.id, ()))
                         or (r.id == "VAGUE-001" and (self._plain or field not in _vague_fields("tiers")))):
                     continue
+                if r.id == "VAGUE-001" and r.id not in dynamic:
+                    self._run_vague([("tiers", ctx.tier_index[t.id])])
+                    local += 1
+                    continue
                 guard = LOCAL_GUARDS.get(r.id)
                 if r.id in self._local and r.id not in dynamic and (
                         guard is None or guard(ctx) == self._guards.get(r.id)):
@@ -490,17 +609,44 @@ class Evaluator:
         self.last = {"how": "tier", "section": "tiers", "field": field, "rules": whole + len(self._deferred),
                      "rules_for_its_systems": local, "systems": len(group)}
 
-    def _apply_section(self, section: str, field: Optional[str] = None) -> None:
-        """Re-run the rules that read ``section`` (with ``field``: that field of one of its items)."""
+    def _holding(self, t) -> Optional[list[System]]:
+        """The systems whose findings of a TARGET_LOCAL rule can read target ``t``: those with a copy on it, and
+        those with a restore test from it (in inventory order); None when its id is not unique."""
+        ctx = self._ctx
+        if ctx.targets.get(t.id) is not t or len(ctx.targets) != len(self.policy.targets) \
+                or len(ctx.systems) != len(self.policy.systems):
+            return None
+        plans = ctx._plans
+        distinct = {id(plan): plan for plan in plans.values()}  # systems sharing a schedule set share its plan
+        held = {k for k, plan in distinct.items() if any(c is t for c in plan[1])}
+        systems = self.policy.systems
+        on = [id(plan) in held for plan in map(plans.get, map(_ID, systems))]
+        for x in self.policy.restore_tests:
+            if x.source_target == t.id:
+                i = ctx.system_index.get(x.system)
+                if i is not None:
+                    on[i] = True
+        group = list(compress(systems, on))
+        return group
+
+    def _apply_section(self, section: str, field: Optional[str] = None, item=None, index=None) -> None:
+        """Re-run the rules that read ``section`` (with ``field``: that field of one of its items, ``item`` when it
+        is a target: the TARGET_LOCAL rules re-run for the systems that hold it alone; VAGUE-001 re-runs for the
+        item at ``index`` alone, or the whole one-model section for _WHOLE_MODEL)."""
         from workbench.spec.io import _gc_paused
 
         with _gc_paused():
             changed: set[str] = set()
+            group = focus = None
             if section == "targets" and field is not None:
                 # a target's field the indexes are not built from: the plans hold the same Target objects;
                 # only the memo of which copies survive ransomware reads a target's own fields
                 self._forget(keep_scope=True)
                 self._ctx._ransomware_memo.clear()
+                if item is not None:
+                    group = self._holding(item)
+                    if group is not None:
+                        focus = _Focus(self._ctx, group, self._base, self._ctx.in_scope_systems)
             elif section in INDEXED:
                 self._new_context()
             else:
@@ -511,7 +657,7 @@ class Evaluator:
                     changed = {rid for rid in keys.keys() | self._exception_keys.keys()
                                if keys.get(rid) != self._exception_keys.get(rid)}
                     self._exception_keys = keys
-            n = 0
+            n = local = 0
             fields = ITEM_FIELDS.get(section, {}) if field is not None else {}
             changed |= self._dynamic(section)
             for r in self._rules:
@@ -522,10 +668,22 @@ class Evaluator:
                         and (self._plain or field not in _vague_fields(section)):
                     continue  # it walks every section, but of an item only its prose and durations
                 if section in self._reads[r.id] or r.id in changed:
-                    self._run(r)
-                    n += 1
+                    if r.id == "VAGUE-001" and index is not None and r.id not in changed:
+                        self._run_vague([(section, None if index is _WHOLE_MODEL else index)])
+                        local += 1
+                    elif focus is not None and r.id in TARGET_LOCAL and r.id in self._local and r.id not in changed:
+                        self._run_for_group(r, group, focus)
+                        local += 1
+                    else:
+                        self._run(r)
+                        n += 1
             self._run_deferred()
         self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
+        if focus is not None:
+            self.last.update(rules_for_its_systems=local, systems=len(group))
+
+
+_WHOLE_MODEL = object()  # _apply_section's index for an edit of a one-model section (policy, engagement ...)
 
 
 def _plain_value(value) -> bool:
@@ -590,4 +748,5 @@ class _PolicyView:
         return getattr(self._policy, name)
 
 
-__all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "sections_read"]
+__all__ = ["DYNAMIC_READS", "Evaluator", "INIT_FIELDS", "ITEM_FIELDS", "LOCAL_GUARDS", "READS", "SCOPE", "SCOPE_FIELDS",
+           "SCHEDULE_LOCAL", "SYSTEM_FIELDS", "SYSTEM_LOCAL", "SECTIONS", "TARGET_LOCAL", "sections_read"]

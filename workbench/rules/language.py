@@ -40,7 +40,7 @@ import types
 import typing
 from functools import lru_cache
 from itertools import compress
-from typing import Iterator, Union, get_args, get_origin
+from typing import Iterator, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -111,8 +111,28 @@ _DUR, _TEXT = "dur", "text"
     description="A duration or a statement uses vague words instead of a testable value.",
 )
 def vague_001(ctx):
+    yield from _vague_hits(ctx, _vague_fields(ctx.policy))
+
+
+def vague_in_item(ctx, section: str, index: Optional[int] = None):
+    """VAGUE-001's hits about one item, ``section[index]`` (or the one-model section ``section``): what
+    :func:`vague_001` yields about it, for the incremental evaluator (an item's findings depend on it alone)."""
+    if section in SKIP_SECTIONS:
+        return
+    if index is None:
+        root = getattr(ctx.policy, section)
+        if not isinstance(root, BaseModel):
+            return
+        walk = _walk([(_plan(type(root)), (section,), (None,), (root,))])
+    else:
+        item = getattr(ctx.policy, section)[index]
+        walk = _walk([(_plan(type(item)), (section,), (index,), (item,))])
+    yield from _vague_hits(ctx, walk)
+
+
+def _vague_hits(ctx, vague):
     items: dict[tuple, list] = {}
-    for path, field, value, is_duration in _vague_fields(ctx.policy):
+    for path, field, value, is_duration in vague:
         key = _item_of(path)
         found = items.get(key)
         if found is None:
@@ -211,7 +231,11 @@ def _vague_fields(root: BaseModel) -> Iterator[tuple[tuple, str, object, bool]]:
     is only built when something is found). Either way the nested parts are pushed in the same
     order, so findings come out in the same order.
     """
-    stack: list = [(_plan(type(root)), (), (None,), (root,))]
+    return _walk([(_plan(type(root)), (), (None,), (root,))])
+
+
+def _walk(stack: list) -> Iterator[tuple[tuple, str, object, bool]]:
+    """The walk of :func:`_vague_fields` from the batches on ``stack``."""
     while stack:
         plan, base, keys, items = stack.pop()
         dicts = list(map(vars, items))

@@ -21,11 +21,37 @@ ID_SECTIONS = {
 }
 
 
-def _hint(name: str, known: set[str]) -> str:
+def _hint(name: str, known: set[str], memo: Optional[dict] = None) -> str:
+    """`` (did you mean 'x'?)`` for the id of ``known`` closest to ``name``, or nothing. With ``memo`` (one per
+    check of a policy), each name is matched once per pool: removing a system leaves its id dangling in every
+    schedule and restore test that names it, and matching one name against thousands of ids takes tens of ms."""
+    key = (name, id(known))
+    if memo is not None and key in memo:
+        return memo[key]
+    found = _closest(name, known)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+_CLOSEST: dict[tuple, str] = {}  # (name, how many ids, hash of their set) -> hint; the ids themselves are not kept
+
+
+def _closest(name: str, known: set[str]) -> str:
+    """The hint for ``name`` among ``known``, kept from one check to the next: while a reference stays broken,
+    the app's evaluator asks again after each edit that re-runs the reference check, with the same ids (5,000
+    system ids: about 40 ms per name)."""
+    key = (name, len(known), hash(frozenset(known)))
+    found = _CLOSEST.get(key)
+    if found is not None:
+        return found
     import difflib  # only when a reference is broken
 
     match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    if len(_CLOSEST) >= 256:
+        _CLOSEST.clear()
+    found = _CLOSEST[key] = f" (did you mean {match[0]!r}?)" if match else ""
+    return found
 
 
 def reference_problems(policy: Policy, known_ids: Optional[Mapping[str, Collection]] = None,
@@ -57,11 +83,12 @@ def reference_problems(policy: Policy, known_ids: Optional[Mapping[str, Collecti
         ids[section] = known
 
     people = ids["principals"] | ids["roles"]
+    hints: dict = {}  # (name, id(pool)) -> its hint; the pools live as long as this call
 
     def check(path: tuple, value: str | None, section: str, what: str, known: set[str] | None = None) -> None:
         pool = ids[section] if known is None else known
         if value is not None and value not in pool:
-            out.append((path, f"{what} {value!r} is not defined in {section}{_hint(value, pool)}"))
+            out.append((path, f"{what} {value!r} is not defined in {section}{_hint(value, pool, hints)}"))
 
     systems, schedules, targets = policy.systems, policy.schedules, policy.targets
     if not (_known(_column(systems, "tier"), ids["tiers"])

@@ -514,6 +514,7 @@ class StepForm(TableActions, VerticalScroll):
         self._held: Optional[list[tuple[str, Optional[str]]]] = None  # keys typed while a field is on its way
         self._hold_from: Optional[float] = None  # when the last jump began and ended (monotonic)
         self._hold_to: Optional[float] = None
+        self._target: Optional[QuestionField] = None  # the field the last jump went to (marked -target)
 
     # -- keys typed while the field they are meant for is being shown ----------
     def _hold_keys(self) -> None:
@@ -692,6 +693,8 @@ class StepForm(TableActions, VerticalScroll):
             fresh = self._field(field.question, field.path)
             fresh.display = field.display
             fresh.set_class(field.has_class("-target"), "-target")
+            if field is self._target:
+                self._target = fresh
             await field.remove()
             await parent.mount(fresh, before=index) if index < len(parent.children) else await parent.mount(fresh)
             if had_focus:
@@ -894,9 +897,11 @@ class StepForm(TableActions, VerticalScroll):
                 table.view.focus(scroll_visible=False)
                 self._reveal(table, top=True)
                 return
-        for other in self.query(QuestionField).filter(".-target"):  # on any page: one target at a time
-            other.remove_class("-target")
+        # one target at a time, on any page (a query for it walked every field of every kept page: 10-50 ms)
+        if self._target is not None and self._target is not target:
+            self._target.remove_class("-target")
         target.add_class("-target")
+        self._target = target
         target.focus_input()
         self._reveal(target)
 

@@ -437,10 +437,11 @@ class InterviewScreen(Screen):
         if self.session.dirty:
             parts.append("saving...")
         elif self.saved_at:
-            parts.append(f"draft saved {self.saved_at}")
+            # at 80 columns the keys' hint after it was cut off ("... draft saved 19:17:04  ·  ^g")
+            parts.append(f"saved {self.saved_at[:5]}" if narrow else f"draft saved {self.saved_at}")
         if narrow:
             parts.append("^g gaps ^l steps")
-        text = "  ·  ".join(parts)
+        text = (" · " if narrow else "  ·  ").join(parts)
         if text != self._progress_text:
             self._progress_text = text
             line.update(text, layout=False)  # one line high, full width: no layout to redo (it costs a frame)
