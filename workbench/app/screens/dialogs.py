@@ -334,11 +334,12 @@ class ConfirmDialog(FormDialog):
 
     ok_label = "Yes"
 
-    def __init__(self, title: str, note: str, ok_label: str = "Yes") -> None:
+    def __init__(self, title: str, note: str, ok_label: str = "Yes", *, default_ok: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.note_text = note
         self.ok_label = ok_label
+        self.default_ok = default_ok  # False: enter alone cancels (for what should not happen by habit)
 
     def on_mount(self) -> None:
-        self.query_one("#dlg-ok", Button).focus()
+        self.query_one("#dlg-ok" if self.default_ok else "#dlg-cancel", Button).focus()
