@@ -418,3 +418,13 @@ def test_the_review_headline_does_not_call_a_policy_with_blockers_simply_ready()
         "ready to publish (blocker questions and missing evidence do not stop it)")
     assert headline({"blocker": 1}, ["a gap"]).endswith("1 blocker stops publishing")
     assert headline({"major": 3}, []).endswith("·  ready to publish")
+
+
+def test_the_revise_dialog_says_what_enter_does_when_there_is_a_choice():
+    """A reviewer pressed enter expecting to choose, and the newest version opened: with several versions the
+    dialog says enter revises the newest, and how to choose another."""
+    from workbench.app.screens.dialogs import VersionDialog
+
+    several = VersionDialog("Acme", [("2.0  2026-12-03  T2 to 2d", "2.0"), ("1.0  2026-06-30  first", "1.0")])
+    assert "Enter revises the newest, 2.0; shift+tab chooses another of the 2 versions" in several.note_text
+    assert "shift+tab" not in VersionDialog("Acme", [("1.0  2026-06-30  first", "1.0")]).note_text

@@ -316,6 +316,9 @@ class VersionDialog(FormDialog):
         super().__init__()
         self.title_text = f"Revise a published version of {client}"
         self.versions = list(versions)
+        if len(self.versions) > 1:  # the button has the focus: say what enter does, and how to choose another
+            self.note_text = (f"Enter revises the newest, {self.versions[0][1]}; shift+tab chooses another of the "
+                              f"{len(self.versions)} versions. {VersionDialog.note_text}")
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Version", Select(self.versions, allow_blank=False, id="ver-choice"))
