@@ -119,7 +119,9 @@ async def test_publish_refused_then_fixed_then_published(data_dir):
         assert "ready to publish" in str(app.screen.query_one("#review-headline", Static).content)
         await pilot.press("p")
         await idle(pilot)
-        await pilot.press(*"first version", "enter")
+        # the note typed before the refusal is still there
+        assert app.screen.query_one("#pub-note").value == "first version"
+        await pilot.press("enter")
         await idle(pilot)
         screen = app.screen
         assert screen.outcome.published

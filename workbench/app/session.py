@@ -86,6 +86,9 @@ class Session:
     revision: int = field(init=False, default=0)
     saved_revision: int = field(init=False, default=0)
     last: Optional[Evaluation] = field(init=False, default=None)
+    #: What was typed into the publish form and not published yet (note, reason, approver), kept while the
+    #: client is open: a refused publish sends the person back to fix a blocker, and the note was lost.
+    unsent: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.editor = Editor(self.policy, self._changed)
