@@ -272,7 +272,9 @@ class Session:
     def add_follow_up(self, question: str, *, field: str | None = None, owner: str | None = None,
                       due: dt.date | str | None = None, note: str | None = None) -> Change:
         """"Don't know yet": record an open question with who answers it and by when."""
-        item = {"id": self._next_id("FU-", (f.id for f in self.policy.follow_ups)), "question": question.strip(),
+        from .followups import _next_id as next_follow_up_id  # the one numbering of follow-ups
+
+        item = {"id": next_follow_up_id(self.policy), "question": question.strip(),
                 "field": field, "owner": owner, "due": due, "status": "open"}
         if note and note.strip():
             item["note"] = note.strip()
