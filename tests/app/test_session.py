@@ -144,7 +144,7 @@ def test_follow_up_and_source_note_are_kept_in_the_spec(root):
     assert "ask after the board meeting" in text and "per the office manager, 3 Dec" in text
     again = Session.open(s.workspace, today=TODAY)
     fu = again.follow_up_for("tiers[0].rpo")
-    assert fu.owner == "CTO" and str(fu.due) == "2026-07-15" and fu.id == "FU-1"
+    assert fu.owner == "CTO" and str(fu.due) == "2026-07-15" and fu.id == "FU-001"  # numbered as the F2 dialog numbers them
     assert again.source_of("organization.industry") == "per the office manager, 3 Dec"
     again.close()
 
