@@ -305,6 +305,7 @@ def freq_002(ctx):
         if rpo is None:
             continue
         region = a.region
+        limit = rpo.approx_seconds
         best = None  # (seconds, schedule, its targets) of the first schedule with the smallest lag and a copy that survives
         for sc in scheduled.get(a.id, ()):  # losing a's region
             info = offsite.get(id(sc), offsite)
@@ -315,17 +316,18 @@ def freq_002(ctx):
             lag, regions, targets = info
             # As Index.survives_region_loss_via: a target in another region (as written) survives;
             # otherwise ask ctx.survives of the targets it could not rule on.
-            if region and (len(regions) > 1 or (regions and region not in regions)):
-                best = lag, sc, targets
-                continue
-            for c in targets:
-                if not (region and c.region) and survives(c, a, "region_loss"):
-                    best = lag, sc, targets
-                    break
-        if best is None:
+            if not (region and (len(regions) > 1 or (regions and region not in regions))):
+                for c in targets:
+                    if not (region and c.region) and survives(c, a, "region_loss"):
+                        break
+                else:
+                    continue
+            best = lag, sc, targets
+            if lag <= limit:
+                break  # within the disaster RPO: the smallest lag is too, so nothing to report (no need to look on)
+        if best is None or best[0] <= limit:
             continue  # no off-site copy at all is COPY-002's finding
-        if best[0] > rpo.approx_seconds:
-            yield _freq_002_hit(ctx, a, best[1], best[2], rpo)
+        yield _freq_002_hit(ctx, a, best[1], best[2], rpo)
 
 
 def _freq_002_hit(ctx, a, sc, targets, rpo):
