@@ -60,6 +60,8 @@ def cpu_of(args: list[str]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count each case's instructions under valgrind (the same on a busy host)")
     args = ap.parse_args(argv)
     import starters
 
@@ -93,7 +95,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{k:<42} {min(xs):.3f} / {med:.3f} / {max(xs):.3f} s   {ratio:4.2f}x the floor")
     print(f"--help: {statistics.median(runs['workbench --help']) / floor:.2f}x; worst check: {worst_check:.2f}x "
           f"(target <= {TARGET}x)")
+    if args.instructions:
+        print_instructions(cases)
     return 0
+
+
+def instructions_of(args: list[str]) -> int:
+    """Instructions one run of ``args`` executes, counted by valgrind (cachegrind)."""
+    import re
+
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                           *args], capture_output=True, text=True, cwd=ROOT, env=ENV)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if not found:
+        raise RuntimeError(f"no count: {done.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def print_instructions(cases: dict[str, list[str]]) -> None:
+    """The same cases counted in instructions: a busy host moves CPU time up to 2x, not this count."""
+    import shutil
+
+    if not shutil.which("valgrind"):
+        print("instructions: valgrind is not installed")
+        return
+    counts = {k: instructions_of(cmd) for k, cmd in cases.items()}
+    floor = counts["floor: import yaml, pydantic"]
+    print("instructions of one run each (valgrind), and the ratio to the floor's")
+    for k, n in counts.items():
+        print(f"{k:<42} {n / 1e9:6.3f} G   {n / floor:4.2f}x the floor")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,10 @@ class Footer(TextualFooter):
                 key.styles.visibility = "hidden"
 
     def compose(self):
-        if self._bindings_ready:
-            self._shown = self._keys()
+        # The keys the screen has when the footer is first composed are shown at once: Textual's footer waits
+        # for the screen to announce its bindings, which it does after its first frame, so that frame had an
+        # empty footer and the next ones composed it. A change of keys later (the focus moving into a widget
+        # with keys of its own) recomposes it as before.
+        self.set_reactive(TextualFooter._bindings_ready, True)
+        self._shown = self._keys()
         yield from super().compose()

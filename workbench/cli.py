@@ -115,6 +115,9 @@ def _run_guarded(args: argparse.Namespace) -> int:
         print(crash_message(exc, args.command), file=sys.stderr)
         return CRASH_STATUS
     finally:
+        from workbench.commands.common import collector_released
+
+        collector_released()
         try:
             sys.stdout.flush()
         except (BrokenPipeError, ValueError):

@@ -12,7 +12,7 @@ from workbench.app.screens.changes import ChangesScreen
 from workbench.app.screens.history import HistoryScreen
 from workbench.app.screens.interview import InterviewScreen
 from workbench.app.screens.publish import PublishScreen
-from workbench.app.screens.dialogs import ExceptionDialog
+from workbench.app.screens.dialogs import ConfirmDialog, ExceptionDialog
 from workbench.app.screens.review import ReviewScreen
 from workbench.app.session import Session
 from workbench.store import Workspace
@@ -106,6 +106,9 @@ async def test_publish_refused_then_fixed_then_published(data_dir):
         blockers = screen.query_one("#pub-blockers", OptionList)
         assert blockers.display and blockers.option_count == 2
         assert not Workspace(app.session.workspace.path).versions()  # nothing written
+        # and nothing changed: the approval date the attempt recorded is taken back (it had made the policy
+        # read as approved, and its follow-up go away)
+        assert app.session.policy.policy.approved_on is None
         await pilot.press("enter")  # the first blocker: back to its field
         await idle(pilot)
         assert isinstance(app.screen, InterviewScreen)
@@ -183,8 +186,12 @@ async def test_revise_a_version_cut_a_retention_see_it_and_publish_the_next(root
         assert f"Publishes version {expected}" in str(publish.query_one("#pub-version", Static).content)
         await pilot.press(*"shorter daily retention in usw2", "enter")
         await idle(pilot)
-        # a weakening with no reason is pointed out once, before anything is published
-        assert publish.outcome is None
+        # a weakening with no reason is asked about before anything is published; enter alone cancels
+        assert publish.outcome is None and isinstance(app.screen, ConfirmDialog)
+        assert "retention.daily 35d → 30d" in app.screen.note_text
+        await pilot.press("enter")
+        await idle(pilot)
+        assert app.screen is publish and publish.outcome is None
         said = str(publish.query_one("#pub-result", Static).content)
         assert "weakens the policy" in said and "retention.daily 35d → 30d" in said
         assert app.focused is publish.query_one("#pub-reason")
@@ -411,3 +418,13 @@ def test_the_review_headline_does_not_call_a_policy_with_blockers_simply_ready()
         "ready to publish (blocker questions and missing evidence do not stop it)")
     assert headline({"blocker": 1}, ["a gap"]).endswith("1 blocker stops publishing")
     assert headline({"major": 3}, []).endswith("·  ready to publish")
+
+
+def test_the_revise_dialog_says_what_enter_does_when_there_is_a_choice():
+    """A reviewer pressed enter expecting to choose, and the newest version opened: with several versions the
+    dialog says enter revises the newest, and how to choose another."""
+    from workbench.app.screens.dialogs import VersionDialog
+
+    several = VersionDialog("Acme", [("2.0  2026-12-03  T2 to 2d", "2.0"), ("1.0  2026-06-30  first", "1.0")])
+    assert "Enter revises the newest, 2.0; shift+tab chooses another of the 2 versions" in several.note_text
+    assert "shift+tab" not in VersionDialog("Acme", [("1.0  2026-06-30  first", "1.0")]).note_text

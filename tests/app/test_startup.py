@@ -146,6 +146,89 @@ async def test_a_small_client_opens_on_a_frame_already_showing_its_findings_and_
         assert app.screen.query_one("GapPanel").findings
 
 
+def _frames_drawn(monkeypatch, screen_class) -> list[str]:
+    """The text of every frame drawn of a ``screen_class`` screen, in order (headless: composed as it would be
+    sent to a terminal)."""
+    from textual.screen import Screen
+
+    frames: list[str] = []
+    real = Screen._compositor_refresh
+
+    def watched(self):
+        real(self)
+        if isinstance(self, screen_class) and self is self.app.screen:
+            update = self._compositor.render_full_update()
+            frames.append("\n".join("".join(strip.text for strip in line) for line in update.strips))
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", watched)
+    return frames
+
+
+@run
+async def test_the_first_frame_shows_the_questions_the_findings_and_the_keys_at_once(monkeypatch):
+    from workbench.app.screens.interview import InterviewScreen
+
+    frames = _frames_drawn(monkeypatch, InterviewScreen)
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first_question = " ".join(screen.step.questions[0].text.split()[:5])
+        findings = screen.derived.evaluation.report.findings
+        assert frames, "no frame drawn"
+        first = frames[0]
+        # it showed the findings over an empty form and an empty footer; the questions came frames later
+        assert first_question in first, first
+        assert "Northwind Analytics" in first.split("\n", 2)[2]  # an answer in the form, not only the title
+        assert any(f.rule in first for f in findings), first
+        assert "Next question" in first and "palette" in first, first
+
+
+@run
+async def test_the_first_frame_at_80_columns_has_the_narrow_layout(monkeypatch):
+    from workbench.app.screens.interview import InterviewScreen
+
+    frames = _frames_drawn(monkeypatch, InterviewScreen)
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        step_titles = [s.title for s in app.screen.interview.steps[1:]]
+        first_question = " ".join(app.screen.step.questions[0].text.split()[:3])
+        assert frames and first_question in frames[0], frames[:1]
+        # the step list and the gap panel collapse below 100 columns, from the first frame on
+        assert not any(title in frames[0] for title in step_titles), frames[0]
+        assert app.screen.has_class("-narrow") and not app.screen.query_one("#steps").display
+
+
+@run
+async def test_each_show_of_the_screen_is_handled_once_by_textual(monkeypatch):
+    from textual.screen import Screen
+
+    from workbench.app.screens.interview import InterviewScreen
+
+    shown = []
+    real = Screen._on_screen_resume
+
+    def counted(self, event):
+        if isinstance(self, InterviewScreen):
+            shown.append(event.refresh_styles)
+        return real(self, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", counted)
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # Textual's own handling ran once, without restyling every widget just styled
+        assert shown == [False]
+        await pilot.press("f6")  # the review screen, then back
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        # coming back: Textual's handling once more, with the event as Textual posted it
+        assert len(shown) == 2
+
+
 @run
 async def test_a_change_reaches_the_draft_while_a_slow_evaluation_still_runs(monkeypatch):
     import threading
@@ -193,9 +276,9 @@ async def test_the_collector_held_at_the_start_runs_again_once_the_findings_are_
     seen = []
     real_mount = InterviewScreen.on_mount
 
-    def on_mount(self):
+    async def on_mount(self):
         seen.append(gc.isenabled())
-        real_mount(self)
+        await real_mount(self)
 
     monkeypatch.setattr(InterviewScreen, "on_mount", on_mount)
     assert gc.isenabled()

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
-from .common import CommandError, out, parse_date, plural
+from .common import CommandError, collector_held, out, parse_date, plural
 
 SEVERITY_CHOICES = ("blocker", "major", "minor", "advisory")
 FRAMEWORK_CHOICES = ("soc2", "cis", "nist", "iso27001", "hipaa", "pci", "gdpr", "other")
@@ -137,7 +137,8 @@ class Checked:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from workbench.rules import evaluate
+    with collector_held():
+        from workbench.rules import evaluate  # and with it the spec, pydantic and PyYAML
 
     as_of = parse_date(args.as_of)
     results = [_check_one(path, as_of, evaluate) for path in args.files]

@@ -316,6 +316,9 @@ class VersionDialog(FormDialog):
         super().__init__()
         self.title_text = f"Revise a published version of {client}"
         self.versions = list(versions)
+        if len(self.versions) > 1:  # the button has the focus: say what enter does, and how to choose another
+            self.note_text = (f"Enter revises the newest, {self.versions[0][1]}; shift+tab chooses another of the "
+                              f"{len(self.versions)} versions. {VersionDialog.note_text}")
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Version", Select(self.versions, allow_blank=False, id="ver-choice"))
@@ -334,11 +337,12 @@ class ConfirmDialog(FormDialog):
 
     ok_label = "Yes"
 
-    def __init__(self, title: str, note: str, ok_label: str = "Yes") -> None:
+    def __init__(self, title: str, note: str, ok_label: str = "Yes", *, default_ok: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.note_text = note
         self.ok_label = ok_label
+        self.default_ok = default_ok  # False: enter alone cancels (for what should not happen by habit)
 
     def on_mount(self) -> None:
-        self.query_one("#dlg-ok", Button).focus()
+        self.query_one("#dlg-ok" if self.default_ok else "#dlg-cancel", Button).focus()

@@ -599,6 +599,11 @@ class StepForm(TableActions, VerticalScroll):
             self._hold_keys()
         self.call_later(self._carry_out)
 
+    async def build_now(self) -> None:
+        """Carry out the request in hand now: the interview screen builds its first step before its first frame
+        is drawn (a frame without the questions, then another with them, cost more and show less)."""
+        await self._carry_out()
+
     async def _carry_out(self) -> None:
         if self._request is None:
             return

@@ -99,6 +99,7 @@ class InterviewScreen(Screen):
         self.saved_at: Optional[str] = None
         #: The app's first frame is to show this client's findings (evaluated before it is drawn).
         self.first_findings_pending = False
+        self._first_shown = False
         #: The answers counted for the progress line and the step list, recounted only where an edit landed.
         self._tally = Q.Tally(interview.questions)
         self.session.subscribe(self._tally.changed)
@@ -118,7 +119,7 @@ class InterviewScreen(Screen):
         yield Static("", id="progress", markup=False)
         yield Footer(compact=True)  # every key that matters fits 120 columns (the rest: ctrl+p)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.title = self.session.client
         self.sub_title = f"from {self.session.origin}" if self.session.origin != "draft" else "resumed draft"
         if getattr(self.session, "read_only", False):
@@ -126,12 +127,28 @@ class InterviewScreen(Screen):
         self.query_one("#help").display = False
         self._fill_steps()
         self.show_step(self.step.id)
+        await self.query_one(StepForm).build_now()  # before the first frame: it shows the questions
         self._layout_for(self.size.width)
         if len(self.session.policy.systems) <= FIRST_IN_FRAME:
             self.first_findings_pending = True  # the app's first frame shows them: see _painted
             self._first_evaluation()
         else:
             self._start_evaluation()
+
+    def _on_screen_resume(self, event) -> None:
+        """Shown. The first time, Textual's restyle of the whole screen is left out: every widget on it was
+        styled as it was mounted, moments ago, the first step's questions included (built in on_mount, so that
+        the first frame shows them), and that restyle cost as much again. Only what on_mount restyled nowhere
+        is restyled: the layout classes (-narrow, -wide) it set on the screen, which style LAYOUT_NODES alone
+        (see _layout_class). Every later return to this screen is handled by Textual as always."""
+        # Textual calls Screen's own handler after this one (it calls the handler of every class of the MRO)
+        if self._first_shown:
+            return
+        self._first_shown = True
+        event.refresh_styles = False
+        if self.is_attached:
+            nodes = [self, *(self.query_one(selector) for selector in self.LAYOUT_NODES)]
+            self.app.stylesheet.update_nodes(nodes, animate=False)
 
     def _first_evaluation(self) -> None:
         """A small client is evaluated before the first frame, so that frame already shows its findings (no

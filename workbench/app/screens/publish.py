@@ -29,7 +29,7 @@ from widgets.diff_view import DiffView
 
 from .. import release
 from ..session import Session
-from .dialogs import parse_date
+from .dialogs import ConfirmDialog, parse_date
 
 SEVERITY_STYLE = {"blocker": "bold $error", "major": "$warning", "minor": "$secondary", "advisory": "$text-muted"}
 
@@ -49,7 +49,7 @@ class PublishScreen(Screen):
         self.diff = None
         self.outcome: Optional[release.Outcome] = None
         self.busy = False
-        self._warned = False  # a weakening with no reason was pointed out once
+        self._dated = None  # the approval date the publish under way recorded (taken back if it is refused)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -97,6 +97,9 @@ class PublishScreen(Screen):
         worker = event.worker
         if worker.state == WorkerState.ERROR:
             self._say(f"{worker.error}", error=True)
+            if worker.group == "publish" and self._dated is not None:
+                self._dated = None
+                self.session.undo()  # nothing was published: the approval date it recorded goes too
         elif worker.state == WorkerState.SUCCESS and worker.group == "publish-diff":
             self._compared(worker.result)
         elif worker.state == WorkerState.SUCCESS and worker.group == "publish":
@@ -151,20 +154,38 @@ class PublishScreen(Screen):
         if missing:
             return self._say(f"Give {' and '.join(missing)} before publishing.", error=True)
         reason = self.query_one("#pub-reason", Input).value.strip()
+        bump = str(self.query_one("#pub-bump", Select).value)
         weakenings = list(getattr(self.diff, "weakenings", None) or ())
-        if weakenings and not reason and not self._warned:
-            self._warned = True
-            self.query_one("#pub-reason", Input).focus()
+        if weakenings and not reason:
+            # asked every time, in a dialog whose enter cancels: a second ctrl+s published without the reason
+            # the person was about to type (Tab had taken the cursor out of the Reason box)
             what = "; ".join(c.text for c in weakenings[:3]) + (" ..." if len(weakenings) > 3 else "")
-            return self._say(f"This version weakens the policy ({what}). Give the reason and who accepted it "
-                             f"(it is recorded in the version), or press ctrl+s again to publish without one "
-                             f"(CHG-001 will then ask for it).", error=True)
+
+            def answered(yes: Optional[dict]) -> None:
+                if yes is not None:
+                    self._start(bump, approver, note, day, "")
+                    return
+                self.query_one("#pub-reason", Input).focus()
+                self._say(f"This version weakens the policy ({what}). Give the reason and who accepted it in "
+                          f"Reason (it is recorded in the version), then ctrl+s.", error=True)
+
+            self.app.push_screen(ConfirmDialog(
+                "Publish a weakening without a reason?",
+                f"This version weakens the policy ({what}). Without a reason, the version records none and "
+                f"CHG-001 will ask for it. Cancel to give the reason and who accepted it.",
+                "Publish without a reason", default_ok=False), answered)
+            return
+        self._start(bump, approver, note, day, reason)
+
+    def _start(self, bump: str, approver: str, note: str, day: dt.date, reason: str) -> None:
+        self._dated = None
         if self.session.policy.policy.approved_on != day:
-            # the approval date is an answer of the spec (publishing never fills it in): record it, undoably
-            self.session.set("policy.approved_on", day)
+            # the approval date is an answer of the spec (publishing never fills it in): record it, undoably;
+            # taken back if the publish is refused (a refused publish changes nothing)
+            self._dated = self.session.set("policy.approved_on", day)
         self.busy = True
         self._say("Publishing...")
-        self._publish(str(self.query_one("#pub-bump", Select).value), approver, note, day, reason)
+        self._publish(bump, approver, note, day, reason)
 
     @work(thread=True, group="publish", exit_on_error=False)
     def _publish(self, bump: str, approver: str, note: str, day: dt.date,
@@ -181,6 +202,9 @@ class PublishScreen(Screen):
 
     def _published(self, outcome: release.Outcome) -> None:
         self.outcome = outcome
+        if not outcome.published and self._dated is not None:
+            self.session.undo()  # the approval date this attempt recorded: nothing else was edited meanwhile
+        self._dated = None
         blockers = self.query_one("#pub-blockers", OptionList)
         blockers.clear_options()
         blockers.display = bool(outcome.blockers)
