@@ -87,10 +87,10 @@ def test_markdown_lists_open_follow_ups_soonest_first_with_overdue_marked(interv
     assert lines[0] == r"# Open questions for Acme \| Partners"
     assert "3 open questions, 1 overdue." in md
     table = [ln for ln in lines if ln.startswith("| ")]
-    assert table[0] == "| # | Question | Topic | Who answers | By when | Note |"
+    assert table[0] == "| Id | Question | Topic | Who answers | By when | Note |"  # ids match the CSV's
     rows = table[1:]
     assert len(rows) == 3 and all(r.count(" | ") == 5 for r in rows)  # no cell broke the table
-    assert rows[0].startswith("| 1 | T1: How much recent data could this tier lose") and "2026-12-01 (overdue)" in rows[0]
+    assert rows[0].startswith("| FU-002 | T1: How much recent data could this tier lose") and "2026-12-01 (overdue)" in rows[0]
     assert r"Sam \| Ops" in rows[0] and "Tiers and objectives" in rows[0]
     assert "Dana, CTO" in rows[1] and "2026-12-20 |" in rows[1]
     assert 'Ask about "gold" systems,<br>then the BIA' in rows[1]
@@ -129,3 +129,14 @@ def test_an_item_inside_a_section_is_named_too():
     assert item_in_words(p, "monitoring.alerts[1].pages") == "alert job_missed"
     assert item_in_words(p, "systems[0].tier") == "system ehr"
     assert item_in_words(p, "organization.name") == ""
+
+
+def test_a_new_follow_up_is_numbered_as_the_policys_own_are(interview):
+    """A reviewer saw FU-1 and FU-4 from the starter and a new FU-005: two series at a glance."""
+    q = interview.by_path("organization.description")
+    for existing, expected in ((["FU-1", "FU-4"], "FU-5"), (["FU-004"], "FU-005"), ([], "FU-001")):
+        p = _client()
+        editor = Editor(p)
+        for fid in existing:
+            editor.add("follow_ups", {"id": fid, "question": "q", "status": "open"})
+        assert follow_up_for(q, "organization.description", editor).id == expected

@@ -119,7 +119,9 @@ async def test_publish_refused_then_fixed_then_published(data_dir):
         assert "ready to publish" in str(app.screen.query_one("#review-headline", Static).content)
         await pilot.press("p")
         await idle(pilot)
-        await pilot.press(*"first version", "enter")
+        # the note typed before the refusal is still there
+        assert app.screen.query_one("#pub-note").value == "first version"
+        await pilot.press("enter")
         await idle(pilot)
         screen = app.screen
         assert screen.outcome.published
@@ -200,6 +202,10 @@ async def test_revise_a_version_cut_a_retention_see_it_and_publish_the_next(root
         assert publish.outcome.published and str(publish.outcome.result.version) == expected
         revision = publish.outcome.result.policy.revisions[-1]
         assert revision.weakens and revision.reason == "30 days meet the contract; accepted by Sam Okafor"
+        # the written policy's revision history says the version weakened it, and why
+        written = (publish.outcome.result.path / "policy.md").read_text(encoding="utf-8")
+        row = next(line for line in written.splitlines() if line.startswith(f"| {expected} "))
+        assert "Weakens: " in row and "35d → 30d" in row and "Accepted because: 30 days meet the contract" in row
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("f8")

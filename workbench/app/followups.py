@@ -183,14 +183,14 @@ def follow_ups_markdown(policy: Policy, *, today: dt.date | None = None, intervi
     if overdue:
         summary += f", {overdue} overdue"
     lines += [summary + ". Please reply with the answer, or tell us who else can answer.", ""]
-    lines.append("| # | Question | Topic | Who answers | By when | Note |")
+    lines.append("| Id | Question | Topic | Who answers | By when | Note |")
     lines.append("|---|---|---|---|---|---|")
     for n, r in enumerate(rows, 1):
         due = r.due.isoformat() if r.due else "not set"
         if r.overdue:
             due += " (overdue)"
         lines.append("| " + " | ".join([
-            str(n), _md_cell(r.question), _md_cell(r.topic), _md_cell(r.owner or "not assigned"), due,
+            _md_cell(r.id or str(n)), _md_cell(r.question), _md_cell(r.topic), _md_cell(r.owner or "not assigned"), due,
             _md_cell(r.note),
         ]) + " |")
     return "\n".join(lines) + "\n"
@@ -240,8 +240,11 @@ def _item_label(path: str, editor: Editor) -> str:
 
 
 def _next_id(policy: Policy) -> str:
-    used = [int(m.group(1)) for f in policy.follow_ups if f.id and (m := _ID.match(f.id))]
-    return f"FU-{max(used, default=0) + 1:03d}"
+    """The next follow-up id, written as the policy's own are: FU-5 after FU-1 and FU-4, FU-005 after FU-004
+    (a list mixing FU-4 and FU-005 read as two series); FU-001 in a policy with none yet."""
+    digits = [m.group(1) for f in policy.follow_ups if f.id and (m := _ID.match(f.id))]
+    width = 3 if not digits or any(d.startswith("0") for d in digits) else 1
+    return f"FU-{max((int(d) for d in digits), default=0) + 1:0{width}d}"
 
 
 def _id_number(fid: str) -> int:

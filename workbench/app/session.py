@@ -86,6 +86,9 @@ class Session:
     revision: int = field(init=False, default=0)
     saved_revision: int = field(init=False, default=0)
     last: Optional[Evaluation] = field(init=False, default=None)
+    #: What was typed into the publish form and not published yet (note, reason, approver), kept while the
+    #: client is open: a refused publish sends the person back to fix a blocker, and the note was lost.
+    unsent: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.editor = Editor(self.policy, self._changed)
@@ -269,7 +272,9 @@ class Session:
     def add_follow_up(self, question: str, *, field: str | None = None, owner: str | None = None,
                       due: dt.date | str | None = None, note: str | None = None) -> Change:
         """"Don't know yet": record an open question with who answers it and by when."""
-        item = {"id": self._next_id("FU-", (f.id for f in self.policy.follow_ups)), "question": question.strip(),
+        from .followups import _next_id as next_follow_up_id  # the one numbering of follow-ups
+
+        item = {"id": next_follow_up_id(self.policy), "question": question.strip(),
                 "field": field, "owner": owner, "due": due, "status": "open"}
         if note and note.strip():
             item["note"] = note.strip()

@@ -1069,12 +1069,24 @@ def review(w) -> list[dict]:
     return out
 
 
+def _what_changed(note: Optional[str], weakens: Optional[list], reason: Optional[str], dash: str) -> str:
+    """A revision's note, and what it weakened and why (a reader of the policy, and an auditor, should not
+    have to open the version record to learn that a version lowered a commitment)."""
+    text = note or dash
+    if weakens:
+        text += f". Weakens: {'; '.join(str(x) for x in weakens)}. " + (
+            f"Accepted because: {reason}" if reason else "No reason recorded")
+    return text
+
+
 def revisions(w) -> list[dict]:
     if w.history is not None:
         rows = [[str(h.get("version") or w.dash), str(h.get("date") or w.dash), str(h.get("approver") or w.dash),
-                 str(h.get("note") or w.dash)] for h in w.history]
+                 _what_changed(h.get("note"), h.get("weakens"), h.get("reason"), w.dash)] for h in w.history]
     else:
-        rows = [[r.version, w.cell(r.date), w.cell(r.approver), w.cell(r.note)] for r in w.policy.revisions]
+        rows = [[r.version, w.cell(r.date), w.cell(r.approver),
+                 _what_changed(r.note, r.weakens, r.reason, w.dash) if r.weakens else w.cell(r.note)]
+                for r in w.policy.revisions]
     g = w.policy.policy
     if not rows and g.version:  # a version with no history recorded: the current issue is its only entry
         rows = [[g.version, g.approved_on.isoformat() if g.approved_on else w.open_cell,

@@ -120,6 +120,9 @@ def history_entry(record: dict) -> dict:
     out = {k: record.get(k) for k in ("version", "date", "approver", "note")}
     if record.get("author"):
         out["author"] = record["author"]
+    if record.get("weakens"):  # a version that weakened the policy says so, and why, where the reader looks
+        out["weakens"] = list(record["weakens"])
+        out["reason"] = record.get("reason")
     return out
 
 

@@ -63,12 +63,14 @@ class PublishScreen(Screen):
                 yield Label("Approved on")
                 yield OrderedInput(self.session.as_of.isoformat(), placeholder="YYYY-MM-DD", id="pub-date")
                 yield Label("Approver")
-                yield OrderedInput(self._approver(), placeholder="e.g. Dana Ruiz, CTO", id="pub-approver")
+                unsent = self.session.unsent
+                yield OrderedInput(unsent.get("pub-approver", self._approver()), placeholder="e.g. Dana Ruiz, CTO",
+                                   id="pub-approver")
                 yield Label("Note")
-                yield OrderedInput(placeholder="what changed in this version", id="pub-note")
+                yield OrderedInput(unsent.get("pub-note", ""), placeholder="what changed in this version", id="pub-note")
                 yield Label("Reason")
-                yield OrderedInput(placeholder="why a weakening (or a minor bump over material changes) is right, and who "
-                                        "accepted it", id="pub-reason")
+                yield OrderedInput(unsent.get("pub-reason", ""), placeholder="why a weakening (or a minor bump over "
+                                   "material changes) is right, and who accepted it", id="pub-reason")
             with Horizontal(id="pub-actions"):
                 yield Static("", id="pub-version", markup=False)
                 yield Button("Publish (ctrl+s)", id="pub-go", variant="primary")
@@ -133,6 +135,10 @@ class PublishScreen(Screen):
         suggested = "" if self.diff is None or self.diff.suggested_bump == bump else \
             f" (the diff suggests {self.diff.suggested_bump})"
         self.query_one("#pub-version", Static).update(f"Publishes version {label}{suggested}")
+
+    @on(Input.Changed, "#pub-approver, #pub-note, #pub-reason")
+    def _typed(self, event: Input.Changed) -> None:
+        self.session.unsent[event.input.id] = event.value  # kept for the next try, until a publish goes through
 
     # -- publishing ----------------------------------------------------------
     @on(Button.Pressed, "#pub-go")
@@ -209,6 +215,7 @@ class PublishScreen(Screen):
         blockers.clear_options()
         blockers.display = bool(outcome.blockers)
         if outcome.published:
+            self.session.unsent.clear()
             self._show_published(outcome.result)
         elif outcome.blockers:
             self._say(f"{outcome.error}. Enter on one goes to its field.", error=True)
