@@ -231,12 +231,20 @@ class Context:
         """
         singles, maps, pairs_memo, sums = self._single_plans, self._target_maps, self._schedule_pairs, self._sums
         target_of = self.targets.get
+        # Thousands of schedules name the same few targets: their distinct, defined targets (a shared list, read
+        # only, as copies() says) and its {id(target): target} map, once per list of target ids as written.
+        by_ids: dict[tuple, tuple] = {}
         for sc in covering:  # as _schedule_plan (and _pairs), inline
             versioned = sc.versioned
             restorable = versioned is not False and (sc.type != "replication" or versioned is True)  # restorable()
             gap: Optional[Duration] = None
             if restorable:
-                targets = [t for t in map(target_of, dict.fromkeys(sc.targets)) if t is not None]
+                ids = tuple(sc.targets)
+                known = by_ids.get(ids)
+                if known is None:
+                    targets = [t for t in map(target_of, dict.fromkeys(ids)) if t is not None]
+                    known = by_ids[ids] = targets, dict(zip(map(id, targets), targets))
+                targets = known[0]
                 pairs = list(zip(targets, repeat(sc)))
                 interval = sc.interval
                 if interval is not None and interval.text is None:  # known (``not vague``)
@@ -249,10 +257,10 @@ class Context:
                     else:
                         gap = interval
             else:
-                targets, pairs = [], []
+                targets, pairs, known = [], [], _NO_TARGETS
             pairs_memo[id(sc)] = pairs
             singles[id(sc)] = (pairs, targets, gap)
-            maps[id(sc)] = dict(zip(map(id, targets), targets))
+            maps[id(sc)] = known[1]
 
         plans = self._plans
         memo: dict[tuple, tuple] = {}  # tuple of id(schedule) -> plan of that set
@@ -700,6 +708,7 @@ class Context:
 
 
 _NOT_YET = object()
+_NO_TARGETS: tuple = ([], {})  # a schedule that keeps no restorable version: no targets (read only)
 _NO_PLAN: tuple = ((), (), None)  # a system no schedule covers (immutable, safe to share)
 
 #: Details of a copy a provider keeps (``targets[].managed_by``) that only the provider knows: its SOC 2 report

@@ -347,13 +347,20 @@ def copy_002(ctx):
     for sc, ids in tier_plans(ctx):
         if len({_norm(c.region) for c in index(ctx).targets(sc) if c.region}) > 1:
             cleared.update(ids)
+    # outside_region reads a copy and the system's region and site alone: the answers for a list of copies
+    # (in order) are worked out once per region and site, for the many systems that share that list.
+    memo: dict = {}
+    copies_of = ctx.copies
     for a in ctx.in_scope_systems:
         if a.region and a.id in cleared:
             continue
-        copies = ctx.copies(a)
+        copies = copies_of(a)
         if not copies:
             continue
-        answers = [outside_region(c, a) for c in copies]
+        key = (*map(id, copies), a.region, a.site)
+        answers = memo.get(key)
+        if answers is None:
+            answers = memo[key] = [outside_region(c, a) for c in copies]
         if any(answers):
             continue
         severity = "blocker" if ctx.availability or ctx.critical(a) else None
@@ -405,6 +412,8 @@ def copy_003(ctx):
     # systems: an offline target always; an isolated one unless it is in the system's own account.
     cleared: set = set()
     unless_account: dict = {}  # system id -> the one (normalised) account whose systems are not cleared
+    memo: dict = {}
+    copies_of = ctx.copies
     for sc, ids in tier_plans(ctx):
         isolated = [c for c in index(ctx).targets(sc) if c.offline or c.isolated_account]
         accounts = {_norm(c.account) if c.account and not c.offline else None for c in isolated}
@@ -421,11 +430,15 @@ def copy_003(ctx):
             mine = a.account
             if not mine or (_NORMED.get(mine) or _norm(mine)) != account:
                 continue
-        copies = ctx.copies(a)
+        copies = copies_of(a)
         if not copies:
             continue
-        answers = [reachable_from_production(c, a) for c in copies]
-        if any(x is False for x in answers):
+        # reachable_from_production reads a copy and the system's account alone (see COPY-002's memo)
+        key = (*map(id, copies), a.account)
+        answers = memo.get(key)
+        if answers is None:
+            answers = memo[key] = [reachable_from_production(c, a) for c in copies]
+        if False in answers:
             continue
         if all(answers):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is online in a production-"
@@ -476,14 +489,19 @@ def copy_004(ctx):
     transfers: dict[str, tuple[object, list]] = {}
     # Most systems have no residency, PHI or GDPR data, or none of the targets could matter to them:
     # a vendor's target (BAA, DPA) or, under GDPR, one outside the EEA without a transfer mechanism.
-    vendored = any(c.vendor in vendors for c in ctx.targets.values())
+    # Only a vendor whose BAA (DPA) is not signed is reported (_baa, _dpa skip the others): the systems whose
+    # copies such a vendor holds are all that is gathered.
+    baa_open = {vid for vid, (_, v) in vendors.items() if not v.baa_signed}
+    dpa_open = {vid for vid, (_, v) in vendors.items() if not v.dpa_signed}
+    baa_vendored = any(c.vendor in baa_open for c in ctx.targets.values())
+    dpa_vendored = any(c.vendor in dpa_open for c in ctx.targets.values())
     transferring = any(c.region and not c.transfer_mechanism and _eea(c.region) is not True
                        for c in ctx.targets.values())
     for a in ctx.in_scope_systems:
         if not a.residency:
             tags, classes = a.regulatory_tags, a.data_classes  # as ctx.tags(a) derives "hipaa" and "gdpr"
-            if not (vendored and ("hipaa" in tags or "phi" in classes)) and not (
-                    (vendored or transferring) and ("gdpr" in tags or (gdpr_framework and "pii" in classes))):
+            if not (baa_vendored and ("hipaa" in tags or "phi" in classes)) and not (
+                    (dpa_vendored or transferring) and ("gdpr" in tags or (gdpr_framework and "pii" in classes))):
                 continue
         copies = ctx.copies(a)
         if not copies:
@@ -496,11 +514,10 @@ def copy_004(ctx):
         if not (phi or gdpr):
             continue
         for c in copies:
-            if c.vendor in vendors:
-                if phi:
-                    baa.setdefault(c.vendor, []).append((a, c))
-                if gdpr:
-                    dpa.setdefault(c.vendor, []).append((a, c))
+            if phi and c.vendor in baa_open:
+                baa.setdefault(c.vendor, []).append((a, c))
+            if gdpr and c.vendor in dpa_open:
+                dpa.setdefault(c.vendor, []).append((a, c))
             if gdpr and c.region and not c.transfer_mechanism and _eea(c.region) is not True:
                 transfers.setdefault(c.id, (c, []))[1].append(a)
     yield from _baa(ctx, baa, vendors)

@@ -236,17 +236,29 @@ def freq_002(ctx):
     cleared: set = set()
     by_tier = ctx.systems_by_tier
     singles = ctx._single_plans
+    # What the systems' loop below reads of each schedule (as _offsite gives it) is worked out here, inline,
+    # in the same pass: it runs for every schedule.
+    offsite: dict = {}
     for sc in ctx.policy.schedules:
         plan = singles.get(id(sc))  # the context's plan of sc alone (None: it covers no system id)
-        if plan is None or len(plan[1]) < 2:
+        if plan is None:
             continue
-        regions = set(map(_region, plan[1]))  # as _regions, inline: this runs for every schedule
+        interval, copy_lag = sc.interval, sc.copy_lag  # as _lag_seconds, inline
+        if interval is None or interval.text is not None:
+            offsite[id(sc)] = None
+            continue
+        if copy_lag is None or copy_lag.text is not None:
+            lag = interval.approx_seconds
+        elif copy_lag.months or interval.months:
+            lag = (interval + copy_lag).approx_seconds
+        else:
+            lag = interval.approx_seconds + copy_lag.approx_seconds
+        targets = plan[1]
+        regions = set(map(_region, targets))  # as _regions, inline
         regions.discard(None)
         regions.discard("")
-        if len(regions) < 2:
-            continue
-        lag = _lag_seconds(sc)
-        if lag is None:
+        offsite[id(sc)] = (lag, regions, targets)
+        if len(targets) < 2 or len(regions) < 2:
             continue
         if sc.systems:
             k = bisect_left(thresholds, lag)
@@ -271,19 +283,31 @@ def freq_002(ctx):
             done += 1
         cleared.update(upto.intersection(ids))
     # The rest, in the order of ctx.in_scope_systems (the order of first appearance, as system_index counts),
-    # plus the systems that state no region (a copy elsewhere is then judged target by target).
-    ids, id_set, regionless = _in_scope_ids(ctx)
-    rest = id_set - cleared
-    rest.update(regionless)
-    systems = ctx.systems
-    offsite = _offsite_summary(ctx)
-    rpo_of = _by_tier(ctx, ctx.dr_rpo)
+    # plus the systems that state no region (a copy elsewhere is then judged target by target). The disaster
+    # RPO comes first: it is worked out once per tier (for systems without their own RPO), and a system with
+    # none has nothing to compare (the copies are then not looked at). Schedules in a's list order, as
+    # ctx.schedules(a) gives them.
+    if cleared:
+        cleared.difference_update([a.id for a in ctx.in_scope_systems if not a.region])
+    dr_rpo = ctx.dr_rpo
+    rpo_by_tier: dict = {}
+    scheduled = ctx._schedules
     survives = ctx.survives
-    for sid in sorted(rest, key=ctx.system_index.__getitem__):
-        a = systems[sid]
+    for a in ctx.in_scope_systems:
+        if cleared and a.id in cleared:
+            continue
+        if a.rpo is not None:
+            rpo = dr_rpo(a)
+        else:
+            rpo = rpo_by_tier.get(a.tier, rpo_by_tier)
+            if rpo is rpo_by_tier:
+                rpo = rpo_by_tier[a.tier] = dr_rpo(a)
+        if rpo is None:
+            continue
         region = a.region
+        limit = rpo.approx_seconds
         best = None  # (seconds, schedule, its targets) of the first schedule with the smallest lag and a copy that survives
-        for sc in ctx.schedules(a):  # losing a's region
+        for sc in scheduled.get(a.id, ()):  # losing a's region
             info = offsite.get(id(sc), offsite)
             if info is offsite:
                 info = offsite[id(sc)] = _offsite(ctx, sc)
@@ -292,18 +316,18 @@ def freq_002(ctx):
             lag, regions, targets = info
             # As Index.survives_region_loss_via: a target in another region (as written) survives;
             # otherwise ask ctx.survives of the targets it could not rule on.
-            if region and (len(regions) > 1 or (regions and region not in regions)):
-                best = lag, sc, targets
-                continue
-            for c in targets:
-                if not (region and c.region) and survives(c, a, "region_loss"):
-                    best = lag, sc, targets
-                    break
-        if best is None:
+            if not (region and (len(regions) > 1 or (regions and region not in regions))):
+                for c in targets:
+                    if not (region and c.region) and survives(c, a, "region_loss"):
+                        break
+                else:
+                    continue
+            best = lag, sc, targets
+            if lag <= limit:
+                break  # within the disaster RPO: the smallest lag is too, so nothing to report (no need to look on)
+        if best is None or best[0] <= limit:
             continue  # no off-site copy at all is COPY-002's finding
-        rpo = rpo_of(a)
-        if rpo is not None and best[0] > rpo.approx_seconds:
-            yield _freq_002_hit(ctx, a, best[1], best[2], rpo)
+        yield _freq_002_hit(ctx, a, best[1], best[2], rpo)
 
 
 def _freq_002_hit(ctx, a, sc, targets, rpo):
@@ -324,27 +348,7 @@ def _freq_002_said(ctx, a, c, sc, lag, rpo):
     )
 
 
-def _in_scope_ids(ctx) -> tuple:
-    """(ids of ctx.in_scope_systems in order, a set of them, those of the ones that state no region),
-    once per evaluation: map and compress run in C, cheaper than a loop over thousands of systems."""
-    got = ctx.__dict__.get("_freq_scope")
-    if got is None:
-        systems = ctx.in_scope_systems
-        ids = list(map(_id, systems))
-        got = ctx._freq_scope = ids, set(ids), list(compress(ids, map(operator.not_, map(_region, systems))))
-    return got
-
-
-_id = operator.attrgetter("id")
 _region = operator.attrgetter("region")
-
-
-def _offsite_summary(ctx) -> dict:
-    """``id(schedule) -> _offsite(ctx, schedule)``, filled as schedules are met (one per evaluation)."""
-    got = ctx.__dict__.get("_frequency_offsite")
-    if got is None:
-        got = ctx._frequency_offsite = {}
-    return got
 
 
 def _offsite(ctx, sc):

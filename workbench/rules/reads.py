@@ -369,7 +369,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
         'DISP-001': _s('certificate_required', 'key_destruction_recorded', 'keys_retained_elsewhere', 'method', 'vendor_destroys_media', 'verification_interval'),
     },
     'vendors': {
-        'COPY-004': _s('baa_signed', 'id', 'name'),
+        'COPY-004': _s('baa_signed', 'dpa_signed', 'id', 'name'),
         'VEND-001': _s('bridge_letter', 'cuecs_mapped', 'id', 'name', 'soc2_type2_report_date'),
         'VEND-002': _s('bridge_letter', 'cuecs_mapped', 'id', 'name', 'soc2_type2_report_date'),
         'EXC-002': _s('id'),
