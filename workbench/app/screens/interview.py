@@ -461,6 +461,10 @@ class InterviewScreen(Screen):
 
     @work(thread=True, group="autosave", exit_on_error=False)
     def _save(self) -> bool:
+        if not self.session.dirty:
+            # saved already (a publish saves the draft first, then writes the published version's draft over
+            # it): a timer left from the edit before must not write the older policy back over that
+            return True
         return self.session.save_draft()
 
     def _save_done(self, worker: Worker) -> None:
