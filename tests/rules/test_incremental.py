@@ -543,7 +543,7 @@ def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, expose
     evaluator.attach(editor)
     donors = [t for p in _STARTERS.values() for t in p.targets]
     local = 0
-    for i in range(len(policy.targets)):
+    for i in range(0, len(policy.targets), 1 if LONG else 3):  # CI: every third target
         for field in sorted(Target.model_fields):
             if field in ("id", "managed_by"):
                 continue
@@ -552,7 +552,7 @@ def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, expose
                 v = _plain(getattr(d, field))
                 if v not in values:
                     values.append(v)
-            for value in values:
+            for value in values if LONG else values[:4]:  # CI: cleared and three other values
                 try:
                     editor.set(("targets", i, field), value)
                 except EditError:
@@ -581,14 +581,14 @@ def test_every_edit_of_a_schedule_field_agrees_with_a_full_evaluation(name, expo
     evaluator.attach(editor)
     donors = [x for p in _STARTERS.values() for x in p.schedules] + list(policy.schedules[::5])
     hows, local = set(), 0
-    for i in range(0, len(policy.schedules), 2):
+    for i in range(0, len(policy.schedules), 2 if LONG else 6):  # CI: every sixth schedule
         for field in sorted(Schedule.model_fields):
             values = [None]
             for d in donors:
                 v = _plain(getattr(d, field))
                 if v not in values:
                     values.append(v)
-            for value in values:
+            for value in values if LONG else values[:4]:  # CI: cleared and three other values
                 try:
                     editor.set(("schedules", i, field), value)
                 except EditError:
