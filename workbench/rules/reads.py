@@ -240,7 +240,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     },
     'targets': {
         'SAAS-001': _s('account', 'provider'),
-        'COPY-001': _s('id', 'media', 'provider'),
+        'COPY-001': _s('account', 'id', 'media', 'provider'),
         'COPY-002': _s('id', 'offline', 'region', 'site'),
         'COPY-003': _s('account', 'id', 'isolated_account', 'offline'),
         'COPY-004': _s('id', 'region', 'transfer_mechanism', 'vendor'),
