@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
@@ -53,8 +54,6 @@ class Footer(TextualFooter):
         self.screen.screen_layout_refresh_signal.subscribe(self, self._hide_cut_keys)
 
     def on_resize(self) -> None:
-        from textual.widgets._footer import FooterKey
-
         for key in self.query(FooterKey):  # room for more, or for fewer: the next layout decides again
             key.styles.visibility = "visible"
 
@@ -62,8 +61,6 @@ class Footer(TextualFooter):
         """Hide the keys that do not fit whole beside the palette key: at 80 columns half a key showed against
         it ("f7 Changes f"). The keys hidden are still bindings, and the palette lists them all. A hidden key
         has no place on screen, so it is shown again only on a resize (or when the keys are composed anew)."""
-        from textual.widgets._footer import FooterKey
-
         keys = list(self.query(FooterKey))
         palette = next((k for k in keys if k.has_class("-command-palette")), None)
         if palette is None or not palette.display or not palette.size.width:

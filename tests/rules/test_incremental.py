@@ -527,6 +527,16 @@ def test_an_edit_that_moves_a_system_in_or_out_of_scope_agrees_with_a_full_evalu
     assert moved == {True, False}
 
 
+def _donor_values(donors: list, field: str) -> list:
+    """Cleared, then each distinct value ``field`` has among ``donors`` (CI: the first three of them)."""
+    values = [None]
+    for d in donors:
+        v = _plain(getattr(d, field))
+        if v not in values:
+            values.append(v)
+    return values if LONG else values[:4]
+
+
 @pytest.mark.parametrize("exposed", [False, True])
 @pytest.mark.parametrize("name", starters.STARTERS)
 def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, exposed):
@@ -547,12 +557,7 @@ def test_every_edit_of_a_target_field_agrees_with_a_full_evaluation(name, expose
         for field in sorted(Target.model_fields):
             if field in ("id", "managed_by"):
                 continue
-            values = [None]
-            for d in donors:
-                v = _plain(getattr(d, field))
-                if v not in values:
-                    values.append(v)
-            for value in values if LONG else values[:4]:  # CI: cleared and three other values
+            for value in _donor_values(donors, field):
                 try:
                     editor.set(("targets", i, field), value)
                 except EditError:
@@ -583,12 +588,7 @@ def test_every_edit_of_a_schedule_field_agrees_with_a_full_evaluation(name, expo
     hows, local = set(), 0
     for i in range(0, len(policy.schedules), 2 if LONG else 6):  # CI: every sixth schedule
         for field in sorted(Schedule.model_fields):
-            values = [None]
-            for d in donors:
-                v = _plain(getattr(d, field))
-                if v not in values:
-                    values.append(v)
-            for value in values if LONG else values[:4]:  # CI: cleared and three other values
+            for value in _donor_values(donors, field):
                 try:
                     editor.set(("schedules", i, field), value)
                 except EditError:

@@ -99,9 +99,8 @@ class PublishScreen(Screen):
         worker = event.worker
         if worker.state == WorkerState.ERROR:
             self._say(f"{worker.error}", error=True)
-            if worker.group == "publish" and self._dated is not None:
-                self._dated = None
-                self.session.undo()  # nothing was published: the approval date it recorded goes too
+            if worker.group == "publish":
+                self._take_back_date()
         elif worker.state == WorkerState.SUCCESS and worker.group == "publish-diff":
             self._compared(worker.result)
         elif worker.state == WorkerState.SUCCESS and worker.group == "publish":
@@ -193,6 +192,13 @@ class PublishScreen(Screen):
         self._say("Publishing...")
         self._publish(bump, approver, note, day, reason)
 
+    def _take_back_date(self) -> None:
+        """Nothing was published: the approval date the attempt recorded goes too (nothing else can be edited
+        while the publish runs, so it is the last change)."""
+        if self._dated is not None:
+            self._dated = None
+            self.session.undo()
+
     @work(thread=True, group="publish", exit_on_error=False)
     def _publish(self, bump: str, approver: str, note: str, day: dt.date,
                  reason: str = "") -> release.Outcome:
@@ -208,8 +214,8 @@ class PublishScreen(Screen):
 
     def _published(self, outcome: release.Outcome) -> None:
         self.outcome = outcome
-        if not outcome.published and self._dated is not None:
-            self.session.undo()  # the approval date this attempt recorded: nothing else was edited meanwhile
+        if not outcome.published:
+            self._take_back_date()
         self._dated = None
         blockers = self.query_one("#pub-blockers", OptionList)
         blockers.clear_options()
