@@ -48,7 +48,9 @@ class GapPanel(Vertical):
     GapPanel > #gap-summary { height: auto; padding: 0 1; }
     GapPanel > #gap-list { height: 1fr; border: none; padding: 0; }
     GapPanel > #gap-list > .option-list--option { padding: 0 1; }
-    GapPanel > #gap-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
+    GapPanel > #gap-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted;
+                             border-top: hkey $panel-lighten-2; }
+    GapPanel > #gap-detail.-empty { display: none; }
     GapPanel > #gap-summary.-stale { color: $text-muted; }
     """
 
@@ -83,7 +85,7 @@ class GapPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Evaluating...", id="gap-summary", markup=False)
         yield OptionList(id="gap-list")
-        yield Static("", id="gap-detail", markup=False)
+        yield Static("", id="gap-detail", markup=False, classes="-empty")
 
     # -- showing -----------------------------------------------------------
     def show(self, report: Any, is_new: Optional[Callable[[Any], bool]] = None) -> None:
@@ -180,10 +182,13 @@ class GapPanel(Vertical):
         why = ""
         if index is not None and index < len(self._findings):
             f = self._findings[index]
-            why = f"Fix: {f.fix}" if getattr(f, "fix", "") else ""
+            # named, so it reads as the highlighted finding's fix and not the one drawn just above it
+            why = f"Fix for {f.rule}: {f.fix}" if getattr(f, "fix", "") else ""
         if why != self._detail:
             self._detail = why
-            self.query_one("#gap-detail", Static).update(why)
+            detail = self.query_one("#gap-detail", Static)
+            detail.update(why)
+            detail.set_class(not why, "-empty")
 
     # -- events ------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#gap-list")
