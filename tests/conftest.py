@@ -18,3 +18,13 @@ def private_cache(tmp_path_factory):
         os.environ.pop("WORKBENCH_CACHE_DIR", None)
     else:
         os.environ["WORKBENCH_CACHE_DIR"] = saved
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "long: a test of minutes; run first, so the suite's other workers share "
+                                       "the rest while it runs and it does not finish alone at the end")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long tests go first (a stable sort keeps the others in their order)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
