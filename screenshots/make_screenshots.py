@@ -41,7 +41,7 @@ SHOTS: list[tuple[str, tuple[int, int], str]] = [
 
 
 async def _shoot(name: str, size: tuple[int, int], scene: str) -> Path:
-    from textual.widgets import Input
+    from textual.widgets import Input, TextArea
 
     from tests.app.helpers import settle
     from workbench.app.app import WorkbenchApp
@@ -72,9 +72,12 @@ async def _shoot(name: str, size: tuple[int, int], scene: str) -> Path:
             elif scene == "exception":
                 await pilot.press("down", "a")
                 await pilot.pause()
-                await pilot.press(*"Warehouse is rebuilt from the event store within a day")
+                await pilot.press(*"Warehouse is rebuilt from the event store within a day; the analytics team "
+                                  "signs off each quarter")
             await pilot.pause()
         for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        for widget in app.screen.query(TextArea):
             widget.cursor_blink = False
         await pilot.pause()
         path = HERE / f"{name}.svg"

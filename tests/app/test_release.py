@@ -361,6 +361,36 @@ async def test_review_opens_on_the_first_finding_so_its_keys_work_at_once():
         assert isinstance(app.screen, ExceptionDialog) and app.screen.finding.rule == "ACC-002"
 
 
+@run
+async def test_a_long_justification_wraps_in_view_and_enter_accepts_it():
+    """A justification is a sentence or two: the box wraps it, so the person sees all of it while typing (a
+    one-line box showed only its last forty characters), and Enter still accepts; pasted line breaks read as
+    spaces."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        await pilot.press("a")
+        await idle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExceptionDialog)
+        why = "Break-glass account used only in an incident, reviewed weekly by the security lead and logged"
+        cut = why.index(" reviewed")
+        await pilot.press(*why[:cut])
+        box = dialog.query_one("#exc-why")
+        box.insert("\n")  # as a paste of two lines brings it
+        await pilot.press(*why[cut:])
+        await pilot.pause()
+        shown = [line.text for line in box.render_lines(box.region.reset_offset)]
+        assert box.size.height >= 2 and box.size.width < len(why)
+        assert "".join(shown).split() == why.split(), shown  # every word in view
+        await pilot.press("enter")
+        await idle(pilot)
+        assert not isinstance(app.screen, ExceptionDialog)
+        assert app.session.policy.exceptions[-1].justification == why
+
+
 # -- the exceptions register in the review ------------------------------------------------------------------
 @run
 async def test_accept_renew_and_retire_an_exception_from_the_review():

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from widgets.ordered_input import OrderedInput
+from widgets.prose_input import ProseInput
 
 
 class FormDialog(ModalScreen[Optional[dict]]):
@@ -84,6 +85,7 @@ class FormDialog(ModalScreen[Optional[dict]]):
 
     @on(Button.Pressed, "#dlg-ok")
     @on(Input.Submitted)
+    @on(ProseInput.Submitted)
     def _ok(self, event) -> None:
         event.stop()
         data = self.collect()
@@ -159,7 +161,9 @@ class ExceptionDialog(FormDialog):
         self.note_text = f"{finding.rule} ({finding.severity}): {finding.message}"
 
     def fields(self) -> ComposeResult:
-        yield from self.labelled("Why the risk is accepted", _input(id="exc-why"))
+        yield from self.labelled("Why the risk is accepted",
+                                 ProseInput(placeholder="e.g. rebuilt from the event store within a day; "
+                                                        "reviewed monthly", id="exc-why"))
         yield from self.labelled("Approved by", _input(self.approver, id="exc-by"))
         default = (self.today + dt.timedelta(days=182)).isoformat()
         yield from self.labelled("Expires on (YYYY-MM-DD)", _input(default, id="exc-until"))
