@@ -69,8 +69,8 @@ class PublishScreen(Screen):
                 yield Label("Note")
                 yield OrderedInput(unsent.get("pub-note", ""), placeholder="what changed in this version", id="pub-note")
                 yield Label("Reason")
-                yield OrderedInput(unsent.get("pub-reason", ""), placeholder="why a weakening (or a minor bump over "
-                                   "material changes) is right, and who accepted it", id="pub-reason")
+                yield OrderedInput(unsent.get("pub-reason", ""), placeholder="why a weakening (or a minor bump) is right, "
+                                   "and who accepted it", id="pub-reason")
             with Horizontal(id="pub-actions"):
                 yield Static("", id="pub-version", markup=False)
                 yield Button("Publish (ctrl+s)", id="pub-go", variant="primary")
@@ -89,6 +89,15 @@ class PublishScreen(Screen):
         self.query_one("#pub-result").display = False
         self._compare()
         self.query_one("#pub-note", Input).focus()
+
+    def on_resize(self, event) -> None:
+        # at 80x24 the form of boxes three lines high left the diff two lines and cut the placeholders short
+        short, narrow = event.size.height < 32, event.size.width < 100
+        box = self.query_one("#publish")
+        box.set_class(short, "-short")
+        box.set_class(narrow, "-narrow")
+        for widget in self.query("#pub-form Input, #pub-form Select, #pub-go"):
+            widget.compact = short
 
     # -- the diff ------------------------------------------------------------
     @work(thread=True, group="publish-diff", exit_on_error=False)
