@@ -464,3 +464,18 @@ def test_the_revise_dialog_says_what_enter_does_when_there_is_a_choice():
     several = VersionDialog("Acme", [("2.0  2026-12-03  T2 to 2d", "2.0"), ("1.0  2026-06-30  first", "1.0")])
     assert "Enter revises the newest, 2.0; shift+tab chooses another of the 2 versions" in several.note_text
     assert "shift+tab" not in VersionDialog("Acme", [("1.0  2026-06-30  first", "1.0")]).note_text
+
+
+@run
+async def test_history_of_a_client_never_published_says_how_to_publish():
+    """The demo client has no version yet: the history says so and how to make the first, instead of keys (d, m,
+    enter) that act on versions there are none of."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await idle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        said = str(app.screen.query_one("#diff-text", Static).content)
+        assert "To publish the first: F6 (review), then p." in said
+        assert "m marks a version" not in said

@@ -114,6 +114,9 @@ class HistoryScreen(Screen):
         head = self.query_one("#history-head", Static)
         if not rows:
             head.update(f"{self.workspace.client}: nothing published yet ({self.workspace.path})")
+            self.query_one(DiffView).show_text(
+                "Published versions are listed here, each with its written policy and what changed since the one "
+                "before. To publish the first: F6 (review), then p.")
             return
         bad = [p for r in rows for p in r.problems]
         state = "every file matches its record" if not bad else f"{len(bad)} problem(s): " + "; ".join(bad[:3])
