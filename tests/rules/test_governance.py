@@ -51,14 +51,25 @@ def test_gov002_recent_review_passes():
 
 
 def test_gov002_overdue_review_names_dates():
-    (f,) = findings(complete_policy(last_reviewed_on="2024-03-01"), "GOV-002", as_of="2025-06-30")
+    (f,) = findings(complete_policy(last_reviewed_on="2024-03-01", approved_on="2024-03-01"), "GOV-002", as_of="2025-06-30")
     assert f.severity == "major" and f.kind == "evidence"  # the policy is fine; its review record is late
     assert "2024-03-01" in f.message and "2025-03-01" in f.message
     assert f.path == "policy.last_reviewed_on"
 
 
+def test_gov002_a_later_approval_is_the_last_review():
+    """A reviewer revises last year's policy and the approver signs it today: approving a version is reviewing
+    it, so the old review date left in the spec does not make the review overdue."""
+    assert findings(complete_policy(last_reviewed_on="2024-03-01", approved_on="2025-06-01"), "GOV-002",
+                    as_of="2025-06-30") == []
+    (f,) = findings(complete_policy(last_reviewed_on="2023-03-01", approved_on="2024-04-01"), "GOV-002",
+                    as_of="2025-06-30")
+    assert f.message.startswith("The policy was last approved on 2024-04-01;") and "2025-04-01" in f.message
+    assert f.path == "policy.approved_on"
+
+
 def test_gov002_more_than_two_years_is_a_blocker():
-    (f,) = findings(complete_policy(last_reviewed_on="2023-01-10"), "GOV-002", as_of="2025-06-30")
+    (f,) = findings(complete_policy(last_reviewed_on="2023-01-10", approved_on="2022-12-01"), "GOV-002", as_of="2025-06-30")
     assert f.severity == "blocker"
     assert "more than 2 years" in f.message
 
@@ -69,7 +80,7 @@ def test_gov002_interval_longer_than_a_year():
 
 
 def test_gov002_missing_interval_is_asked_and_review_checked_against_a_year():
-    data = complete_policy(last_reviewed_on="2024-01-01")
+    data = complete_policy(last_reviewed_on="2024-01-01", approved_on="2024-01-01")
     del data["policy"]["review_interval"]
     found = findings(data, "GOV-002", as_of="2025-06-30")
     assert {(f.kind, f.path) for f in found} == {

@@ -92,7 +92,8 @@ def _who(person) -> str:
           "hipaa": ["164.316(b)(2)(iii)"], "pci": ["12.1.2 (verify)"]},
     fix="Review the policy at least every 12 months and after significant change (new platform, region or "
         "acquisition), and keep the signed review record as evidence.",
-    description="The review interval is missing or longer than a year, or the last review is overdue.",
+    description="The review interval is missing or longer than a year, or the last review (or approval, which is "
+                "one) is overdue.",
 )
 def gov_002(ctx):
     g = ctx.policy.policy
@@ -107,6 +108,10 @@ def gov_002(ctx):
     last, path, what = g.last_reviewed_on, "policy.last_reviewed_on", "last reviewed"
     if last is None and g.approved_on is not None:
         last, path, what = g.approved_on, "policy.approved_on", "approved (no review recorded since)"
+    elif last is not None and g.approved_on is not None and g.approved_on > last:
+        # approving a version is reviewing it: a policy revised and approved today is not overdue for review
+        # because the spec still carries last year's review date
+        last, path, what = g.approved_on, "policy.approved_on", "last approved"
     if last is None:
         # Not approved yet: the approval date GOV-001 asks for is the first review date too.
         yield ctx.ask("When was the policy last reviewed? No review or approval date is recorded.",
