@@ -300,3 +300,41 @@ async def test_systems_table_filters_adds_and_deletes():
         await settle(pilot)
         assert len(app.session.policy.systems) == before
         assert all(s.id != "payroll" for s in app.session.policy.systems)
+
+
+@run
+async def test_export_the_draft_for_review_from_the_palette():
+    """After a meeting the consultant sends the client the draft: the written policy and the readiness report in
+    Markdown, HTML and Word, from the palette, each saying on its first page (and in every Word page's header)
+    that it is a draft and which version is approved; the answer just typed is in it."""
+    import zipfile
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await answer(pilot, "organization.name", "Northwind <Analytics> & Co")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export the draft")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        folder = app.session.workspace.path / "exports"
+        names = sorted(p.name for p in folder.iterdir() if p.name.startswith("draft-"))
+        day = TODAY.isoformat()
+        assert names == sorted(f"draft-{day}-{doc}.{ext}" for doc in ("policy", "readiness-report")
+                               for ext in ("md", "html", "docx"))
+        assert any("Draft written to" in n.message for n in app._notifications)
+        md = (folder / f"draft-{day}-policy.md").read_text(encoding="utf-8")
+        assert f"> **DRAFT for review, not approved: the working draft as of {day}" in md
+        assert "No version is approved yet." in md and r"Northwind \<Analytics\> \& Co" in md
+        html = (folder / f"draft-{day}-readiness-report.html").read_text(encoding="utf-8")
+        assert '<p class="draft">DRAFT for review, not approved' in html
+        assert "Northwind &lt;Analytics&gt; &amp; Co" in html
+        with zipfile.ZipFile(folder / f"draft-{day}-policy.docx") as docx:
+            body = docx.read("word/document.xml").decode("utf-8")
+            headers = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.startswith("word/header"))
+        assert "DRAFT for review, not approved" in body and "DRAFT · " in headers

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -219,6 +220,27 @@ class WorkbenchApp(App):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Follow-ups written to {md.parent}/follow-ups.md and .csv", timeout=8, markup=False)
+
+    def action_export_draft(self) -> None:
+        """Write the draft's written policy and readiness report (Markdown, HTML, Word), marked as a draft, into
+        the client's exports folder: what a consultant sends the client after a meeting. Rendered off the main
+        thread (a Word file of a large policy takes seconds)."""
+        if self.session is None:
+            return
+        self.notify("Exporting the draft (written policy and readiness report)...", timeout=3, markup=False)
+        self._export_draft(self.session)
+
+    @work(thread=True, group="export-draft", exit_on_error=False)
+    def _export_draft(self, session: Session) -> None:
+        try:
+            written = session.export_draft()
+        except Exception as exc:  # a full disk, a folder the user may not write: a message, never a traceback
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error", markup=False)
+            return
+        folder = written[0].parent
+        names = sorted({p.stem for p in written})
+        self.call_from_thread(self.notify, f"Draft written to {folder}: {', '.join(names)} (.md, .html, .docx); "
+                                           f"every page is marked DRAFT.", timeout=10, markup=False)
 
     # -- the release screens: review, publish, changes since the last version, history --------------------
     def check_action(self, action: str, parameters: tuple) -> Optional[bool]:

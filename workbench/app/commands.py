@@ -23,6 +23,8 @@ class WorkbenchCommands(Provider):
             return
         yield ("Export follow-ups (Markdown and CSV)", app.action_export_follow_ups,
                "write the open questions into the client's exports folder")
+        yield ("Export the draft for review (written policy and readiness report)", app.action_export_draft,
+               "Markdown, HTML and Word into the client's exports folder, every page marked DRAFT")
         yield "Review before publishing", app.action_review, "readiness, findings, exceptions, written policy"
         yield "Publish", partial(_publish, app), "diff, approver, date and note; publish the next version"
         yield "Changes since the last published version", app.action_changes, "the diff and findings that moved"

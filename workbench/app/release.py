@@ -203,6 +203,39 @@ def publish(workspace: Workspace, policy: Any, *, bump: str, approver: str, note
     return Outcome(result=result, version=str(result.version))
 
 
+# -- a draft to hand over ---------------------------------------------------------------------------
+def draft_note(workspace: Workspace, report: Any, today: dt.date) -> str:
+    """What heads every page of a draft handed over for review: that it is not approved, and which version is."""
+    latest = workspace.latest()
+    n = len(report.open)
+    state = f"readiness {report.readiness()}%, {n} open finding{'s' if n != 1 else ''}"
+    approved = f"The approved policy is version {latest}." if latest is not None else "No version is approved yet."
+    return f"DRAFT for review, not approved: the working draft as of {today.isoformat()} ({state}). {approved}"
+
+
+def export_draft(workspace: Workspace, policy: Any, today: dt.date, report: Any = None) -> list:
+    """Write the draft's written policy and its readiness report (Markdown, HTML and Word) into the workspace's
+    exports folder, each marked as a draft on every page; the paths written. Named by date, so the draft sent
+    after each meeting is kept beside the one before."""
+    from workbench.document import FORMATS, build_views, mark_draft, render_view
+    from workbench.rules import evaluate
+    from workbench.store.publishing import history_entry
+    from workbench.store.workspace import write_export
+
+    report = report if report is not None else evaluate(policy, today)
+    history = [history_entry(r) for r in workspace.records()]
+    note = draft_note(workspace, report, today)
+    views = build_views(policy, report, history=history)
+    suffix = {"markdown": "md", "html": "html", "docx": "docx"}
+    written = []
+    for document, name in (("policy", "policy"), ("report", "readiness-report")):
+        view = mark_draft(views[document], note)
+        for fmt in FORMATS:
+            written.append(write_export(workspace, f"draft-{today.isoformat()}-{name}.{suffix[fmt]}",
+                                        render_view(view, fmt)))
+    return written
+
+
 # -- history ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class HistoryRow:

@@ -400,6 +400,25 @@ class Session:
             self.saved_revision = max(self.saved_revision, rev)
             return True
 
+    def export_draft(self) -> list[Path]:
+        """Write the draft's written policy and readiness report, marked as a draft, into the client's exports
+        folder (Markdown, HTML, Word); the paths written. Safe from a worker thread: when an edit lands while it
+        renders, it renders again, so the files are of one state of the policy."""
+        from .release import export_draft
+
+        while True:
+            rev = self.revision
+            last = self.last
+            report = last.report if last is not None and last.revision == rev else None
+            try:
+                written = export_draft(self.workspace, self.policy, self.as_of, report)
+            except Exception:
+                if self.revision != rev:
+                    continue
+                raise
+            if self.revision == rev:
+                return written
+
     def close(self, *, save: bool = True) -> None:
         """Save what is unsaved and release the lock."""
         try:

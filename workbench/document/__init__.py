@@ -64,6 +64,13 @@ def render_view(view: dict, fmt: str, *, reference_docx: Optional[Path | str] = 
     return render_template(TEMPLATES[view.get("kind", "policy")][fmt], view)
 
 
+def mark_draft(view: dict, note: str) -> dict:
+    """``view`` as a draft for review: ``note`` under the title (why it is not the approved policy) and "DRAFT" at
+    the head of every page's header, so no page of it passes for the approved version."""
+    header = view.get("header") or view.get("title", "")
+    return {**view, "draft": note, "header": f"DRAFT · {header}" if header else "DRAFT"}
+
+
 def render_markdown(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> str:
     return render_view(build_view(policy, report, history=history, document=document), "markdown")
 
@@ -93,5 +100,5 @@ def render_report(policy, report, fmt: str = "markdown", *, history: Optional[li
     return render(policy, report, fmt, history=history, document="report", reference_docx=reference_docx)
 
 
-__all__ = ["DOCUMENTS", "FORMATS", "build_view", "build_views", "render", "render_all", "render_docx", "render_html",
+__all__ = ["DOCUMENTS", "FORMATS", "build_view", "build_views", "mark_draft", "render", "render_all", "render_docx", "render_html",
            "render_markdown", "render_report", "render_view"]

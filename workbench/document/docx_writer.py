@@ -56,6 +56,8 @@ def write_docx(view: dict, reference: Optional[Path | str] = None) -> bytes:
     sub = " · ".join(x for x in (view["organization"], view.get("subtitle")) if x)
     if sub:
         doc.add_paragraph(_clean(sub), style="Subtitle")
+    if view.get("draft"):
+        doc.add_paragraph().add_run(_clean(view["draft"])).bold = True
     doc.add_heading("Document control", level=1)
     _control(doc, view)
     _toc(doc, view)

@@ -352,7 +352,7 @@ def resolve(target: str, root: str | os.PathLike | None = None) -> Workspace:
 EXPORTS = "exports"
 
 
-def write_export(workspace: Workspace, name: str, text: str) -> Path:
+def write_export(workspace: Workspace, name: str, text: str | bytes) -> Path:
     """Write an export (follow-up list, ...) into the workspace's ``exports/`` folder, atomically."""
     if "/" in name or "\\" in name or name.startswith("."):
         raise WorkspaceError(f"{name!r}: an export is a plain file name")
