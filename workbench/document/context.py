@@ -340,6 +340,7 @@ def _frame(w: Writer, policy, report, kind: str) -> dict:
         "open_cell": w.open_cell,
         "as_of": report.as_of.isoformat(),
         "toc_title": w.word("toc_title"),
+        "draft": "",  # a draft for review says so under its title (workbench.document.mark_draft)
     }
 
 
