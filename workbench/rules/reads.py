@@ -103,7 +103,7 @@ SYSTEM_FIELDS: dict[str, Optional[frozenset[str]]] = {
     'IMM-001': _s('(in scope)', 'data_classes', 'id', 'regulatory_tags', 'tier'),
     'IMM-002': _s('data_classes', 'regulatory_tags', 'tier'),
     'ENC-001': _s(),
-    'ENC-002': _s(),
+    'ENC-002': _s('account', 'provider', 'region', 'site'),
     'ENC-003': _s('account', 'environment'),
     'ENC-004': _s('id', 'tier'),
     'ENC-005': _s('data_classes', 'id', 'regulatory_tags', 'tier'),
