@@ -449,6 +449,38 @@ def test_a_bulk_edit_of_the_tier_of_some_systems_agrees_with_a_full_evaluation(n
         _same(evaluator, policy)
 
 
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_adding_a_system_at_the_end_and_removing_the_last_agree_with_a_full_evaluation(name, exposed):
+    """The systems table adds a system at the end (and undo removes it): every system of every starter added to
+    this one in turn (a new id; its own id too, a repeat REF-001 reports, which takes the whole-section path),
+    undone, redone, then removed by hand. No other system moves, so the system-local rules re-run for that
+    system alone or drop their findings about it."""
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    hows = set()
+    donors = [a for p in _STARTERS.values() for a in p.systems]
+    for k, donor in enumerate(donors):
+        item = _plain(donor)
+        if k % 5:
+            item["id"] = f"{item['id']}-added"
+        editor.add(("systems",), item, len(policy.systems))
+        hows.add(evaluator.last["how"])
+        _same(evaluator, policy)
+        editor.undo()
+        hows.add(evaluator.last["how"])
+        _same(evaluator, policy)
+        editor.redo()
+        _same(evaluator, policy)
+        editor.remove(("systems", len(policy.systems) - 1))
+        _same(evaluator, policy)
+    assert {"last system added", "last system removed"} <= hows
+
+
 def test_a_duration_written_in_words_is_reported_and_cleared_whichever_path_the_edit_takes():
     """VAGUE-001 is skipped when a duration goes from one plain value to another; from or to words, it re-runs."""
     policy = starters.policy("saas-startup", 12)

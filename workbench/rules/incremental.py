@@ -250,6 +250,9 @@ class Evaluator:
             if self._ctx.systems.get(a.id) is a:  # a duplicated id (REF-001) is left to the whole-section path
                 self._apply_system(a, path[2])
                 return
+        if (section == "systems" and change.op in ("add", "remove") and len(path) == 2
+                and isinstance(path[1], int) and self._apply_last_system(change)):
+            return
         moved = self._moved_systems(change)
         if moved:
             self._apply_system_tier(moved)
@@ -523,6 +526,60 @@ class Evaluator:
             self._run_deferred()
         self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
                      "systems": len(group)}
+
+    def _apply_last_system(self, change) -> bool:
+        """A system added at the end of the inventory (as the app's systems table adds one), or the last one
+        removed (its undo): no other system moves, so every finding's path stays. The indexes are built anew;
+        the system-local rules re-run for that system alone (their findings about any other system depend on it
+        alone) or drop their findings about it, and VAGUE-001 its findings about it; every other rule that reads
+        the systems re-runs whole. False (nothing done) for any other add or remove, and when ids repeat."""
+        from workbench.spec.io import _gc_paused
+
+        systems, ctx = self.policy.systems, self._ctx
+        index = change.path[1]
+        a = change.after if change.op == "add" else change.before  # the system added or removed
+        if not isinstance(a, System):
+            return False
+        # undo and redo report the edit itself: whether it added or removed is what the inventory says now
+        added = index == len(systems) - 1 and systems[index] is a
+        if added:
+            if len(ctx.systems) != index or a.id in ctx.systems:
+                return False  # the context is not of the inventory before, or a repeated id (REF-001)
+        elif index != len(systems) or len(ctx.systems) != index + 1 or ctx.systems.get(a.id) is not a:
+            return False
+        with _gc_paused():
+            self._new_context()
+            whole = local = 0
+            dynamic = self._dynamic("systems")
+            focus = _Focus(self._ctx, [a], self._base) if added else None
+            for r in self._rules:
+                if r.id not in dynamic and "systems" not in self._reads[r.id]:
+                    continue
+                if r.id == "VAGUE-001" and r.id not in dynamic:
+                    if added:
+                        self._run_vague([("systems", index)])
+                    else:
+                        prefixes = (f"systems[{index}].", f"systems[{index}][")
+                        self._findings[r.id] = [f for f in self._findings[r.id]
+                                                if not f.paths or not f.paths[0].startswith(prefixes)]
+                    local += 1
+                elif r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                    if added:
+                        self._run_for_group(r, [a], focus)
+                    elif self._findings[r.id]:  # a finding about no one system may name it: whole
+                        self._run(r)
+                        whole += 1
+                        continue
+                    else:
+                        self._by_system[r.id].pop(id(a), None)
+                    local += 1
+                else:
+                    self._run(r)
+                    whole += 1
+            self._run_deferred()
+        self.last = {"how": "last system " + ("added" if added else "removed"), "rules": whole + len(self._deferred),
+                     "rules_for_its_systems": local, "systems": 1}
+        return True
 
     def _covered_by(self, sc) -> set[str]:
         """Ids of the systems schedule ``sc`` covers in the context (listed, or of a tier it selects)."""
