@@ -128,3 +128,31 @@ async def test_only_the_field_the_last_jump_went_to_is_marked_even_across_steps(
         form = app.screen.query_one(StepForm)
         marked = [f.path for f in form.query(QuestionField) if f.has_class("-target")]
         assert marked == ["systems[0].owner"]
+
+
+@run
+async def test_questions_that_do_not_apply_are_hidden_from_the_first_frame():
+    """The demo is a Type I audit: the Type II observation period's questions are not shown on the first step
+    when it first opens (they were, answerable, until an edit anywhere applied the conditions), and appear as
+    soon as the audit is Type II."""
+    from widgets.question_field import QuestionField
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.session.policy.engagement.soc2_type == "I"
+        shown = {f.path: f.display for f in app.screen.query(QuestionField)}
+        assert shown["engagement.soc2_type"] is True
+        assert shown["engagement.period_start"] is False and shown["engagement.period_end"] is False
+        kind = next(f for f in app.screen.query(QuestionField) if f.path == "engagement.soc2_type")
+        kind.query_one(Select).value = "II"  # as picked from the list
+        await settle(pilot)
+        assert app.session.policy.engagement.soc2_type == "II"
+        shown = {f.path: f.display for f in app.screen.query(QuestionField)}
+        assert shown["engagement.period_start"] is True and shown["engagement.period_end"] is True
+        app.screen.query_one("#gap-list").focus()  # undo from outside the field: the step has no tables
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert app.session.policy.engagement.soc2_type == "I"
+        shown = {f.path: f.display for f in app.screen.query(QuestionField)}
+        assert shown["engagement.period_start"] is False and shown["engagement.period_end"] is False

@@ -738,6 +738,7 @@ class StepForm(TableActions, VerticalScroll):
                 pass
         for head in self.heads:
             self.after_edit(f"{head}[{self.selected.get(head, -1)}]")
+        self._apply_conditions()  # a step without tables too (undo of the audit's type shows or hides the period)
 
     async def _rebuild(self, step: Any, path: Optional[str], focus: bool = False) -> None:
         old = self._pages.pop(step.id, None)
@@ -861,8 +862,13 @@ class StepForm(TableActions, VerticalScroll):
             value = self.session.get(path)
         except EditError:
             value = None
-        return QuestionField(question, path, value, choices=choices_for(question, self.session),
-                             meta=self.meta_for(path), severity=self.flags.get(path))
+        field = QuestionField(question, path, value, choices=choices_for(question, self.session),
+                              meta=self.meta_for(path), severity=self.flags.get(path))
+        if question.when and not question.applies(self.session.policy, path):
+            # hidden from the first frame: a step without tables (Organization) was drawn with the Type II
+            # period's questions under a Type I audit, answerable, until the first edit applied the conditions
+            field.display = False
+        return field
 
     def _items(self, head: str) -> list:
         try:
