@@ -68,6 +68,19 @@ class TickList(SelectionList):
         segments[1] = Segment(" " * len(ToggleButton.BUTTON_INNER), segments[1].style)
         return Strip(segments, strip.cell_length)
 
+    def on_mount(self) -> None:
+        self.show_first_ticked(always=True)
+
+    def show_first_ticked(self, always: bool = False) -> None:
+        """Bring the first ticked choice into view (a list taller than its box showed only empty boxes when the
+        one tick was below them); not while the person is moving through the list, unless ``always``."""
+        if (self.has_focus and not always) or not self._selected:
+            return
+        for index in range(self.option_count):
+            if self.get_option_at_index(index).value in self._selected:
+                self.highlighted = index
+                return
+
 
 class QuestionField(Vertical, can_focus=False):
     """One question, its input and its messages."""
@@ -84,7 +97,7 @@ class QuestionField(Vertical, can_focus=False):
     QuestionField.-has-meta > .qf-meta { display: block; }
     QuestionField.-target { background: $boost; }
     QuestionField Select, QuestionField Input { width: 1fr; max-width: 70; }
-    QuestionField SelectionList { height: auto; max-height: 10; width: 1fr; max-width: 70; }
+    QuestionField SelectionList { height: auto; max-height: 13; width: 1fr; max-width: 70; }
     """
 
     class AnswerChanged(Message):
@@ -171,6 +184,8 @@ class QuestionField(Vertical, can_focus=False):
                 for v in value or ():
                     if v in offered:
                         widget.select(v)
+                if isinstance(widget, TickList):
+                    widget.show_first_ticked()
             else:
                 self._committed = _as_text(value, self.kind)
                 if widget.value != self._committed:

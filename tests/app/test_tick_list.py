@@ -34,3 +34,23 @@ async def test_ticked_and_unticked_choices_differ_in_their_text():
         await pilot.press("space")  # and untick it again
         await pilot.pause()
         assert "X" not in _line(ticks, 1)
+
+
+@run
+async def test_a_role_whose_one_permission_is_low_in_the_list_shows_it_ticked():
+    """Enter on ACC-002 goes to role prod-admin, whose one permission, "Administer production", is the 11th of 12
+    choices: it is in view, ticked (the list showed ten empty boxes and hid it below them)."""
+    from widgets.question_field import QuestionField
+
+    from .helpers import make_app, settle
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        i = next(k for k, r in enumerate(app.session.policy.roles) if r.id == "prod-admin")
+        app.screen.jump_to(f"roles[{i}].permissions")
+        await settle(pilot)
+        field = next(f for f in app.screen.query(QuestionField) if f.path == f"roles[{i}].permissions")
+        ticks = field.query_one(TickList)
+        lines = [_line(ticks, y) for y in range(ticks.size.height)]
+        assert any("Administer production" in line and "X" in line for line in lines), lines
