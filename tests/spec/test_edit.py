@@ -32,6 +32,17 @@ def test_refused_value_names_the_field_and_changes_nothing():
     assert not ed.can_undo
 
 
+def test_a_negative_tier_rank_is_refused_at_the_field():
+    """A rank below 0 read as more critical than T0 and lowered the tier's blockers to major."""
+    ed = editor()
+    with pytest.raises(EditError) as info:
+        ed.set("tiers[0].rank", -1)
+    assert info.value.path == "tiers[0].rank" and "cannot be negative (0 is the most critical)" in str(info.value)
+    assert ed.policy.tiers[0].rank is None
+    ed.set("tiers[0].rank", 0)
+    assert ed.policy.tiers[0].rank == 0
+
+
 def test_unknown_clears_an_answer():
     ed = editor()
     ed.set("tiers[0].rpo", "unknown")

@@ -21,7 +21,8 @@ which targets how often.
 import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, field_validator,
+                      model_validator)
 from pydantic_core import core_schema
 
 from .durations import Duration
@@ -304,6 +305,14 @@ class Tier(Node):
                                                      "full_application.")
     full_restore_interval: Optional[Duration] = F("How often a full application or system restore is done.")
     reconcile_interval: Optional[Duration] = F("How often this tier's inventory is reconciled with backup selections.")
+
+    @field_validator("rank")
+    @classmethod
+    def _rank_not_negative(cls, value: Optional[int]) -> Optional[int]:
+        if value is not None and value < 0:
+            # a negative rank read as "more critical than T0" and dropped the tier's blockers to major
+            raise ValueError(f"a tier's rank cannot be negative (0 is the most critical), got {value}")
+        return value
 
     def level(self) -> int:
         """Criticality rank: 0 = T0 (most critical); 9 when unknown.
