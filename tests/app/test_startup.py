@@ -19,9 +19,11 @@ def own_file(tmp_path):
     Q._load_cached.cache_clear()
 
 
-def test_the_parsed_interview_is_kept_and_read_back_without_parsing(own_file, data_dir, monkeypatch):
+def test_the_parsed_interview_is_kept_and_read_back_without_parsing(own_file, tmp_path, monkeypatch):
+    cache = tmp_path / "own-cache"
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(cache))  # where every cache of the workbench goes
     first = load_questions(own_file, keep=True)
-    assert len(list((data_dir / "cache").glob("questions-*.pickle"))) == 1
+    assert len(list(cache.glob("questions-*.pickle"))) == 1
     Q._load_cached.cache_clear()
 
     def no_parse(*args, **kwargs):

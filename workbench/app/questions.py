@@ -347,9 +347,9 @@ def _cache_key(raw: bytes) -> Optional[str]:
 
 
 def _kept_path(key: str) -> Path:
-    from workbench.store.workspace import data_dir
+    from workbench.spec.schema_cache import cache_dir  # WORKBENCH_CACHE_DIR, as every cache of the workbench
 
-    return data_dir() / "cache" / f"questions-{key}.pickle"
+    return cache_dir() / f"questions-{key}.pickle"
 
 
 def _read_kept(key: str) -> Optional[Interview]:
