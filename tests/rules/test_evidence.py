@@ -89,6 +89,16 @@ def test_evid002_type_i_is_not_checked():
     assert findings(data, "EVID-002", as_of="2025-06-30") == []
 
 
+def test_evid002_a_period_that_ends_before_it_starts_is_a_blocker_naming_both_dates():
+    """A typo in either date: the written policy said "runs from 2026-06-01 to 2025-01-01" and every rule that
+    samples the period quietly sampled none."""
+    data = operating(engagement={"soc2_type": "II", "period_start": "2025-06-01", "period_end": "2025-01-01"})
+    (f,) = findings(data, "EVID-002", as_of="2025-06-30")
+    assert f.kind == "gap" and f.severity == "blocker"
+    assert f.message.startswith("The Type II observation period ends on 2025-01-01, before it starts on 2025-06-01")
+    assert f.paths == ("engagement.period_end", "engagement.period_start")
+
+
 def test_evid002_policy_effective_after_period_start():
     (f,) = findings(operating(policy={"effective_from": "2025-02-15"}), "EVID-002", as_of="2025-06-30")
     assert "2025-02-15" in f.message and "2025-01-01" in f.message and f.path == "policy.effective_from"

@@ -153,7 +153,7 @@ def _required(ctx):
     fix="Start the observation window when the controls became operative, or disclose the gap. Never "
         "back-date evidence: auditors require records made at the time.",
     description="The policy, a first backup schedule, an alert, MFA enforcement or the first restore test "
-                "starts after the Type II period does.",
+                "starts after the Type II period does (or the period ends before it starts).",
 )
 def evid_002(ctx):
     e = ctx.policy.engagement
@@ -169,6 +169,15 @@ def evid_002(ctx):
         else:
             yield ctx.ask("When does the Type II observation period start? Controls are tested from that date.",
                           "engagement.period_start", subject="engagement")
+        return
+    end = e.period_end
+    if end is not None and end < start:
+        # a typo in either date: nothing can be sampled in a period that ends before it starts, and every rule
+        # that looks at the period would quietly look at none
+        yield ctx.hit(f"The Type II observation period ends on {end.isoformat()}, before it starts on "
+                      f"{start.isoformat()}: no control can be tested in it.",
+                      "engagement.period_end", "engagement.period_start", subject="engagement", severity="blocker",
+                      why="the audit has no period to test")
         return
     eff = ctx.policy.policy.effective_from
     if eff is None:
