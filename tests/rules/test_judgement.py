@@ -218,3 +218,16 @@ def test_no_access_review_on_record_is_one_evidence_finding_for_every_role():
                                 "and key role against its cadence (every 3mo as the policy sets); 3 roles")
     assert f.fix.startswith("Review the membership of each backup and key role")
     assert {f"roles[{i}].last_review_on" for i in range(3)} <= set(f.paths)
+
+
+def test_a_blank_policy_is_not_scored_as_nearly_ready():
+    """A blank client showed readiness 86 (the nearly finished demo 88): rules with no systems to judge counted as
+    met. While the inventory is empty, its question stands for every rule that judges the systems."""
+    from workbench.spec import Policy
+
+    blank = evaluate(Policy(), dt.date(2026, 12, 4))
+    assert blank.readiness() <= 10 and blank.evidence_readiness() == 0
+    one = evaluate(Policy.model_validate({"systems": [{"id": "orders-db", "environment": "prod"}]}),
+                   dt.date(2026, 12, 4))
+    assert one.readiness() > blank.readiness()  # the systems' rules judge it now, and say what is missing
+    assert not any(f.path == "systems" and "COV-001" in f.rules for f in one.open)

@@ -111,16 +111,27 @@ class Report:
         hide, so saying less never scores better. Missing evidence does not count
         here (see :meth:`evidence_readiness`). Accepted exceptions count as met.
         100 means every rule is met; it says nothing about rules the catalog lacks.
+        While the inventory is empty (COV-001 asks for it), that question stands for every rule that judges the
+        systems: they have nothing to judge, and a blank policy scored 86.
         """
-        return _share([r for r in RULES.values() if r.catalog],
-                      {rid for f in self.open if f.kind != "evidence" for rid in f.rules})
+        failing = {rid for f in self.open if f.kind != "evidence" for rid in f.rules}
+        return _share([r for r in RULES.values() if r.catalog], failing | self._unjudged())
 
     def evidence_readiness(self) -> int:
         """The evidence's readiness, 0-100: the weighted share of the catalog rules that check records
         (restore tests, exercises, reviews, reconciliations ... : ``Rule.records``) with no open evidence
         finding, weighted as :meth:`readiness`. A policy with no records yet scores 0 on each such rule."""
         failing = {rid for f in self.open for rid in (f.rules if f.kind == "evidence" else f.merged)}
-        return _share([r for r in RULES.values() if r.catalog and r.records], failing)
+        return _share([r for r in RULES.values() if r.catalog and r.records], failing | self._unjudged())
+
+    def _unjudged(self) -> set[str]:
+        """The rules that read the systems, while an open question says there are none (an empty inventory):
+        they count as not met rather than met for want of anything to judge."""
+        if not any(f.path == "systems" and "COV-001" in f.rules for f in self.open):
+            return set()
+        from .reads import READS
+
+        return {rid for rid in RULES if READS.get(rid) is None or "systems" in READS[rid]}
 
     def summary(self) -> dict:
         return {
