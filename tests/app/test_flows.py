@@ -185,8 +185,14 @@ async def test_dont_know_becomes_a_follow_up_and_exports(data_dir):
         assert f"(tier {tier}: mtd)" in shown and "tiers[0]" not in shown  # the item by its id, not its index
         assert app.screen.query_one("#fu-due").placeholder == "e.g. 2026-07-14"  # two weeks on, not a past date
         await pilot.press(*"CFO")
+        app.screen.query_one("#fu-due").value = "2020-01-01"  # a typo for 2026: refused, the rest kept
+        await pilot.click("#dlg-ok")
+        await pilot.pause()
+        assert "2020-01-01 is in the past" in str(app.screen.query_one("#dlg-error").content)
+        assert app.screen.query_one("#fu-owner").value == "CFO"
         app.screen.query_one("#fu-due").value = "2026-07-15"
         app.screen.query_one("#fu-note").value = "needs the [board] figures"
+        await pilot.pause(0.3)  # a button ignores a second press while it still shows the first (0.2 s)
         await pilot.click("#dlg-ok")
         await settle(pilot)
         fu = app.session.follow_up_for("tiers[0].mtd")

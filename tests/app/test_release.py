@@ -385,6 +385,15 @@ async def test_a_long_justification_wraps_in_view_and_enter_accepts_it():
         shown = [line.text for line in box.render_lines(box.region.reset_offset)]
         assert box.size.height >= 2 and box.size.width < len(why)
         assert "".join(shown).split() == why.split(), shown  # every word in view
+        until = dialog.query_one("#exc-until", Input)
+        until.value = "2099-12-31"  # an accepted risk left for 73 years: refused, with the latest date allowed
+        await pilot.press("enter")
+        await idle(pilot)
+        assert isinstance(app.screen, ExceptionDialog)
+        said = str(dialog.query_one("#dlg-error", Static).content)
+        assert "revisited at least yearly" in said and (TODAY + dt.timedelta(days=366)).isoformat() in said
+        until.value = (TODAY + dt.timedelta(days=180)).isoformat()
+        dialog.query_one("#exc-why").focus()
         await pilot.press("enter")
         await idle(pilot)
         assert not isinstance(app.screen, ExceptionDialog)

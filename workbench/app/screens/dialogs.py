@@ -112,6 +112,21 @@ def parse_date(text: str, what: str) -> dt.date | None:
         raise ValueError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-07-15") from None
 
 
+#: The longest an exception may run before it is revisited: a year, as SOC 2 reviews of accepted risk go.
+MAX_EXCEPTION_DAYS = 366
+
+
+def expiry_problem(until: dt.date | None, today: dt.date) -> str:
+    """Why ``until`` is no expiry for an exception accepted (or renewed) ``today``; "" when it is one."""
+    if until is None or until <= today:
+        return "An exception needs an expiry date after today, so it is revisited."
+    latest = today + dt.timedelta(days=MAX_EXCEPTION_DAYS)
+    if until > latest:
+        return (f"An accepted risk is revisited at least yearly: choose an expiry by {latest.isoformat()} "
+                f"(renew it then if the risk still stands).")
+    return ""
+
+
 class FollowUpDialog(FormDialog):
     """"Don't know yet": who will answer, by when, and a note."""
 
@@ -125,7 +140,8 @@ class FollowUpDialog(FormDialog):
         self.path = path
         self.default_owner = default_owner
         self.note_text = f"{question}\n({where or path})"
-        self.example_due = (today or dt.date.today()) + dt.timedelta(days=14)
+        self.today = today or dt.date.today()
+        self.example_due = self.today + dt.timedelta(days=14)
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Who will answer", _input(self.default_owner, placeholder="e.g. Head of IT",
@@ -139,6 +155,10 @@ class FollowUpDialog(FormDialog):
             due = parse_date(self.value("#fu-due"), "By when")
         except ValueError as exc:
             self.error(str(exc))
+            return None
+        if due is not None and due < self.today:
+            self.error(f"By when: {due.isoformat()} is in the past; give the date the answer is due, "
+                       f"e.g. {self.example_due.isoformat()}.")
             return None
         if not self.value("#fu-owner"):
             self.error("Name who will answer (a person or a role).")
@@ -180,8 +200,9 @@ class ExceptionDialog(FormDialog):
         if not self.value("#exc-by"):
             self.error("Name who accepts the risk.")
             return None
-        if until is None or until <= self.today:
-            self.error("An exception needs an expiry date after today, so it is revisited.")
+        problem = expiry_problem(until, self.today)
+        if problem:
+            self.error(problem)
             return None
         return {"justification": self.value("#exc-why"), "approved_by": self.value("#exc-by"), "expires_on": until}
 

@@ -27,7 +27,7 @@ from widgets.policy_preview import PolicyPreview
 
 from .. import release
 from ..session import EditError, Session
-from .dialogs import ConfirmDialog, ExceptionDialog, FormDialog, parse_date
+from .dialogs import ConfirmDialog, ExceptionDialog, FormDialog, expiry_problem, parse_date
 
 NARROW = 100
 SEVERITY_STYLE = {"blocker": "bold $error", "major": "$warning", "minor": "$secondary", "advisory": "$text-muted"}
@@ -301,8 +301,9 @@ class RenewDialog(FormDialog):
         except ValueError as exc:
             self.error(str(exc))
             return None
-        if until is None or until <= self.today:
-            self.error("The new expiry must be after today, so the exception is revisited.")
+        problem = expiry_problem(until, self.today)
+        if problem:
+            self.error(problem.replace("An exception needs an expiry date", "The new expiry must be a date"))
             return None
         return {"expires_on": until}
 
