@@ -333,6 +333,10 @@ WIDENED_SYSTEM_FIELDS: dict[str, set[str] | None] = {
     "ASK-001": None,
     # REST-001 names the backed-up systems that hold former employees' data (kind, data classes)
     "REST-001": {"kind", "data_classes"},
+    # COV-002 asks an unclassified system for its tier and classes unless it is validly excluded
+    # (ctx.valid_exempt reads the exclusion): no sample has an excluded system left unclassified, and the long
+    # property test found an exclusion that left a stale "has no data classes" question
+    "COV-002": {"exclusion"},
     # ENC-002 compares a system's provider, account, region and site with its copy's only for a copy whose
     # transport is not stated as TLS 1.2+ (no starter has one that holds systems); the long property test found an
     # account edit that left a stale "across a trust boundary (account lp-dev -> lp-prod)"

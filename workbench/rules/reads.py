@@ -84,7 +84,7 @@ SYSTEM_FIELDS: dict[str, Optional[frozenset[str]]] = {
     'EVID-001': _s('(in scope)', 'data_classes', 'id', 'regulatory_tags'),
     'EVID-002': _s('(in scope)', 'tier'),
     'COV-001': _s('(in scope)', 'data_classes', 'environment', 'exclusion', 'id', 'kind', 'tier'),
-    'COV-002': _s('data_classes', 'environment', 'id', 'tier'),
+    'COV-002': _s('data_classes', 'environment', 'exclusion', 'id', 'tier'),
     'COV-003': _s('(in scope)', 'id', 'rpo', 'rto', 'tier'),
     'COV-004': _s('(in scope)', 'depends_on', 'id', 'mtd', 'override_rationale', 'rpo', 'rto', 'tier'),
     'COV-005': _s('(in scope)', 'tier'),
