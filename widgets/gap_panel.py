@@ -224,7 +224,12 @@ def summary(report: Any, findings: list[Any]) -> Content:
     audit = "audit-ready" if getattr(report, "audit_ready", False) else "not audit-ready yet"
     sev_parts: list = []
     for sev in SEVERITIES:
-        sev_parts += [(f"{by_sev.get(sev, 0)} {sev}", STYLE[sev] if by_sev.get(sev) else "$text-muted"), "  "]
+        n = by_sev.get(sev, 0)
+        if n:  # the severities there are: "2 blockers  4 major" fits the panel's one line at 120 columns
+            word = f"{sev}s" if sev == "blocker" and n != 1 else sev
+            sev_parts += [(f"{n} {word}", STYLE[sev]), "  "]
+    if not sev_parts:
+        sev_parts = [("no open findings", "$text-muted"), "  "]
     kinds = "  ".join(f"{by_kind.get(k, 0)} {k}{'s' if by_kind.get(k, 0) != 1 and k != 'evidence' else ''}"
                       for k in KINDS)
     return Content.assemble(

@@ -92,7 +92,7 @@ class Review:
         parts = [f"Readiness {self.readiness}%"]
         if self.evidence_readiness is not None:
             parts[0] += f" (evidence {self.evidence_readiness}%)"
-        counts = [f"{n} {sev}" for sev, n in self.counts.items() if n]
+        counts = [f"{n} {sev}{'s' if sev == 'blocker' and n != 1 else ''}" for sev, n in self.counts.items() if n]
         parts.append(", ".join(counts) if counts else "no open findings")
         n = len(self.blockers)
         if n:

@@ -432,7 +432,8 @@ class InterviewScreen(Screen):
         narrow = self.has_class("-narrow")
         if self.derived is not None:
             p = self.derived.progress
-            parts.append(f"{p.answered}/{p.total} answered, {p.blockers} blockers" if narrow else str(p))
+            parts.append(f"{p.answered}/{p.total} answered, {p.blockers} blocker{'' if p.blockers == 1 else 's'}"
+                         if narrow else str(p))
             parts.append(f"readiness {self.derived.evaluation.report.readiness()}%")
         if self.session.dirty:
             parts.append("saving...")
