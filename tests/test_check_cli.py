@@ -374,3 +374,12 @@ def test_command_line_does_not_import_textual(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_an_organization_name_of_pages_is_shortened_in_the_heading(tmp_path, capsys):
+    """A name pasted whole from a document (10,000 characters) made check's first line 10 KB long."""
+    spec = tmp_path / "long.yaml"
+    spec.write_text("organization:\n  name: " + "Acme Holdings " * 700 + "\n", encoding="utf-8")
+    main(["check", str(spec)])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{spec} (Acme Holdings Acme") and "…), as of " in first and len(first) < 200

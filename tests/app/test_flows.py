@@ -344,3 +344,20 @@ async def test_export_the_draft_for_review_from_the_palette():
             body = docx.read("word/document.xml").decode("utf-8")
             headers = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.startswith("word/header"))
         assert "DRAFT for review, not approved" in body and "DRAFT · " in headers
+
+
+@run
+async def test_a_client_with_a_name_of_pages_keeps_the_client_list_readable(root):
+    """A 10,000-character name (pasted from a document) made the Client column as wide as the name and pushed
+    readiness, draft, last change and published off the screen."""
+    from textual.widgets import DataTable
+
+    Session.new_client("Acme Holdings " * 700, root=root).close()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StartScreen)
+        table = app.screen.query_one("#clients", DataTable)
+        name = str(table.get_row_at(0)[0])
+        assert name.startswith("Acme Holdings Acme") and name.endswith("…") and len(name) <= 48
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= 120

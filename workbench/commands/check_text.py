@@ -391,6 +391,9 @@ def text_report(file: str, organization: Optional[str], rep, policy, *, include_
     ctx = Context(policy)
     every = _order(rep.open, ctx)
     findings = every if findings is None else _order(findings, ctx)
+    if organization:  # the heading names it; a name pasted whole from a document would run for pages
+        organization = " ".join(organization.split())
+        organization = organization if len(organization) <= 80 else organization[:79] + "…"
     who = f" ({organization})" if organization else ""
     lines = [f"{file}{who}, as of {rep.as_of.isoformat()}", *_summary(rep, every)]
     body: list[str] = []

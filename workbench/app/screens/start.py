@@ -23,6 +23,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from .dialogs import NewClientDialog, OpenFileDialog, VersionDialog
 
 
+#: The widest a client's name is shown in the list.
+NAME_WIDTH = 48
+
 class StartScreen(Screen):
     """Pick or create a client."""
 
@@ -69,7 +72,10 @@ class StartScreen(Screen):
         for c in self.clients:
             draft = c.path / "draft.yaml"
             changed = _mtime(draft) or c.latest_date or "-"
-            table.add_row(Text(c.name), Text("..."), Text("draft" if draft.exists() else "-"), Text(changed),
+            # a name of thousands of characters (a pasted document) pushed every other column off the screen
+            name = " ".join(c.name.split())
+            name = name if len(name) <= NAME_WIDTH else name[:NAME_WIDTH - 1] + "…"
+            table.add_row(Text(name), Text("..."), Text("draft" if draft.exists() else "-"), Text(changed),
                           Text(c.latest or "none"), key=str(c.path))
         intro = self.query_one("#start-intro", Static)
         if self.clients:
