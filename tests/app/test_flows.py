@@ -361,3 +361,48 @@ async def test_a_client_with_a_name_of_pages_keeps_the_client_list_readable(root
         name = str(table.get_row_at(0)[0])
         assert name.startswith("Acme Holdings Acme") and name.endswith("…") and len(name) <= 48
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= 120
+
+
+@run
+async def test_a_spec_file_that_does_not_open_says_why_until_read_and_keeps_the_path(tmp_path):
+    """A bad file gave a toast that went in seconds (three problems could not be read in time) and the path typed
+    was lost. Now the reasons stay in a dialog, each with its line, and the open dialog comes back with the path."""
+    from workbench.app.screens.dialogs import MessageDialog, OpenFileDialog
+
+    bad = tmp_path / "acme.yaml"
+    bad.write_text("organization:\n  name: Acme\ntiers:\n  - id: T0\n    min_backup_copies: -2\n    rank: -1\n",
+                   encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenFileDialog)
+        await pilot.press(*str(bad), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        said = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "acme.yaml:5" in said and "min_backup_copies" in said and "acme.yaml:6" in said and "rank" in said
+        await pilot.pause(0.5)  # read it
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OpenFileDialog)
+        assert app.screen.query_one("#open-path").value == str(bad)
+        assert app.session is None
+
+
+@run
+async def test_workbench_open_on_a_bad_file_shows_why_over_the_client_list(tmp_path):
+    from workbench.app.screens.dialogs import MessageDialog
+
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("organization: [unclosed\n", encoding="utf-8")
+    app = make_app(target=str(bad))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        assert "broken.yaml:2:1: not valid YAML" in " ".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)

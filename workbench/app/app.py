@@ -145,10 +145,13 @@ class WorkbenchApp(App):
     def new_client(self, name: str, template: Optional[str]) -> None:
         self._open(lambda: Session.new_client(name, template=template, today=self.today, lock=self.lock))
 
-    def open_file(self, path: str) -> None:
-        self._open(lambda: Session.from_file(Path(path).expanduser(), today=self.today, lock=self.lock))
+    def open_file(self, path: str, retry: Optional[Callable[[], None]] = None) -> None:
+        """Open a spec file as a client; ``retry`` (the dialog the path was typed in, with it) follows a refusal."""
+        self._open(lambda: Session.from_file(Path(path).expanduser(), today=self.today, lock=self.lock),
+                   retry=retry)
 
-    def _open(self, make, read_only: Optional[Callable[[dict], Session]] = None) -> None:
+    def _open(self, make, read_only: Optional[Callable[[dict], Session]] = None,
+              retry: Optional[Callable[[], None]] = None) -> None:
         from .screens.interview import InterviewScreen
 
         try:
@@ -159,11 +162,10 @@ class WorkbenchApp(App):
                     raise
                 session = read_only(exc.holder)  # one client, one editor: the second look is read-only
         except (SessionError, WorkspaceLocked) as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", timeout=12, markup=False)
+            self._cannot_open(str(exc), retry)
             return
         except Exception as exc:  # a bad profile or questions file: a message, never a traceback
-            self.notify(f"{type(exc).__name__}: {exc}", title="Cannot open", severity="error", timeout=12,
-                        markup=False)
+            self._cannot_open(f"{type(exc).__name__}: {exc}", retry)
             return
         self._close_session()
         self.session = session
@@ -182,6 +184,15 @@ class WorkbenchApp(App):
             h = session.took_over
             self.notify(f"Took over {session.client} from process {h.get('pid', '?')} on {h.get('host', '?')} "
                         f"(since {h.get('since', '?')}), which is no longer running.", timeout=10, markup=False)
+
+    def _cannot_open(self, message: str, retry: Optional[Callable[[], None]] = None) -> None:
+        """Why a client or file did not open, in a dialog that stays until read (a toast of a file's three
+        problems went before it could be read); then ``retry``, if any, with what was typed."""
+        from .screens.dialogs import MessageDialog
+
+        # later: at start-up (workbench open FILE) the client list is pushed after this, and would cover it
+        self.call_later(self.push_screen, MessageDialog("Cannot open", message),
+                        lambda _: retry() if retry is not None else None)
 
     def _close_session(self) -> None:
         if self.session is not None:

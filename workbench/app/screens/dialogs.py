@@ -320,8 +320,12 @@ class OpenFileDialog(FormDialog):
     note_text = "A .yaml, .toml or .json policy spec. It becomes a client workspace; the file itself is not changed."
     ok_label = "Open"
 
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.path = path  # typed before: the file did not open, and the person corrects the path or the file
+
     def fields(self) -> ComposeResult:
-        yield from self.labelled("File", _input(placeholder="e.g. ~/clients/acme.yaml", id="open-path"))
+        yield from self.labelled("File", _input(self.path, placeholder="e.g. ~/clients/acme.yaml", id="open-path"))
 
     def collect(self) -> Optional[dict]:
         if not self.value("#open-path"):
@@ -355,6 +359,24 @@ class VersionDialog(FormDialog):
 
     def collect(self) -> Optional[dict]:
         return {"version": self.value("#ver-choice")}
+
+
+class MessageDialog(FormDialog):
+    """Something the person must read (why a file did not open: each problem with its line), with one button."""
+
+    ok_label = "OK"
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.note_text = message
+
+    def on_mount(self) -> None:
+        self.query_one("#dlg-cancel", Button).display = False
+        self.query_one("#dlg-ok", Button).focus()
+
+    def collect(self) -> Optional[dict]:
+        return {}
 
 
 class ConfirmDialog(FormDialog):

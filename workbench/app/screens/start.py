@@ -131,8 +131,12 @@ class StartScreen(Screen):
             self.app.new_client(data["name"], data["template"])
 
     @on(Button.Pressed, "#btn-open")
-    def action_open_file(self) -> None:
-        self.app.push_screen(OpenFileDialog(), lambda data: data and self.app.open_file(data["path"]))
+    def action_open_file(self, path: str = "") -> None:
+        def chosen(data: Optional[dict]) -> None:
+            if data:  # a refusal brings this dialog back with the path typed, to correct it or the file
+                self.app.open_file(data["path"], retry=lambda: self.action_open_file(data["path"]))
+
+        self.app.push_screen(OpenFileDialog(path), chosen)
 
     @on(Button.Pressed, "#btn-revise")
     def action_revise(self) -> None:
