@@ -82,16 +82,21 @@ def edits(policy):
          else [t.id for t in policy.targets[:2]]),
         ("system added", ADD, {**a.model_dump(exclude_none=True), "id": f"{a.id}-added"}),
         ("system removed", REMOVE, f"systems[{i}]"),
+        # what the systems table does: add at the end (and its undo removes the last one)
+        ("system added at end", ADD_END, {**a.model_dump(exclude_none=True), "id": f"{a.id}-appended"}),
+        ("last system removed", REMOVE, f"systems[{len(policy.systems) - 1}]"),
     ]
 
 
-ADD, REMOVE = "add", "remove"
+ADD, ADD_END, REMOVE = "add", "add at the end", "remove"
 
 
 def apply_edit(ed, path, value):
     """One edit through the Editor, as the app makes it."""
     if path == ADD:
         return ed.add("systems", value, len(ed.policy.systems) // 3)
+    if path == ADD_END:
+        return ed.add("systems", value)
     if path == REMOVE:
         return ed.remove(value)
     return ed.set(path, value)

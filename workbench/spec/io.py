@@ -98,6 +98,8 @@ def parse_path(text: str) -> tuple:
 
 def format_for(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS and Path(path).is_dir():
+        raise SpecError([Problem(str(path), "is a folder; name a spec file in it (.yaml, .yml, .toml or .json)")])
     if suffix not in FORMATS:
         raise SpecError([Problem(str(path), f"unknown file type {suffix or '(none)'!r}: use .yaml, .yml, .toml or .json")])
     return FORMATS[suffix]

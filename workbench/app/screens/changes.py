@@ -58,6 +58,10 @@ class ChangesScreen(Screen):
             self.diff = event.worker.result
             if self.diff is None:
                 head.update(f"{self.session.client} has no published version yet: everything is new.")
+                self.query_one(DiffView).show(None, "Once a version is published (F6 to review, then p), this "
+                                                    "shows what the draft changes against it.")
+                self.query_one(DiffView).focus()
+                return
             else:
                 head.update(f"This draft, as of {self.session.as_of.isoformat()}: "
                             f"{summary_line(self.diff)}")

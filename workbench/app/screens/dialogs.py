@@ -83,6 +83,13 @@ class FormDialog(ModalScreen[Optional[dict]]):
         """The form's data, or None after showing what is wrong."""
         return {}
 
+    @on(Input.Changed)
+    @on(ProseInput.Changed)
+    def _typing(self) -> None:
+        """What was wrong is being put right: the old message goes ("Give the client a name." stayed under the
+        name typed)."""
+        self.error("")
+
     @on(Button.Pressed, "#dlg-ok")
     @on(Input.Submitted)
     @on(ProseInput.Submitted)
