@@ -383,3 +383,8 @@ def test_an_organization_name_of_pages_is_shortened_in_the_heading(tmp_path, cap
     main(["check", str(spec)])
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith(f"{spec} (Acme Holdings Acme") and "…), as of " in first and len(first) < 200
+
+
+def test_check_on_a_folder_says_it_is_a_folder(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    assert f"{tmp_path}: is a folder; name a spec file in it" in capsys.readouterr().err

@@ -406,3 +406,21 @@ async def test_workbench_open_on_a_bad_file_shows_why_over_the_client_list(tmp_p
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+
+
+@run
+async def test_a_dialog_message_goes_once_the_field_is_put_right():
+    """'Give the client a name.' stayed under the name being typed."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#new-name").focus()
+        await pilot.press("enter")  # no name yet
+        await pilot.pause()
+        error = app.screen.query_one("#dlg-error")
+        assert "Give the client a name." in str(error.render())
+        await pilot.press(*"Acme")
+        await pilot.pause()
+        assert str(error.render()).strip() == ""
