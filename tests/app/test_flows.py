@@ -256,6 +256,9 @@ async def test_command_palette_jumps_to_a_step():
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
+        from textual.command import SearchIcon
+
+        assert app.screen.query_one(SearchIcon).icon == ">"  # no emoji: its width differs between terminals
         await pilot.press(*"Step: Restore tests")
         await pilot.pause(0.5)
         await pilot.press("enter")

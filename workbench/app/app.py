@@ -213,6 +213,16 @@ class WorkbenchApp(App):
         self._close_session()
         self.exit()
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette, with a plain ">" for its magnifying-glass emoji (two cells wide in some
+        terminals and one in others, it shifted the search line over SSH)."""
+        from textual.command import CommandPalette
+
+        from .commands import PlainPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(PlainPalette(id="--command-palette"))
+
     def action_export_follow_ups(self, fmt: str = "markdown") -> None:
         """Write the open follow-ups (Markdown and CSV) into the client's workspace."""
         if self.session is None:

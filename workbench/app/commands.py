@@ -5,10 +5,19 @@ from __future__ import annotations
 from functools import partial
 from typing import Iterator
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 
 #: Most systems and questions offered by one search (the palette stays quick at 5,000 systems).
 LIMIT = 2000
+
+
+class PlainPalette(CommandPalette):
+    """Textual's palette with ">" before the search line instead of a magnifying-glass emoji, which is two
+    cells wide in some terminals and one in others (over SSH it shifted the line)."""
+
+    def on_mount(self) -> None:
+        for icon in self.query(SearchIcon):
+            icon.icon = ">"
 
 
 class WorkbenchCommands(Provider):
