@@ -233,7 +233,8 @@ class PublishScreen(Screen):
             self.session.unsent.clear()
             self._show_published(outcome.result)
         elif outcome.blockers:
-            self._say(f"{outcome.error}. Enter on one goes to its field.", error=True)
+            said = outcome.error or "Nothing was published"
+            self._say(f"{said[:1].upper()}{said[1:]}. Enter on one goes to its field.", error=True)
             blockers.add_options([Option(self._blocker_prompt(f), id=str(i)) for i, f in enumerate(outcome.blockers)])
             blockers.highlighted = 0
             blockers.focus()
