@@ -65,7 +65,7 @@ def traced_reads(policies, day: dt.date = DAY) -> dict[str, set[str]]:
 
 
 #: Sections whose items' fields sample_policies clears one at a time.
-CLEARED_SECTIONS = ("systems", "targets", "keys", "roles")
+CLEARED_SECTIONS = ("systems", "targets", "keys", "roles", "schedules", "tiers", "principals", "restore_tests")
 
 
 def sample_policies():
@@ -100,7 +100,7 @@ def sample_policies():
             if not items:
                 continue
             for field, info in type(items[0]).model_fields.items():
-                if field == "id":
+                if field == "id" or info.is_required():
                     continue
                 default = info.get_default(call_default_factory=True)
                 p = base.model_copy(deep=True)
