@@ -126,7 +126,7 @@ MAX_EXCEPTION_DAYS = 366
 def expiry_problem(until: dt.date | None, today: dt.date) -> str:
     """Why ``until`` is no expiry for an exception accepted (or renewed) ``today``; "" when it is one."""
     if until is None or until <= today:
-        return "An exception needs an expiry date after today, so it is revisited."
+        return "The expiry must be a date after today, so the exception is revisited."
     latest = today + dt.timedelta(days=MAX_EXCEPTION_DAYS)
     if until > latest:
         return (f"An accepted risk is revisited at least yearly: choose an expiry by {latest.isoformat()} "
@@ -381,9 +381,6 @@ class MessageDialog(FormDialog):
     def on_mount(self) -> None:
         self.query_one("#dlg-cancel", Button).display = False
         self.query_one("#dlg-ok", Button).focus()
-
-    def collect(self) -> Optional[dict]:
-        return {}
 
 
 class ConfirmDialog(FormDialog):

@@ -303,7 +303,7 @@ class RenewDialog(FormDialog):
             return None
         problem = expiry_problem(until, self.today)
         if problem:
-            self.error(problem.replace("An exception needs an expiry date", "The new expiry must be a date"))
+            self.error(problem)
             return None
         return {"expires_on": until}
 
