@@ -69,3 +69,25 @@ def test_restore_tests_need_their_required_column_and_an_empty_file_is_refused(t
         read_items(policy, "restore_tests", f)
     with pytest.raises(SpecError, match="no such file"):
         read_items(policy, "keys", tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize("head", ["systems", "targets"])
+def test_an_unclosed_quote_is_refused_at_the_row_it_opens_on(tmp_path, policy, head):
+    """It read every row after it as one cell: 'web' and a system named 'broken,prod\\napi,prod'."""
+    f = tmp_path / "inventory.csv"
+    f.write_text('id,environment\nweb,prod\n"broken,prod\napi,prod\n', encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        read_items(policy, head, f)
+    (problem,) = info.value.problems
+    assert str(problem).startswith(f"{f}:3: not readable as CSV: a quote opened in this row is never closed")
+
+
+def test_a_binary_file_is_refused_and_a_utf16_export_is_read(tmp_path, policy):
+    xlsx = tmp_path / "inventory.csv"
+    xlsx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))  # a workbook saved under a .csv name
+    with pytest.raises(SpecError) as info:
+        read_items(policy, "systems", xlsx)
+    assert "not a CSV text file (it holds NUL bytes)" in str(info.value.problems[0])
+    utf16 = tmp_path / "unicode.csv"
+    utf16.write_bytes("id\tenvironment\nzürich-db\tprod\n".encode("utf-16"))
+    assert read_items(policy, "systems", utf16).items == [{"id": "zürich-db", "environment": "prod"}]

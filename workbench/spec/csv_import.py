@@ -119,7 +119,7 @@ def read_items(policy: Policy, list_path: str, csv_path: str | Path) -> CsvRows:
         raise SpecError([Problem(source, "the file is empty: the first row must name the columns", line=1)])
     known = table_fields(model)
     delimiter = _pick_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] = []
     header_line = 0
     for row in _rows(reader, source):

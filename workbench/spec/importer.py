@@ -165,6 +165,16 @@ def _column_hint(header: str) -> str:
 # ----------------------------------------------------------------------------
 def _read_text(path: Path) -> str:
     raw = read_user_file(path, "CSV")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" export: UTF-16 with its mark
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw[:65536]:
+        # a spreadsheet saved as .xlsx, a UTF-16 export or any binary file: decoded as text it became a page of
+        # mojibake "columns"
+        raise SpecError([Problem(str(path), "not a CSV text file (it holds NUL bytes): save the sheet as "
+                                            "\"CSV UTF-8 (comma delimited)\" and import that", line=1)])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -272,15 +282,19 @@ def _cell_value(fieldname: str, cell: str) -> Any:
 def _rows(reader, source: str):
     """The reader's rows; a row the csv module cannot read is a problem at its line, not a traceback."""
     while True:
+        start = reader.line_num + 1  # the line the next row starts on
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            why = str(exc)
+            why, line = str(exc), reader.line_num
             if "field larger than field limit" in why:
                 why = f"a cell is longer than {csv.field_size_limit() // 1024} KB; an inventory cell is a few words"
-            raise SpecError([Problem(source, f"not readable as CSV: {why}", line=reader.line_num)]) from None
+            elif "unexpected end of data" in why:  # the reader is strict: otherwise the rest is one cell
+                why, line = ("a quote opened in this row is never closed, so every row after it would be read "
+                             "as one cell: close the quote or remove it"), start
+            raise SpecError([Problem(source, f"not readable as CSV: {why}", line=line)]) from None
         yield row
 
 
@@ -310,7 +324,7 @@ def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, 
 
     delimiter = _pick_delimiter(text)
     report = ImportReport(source, delimiter)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
     # header
     header: list[str] = []
