@@ -18,8 +18,29 @@ def atomic_write(path: str | os.PathLike, data: str | bytes, *, mode: int | None
     target = Path(path)
     if target.is_dir() and not target.is_symlink():
         raise IsADirectoryError(errno.EISDIR, "is a folder; name a file to write", str(target))
-    target.parent.mkdir(mode=0o755 if shared() else 0o700, parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        st = os.stat(target)  # through a symbolic link: /dev/stdout is one
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # Never replace what is not a file: a rename put a regular file where /dev/full was
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            # /dev/null, a terminal, /dev/stdout into a pipe: written into, as a shell would; a pipe nobody
+            # reads is refused rather than waited on
+            try:
+                fd = os.open(target, os.O_WRONLY | (os.O_NONBLOCK if stat.S_ISFIFO(st.st_mode) else 0))
+            except OSError as exc:
+                if exc.errno == errno.ENXIO:
+                    raise OSError(errno.ENXIO, "is a pipe nobody reads; name a file to write", str(target)) from None
+                raise
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            return target
+        what = "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
+        raise OSError(errno.EINVAL, f"is {what}, not a file; name a file to write", str(target))
+    target.parent.mkdir(mode=0o755 if shared() else 0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
