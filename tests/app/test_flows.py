@@ -340,13 +340,18 @@ async def test_export_the_draft_for_review_from_the_palette():
         md = (folder / f"draft-{day}-policy.md").read_text(encoding="utf-8")
         assert f"> **DRAFT for review, not approved: the working draft as of {day}" in md
         assert "No version is approved yet." in md and r"Northwind \<Analytics\> \& Co" in md
+        # the draft does not pass for the version it follows, nor carry its approval date
+        version = app.session.policy.policy.version
+        assert f"| Version | Draft after {version} |" in md and "| Approval date | Not approved (draft) |" in md
         html = (folder / f"draft-{day}-readiness-report.html").read_text(encoding="utf-8")
         assert '<p class="draft">DRAFT for review, not approved' in html
         assert "Northwind &lt;Analytics&gt; &amp; Co" in html
         with zipfile.ZipFile(folder / f"draft-{day}-policy.docx") as docx:
             body = docx.read("word/document.xml").decode("utf-8")
             headers = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.startswith("word/header"))
+            footers = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.startswith("word/footer"))
         assert "DRAFT for review, not approved" in body and "DRAFT · " in headers
+        assert f"Version draft after {version}" in footers
 
 
 @run

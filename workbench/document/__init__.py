@@ -65,10 +65,25 @@ def render_view(view: dict, fmt: str, *, reference_docx: Optional[Path | str] = 
 
 
 def mark_draft(view: dict, note: str) -> dict:
-    """``view`` as a draft for review: ``note`` under the title (why it is not the approved policy) and "DRAFT" at
-    the head of every page's header, so no page of it passes for the approved version."""
+    """``view`` as a draft for review: ``note`` under the title (why it is not the approved policy), "DRAFT" at
+    the head of every page's header, and a version and approval date that are not those of the version it
+    follows (a draft after 2.0 showed "Version 2.0" and 2.0's approval date), so no page of it passes for an
+    approved version."""
     header = view.get("header") or view.get("title", "")
-    return {**view, "draft": note, "header": f"DRAFT · {header}" if header else "DRAFT"}
+    version, label = view.get("version") or "", view.get("version_label") or "Version"
+    draft_version = f"draft after {version}" if version else "draft, nothing published yet"
+    control = []
+    for row in view.get("control", []):
+        if row.get("key") == "version":
+            row = {**row, "value": draft_version[:1].upper() + draft_version[1:], "open": False}
+        elif row.get("key") == "approved_on":
+            row = {**row, "value": "Not approved (draft)", "open": False}
+        control.append(row)
+    footer = view.get("footer", "")
+    if version and f"{label} {version}" in footer:
+        footer = footer.replace(f"{label} {version}", f"{label} {draft_version}")
+    return {**view, "draft": note, "header": f"DRAFT · {header}" if header else "DRAFT", "control": control,
+            "footer": footer}
 
 
 def render_markdown(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> str:

@@ -341,6 +341,8 @@ def _frame(w: Writer, policy, report, kind: str) -> dict:
         "as_of": report.as_of.isoformat(),
         "toc_title": w.word("toc_title"),
         "draft": "",  # a draft for review says so under its title (workbench.document.mark_draft)
+        "version": version or "",
+        "version_label": w.word("version_label"),
     }
 
 

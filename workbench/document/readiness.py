@@ -53,15 +53,17 @@ def _report_view(policy, report, w: Writer, history: Optional[list[dict]], folde
     titles = words.get("sections", {})
     w.words = dict(w.words, sections={k: {"title": v} for k, v in titles.items()})
     g = policy.policy
-    control = [{"label": lab, "value": val, "open": False} for lab, val in (
-        (words.get("for_policy", "Policy"), f"{g.title or w.word('default_title')} ({g.id})" if g.id
+    control = [{"key": key, "label": lab, "value": val, "open": False} for key, lab, val in (
+        ("policy", words.get("for_policy", "Policy"), f"{g.title or w.word('default_title')} ({g.id})" if g.id
          else g.title or w.word("default_title")),
-        (words.get("for_version", "Policy version"), g.version or (history[-1].get("version") if history else None)),
-        (words.get("as_of", "Status as of"), report.as_of.isoformat()),
-        (words.get("readiness", "Readiness"), f"{report.readiness()} / 100"),
-        (words.get("evidence_readiness", "Evidence readiness"),
+        ("version", words.get("for_version", "Policy version"),
+         g.version or (history[-1].get("version") if history else None)),
+        ("as_of", words.get("as_of", "Status as of"), report.as_of.isoformat()),
+        ("readiness", words.get("readiness", "Readiness"), f"{report.readiness()} / 100"),
+        ("evidence_readiness", words.get("evidence_readiness", "Evidence readiness"),
          f"{report.evidence_readiness()} / 100" if hasattr(report, "evidence_readiness") else None),
-        (words.get("audit_ready", "Audit-ready"), w.word("true_text") if report.audit_ready else w.word("false_text")),
+        ("audit_ready", words.get("audit_ready", "Audit-ready"),
+         w.word("true_text") if report.audit_ready else w.word("false_text")),
     ) if val]
     view.update(control=control, sections=_numbered(w, REPORT_SECTIONS, built, unnumbered=()), open_count=len(w.open))
     return view

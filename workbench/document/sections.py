@@ -108,9 +108,10 @@ def control(w) -> list[dict]:
         if not what and (value is None or value == ""):
             continue  # optional rows are shown only when answered
         text = w.cell(value, what, path, required=True)
-        out.append({"label": labels.get(key, key), "value": text, "open": text.startswith(w.open_cell)})
+        out.append({"key": key, "label": labels.get(key, key), "value": text, "open": text.startswith(w.open_cell)})
     if w.policy.organization.consultant:
-        out.append({"label": labels.get("consultant", "consultant"), "value": w.policy.organization.consultant, "open": False})
+        out.append({"key": "consultant", "label": labels.get("consultant", "consultant"),
+                    "value": w.policy.organization.consultant, "open": False})
     return out
 
 
