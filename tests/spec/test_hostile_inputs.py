@@ -61,3 +61,20 @@ def test_commands_exit_2_on_each_hostile_file(tmp_path, capsys):
         assert main(command) == 2, command
         assert "nested too deeply" in capsys.readouterr().err
     assert not (tmp_path / "o.yaml").exists()
+
+
+def test_a_bidirectional_override_is_refused_in_a_file_and_at_the_field(tmp_path):
+    """'Acme \\u202eevil\\u202c Corp' showed as 'Acme live Corp' in a handed-over Word file: a spoofed name. Text
+    written right to left needs no override; Hebrew and Arabic names load as they are."""
+    from workbench.spec.edit import EditError, Editor
+
+    spec = tmp_path / "bidi.yaml"
+    spec.write_text("organization:\n  name: Acme \u202eevil\u202c Corp\n", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    assert "organization.name: holds a bidirectional override (U+202E" in str(info.value.problems[0])
+    ed = Editor(Policy())
+    with pytest.raises(EditError, match="bidirectional override"):
+        ed.set("organization.name", "Acme \u2066evil\u2069")
+    ed.set("organization.name", "שלום בע\"מ / شركة")
+    assert ed.policy.organization.name == "שלום בע\"מ / شركة"
