@@ -78,3 +78,21 @@ def test_a_bidirectional_override_is_refused_in_a_file_and_at_the_field(tmp_path
         ed.set("organization.name", "Acme \u2066evil\u2069")
     ed.set("organization.name", "שלום בע\"מ / شركة")
     assert ed.policy.organization.name == "שלום בע\"מ / شركة"
+
+
+def test_a_date_of_the_right_shape_that_is_no_day_says_why(tmp_path):
+    """'2026-02-30 is not a date; write it as YYYY-MM-DD' told someone who had written it as YYYY-MM-DD."""
+    from workbench.app.screens.dialogs import parse_date
+    from workbench.spec.edit import EditError, Editor
+
+    spec = tmp_path / "dates.yaml"
+    spec.write_text("policy:\n  effective_from: 2026-02-30\n  approved_on: 2026-02-01T10:00:00\n", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load(spec)
+    said = [str(p) for p in info.value.problems]
+    assert "'2026-02-30' is not a day of the calendar: February 2026 has 28 days" in said[0]
+    assert "2026-02-01T10:00:00 is a date and a time; write the date alone, here 2026-02-01" in said[1]
+    with pytest.raises(EditError, match="February 2026 has 28 days"):
+        Editor(Policy()).set("policy.effective_from", "2026-02-30")
+    with pytest.raises(ValueError, match="Expires on: 2026-13-01 is not a day of the calendar: there is no month 13"):
+        parse_date("2026-13-01", "Expires on")

@@ -79,7 +79,7 @@ def test_vague_duration_loads_and_is_marked():
 
 def test_bad_date_is_reported_at_its_line():
     (p,) = problems("policy:\n  approved_on: 2025-13-01\n")
-    assert p.line == 2 and "not a date" in p.message
+    assert p.line == 2 and "'2025-13-01' is not a day of the calendar: there is no month 13" in p.message
 
 
 def test_all_problems_are_reported_at_once_in_line_order():

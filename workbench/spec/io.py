@@ -586,6 +586,27 @@ def _date_meant(value: Any) -> "str | None":
     return None
 
 
+_ISO_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def no_such_day(text: Any) -> "str | None":
+    """Why a date written as YYYY-MM-DD is still no date ("February 2026 has 28 days"); None otherwise."""
+    if not isinstance(text, str):
+        return None
+    m = _ISO_SHAPE.fullmatch(text.strip())
+    if m is None:
+        return None
+    import calendar
+
+    year, month, day = map(int, m.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    return None
+
+
 def _suggest(word: Any, choices: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
@@ -686,6 +707,11 @@ def _describe(error: dict) -> str:
         hint = f" (did you mean {meant!r}?)" if meant else _suggest(value, allowed)
         return f"{value!r} is not one of: {', '.join(allowed)}{hint}"
     if kind.startswith("date"):
+        if isinstance(value, dt.datetime):  # YAML reads 2026-02-01T10:00:00 as a date and time
+            return f"{value.isoformat()} is a date and a time; write the date alone, here {value.date().isoformat()}"
+        why = no_such_day(value)
+        if why:
+            return f"{value!r} is not a day of the calendar: {why}"
         meant = _date_meant(value)
         return f"{value!r} is not a date; write it as YYYY-MM-DD, " + (
             f"here {meant}" if meant else "e.g. 2026-07-15")

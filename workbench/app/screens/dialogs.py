@@ -116,6 +116,11 @@ def parse_date(text: str, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        from workbench.spec.io import no_such_day
+
+        why = no_such_day(text)
+        if why:
+            raise ValueError(f"{what}: {text} is not a day of the calendar: {why}") from None
         raise ValueError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-07-15") from None
 
 
