@@ -123,8 +123,7 @@ class PublishScreen(Screen):
         view = self.query_one(DiffView)
         if diff is None:
             head.update("Nothing published yet: this will be version 1.0, the first.")
-            view.show(None, "Every answer is new in a first version. The review (escape) shows the findings "
-                            "and the written policy.")
+            view.show(None, "Every answer is new in a first version: there is nothing earlier to compare it with.")
             self.query_one("#pub-bump", Select).value = "major"
         else:
             from widgets.diff_view import summary_line
