@@ -58,3 +58,15 @@ def test_002_wrong_scope_is_named_and_invalid_exceptions_are_not_stale():
     (f,) = [f for f in run(data, "DISP-001", "EXC-002") if f.rule == "EXC-002"]
     assert "'db-ordrs' names nothing" in f.message and f.path == "exceptions[0].scope"
     assert [f for f in run(base(approved_by=None), "EXC-002")] == []
+
+
+def test_001_an_exception_approved_by_the_person_whose_access_it_accepts_is_reported():
+    """The review prefilled the policy's approver, Sam Okafor (CTO), on an ACC-002 exception about u-sam, who is
+    Sam Okafor: a separation-of-duties conflict signed off by the one who holds it."""
+    data = base(rule="ACC-002", scope="u-sam", approved_by="Sam Okafor (CTO)")
+    data["principals"] = [{"id": "u-sam", "name": "Sam Okafor"}, {"id": "u-priya", "name": "Priya Raman"}]
+    (f,) = findings(data, "EXC-001", AS_OF)
+    assert f.kind == "gap" and f.severity == "major" and f.path == "exceptions[0].approved_by"
+    assert "is approved by Sam Okafor (CTO), who is u-sam, whose access it accepts" in f.message
+    data["exceptions"][0]["approved_by"] = "Priya Raman"
+    assert findings(data, "EXC-001", AS_OF) == []

@@ -21,7 +21,7 @@ from .engine import RULES, rule
     fix="Renew the exception with a named approver, a reason and an expiry date, or fix the gap it was hiding. "
         "Every accepted risk needs an owner and a date to revisit it.",
     description="An exception in the register is expired, has no approver or no justification (so it accepts "
-                "nothing), or has no expiry date.",
+                "nothing), is approved by the person whose access it accepts, or has no expiry date.",
 )
 def exc_001(ctx):
     today = ctx.today
@@ -38,6 +38,13 @@ def exc_001(ctx):
             problems.append("has no justification")
             paths.append(f"exceptions[{i}].justification")
         subject = e.id or f"{e.rule}/{e.scope}"
+        own = _approver_is_subject(ctx, e)
+        if own and not problems:
+            # the person whose access (or account) the exception is about cannot accept its risk: a separation of
+            # duties conflict signed off by the one who holds it is no control
+            yield ctx.hit(f"{label} is approved by {e.approved_by}, who is {own}: someone else must accept the risk.",
+                          f"exceptions[{i}].approved_by", subject=subject, scopes=(e.scope, e.rule))
+            continue
         if problems:
             yield ctx.hit(f"{label} {_join(problems)}, so it accepts nothing: the findings it names stay open.",
                           *paths, subject=subject, scopes=(e.scope, e.rule))
@@ -75,6 +82,20 @@ def exc_002(ctx):
             path = f"exceptions[{i}]"
         yield ctx.hit(f"{_label(e)} matches no finding ({why}): remove it or correct it.", path,
                       subject=e.id or f"{e.rule}/{e.scope}", scopes=(e.scope, e.rule))
+
+
+def _approver_is_subject(ctx, e) -> str:
+    """How the approver of ``e`` is the one its scope names ("u-sam, whose access it accepts"); "" when not."""
+    who = " ".join((e.approved_by or "").split()).casefold()
+    if not who or e.scope == "*":
+        return ""
+    p = ctx.principals.get(e.scope)
+    if p is None:
+        return ""
+    names = {p.id.casefold()} | ({" ".join(p.name.split()).casefold()} if p.name else set())
+    # "Sam Okafor (CTO)" is Sam Okafor: the name before a role in brackets
+    bare = who.split(" (")[0].strip()
+    return f"{p.id}, whose access it accepts" if who in names or bare in names else ""
 
 
 def _label(e) -> str:

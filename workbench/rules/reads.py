@@ -73,7 +73,7 @@ READS: dict[str, Optional[frozenset[str]]] = {
     'VEND-001': _s('schedules', 'targets', 'vendors'),
     'VEND-002': _s('schedules', 'targets', 'vendors'),
     'CFG-001': _s('schedules', 'systems', 'tiers'),
-    'EXC-001': _s('exceptions'),
+    'EXC-001': _s('exceptions', 'principals'),
     'EXC-002': _s('dr_exercises', 'exceptions', 'keys', 'legal_holds', 'principals', 'restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers', 'vendors'),
     'REF-001': _s('dr_exercises', 'exceptions', 'follow_ups', 'keys', 'legal_holds', 'monitoring', 'principals', 'restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers', 'vendors'),
     'FUP-001': _s('follow_ups'),
