@@ -61,16 +61,18 @@ class PublishScreen(Screen):
                 yield Select([("major", "major"), ("minor", "minor")],
                              value="minor", allow_blank=False, id="pub-bump")
                 yield Label("Approved on")
-                yield OrderedInput(self.session.as_of.isoformat(), placeholder="YYYY-MM-DD", id="pub-date")
+                yield OrderedInput(self.session.as_of.isoformat(), placeholder="YYYY-MM-DD", id="pub-date",
+                                   select_on_focus=False)
                 yield Label("Approver")
                 unsent = self.session.unsent
                 yield OrderedInput(unsent.get("pub-approver", self._approver()), placeholder="e.g. Dana Ruiz, CTO",
-                                   id="pub-approver")
+                                   id="pub-approver", select_on_focus=False)  # Tab then a key kept wiping it
                 yield Label("Note")
-                yield OrderedInput(unsent.get("pub-note", ""), placeholder="what changed in this version", id="pub-note")
+                yield OrderedInput(unsent.get("pub-note", ""), placeholder="what changed in this version", id="pub-note",
+                                   select_on_focus=False)
                 yield Label("Reason")
                 yield OrderedInput(unsent.get("pub-reason", ""), placeholder="why a weakening (or a minor bump) is right, "
-                                   "and who accepted it", id="pub-reason")
+                                   "and who accepted it", id="pub-reason", select_on_focus=False)
             with Horizontal(id="pub-actions"):
                 yield Static("", id="pub-version", markup=False)
                 yield Button("Publish (ctrl+s)", id="pub-go", variant="primary")
@@ -178,7 +180,8 @@ class PublishScreen(Screen):
                 if yes is not None:
                     self._start(bump, approver, note, day, "")
                     return
-                self.query_one("#pub-reason", Input).focus()
+                # after the dialog has gone: the screen gives the focus back to where it was when it resumes
+                self.call_after_refresh(self.query_one("#pub-reason", Input).focus)
                 self._say(f"This version weakens the policy ({what}). Give the reason and who accepted it in "
                           f"Reason (it is recorded in the version), then ctrl+s.", error=True)
 
