@@ -185,7 +185,16 @@ async def test_revise_a_version_cut_a_retention_see_it_and_publish_the_next(root
         await idle(pilot)
         publish = app.screen
         assert publish.query_one("#pub-bump").value == suggested
-        assert f"Publishes version {expected}" in str(publish.query_one("#pub-version", Static).content)
+        shown = str(publish.query_one("#pub-version", Static).content)
+        assert f"Publishes version {expected}" in shown
+        # the version before was approved on the day the form proposes: said before publishing, not after
+        assert ws.records()[-1]["approved_on"] == publish.query_one("#pub-date", Input).value
+        assert "approved on the same day as 1.0: if it was approved again, give that date" in shown
+        publish.query_one("#pub-date", Input).value = (TODAY + dt.timedelta(days=1)).isoformat()
+        await pilot.pause()
+        assert "same day" not in str(publish.query_one("#pub-version", Static).content)
+        publish.query_one("#pub-date", Input).value = TODAY.isoformat()
+        publish.query_one("#pub-note", Input).focus()
         await pilot.press(*"shorter daily retention in usw2", "enter")
         await idle(pilot)
         # a weakening with no reason is asked about before anything is published; enter alone cancels

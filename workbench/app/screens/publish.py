@@ -50,6 +50,7 @@ class PublishScreen(Screen):
         self.outcome: Optional[release.Outcome] = None
         self.busy = False
         self._dated = None  # the approval date the publish under way recorded (taken back if it is refused)
+        self._last_approval: Optional[tuple] = None  # (version, approved_on) of the latest published version
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -136,6 +137,7 @@ class PublishScreen(Screen):
         self._show_version()
 
     @on(Select.Changed, "#pub-bump")
+    @on(Input.Changed, "#pub-date")
     def _show_version(self) -> None:
         bump = self.query_one("#pub-bump", Select).value
         if bump is Select.NULL:
@@ -143,7 +145,17 @@ class PublishScreen(Screen):
         label = release.next_version_label(self.session.workspace, str(bump))
         suggested = "" if self.diff is None or self.diff.suggested_bump == bump else \
             f" (the diff suggests {self.diff.suggested_bump})"
-        self.query_one("#pub-version", Static).update(f"Publishes version {label}{suggested}")
+        same_day = ""
+        if self.diff is not None:
+            # said before, not after: once published, the version and its approval date cannot change
+            if self._last_approval is None:
+                records = self.session.workspace.records()
+                self._last_approval = (records[-1].get("version"), records[-1].get("approved_on")) if records \
+                    else ("", "")
+            version, approved = self._last_approval
+            if approved and self.query_one("#pub-date", Input).value.strip() == approved:
+                same_day = f"; approved on the same day as {version}: if it was approved again, give that date"
+        self.query_one("#pub-version", Static).update(f"Publishes version {label}{suggested}{same_day}")
 
     @on(Input.Changed, "#pub-approver, #pub-note, #pub-reason")
     def _typed(self, event: Input.Changed) -> None:
