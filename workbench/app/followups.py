@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from workbench.spec.edit import EditError, Editor
+from workbench.spec.followups import SINGULAR as _SINGULAR, path_in_words  # noqa: F401 (path_in_words: used here and by the app)
 from workbench.spec.model import FollowUp, Policy
 
 from .questions import Interview, Question, is_answered, load_questions, step_for_path
@@ -62,12 +63,6 @@ def follow_up_for(question: Question, path: str, policy: Policy | Editor, *, own
     return FollowUp.model_validate(data)
 
 
-_ITEM = re.compile(r"^([a-z_]+)\[(\d+)\]\.?(.*)$")
-_SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "keys": "key", "roles": "role",
-             "principals": "person", "vendors": "vendor", "restore_tests": "restore test",
-             "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up"}
-
-
 def kind_in_words(list_path: str) -> str:
     """What one item of a list is called: ``restore_tests`` -> "restore test", ``targets`` -> "copy"."""
     head = list_path.rsplit(".", 1)[-1]
@@ -90,21 +85,6 @@ def item_in_words(policy: Policy, path: str) -> str:
     name = getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "event", None) \
         or getattr(item, "kind", None) or f"#{index + 1}"
     return f"{_SINGULAR.get(head, head.rstrip('s').replace('_', ' '))} {name}"
-
-
-def path_in_words(policy: Policy, path: str) -> str:
-    """Where an answer goes, as a person names it: ``systems[2].saas.provider`` is "system email: saas
-    provider" (the item's own id, not its position in a list)."""
-    match = _ITEM.match(path or "")
-    if not match:
-        return (path or "").replace("_", " ").replace(".", ": ", 1)
-    head, index, rest = match.group(1), int(match.group(2)), match.group(3)
-    items = getattr(policy, head, None)
-    item = items[index] if isinstance(items, list) and index < len(items) else None
-    name = getattr(item, "id", None) or getattr(item, "name", None) or f"#{index + 1}"
-    what = _SINGULAR.get(head, head.rstrip("s").replace("_", " "))
-    field = rest.replace("_", " ").replace(".", " ")
-    return f"{what} {name}: {field}" if field else f"{what} {name}"
 
 
 def open_follow_ups(policy: Policy) -> list[tuple[int, FollowUp]]:

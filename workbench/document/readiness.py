@@ -116,18 +116,24 @@ def summary(w: Writer, words: dict) -> list[dict]:
 # open items
 # ----------------------------------------------------------------------------
 def open_items(w: Writer, words: dict) -> list[dict]:
+    from workbench.spec.followups import path_in_words
+
+    def where(path: str) -> str:
+        # "system warehouse: size gb", as a client reads it, not "systems[3].size_gb"
+        return path_in_words(w.policy, path) if path else w.dash
+
     say = words.get("say", {})
     rows, seen = [], set()
     for f in questions(w.report):
         fu = w.follow_up(f.path)
-        rows.append([f.message, _owner(w, fu), _due(w, fu), f.path or w.dash])
+        rows.append([f.message, _owner(w, fu), _due(w, fu), where(f.path)])
         seen.update(f.paths)
     for item in w.open.values():
         if item["path"] and item["path"] in seen:
             continue
         fu = w.follow_up(item["path"])
         what = item["what"]
-        rows.append([what[:1].upper() + what[1:], _owner(w, fu), _due(w, fu), item["path"] or w.dash])
+        rows.append([what[:1].upper() + what[1:], _owner(w, fu), _due(w, fu), where(item["path"])])
     out = [P(say.get("open_intro", ""))]
     if rows:
         out.append(table(["Decision or question", "Owner", "Due", "Field"], rows))
@@ -138,7 +144,7 @@ def open_items(w: Writer, words: dict) -> list[dict]:
         out += [H2(words.get("follow_ups", "Follow-up questions")),
                 table(["Id", "Question", "Owner", "Due", "Field"],
                       [[f.id or w.dash, f.question, f.owner or w.say_.get("unassigned", w.dash),
-                        f.due.isoformat() if f.due else w.dash, f.field or w.dash] for f in ups])]
+                        f.due.isoformat() if f.due else w.dash, where(f.field)] for f in ups])]
     return out
 
 

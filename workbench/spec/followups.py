@@ -13,6 +13,8 @@ question stays open until that is settled too.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from pydantic import BaseModel
@@ -90,3 +92,33 @@ def settle(policy: Policy, findings=()) -> list[FollowUp]:
         policy.follow_ups[i].status = "answered"
         closed.append(policy.follow_ups[i])
     return closed
+
+
+# -- where an answer goes, in words ---------------------------------------------------------------
+ITEM_PATH = re.compile(r"^([a-z_]+)\[(\d+)\]\.?(.*)$")
+SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "keys": "key", "roles": "role",
+             "principals": "person", "vendors": "vendor", "restore_tests": "restore test",
+             "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up"}
+
+
+_NESTED_ITEM = re.compile(r"([a-z_]+)\[(\d+)\]")
+
+
+def path_in_words(policy: Policy, path: str) -> str:
+    """Where an answer goes, as a person names it: ``systems[2].saas.provider`` is "system email: saas
+    provider" (the item's own id, not its position in a list)."""
+    match = ITEM_PATH.match(path or "")
+    if not match and "[" not in (path or ""):
+        return (path or "").replace("_", " ").replace(".", ": ", 1)
+    if not match:
+        # a list inside a section: "monitoring.manual_reviews[1].evidence" is "monitoring: manual review 2:
+        # evidence" (such items have no id of their own)
+        text = _NESTED_ITEM.sub(lambda m: f"{SINGULAR.get(m[1], m[1].rstrip('s'))} {int(m[2]) + 1}", path or "")
+        return ": ".join(text.replace("_", " ").split("."))
+    head, index, rest = match.group(1), int(match.group(2)), match.group(3)
+    items = getattr(policy, head, None)
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    name = getattr(item, "id", None) or getattr(item, "name", None) or f"#{index + 1}"
+    what = SINGULAR.get(head, head.rstrip("s").replace("_", " "))
+    field = rest.replace("_", " ").replace(".", " ")
+    return f"{what} {name}: {field}" if field else f"{what} {name}"
