@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from workbench.spec.edit import EditError, Editor
-from workbench.spec.followups import SINGULAR as _SINGULAR, path_in_words  # noqa: F401 (path_in_words: used here and by the app)
+from workbench.spec.followups import SINGULAR as _SINGULAR
 from workbench.spec.model import FollowUp, Policy
 
 from .questions import Interview, Question, is_answered, load_questions, step_for_path

@@ -582,7 +582,7 @@ class InterviewScreen(Screen):
             self.query_one(StepForm).refresh_meta()
             self.notify(f"Follow-up for {data['owner']}.", markup=False)
 
-        from ..followups import path_in_words
+        from workbench.spec.followups import path_in_words
         from .dialogs import FollowUpDialog  # dialogs are imported when first opened
 
         self.app.push_screen(FollowUpDialog(field.question.text, field.path,
