@@ -177,6 +177,11 @@ def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
                 scoping[0] -= 1
         return run
 
+    def grouping(self, name):  # the systems of each tier: the systems' tiers, read through the index
+        if name == "systems_by_tier":
+            current[0].add("tier")
+        return plain(self, name)
+
     in_scope, in_scope_systems = Context.__dict__["in_scope"], Context.__dict__["in_scope_systems"]
     tracked = cached_property(scoped(in_scope_systems.func))
     tracked.__set_name__(Context, "in_scope_systems")
@@ -187,10 +192,12 @@ def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
                 ctx = Context(policy, day)
                 current[0] = out[r.id]
                 System.__getattribute__ = recording
+                Context.__getattribute__ = grouping
                 try:
                     list(_findings_of(r, ctx))
                 finally:
                     del System.__getattribute__
+                    del Context.__getattribute__
     finally:
         Context.in_scope, Context.in_scope_systems = in_scope, in_scope_systems
     return out

@@ -219,8 +219,11 @@ def _freq_001_said(ctx, a, gap, rpo, rpo_texts: dict) -> tuple:
 )
 def freq_002(ctx):
     idx = index(ctx)
-    if not idx.unique_schedules or len(ctx.systems) != len(ctx.policy.systems):
-        # Duplicate ids (REF-001 reports them): the per-schedule and per-tier shortcuts below assume none.
+    if not idx.unique_schedules or len(ctx.systems) != len(ctx.policy.systems) \
+            or len(ctx.systems) * 8 < len(ctx.all_systems):
+        # Duplicate ids (REF-001 reports them): the per-schedule and per-tier shortcuts below assume none. A few
+        # systems (the incremental evaluator re-runs the rule for the systems an edit moved): copy by copy is
+        # quicker than the pass over every schedule below.
         yield from _freq_002_each(ctx, ctx.in_scope_systems)
         return
     # A schedule with targets in two or more regions (as written, as ctx.survives compares them) keeps a copy

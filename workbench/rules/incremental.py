@@ -10,7 +10,8 @@ each rule's findings, and on an edit (the :class:`~workbench.spec.edit.Change` t
   read that field (:data:`ITEM_FIELDS`); a rule whose reads depend on the policy adds them (:data:`DYNAMIC_READS`);
 * for an edit inside one system (``systems[3].environment``), re-runs the rules whose findings about a
   system depend on that system alone (:data:`SYSTEM_LOCAL`) for that one system, keeping their findings
-  about every other system (while what :data:`LOCAL_GUARDS` watches stays the same);
+  about every other system (and, for a rule whose findings about a system also weigh its tier's others:
+  :data:`LOCAL_GUARDS`, for the systems of each tier the edit changed that for);
 * for an edit of one field of a tier that moves no tier's level (``tiers[0].rpo``), keeps the context and
   re-runs the rules that read that field, the system-local ones for the systems of that tier alone; for an
   edit of systems' tiers alone (one, or a bulk edit), builds the context anew and re-runs the system-local
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from itertools import compress
 from operator import attrgetter
 from typing import Any, Optional
@@ -121,14 +123,16 @@ SCOPE = "(in scope)"
 #: it, as it was skips the rules that read it only through the scope.
 SCOPE_FIELDS = frozenset({"data_classes", "environment", "exclusion", "id", "tier"})
 def _local_guards() -> dict:
-    from .testing import tier_sizes
+    from .testing import tier_inputs
 
-    return {"TEST-002": tier_sizes}
+    return {"TEST-002": tier_inputs}
 
 
-#: System-local rules whose findings about one system also depend on a summary of the others: rule -> a function
-#: of the context giving that summary. While it stays the same across an edit of one system, the rule re-runs
-#: for that system alone; when it changes, in full (TEST-002's words say whether a tier has one system or more).
+#: System-local rules whose findings about one system also depend on a summary of its tier's others: rule -> a
+#: function of the context giving, per tier id, that summary (TEST-002: whether the tier has one system in scope
+#: or more, its latest passing test and its days with one in the Type II period: the verdict holds for all its
+#: systems). A re-run for some systems also re-runs the rule for the systems of each tier whose summary the edit
+#: changed.
 LOCAL_GUARDS: dict = _local_guards()
 
 #: The fields of a system each rule reads (directly, through the context, or in its severity modifiers), for
@@ -377,6 +381,16 @@ class Evaluator:
         if self._findings[r.id]:
             self._run(r)
             return
+        guard = LOCAL_GUARDS.get(r.id)
+        if guard is not None:
+            now = guard(self._ctx)
+            was = self._guards.get(r.id, {})
+            changed = {t for t in now.keys() | was.keys() if now.get(t) != was.get(t)}
+            self._guards[r.id] = now
+            if changed:
+                mine = set(map(id, group))
+                group = [a for a in self.policy.systems if id(a) in mine or a.tier in changed]
+                focus = _Focus(self._ctx, group, self._base, self._ctx.in_scope_systems)
         systems: list = []
         if focus is None:
             focus = _Focus(self._ctx, group, self._base)
@@ -466,8 +480,7 @@ class Evaluator:
                         self._run_vague([("systems", self._ctx.system_index[a.id])])
                         local += 1
                     continue
-                guard = LOCAL_GUARDS.get(r.id)
-                if r.id in self._local and (guard is None or guard(self._ctx) == self._guards.get(r.id)):
+                if r.id in self._local:
                     self._run_for(r, a)
                     local += 1
                 else:
@@ -500,16 +513,20 @@ class Evaluator:
         """An edit of the tier of the systems of ``group`` (ids unique). The indexes are built anew (systems by
         tier, the schedules that select by tier, copies, scope); every rule that reads the systems re-runs,
         except the system-local ones, which re-run for those systems alone: their findings about any other
-        system depend on that system alone, and it has the same schedules, copies and scope as before. A local
-        rule with a guard (TEST-002: a tier's latest passing test counts for all its systems, whichever holds
-        it) re-runs whole, and so does every rule when a quarter of the systems or more moved."""
+        system depend on that system alone, and it has the same schedules, copies and scope as before (a rule with
+        a guard, TEST-002, also for the systems of each tier whose summary the move changed: a tier's latest passing
+        test counts for all its systems, whichever holds it). Every rule re-runs whole when a quarter of the
+        systems or more moved. A move that changes no schedule's systems and no system's scope keeps the context
+        (:meth:`_apply_tier_move`)."""
         from workbench.spec.io import _gc_paused
 
+        few = len(group) * 4 < len(self.policy.systems)
+        if few and self._apply_tier_move(group):
+            return
         with _gc_paused():
             self._new_context()
             whole = local = 0
             dynamic = self._dynamic("systems")
-            few = len(group) * 4 < len(self.policy.systems)
             focus = _Focus(self._ctx, group, self._base) if few else None
             for r in self._rules:
                 if r.id not in dynamic and "systems" not in self._reads[r.id]:
@@ -517,7 +534,7 @@ class Evaluator:
                 if few and r.id == "VAGUE-001" and r.id not in dynamic:  # a system's tier is in its findings' scopes
                     self._run_vague([("systems", self._ctx.system_index[a.id]) for a in group])
                     local += 1
-                elif few and r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                elif few and r.id in self._local and r.id not in dynamic:
                     self._run_for_group(r, group, focus)
                     local += 1
                 else:
@@ -526,6 +543,76 @@ class Evaluator:
             self._run_deferred()
         self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
                      "systems": len(group)}
+
+    def _apply_tier_move(self, group: list[System]) -> bool:
+        """A tier move of the systems of ``group`` (few, ids unique) that changes neither their schedules (no
+        schedule selects systems by their tier before or after) nor whether they are in scope: the context is
+        kept, its systems-by-tier index made again and the memos about those systems dropped (their copies, plans
+        and scope are the same). Only the rules seen reading a system's tier (directly, through the tiers' index
+        or in their severity modifiers) re-run, the system-local ones for those systems alone (TEST-002 also for
+        the systems of each tier whose tests or size it changed: see LOCAL_GUARDS); REF-001 only when a tier
+        named is not defined, after the edit or before it. False (nothing done) when the edit may move schedules or scope: the caller builds the context anew."""
+        from workbench.spec.io import _gc_paused
+
+        ctx = self._ctx
+        was_in = ctx.__dict__.get("in_scope_systems")
+        if was_in is None:
+            return False
+        moved = {a.id for a in group}
+        before: dict[str, Optional[str]] = dict.fromkeys(moved)
+        for tid, ids in ctx.systems_by_tier.items():
+            for sid in ids:
+                if sid in moved:
+                    before[sid] = tid
+        touched = {t for t in before.values() if t} | {a.tier for a in group if a.tier}
+        if any(not touched.isdisjoint(sc.tiers) for sc in self.policy.schedules if sc.tiers):
+            return False  # the systems a schedule selects by tier (so plans, copies and scope) move
+        inside = set(map(id, was_in))
+        if any((id(a) in inside) != ctx.in_scope(a) for a in group):
+            return False
+        with _gc_paused():
+            self._forget(keep_scope=True)
+            for a in group:
+                ctx._tags.pop(id(a), None)
+                ctx._objectives.pop(id(a), None)
+            ctx._lasting.clear()  # worked out from the indexes (TEST-002's passing tests by tier)
+            by_tier: dict[str, list[str]] = defaultdict(list)
+            for s in self.policy.systems:  # as Context builds it: same order, same keys
+                if s.tier:
+                    by_tier[s.tier].append(s.id)
+            ctx.systems_by_tier = by_tier
+            whole = local = 0
+            dynamic = self._dynamic("systems")
+            focus = _Focus(ctx, group, self._base, ctx.in_scope_systems)
+            for r in self._rules:
+                rid = r.id
+                if rid not in dynamic and ("systems" not in self._reads[rid] or (
+                        "tier" not in self._fields[rid] and not r.tier_modifier)):
+                    continue
+                if rid == "VAGUE-001" and rid not in dynamic:  # a system's tier is in its findings' scopes
+                    self._run_vague([("systems", ctx.system_index[a.id]) for a in group])
+                    local += 1
+                elif rid == "REF-001" and rid not in dynamic and self._tiers_named(group):
+                    continue  # of a system's tier it reads only whether it is defined: it was, it is
+                elif rid in self._local and rid not in dynamic:
+                    self._run_for_group(r, group, focus)
+                    local += 1
+                else:
+                    self._run(r)
+                    whole += 1
+            self._run_deferred()
+        self.last = {"how": "system tier", "kept": "context", "rules": whole + len(self._deferred),
+                     "rules_for_its_systems": local, "systems": len(group)}
+        return True
+
+    def _tiers_named(self, group: list[System]) -> bool:
+        """Whether the tier of each system of ``group`` is defined (or not given), and REF-001 (which says when a
+        system's tier is not defined) had nothing to say of their tiers before the edit either."""
+        tiers, index = self._ctx.tiers, self._ctx.system_index
+        if any(a.tier and a.tier not in tiers for a in group):
+            return False
+        paths = {f"systems[{index[a.id]}].tier" for a in group}
+        return not any(not paths.isdisjoint(f.paths) for f in self._findings.get("REF-001", ()))
 
     def _apply_last_system(self, change) -> bool:
         """A system added at the end of the inventory (as the app's systems table adds one), or the last one
@@ -563,7 +650,7 @@ class Evaluator:
                         self._findings[r.id] = [f for f in self._findings[r.id]
                                                 if not f.paths or not f.paths[0].startswith(prefixes)]
                     local += 1
-                elif r.id in self._local and r.id not in LOCAL_GUARDS and r.id not in dynamic:
+                elif r.id in self._local and r.id not in dynamic:
                     if added:
                         self._run_for_group(r, [a], focus)
                     elif self._findings[r.id]:  # a finding about no one system may name it: whole
@@ -572,6 +659,8 @@ class Evaluator:
                         continue
                     else:
                         self._by_system[r.id].pop(id(a), None)
+                        if r.id in LOCAL_GUARDS:  # the systems of a tier whose summary it changed
+                            self._run_for_group(r, [])
                     local += 1
                 else:
                     self._run(r)
@@ -608,8 +697,7 @@ class Evaluator:
                     if not self._plain:
                         self._run_vague([("schedules", self._ctx.schedule_index[sc.id])])
                         local += 1
-                elif (few and r.id in self._local and r.id in SCHEDULE_LOCAL and r.id not in LOCAL_GUARDS
-                        and r.id not in dynamic):
+                elif few and r.id in self._local and r.id in SCHEDULE_LOCAL and r.id not in dynamic:
                     self._run_for_group(r, group, focus)
                     local += 1
                 else:
@@ -653,9 +741,7 @@ class Evaluator:
                     self._run_vague([("tiers", ctx.tier_index[t.id])])
                     local += 1
                     continue
-                guard = LOCAL_GUARDS.get(r.id)
-                if r.id in self._local and r.id not in dynamic and (
-                        guard is None or guard(ctx) == self._guards.get(r.id)):
+                if r.id in self._local and r.id not in dynamic:
                     if group:
                         self._run_for_group(r, group, focus)
                     local += 1

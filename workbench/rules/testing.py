@@ -716,6 +716,14 @@ def _latest_done_by_system(ctx) -> dict:
     (on equal dates the one listed last), from one pass over the tests instead of one per system."""
     today = ctx.today
     out: dict = {}
+    if len(ctx.systems) * 8 < len(ctx.all_systems):  # a few systems (a re-run for those an edit moved): their own
+        tests_of = ctx._tests                         # tests, each list sorted by date (ties in listed order)
+        for sid in ctx.systems:
+            for x in reversed(tests_of.get(sid, ())):
+                if x.date is not None and x.date <= today:
+                    out[sid] = x
+                    break
+        return out
     for x in ctx.policy.restore_tests:
         day = x.date
         if day is None or day > today:
@@ -768,9 +776,10 @@ def _period(ctx) -> Optional[tuple[dt.date, dt.date]]:
     return (e.period_start, end) if end >= e.period_start else None
 
 
-def _passing_by_tier(ctx, period) -> dict[str, tuple]:
+def _passing_by_tier(ctx, period, tier_of=None) -> dict[str, tuple]:
     """Per tier: (its latest passing test up to the as-of date, on equal dates the one listed last;
-    the days with a passing test in the Type II ``period``, if any)."""
+    the days with a passing test in the Type II ``period``, if any). ``tier_of(system)`` gives a system's tier
+    (its own by default)."""
     out: dict[str, tuple] = {}
     today, systems = ctx.today, ctx.all_systems  # a tier's tests, whichever of its systems is re-run
     start, end = period if period is not None else (None, None)
@@ -779,13 +788,16 @@ def _passing_by_tier(ctx, period) -> dict[str, tuple]:
         if x.result != "pass" or day is None or day > today:
             continue
         a = systems.get(x.system)
-        if a is None or not a.tier:
+        if a is None:
             continue
-        found = out.get(a.tier)
+        tier = a.tier if tier_of is None else tier_of(a)
+        if not tier:
+            continue
+        found = out.get(tier)
         if found is None:
-            found = out[a.tier] = (x, set())
+            found = out[tier] = (x, set())
         elif day >= found[0].date:
-            found = out[a.tier] = (x, found[1])
+            found = out[tier] = (x, found[1])
         if start is not None and start <= day <= end:
             found[1].add(day)
     return out
@@ -897,6 +909,25 @@ def tier_sizes(ctx) -> dict[str, int]:
     """Tier id -> 1 or 2 (two or more): how many in-scope systems it has, as far as TEST-002's words depend on it.
     The incremental evaluator re-runs TEST-002 for one edited system only while this stays the same."""
     return {tid: min(len(members), 2) for tid, members in _members_by_tier(ctx, ctx.all_in_scope_systems).items()}
+
+
+def tier_inputs(ctx, tier_of=None) -> dict[str, tuple]:
+    """Tier id -> what TEST-002 says of each system of the tier depends on besides that system and the tier
+    itself: whether the tier has one in-scope system or more, its latest passing test and the days with one in
+    the Type II period. ``tier_of(system)`` gives a system's tier (its own by default: the incremental evaluator
+    passes the tiers before a tier move, to re-run TEST-002 for the systems of each tier whose inputs moved)."""
+    of = attrgetter("tier") if tier_of is None else tier_of
+    sizes: dict[str, int] = {}
+    for a in ctx.all_in_scope_systems:
+        tier = of(a)
+        if tier:
+            sizes[tier] = 2 if tier in sizes else 1
+    passing = _passing_by_tier(ctx, _period(ctx), tier_of)
+    out = {}
+    for tier in sizes.keys() | passing.keys():
+        latest, days = passing.get(tier, _NONE_PASSING)
+        out[tier] = (sizes.get(tier, 0), id(latest) if latest is not None else None, frozenset(days))
+    return out
 
 
 def _occurrences(start: dt.date, end: dt.date, interval: Duration) -> int:
