@@ -10,11 +10,17 @@ the key arrives.
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import Input
 
 
 class OrderedInput(Input):
-    """:class:`textual.widgets.Input`, with its own bindings run when their key arrives, not after it bubbled."""
+    """:class:`textual.widgets.Input`, with its own bindings run when their key arrives, not after it bubbled.
+
+    ctrl+a selects the whole answer, as in every form people fill in elsewhere (Textual's Input moves to the
+    start of the line, as a shell does: typing then went in front of the old answer); home moves there."""
+
+    BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
 
     async def _on_key(self, event) -> None:
         if not event.is_printable:

@@ -100,3 +100,26 @@ async def test_keys_typed_ahead_in_a_dialog_act_in_the_order_typed():
             app._driver.send_message(event)
         await pilot.pause(0.3)
         assert box.value == "crm-db"
+
+
+@run
+async def test_ctrl_a_in_an_answer_box_selects_the_answer_so_typing_replaces_it():
+    """A reviewer pressed ctrl+a to replace '1 business day' and typed '2 days': Textual's Input moved to the start
+    of the line, and the answer saved was '2 days1 business day'. ctrl+a selects all; home still moves."""
+    submitted = []
+
+    class One(App):
+        def compose(self):
+            yield AnswerInput("1 business day")
+
+        def on_input_submitted(self, event):
+            submitted.append(event.value)
+
+    app = One()
+    async with app.run_test() as pilot:
+        app.query_one(AnswerInput).focus()
+        await pilot.pause()
+        await pilot.press("ctrl+a", *"2d", "enter")
+        assert submitted == ["2d"]
+        await pilot.press("home", "x")
+        assert app.query_one(AnswerInput).value == "x2d"
