@@ -132,6 +132,7 @@ class QuestionField(Vertical, can_focus=False):
         self._meta = meta
         self._label = label or question.text
         self._committed = _as_text(value, self.kind)
+        self._shown: list = []  # what a choice list shows now: the choices, and values that are not one, marked
 
     # -- building ------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -146,15 +147,23 @@ class QuestionField(Vertical, can_focus=False):
             return Select([("Yes", True), ("No", False)], value=value if value is not None else Select.NULL,
                           prompt="Not answered", id="qf-input", compact=True)
         if kind in ("choice", "multi_choice", "reference") and self._choices:
+            self._shown = options = self._with_unknown(value)
             if self.many or kind == "multi_choice":
                 chosen = set(value or ())
-                return TickList(*[(label, v, v in chosen) for label, v in self._choices], id="qf-input",
-                                compact=True)
-            values = {v for _, v in self._choices}
-            initial = value if value in values else Select.NULL
-            return Select(self._choices, value=initial, prompt="Not answered", id="qf-input", compact=True)
+                return TickList(*[(label, v, v in chosen) for label, v in options], id="qf-input", compact=True)
+            initial = value if value is not None and value in {v for _, v in options} else Select.NULL
+            return Select(options, value=initial, prompt="Not answered", id="qf-input", compact=True)
         example = getattr(getattr(self.question, "help", None), "example", "") or ""
         return AnswerInput(self._committed, placeholder=_placeholder(kind, example), id="qf-input", compact=True)
+
+    def _with_unknown(self, value: Any) -> list[tuple[str, Any]]:
+        """The choices, and after them each value of ``value`` that is not one (an id no system has, typed in the
+        spec file): shown ticked and kept until the person unticks it, never dropped unseen."""
+        offered = {v for _, v in self._choices}
+        given = value if isinstance(value, (list, tuple)) else () if value is None else (value,)
+        why = "not defined" if self.kind == "reference" else "not one of the choices"
+        extra = [(f"{v} ({why})", v) for v in dict.fromkeys(given) if v not in offered and isinstance(v, (str, int, float))]
+        return self._choices + extra
 
     # -- reading and writing -------------------------------------------------
     def get_value(self) -> Any:
@@ -174,16 +183,24 @@ class QuestionField(Vertical, can_focus=False):
         widget = self.query_one("#qf-input")
         with self.prevent(Select.Changed, SelectionList.SelectedChanged, Input.Changed):
             if isinstance(widget, Select):
-                # as when it is built: a value that is not one of the choices (an id no longer listed) shows unset
-                legal = value is not None and (value in {v for _, v in self._choices} if self._choices
-                                               else isinstance(value, bool))
+                if self._choices:  # a value that is not one of the choices is shown as it is, marked
+                    options = self._with_unknown(value)
+                    if options != self._shown:
+                        widget.set_options(options)
+                        self._shown = options
+                    legal = value is not None and value in {v for _, v in options}
+                else:
+                    legal = isinstance(value, bool)
                 widget.value = value if legal else Select.NULL
             elif isinstance(widget, SelectionList):
+                options = self._with_unknown(value)
+                if options != self._shown:
+                    widget.clear_options()
+                    widget.add_options(options)
+                    self._shown = options
                 widget.deselect_all()
-                offered = {v for _, v in self._choices}
                 for v in value or ():
-                    if v in offered:
-                        widget.select(v)
+                    widget.select(v)
                 if isinstance(widget, TickList):
                     widget.show_first_ticked()
             else:

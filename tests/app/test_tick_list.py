@@ -54,3 +54,36 @@ async def test_a_role_whose_one_permission_is_low_in_the_list_shows_it_ticked():
         ticks = field.query_one(TickList)
         lines = [_line(ticks, y) for y in range(ticks.size.height)]
         assert any("Administer production" in line and "X" in line for line in lines), lines
+
+
+@run
+async def test_an_id_no_system_has_stays_in_view_ticked_and_kept_when_another_is_ticked():
+    """A schedule written by hand lists 'prod-pgg' (a typo): the checklist of its systems showed only the
+    systems there are, none ticked, and ticking the right one silently dropped the typo. It is shown, ticked and
+    marked as not defined; ticking another keeps it; unticking it removes it."""
+    from widgets.question_field import QuestionField
+
+    from .helpers import make_app, settle
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        path = "schedules[0].systems"
+        app.session.set(path, ["prod-pgg"])
+        await settle(pilot)
+        app.screen.jump_to(path)
+        await settle(pilot)
+        field = next(f for f in app.screen.query(QuestionField) if f.path == path)
+        ticks = field.query_one(TickList)
+        lines = [_line(ticks, y) for y in range(ticks.size.height)]
+        assert any("prod-pgg (not defined)" in line and "X" in line for line in lines), lines
+        ticks.focus()
+        ticks.highlighted = 0
+        await pilot.press("space")  # tick the first system as well
+        await settle(pilot)
+        first = ticks.get_option_at_index(0).value
+        assert sorted(app.session.get(path)) == sorted(["prod-pgg", first])
+        ticks.highlighted = next(i for i in range(ticks.option_count) if ticks.get_option_at_index(i).value == "prod-pgg")
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.session.get(path) == [first]
