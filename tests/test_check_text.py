@@ -132,3 +132,14 @@ def test_a_vendor_holding_a_copy_is_asked_for_what_concerns_that_copy(tmp_path, 
     assert "your MSP" not in detail  # no MSP in this policy
     owners = check(capsys, path, "--group-by", "owner")
     assert re.search(r"^VaultCo: \d+ findings?", owners, re.M)
+
+
+def test_plain_words_keep_the_policy_s_own_ids_as_written():
+    """Spec words become plain words; an id the policy gives a system or a target stays as written, even
+    with an underscore or spelled like a data class."""
+    from workbench.rules.wording import in_plain_words
+
+    message = "prod_db (role ops_admins) holds delete_recovery_point on vault_a; pii and phi (plan_disabled / plan_deleted)."
+    assert in_plain_words(message) == "prod db (role ops admins) holds delete backups on vault a; PII and PHI."
+    assert in_plain_words(message, {"prod_db", "ops_admins", "vault_a", "phi"}) == \
+        "prod_db (role ops_admins) holds delete backups on vault_a; PII and phi."

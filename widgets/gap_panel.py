@@ -76,6 +76,7 @@ class GapPanel(Vertical):
         super().__init__(**kwargs)
         self._findings: list[Any] = []
         self._is_new: Callable[[Any], bool] = lambda f: False
+        self._wording: Callable[[str], str] = str  # how a finding's message is shown
         self._summary: Any = None
         self._detail = ""  # the fix of the highlighted finding, as shown
         #: (what the line shows, its prompt) for each finding listed, as drawn now
@@ -88,8 +89,10 @@ class GapPanel(Vertical):
         yield Static("", id="gap-detail", markup=False, classes="-empty")
 
     # -- showing -----------------------------------------------------------
-    def show(self, report: Any, is_new: Optional[Callable[[Any], bool]] = None) -> None:
-        """Show a gap-engine report (anything with ``findings`` and ``readiness()``).
+    def show(self, report: Any, is_new: Optional[Callable[[Any], bool]] = None,
+             wording: Optional[Callable[[str], str]] = None) -> None:
+        """Show a gap-engine report (anything with ``findings`` and ``readiness()``); ``wording`` gives the text a
+        finding's message is shown as (the spec's words in plain words).
 
         Proportional to what changed: a line whose finding is the same, worded the same and still (not) new,
         is left as drawn; a changed line gets the new prompt in place (a prompt drawn before elsewhere in the
@@ -97,6 +100,7 @@ class GapPanel(Vertical):
         highlighted finding and the scroll position stay where the person left them."""
         highlighted = self.highlighted_finding()
         self._is_new = is_new or (lambda f: False)
+        self._wording = wording or str
         findings = [f for f in report.findings if getattr(f, "accepted", None) is None]
         self._findings = findings
         head = summary(report, findings)
@@ -140,7 +144,7 @@ class GapPanel(Vertical):
 
     def _line(self, f: Any) -> tuple:
         """What a finding's line shows: the same tuple, the same line."""
-        return ("finding", f.severity, f.rule, kind_of(f), str(f.message), self._is_new(f), f.subject,
+        return ("finding", f.severity, f.rule, kind_of(f), self._wording(str(f.message)), self._is_new(f), f.subject,
                 tuple(f.paths))
 
     def _index_of(self, finding: Any) -> Optional[int]:
@@ -165,7 +169,7 @@ class GapPanel(Vertical):
             (f"{f.rule}", "bold"),
             (f" {kind}" if kind != "gap" else "", "$text-muted"),
             new, "\n",
-            str(f.message), "\n",
+            self._wording(str(f.message)), "\n",
         )
 
     @property

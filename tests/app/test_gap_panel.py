@@ -106,3 +106,19 @@ async def test_more_findings_than_listed_end_with_a_line_saying_how_many_more():
         panel.show(R(many[:3]))
         await pilot.pause()
         assert [line.split()[1] for line in lines(panel)] == ["R-000", "R-001", "R-002"]  # no "more" line left
+
+
+
+@run
+async def test_the_gap_panel_says_permissions_in_plain_words():
+    """The demo's ACC-002 says "u-sam holds prod_admin ... delete_recovery_point": the panel reads "administer
+    production ... delete backups", as `check` does."""
+    from .helpers import make_app, settle
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert any("delete_recovery_point" in f.message for f in app.session.last.report.findings)
+        shown = " ".join(line for line in lines(app.screen.query_one(GapPanel)) if "ACC-002" in line)
+        assert "delete backups" in shown and "administer production" in shown
+        assert "delete_recovery_point" not in shown and "prod_admin" not in shown

@@ -208,6 +208,14 @@ class Session:
     def get(self, path: str | tuple) -> Any:
         return self.editor.get(path)
 
+    def wording(self) -> Callable[[str], str]:
+        """How a finding's message reads on screen: the spec's words in plain words ("delete_recovery_point" ->
+        "delete backups"), the policy's own ids as written (gathered once, and only if a message needs them)."""
+        from workbench.rules.wording import in_plain_words
+
+        keep = _IdsOf(self.policy)
+        return lambda message: in_plain_words(message, keep)
+
     def set(self, path: str | tuple, value: Any) -> Change:
         """Set one answer; raises :class:`EditError` (the policy untouched) when the value is refused."""
         self._writable(path)
@@ -494,3 +502,17 @@ def _fresh_workspace(name: str, root: str | Path | None) -> Workspace:
         n += 1
         label, slug = f"{name} ({n})", f"{slugify(name)}-{n}"
     return Workspace.create(base / slug, label)
+
+
+class _IdsOf:
+    """The ids of a policy's items, gathered at the first question."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy, self._ids = policy, None
+
+    def __contains__(self, word: object) -> bool:
+        if self._ids is None:
+            from workbench.spec.refs import ids_in
+
+            self._ids = ids_in(self._policy)
+        return word in self._ids

@@ -29,6 +29,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Optional
 
+from workbench.rules.wording import in_plain_words
+from workbench.spec.refs import ids_in
+
 from .common import plural
 
 SEVERITIES = ("blocker", "major", "minor", "advisory")
@@ -55,25 +58,6 @@ FAMILY_OF_FRAMEWORK = {
 #: engagement.frameworks values cited under "other", and the text that marks their criteria.
 OTHER_MARKS = {"sec_17a4": "17a-4", "sox": "SOX", "nydfs": "NYDFS", "irs": "IRS", "nist_800_34": "800-34"}
 
-#: Spec words -> plain words, for the one-line view (the detail keeps the spec's own message).
-PLAIN_WORDS = {
-    "job_failed": "failed backup", "job_missed": "missed backup", "copy_failed": "failed copy",
-    "recovery_point_deleted": "deleted backup", "retention_changed": "retention change",
-    "lock_changed": "lock change", "vault_lock_deleted": "vault lock removed", "plan_disabled": "plan switched off",
-    "plan_deleted": "plan deleted", "key_disabled": "key disabled", "key_deletion_scheduled": "key deletion scheduled",
-    "backup_role_membership_changed": "change in who holds a backup role",
-    "capacity_threshold": "storage nearly full",
-    "delete_recovery_point": "delete backups", "modify_retention": "change retention",
-    "modify_immutability": "change locks", "bypass_governance": "bypass a governance lock",
-    "disable_plan": "switch off a plan", "delete_vault": "delete a vault", "key_admin": "administer keys",
-    "prod_admin": "administer production", "full_system": "full system", "worm_media": "WORM media",
-    "provider_managed": "provider-managed",
-}
-_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-#: A parenthesis holding only spec words after their plain wording: "(plan_disabled / plan_deleted)".
-_SPEC_LABEL = re.compile(r"\((?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+): ")
-_SPEC_PAREN = re.compile(r" \((?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\s*(?:/|,|or)\s*)?)+\)")
-
 #: Terms explained once at the end of the report when they appear in it.
 TERMS = {
     "RPO": "recovery point objective: the most recent data the business accepts to lose, as a time span",
@@ -89,18 +73,6 @@ TERMS = {
     "MFA": "multi-factor authentication: a second proof of identity at sign-in",
     "IaC": "infrastructure as code: servers and settings described in files that can rebuild them",
 }
-
-
-#: Data classes and regulatory tags the spec writes in lower case, as a reader expects them.
-_ACRONYMS = re.compile(r"(?<![\w.-])(phi|pii|pci|hipaa|gdpr|sox|nydfs)(?![\w-])")
-
-
-def _plain(message: str) -> str:
-    """The message with spec words given in plain words: jargon after plain wording is dropped."""
-    text = _SPEC_PAREN.sub("", message)
-    text = _SPEC_LABEL.sub("(", text)
-    text = _SNAKE.sub(lambda m: PLAIN_WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
-    return _ACRONYMS.sub(lambda m: m.group(1).upper(), text)
 
 
 def _kind(f) -> str:
@@ -119,6 +91,7 @@ class Context:
 
     def __init__(self, policy: Any):
         self.policy = policy
+        self._ids = ids_in(policy) if policy is not None else frozenset()
         self.systems = {s.id: s for s in policy.systems} if policy is not None else {}
         self.targets = {t.id: t for t in policy.targets} if policy is not None else {}
         self.vendors = {v.id: v for v in policy.vendors} if policy is not None else {}
@@ -156,6 +129,10 @@ class Context:
         self.other_marks = [OTHER_MARKS[f] for f in frameworks if f in OTHER_MARKS]
 
     # -- criticality ---------------------------------------------------
+    def plain(self, message: str) -> str:
+        """The message in plain words, the policy's own ids kept as written."""
+        return in_plain_words(message, self._ids)
+
     def criticality(self, f) -> int:
         """0 for a finding about a T0 system ... 9 when it concerns no tiered item; 5 for the whole policy."""
         subjects = _subjects(f)
@@ -296,14 +273,13 @@ def _summary(rep, findings: list) -> list[str]:
             f"{WEIGHTS['advisory']}.)"]
 
 
-def _finding_line(f, *, plain: bool) -> str:
-    message = _plain(f.message) if plain else f.message
-    return f"{f.severity.upper():<8} {f.rule}  {message}"
+def _finding_line(f, ctx: Context) -> str:
+    return f"{f.severity.upper():<8} {f.rule}  {ctx.plain(f.message)}"
 
 
 def _detail_lines(f, ctx: Context, all_criteria: bool) -> list[str]:
     lines = []
-    plain = _plain(f.message)
+    plain = ctx.plain(f.message)
     if plain != f.message:
         lines.append(f"  in the spec's words: {f.message}")
     where = []
@@ -349,12 +325,12 @@ def _block(findings: list, ctx: Context, *, detail: bool, all_criteria: bool,
     """Findings one line each; with ``detail``, their fields and criteria, each fix once under its findings
     (``printed`` remembers fixes given in an earlier group: later ones point back to it)."""
     if not detail:
-        return [_finding_line(f, plain=True) for f in findings]
+        return [_finding_line(f, ctx) for f in findings]
     printed = {} if printed is None else printed
     lines: list[str] = []
     for fix, group in _clusters(findings, ctx):
         for f in group:
-            lines.append(_finding_line(f, plain=True))
+            lines.append(_finding_line(f, ctx))
             lines.extend(_detail_lines(f, ctx, all_criteria))
         if not fix:
             continue
@@ -421,7 +397,7 @@ def text_report(file: str, organization: Optional[str], rep, policy, *, include_
         for f in accepted:
             a = f.accepted
             until = f"until {a.expires_on.isoformat()}" if a.expires_on else "with no expiry date"
-            body.append(f"ACCEPTED  {f.rule}  {_plain(f.message)}")
+            body.append(f"ACCEPTED  {f.rule}  {ctx.plain(f.message)}")
             body.append(f"  exception {a.exception}, approved by {a.approved_by or 'nobody named'}, {until}"
                         + (f": {a.justification}" if a.justification else ""))
             if include_accepted or detail:

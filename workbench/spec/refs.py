@@ -21,6 +21,14 @@ ID_SECTIONS = {
 }
 
 
+def ids_in(policy: Policy) -> frozenset[str]:
+    """Every id the policy gives an item (systems, targets, roles, people ...): words a reader sees as names."""
+    out: set[str] = set()
+    for section, attr in ID_SECTIONS.items():
+        out.update(i for i in map(operator.attrgetter(attr), getattr(policy, section)) if i)
+    return frozenset(out)
+
+
 def _hint(name: str, known: set[str], memo: Optional[dict] = None) -> str:
     """`` (did you mean 'x'?)`` for the id of ``known`` closest to ``name``, or nothing. With ``memo`` (one per
     check of a policy), each name is matched once per pool: removing a system leaves its id dangling in every

@@ -394,7 +394,7 @@ class InterviewScreen(Screen):
     def _show(self, derived: Derived) -> None:
         self.derived = derived
         self._shown_revision = derived.evaluation.revision
-        self.query_one(GapPanel).show(derived.evaluation.report, derived.evaluation.is_new)
+        self.query_one(GapPanel).show(derived.evaluation.report, derived.evaluation.is_new, self.session.wording())
         self.query_one(StepForm).flag(self._flags())
         self._fill_steps()
         self._show_progress()

@@ -9,7 +9,7 @@ interview at its field; ``p`` goes on to publishing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from rich.table import Table
 from rich.text import Text
@@ -51,6 +51,7 @@ class ReviewScreen(Screen):
         self.session = session
         self.data: Optional[release.Review] = None
         self._findings: list = []
+        self._wording: Callable[[str], str] = str
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -120,6 +121,7 @@ class ReviewScreen(Screen):
         previous = listing.highlighted
         listing.clear_options()
         self._findings = []
+        self._wording = self.session.wording()
         options = []
         for kind in release.KINDS:
             found = data.groups.get(kind, [])
@@ -150,7 +152,7 @@ class ReviewScreen(Screen):
         grid.add_column(width=8, no_wrap=True)
         grid.add_column(width=9, no_wrap=True)
         grid.add_column(ratio=1)
-        message = Text(f.message)  # the policy's own words: never read as markup
+        message = Text(self._wording(f.message))  # never read as markup
         if blocks:
             message.append("  stops publishing", style=f"bold {colours.get('error', 'red')}")
         grid.add_row(Text(f.severity, style=style.strip()), Text(f.rule, style="bold"), message)
