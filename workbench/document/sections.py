@@ -840,18 +840,24 @@ def testing(w) -> list[dict]:
     g = w.policy.policy
     every = g.restore_test_interval
     wide = None
+    # The gap engine's reading (rules/testing.py _tier_verdict): a tier's own cadence wins, and the
+    # policy-wide one holds for the tiers that state none and for systems without a tier. "All systems"
+    # is said only when no tier states its own; otherwise the policy-wide cadence is said of each tier
+    # it holds for, so the section never carries two cadences for the same systems.
+    own = any(t.restore_test_interval is not None for t in w.policy.tiers)
     if every is not None:
         wide = w.cadence(every, "how often restores are tested", "policy.restore_test_interval")
-        if wide:
+        if wide and not own:
             out.append(P(w.say("tier_test", tier=w.say("every_system"), interval=wide)))
     method = g.restore_test_method
     if method:
         out.append(P(w.say("test_method", method=w.plain(method))))
-    full_every = g.full_restore_interval
+    full_every, full_wide = g.full_restore_interval, None
+    own_full = any(t.full_restore_interval is not None for t in w.policy.tiers)
     if full_every is not None:
-        full = w.cadence(full_every, "", "", required=False)
-        if full:
-            out.append(P(w.say("tier_full", tier=w.say("every_system"), interval=full)))
+        full_wide = w.cadence(full_every, "", "", required=False)
+        if full_wide and not own_full:  # as for restore tests: a tier's own full-restore cadence wins
+            out.append(P(w.say("tier_full", tier=w.say("every_system"), interval=full_wide)))
     for a in w.policy.systems:
         if a.restore_test_interval is not None:
             iv = w.cadence(a.restore_test_interval, f"how often {w.system(a.id)} is restore-tested",
@@ -867,14 +873,24 @@ def testing(w) -> list[dict]:
         if t.restore_test_method:
             out.append(P(w.say("tier_method", tier=label, method=w.plain(t.restore_test_method))))
         if t.restore_test_interval is None and wide:
-            continue  # the policy-wide cadence holds
-        interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested",
-                             tp(t, "restore_test_interval"))
-        if interval:
-            out.append(P(w.say("tier_test", tier=label, interval=interval)))
+            if own:  # the policy-wide cadence holds for this tier: say so of it ("All systems" was not said)
+                out.append(P(w.say("tier_test", tier=label, interval=wide)))
+        else:
+            interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested",
+                                 tp(t, "restore_test_interval"))
+            if interval:
+                out.append(P(w.say("tier_test", tier=label, interval=interval)))
         full = w.cadence(t.full_restore_interval, "", "", required=False)
+        if t.full_restore_interval is None and own_full:
+            full = full_wide
         if full:
             out.append(P(w.say("tier_full", tier=label, interval=full)))
+    if (wide and own) or (full_wide and own_full):
+        if any(w.ctx.tier(a) is None for a in w.ctx.in_scope_systems):
+            if wide and own:
+                out.append(P(w.say("untiered_test", interval=wide)))
+            if full_wide and own_full:
+                out.append(P(w.say("untiered_full", interval=full_wide)))
     out.append(P(w.say("test_record")))
     out.append(P(w.say("test_failure")))
     commitment = _exercise_commitment(w)
