@@ -46,3 +46,30 @@ def test_the_policy_wide_cadence_is_said_of_all_systems_when_no_tier_states_its_
     section = restore_testing_part(md(data))
     assert "All systems shall be restore-tested every 3 months." in section
     assert section.count("shall be restore-tested") == 1
+
+
+def control_value(text: str, label: str) -> str:
+    (line,) = [x for x in text.splitlines() if x.startswith(f"| {label} |")]
+    return line.split("|")[2].strip()
+
+
+def test_a_policy_approved_after_its_last_review_is_not_overdue_on_the_day_it_is_approved():
+    """Approving a version is reviewing it (GOV-002): last reviewed and the next review count from the
+    later date, not from last year's review the spec still carries."""
+    data = full()
+    data["policy"].update({"last_reviewed_on": "2025-11-18", "approved_on": "2026-12-04", "review_interval": "1y"})
+    text = md(data, dt.date(2026, 12, 4))
+    assert control_value(text, "Approval date") == "2026-12-04"
+    assert control_value(text, "Last reviewed") == "2026-12-04"
+    assert control_value(text, "Next review date") == "2027-12-04"
+    assert "The next review is due by 2027-12-04." in text
+    assert "2026-11-18" not in text
+
+
+def test_a_review_after_the_approval_is_the_last_review():
+    data = full()
+    data["policy"].update({"last_reviewed_on": "2026-05-10", "approved_on": "2026-02-01", "review_interval": "1y"})
+    text = md(data)
+    assert control_value(text, "Last reviewed") == "2026-05-10"
+    assert control_value(text, "Next review date") == "2027-05-10"
+    assert "The next review is due by 2027-05-10." in text

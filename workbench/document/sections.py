@@ -71,9 +71,16 @@ def _person(p) -> Optional[str]:
     return f"{p.name}, {p.role}" if "(" in p.role else f"{p.name} ({p.role})"
 
 
+def last_review(g) -> Optional[dt.date]:
+    """When the policy was last reviewed: the later of the recorded review and the approval, as approving a
+    version is reviewing it (GOV-002 reads it so; publishing sets the approval date, not the review date)."""
+    dates = [d for d in (g.last_reviewed_on, g.approved_on) if d is not None]
+    return max(dates) if dates else None
+
+
 def next_review(w) -> Optional[dt.date]:
     g = w.policy.policy
-    base = g.last_reviewed_on or g.approved_on
+    base = last_review(g)
     if base is None or g.review_interval is None or g.review_interval.vague:
         return None
     return g.review_interval.add_to(base)
@@ -99,7 +106,8 @@ def control(w) -> list[dict]:
         ("approver", _person(g.approver), "who approves this policy", "policy.approver"),
         ("approved_on", g.approved_on, "the approval date", "policy.approved_on"),
         ("effective_from", g.effective_from, "the date this policy takes effect", "policy.effective_from"),
-        ("last_reviewed_on", g.last_reviewed_on, "", ""),
+        # shown when a review is recorded; an approval since then is the later review
+        ("last_reviewed_on", last_review(g) if g.last_reviewed_on else None, "", ""),
         ("review_interval", g.review_interval, "how often the policy is reviewed", "policy.review_interval"),
         ("next_review", next_review(w), "", ""),
     ]
