@@ -73,3 +73,38 @@ def test_a_review_after_the_approval_is_the_last_review():
     assert control_value(text, "Last reviewed") == "2026-05-10"
     assert control_value(text, "Next review date") == "2027-05-10"
     assert "The next review is due by 2027-05-10." in text
+
+
+def responsibility(text: str, role: str) -> str:
+    (line,) = [x for x in text.splitlines() if x.startswith(f"| {role} | ") and "dministers production" in x]
+    return line
+
+
+KEPT_APART = "kept apart from destructive backup permissions"
+
+
+def test_a_production_admin_role_is_said_to_be_kept_apart_from_destructive_permissions_only_when_it_is():
+    data = full()
+    data["principals"].append({"id": "u-raj", "name": "Raj Patel", "type": "human", "status": "active",
+                               "mfa_enrolled": True})
+    data["roles"].append({"id": "prod-admin", "permissions": ["prod_admin"], "members": ["u-raj"]})
+    assert KEPT_APART in responsibility(md(data), "prod-admin")
+
+    both = full()
+    both["principals"] = data["principals"]
+    both["roles"].append({"id": "prod-admin", "permissions": ["prod_admin", "delete_recovery_point"],
+                          "members": ["u-raj"]})
+    line = responsibility(md(both), "prod-admin")
+    assert "dministers production systems" in line and KEPT_APART not in line
+
+
+def test_a_production_admin_who_holds_destructive_permissions_through_another_role_is_not_kept_apart():
+    data = full()
+    data["principals"] += [
+        {"id": "u-raj", "name": "Raj Patel", "type": "human", "status": "active", "mfa_enrolled": True},
+        {"id": "grp-ops", "name": "Ops", "type": "group", "members": ["u-raj"]},
+    ]
+    data["roles"] += [{"id": "prod-admin", "permissions": ["prod_admin"], "members": ["grp-ops"]},
+                      {"id": "retention-admin", "permissions": ["modify_retention"], "members": ["u-raj"]}]
+    line = responsibility(md(data), "prod-admin")
+    assert "dministers production systems" in line and KEPT_APART not in line

@@ -15,6 +15,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Optional
 
+from workbench.spec.model import DESTRUCTIVE
+
 from .context import and_join
 
 def P(text: str) -> dict:
@@ -327,6 +329,7 @@ def _responsibilities(w) -> list[dict]:
     """Who does what on the backup plane: one row per access role, from its permissions."""
     rows = []
     duties = w.words.get("duties") or {}
+    destroyers = None  # who holds a destructive backup permission through any role, worked out when needed
     for r in w.policy.roles:
         perms = r.permissions or ()
         jobs = [duties[p] for p in ("configure", "run", "restore") if p in perms and p in duties]
@@ -336,7 +339,16 @@ def _responsibilities(w) -> list[dict]:
         if "key_admin" in perms:
             jobs.append(duties.get("key_admin", ""))
         if "prod_admin" in perms:
-            jobs.append(duties.get("prod_admin", ""))
+            # "kept apart from destructive backup permissions" only when it is true: neither the role nor any
+            # of its members through another role holds one (ACC-002 reports it when they do)
+            if destroyers is None:
+                from workbench.rules.immutability import plane  # ACC-002's view: groups expanded
+
+                pl = plane(w.ctx)
+                destroyers = pl.holders(*sorted(DESTRUCTIVE)), pl
+            held, pl = destroyers
+            apart = not DESTRUCTIVE & set(perms) and not any(pid in held for pid in pl.members(r))
+            jobs.append(duties.get("prod_admin_apart" if apart else "prod_admin", ""))
         jobs = [j for j in jobs if j]
         if jobs:
             rows.append([w.role(r.id), sentence("; ".join(jobs)[:1].upper() + "; ".join(jobs)[1:])])
