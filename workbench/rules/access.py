@@ -411,7 +411,8 @@ def rest_001(ctx):
         people = [a.id for a in in_scope if ctx.schedules(a)
                   and (a.kind in ("endpoint", "saas") or "pii" in a.data_classes)]
         if people:
-            yield ctx.ask(f"Who may request restoring a former employee's data (mailboxes, files, laptops in "
-                          f"{names(people)})? Restores are authorised by {g.restore_authorized_by}, but a departed "
+            # the systems are named as those that hold people's data, not as where mail or laptops are kept
+            yield ctx.ask(f"Who may request restoring a former employee's data, such as mail, files or a laptop's "
+                          f"contents, from the systems that hold it ({join_and(people)})? Restores are authorised by {g.restore_authorized_by}, but a departed "
                           "employee cannot ask.", "policy.former_employee_restore", subject="policy",
                           severity="minor")
