@@ -108,3 +108,17 @@ def test_a_production_admin_who_holds_destructive_permissions_through_another_ro
                       {"id": "retention-admin", "permissions": ["modify_retention"], "members": ["u-raj"]}]
     line = responsibility(md(data), "prod-admin")
     assert "dministers production systems" in line and KEPT_APART not in line
+
+
+def test_the_readiness_report_holds_a_tier_without_its_own_cadence_to_the_policy_wide_one():
+    """The evidence request list and the test calendar read the cadences as the policy and the engine do."""
+    data = full()
+    data["policy"]["restore_test_interval"] = "quarterly"
+    data["tiers"][1]["restore_test_interval"] = "6 months"
+    data["tiers"].append({"id": "T3", "name": "Standard", "rto": "5d"})
+    data["systems"].append({"id": "wiki", "kind": "saas", "environment": "prod", "owner": "it", "tier": "T3",
+                            "data_classes": ["internal"]})
+    p = policy(data)
+    text = render_markdown(p, report(p), document="report")
+    assert "| Tier 3 (Standard) systems restore-tested every 3 months |" in text
+    assert "| wiki | Tier 3 (Standard) | Restore test |" in text
