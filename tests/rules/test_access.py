@@ -148,7 +148,7 @@ def test_acc003_operation_nobody_is_assigned_is_asked():
     data = base()
     data["roles"] = [r for r in data["roles"] if r["id"] != "backup-admin"]
     (f,) = findings(data, "ACC-003")
-    assert f.kind == "question" and "No role grants delete_recovery_point" in f.message
+    assert f.kind == "question" and "No role grants the permission to delete_recovery_point" in f.message
     assert f.paths == ("roles",)  # no role to point at: the list, where one is added
 
 
@@ -274,3 +274,15 @@ def test_acc001_a_role_that_can_only_start_jobs_is_major_and_an_empty_role_says_
     data["roles"][-1]["permissions"] = ["run", "restore"]
     (f,) = [f for f in findings(data, "ACC-001") if f.subject == "job-starter"]
     assert f.severity == "blocker"  # restoring reads the data back
+
+
+def test_acc003_operations_nobody_is_assigned_read_as_a_list_with_or_and_a_plain_question():
+    """"No role grants a, b, c and none requires two people for it: who can do that ..." listed the
+    operations as if all three were needed, with "it" for three of them."""
+    data = base()
+    data["roles"] = [r for r in data["roles"] if r["id"] != "backup-admin"]
+    (f,) = findings(data, "ACC-003")
+    assert f.message.startswith("No role grants the permission to delete_recovery_point, modify_retention, "
+                                "modify_immutability, disable_plan or delete_vault, and no role requires two "
+                                "people for them. Who may do so to the copies of "), f.message
+    assert "and does that need a second approver?" in f.message

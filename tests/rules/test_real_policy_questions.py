@@ -294,6 +294,11 @@ def test_the_former_employee_case_is_asked_only_where_people_data_is_backed_up()
     data["systems"][0]["data_classes"] = ["pii"]
     (f,) = findings(data, "REST-001", AS_OF)
     assert f.severity == "minor" and f.paths == ("policy.former_employee_restore",)
+    # the systems are named as those holding people's data, not as where laptops are kept ("laptops in x")
+    sid = data["systems"][0]["id"]
+    assert f"data, such as mail, files or a laptop's contents, from the systems that hold it ({sid})?" \
+        in f.message, f.message
+    assert "laptops in" not in f.message
     data["policy"]["former_employee_restore"] = "HR with Legal"
     assert findings(data, "REST-001", AS_OF) == []
 

@@ -170,3 +170,15 @@ def test_rto003_cold_site_without_provisioning_time_is_asked():
     data = policy([target("vault")], alternate_site="none")
     (f,) = findings(data, "RTO-003")
     assert f.kind == "question" and f.path == "systems[0].provisioning_hours"
+
+
+def test_rto001_what_is_not_stated_agrees_in_number_with_its_verb():
+    """One thing of two targets is singular ("the restore throughput of a and b is not stated"), two things are
+    plural; the verb used to follow the number of paths ("... of a and b are not stated")."""
+    data = policy([target("vault", restore_throughput_gbph=None), target("nas", restore_throughput_gbph=None)],
+                  rto="2h", kind="db", size_gb=4200)
+    (f,) = findings(data, "RTO-001")
+    assert "; the restore throughput of vault and nas is not stated, so the restore time" in f.message
+    data = policy([target("vault", restore_throughput_gbph=None)], rto="2h", kind="db", size_gb=None)
+    (f,) = findings(data, "RTO-001")
+    assert "its data size and the restore throughput of vault are not stated, so the restore time" in f.message

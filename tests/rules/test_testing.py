@@ -382,3 +382,16 @@ def test_tiers_named_high_medium_low_are_as_critical_as_their_objectives():
     assert f.message.startswith("db-orders (High): no full-system or application restore test")
     data["systems"][0]["tier"] = "Unrated"
     assert findings(data, "TEST-004", AS_OF) == []
+
+
+def test_002_type_ii_shortfall_is_counted_in_proper_english():
+    """"0 passing restore test(s) where 1 were due" read as a form letter: the nouns and verbs take the count."""
+    data = base(engagement={"soc2_type": "II", "period_start": "2025-03-01", "period_end": "2025-11-30",
+                            "categories": ["availability"]})
+    data["restore_tests"][0]["result"] = "fail"  # on record, but not passing
+    f = one(data, "TEST-002")
+    assert "its tier had 0 passing restore tests where 1 was due" in f.message, f.message
+    assert "test(s)" not in f.message
+    data["restore_tests"][0]["result"] = "pass"
+    data["engagement"]["period_start"] = "2024-12-01"
+    assert "its tier had 1 passing restore test where 2 were due" in one(data, "TEST-002").message

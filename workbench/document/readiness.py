@@ -183,12 +183,15 @@ def calendar(w: Writer, words: dict) -> list[dict]:
     entries = []
     kinds = {"restore": say.get("kind_restore", "Restore test"), "full": say.get("kind_full", "Full restore")}
     due_of: dict = {}
+    wide = w.policy.policy.restore_test_interval
     for a in w.ctx.in_scope_systems:
         t = w.ctx.tier(a)
         if t is None:
             continue
         tests = w.ctx.tests(a)
-        for interval, types, kind in ((t.restore_test_interval, None, "restore"),
+        # a tier's own cadence wins; the policy-wide one holds for a tier that states none (rules/testing.py)
+        restore = t.restore_test_interval if t.restore_test_interval is not None else wide
+        for interval, types, kind in ((restore, None, "restore"),
                                       (t.full_restore_interval, ("full_system", "app"), "full")):
             if interval is None or interval.vague:
                 continue
@@ -378,13 +381,16 @@ def evidence_requests(w: Writer, ev: dict) -> list[dict]:
     if p.monitoring.alerts or sla_d is not None:
         row("failures", s.event(), "failure_tickets", sla=sla)
     every = getattr(g, "restore_test_interval", None)  # a policy-wide cadence, where the spec has one
-    if every is not None and not every.vague and not any(t.restore_test_interval for t in p.tiers):
+    own = any(t.restore_test_interval for t in p.tiers)
+    if every is not None and not every.vague and not own:
         row("restore", s.by_cadence(every), "restore_tests", tier=w.say("every_system").lower(),
             interval=w.cadence(every, "", "", False), rto=w.say("rto_each") or "each system")
     for t in p.tiers:
         label = w.tier_label(t.id)
         rto = w.human(t.rto) if t.rto is not None and not t.rto.vague else w.say("rto_pending") or "the tier"
-        for d, key in ((t.restore_test_interval, "restore"), (t.full_restore_interval, "full_restore")):
+        # a tier's own cadence wins; the policy-wide one holds for the tiers that state none
+        restore = t.restore_test_interval if t.restore_test_interval is not None or not own else every
+        for d, key in ((restore, "restore"), (t.full_restore_interval, "full_restore")):
             if d is not None and not d.vague:
                 row(key, s.by_cadence(d), "restore_tests", tier=label, interval=w.cadence(d, "", "", False), rto=rto)
     ex = g.dr_exercise_interval

@@ -15,6 +15,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Optional
 
+from workbench.spec.model import DESTRUCTIVE
+
 from .context import and_join
 
 def P(text: str) -> dict:
@@ -71,9 +73,16 @@ def _person(p) -> Optional[str]:
     return f"{p.name}, {p.role}" if "(" in p.role else f"{p.name} ({p.role})"
 
 
+def last_review(g) -> Optional[dt.date]:
+    """When the policy was last reviewed: the later of the recorded review and the approval, as approving a
+    version is reviewing it (GOV-002 reads it so; publishing sets the approval date, not the review date)."""
+    dates = [d for d in (g.last_reviewed_on, g.approved_on) if d is not None]
+    return max(dates) if dates else None
+
+
 def next_review(w) -> Optional[dt.date]:
     g = w.policy.policy
-    base = g.last_reviewed_on or g.approved_on
+    base = last_review(g)
     if base is None or g.review_interval is None or g.review_interval.vague:
         return None
     return g.review_interval.add_to(base)
@@ -99,7 +108,8 @@ def control(w) -> list[dict]:
         ("approver", _person(g.approver), "who approves this policy", "policy.approver"),
         ("approved_on", g.approved_on, "the approval date", "policy.approved_on"),
         ("effective_from", g.effective_from, "the date this policy takes effect", "policy.effective_from"),
-        ("last_reviewed_on", g.last_reviewed_on, "", ""),
+        # shown when a review is recorded; an approval since then is the later review
+        ("last_reviewed_on", last_review(g) if g.last_reviewed_on else None, "", ""),
         ("review_interval", g.review_interval, "how often the policy is reviewed", "policy.review_interval"),
         ("next_review", next_review(w), "", ""),
     ]
@@ -319,6 +329,7 @@ def _responsibilities(w) -> list[dict]:
     """Who does what on the backup plane: one row per access role, from its permissions."""
     rows = []
     duties = w.words.get("duties") or {}
+    destroyers = None  # who holds a destructive backup permission through any role, worked out when needed
     for r in w.policy.roles:
         perms = r.permissions or ()
         jobs = [duties[p] for p in ("configure", "run", "restore") if p in perms and p in duties]
@@ -328,7 +339,16 @@ def _responsibilities(w) -> list[dict]:
         if "key_admin" in perms:
             jobs.append(duties.get("key_admin", ""))
         if "prod_admin" in perms:
-            jobs.append(duties.get("prod_admin", ""))
+            # "kept apart from destructive backup permissions" only when it is true: neither the role nor any
+            # of its members through another role holds one (ACC-002 reports it when they do)
+            if destroyers is None:
+                from workbench.rules.immutability import plane  # ACC-002's view: groups expanded
+
+                pl = plane(w.ctx)
+                destroyers = pl.holders(*sorted(DESTRUCTIVE)), pl
+            held, pl = destroyers
+            apart = not DESTRUCTIVE & set(perms) and not any(pid in held for pid in pl.members(r))
+            jobs.append(duties.get("prod_admin_apart" if apart else "prod_admin", ""))
         jobs = [j for j in jobs if j]
         if jobs:
             rows.append([w.role(r.id), sentence("; ".join(jobs)[:1].upper() + "; ".join(jobs)[1:])])
@@ -840,18 +860,24 @@ def testing(w) -> list[dict]:
     g = w.policy.policy
     every = g.restore_test_interval
     wide = None
+    # The gap engine's reading (rules/testing.py _tier_verdict): a tier's own cadence wins, and the
+    # policy-wide one holds for the tiers that state none and for systems without a tier. "All systems"
+    # is said only when no tier states its own; otherwise the policy-wide cadence is said of each tier
+    # it holds for, so the section never carries two cadences for the same systems.
+    own = any(t.restore_test_interval is not None for t in w.policy.tiers)
     if every is not None:
         wide = w.cadence(every, "how often restores are tested", "policy.restore_test_interval")
-        if wide:
+        if wide and not own:
             out.append(P(w.say("tier_test", tier=w.say("every_system"), interval=wide)))
     method = g.restore_test_method
     if method:
         out.append(P(w.say("test_method", method=w.plain(method))))
-    full_every = g.full_restore_interval
+    full_every, full_wide = g.full_restore_interval, None
+    own_full = any(t.full_restore_interval is not None for t in w.policy.tiers)
     if full_every is not None:
-        full = w.cadence(full_every, "", "", required=False)
-        if full:
-            out.append(P(w.say("tier_full", tier=w.say("every_system"), interval=full)))
+        full_wide = w.cadence(full_every, "", "", required=False)
+        if full_wide and not own_full:  # as for restore tests: a tier's own full-restore cadence wins
+            out.append(P(w.say("tier_full", tier=w.say("every_system"), interval=full_wide)))
     for a in w.policy.systems:
         if a.restore_test_interval is not None:
             iv = w.cadence(a.restore_test_interval, f"how often {w.system(a.id)} is restore-tested",
@@ -867,14 +893,24 @@ def testing(w) -> list[dict]:
         if t.restore_test_method:
             out.append(P(w.say("tier_method", tier=label, method=w.plain(t.restore_test_method))))
         if t.restore_test_interval is None and wide:
-            continue  # the policy-wide cadence holds
-        interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested",
-                             tp(t, "restore_test_interval"))
-        if interval:
-            out.append(P(w.say("tier_test", tier=label, interval=interval)))
+            if own:  # the policy-wide cadence holds for this tier: say so of it ("All systems" was not said)
+                out.append(P(w.say("tier_test", tier=label, interval=wide)))
+        else:
+            interval = w.cadence(t.restore_test_interval, f"how often {label} systems are restore-tested",
+                                 tp(t, "restore_test_interval"))
+            if interval:
+                out.append(P(w.say("tier_test", tier=label, interval=interval)))
         full = w.cadence(t.full_restore_interval, "", "", required=False)
+        if t.full_restore_interval is None and own_full:
+            full = full_wide
         if full:
             out.append(P(w.say("tier_full", tier=label, interval=full)))
+    if (wide and own) or (full_wide and own_full):
+        if any(w.ctx.tier(a) is None for a in w.ctx.in_scope_systems):
+            if wide and own:
+                out.append(P(w.say("untiered_test", interval=wide)))
+            if full_wide and own_full:
+                out.append(P(w.say("untiered_full", interval=full_wide)))
     out.append(P(w.say("test_record")))
     out.append(P(w.say("test_failure")))
     commitment = _exercise_commitment(w)

@@ -215,9 +215,12 @@ def acc_003(ctx):
         shown = pl.reach_critical(None)
         # a role listed with no permissions yet is where the answer most likely goes: point there first
         bare = [ctx.rolep(r, "permissions") for r in ctx.policy.roles if not r.permissions][:1]
+        one = len(unassigned) == 1
+        ops = unassigned[0] if one else f"{', '.join(unassigned[:-1])} or {unassigned[-1]}"
         yield ctx.ask(
-            f"No role grants {', '.join(unassigned)} and none requires two people for it: who can do that to the "
-            f"copies of {names(shown, fmt=label)}, and does it need a second approver?",
+            f"No role grants the permission to {ops}, and no role requires two people for "
+            f"{'it' if one else 'them'}. Who may do so to the copies of {names(shown, fmt=label)}, and does "
+            "that need a second approver?",
             *bare, "roles", scopes=[a.id for a in shown],
             causes=("roles",) if not pl.backup_roles else (),  # no backup role at all: ACC-001 asks
         )
@@ -408,7 +411,8 @@ def rest_001(ctx):
         people = [a.id for a in in_scope if ctx.schedules(a)
                   and (a.kind in ("endpoint", "saas") or "pii" in a.data_classes)]
         if people:
-            yield ctx.ask(f"Who may request restoring a former employee's data (mailboxes, files, laptops in "
-                          f"{names(people)})? Restores are authorised by {g.restore_authorized_by}, but a departed "
+            # the systems are named as those that hold people's data, not as where mail or laptops are kept
+            yield ctx.ask(f"Who may request restoring a former employee's data, such as mail, files or a laptop's "
+                          f"contents, from the systems that hold it ({join_and(people)})? Restores are authorised by {g.restore_authorized_by}, but a departed "
                           "employee cannot ask.", "policy.former_employee_restore", subject="policy",
                           severity="minor")

@@ -275,6 +275,8 @@ def _too_slow(estimates, limit: float) -> bool:
 
 
 def _missing_text(ctx, a, estimates) -> str:
+    """What is not stated, with its verb: "the restore throughput of x and y is not stated" (one thing of two
+    targets), "its data size and the restore throughput of x are not stated" (two things)."""
     what = []
     if a.size_gb is None:
         what.append("its data size")
@@ -284,7 +286,7 @@ def _missing_text(ctx, a, estimates) -> str:
     courier = [e.target.id for e in estimates if ctx.tp(e.target, "retrieval_hours") in e.missing]
     if courier:
         what.append(f"the retrieval (courier) time of {names(courier)}")
-    return " and ".join(what)
+    return " and ".join(what) + (" is" if len(what) == 1 else " are") + " not stated"
 
 
 @rule(
@@ -350,8 +352,8 @@ def _rto_001(ctx, a, rto, copies):
     if why:
         unknown = [e for e in estimates if e.hours is None]
         paths = list(dict.fromkeys(p for e in unknown for p in e.missing))
-        yield ctx.ask(f"{a.id}: how long would a restore take? {why}; {_missing_text(ctx, a, unknown)} "
-                      f"{'is' if len(paths) == 1 else 'are'} not stated, so the restore time cannot be checked "
+        yield ctx.ask(f"{a.id}: how long would a restore take? {why}; {_missing_text(ctx, a, unknown)}, "
+                      f"so the restore time cannot be checked "
                       f"against the RTO. At stake: a restore slower than the RTO, a blocker.", *paths, system=a)
 
 

@@ -237,7 +237,7 @@ def _overdue_words(ctx, t, verdict) -> tuple:
     if shortfall:
         got, want, start, end = shortfall
         parts.append(f"in the Type II period {start}..{end} its tier had {got} passing restore "
-                     f"test(s) where {want} were due ({cadence})")
+                     f"test{'' if got == 1 else 's'} where {want} {'was' if want == 1 else 'were'} due ({cadence})")
     paths = [ctx.tierp(t, "restore_test_interval")]
     if latest is not None:
         paths.insert(0, _test_path(ctx, latest, "date"))
