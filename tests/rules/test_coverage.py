@@ -209,6 +209,20 @@ def test_cov005_orphan_schedule_reference_is_minor():
     assert f.severity == "minor" and "old-db" in f.message and f.path == "schedules[0].systems[1]"
 
 
+def test_cov005_a_typo_for_a_system_no_schedule_backs_up_is_major_and_names_it():
+    """A reviewer's schedule listed 'prod-pgg' for prod-pg: a minor 'not in the inventory' at the bottom of the
+    list, while its consequence (prod-pg in no schedule) was a blocker at the top. The likely typo is said, at
+    the rule's own severity; a stray id whose look-alike is backed up stays minor, with the hint."""
+    data = base([prod("prod-pg"), prod("web")], [{"id": "sch-pg", "systems": ["prod-pgg", "web"], "interval": "1d"}],
+                inventory={"last_reconciled_on": "2025-06-01", "reconcile_interval": "1mo"})
+    (f,) = findings(data, "COV-005", as_of="2025-06-30")
+    assert f.severity == "major" and "did you mean prod-pg, which no schedule backs up?" in f.message
+    assert f.path == "schedules[0].systems[0]"
+    data["schedules"][0]["systems"] = ["prod-pg", "web", "prod-pgg"]
+    (f,) = findings(data, "COV-005", as_of="2025-06-30")
+    assert f.severity == "minor" and "(did you mean prod-pg?)" in f.message
+
+
 def test_cov002_a_validly_excluded_system_is_not_asked_for_its_tier_or_classes():
     excluded = {"id": "self-service-vm", "environment": "prod",
                 "exclusion": {"reason": "tenants back it up themselves", "approved_by": "CTO", "expires_on": "2026-01-01"}}
@@ -232,3 +246,21 @@ def test_cov002_asks_the_classes_of_an_unclassified_corp_system_even_when_not_ba
     (f,) = findings(base([{"id": "sharepoint", "environment": "corp", "tier": "T2"}]), "COV-002")
     assert f.kind == "question" and f.message == "sharepoint is a corp system but has no data classes: which apply?"
     assert findings(base([{"id": "sandbox", "environment": "dev"}]), "COV-002") == []
+
+
+def test_cov001_an_unapproved_exclusion_of_an_unclassified_system_is_asked():
+    """A reviewer excluded the laptop fleet (corp, T3, data classes not stated) with a reason and no approver:
+    no finding, while the written policy said 'the approval is not recorded yet'. Unclassified, the exclusion
+    is all that keeps it out of scope, so who approved it is asked; once approved, no expiry is asked of it."""
+    laptops = {"id": "laptops", "kind": "endpoint", "environment": "corp", "tier": "T3",
+               "exclusion": {"reason": "files sync to Google Drive"}}
+    found = [f for f in findings(base([laptops]), "COV-001", as_of="2025-06-30") if "approved" in f.message]
+    assert len(found) == 1 and found[0].kind == "question"
+    assert "laptops (what it holds is not classified) is excluded from backup" in found[0].message
+    assert "systems[0].exclusion.approved_by" in found[0].paths
+    laptops["exclusion"]["approved_by"] = "CTO"
+    assert [f for f in findings(base([laptops]), "COV-001", as_of="2025-06-30")
+            if "approved" in f.message or "expiry" in f.message] == []
+    laptops["data_classes"] = ["internal"]
+    del laptops["exclusion"]["approved_by"]
+    assert [f for f in findings(base([laptops]), "COV-001", as_of="2025-06-30") if "approved" in f.message] == []

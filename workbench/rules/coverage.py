@@ -17,6 +17,7 @@ from itertools import compress
 from operator import attrgetter, not_
 
 from workbench.spec.durations import Duration
+from workbench.spec.refs import closest_id
 
 from .context import CLASS_RANK, NON_PRODUCTION, needs_backup
 from .engine import rule
@@ -84,8 +85,10 @@ def _open_ended_exclusions(ctx):
             continue
         if a.kind in DATA_ELSEWHERE_KINDS:
             yield from _data_left_unprotected(ctx, a, ex)
-        if not needs_backup(a, levels):
-            continue
+        needed = needs_backup(a, levels)
+        if not needed and a.data_classes:
+            continue  # classified, and nothing it holds needs a backup: the exclusion decides nothing
+        # (an unclassified system's exclusion is what keeps it out of scope: nobody asks what it holds meanwhile)
         if not (ex.reason and ex.approved_by):
             missing = [w for w, v in (("for what reason", ex.reason), ("who approved it", ex.approved_by)) if not v]
             said = f" ({ex.reason})" if ex.reason else ""
@@ -95,7 +98,7 @@ def _open_ended_exclusions(ctx):
                                                                     ("approved_by", ex.approved_by)) if not v),
                           system=a)
             continue
-        if ex.expires_on is not None:
+        if ex.expires_on is not None or not needed:
             continue
         yield ctx.hit(f"{a.id} ({_scope_reason(ctx, a)}) is excluded from backup ({ex.reason}, approved by "
                       f"{ex.approved_by}) with no expiry date: set one, so the exclusion is reviewed.",
@@ -131,7 +134,7 @@ def _scope_reason(ctx, a) -> str:
         return "production"
     if a.tier and ctx.tier_level(a) <= 2:
         return f"tier {a.tier}"
-    return "holds " + ", ".join(a.data_classes) if a.data_classes else "backed up"
+    return "holds " + ", ".join(a.data_classes) if a.data_classes else "what it holds is not classified"
 
 
 @rule(
@@ -353,7 +356,15 @@ def cov_005(ctx):
             continue
         for j, sid in enumerate(sc.systems):
             if sid not in ctx.systems:
-                yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory.",
+                meant = closest_id(sid, ctx.systems.keys())
+                if meant is not None and meant not in ctx._schedules:
+                    # most likely a typo: the system meant is then in no schedule at all (COV-001 says so)
+                    yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory: did you "
+                                  f"mean {meant}, which no schedule backs up?", ctx.schp(sc, "systems", j),
+                                  subject=sc.id, scopes=(sid, meant))
+                    continue
+                hint = f" (did you mean {meant}?)" if meant is not None else ""
+                yield ctx.hit(f"Schedule {sc.id} backs up {sid}, which is not in the system inventory{hint}.",
                               ctx.schp(sc, "systems", j), subject=sc.id, severity="minor", scopes=(sid,),
                               why="the system is backed up; only the inventory lacks it")
 

@@ -45,6 +45,12 @@ def _hint(name: str, known: set[str], memo: Optional[dict] = None) -> str:
 _CLOSEST: dict[tuple, str] = {}  # (name, how many ids, hash of their set) -> hint; the ids themselves are not kept
 
 
+def closest_id(name: str, known: Collection[str]) -> Optional[str]:
+    """The id of ``known`` that ``name`` is most likely a typo of (difflib's closest, ratio 0.6 or more), or None."""
+    hint = _closest(name, known if isinstance(known, set) else set(known))
+    return hint[len(" (did you mean '"):-len("'?)")] if hint.startswith(" (did you mean '") else None
+
+
 def _closest(name: str, known: set[str]) -> str:
     """The hint for ``name`` among ``known``, kept from one check to the next: while a reference stays broken,
     the app's evaluator asks again after each edit that re-runs the reference check, with the same ids (5,000
