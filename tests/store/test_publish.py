@@ -103,9 +103,26 @@ def test_a_spec_published_elsewhere_continues_its_numbering(tmp_path):
     result = _publish(ws, make(raw), "minor")
     assert str(result.version) == "2.4"
     assert [r.version for r in result.policy.revisions] == ["2.3", "2.4"]
-    # a version label without a matching revision is only an intention: first publish is 1.0
+    # a version the spec states without a matching revision is the number its first publish here gets
     other = Workspace.create(tmp_path / "other")
     assert str(_publish(other, make(data(policy={"version": "1.0", "approved_on": "2025-06-01"})), "major").version) == "1.0"
+
+
+def test_last_year_s_policy_stating_version_2_0_is_published_here_as_2_0_not_1_0(tmp_path):
+    """A reviewer revising last year's policy (it says version 2.0, with no revision list) published it into a new
+    workspace: the form said 'this will be version 1.0' and the spec was rewritten to 1.0. The first publish takes
+    the version the spec states; the next ones continue from it; a label below 1.0 still starts at 1.0."""
+    from workbench.app.release import next_version_label
+
+    ws = Workspace.create(tmp_path / "ws")
+    policy = make(data(policy={"version": "2.0", "approved_on": "2025-06-01"}))
+    assert next_version_label(ws, "minor", policy) == "2.0"
+    result = _publish(ws, policy, "minor")
+    assert str(result.version) == "2.0" and result.policy.policy.version == "2.0"
+    assert next_version_label(ws, "minor", result.policy) == "2.1"
+    assert str(_publish(ws, result.policy, "major").version) == "3.0"
+    draft = Workspace.create(tmp_path / "draft")
+    assert str(_publish(draft, make(data(policy={"version": "0.9", "approved_on": "2025-06-01"})), "major").version) == "1.0"
 
 
 def test_published_files_are_read_only(tmp_path, policy):

@@ -162,11 +162,14 @@ def changes(workspace: Workspace, policy: Any, today: dt.date, *, findings: bool
     return diff(published, policy, today, findings=findings, a_label=f"version {label}", b_label="this draft")
 
 
-def next_version_label(workspace: Workspace, bump: str) -> str:
-    """The number a publish with ``bump`` would get."""
+def next_version_label(workspace: Workspace, bump: str, policy: Any = None) -> str:
+    """The number a publish of ``policy`` with ``bump`` would get."""
+    from workbench.store.publishing import published_spec_version
     from workbench.store.versions import next_version
 
-    return str(next_version(workspace.latest(), bump))
+    if policy is None:
+        return str(next_version(workspace.latest(), bump))
+    return str(next_version(workspace.latest(), bump, published_spec_version(policy), policy.policy.version))
 
 
 # -- publishing ------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
                            f"{day.isoformat()}: a later version cannot carry an earlier date "
                            "(check policy.approved_on, or --as-of)")
     material = _check_bump(ws, latest, policy, bump, reason)
-    version = next_version(latest, bump, _published_spec_version(policy))
+    version = next_version(latest, bump, published_spec_version(policy), policy.policy.version)
     if ws.version_path(version).exists():
         raise PublishError(f"{ws.version_path(version)}: version {version} already exists and is never overwritten")
     weak = _weakenings(ws, latest, policy)
@@ -361,7 +361,7 @@ def _keep_differing_draft(ws: Workspace, policy: Policy, version: Version,
     return kept
 
 
-def _published_spec_version(policy: Policy) -> Optional[str]:
+def published_spec_version(policy: Policy) -> Optional[str]:
     """The spec's own version, if its revisions show it was published (elsewhere)."""
     current = policy.policy.version
     if current and any(r.version == current for r in policy.revisions):

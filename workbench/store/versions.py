@@ -2,11 +2,12 @@
 
 The scheme:
 
-- The first publish in a workspace is ``1.0`` whatever the bump, unless the
-  spec was already published elsewhere: its ``policy.version`` (e.g. ``2.3``)
-  appears in its own ``revisions`` list. Then the bump continues from it
-  (``3.0`` or ``2.4``). A ``policy.version`` without a matching revision is
-  only an intended label and does not move the numbering.
+- The first publish in a workspace continues from the spec when it was
+  already published elsewhere: its ``policy.version`` (e.g. ``2.3``) appears
+  in its own ``revisions`` list, and the bump continues from it (``3.0`` or
+  ``2.4``). Otherwise it is the version the spec states, when it states one
+  of at least ``1.0`` (last year's policy said ``2.0``: publishing it here for
+  the first time does not make it ``1.0``), else ``1.0``, whatever the bump.
 - ``major`` -> ``(M+1).0``: a material change (scope, objectives, retention,
   protection, access, testing); the document needs a fresh approval.
 - ``minor`` -> ``M.(m+1)``: wording, contacts, corrections.
@@ -52,11 +53,14 @@ def parse_version(text: object) -> Optional[Version]:
     return Version(int(m.group(1)), int(m.group(2) or 0))
 
 
-def next_version(latest: Optional[Version], bump: str, spec_version: object = None) -> Version:
-    """The number the next publish gets (see the module docstring)."""
+def next_version(latest: Optional[Version], bump: str, spec_version: object = None,
+                 stated: object = None) -> Version:
+    """The number the next publish gets (see the module docstring): ``spec_version`` is the spec's own version
+    when its revisions show it was published, ``stated`` the version it states (published or not)."""
     if bump not in BUMPS:
         raise ValueError(f"unknown bump {bump!r}: use major or minor")
     candidates = [v for v in (latest, parse_version(spec_version)) if v is not None and v >= FIRST]
     if not candidates:
-        return FIRST
+        label = parse_version(stated)
+        return label if label is not None and label >= FIRST else FIRST
     return max(candidates).bump(bump)

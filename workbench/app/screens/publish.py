@@ -142,7 +142,7 @@ class PublishScreen(Screen):
         bump = self.query_one("#pub-bump", Select).value
         if bump is Select.NULL:
             return
-        label = release.next_version_label(self.session.workspace, str(bump))
+        label = release.next_version_label(self.session.workspace, str(bump), self.session.policy)
         suggested = "" if self.diff is None or self.diff.suggested_bump == bump else \
             f" (the diff suggests {self.diff.suggested_bump})"
         same_day = ""
