@@ -374,8 +374,9 @@ async def test_a_client_with_a_name_of_pages_keeps_the_client_list_readable(root
 @run
 async def test_a_spec_file_that_does_not_open_says_why_until_read_and_keeps_the_path(tmp_path):
     """A bad file gave a toast that went in seconds (three problems could not be read in time) and the path typed
-    was lost. Now the reasons stay in a dialog, each with its line, and the open dialog comes back with the path."""
-    from workbench.app.screens.dialogs import MessageDialog, OpenFileDialog
+    was lost. Now the reasons stay in a dialog, each with its line, and the open dialog comes back with the path
+    (the dialog offers to open the file with those values set aside; cancelled here)."""
+    from workbench.app.screens.dialogs import ConfirmDialog, OpenFileDialog
 
     bad = tmp_path / "acme.yaml"
     bad.write_text("organization:\n  name: Acme\ntiers:\n  - id: T0\n    min_backup_copies: -2\n    rank: -1\n",
@@ -388,15 +389,52 @@ async def test_a_spec_file_that_does_not_open_says_why_until_read_and_keeps_the_
         assert isinstance(app.screen, OpenFileDialog)
         await pilot.press(*str(bad), "enter")
         await settle(pilot)
-        assert isinstance(app.screen, MessageDialog)
+        assert isinstance(app.screen, ConfirmDialog)
         said = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "acme.yaml:5" in said and "min_backup_copies" in said and "acme.yaml:6" in said and "rank" in said
+        assert "Open it with these 2 values set aside?" in said
         await pilot.pause(0.5)  # read it
-        await pilot.press("enter")
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, OpenFileDialog)
         assert app.screen.query_one("#open-path").value == str(bad)
         assert app.session is None
+
+
+@run
+async def test_a_file_with_a_date_that_does_not_exist_opens_with_it_set_aside_as_a_follow_up(tmp_path):
+    """A reviewer's policy said 2026-13-01 for a restore test and had one test without its system: the app
+    refused the file, so it had to be fixed by hand before the interview could help. Now it offers to open it
+    with those set aside: each becomes an open follow-up saying what the file said and where, at its question;
+    the file is unchanged."""
+    import yaml
+
+    from workbench.app.screens.dialogs import ConfirmDialog
+    from workbench.templates import load_template
+
+    data = load_template("saas-startup").model_dump(mode="json", exclude_none=True)
+    data["restore_tests"][0]["date"] = "2026-13-01"
+    data["restore_tests"].append({"id": "rt-lost", "date": "2026-09-02", "result": "pass"})  # no system
+    path = tmp_path / "last-year.yaml"
+    text = yaml.safe_dump(data, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    app = make_app(target=str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        said = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "there is no month 13" in said and "required field 'system' is missing" in said
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        session = app.session
+        assert len(session.set_aside) == 2 and session.policy.restore_tests[0].date is None
+        asked = {f.field: f for f in session.policy.follow_ups if f.id.startswith("fu-opened")}
+        date = asked["restore_tests[0].date"]
+        assert '"2026-13-01"' in date.question and "last-year.yaml:" in date.question and date.status == "open"
+        lost = asked[None]
+        assert "A restore test" in lost.question and "rt-lost" in lost.note  # what the file said, kept
+        assert path.read_text(encoding="utf-8") == text
 
 
 @run

@@ -145,13 +145,44 @@ class WorkbenchApp(App):
     def new_client(self, name: str, template: Optional[str]) -> None:
         self._open(lambda: Session.new_client(name, template=template, today=self.today, lock=self.lock))
 
-    def open_file(self, path: str, retry: Optional[Callable[[], None]] = None) -> None:
-        """Open a spec file as a client; ``retry`` (the dialog the path was typed in, with it) follows a refusal."""
-        self._open(lambda: Session.from_file(Path(path).expanduser(), today=self.today, lock=self.lock),
-                   retry=retry)
+    def open_file(self, path: str, retry: Optional[Callable[[], None]] = None, set_aside: bool = False) -> None:
+        """Open a spec file as a client; ``retry`` (the dialog the path was typed in, with it) follows a refusal. A
+        file whose unreadable values can be set aside (a date with no such day, a restore test without its system)
+        is offered to be opened that way."""
+        target = Path(path).expanduser()
+        self._open(lambda: Session.from_file(target, today=self.today, lock=self.lock, set_aside=set_aside),
+                   retry=retry, refused=None if set_aside else lambda message: self._offer_set_aside(
+                       target, message, retry))
+
+    def _offer_set_aside(self, path: Path, message: str, retry: Optional[Callable[[], None]]) -> None:
+        """The file did not open: when setting its unreadable values aside would open it, ask."""
+        from workbench.spec.salvage import load_setting_aside
+
+        try:
+            _, aside = load_setting_aside(path, self.today)
+        except Exception:
+            aside = []
+        if not aside:
+            self._cannot_open(message, retry)
+            return
+        from .screens.dialogs import ConfirmDialog
+
+        n = len(aside)
+        note = (f"{message}\n\nOpen it with {'this value' if n == 1 else f'these {n} values'} set aside? Each "
+                f"becomes an open follow-up at its question, saying what the file said and where, to answer in the "
+                f"interview (F5 exports them). The file itself is not changed.")
+
+        def chosen(ok: Optional[dict]) -> None:
+            if ok is not None:  # {} from the dialog's OK, None from cancel
+                self.open_file(str(path), retry, set_aside=True)
+            elif retry is not None:
+                retry()
+
+        self.call_later(self.push_screen, ConfirmDialog("Cannot open as it is", note, "Open with them set aside"),
+                        chosen)
 
     def _open(self, make, read_only: Optional[Callable[[dict], Session]] = None,
-              retry: Optional[Callable[[], None]] = None) -> None:
+              retry: Optional[Callable[[], None]] = None, refused: Optional[Callable[[str], None]] = None) -> None:
         from .screens.interview import InterviewScreen
 
         try:
@@ -161,7 +192,10 @@ class WorkbenchApp(App):
                 if read_only is None:
                     raise
                 session = read_only(exc.holder)  # one client, one editor: the second look is read-only
-        except (SessionError, WorkspaceLocked) as exc:
+        except SessionError as exc:
+            (refused or (lambda message: self._cannot_open(message, retry)))(str(exc))
+            return
+        except WorkspaceLocked as exc:
             self._cannot_open(str(exc), retry)
             return
         except Exception as exc:  # a bad profile or questions file: a message, never a traceback
@@ -170,6 +204,11 @@ class WorkbenchApp(App):
         self._close_session()
         self.session = session
         self._say_how_opened(session)
+        aside = getattr(session, "set_aside", None)
+        if aside:
+            self.notify(f"{len(aside)} value{'s' if len(aside) != 1 else ''} of the file could not be read and "
+                        f"{'are' if len(aside) != 1 else 'is'} set aside as open follow-ups, each at its question "
+                        f"(F5 exports them).", title="Opened", timeout=12, markup=False)
         if isinstance(self.screen, InterviewScreen):
             self.switch_screen(InterviewScreen(session, self.interview))
         else:

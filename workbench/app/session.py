@@ -89,6 +89,8 @@ class Session:
     #: What was typed into the publish form and not published yet (note, reason, approver), kept while the
     #: client is open: a refused publish sends the person back to fix a blocker, and the note was lost.
     unsent: dict = field(init=False, default_factory=dict)
+    #: What could not be read of the file this client was opened from, set aside as follow-ups (from_file).
+    set_aside: list = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.editor = Editor(self.policy, self._changed)
@@ -164,14 +166,23 @@ class Session:
 
     @classmethod
     def from_file(cls, path: str | Path, *, root: str | Path | None = None, today: dt.date | None = None,
-                  lock: bool = True) -> "Session":
-        """Open a spec file as a client: a new workspace named after its organization holds the draft."""
+                  lock: bool = True, set_aside: bool = False) -> "Session":
+        """Open a spec file as a client: a new workspace named after its organization holds the draft. With
+        ``set_aside``, values that cannot be read are taken out as open follow-ups saying what the file said
+        (:mod:`workbench.spec.salvage`; ``session.set_aside`` lists them) instead of refusing the file."""
         from workbench.spec.io import load
 
-        policy = _load(lambda: load(path, check_references=False))
+        aside: list = []
+        if set_aside:
+            from workbench.spec.salvage import load_setting_aside
+
+            policy, aside = _load(lambda: load_setting_aside(path, today))
+        else:
+            policy = _load(lambda: load(path, check_references=False))
         name = policy.organization.name or Path(path).stem
         ws = _fresh_workspace(name, root)
         session = cls(ws, policy, today=today, origin=f"file {Path(path).name}", lock=lock)
+        session.set_aside = aside
         session.save_draft()
         return session
 
