@@ -233,3 +233,11 @@ def test_save_onto_a_symlink_replaces_the_link_and_leaves_its_target_alone(tmp_p
     save(loads(GOOD), link)
     assert victim.read_text() == "precious"
     assert not link.is_symlink() and stat.S_IMODE(link.stat().st_mode) == 0o600
+
+
+def test_duplicate_json_key_on_one_line_says_where_the_second_one_is():
+    """A reviewer's one-line JSON with two 'name' keys was refused with no line: now line and column of the second."""
+    (p,) = problems('{"organization": {"name": "A", "name": "B"}}', "json")
+    assert (p.line, p.column) == (1, 32) and "duplicate key 'name'" in p.message
+    (p,) = problems('{"organization":\n {"name": "A",\n  "name": "B"}}', "json")
+    assert (p.line, p.column) == (3, 3)

@@ -381,8 +381,8 @@ def _parse_text(text: str, fmt: str, source: str) -> Any:
         except json.JSONDecodeError as exc:
             raise SpecError([Problem(source, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)]) from None
         except ValueError as exc:
-            line = _line_of_duplicate(text, str(exc))
-            raise SpecError([Problem(source, f"not valid JSON: {exc}", line=line)]) from None
+            line, column = _place_of_duplicate(text, str(exc))
+            raise SpecError([Problem(source, f"not valid JSON: {exc}", line=line, column=column)]) from None
     if fmt == "toml":
         import tomllib
 
@@ -397,12 +397,19 @@ def _parse_text(text: str, fmt: str, source: str) -> Any:
     raise SpecError([Problem(source, f"unknown format {fmt!r}")])
 
 
-def _line_of_duplicate(text: str, message: str) -> int | None:
+def _place_of_duplicate(text: str, message: str) -> tuple[int | None, int | None]:
+    """(line, column) of the second ``"key":`` of the key a duplicate-key error names (json gives no position; the
+    file may be one long line)."""
+    import json
+
     m = re.search(r"duplicate key '([^']*)'", message)
     if not m:
-        return None
-    hits = [i for i, line in enumerate(text.splitlines(), 1) if f'"{m.group(1)}"' in line]
-    return hits[1] if len(hits) > 1 else None
+        return None, None
+    hits = list(re.finditer(re.escape(json.dumps(m.group(1))) + r"\s*:", text))
+    if len(hits) < 2:
+        return None, None
+    at = hits[1].start()
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 #: Cheap pre-check on the raw text: without any of these, no answer can be an UNKNOWN_WORD, so the
