@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from operator import attrgetter
 from typing import NamedTuple, Optional
 
@@ -776,10 +776,9 @@ def _period(ctx) -> Optional[tuple[dt.date, dt.date]]:
     return (e.period_start, end) if end >= e.period_start else None
 
 
-def _passing_by_tier(ctx, period, tier_of=None) -> dict[str, tuple]:
+def _passing_by_tier(ctx, period) -> dict[str, tuple]:
     """Per tier: (its latest passing test up to the as-of date, on equal dates the one listed last;
-    the days with a passing test in the Type II ``period``, if any). ``tier_of(system)`` gives a system's tier
-    (its own by default)."""
+    the days with a passing test in the Type II ``period``, if any)."""
     out: dict[str, tuple] = {}
     today, systems = ctx.today, ctx.all_systems  # a tier's tests, whichever of its systems is re-run
     start, end = period if period is not None else (None, None)
@@ -790,7 +789,7 @@ def _passing_by_tier(ctx, period, tier_of=None) -> dict[str, tuple]:
         a = systems.get(x.system)
         if a is None:
             continue
-        tier = a.tier if tier_of is None else tier_of(a)
+        tier = a.tier
         if not tier:
             continue
         found = out.get(tier)
@@ -911,23 +910,24 @@ def tier_sizes(ctx) -> dict[str, int]:
     return {tid: min(len(members), 2) for tid, members in _members_by_tier(ctx, ctx.all_in_scope_systems).items()}
 
 
-def tier_inputs(ctx, tier_of=None) -> dict[str, tuple]:
+def tier_inputs(ctx) -> dict[str, tuple]:
     """Tier id -> what TEST-002 says of each system of the tier depends on besides that system and the tier
     itself: whether the tier has one in-scope system or more, its latest passing test and the days with one in
-    the Type II period. ``tier_of(system)`` gives a system's tier (its own by default: the incremental evaluator
-    passes the tiers before a tier move, to re-run TEST-002 for the systems of each tier whose inputs moved)."""
-    of = attrgetter("tier") if tier_of is None else tier_of
-    sizes: dict[str, int] = {}
-    for a in ctx.all_in_scope_systems:
-        tier = of(a)
-        if tier:
-            sizes[tier] = 2 if tier in sizes else 1
-    passing = _passing_by_tier(ctx, _period(ctx), tier_of)
+    the Type II period (the incremental evaluator re-runs TEST-002 for the systems of each tier whose inputs an
+    edit changed). The passing tests are the rule's own memo, kept while the context's indexes are."""
+    period = _period(ctx)
+    passing = ctx.lasting(("TEST-002 passing", period), lambda: _passing_by_tier(ctx, period))
+    sizes = Counter(map(_TIER, ctx.all_in_scope_systems))
+    sizes.pop(None, None)
+    sizes.pop("", None)
     out = {}
     for tier in sizes.keys() | passing.keys():
         latest, days = passing.get(tier, _NONE_PASSING)
-        out[tier] = (sizes.get(tier, 0), id(latest) if latest is not None else None, frozenset(days))
+        out[tier] = (min(sizes.get(tier, 0), 2), id(latest) if latest is not None else None, frozenset(days))
     return out
+
+
+_TIER = attrgetter("tier")
 
 
 def _occurrences(start: dt.date, end: dt.date, interval: Duration) -> int:
