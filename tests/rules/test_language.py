@@ -197,3 +197,16 @@ def test_every_duration_field_has_a_suggestion_that_fits_it():
                 if Duration in (info.annotation, *typing.get_args(info.annotation)) and name not in EXAMPLES:
                     missing.add(f"{cls.__name__}.{name}")
     assert not missing
+
+
+def test_the_suggested_failure_ticket_sla_does_not_raise_mon_002_when_followed():
+    """A reviewer wrote '1 business day'; VAGUE-001 suggested 8h, and entering it raised MON-002 (a failed job
+    left open longer than the 1h RPO of a T1 system). The suggestion now says what it is held to, and its example
+    fits the usual T0/T1 RPOs."""
+    data = base()
+    data["tiers"][0]["rpo"] = "1h"
+    data["monitoring"] = {"failure_ticket_sla": "1 business day"}
+    (f,) = findings(data, "VAGUE-001")
+    assert "no longer than the shortest RPO of a T0 or T1 system, such as 1h" in f.message
+    data["monitoring"]["failure_ticket_sla"] = "1h"
+    assert [x for x in findings(data, "MON-002") if "failure_ticket_sla" in " ".join(x.paths)] == []

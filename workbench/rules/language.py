@@ -83,11 +83,14 @@ TEXT_FIELDS = {
 COMMITMENT_SUFFIXES = ("procedure", "statement", "escalation", "custody")
 #: Severity of an item's finding: major if any vague word stands in a duration or a commitment.
 SEVERITY = {COMMITMENT: "major", NARRATIVE: "minor"}
+#: What another rule holds a field's duration to, said with the example, so that following the suggestion does
+#: not raise that rule's finding (MON-002: a failed job left open longer than a T0/T1 system's RPO).
+BOUNDS = {"failure_ticket_sla": "no longer than the shortest RPO of a T0 or T1 system"}
 #: A concrete spelling to suggest, by field name.
 EXAMPLES = {
     "rpo": "4h", "rto": "24h", "mtd": "2d", "dr_rpo": "24h", "dr_rto": "48h", "interval": "1d",
     "job_duration": "2h", "copy_lag": "1h", "restore_test_interval": "3mo", "full_restore_interval": "1y",
-    "reconcile_interval": "1mo", "review_interval": "1y", "failure_ticket_sla": "8h", "job_log_retention": "18mo",
+    "reconcile_interval": "1mo", "review_interval": "1y", "failure_ticket_sla": "1h", "job_log_retention": "18mo",
     "report_interval": "1mo", "retention": "1y", "verification_interval": "3mo", "rotation_interval": "1y",
     "native_recovery_window": "30d", "max_retention": "400d", "max_backup_age_for_pii": "400d",
     "measured_rto": "3h", "measured_rpo": "15m", "daily": "35d", "weekly": "3mo", "monthly": "13mo",
@@ -175,8 +178,9 @@ def _message(key: tuple, found: list, paths: list[str]) -> str:
             if both:
                 return (f"{where} says '{value}', which reads two ways ({both}): which is meant? Write the "
                         f"cadence itself, e.g. {_READINGS.get(both, EXAMPLES.get(field, '1d'))}.")
-            return (f"{where} says '{value}': an auditor cannot test it; give a duration such as "
-                    f"{EXAMPLES.get(field, '1d')}.")
+            bound = BOUNDS.get(field)
+            return (f"{where} says '{value}': an auditor cannot test it; give a duration "
+                    f"{f'{bound}, ' if bound else ''}such as {EXAMPLES.get(field, '1d')}.")
         return f"{where} says {_quoted(value)}: an auditor cannot test it; {_TEXT_FIX}."
     item = format_path(key)
     rel = [format_path(e[0][len(key):]) for e in found]
