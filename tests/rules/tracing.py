@@ -203,6 +203,41 @@ def traced_system_fields(policies, day: dt.date = DAY) -> dict[str, set[str]]:
     return out
 
 
+#: What the context works out from the schedules' plans (their targets, interval, job time, type): a rule that
+#: reads any of these depends on every field a plan is built from, whether or not it reads a schedule's field.
+PLAN_MEMBERS = frozenset({"copies", "copies_with_schedule", "rp_gap", "_plans", "_single_plans", "_merged",
+                          "_target_maps", "_schedule_pairs", "_pairs", "_plan_of", "_schedule_plan", "_merged_pairs"})
+
+
+def traced_plan_readers(policies, day: dt.date = DAY) -> set[str]:
+    """The rules seen reading what the context works out from the schedules' plans (:data:`PLAN_MEMBERS`), each
+    rule on a context of its own."""
+    from workbench.rules.engine import _findings_of
+
+    out: set[str] = set()
+    current: list = [None]
+    plain = object.__getattribute__
+
+    def recording(self, name):
+        if name in PLAN_MEMBERS and current[0] is not None:
+            out.add(current[0])
+        return plain(self, name)
+
+    for policy in policies:
+        for r in RULES.values():
+            if r.id in out:
+                continue
+            ctx = Context(policy, day)
+            current[0] = r.id
+            Context.__getattribute__ = recording
+            try:
+                list(_findings_of(r, ctx))
+            finally:
+                del Context.__getattribute__
+                current[0] = None
+    return out
+
+
 def item_classes() -> dict[str, type]:
     """List section -> the model class of its items (systems excluded: see traced_system_fields)."""
     import typing
@@ -380,6 +415,10 @@ WIDENED_ITEM_FIELDS: dict[str, dict[str, set[str]]] = {
     # account, or several, is then its finding); the samples rarely reach it, and the property test found an
     # account edit that left a stale COPY-001
     "targets": {"COPY-001": {"account"}},
+    # EVID-002 weighs only the restorable schedules (ctx.restorable reads type and versioned) for a system whose
+    # first schedule started after the Type II period began, which no sample has: a schedule's type or versioned
+    # edit keeps the context and re-runs only the rules that read the field or the plans
+    "schedules": {"EVID-002": {"id", "type", "versioned"}},
 }
 #: Fields the Context's indexes are built from that tracing cannot see (None: every field, and rules that read
 #: the section re-run whole on any edit of it).
@@ -453,7 +492,11 @@ def generate_tables(policies=None) -> str:
             rows.append(f"        {rid!r}: {_row(fields)},")
         if rows:
             lines += [f"    {section!r}: {{"] + rows + ["    },"]
-    lines += ["}", "", "#: Fields of a section's items (or of the section) the context's indexes are built from "
+    plan = traced_plan_readers(policies)
+    lines += ["}", "", "#: Rules that read what the context works out from the schedules' plans (copies, the "
+              "recovery-point gap): an", "#: edit of any field a plan is built from can change their findings.",
+              "PLAN_READERS: frozenset[str] = _s(" + ", ".join(repr(r) for r in rules if r in plan) + ")", "",
+              "#: Fields of a section's items (or of the section) the context's indexes are built from "
               "(None: every field).", "INIT_FIELDS: dict[str, Optional[frozenset[str]]] = {"]
     for section in ALL_SECTIONS:
         if section in DECLARED_INIT_FIELDS:

@@ -111,6 +111,10 @@ SCHEDULE_LOCAL: frozenset[str] = SYSTEM_LOCAL
 #: from, but its id (named by findings of rules that are not local) and its provider (which questions are left to
 #: it, for every rule: see Context.provider_covers).
 _SCHEDULE_PATH_FIELDS = frozenset(_traced.INIT_FIELDS["schedules"] or ()) - {"id", "performed_by"}
+#: Fields of a schedule that say which systems it covers: their edit builds the context anew (coverage, scope).
+_COVERAGE_FIELDS = frozenset({"systems", "tiers"})
+#: Rules that read what the context works out from the schedules' plans (see reads.py).
+PLAN_READERS: frozenset[str] = _traced.PLAN_READERS
 
 _EVERY_SYSTEM_FIELD = frozenset(System.model_fields)
 _ID = attrgetter("id")
@@ -683,16 +687,22 @@ class Evaluator:
 
         with _gc_paused():
             before = self._covered_by(sc)
-            self._new_context()
+            replan = field not in _COVERAGE_FIELDS and self._replan(sc, before)
+            if not replan:
+                self._new_context()
             covered = before | self._covered_by(sc)
             group = [a for a in self.policy.systems if a.id in covered]
             whole = local = 0
             dynamic = self._dynamic("schedules")
             few = len(group) * 4 < len(self.policy.systems)
             focus = _Focus(self._ctx, group, self._base) if few else None
+            readers = ITEM_FIELDS.get("schedules", {})
             for r in self._rules:
                 if r.id not in dynamic and "schedules" not in self._reads[r.id]:
                     continue
+                if (replan and r.id not in dynamic and self._reads[r.id] != ALL and r.id in readers
+                        and field not in readers[r.id] and r.id not in PLAN_READERS):
+                    continue  # reads other fields of the schedules, and nothing worked out from their plans
                 if r.id == "VAGUE-001" and r.id not in dynamic:
                     if not self._plain:
                         self._run_vague([("schedules", self._ctx.schedule_index[sc.id])])
@@ -705,7 +715,34 @@ class Evaluator:
                     whole += 1
             self._run_deferred()
         self.last = {"how": "schedule", "field": field, "rules": whole + len(self._deferred),
-                     "rules_for_its_systems": local, "systems": len(group)}
+                     "rules_for_its_systems": local, "systems": len(group), "kept": "context" if replan else None}
+
+    def _replan(self, sc, covered: set[str]) -> bool:
+        """After an edit of a field of schedule ``sc`` that moves no system in or out of it (its targets, interval,
+        type ...): keep the context, work out ``sc``'s plan and the plans of the systems it covers again, and drop
+        the memos made from plans. The systems it covers and the scope are as before. False (nothing done) when
+        schedule ids repeat."""
+        ctx = self._ctx
+        if not ctx._schedule_ids_unique:
+            return False
+        self._forget(keep_scope=True)
+        ctx._lasting.clear()
+        key = id(sc)
+        ctx._single_plans.pop(key, None)
+        ctx._schedule_pairs.pop(key, None)
+        ctx._target_maps.pop(key, None)
+        ctx._merged.clear()  # by id() of plans, some of which go now
+        if covered:
+            ctx._plan_of([sc])  # its own plan, as the context builds it for a schedule that covers a system
+            plans, scheduled, made = ctx._plans, ctx._schedules, {}
+            for sid in covered:
+                lst = scheduled[sid]
+                ids = tuple(map(id, lst))
+                plan = made.get(ids)
+                if plan is None:  # systems with the same schedules share one plan, as when it is built
+                    plan = made[ids] = ctx._plan_of(lst)
+                plans[sid] = plan
+        return True
 
     def _apply_tier(self, t, field: str) -> None:
         """An edit of one field of tier ``t`` (not its id) that leaves every tier's level as it was.

@@ -212,7 +212,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     },
     'schedules': {
         'GOV-003': _s('id', 'interval', 'systems', 'type', 'versioned'),
-        'EVID-002': _s('started_on'),
+        'EVID-002': _s('id', 'started_on', 'type', 'versioned'),
         'COV-005': _s('id', 'systems'),
         'COPY-001': _s('id', 'targets', 'tiers', 'type', 'versioned'),
         'COPY-002': _s('id', 'targets', 'tiers', 'type', 'versioned'),
@@ -393,6 +393,10 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
         'CHG-001': _s('reason', 'version', 'weakens'),
     },
 }
+
+#: Rules that read what the context works out from the schedules' plans (copies, the recovery-point gap): an
+#: edit of any field a plan is built from can change their findings.
+PLAN_READERS: frozenset[str] = _s('SAAS-001', 'COPY-001', 'COPY-002', 'COPY-003', 'COPY-004', 'FREQ-001', 'FREQ-002', 'RTO-001', 'RTO-002', 'RTO-003', 'IMM-001', 'MON-001', 'TEST-004', 'RET-001', 'RET-002', 'RET-003', 'RET-004', 'RET-005')
 
 #: Fields of a section's items (or of the section) the context's indexes are built from (None: every field).
 INIT_FIELDS: dict[str, Optional[frozenset[str]]] = {
