@@ -579,7 +579,7 @@ class Evaluator:
             for a in group:
                 ctx._tags.pop(id(a), None)
                 ctx._objectives.pop(id(a), None)
-            ctx._lasting.clear()  # worked out from the indexes (TEST-002's passing tests by tier)
+            _drop_lasting(ctx, group)
             by_tier: dict[str, list[str]] = defaultdict(list)
             for s in self.policy.systems:  # as Context builds it: same order, same keys
                 if s.tier:
@@ -639,7 +639,9 @@ class Evaluator:
         elif index != len(systems) or len(ctx.systems) != index + 1 or ctx.systems.get(a.id) is not a:
             return False
         with _gc_paused():
-            self._new_context()
+            kept = self._extend_context(a, index, added)
+            if not kept:
+                self._new_context()
             whole = local = 0
             dynamic = self._dynamic("systems")
             focus = _Focus(self._ctx, [a], self._base) if added else None
@@ -671,7 +673,60 @@ class Evaluator:
                     whole += 1
             self._run_deferred()
         self.last = {"how": "last system " + ("added" if added else "removed"), "rules": whole + len(self._deferred),
-                     "rules_for_its_systems": local, "systems": 1}
+                     "rules_for_its_systems": local, "systems": 1, "kept": "context" if kept else None}
+        return True
+
+    def _extend_context(self, a: System, index: int, added: bool) -> bool:
+        """The context's indexes brought up to date with system ``a`` added at the end of the inventory (at
+        ``index``), or removed from it, as a new context would build them: by id, by tier, its schedules (listed,
+        or selecting its tier) and plan, whether it is in scope. No other system's entries move. False (nothing
+        done) when schedule ids repeat or the inventory is not what the context holds."""
+        ctx = self._ctx
+        by_tier = ctx.systems_by_tier
+        if not ctx._schedule_ids_unique or (not added and a.tier and (by_tier.get(a.tier) or [None])[-1] != a.id):
+            return False
+        self._forget(keep_scope=True)
+        _drop_lasting(ctx, [a])
+        schedules, scheduled, singles = self.policy.schedules, ctx._schedules, ctx._single_plans
+        before = scheduled.get(a.id, [])
+        in_scope = ctx.__dict__.get("in_scope_systems")
+        if added:
+            ctx.systems[a.id] = a  # all_systems is the same dict
+            ctx.system_index[a.id] = index
+            if a.tier:
+                by_tier[a.tier].append(a.id)
+        else:
+            del ctx.systems[a.id]
+            del ctx.system_index[a.id]
+            if a.tier:
+                by_tier[a.tier].pop()
+                if not by_tier[a.tier]:
+                    del by_tier[a.tier]
+            if in_scope and in_scope[-1] is a:
+                in_scope.pop()
+        # its schedules, in schedule order: those listing its id (a listed id is indexed whether or not a system
+        # has it), and while it is there, those selecting its tier
+        mine = [sc for sc in schedules if a.id in sc.systems or (added and a.tier and a.tier in sc.tiers)]
+        if mine:
+            scheduled[a.id] = mine
+        else:
+            scheduled.pop(a.id, None)
+        # a schedule covers a system id (so has a plan of its own) when it lists one, or its tiers hold a system
+        for sc in (mine if added else before):
+            covers = bool(sc.systems) or any(by_tier.get(t) for t in sc.tiers)
+            if covers and id(sc) not in singles:
+                ctx._plan_of([sc])
+            elif not covers and id(sc) in singles:
+                del singles[id(sc)]
+                ctx._target_maps.pop(id(sc), None)
+                ctx._schedule_pairs.pop(id(sc), None)
+        ctx._merged.clear()
+        if mine:
+            ctx._plans[a.id] = ctx._plan_of(mine)
+        else:
+            ctx._plans.pop(a.id, None)
+        if added and in_scope is not None and ctx.in_scope(a):
+            in_scope.append(a)
         return True
 
     def _covered_by(self, sc) -> set[str]:
@@ -726,7 +781,7 @@ class Evaluator:
         if not ctx._schedule_ids_unique:
             return False
         self._forget(keep_scope=True)
-        ctx._lasting.clear()
+        _drop_lasting(ctx, ())
         key = id(sc)
         ctx._single_plans.pop(key, None)
         ctx._schedule_pairs.pop(key, None)
@@ -864,6 +919,22 @@ class Evaluator:
 
 
 _WHOLE_MODEL = object()  # _apply_section's index for an edit of a one-model section (policy, engagement ...)
+
+#: What Context.lasting keeps, by the first part of its key, and what each is worked out from besides the restore
+#: tests and the as-of date (which build a new context): "systems" (which systems there are, and their tiers).
+_LASTING_READS = {"TEST-002 passing": "systems"}
+
+
+def _drop_lasting(ctx: Context, moved) -> None:
+    """Drop what ``ctx.lasting`` keeps that an edit keeping the context can change: an edit of the systems of
+    ``moved`` (their tier, or whether they are there) changes a value worked out from the systems only when a
+    restore test names one of them; an edit of anything else (a schedule's plan: ``moved`` empty) changes none.
+    A key not listed in _LASTING_READS is always dropped."""
+    tested = any(a.id in ctx._tests for a in moved)
+    for key in list(ctx._lasting):
+        reads = _LASTING_READS.get(key[0] if isinstance(key, tuple) else key)
+        if reads is None or (reads == "systems" and tested):
+            del ctx._lasting[key]
 
 
 def _plain_value(value) -> bool:
