@@ -69,8 +69,8 @@ async def test_review_groups_findings_by_kind_and_previews_the_written_policy():
         assert "2 blockers stop publishing" in str(screen.query_one("#review-headline", Static).content)
         listing = screen.query_one("#review-findings", OptionList)
         prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
-        heads = [p for p in prompts if p.startswith(("Gaps", "Unanswered", "Evidence"))]
-        assert [h.split(" (")[0] for h in heads] == ["Gaps", "Unanswered questions", "Evidence"]
+        heads = [p for p in prompts if p.startswith(("Gaps", "Questions to settle", "Evidence"))]
+        assert [h.split(" (")[0] for h in heads] == ["Gaps", "Questions to settle", "Evidence"]
         assert sum(int(h.rsplit("(", 1)[1].rstrip(")")) for h in heads) == open_count
         ids = [listing.get_option_at_index(i).id or "" for i in range(listing.option_count)]
         assert sum(1 for i in ids if i.startswith("f")) == open_count
@@ -471,6 +471,9 @@ def test_the_review_headline_does_not_call_a_policy_with_blockers_simply_ready()
     assert headline({"blocker": 2, "major": 11}, []).endswith(
         "ready to publish (blocker questions and missing evidence do not stop it)")
     assert headline({"blocker": 1}, ["a gap"]).endswith("1 blocker stops publishing")
+    # a reviewer read "9 blockers ... 7 blockers stop publishing" as a contradiction
+    assert headline({"blocker": 9, "major": 31}, ["gap"] * 7).endswith(
+        "7 of the blockers stop publishing (gaps; the other 2 are questions or missing evidence)")
     assert headline({"major": 3}, []).endswith("·  ready to publish")
 
 

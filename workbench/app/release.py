@@ -19,7 +19,8 @@ from workbench.store.workspace import Workspace
 
 #: The engine's kinds of finding, in the order the review shows them.
 KINDS = ("gap", "question", "evidence")
-KIND_TITLES = {"gap": "Gaps", "question": "Unanswered questions", "evidence": "Evidence"}
+#: (The engine's questions are "to settle": "unanswered questions" read as the interview's count of them.)
+KIND_TITLES = {"gap": "Gaps", "question": "Questions to settle", "evidence": "Evidence"}
 #: An exception expiring within this many days stands out.
 EXPIRING_DAYS = 30
 SEVERITIES = ("blocker", "major", "minor", "advisory")
@@ -95,7 +96,12 @@ class Review:
         counts = [f"{n} {sev}{'s' if sev == 'blocker' and n != 1 else ''}" for sev, n in self.counts.items() if n]
         parts.append(", ".join(counts) if counts else "no open findings")
         n = len(self.blockers)
-        if n:
+        others = self.counts.get("blocker", 0) - n
+        if n and others > 0:
+            # "9 blockers · 7 blockers stop publishing" read as a contradiction: say which ones, and what the rest are
+            parts.append(f"{n} of the blockers {'stop' if n != 1 else 'stops'} publishing (gaps; the other {others} "
+                         f"{'are questions or missing evidence' if others != 1 else 'is a question or missing evidence'})")
+        elif n:
             parts.append(f"{n} blocker{'s stop' if n != 1 else ' stops'} publishing")
         elif self.counts.get("blocker"):
             # only a blocker *gap* stops a publish: say so, or "2 blocker · ready to publish" reads as a contradiction
