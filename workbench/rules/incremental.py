@@ -514,31 +514,37 @@ class Evaluator:
         return group
 
     def _apply_system_tier(self, group: list[System]) -> None:
-        """An edit of the tier of the systems of ``group`` (ids unique). The indexes are built anew (systems by
-        tier, the schedules that select by tier, copies, scope); every rule that reads the systems re-runs,
-        except the system-local ones, which re-run for those systems alone: their findings about any other
-        system depend on that system alone, and it has the same schedules, copies and scope as before (a rule with
-        a guard, TEST-002, also for the systems of each tier whose summary the move changed: a tier's latest passing
-        test counts for all its systems, whichever holds it). Every rule re-runs whole when a quarter of the
-        systems or more moved. A move that changes no schedule's systems and no system's scope keeps the context
-        (:meth:`_apply_tier_move`)."""
+        """An edit of the tier of the systems of ``group`` (ids unique). When it changes no schedule's systems and
+        no system's scope, the context is kept (:meth:`_move_in_context`) and only the rules seen reading a
+        system's tier (directly, through the tiers' index or in their severity modifiers) re-run; else the indexes
+        are built anew (systems by tier, the schedules that select by tier, copies, scope) and every rule that
+        reads the systems re-runs. Either way the system-local rules re-run for those systems alone: their
+        findings about any other system depend on that system alone, and it has the same schedules, copies and
+        scope as before (a rule with a guard, TEST-002, also for the systems of each tier whose summary the move
+        changed: a tier's latest passing test counts for all its systems, whichever holds it). REF-001 re-runs
+        only when a tier named is not defined, after the edit or before it. Every rule re-runs whole when a
+        quarter of the systems or more moved."""
         from workbench.spec.io import _gc_paused
 
         few = len(group) * 4 < len(self.policy.systems)
-        if few and self._apply_tier_move(group):
-            return
         with _gc_paused():
-            self._new_context()
+            kept = few and self._move_in_context(group)
+            if not kept:
+                self._new_context()
             whole = local = 0
             dynamic = self._dynamic("systems")
             focus = _Focus(self._ctx, group, self._base) if few else None
             for r in self._rules:
-                if r.id not in dynamic and "systems" not in self._reads[r.id]:
+                rid = r.id
+                if rid not in dynamic and ("systems" not in self._reads[rid] or (
+                        kept and "tier" not in self._fields[rid] and not r.tier_modifier)):
                     continue
-                if few and r.id == "VAGUE-001" and r.id not in dynamic:  # a system's tier is in its findings' scopes
+                if few and rid == "VAGUE-001" and rid not in dynamic:  # a system's tier is in its findings' scopes
                     self._run_vague([("systems", self._ctx.system_index[a.id]) for a in group])
                     local += 1
-                elif few and r.id in self._local and r.id not in dynamic:
+                elif kept and rid == "REF-001" and rid not in dynamic and self._tiers_named(group):
+                    continue  # of a system's tier it reads only whether it is defined: it was, it is
+                elif few and rid in self._local and rid not in dynamic:
                     self._run_for_group(r, group, focus)
                     local += 1
                 else:
@@ -546,67 +552,38 @@ class Evaluator:
                     whole += 1
             self._run_deferred()
         self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
-                     "systems": len(group)}
+                     "systems": len(group), "kept": "context" if kept else None}
 
-    def _apply_tier_move(self, group: list[System]) -> bool:
-        """A tier move of the systems of ``group`` (few, ids unique) that changes neither their schedules (no
-        schedule selects systems by their tier before or after) nor whether they are in scope: the context is
-        kept, its systems-by-tier index made again and the memos about those systems dropped (their copies, plans
-        and scope are the same). Only the rules seen reading a system's tier (directly, through the tiers' index
-        or in their severity modifiers) re-run, the system-local ones for those systems alone (TEST-002 also for
-        the systems of each tier whose tests or size it changed: see LOCAL_GUARDS); REF-001 only when a tier
-        named is not defined, after the edit or before it. False (nothing done) when the edit may move schedules or scope: the caller builds the context anew."""
-        from workbench.spec.io import _gc_paused
-
+    def _move_in_context(self, group: list[System]) -> bool:
+        """Keep the context across a tier move of the systems of ``group`` when the move changes no schedule's
+        systems (no schedule selects by the tiers involved) and leaves each in or out of scope: the systems-by-tier
+        index is made again and the memos about those systems dropped (their copies, plans and scope are the same).
+        False (nothing done) otherwise."""
         ctx = self._ctx
         was_in = ctx.__dict__.get("in_scope_systems")
         if was_in is None:
             return False
         moved = {a.id for a in group}
-        before: dict[str, Optional[str]] = dict.fromkeys(moved)
+        before: set[str] = set()
         for tid, ids in ctx.systems_by_tier.items():
-            for sid in ids:
-                if sid in moved:
-                    before[sid] = tid
-        touched = {t for t in before.values() if t} | {a.tier for a in group if a.tier}
+            if not moved.isdisjoint(ids):
+                before.add(tid)
+        touched = before | {a.tier for a in group if a.tier}
         if any(not touched.isdisjoint(sc.tiers) for sc in self.policy.schedules if sc.tiers):
             return False  # the systems a schedule selects by tier (so plans, copies and scope) move
         inside = set(map(id, was_in))
         if any((id(a) in inside) != ctx.in_scope(a) for a in group):
             return False
-        with _gc_paused():
-            self._forget(keep_scope=True)
-            for a in group:
-                ctx._tags.pop(id(a), None)
-                ctx._objectives.pop(id(a), None)
-            _drop_lasting(ctx, group)
-            by_tier: dict[str, list[str]] = defaultdict(list)
-            for s in self.policy.systems:  # as Context builds it: same order, same keys
-                if s.tier:
-                    by_tier[s.tier].append(s.id)
-            ctx.systems_by_tier = by_tier
-            whole = local = 0
-            dynamic = self._dynamic("systems")
-            focus = _Focus(ctx, group, self._base, ctx.in_scope_systems)
-            for r in self._rules:
-                rid = r.id
-                if rid not in dynamic and ("systems" not in self._reads[rid] or (
-                        "tier" not in self._fields[rid] and not r.tier_modifier)):
-                    continue
-                if rid == "VAGUE-001" and rid not in dynamic:  # a system's tier is in its findings' scopes
-                    self._run_vague([("systems", ctx.system_index[a.id]) for a in group])
-                    local += 1
-                elif rid == "REF-001" and rid not in dynamic and self._tiers_named(group):
-                    continue  # of a system's tier it reads only whether it is defined: it was, it is
-                elif rid in self._local and rid not in dynamic:
-                    self._run_for_group(r, group, focus)
-                    local += 1
-                else:
-                    self._run(r)
-                    whole += 1
-            self._run_deferred()
-        self.last = {"how": "system tier", "kept": "context", "rules": whole + len(self._deferred),
-                     "rules_for_its_systems": local, "systems": len(group)}
+        self._forget(keep_scope=True)
+        for a in group:
+            ctx._tags.pop(id(a), None)
+            ctx._objectives.pop(id(a), None)
+        _drop_lasting(ctx, group)
+        by_tier: dict[str, list[str]] = defaultdict(list)
+        for s in self.policy.systems:  # as Context builds it: same order, same keys
+            if s.tier:
+                by_tier[s.tier].append(s.id)
+        ctx.systems_by_tier = by_tier
         return True
 
     def _tiers_named(self, group: list[System]) -> bool:
