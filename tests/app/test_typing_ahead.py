@@ -31,18 +31,24 @@ def _burst(app) -> None:
         app._driver.send_message(event)
 
 
+class _OneBox(App):
+    """One answer box holding ``value``; what is submitted lands in ``submitted``."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value, self.submitted = value, []
+
+    def compose(self):
+        yield AnswerInput(self.value)
+
+    def on_input_submitted(self, event):
+        self.submitted.append(event.value)
+
+
 @run
 async def test_an_answer_box_applies_its_keys_in_the_order_they_came():
-    submitted = []
-
-    class One(App):
-        def compose(self):
-            yield AnswerInput("1mo")
-
-        def on_input_submitted(self, event):
-            submitted.append(event.value)
-
-    app = One()
+    app = _OneBox("1mo")
+    submitted = app.submitted
     async with app.run_test() as pilot:
         app.query_one(AnswerInput).focus()
         await pilot.pause()
@@ -106,16 +112,8 @@ async def test_keys_typed_ahead_in_a_dialog_act_in_the_order_typed():
 async def test_ctrl_a_in_an_answer_box_selects_the_answer_so_typing_replaces_it():
     """A reviewer pressed ctrl+a to replace '1 business day' and typed '2 days': Textual's Input moved to the start
     of the line, and the answer saved was '2 days1 business day'. ctrl+a selects all; home still moves."""
-    submitted = []
-
-    class One(App):
-        def compose(self):
-            yield AnswerInput("1 business day")
-
-        def on_input_submitted(self, event):
-            submitted.append(event.value)
-
-    app = One()
+    app = _OneBox("1 business day")
+    submitted = app.submitted
     async with app.run_test() as pilot:
         app.query_one(AnswerInput).focus()
         await pilot.pause()
