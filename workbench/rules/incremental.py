@@ -586,6 +586,27 @@ class Evaluator:
         ctx.systems_by_tier = by_tier
         return True
 
+    def _references_stand(self, a: System, index: int, added: bool) -> bool:
+        """Whether REF-001 (references to what is not defined) says the same after system ``a`` was added at the end
+        (at ``index``) or removed from there: it reported no undefined system (whose "did you mean" may now name
+        ``a``, or no longer) and nothing of ``a``; an added system names defined tiers and systems; nothing else
+        names a removed one."""
+        ctx = self._ctx
+        prefixes = (f"systems[{index}].", f"systems[{index}][")
+        for f in self._findings.get("REF-001", ()):
+            if "is not defined in systems" in f.message or any(p.startswith(prefixes) for p in f.paths):
+                return False
+        if added:
+            kept_in = a.exclusion.data_kept_in if a.exclusion is not None else None
+            return ((not a.tier or a.tier in ctx.tiers) and all(d in ctx.systems for d in a.depends_on or ())
+                    and (kept_in is None or kept_in in ctx.systems))
+        p = self.policy  # what else may name a system (workbench.spec.refs), bar schedules (COV-005's to report)
+        mon = p.monitoring
+        return (a.id not in ctx._tests
+                and not any(a.id in (s.depends_on or ()) or (s.exclusion is not None and s.exclusion.data_kept_in == a.id)
+                            for s in p.systems)
+                and not any(a.id in x.systems for x in (*mon.alerts, *mon.manual_reviews, *p.legal_holds)))
+
     def _tiers_named(self, group: list[System]) -> bool:
         """Whether the tier of each system of ``group`` is defined (or not given), and REF-001 (which says when a
         system's tier is not defined) had nothing to say of their tiers before the edit either."""
@@ -633,6 +654,8 @@ class Evaluator:
                         self._findings[r.id] = [f for f in self._findings[r.id]
                                                 if not f.paths or not f.paths[0].startswith(prefixes)]
                     local += 1
+                elif r.id == "REF-001" and r.id not in dynamic and kept and self._references_stand(a, index, added):
+                    continue
                 elif r.id in self._local and r.id not in dynamic:
                     if added:
                         self._run_for_group(r, [a], focus)
