@@ -204,6 +204,9 @@ def _workspace(n: int, root: Path) -> Path:
 #: Answers typed in the benchmark: a tier's RPO (most rules read the tiers) and the organization's
 #: description (few do), alternating between two values.
 EDITS = (("tiers[0].rpo", ("30m", "15m")), ("organization.description", ("Analytics SaaS", "B2B analytics")))
+#: Edits made as the systems table and the schedule form make them (the session's set), from the edit to the
+#: drawn panel: a system moved to another tier, a schedule's interval.
+SET_EDITS = (("systems[1].tier", ("T1", "T2")), ("schedules[0].interval", ("1d", "12h")))
 
 
 def bench_edit(sizes: list[int], runs: int, root: Path) -> None:
@@ -215,7 +218,7 @@ def bench_edit(sizes: list[int], runs: int, root: Path) -> None:
 
         async def measure() -> dict[str, tuple[list[float], list[float]]]:
             app = WorkbenchApp(target=str(path), lock=False)
-            out: dict[str, tuple[list[float], list[float]]] = {p: ([], []) for p, _ in EDITS}
+            out: dict[str, tuple[list[float], list[float]]] = {p: ([], []) for p, _ in EDITS + SET_EDITS}
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot, rounds=400)
                 screen = app.screen
@@ -226,6 +229,15 @@ def bench_edit(sizes: list[int], runs: int, root: Path) -> None:
                         await pilot.press("home", "ctrl+k", *values[i % 2], "enter")
                         await settle(pilot, rounds=400)
                         for _ in range(100):  # the frame showing it is drawn after the panel is filled
+                            if screen.last_latency is not None:
+                                break
+                            await pilot.pause(0.01)
+                        out[field][0].append(screen.last_latency)
+                        out[field][1].append(screen.derived.evaluation.seconds)
+                    for field, values in SET_EDITS:
+                        app.session.set(field, values[i % 2])
+                        await settle(pilot, rounds=400)
+                        for _ in range(100):
                             if screen.last_latency is not None:
                                 break
                             await pilot.pause(0.01)
