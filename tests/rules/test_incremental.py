@@ -429,6 +429,33 @@ def test_moving_a_system_to_another_tier_agrees_with_a_full_evaluation(name, exp
 
 
 @pytest.mark.parametrize("name", starters.STARTERS)
+def test_moving_a_system_between_tiers_that_schedules_select_agrees_with_a_full_evaluation(name):
+    """Schedules that back up every system of a tier ("all T1 systems daily"): a tier move changes the moved
+    system's schedules and plan, and may leave a tier empty (its schedule then covers no system) or fill one. The
+    context is kept and those worked out again, unless the system goes into or out of scope."""
+    policy = starters.policy(name, 12)
+    tiers = [t.id for t in policy.tiers]
+    policy.schedules[0].tiers = tiers[:1]
+    policy.schedules[1].tiers = tiers[1:2]
+    policy.schedules[2].tiers = [tiers[-1], "T9-empty"]
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    hows = set()
+    for i in range(0, len(policy.systems), 2):
+        for tier in tiers + ["T9-empty", None]:
+            try:
+                editor.set(("systems", i, "tier"), tier)
+            except EditError:
+                continue
+            hows.add(evaluator.last.get("kept"))
+            _same(evaluator, policy)
+            editor.undo()
+            _same(evaluator, policy)
+    assert "replanned" in hows
+
+
+@pytest.mark.parametrize("name", starters.STARTERS)
 def test_a_bulk_edit_of_the_tier_of_some_systems_agrees_with_a_full_evaluation(name):
     """The systems table's bulk edit: one group change setting the tier of several systems (a few, then most),
     undone and redone."""

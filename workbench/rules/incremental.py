@@ -537,7 +537,9 @@ class Evaluator:
             for r in self._rules:
                 rid = r.id
                 if rid not in dynamic and ("systems" not in self._reads[rid] or (
-                        kept and "tier" not in self._fields[rid] and not r.tier_modifier)):
+                        kept and "tier" not in self._fields[rid] and not r.tier_modifier
+                        and (kept != "replanned" or ("schedules" not in self._reads[rid]
+                                                     and rid not in PLAN_READERS)))):
                     continue
                 if few and rid == "VAGUE-001" and rid not in dynamic:  # a system's tier is in its findings' scopes
                     self._run_vague([("systems", self._ctx.system_index[a.id]) for a in group])
@@ -552,39 +554,66 @@ class Evaluator:
                     whole += 1
             self._run_deferred()
         self.last = {"how": "system tier", "rules": whole + len(self._deferred), "rules_for_its_systems": local,
-                     "systems": len(group), "kept": "context" if kept else None}
+                     "systems": len(group), "kept": kept or None}
 
-    def _move_in_context(self, group: list[System]) -> bool:
-        """Keep the context across a tier move of the systems of ``group`` when the move changes no schedule's
-        systems (no schedule selects by the tiers involved) and leaves each in or out of scope: the systems-by-tier
-        index is made again and the memos about those systems dropped (their copies, plans and scope are the same).
-        False (nothing done) otherwise."""
+    def _move_in_context(self, group: list[System]) -> str:
+        """Keep the context across a tier move of the systems of ``group`` that leaves each in or out of scope:
+        the systems-by-tier index is made again and the memos about those systems dropped. When a schedule selects
+        systems by a tier involved, the moved systems' schedules and plans, and which schedules cover a system, are
+        worked out again too ("replanned"); else they are the same ("context"). "" (the context is to be built
+        anew) when a moved system goes into or out of scope."""
         ctx = self._ctx
         was_in = ctx.__dict__.get("in_scope_systems")
-        if was_in is None:
-            return False
+        if was_in is None or not ctx._schedule_ids_unique:
+            return ""
         moved = {a.id for a in group}
         before: set[str] = set()
         for tid, ids in ctx.systems_by_tier.items():
             if not moved.isdisjoint(ids):
                 before.add(tid)
         touched = before | {a.tier for a in group if a.tier}
-        if any(not touched.isdisjoint(sc.tiers) for sc in self.policy.schedules if sc.tiers):
-            return False  # the systems a schedule selects by tier (so plans, copies and scope) move
+        selecting = [sc for sc in self.policy.schedules if sc.tiers and not touched.isdisjoint(sc.tiers)]
+        by_tier: dict[str, list[str]] = defaultdict(list)
+        for s in self.policy.systems:  # as Context builds it: same order, same keys
+            if s.tier:
+                by_tier[s.tier].append(s.id)
+        scheduled = ctx._schedules
+        if selecting:
+            # the schedules of each moved system as a new context lists them: in schedule order, those listing it
+            # or selecting its tier; then the plans (a schedule has one when it covers a system id)
+            mine = {a.id: [sc for sc in self.policy.schedules if a.id in sc.systems or (a.tier and a.tier in sc.tiers)]
+                    for a in group}
+            if any(bool(mine[a.id]) != bool(scheduled.get(a.id)) for a in group):
+                return ""  # scheduled or not decides scope for some systems: left to a new context
         inside = set(map(id, was_in))
         if any((id(a) in inside) != ctx.in_scope(a) for a in group):
-            return False
+            return ""
         self._forget(keep_scope=True)
         for a in group:
             ctx._tags.pop(id(a), None)
             ctx._objectives.pop(id(a), None)
         _drop_lasting(ctx, group)
-        by_tier: dict[str, list[str]] = defaultdict(list)
-        for s in self.policy.systems:  # as Context builds it: same order, same keys
-            if s.tier:
-                by_tier[s.tier].append(s.id)
         ctx.systems_by_tier = by_tier
-        return True
+        if not selecting:
+            return "context"
+        singles = ctx._single_plans
+        for sc in selecting:
+            covers = bool(sc.systems) or any(by_tier.get(t) for t in sc.tiers)
+            if covers and id(sc) not in singles:
+                ctx._plan_of([sc])
+            elif not covers and id(sc) in singles:
+                del singles[id(sc)]
+                ctx._target_maps.pop(id(sc), None)
+                ctx._schedule_pairs.pop(id(sc), None)
+        ctx._merged.clear()
+        for sid, lst in mine.items():
+            if lst:
+                scheduled[sid] = lst
+                ctx._plans[sid] = ctx._plan_of(lst)
+            else:
+                scheduled.pop(sid, None)
+                ctx._plans.pop(sid, None)
+        return "replanned"
 
     def _references_stand(self, a: System, index: int, added: bool) -> bool:
         """Whether REF-001 (references to what is not defined) says the same after system ``a`` was added at the end
