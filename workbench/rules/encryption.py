@@ -444,11 +444,29 @@ def _latest_proof(ctx, pl, c):
     return latest
 
 
+def _unattributed(ctx) -> frozenset[str]:
+    """Ids of the systems with a restore test in the last 12 months that does not say which copy it restored from
+    (one pass over the tests, kept for the evaluation: a copy may hold thousands of systems)."""
+    found = ctx.__dict__.get("_enc_unattributed")
+    if found is None:
+        recent: dict = {}  # date -> within the window: dates repeat
+        out = set()
+        for t in ctx.policy.restore_tests:
+            d = t.date
+            if t.source_target is None and d:
+                ok = recent.get(d)
+                if ok is None:
+                    ok = recent[d] = DECRYPT_PROOF_WINDOW.add_to(d) >= ctx.today
+                if ok:
+                    out.add(t.system)
+        found = ctx._enc_unattributed = frozenset(out)
+    return found
+
+
 def _decryption_proof(ctx, c, k, systems, worst, scopes, latest):
     keytext = f" (key {k.id})" if k is not None else ""
-    unattributed = [a.id for a in systems
-                    if any(t.source_target is None and t.date and DECRYPT_PROOF_WINDOW.add_to(t.date) >= ctx.today
-                           for t in ctx.tests(a))]
+    recent = _unattributed(ctx)
+    unattributed = [a.id for a in systems if a.id in recent] if recent else []
     if unattributed:
         yield ctx.ask(f"Restore tests of {names(unattributed)} in the last 12 months do not say which copy they "
                       f"restored from: did one decrypt data from {c.id}{keytext}?",

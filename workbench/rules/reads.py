@@ -346,7 +346,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     'restore_tests': {
         'EVID-002': _s('date', 'system'),
         'RTO-001': _s('date', 'measured_rto'),
-        'ENC-004': _s('date', 'result', 'source_target'),
+        'ENC-004': _s('date', 'result', 'source_target', 'system'),
         'TEST-002': _s('date', 'result', 'system'),
         'TEST-003': _s('date', 'id', 'measured_rpo', 'measured_rto', 'remediation_ticket', 'result', 'source_target', 'system'),
         'TEST-004': _s('date', 'id', 'source_target', 'type'),
