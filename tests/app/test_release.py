@@ -500,3 +500,26 @@ async def test_history_of_a_client_never_published_says_how_to_publish():
         said = str(app.screen.query_one("#diff-text", Static).content)
         assert "To publish the first: F6 (review), then p." in said
         assert "m marks a version" not in said
+
+
+@run
+async def test_the_review_lists_two_follow_ups_about_one_field_and_the_publish_form_names_the_stated_version():
+    """A file opened with two bad entries of one list set aside made two follow-ups with one field, and F6 crashed
+    (the follow-ups table was keyed by field). And the publish form's first line said 'this will be version 1.0'
+    while its last said 3.1, the version the spec states."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.session.add_follow_up("Which permission was meant?", field="roles[0].permissions")
+        app.session.add_follow_up("And this one?", field="roles[0].permissions")
+        app.session.set("policy.version", "3.1")
+        await settle(pilot)
+        await pilot.press("f6")
+        await idle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        table = app.screen.query_one("#review-follow-ups")
+        assert table.row_count >= 2
+        await pilot.press("p")
+        await idle(pilot)
+        head = str(app.screen.query_one("#pub-head").render())
+        assert "this will be version 3.1" in head

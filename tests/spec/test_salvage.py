@@ -71,3 +71,38 @@ def test_what_cannot_be_set_aside_is_refused_as_load_refuses_it(tmp_path):
     listed.write_text("- systems: []\n", encoding="utf-8")
     with pytest.raises(SpecError, match="top level must be a mapping"):
         load_setting_aside(listed, DAY)
+
+
+def test_a_field_holding_a_mapping_is_set_aside_alone_not_its_system(tmp_path):
+    """'data_classes: {primary: phi}' took the whole system out of the inventory."""
+    data = _starter()
+    data["systems"][0]["data_classes"] = {"primary": "phi"}
+    policy, aside = load_setting_aside(_write(tmp_path, data), DAY)
+    assert len(policy.systems) == len(data["systems"]) and policy.systems[0].data_classes == []
+    (f,) = [f for f in policy.follow_ups if f.id.startswith("fu-opened")]
+    assert f.field == "systems[0].data_classes" and '{"primary": "phi"}' in f.question
+
+
+def test_bad_entries_of_one_list_are_one_follow_up_at_that_question_in_the_file_s_order(tmp_path):
+    """Two unknown permissions of one role: the question showed only the first follow-up."""
+    data = _starter()
+    data["roles"][0]["permissions"] = ["restore", "delete_all", "read_only"]
+    policy, aside = load_setting_aside(_write(tmp_path, data), DAY)
+    (f,) = [f for f in policy.follow_ups if f.id.startswith("fu-opened")]
+    assert f.field == "roles[0].permissions" and policy.roles[0].permissions == ["restore"]
+    assert f.question.index('"delete_all"') < f.question.index('"read_only"') and "2 entries" in f.question
+
+
+def test_a_misspelt_field_is_asked_at_the_field_it_most_likely_is(tmp_path):
+    data = _starter()
+    data["systems"][0]["enviroment"] = data["systems"][0].pop("environment", "prod")
+    policy, aside = load_setting_aside(_write(tmp_path, data), DAY)
+    (f,) = [f for f in policy.follow_ups if f.id.startswith("fu-opened")]
+    assert f.field == "systems[0].environment" and "a field the spec does not have" in f.question
+
+
+def test_unknown_answers_are_unanswered_not_set_aside(tmp_path):
+    data = _starter()
+    data["roles"][0]["members"] = "unknown"
+    policy, aside = load_setting_aside(_write(tmp_path, data), DAY)
+    assert aside == [] and policy.roles[0].members in (None, [])

@@ -168,9 +168,10 @@ class WorkbenchApp(App):
         from .screens.dialogs import ConfirmDialog
 
         n = len(aside)
-        note = (f"{message}\n\nOpen it with {'this value' if n == 1 else f'these {n} values'} set aside? Each "
-                f"becomes an open follow-up at its question, saying what the file said and where, to answer in the "
-                f"interview (F5 exports them). The file itself is not changed.")
+        shown = [a.describe(str(path)) for a in aside[:12]] + ([f"... and {n - 12} more"] if n > 12 else [])
+        note = ("\n".join(shown) + f"\n\nOpen it with {'this value' if n == 1 else f'these {n} values'} set aside? "
+                f"Each becomes an open follow-up at its question, saying what the file said and where, to answer in "
+                f"the interview (F5 exports them). The file itself is not changed.")
 
         def chosen(ok: Optional[dict]) -> None:
             if ok is not None:  # {} from the dialog's OK, None from cancel

@@ -670,6 +670,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "shred": ("nist_800_88_destroy",), "shredding": ("nist_800_88_destroy",), "degauss": ("nist_800_88_purge",),
     "wipe": ("nist_800_88_clear",), "crypto-shred": ("crypto_erase",), "cloud": ("provider_managed",),
     "person": ("human",), "user": ("human",), "service account": ("service",), "team": ("group",),
+    # permissions, in the words check and the app use for them ("delete backups" was matched to delete_vault)
+    "delete backups": ("delete_recovery_point",), "delete backup": ("delete_recovery_point",),
+    "delete recovery points": ("delete_recovery_point",), "change retention": ("modify_retention",),
+    "change locks": ("modify_immutability",), "change immutability": ("modify_immutability",),
+    "switch off a plan": ("disable_plan",), "disable plans": ("disable_plan",), "delete a vault": ("delete_vault",),
+    "administer keys": ("key_admin",), "administer production": ("prod_admin",), "production admin": ("prod_admin",),
+    "bypass a governance lock": ("bypass_governance",),
 }
 
 

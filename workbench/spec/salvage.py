@@ -24,8 +24,8 @@ from typing import Any, Optional
 
 from pydantic import ValidationError
 
-from .io import (Problem, SpecError, _describe, _refuse_bad_text, check_size, format_for, format_path, locate,
-                 parse_text, positions, read_user_file)
+from .io import (_UNKNOWN_HINT, Problem, SpecError, _describe, _model_at, _refuse_bad_text, check_size, format_for,
+                 format_path, locate, parse_text, positions, read_user_file, strip_unknown)
 from .model import Policy
 
 #: More than this many values to set aside is not a policy with a few mistakes: it is refused as it is.
@@ -43,9 +43,15 @@ class SetAside:
     reason: str
     line: Optional[int]
     whole_item: bool = False  # a list item taken out whole (it lacks a field it cannot be without)
+    meant: Optional[str] = None  # for a misspelt field name: the field it most likely is
 
     def where(self, source: str) -> str:
         return f"{source}:{self.line}" if self.line else source
+
+    def describe(self, source: str) -> str:
+        """``file:line: path: why`` (the path as the file has it), as ``validate`` says a problem."""
+        what = "the whole item" if self.whole_item else ""
+        return f"{self.where(source)}: {format_path(self.path)}: {self.reason}" + (f" ({what} is set aside)" if what else "")
 
 
 def load_setting_aside(path: str | Path, today: Optional[dt.date] = None) -> tuple[Policy, list[SetAside]]:
@@ -66,6 +72,8 @@ def load_setting_aside(path: str | Path, today: Optional[dt.date] = None) -> tup
 
         loads(text, fmt, source, check_references=False)  # says why, as load does
         raise SpecError([Problem(source, "the top level must be a mapping of sections", line=1)])
+    if _UNKNOWN_HINT.search(text):
+        data = strip_unknown(data, Policy)  # "unknown" and "?" mean unanswered, as load reads them
     pos = positions(text, fmt)
     aside: list[SetAside] = []
     shifted = False  # once list items are taken out, later paths no longer match the file's lines
@@ -89,10 +97,11 @@ def load_setting_aside(path: str | Path, today: Optional[dt.date] = None) -> tup
             target, whole = _what_to_take(data, loc, error["type"])
             if target is None:
                 raise _refusal(exc, source, pos) from None
-            line = None if shifted else locate(pos, target)[0]
-            found.append((target, whole, _describe(error), line))
+            line = None if shifted else locate(pos, target, key=error["type"] == "extra_forbidden")[0]
+            meant = _field_meant(data, loc) if error["type"] == "extra_forbidden" else None
+            found.append((target, whole, _describe(error), line, meant))
         done = set()
-        for target, whole, reason, line in sorted(found, key=lambda f: _sortable(f[0]), reverse=True):
+        for target, whole, reason, line, meant in sorted(found, key=lambda f: _sortable(f[0]), reverse=True):
             if target in done or any(target[:k] in done for k in range(len(target))):
                 continue  # inside an item already taken out
             got = _take(data, target)
@@ -102,24 +111,24 @@ def load_setting_aside(path: str | Path, today: Optional[dt.date] = None) -> tup
             if isinstance(target[-1], int):
                 shifted = True
                 aside = [_after_removal(a, target) for a in aside]
-            aside.append(SetAside(target, got, reason, line, whole))
+            aside.append(SetAside(target, got, reason, line, whole, meant))
         if len(aside) > MAX_SET_ASIDE:
             raise _refusal(exc, source, pos) from None
     else:
         raise SpecError([Problem(source, "the file could not be opened with its unreadable values set aside")])
     if not aside:
         return policy, []
-    aside.sort(key=lambda a: (a.line is None, a.line or 0))  # in the file's order
+    aside.sort(key=lambda a: (a.line is None, a.line or 0, _sortable(a.path)))  # in the file's order
     data.setdefault("follow_ups", [])
     if not isinstance(data["follow_ups"], list):
         raise SpecError([Problem(source, "follow_ups must be a list")])
     taken = {str(f.get("id")) for f in data["follow_ups"] if isinstance(f, dict)}
     n = 0
-    for item in aside:
+    for group in _by_field(aside):  # one follow-up per question: the entries of one list go together
         n += 1
-        while f"fu-opened-{n}" in taken:
+        while f"fu-opened-{n:02d}" in taken:
             n += 1
-        data["follow_ups"].append(_follow_up(item, source, f"fu-opened-{n}", today or dt.date.today(), policy))
+        data["follow_ups"].append(_follow_up(group, source, f"fu-opened-{n:02d}", today or dt.date.today(), policy))
     try:
         return Policy.model_validate(data), aside
     except ValidationError as exc:
@@ -127,6 +136,31 @@ def load_setting_aside(path: str | Path, today: Optional[dt.date] = None) -> tup
 
 
 _NOTHING = object()
+
+
+def _field_meant(data: dict, loc: tuple) -> Optional[str]:
+    """For a field name the spec does not know (``enviroment``): the path of the field it most likely is, when that
+    field is not given already (so the follow-up shows at its question)."""
+    import difflib
+
+    model = _model_at(loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return None
+    match = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1, cutoff=0.75)
+    parent = _at(data, loc[:-1])
+    if not match or not isinstance(parent, dict) or parent.get(match[0]) is not None:
+        return None
+    return format_path(loc[:-1] + (match[0],))
+
+
+def _by_field(aside: list[SetAside]) -> list[list[SetAside]]:
+    """The set-aside values grouped by the question they belong to (in the file's order): the entries taken out of
+    one list together; every other value alone."""
+    groups: dict = {}
+    for item in aside:
+        key = item.path[:-1] if isinstance(item.path[-1], int) and not item.whole_item else (id(item),)
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
 
 
 def _after_removal(item: SetAside, removed: tuple) -> SetAside:
@@ -164,8 +198,10 @@ def _what_to_take(data: dict, loc: tuple, kind: str) -> tuple[Optional[tuple], b
     nothing can be: the error is about a whole section, or the top level."""
     if not loc:
         return None, False
-    if kind == "missing" or _at(data, loc) is _NOTHING or isinstance(_at(data, loc), dict):
-        # a required field absent, or a check of a whole item: take out the innermost list item holding it
+    value = _at(data, loc)
+    if kind == "missing" or value is _NOTHING or (isinstance(value, dict) and isinstance(loc[-1], int)):
+        # a required field absent, or a check of a whole list item: take out the innermost list item holding it
+        # (a field holding a mapping where something else belongs, 'data_classes: {primary: phi}', is that field)
         for k in range(len(loc) - 1, 0, -1):
             if isinstance(loc[k], int) and isinstance(_at(data, loc[:k]), list):
                 return loc[: k + 1], True
@@ -183,9 +219,22 @@ def _take(data: Any, path: tuple) -> Any:
     return _NOTHING
 
 
-def _follow_up(item: SetAside, source: str, fid: str, today: dt.date, policy: Policy) -> dict:
+def _follow_up(group: list[SetAside], source: str, fid: str, today: dt.date, policy: Policy) -> dict:
     from .followups import SINGULAR, path_in_words
 
+    if len(group) > 1:  # entries of one list: one question naming each, with its reason
+        first = group[0]
+        name = Path(source).name
+        field = format_path(first.path[:-1])
+        said = "; ".join(f"{json.dumps(x.value, ensure_ascii=True, default=str)} ({name}:{x.line}: {x.reason})"
+                         if x.line else f"{json.dumps(x.value, ensure_ascii=True, default=str)} ({x.reason})"
+                         for x in group)
+        shown = said if len(said) <= 3 * _SHOWN else said[: 3 * _SHOWN] + "..."
+        return {"id": fid, "field": field, "status": "open",
+                "question": f"The file listed {len(group)} entries for {path_in_words(policy, field)} that could not "
+                            f"be read: {shown}. Which are meant?",
+                "note": f"Set aside on {today.isoformat()} when {name} was opened in the workbench; it said: {said}"}
+    item = group[0]
     from .textcheck import bad_text
 
     said = json.dumps(item.value, ensure_ascii=False, default=str)
@@ -202,8 +251,13 @@ def _follow_up(item: SetAside, source: str, fid: str, today: dt.date, policy: Po
         field = None
     else:
         field = format_path(item.path[:-1]) if isinstance(item.path[-1], int) else format_path(item.path)
-        question = (f"The file said {shown} for {path_in_words(policy, field)} ({at}), which could not be read: "
-                    f"{item.reason}. What is the right answer?")
+        if item.meant:  # a misspelt field: asked at the field it most likely is
+            question = (f"The file gave {shown} as {path_in_words(policy, field)} ({at}), a field the spec does not "
+                        f"have: is it {path_in_words(policy, item.meant)}?")
+            field = item.meant
+        else:
+            question = (f"The file said {shown} for {path_in_words(policy, field)} ({at}), which could not be read: "
+                        f"{item.reason}. What is the right answer?")
     return {"id": fid, "question": question, "field": field, "status": "open",
             "note": f"Set aside on {today.isoformat()} when {name} was opened in the workbench; it said: {said}"}
 

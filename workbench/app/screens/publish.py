@@ -125,7 +125,9 @@ class PublishScreen(Screen):
         head = self.query_one("#pub-head", Static)
         view = self.query_one(DiffView)
         if diff is None:
-            head.update("Nothing published yet: this will be version 1.0, the first.")
+            first = release.next_version_label(self.session.workspace, "major", self.session.policy)
+            head.update("Nothing published yet: this will be version 1.0, the first." if first == "1.0" else
+                        f"Nothing published yet: this will be version {first}, the version the spec states.")
             view.show(None, "Every answer is new in a first version: there is nothing earlier to compare it with.")
             self.query_one("#pub-bump", Select).value = "major"
         else:

@@ -174,9 +174,11 @@ class ReviewScreen(Screen):
     def _show_follow_ups(self, data: release.Review) -> None:
         table = self.query_one("#review-follow-ups", DataTable)
         table.clear()
-        for f in data.follow_ups:
+        self._follow_up_fields: list[Optional[str]] = []
+        for f in data.follow_ups:  # keyed by row: two follow-ups may name one field (or none)
             table.add_row(Text(f.id or "-"), Text(f.question), Text(f.owner or "-"), Text(str(f.due or "-")),
-                          Text(f.field or "-"), key=f.field or None)
+                          Text(f.field or "-"), key=f"fu{len(self._follow_up_fields)}")
+            self._follow_up_fields.append(f.field)
         self._retitle("tab-follow-ups", f"Follow-ups ({len(data.follow_ups)})")
 
     def _retitle(self, pane_id: str, label: str) -> None:
@@ -194,8 +196,11 @@ class ReviewScreen(Screen):
     @on(DataTable.RowSelected, "#review-follow-ups")
     def _follow_up_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value:
-            back_to_field(self.app, str(event.row_key.value))
+        key = str(event.row_key.value or "")
+        fields = getattr(self, "_follow_up_fields", [])
+        index = int(key[2:]) if key.startswith("fu") and key[2:].isdigit() else -1
+        if 0 <= index < len(fields) and fields[index]:
+            back_to_field(self.app, fields[index])
 
     def action_back(self) -> None:
         self.app.pop_screen()
