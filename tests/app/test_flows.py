@@ -470,3 +470,24 @@ async def test_a_dialog_message_goes_once_the_field_is_put_right():
         await pilot.press(*"Acme")
         await pilot.pause()
         assert str(error.render()).strip() == ""
+
+
+@run
+async def test_renaming_a_system_in_the_interview_renames_its_references_and_its_title():
+    """A reviewer typed a new id into a system's id box: its schedules and restore tests kept the old id (a new
+    blocker: 'in no backup schedule') and the title over its questions kept the old name."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        old = app.session.policy.systems[0].id
+        app.screen.jump_to("systems[0].id")
+        await settle(pilot)
+        await pilot.press("ctrl+a", *"orders-db", "enter")
+        await settle(pilot)
+        policy = app.session.policy
+        assert policy.systems[0].id == "orders-db"
+        assert not any(old in sc.systems for sc in policy.schedules) and not any(
+            t.system == old for t in policy.restore_tests)
+        assert not [f for f in open_findings(app) if "orders-db" in f.message and "no backup schedule" in f.message]
+        title = app.screen.query(".item-title").first()
+        assert "orders-db" in str(title.render()) and old not in str(title.render())

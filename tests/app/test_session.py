@@ -243,3 +243,26 @@ def test_a_large_draft_is_saved_as_json_and_read_back(root):
 def test_session_and_questions_import_without_textual():
     code = "import sys, workbench.app.session, workbench.app; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_new_id_renames_the_item_where_others_name_it_in_one_undo_step(tmp_path):
+    """A reviewer typed a new id for system prod_db: schedule nightly and restore test RT-2 still named prod_db, and
+    a blocker said the renamed system was in no schedule. The references are renamed with it; undo puts all back."""
+    from workbench.app.session import Session
+
+    session = Session.demo(root=tmp_path, today=TODAY, lock=False)
+    policy = session.policy
+    old = policy.systems[0].id
+    named = [(i, sc.id) for i, sc in enumerate(policy.schedules) if old in sc.systems]
+    tested = [i for i, t in enumerate(policy.restore_tests) if t.system == old]
+    assert named and tested
+    session.answer("systems[0].id", "orders-db")
+    assert policy.systems[0].id == "orders-db"
+    assert all("orders-db" in policy.schedules[i].systems and old not in policy.schedules[i].systems for i, _ in named)
+    assert all(policy.restore_tests[i].system == "orders-db" for i in tested)
+    session.undo()
+    assert policy.systems[0].id == old and all(policy.restore_tests[i].system == old for i in tested)
+    # an id another system has already is not a rename: the references stay (REF-001 reports the duplicate)
+    other = policy.systems[1].id
+    session.answer("systems[0].id", other)
+    assert all(policy.restore_tests[i].system == old for i in tested)

@@ -228,9 +228,46 @@ class Session:
         return lambda message: in_plain_words(message, keep)
 
     def set(self, path: str | tuple, value: Any) -> Change:
-        """Set one answer; raises :class:`EditError` (the policy untouched) when the value is refused."""
+        """Set one answer; raises :class:`EditError` (the policy untouched) when the value is refused. A new id of
+        an item that others name (a system in schedules and restore tests, a tier, a copy, a person ...) renames it
+        there too, in the same change (one undo step): a rename left them naming an item that no longer exists."""
         self._writable(path)
-        return self.editor.set(path, value)
+        renamed = self._renaming(path, value)
+        if not renamed:
+            return self.editor.set(path, value)
+        label, found, old = renamed
+        lists = {}  # an entry of a list is renamed by setting the list (the Editor sets fields)
+        with self.editor.group(f"Rename {label}"):
+            change = self.editor.set(path, value)
+            for where in found:
+                if isinstance(where[-1], int):
+                    lists.setdefault(where[:-1], None)
+                else:
+                    self.editor.set(where, value)
+            for where in lists:
+                current = self.editor.get(where)
+                self.editor.set(where, [value if x == old else x for x in current])
+        return change
+
+    def _renaming(self, path: str | tuple, value: Any) -> Optional[tuple[str, list[tuple], str]]:
+        """(what is renamed, the paths naming it, its id) when ``path`` is the id of an item others name by it; else None."""
+        from workbench.spec.io import parse_path
+        from workbench.spec.refs import ID_SECTIONS, references
+
+        parts = parse_path(path) if isinstance(path, str) else tuple(path)
+        if len(parts) != 3 or parts[2] != "id" or parts[0] not in ID_SECTIONS or not isinstance(parts[1], int):
+            return None
+        items = getattr(self.policy, parts[0])
+        if not 0 <= parts[1] < len(items) or not isinstance(value, str) or not value.strip():
+            return None
+        old = items[parts[1]].id
+        if not old or old == value or sum(1 for x in items if x.id == old) > 1 or any(x.id == value for x in items):
+            return None  # nothing named, or an id two items share (which one is meant is not known), or taken
+        found = references(self.policy, parts[0], old)
+        if not found:
+            return None
+        return f"{parts[0].rstrip('s').replace('_', ' ')} {old} to {value} (and {len(found)} "\
+               f"reference{'s' if len(found) != 1 else ''} to it)", found, old
 
     def answer(self, path: str, value: Any) -> Change:
         """Set an answer given in the interview; an open follow-up on that field is marked answered in the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from itertools import chain
-from typing import Collection, Mapping, Optional
+from typing import Any, Collection, Mapping, Optional
 
 from .model import Policy
 
@@ -19,6 +19,58 @@ ID_SECTIONS = {
     "roles": "id", "principals": "id", "legal_holds": "id", "vendors": "id",
     "restore_tests": "id", "exceptions": "id", "follow_ups": "id", "dr_exercises": "id",
 }
+
+
+#: Where a spec names an item of another section by its id: (path, with "*" for every item of a list, and the
+#: sections whose ids it may name). The same references :func:`reference_problems` checks, and an exception's
+#: scope (which may name an item of any section).
+REFERENCES: tuple[tuple[tuple, frozenset[str]], ...] = tuple((path, frozenset(sections)) for path, sections in (
+    (("systems", "*", "tier"), ("tiers",)),
+    (("systems", "*", "depends_on", "*"), ("systems",)),
+    (("systems", "*", "exclusion", "data_kept_in"), ("systems",)),
+    (("schedules", "*", "systems", "*"), ("systems",)),
+    (("schedules", "*", "tiers", "*"), ("tiers",)),
+    (("schedules", "*", "targets", "*"), ("targets",)),
+    (("schedules", "*", "performed_by"), ("vendors",)),
+    (("targets", "*", "encryption", "key"), ("keys",)),
+    (("targets", "*", "vendor"), ("vendors",)),
+    (("targets", "*", "managed_by"), ("vendors",)),
+    (("keys", "*", "admins", "*"), ("principals", "roles")),
+    (("roles", "*", "members", "*"), ("principals",)),
+    (("principals", "*", "members", "*"), ("principals",)),
+    (("roles", "*", "targets", "*"), ("targets",)),
+    (("monitoring", "alerts", "*", "systems", "*"), ("systems",)),
+    (("monitoring", "alerts", "*", "tiers", "*"), ("tiers",)),
+    (("monitoring", "manual_reviews", "*", "systems", "*"), ("systems",)),
+    (("monitoring", "manual_reviews", "*", "tiers", "*"), ("tiers",)),
+    (("restore_tests", "*", "system"), ("systems",)),
+    (("restore_tests", "*", "source_target"), ("targets",)),
+    (("legal_holds", "*", "systems", "*"), ("systems",)),
+    (("exceptions", "*", "scope"), tuple(ID_SECTIONS)),
+))
+
+
+def references(policy: Policy, section: str, name: str) -> list[tuple]:
+    """The paths where ``policy`` names item ``name`` of ``section`` (what renaming it must rename too)."""
+    out: list[tuple] = []
+
+    def walk(node: Any, pattern: tuple, at: tuple) -> None:
+        if not pattern:
+            if node == name:
+                out.append(at)
+            return
+        head, rest = pattern[0], pattern[1:]
+        if head == "*":
+            if isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, rest, at + (i,))
+        elif node is not None:
+            walk(getattr(node, head, None), rest, at + (head,))
+
+    for pattern, sections in REFERENCES:
+        if section in sections:
+            walk(policy, pattern, ())
+    return out
 
 
 def ids_in(policy: Policy) -> frozenset[str]:

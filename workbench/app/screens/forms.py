@@ -983,6 +983,10 @@ class StepForm(TableActions, VerticalScroll):
                 if index < len(items):
                     table = self.query_one(f"#items-{slug(head)}", ItemTable)
                     table.update_row(index, item_row(items[index], item_columns(questions), questions))
+                    if self._form_for.get(head) == index:  # its title names it (a new id or name)
+                        titles = self.query_one(f"#item-form-{slug(head)}", Vertical).query(".item-title")
+                        if titles:
+                            titles.first(Static).update(item_name(items[index], index))
         self._apply_conditions()
 
     def _apply_conditions(self) -> None:
