@@ -596,23 +596,7 @@ class Evaluator:
         ctx.systems_by_tier = by_tier
         if not selecting:
             return "context"
-        singles = ctx._single_plans
-        for sc in selecting:
-            covers = bool(sc.systems) or any(by_tier.get(t) for t in sc.tiers)
-            if covers and id(sc) not in singles:
-                ctx._plan_of([sc])
-            elif not covers and id(sc) in singles:
-                del singles[id(sc)]
-                ctx._target_maps.pop(id(sc), None)
-                ctx._schedule_pairs.pop(id(sc), None)
-        ctx._merged.clear()
-        for sid, lst in mine.items():
-            if lst:
-                scheduled[sid] = lst
-                ctx._plans[sid] = ctx._plan_of(lst)
-            else:
-                scheduled.pop(sid, None)
-                ctx._plans.pop(sid, None)
+        _replan(ctx, selecting, mine)
         return "replanned"
 
     def _references_stand(self, a: System, index: int, added: bool) -> bool:
@@ -716,7 +700,7 @@ class Evaluator:
             return False
         self._forget(keep_scope=True)
         _drop_lasting(ctx, [a])
-        schedules, scheduled, singles = self.policy.schedules, ctx._schedules, ctx._single_plans
+        schedules, scheduled = self.policy.schedules, ctx._schedules
         before = scheduled.get(a.id, [])
         in_scope = ctx.__dict__.get("in_scope_systems")
         if added:
@@ -736,24 +720,7 @@ class Evaluator:
         # its schedules, in schedule order: those listing its id (a listed id is indexed whether or not a system
         # has it), and while it is there, those selecting its tier
         mine = [sc for sc in schedules if a.id in sc.systems or (added and a.tier and a.tier in sc.tiers)]
-        if mine:
-            scheduled[a.id] = mine
-        else:
-            scheduled.pop(a.id, None)
-        # a schedule covers a system id (so has a plan of its own) when it lists one, or its tiers hold a system
-        for sc in (mine if added else before):
-            covers = bool(sc.systems) or any(by_tier.get(t) for t in sc.tiers)
-            if covers and id(sc) not in singles:
-                ctx._plan_of([sc])
-            elif not covers and id(sc) in singles:
-                del singles[id(sc)]
-                ctx._target_maps.pop(id(sc), None)
-                ctx._schedule_pairs.pop(id(sc), None)
-        ctx._merged.clear()
-        if mine:
-            ctx._plans[a.id] = ctx._plan_of(mine)
-        else:
-            ctx._plans.pop(a.id, None)
+        _replan(ctx, mine if added else before, {a.id: mine})
         if added and in_scope is not None and ctx.in_scope(a):
             in_scope.append(a)
         return True
@@ -945,6 +912,30 @@ class Evaluator:
         self.last = {"how": "section", "section": section, "field": field, "rules": n + len(self._deferred)}
         if focus is not None:
             self.last.update(rules_for_its_systems=local, systems=len(group))
+
+
+def _replan(ctx: Context, touched, schedules_of: dict[str, list]) -> None:
+    """Bring the context's plans up to date, as a new context would build them, once the systems of
+    ``schedules_of`` (system id -> its schedules, in schedule order) have those schedules: which of the ``touched``
+    schedules cover a system id (so have a plan of their own: one that lists one, or whose tiers hold a system),
+    and those systems' schedules and plans."""
+    singles, by_tier, scheduled = ctx._single_plans, ctx.systems_by_tier, ctx._schedules
+    for sc in touched:
+        covers = bool(sc.systems) or any(by_tier.get(t) for t in sc.tiers)
+        if covers and id(sc) not in singles:
+            ctx._plan_of([sc])
+        elif not covers and id(sc) in singles:
+            del singles[id(sc)]
+            ctx._target_maps.pop(id(sc), None)
+            ctx._schedule_pairs.pop(id(sc), None)
+    ctx._merged.clear()  # by id() of plans, some of which go now
+    for sid, lst in schedules_of.items():
+        if lst:
+            scheduled[sid] = lst
+            ctx._plans[sid] = ctx._plan_of(lst)
+        else:
+            scheduled.pop(sid, None)
+            ctx._plans.pop(sid, None)
 
 
 _WHOLE_MODEL = object()  # _apply_section's index for an edit of a one-model section (policy, engagement ...)
