@@ -508,6 +508,43 @@ def test_adding_a_system_at_the_end_and_removing_the_last_agree_with_a_full_eval
     assert {"last system added", "last system removed"} <= hows
 
 
+@pytest.mark.parametrize("exposed", [False, True])
+@pytest.mark.parametrize("name", starters.STARTERS)
+def test_adding_or_removing_a_system_anywhere_agrees_with_a_full_evaluation(name, exposed):
+    """A system added at the start, in the middle or before the last one, or removed from anywhere: every system
+    after it moves by one, and the findings kept about them (system-local rules, VAGUE-001, REF-001) move their
+    paths with them. Every system of every starter added in turn at a different place, undone, redone, then one
+    system removed from another place; a repeated id takes the whole-section path."""
+    policy = starters.policy(name, 12)
+    if exposed:
+        _exposed(policy)
+    evaluator = Evaluator(policy, DAY)
+    editor = Editor(policy)
+    evaluator.attach(editor)
+    hows = set()
+    donors = [a for p in _STARTERS.values() for a in p.systems]
+    for k, donor in enumerate(donors):
+        item = _plain(donor)
+        if k % 5:
+            item["id"] = f"{item['id']}-added"
+        editor.add(("systems",), item, (k * 5) % len(policy.systems))
+        hows.add(evaluator.last["how"])
+        _same(evaluator, policy)
+        editor.undo()
+        hows.add(evaluator.last["how"])
+        _same(evaluator, policy)
+        editor.redo()
+        _same(evaluator, policy)
+        editor.remove(("systems", (k * 3) % (len(policy.systems) - 1)))
+        hows.add(evaluator.last["how"])
+        _same(evaluator, policy)
+        editor.undo()
+        _same(evaluator, policy)
+        editor.redo()
+        _same(evaluator, policy)
+    assert {"system added", "system removed"} <= hows
+
+
 def test_a_duration_written_in_words_is_reported_and_cleared_whichever_path_the_edit_takes():
     """VAGUE-001 is skipped when a duration goes from one plain value to another; from or to words, it re-runs."""
     policy = starters.policy("saas-startup", 12)

@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import insort
 from collections import defaultdict
+from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
 from typing import Any, Optional
@@ -259,7 +261,7 @@ class Evaluator:
                 self._apply_system(a, path[2])
                 return
         if (section == "systems" and change.op in ("add", "remove") and len(path) == 2
-                and isinstance(path[1], int) and self._apply_last_system(change)):
+                and isinstance(path[1], int) and self._apply_one_system(change)):
             return
         moved = self._moved_systems(change)
         if moved:
@@ -629,26 +631,28 @@ class Evaluator:
         paths = {f"systems[{index[a.id]}].tier" for a in group}
         return not any(not paths.isdisjoint(f.paths) for f in self._findings.get("REF-001", ()))
 
-    def _apply_last_system(self, change) -> bool:
-        """A system added at the end of the inventory (as the app's systems table adds one), or the last one
-        removed (its undo): no other system moves, so every finding's path stays. The indexes are built anew;
-        the system-local rules re-run for that system alone (their findings about any other system depend on it
-        alone) or drop their findings about it, and VAGUE-001 its findings about it; every other rule that reads
-        the systems re-runs whole. False (nothing done) for any other add or remove, and when ids repeat."""
+    def _apply_one_system(self, change) -> bool:
+        """One system added to the inventory (at the end, as the app's systems table adds one, or anywhere) or
+        removed from it (ids unique). The indexes are brought up to date; the system-local rules re-run for that
+        system alone (their findings about any other system depend on it alone) or drop their findings about it,
+        and VAGUE-001 its findings about it; every other rule that reads the systems re-runs whole. The systems
+        after it move by one: the findings kept about them have their paths moved with them. False (nothing
+        done) when ids repeat or the context is not of the inventory before the edit."""
         from workbench.spec.io import _gc_paused
 
         systems, ctx = self.policy.systems, self._ctx
         index = change.path[1]
         a = change.after if change.op == "add" else change.before  # the system added or removed
-        if not isinstance(a, System):
+        if not isinstance(a, System) or index < 0:
             return False
         # undo and redo report the edit itself: whether it added or removed is what the inventory says now
-        added = index == len(systems) - 1 and systems[index] is a
+        added = index < len(systems) and systems[index] is a
         if added:
-            if len(ctx.systems) != index or a.id in ctx.systems:
+            if len(ctx.systems) != len(systems) - 1 or a.id in ctx.systems:
                 return False  # the context is not of the inventory before, or a repeated id (REF-001)
-        elif index != len(systems) or len(ctx.systems) != index + 1 or ctx.systems.get(a.id) is not a:
+        elif index > len(systems) or len(ctx.systems) != len(systems) + 1 or ctx.systems.get(a.id) is not a:
             return False
+        last = index == (len(systems) - 1 if added else len(systems))
         with _gc_paused():
             kept = self._extend_context(a, index, added)
             if not kept:
@@ -656,28 +660,43 @@ class Evaluator:
             whole = local = 0
             dynamic = self._dynamic("systems")
             focus = _Focus(self._ctx, [a], self._base) if added else None
+            # the systems whose index the edit moved (by one: up after an add, down after a removal)
+            after = systems[index + 1:] if added else systems[index:]
+            shift = _Shift(index, 1 if added else -1)
             for r in self._rules:
                 if r.id not in dynamic and "systems" not in self._reads[r.id]:
                     continue
                 if r.id == "VAGUE-001" and r.id not in dynamic:
+                    found = self._findings[r.id]
+                    if not added:
+                        prefixes = (f"systems[{index}].", f"systems[{index}][")
+                        found = [f for f in found if not f.paths or not f.paths[0].startswith(prefixes)]
+                    self._findings[r.id] = found if last else [shift.finding(f) for f in found]
                     if added:
                         self._run_vague([("systems", index)])
-                    else:
-                        prefixes = (f"systems[{index}].", f"systems[{index}][")
-                        self._findings[r.id] = [f for f in self._findings[r.id]
-                                                if not f.paths or not f.paths[0].startswith(prefixes)]
                     local += 1
-                elif r.id == "REF-001" and r.id not in dynamic and kept and self._references_stand(a, index, added):
+                elif (r.id == "REF-001" and r.id not in dynamic and kept
+                      and self._references_stand(a, index, added)):
+                    if not last:
+                        self._findings[r.id] = [shift.finding(f) for f in self._findings[r.id]]
                     continue
                 elif r.id in self._local and r.id not in dynamic:
-                    if added:
-                        self._run_for_group(r, [a], focus)
-                    elif self._findings[r.id]:  # a finding about no one system may name it: whole
+                    if self._findings[r.id]:  # a finding about no one system may name it: whole
                         self._run(r)
                         whole += 1
                         continue
+                    groups = self._by_system[r.id]
+                    if not last:
+                        for x in after:
+                            mine = groups.get(id(x))
+                            if mine:
+                                groups[id(x)] = [shift.finding(f) for f in mine]
+                    if added:
+                        self._run_for_group(r, [a], focus)
+                        if not last and id(a) in groups:  # its findings in their place: in inventory order
+                            self._by_system[r.id] = {id(x): groups[id(x)] for x in systems if id(x) in groups}
                     else:
-                        self._by_system[r.id].pop(id(a), None)
+                        groups.pop(id(a), None)
                         if r.id in LOCAL_GUARDS:  # the systems of a tier whose summary it changed
                             self._run_for_group(r, [])
                     local += 1
@@ -685,44 +704,60 @@ class Evaluator:
                     self._run(r)
                     whole += 1
             self._run_deferred()
-        self.last = {"how": "last system " + ("added" if added else "removed"), "rules": whole + len(self._deferred),
-                     "rules_for_its_systems": local, "systems": 1, "kept": "context" if kept else None}
+        where = "last system" if last else "system"
+        self.last = {"how": where + (" added" if added else " removed"), "rules": whole + len(self._deferred),
+                     "rules_for_its_systems": local, "systems": 1, "kept": "context" if kept else None,
+                     "moved": 0 if last else len(after)}
         return True
 
     def _extend_context(self, a: System, index: int, added: bool) -> bool:
-        """The context's indexes brought up to date with system ``a`` added at the end of the inventory (at
-        ``index``), or removed from it, as a new context would build them: by id, by tier, its schedules (listed,
-        or selecting its tier) and plan, whether it is in scope. No other system's entries move. False (nothing
-        done) when schedule ids repeat or the inventory is not what the context holds."""
+        """The context's indexes brought up to date with system ``a`` added to the inventory at ``index``, or
+        removed from there, as a new context would build them: by id (in inventory order), the index of each
+        system after it, by tier, its schedules (listed, or selecting its tier) and plan, whether it is in scope.
+        False (nothing done) when schedule ids repeat."""
         ctx = self._ctx
         by_tier = ctx.systems_by_tier
-        if not ctx._schedule_ids_unique or (not added and a.tier and (by_tier.get(a.tier) or [None])[-1] != a.id):
+        if not ctx._schedule_ids_unique:
             return False
         self._forget(keep_scope=True)
         _drop_lasting(ctx, [a])
-        schedules, scheduled = self.policy.schedules, ctx._schedules
+        systems, schedules, scheduled = self.policy.systems, self.policy.schedules, ctx._schedules
         before = scheduled.get(a.id, [])
         in_scope = ctx.__dict__.get("in_scope_systems")
+        where = ctx.system_index
         if added:
-            ctx.systems[a.id] = a  # all_systems is the same dict
-            ctx.system_index[a.id] = index
+            if index == len(systems) - 1:
+                ctx.systems[a.id] = a  # all_systems is the same dict
+            else:  # the same dict, in inventory order
+                ordered = list(ctx.systems.items())
+                ordered.insert(index, (a.id, a))
+                ctx.systems.clear()
+                ctx.systems.update(ordered)
+            for i in range(index, len(systems)):
+                where[systems[i].id] = i
             if a.tier:
-                by_tier[a.tier].append(a.id)
+                insort(by_tier[a.tier], a.id, key=where.__getitem__)
         else:
             del ctx.systems[a.id]
-            del ctx.system_index[a.id]
+            del where[a.id]
+            for i in range(index, len(systems)):
+                where[systems[i].id] = i
             if a.tier:
-                by_tier[a.tier].pop()
-                if not by_tier[a.tier]:
+                ids = by_tier[a.tier]
+                ids.remove(a.id)
+                if not ids:
                     del by_tier[a.tier]
-            if in_scope and in_scope[-1] is a:
-                in_scope.pop()
+            if in_scope:
+                for i in range(len(in_scope) - 1, -1, -1):
+                    if in_scope[i] is a:
+                        del in_scope[i]
+                        break
         # its schedules, in schedule order: those listing its id (a listed id is indexed whether or not a system
         # has it), and while it is there, those selecting its tier
         mine = [sc for sc in schedules if a.id in sc.systems or (added and a.tier and a.tier in sc.tiers)]
         _replan(ctx, mine if added else before, {a.id: mine})
         if added and in_scope is not None and ctx.in_scope(a):
-            in_scope.append(a)
+            insort(in_scope, a, key=lambda x: where[x.id])
         return True
 
     def _covered_by(self, sc) -> set[str]:
@@ -989,6 +1024,33 @@ class _Every(frozenset):
 
 _EVERY = _Every()
 _VAGUE_FIELDS: dict[str, frozenset[str]] = {}
+
+
+_SYSTEM_PATH = re.compile(r"systems\[(\d+)\]")
+
+
+class _Shift:
+    """Paths of the systems after one added or removed: ``systems[i]`` for ``i >= start`` moves by ``by``."""
+
+    def __init__(self, start: int, by: int):
+        self.start, self.by = start, by
+
+    def path(self, p: str) -> str:
+        if not p.startswith("systems["):
+            return p
+        m = _SYSTEM_PATH.match(p)
+        if m is None or int(m.group(1)) < self.start:
+            return p
+        return f"systems[{int(m.group(1)) + self.by}]{p[m.end():]}"
+
+    def finding(self, f: Finding) -> Finding:
+        """``f`` with its paths and causes (each begins with the path it is about) moved: a new finding when one
+        moves (reports already given keep theirs)."""
+        paths = tuple(map(self.path, f.paths))
+        causes = tuple(map(self.path, f.causes))
+        if paths == f.paths and causes == f.causes:
+            return f
+        return replace(f, paths=paths, causes=causes)
 
 
 class _Focus:
