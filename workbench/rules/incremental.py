@@ -37,7 +37,6 @@ import datetime as dt
 import re
 from bisect import insort
 from collections import defaultdict
-from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
 from typing import Any, Optional
@@ -663,6 +662,7 @@ class Evaluator:
             # the systems whose index the edit moved (by one: up after an add, down after a removal)
             after = systems[index + 1:] if added else systems[index:]
             shift = _Shift(index, 1 if added else -1)
+            moving = None  # their id()s, once a rule has findings about some
             for r in self._rules:
                 if r.id not in dynamic and "systems" not in self._reads[r.id]:
                     continue
@@ -686,11 +686,12 @@ class Evaluator:
                         whole += 1
                         continue
                     groups = self._by_system[r.id]
-                    if not last:
-                        for x in after:
-                            mine = groups.get(id(x))
-                            if mine:
-                                groups[id(x)] = [shift.finding(f) for f in mine]
+                    if not last and groups:
+                        if moving is None:
+                            moving = set(map(id, after))
+                        for key, mine in groups.items():
+                            if key in moving:
+                                groups[key] = [shift.finding(f) for f in mine]
                     if added:
                         self._run_for_group(r, [a], focus)
                         if not last and id(a) in groups:  # its findings in their place: in inventory order
@@ -1047,10 +1048,11 @@ class _Shift:
         """``f`` with its paths and causes (each begins with the path it is about) moved: a new finding when one
         moves (reports already given keep theirs)."""
         paths = tuple(map(self.path, f.paths))
-        causes = tuple(map(self.path, f.causes))
+        causes = tuple(map(self.path, f.causes)) if f.causes else ()
         if paths == f.paths and causes == f.causes:
             return f
-        return replace(f, paths=paths, causes=causes)
+        return Finding(f.rule, f.title, f.severity, f.message, f.fix, paths, f.criteria, f.family, f.subject, f.kind,
+                       f.accepted, f.scopes, f.adjusted, f.subjects, f.merged, causes)
 
 
 class _Focus:
