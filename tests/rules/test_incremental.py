@@ -514,13 +514,15 @@ def test_adding_or_removing_a_system_anywhere_agrees_with_a_full_evaluation(name
     """A system added at the start, in the middle or before the last one, or removed from anywhere: every system
     after it moves by one, and the findings kept about them (system-local rules, VAGUE-001, REF-001) move their
     paths with them. Every system of every starter added in turn at a different place, undone, redone, then one
-    system removed from another place; a repeated id takes the whole-section path."""
+    system removed from another place; a repeated id takes the whole-section path. The last system's RPO is in
+    words: VAGUE-001's finding quotes its path in its message, which moves too."""
     policy = starters.policy(name, 12)
     if exposed:
         _exposed(policy)
     evaluator = Evaluator(policy, DAY)
     editor = Editor(policy)
     evaluator.attach(editor)
+    editor.set(("systems", len(policy.systems) - 1, "rpo"), "as needed")
     hows = set()
     donors = [a for p in _STARTERS.values() for a in p.systems]
     for k, donor in enumerate(donors):

@@ -1028,6 +1028,7 @@ _VAGUE_FIELDS: dict[str, frozenset[str]] = {}
 
 
 _SYSTEM_PATH = re.compile(r"systems\[(\d+)\]")
+_SYSTEM_PATH_IN_TEXT = re.compile(r"(?<![\w.\]])systems\[(\d+)\]")
 
 
 class _Shift:
@@ -1049,10 +1050,21 @@ class _Shift:
         moves (reports already given keep theirs)."""
         paths = tuple(map(self.path, f.paths))
         causes = tuple(map(self.path, f.causes)) if f.causes else ()
-        if paths == f.paths and causes == f.causes:
+        message, fix = self.text(f.message), self.text(f.fix)  # VAGUE-001 quotes the field it is about
+        if paths == f.paths and causes == f.causes and message is f.message and fix is f.fix:
             return f
-        return Finding(f.rule, f.title, f.severity, f.message, f.fix, paths, f.criteria, f.family, f.subject, f.kind,
+        return Finding(f.rule, f.title, f.severity, message, fix, paths, f.criteria, f.family, f.subject, f.kind,
                        f.accepted, f.scopes, f.adjusted, f.subjects, f.merged, causes)
+
+    def text(self, text: str) -> str:
+        """``text`` with each system path in it moved (not ``schedules[0].systems[3]``: an index into a list)."""
+        if "systems[" not in text:
+            return text
+        return _SYSTEM_PATH_IN_TEXT.sub(self._moved, text)
+
+    def _moved(self, m: re.Match) -> str:
+        i = int(m.group(1))
+        return m.group(0) if i < self.start else f"systems[{i + self.by}]"
 
 
 class _Focus:
