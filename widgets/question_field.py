@@ -233,6 +233,26 @@ class QuestionField(Vertical, can_focus=False):
         self.query_one("#qf-input").focus()
 
     # -- committing ----------------------------------------------------------
+    def typed_but_not_entered(self) -> bool:
+        """Text typed in the answer box that has not reached the policy (no Enter, no leaving the field)."""
+        widget = self.query_one("#qf-input")
+        return isinstance(widget, Input) and widget.value != self._committed
+
+    def enter_typed(self) -> tuple[Optional[str], Any]:
+        """The answer typed but not entered, as (path, value) for the screen to apply at once (ctrl+q or a
+        switch of client must not drop it); (None, None) when nothing is pending. Raises ValueError, shown at
+        the field, when the text is not an answer."""
+        if not self.typed_but_not_entered():
+            return None, None
+        text = self.query_one("#qf-input", Input).value
+        try:
+            value = _parse(text, self.kind, self.many)
+        except ValueError as exc:
+            self.set_error(str(exc))
+            raise
+        self._committed = text
+        return self.path, value
+
     def _commit(self) -> None:
         try:
             value = self.get_value()

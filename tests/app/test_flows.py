@@ -238,6 +238,41 @@ async def test_ctrl_q_saves_and_quits():
 
 
 @run
+async def test_ctrl_q_keeps_the_answer_still_being_typed():
+    """Typed, no Enter, ctrl+q: the answer is in the saved draft, not dropped with the field."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = app.session
+        app.screen.jump_to("organization.industry")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", *"Dental care")
+        await pilot.press("ctrl+q")
+    assert session.policy.organization.industry == "Dental care"
+    assert "Dental care" in session.workspace.draft_path.read_text()
+
+
+@run
+async def test_ctrl_q_stops_once_at_an_answer_that_is_not_valid():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("tiers[0].min_backup_copies")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", *"three")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)  # still open, the text still there, the field says why
+        field = next(f for f in app.screen.query(QuestionField) if f.path == "tiers[0].min_backup_copies")
+        assert field.query_one("#qf-input").value == "three" and field.has_class("-invalid")
+        await pilot.press("ctrl+q")  # again: leave without it
+        await pilot.pause()
+    assert not app.is_running
+
+
+@run
 async def test_user_text_with_brackets_is_shown_literally():
     app = make_app(demo=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,6 +7,7 @@ the snapshot tests and the screenshot script all build it the same way.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -47,6 +48,7 @@ class WorkbenchApp(App):
         self.lock = lock
         self._interview = interview
         self.session: Optional[Session] = None
+        self._refused_typed_at = -1e9  # when ctrl+q last stopped at an answer that is not valid
 
     def on_load(self) -> None:
         from . import pause_collector
@@ -245,13 +247,33 @@ class WorkbenchApp(App):
     # -- app-wide actions ----------------------------------------------------
     def action_switch_client(self) -> None:
         """Save, close the client and go back to the client list."""
+        if not self._typed_answer_entered():
+            return
         self._close_session()
         self._show_start()
 
     async def action_quit(self) -> None:
-        """ctrl+q: save the draft, release the client, quit."""
+        """ctrl+q: enter the answer being typed, save the draft, release the client, quit. An answer typed but
+        not valid stops the first ctrl+q (the field says why); a second one quits without it."""
+        if not self._typed_answer_entered():
+            return
         self._close_session()
         self.exit()
+
+    def _typed_answer_entered(self) -> bool:
+        """Enter what the interview's focused field holds but was not entered yet. False (once, with a notice)
+        when it is not an answer; the same action again goes on."""
+        enter = getattr(self.screen, "enter_typed_answer", None)
+        if enter is None or enter():
+            return True
+        now = time.monotonic()
+        if now - self._refused_typed_at < 10:
+            return True
+        self._refused_typed_at = now
+        self.notify("The answer being typed is not valid (the field says why). Correct it, or press the same "
+                    "key again within 10 seconds to leave without it.", title="Not left yet",
+                    severity="warning", timeout=10, markup=False)
+        return False
 
     def action_command_palette(self) -> None:
         """ctrl+p: Textual's palette, with a plain ">" for its magnifying-glass emoji (two cells wide in some

@@ -242,6 +242,29 @@ class InterviewScreen(Screen):
         self._fill_steps()
 
     # -- editing -------------------------------------------------------------
+    def enter_typed_answer(self) -> bool:
+        """Apply what the focused field holds but was not entered yet (ctrl+q, switching client): True when
+        nothing typed is left behind, False when the text is not an answer (the field says why)."""
+        field = None
+        for node in (self.focused.ancestors_with_self if self.focused is not None else ()):
+            if isinstance(node, QuestionField):
+                field = node
+                break
+        if field is None:
+            return True
+        try:
+            path, value = field.enter_typed()
+        except ValueError:
+            return False
+        if path is None:
+            return True
+        try:
+            self.session.answer(path, value)
+        except EditError as exc:
+            field.set_error(_reason(exc, path))
+            return False
+        return True
+
     @on(QuestionField.AnswerChanged)
     def _answer_changed(self, event: QuestionField.AnswerChanged) -> None:
         event.stop()
