@@ -284,3 +284,45 @@ async def test_the_table_key_goes_to_the_list_of_the_answer_being_given():
         await pilot.press("f4")  # again: the step's next table, as before
         await pilot.pause()
         assert not table.view.has_focus
+
+
+@run
+async def test_adding_a_system_with_an_id_already_used_is_refused_in_the_form():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await _systems(pilot)
+        systems = app.session.policy.systems
+        before, taken = len(systems), systems[0].id
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*taken, "enter")
+        await pilot.pause()
+        dialog = app.screen
+        shown = " ".join(str(s.content) for s in dialog.query(Static))
+        assert f"already a system with the id '{taken}'" in shown and f"{taken}-2" in shown
+        assert len(app.session.policy.systems) == before  # nothing added, the dialog stays with what was typed
+        field = dialog.query_one("#add-id", Input)
+        await pilot.press("end", *"-eu", "enter")
+        await settle(pilot)
+        assert field.value == f"{taken}-eu" and app.session.policy.systems[-1].id == f"{taken}-eu"
+
+
+@run
+async def test_delete_with_rows_ticked_names_the_selected_rows_not_the_highlighted_one():
+    """A ticked row and the cursor on another: the dialog says the ticked one goes and the highlighted stays."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = await _systems(pilot)
+        systems = app.session.policy.systems
+        first, second = systems[0].id, systems[1].id
+        await pilot.press("space", "down")  # the first ticked, the cursor on the second
+        await pilot.press("delete")
+        await pilot.pause()
+        shown = " ".join(str(s.content) for s in app.screen.query(Static))
+        assert "Delete the 1 selected system?" in shown
+        assert first in shown and f"The highlighted row, {second}, is not selected and stays" in shown
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        assert [s.id for s in app.session.policy.systems][:1] == [second]

@@ -8,7 +8,7 @@ policy or the disk.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -244,10 +244,13 @@ class AddItemDialog(FormDialog):
 
     ok_label = "Add"
 
-    def __init__(self, what: str, required: Sequence[tuple[str, str, Sequence[str], str]]) -> None:
+    def __init__(self, what: str, required: Sequence[tuple[str, str, Sequence[str], str]],
+                 taken: Iterable[str] = ()) -> None:
         super().__init__()
+        self.what = what
         self.title_text = f"New {what}"
         self.required = list(required)
+        self.taken = set(taken)  # the ids the list already holds: a second item with one is refused here
 
     def fields(self) -> ComposeResult:
         for name, description, choices, example in self.required:
@@ -263,6 +266,12 @@ class AddItemDialog(FormDialog):
         missing = [name for name, value in data.items() if not value]
         if missing:
             self.error(f"Fill in {', '.join(missing)}.")
+            return None
+        ident = str(data.get("id") or "").strip()
+        if ident and ident in self.taken:
+            free = next(f"{ident}-{n}" for n in range(2, len(self.taken) + 3) if f"{ident}-{n}" not in self.taken)
+            self.error(f"There is already a {self.what} with the id {ident!r}: ids name one item each "
+                       f"(e.g. {free}).")
             return None
         return data
 

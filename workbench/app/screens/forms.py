@@ -388,7 +388,21 @@ class TableActions:
         names = [getattr(items[i], "id", None) or f"item {i + 1}" for i in indices if i < len(items)]
         if not names:
             return
-        label = names[0] if len(names) == 1 else f"{len(names)} {head.rsplit('.', 1)[-1].replace('_', ' ')}"
+        from ..followups import kind_in_words
+
+        one = kind_in_words(head)
+        kind = one[:-1] + "ies" if one.endswith("y") else one + "s"  # copy -> copies, system -> systems
+        label = names[0] if len(names) == 1 else f"{len(names)} {kind}"
+        table = event.table
+        ticked = bool(table.view.shown_selection())
+        title = f"Delete {label}?"
+        note = ""
+        if ticked:  # the ticked rows, which may not be the highlighted one: say so, by name
+            title = f"Delete the {len(names)} selected {one if len(names) == 1 else kind}?"
+            current = table.current
+            if current is not None and current not in indices and current < len(items):
+                stays = getattr(items[current], "id", None) or f"item {current + 1}"
+                note = f"\nThe highlighted row, {stays}, is not selected and stays (space unticks a row)."
 
         async def confirmed(answer: Optional[dict]) -> None:
             if answer is None:
@@ -406,8 +420,8 @@ class TableActions:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         from .dialogs import ConfirmDialog  # imported when first opened
 
-        self.app.push_screen(ConfirmDialog(f"Delete {label}?", f"{shown}\nUndo (ctrl+z) brings back what is "
-                                           "deleted.", "Delete"), confirmed)
+        self.app.push_screen(ConfirmDialog(title, f"{shown}{note}\nUndo (ctrl+z) brings back what is deleted.",
+                                           "Delete"), confirmed)
 
     def on_item_table_bulk_edit_requested(self, event: ItemTable.BulkEditRequested) -> None:
         event.stop()

@@ -313,7 +313,8 @@ class InterviewScreen(Screen):
             return
         from .dialogs import AddItemDialog  # dialogs are imported when first opened
 
-        self.app.push_screen(AddItemDialog(kind_in_words(list_path), required),
+        taken = [getattr(item, "id", None) for item in (self.session.get(list_path) or ())]
+        self.app.push_screen(AddItemDialog(kind_in_words(list_path), required, [t for t in taken if t]),
                              lambda data: data is not None and self._do_add(list_path, data))
 
     def _do_add(self, list_path: str, data: dict) -> None:
