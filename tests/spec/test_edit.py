@@ -43,6 +43,15 @@ def test_a_negative_tier_rank_is_refused_at_the_field():
     assert ed.policy.tiers[0].rank == 0
 
 
+def test_a_negative_size_or_percentage_is_refused_at_the_field():
+    ed = editor()
+    with pytest.raises(EditError, match="cannot be negative"):
+        ed.set("systems[0].size_gb", -5)
+    assert ed.policy.systems[0].size_gb is None and not ed.can_undo
+    ed.set("systems[0].size_gb", 0)
+    assert ed.policy.systems[0].size_gb == 0
+
+
 def test_unknown_clears_an_answer():
     ed = editor()
     ed.set("tiers[0].rpo", "unknown")

@@ -57,6 +57,27 @@ def test_wrong_type_names_line_field_and_expectation():
     assert str(p).startswith("client.yaml:3:")
 
 
+def test_negative_sizes_hours_days_and_percentages_are_refused_at_their_line():
+    """A negative restore speed, lock length or key deletion window loaded as valid and fed the rules nonsense."""
+    text = GOOD + """\
+    restore_throughput_gbph: -200
+    immutability:
+      days: -30
+keys:
+  - id: k
+    deletion_window_days: -7
+"""
+    text = text.replace("    kind: db\n", "    kind: db\n    size_gb: -5\n    provisioning_hours: -1\n")
+    found = {format_path(p.path): (p.line, p.message) for p in problems(text)}
+    assert set(found) == {"systems[0].size_gb", "systems[0].provisioning_hours", "targets[0].restore_throughput_gbph",
+                          "targets[0].immutability.days", "keys[0].deletion_window_days"}
+    assert all("cannot be negative" in message for _, message in found.values())
+    line, message = found["systems[0].size_gb"]
+    assert line == text.splitlines().index("    size_gb: -5") + 1 and message.startswith("cannot be negative (got -5")
+    assert found["keys[0].deletion_window_days"][0] == text.splitlines().index("    deletion_window_days: -7") + 1
+    assert loads(text.replace(": -", ": ")).targets[0].immutability.days == 30  # the same values, not negative: valid
+
+
 def test_unknown_key_suggests_the_right_one():
     (p,) = problems("systems:\n  - id: a\n    tire: T1\n")
     assert p.line == 3 and "unknown field 'tire'" in p.message and "did you mean 'tier'" in p.message

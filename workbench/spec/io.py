@@ -729,6 +729,11 @@ def _describe(error: dict) -> str:
         meant = _date_meant(value)
         return f"{value!r} is not a date; write it as YYYY-MM-DD, " + (
             f"here {meant}" if meant else "e.g. 2026-07-15")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = error.get("ctx", {}).get("ge" if kind == "greater_than_equal" else "le")
+        if kind == "greater_than_equal" and bound == 0:
+            return f"cannot be negative (got {value!r}); write 0 or more"
+        return f"must be {'at least' if kind == 'greater_than_equal' else 'at most'} {bound} (got {value!r})"
     message = error["msg"]
     if message.startswith("Value error, "):
         return message[len("Value error, "):]

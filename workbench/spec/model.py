@@ -261,7 +261,7 @@ def _restore_test_baseline() -> dict:
 class Baseline(Node):
     """Thresholds the rules use. Proposals, not law: change them per policy."""
 
-    max_destructive_humans: int = F("Most people allowed to hold destructive backup permissions.", 3)
+    max_destructive_humans: int = F("Most people allowed to hold destructive backup permissions.", 3, ge=0)
     destructive_review_interval: Duration = F("Longest access-review interval for destructive roles.", Duration.of("3mo"))
     pci_review_interval: Duration = F("Longest access-review interval where PCI data is involved.", Duration.of("6mo"))
     evidence_floor: Duration = F("Shortest evidence retention when no period is set.", Duration.of("15mo"))
@@ -370,9 +370,9 @@ class System(Node):
     region: Optional[str] = F("Region it runs in.")
     site: Optional[str] = F("Site or data centre, for on-premises systems.")
     residency: Optional[list[str]] = F("Regions its data may be stored in (empty = unrestricted).", list)
-    size_gb: Optional[float] = F("Data size in GB, for restore-time estimates.")
-    rebuild_hours: Optional[float] = F("Hours to re-provision and validate once data is back.")
-    provisioning_hours: Optional[float] = F("Hours to stand up compute in DR when not pre-provisioned.")
+    size_gb: Optional[float] = F("Data size in GB, for restore-time estimates.", ge=0)
+    rebuild_hours: Optional[float] = F("Hours to re-provision and validate once data is back.", ge=0)
+    provisioning_hours: Optional[float] = F("Hours to stand up compute in DR when not pre-provisioned.", ge=0)
     depends_on: Optional[list[str]] = F("Systems it needs to run (ids).", list)
     records_retention_via: Optional[RetentionVia] = F("Which mechanism keeps regulated records: system_of_record, archive or backup.")
     max_retention: Optional[Duration] = F("Longest its personal data may be kept (privacy maximum).")
@@ -428,7 +428,7 @@ class Immutability(Node):
     enabled: Optional[bool] = F("Whether the copy is immutable (write-once), as the policy states it, when the "
                                 "mechanism (mode) is not known yet.")
     mode: Optional[ImmutabilityMode] = F("none, governance, compliance or worm_media.")
-    days: Optional[int] = F("Minimum lock length in days.")
+    days: Optional[int] = F("Minimum lock length in days.", ge=0)
 
 
 class Encryption(Node):
@@ -480,12 +480,12 @@ class Target(Node):
     other_media: list[Media] = F("Further media the same copy is kept on (a disk-to-tape library, say).", list)
     storage_class: Optional[StorageClass] = F("standard, ia, glacier_ir, glacier_flexible, deep_archive, tape_offsite, archive.")
     retrieval_option: Optional[RetrievalOption] = F("expedited, standard or bulk retrieval.")
-    retrieval_hours: Optional[float] = F("Hours before a restore can start (e.g. courier time for tape).")
-    restore_throughput_gbph: Optional[float] = F("Restore speed in GB per hour.")
+    retrieval_hours: Optional[float] = F("Hours before a restore can start (e.g. courier time for tape).", ge=0)
+    restore_throughput_gbph: Optional[float] = F("Restore speed in GB per hour.", ge=0)
     offline: Optional[bool] = F("Whether the copy is offline or air-gapped.")
     isolated_account: Optional[bool] = F("Whether it lives in an account separate from production, with separate admins.")
     immutability: Optional[Immutability] = F("Lock that stops deletion or change.")
-    soft_delete_days: Optional[int] = F("Days deleted points stay recoverable.")
+    soft_delete_days: Optional[int] = F("Days deleted points stay recoverable.", ge=0)
     encryption: Optional[Encryption] = F("Encryption at rest.")
     transfer: Optional[Transfer] = F("How data travels to it.")
     retention: Optional[Retention] = F("How long points are kept.")
@@ -497,7 +497,7 @@ class Target(Node):
                                   "service (e.g. the cloud's replication is the off-site copy); its SOC 2 report "
                                   "then covers what the client cannot see.")
     transfer_mechanism: Optional[str] = F("GDPR transfer basis for copies outside the EEA, e.g. SCCs.")
-    capacity_used_percent: Optional[float] = F("Current utilisation of the repository.")
+    capacity_used_percent: Optional[float] = F("Current utilisation of the repository.", ge=0, le=100)
     capacity_forecast: Optional[bool] = F("Whether growth is forecast.")
 
     @model_validator(mode="before")
@@ -530,7 +530,7 @@ class Key(Node):
     replicas: Optional[list[str]] = F("Regions with a replica of the key.", list)
     admins: Optional[list[str]] = F("People or roles (ids) who administer the key.", list)
     dual_control: Optional[bool] = F("Whether key administration needs two people.")
-    deletion_window_days: Optional[int] = F("Days between scheduling deletion and deletion.")
+    deletion_window_days: Optional[int] = F("Days between scheduling deletion and deletion.", ge=0)
     retains_old_versions: Optional[bool] = F("Whether rotated key versions are kept to decrypt old points.")
     rotation_interval: Optional[Duration] = F("How often the key rotates.")
     escrow: Optional[bool] = F("Whether a copy of the key is escrowed.")
