@@ -96,3 +96,23 @@ def test_a_date_of_the_right_shape_that_is_no_day_says_why(tmp_path):
         Editor(Policy()).set("policy.effective_from", "2026-02-30")
     with pytest.raises(ValueError, match="Expires on: 2026-13-01 is not a day of the calendar: there is no month 13"):
         parse_date("2026-13-01", "Expires on")
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "render", "import-systems"])
+def test_a_named_pipe_or_a_link_to_a_device_is_refused_without_waiting(tmp_path, capsys, command):
+    """`check spec.yaml` on a named pipe with no writer waited forever; on a link to /dev/zero it read until memory
+    ran out. Both are refused before any read, naming the file and what it is."""
+    import os
+
+    fifo, device, good = tmp_path / "pipe.yaml", tmp_path / "zero.yaml", tmp_path / "good.yaml"
+    os.mkfifo(fifo)
+    device.symlink_to("/dev/zero")
+    assert main(["new", "--blank", "-o", str(good)]) == 0
+    for path, kind in ((fifo, "a named pipe"), (device, "a device")):
+        args = ["import-systems", str(good), str(path).replace(".yaml", ".csv")] if command == "import-systems" \
+            else [command, str(path)]
+        if command == "import-systems":
+            os.replace(path, args[-1])
+        capsys.readouterr()
+        assert main(args) == 2
+        assert f"{args[-1]}: this is {kind}, not a " in capsys.readouterr().err

@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 import re
+import stat
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -813,13 +815,36 @@ def read_user_file(path: str | Path, what: str) -> bytes:
     """The bytes of a file the user named, or a :class:`SpecError` saying why it cannot be read."""
     source = str(path)
     try:
-        return Path(path).read_bytes()
+        # non-blocking open: a named pipe with no writer would otherwise wait forever before any check
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            kind = os.fstat(fd).st_mode
+            if not stat.S_ISREG(kind):
+                if stat.S_ISDIR(kind):
+                    raise IsADirectoryError
+                raise SpecError([Problem(source, f"this is {_special_kind(kind)}, not a {what} file; save the "
+                                         f"{what} to a file and name that")])
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return handle.read()
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise SpecError([Problem(source, "no such file")]) from None
     except IsADirectoryError:
         raise SpecError([Problem(source, f"this is a folder, not a {what} file")]) from None
     except OSError as exc:
         raise SpecError([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+
+
+def _special_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words (a symlink to /dev/zero is "a device")."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def check_size(path: str | Path, limit: int | None = None) -> None:
