@@ -70,7 +70,10 @@ def test_published_spec_carries_version_and_revision(tmp_path, policy):
         ("1.0", "Ann", "first approved version"), ("1.1", "Bob", "contacts updated")]
     assert policy.policy.version is None and policy.revisions == []  # the caller's policy is untouched
     assert ws.load_draft() == second.policy
-    assert not second.warnings  # approved again, so no warning about a re-used approval date
+    # approved again, so no warning about a re-used approval date; 1.0 named Ann (the spec named nobody), so
+    # Bob approving 1.1 is said
+    assert second.warnings == ["the record names Bob as approver, but the spec's policy.approver is Ann; the spec "
+                               "was left as it is"]
     record = json.loads((second.path / "record.json").read_text())
     assert record["previous_version"] == "1.0"
     assert record["previous_record_sha256"] == sha(first.path / "record.json")

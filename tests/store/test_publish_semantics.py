@@ -77,6 +77,12 @@ def test_minor_bump_over_material_changes_needs_a_reason_which_is_recorded(tmp_p
     # an immaterial change needs no reason
     third = _publish(ws, _with(second.policy, purpose="Why we back up."), "minor")
     assert "bump_reason" not in third.record
+    # a major version over a material change, with a reason: the reason is the change's, not a minor bump's
+    cut = third.policy.model_copy(deep=True)
+    cut.targets[0].retention.daily = cut.targets[0].retention.daily.of("20d")
+    fourth = _publish(ws, cut, "major", reason="storage costs")
+    assert str(fourth.version) == "2.0" and "bump_reason" not in fourth.record
+    assert fourth.record["reason"] == "storage costs"
 
 
 def test_publishing_always_updates_the_draft_and_keeps_other_work(tmp_path, policy):
@@ -200,6 +206,20 @@ def test_the_approver_comes_from_the_spec_and_a_different_one_is_said(tmp_path, 
     second = publish(ws, first.policy, bump="minor", note="second", approver="Bob", use_git=False)
     assert any("policy.approver is Dana Reyes (CEO)" in w for w in second.warnings)
     assert second.policy.policy.approver == p.policy.approver  # never rewritten
+
+
+def test_an_approver_given_to_publish_is_named_in_the_published_policy_when_the_spec_names_none(tmp_path, policy):
+    """The spec left policy.approver open and publish was given --approver Ann: the policy's document control and
+    sign-off said "Pending" beside a version Ann approved."""
+    p = policy.model_copy(deep=True)
+    p.policy.approver = None
+    ws = Workspace.create(tmp_path / "ws")
+    result = publish(ws, p, bump="major", note="first", approver="Ann Lee", use_git=False, update_draft=True)
+    assert result.policy.policy.approver.name == "Ann Lee" and p.policy.approver is None  # the caller's copy kept
+    assert ws.load_draft().policy.approver.name == "Ann Lee"
+    assert result.approver_filled and not result.warnings
+    text = (result.path / "policy.md").read_text()
+    assert "| Approver | Ann Lee |" in text and "| Approver | Pending" not in text
 
 
 def test_new_with_an_example_name_says_which_start_it_wrote(tmp_path, capsys):

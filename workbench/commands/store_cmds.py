@@ -162,6 +162,9 @@ def _print_published(ws, result) -> None:
     counts = result.report.counts()
     out(f"Findings at {result.report.as_of.isoformat()}: "
         + ", ".join(f"{n} {sev}" for sev, n in counts.items()) + f"; {len(result.report.accepted)} accepted")
+    if result.approver_filled:
+        out(f"Approver: {result.record['approver']} (the spec named none: the published policy"
+            + (" and the draft" if result.draft_updated else "") + " now name them, from --approver)")
     if result.record.get("bump_reason"):
         out(f"Minor bump over material changes, because: {result.record['bump_reason']}")
     if result.follow_ups_closed:

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Optional
 
 from workbench.spec import Policy, dumps
-from workbench.spec.model import Revision
+from workbench.spec.model import Person, Revision
 
 from .atomic import _fsync_dir, atomic_write
 from .versions import BUMPS, Version, next_version, parse_version
@@ -101,6 +101,7 @@ class PublishResult:
     draft_updated: bool = False
     follow_ups_closed: list[str] = field(default_factory=list)   # ids (or questions) closed by this publish
     previous_draft: Optional[Path] = None   # where a differing draft was kept before it was replaced
+    approver_filled: bool = False      # the spec named no approver: the one given to publish is now policy.approver
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -176,7 +177,9 @@ def publish(
     with ws.lock("publish"):
         result = _publish_locked(ws, policy, bump, approver, note, day, author, update_draft, reason, sign_key,
                                  check_on)
-    if named and not _same_name(approver, named, policy):
+    if not named:
+        result.approver_filled = True
+    elif not _same_name(approver, named, policy):
         result.warnings.append(f"the record names {approver} as approver, but the spec's policy.approver is "
                                f"{named}; the spec was left as it is")
     if use_git:
@@ -294,7 +297,8 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
         "note": note,
         **({"author": author} if author else {}),
         "bump": bump,
-        **({"bump_reason": reason} if reason else {}),
+        # why a minor version over material changes: only then (a --reason on a major one is the weakening's)
+        **({"bump_reason": reason} if reason and bump == "minor" and material else {}),
         **({"material_changes": material} if material else {}),
         **({"follow_ups_closed": [fu.id or fu.question for fu in closed]} if closed else {}),
         "previous_version": str(latest) if latest is not None else None,
@@ -396,7 +400,10 @@ def _prepared(policy: Policy, version: Version, day: dt.date, approver: str, not
     # revision list. Every other section is shared with ``policy`` (never changed here), so a 1,000-system
     # inventory is not deep-copied. The approval date stays the spec's own.
     out = policy.model_copy()
-    out.policy = policy.policy.model_copy(update={"version": str(version)})
+    update: dict = {"version": str(version)}
+    if _spec_approver(policy) is None:  # the approver given to publish is the one the document names
+        update["approver"] = Person(name=approver)
+    out.policy = policy.policy.model_copy(update=update)
     out.follow_ups = [f.model_copy() for f in policy.follow_ups]
     recorded = {str(r.get("version")) for r in records}
     kept = [r for r in out.revisions if r.version not in recorded and r.version != str(version)]

@@ -267,6 +267,8 @@ class PublishScreen(Screen):
         self.query_one("#pub-actions").display = False
         files = ", ".join(list(result.files) + ["record.json"])
         warnings = "".join(f"\nWarning: {w}" for w in result.warnings)
+        if getattr(result, "approver_filled", False):
+            warnings = f"\nApprover: {result.record['approver']} (the policy named none; it does now)." + warnings
         self._say(f"Published {self.session.client} version {result.version} into\n{result.path}\n"
                   f"Files: {files}.{warnings}\n"
                   f"c copies the folder path; escape goes back to the interview, where the draft now carries "
