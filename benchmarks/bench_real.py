@@ -123,11 +123,17 @@ def bench_evaluate_and_edits(names, sizes, repeat) -> dict:
             ev.attach(ed)
             ev.report()
             for label, path, value in edits(policy):
-                runs = cpu_runs(lambda: (apply_edit(ed, path, value), ev.report()), repeat,
-                                undo=lambda: (ed.undo(), ev.report()))
+                timed: dict = {}  # what the timed edit did (the undo after it is evaluated too)
+
+                def step(path=path, value=value):
+                    apply_edit(ed, path, value)
+                    ev.report()
+                    timed.update(ev.last)
+
+                runs = cpu_runs(step, repeat, undo=lambda: (ed.undo(), ev.report()))
                 results[(label, n, name)] = runs
-                print(f"  {name:<20} edit: {label:<20} {fmt(runs)}   ({ev.last.get('how')}, "
-                      f"{ev.last.get('rules')} rules re-run)")
+                print(f"  {name:<20} edit: {label:<20} {fmt(runs)}   ({timed.get('how')}, "
+                      f"{timed.get('rules')} rules re-run)")
     return results
 
 

@@ -43,3 +43,20 @@ def test_an_exclusion_without_an_approver_still_excludes_and_says_so(md):
 
 def test_nothing_renders_as_python_none(md):
     assert "None" not in md.replace("None is set", "")
+
+
+def test_a_schedule_on_named_days_is_written_with_those_days():
+    """A schedule "every business day" read as every 3 days in the written policy: the rules take the longest gap
+    (Friday to Monday), the policy keeps the days it names, in the saved spec too."""
+    from workbench.spec import dumps, loads
+
+    p = load(SPEC)
+    p.schedules[0].interval = "every business day"
+    text = render_markdown(p, evaluate(p, dt.date(2026, 6, 30)))
+    assert "every business day" in text and "every 3 days" not in text
+    p.schedules[0].interval = "Mondays and Thursdays"
+    text = render_markdown(p, evaluate(p, dt.date(2026, 6, 30)))
+    assert "every Monday and Thursday" in text and "every 4 days" not in text
+    p.schedules[0].interval = "every business day"
+    again = loads(dumps(p, "yaml"), "yaml")
+    assert str(again.schedules[0].interval) == "every business day" and again.schedules[0].interval.days == 3

@@ -129,14 +129,21 @@ def test_bi_annual_is_ambiguous_kept_verbatim_and_names_both_readings(word):
     assert ambiguity(word) == "twice a year or every two years"
 
 
-@pytest.mark.parametrize("text, canonical", [
-    ("every Monday and Thursday", "4d"), ("Mondays and Thursdays", "4d"), ("every business day", "3d"),
-    ("each working day", "3d"), ("weekdays", "3d"), ("Monday to Friday", "3d"), ("mon-fri", "3d"),
-    ("every Monday, Wednesday and Friday", "3d"), ("every Sunday", "1w"), ("on Tuesdays", "1w"),
+@pytest.mark.parametrize("text, canonical, written", [
+    ("every Monday and Thursday", "4d", "every Monday and Thursday"),
+    ("Mondays and Thursdays", "4d", "every Monday and Thursday"),
+    ("every business day", "3d", "every business day"), ("each working day", "3d", "every working day"),
+    ("weekdays", "3d", "every weekday"), ("Monday to Friday", "3d", "every Monday to Friday"),
+    ("mon-fri", "3d", "every Mon-Fri"), ("every Monday, Wednesday and Friday", "3d", "every Monday, Wednesday and Friday"),
+    ("every Sunday", "1w", "every Sunday"), ("on Tuesdays", "1w", "every Tuesday"),
 ])
-def test_named_weekdays_and_business_days_are_the_longest_gap_between_runs(text, canonical):
+def test_named_weekdays_and_business_days_are_the_longest_gap_between_runs(text, canonical, written):
+    """The rules read the longest gap; the file and the documents keep the days as the policy names them (a
+    schedule "every business day" was written back, and into the policy, as "every 3 days")."""
     d = Duration.parse(text)
-    assert not d.vague and str(d) == canonical
+    assert not d.vague and d.canonical() == canonical and d == Duration.parse(canonical)
+    assert str(d) == written and Duration.parse(written) == d and str(Duration.parse(written)) == written
+    assert hash(d) == hash(Duration.parse(canonical))
 
 
 @pytest.mark.parametrize("text", ["Saturday night", "Saturday", "2 business days", "Next business day"])

@@ -330,15 +330,16 @@ _KEPT_FORMAT = 1
 
 def _cache_key(raw: bytes) -> Optional[str]:
     """What a kept interview must have been made from: this file's text, the code that parsed and checked it
-    (this module and the spec model, by size and modification time, as Python's own bytecode cache does) and
+    (this module, the spec model and its durations, by size and modification time, as Python's own bytecode cache does) and
     the Python version."""
     import hashlib
     import sys
 
-    from workbench.spec import model
+    from workbench.spec import durations, model
 
     try:
-        stamps = [(f.stat().st_mtime_ns, f.stat().st_size) for f in (Path(__file__), Path(model.__file__))]
+        stamps = [(f.stat().st_mtime_ns, f.stat().st_size)
+                  for f in (Path(__file__), Path(model.__file__), Path(durations.__file__))]
     except OSError:
         return None
     h = hashlib.sha256(raw)

@@ -217,6 +217,19 @@ def _parse_weekdays(text: str) -> tuple[int, float] | None:
     return 0, max(gaps) * 86400.0
 
 
+def _days_said(value: str) -> str:
+    """Named days as written, in the singular, to follow "every": "Each business days" -> "business day",
+    "Mondays, Wednesdays and Fridays" -> "Monday, Wednesday and Friday"."""
+    text = " ".join(value.split())
+    m = _DAYS_RE.match(text.lower())
+    days = text[m.start("days"):m.end("days")] if m is not None and len(text) == len(text.lower()) else text
+    if re.fullmatch(_WORKDAY, days.lower()):
+        first = re.match(r"(business|working|work|week)", days, re.I).group(0).lower()
+        return "weekday" if first == "week" else f"{first} day"
+    days = re.sub(r"\b([A-Za-z]+day)s\b", r"\1", days)
+    return re.sub(rf"\b{_DAY}", lambda d: d.group(0).capitalize(), days, flags=re.I)
+
+
 def find_vague(text: str) -> list[str]:
     """The vague phrases in ``text``, as written, in order of appearance."""
     return [m.group(0) for m in _VAGUE_RE.finditer(text)]
@@ -229,12 +242,15 @@ class Duration:
     duration has neither and keeps the user's ``text``.
     """
 
-    __slots__ = ("months", "seconds", "text", "approx_seconds")
+    __slots__ = ("months", "seconds", "text", "approx_seconds", "said")
 
-    def __init__(self, months: int = 0, seconds: float = 0, text: str | None = None):
+    def __init__(self, months: int = 0, seconds: float = 0, text: str | None = None, said: str | None = None):
         self.months = months
         self.seconds = seconds
         self.text = text  # set only for vague durations
+        #: Named days as written, to follow "every" ("business day", "Monday and Thursday"): the policy's own
+        #: words, kept in the file and the documents, while the rules read the longest gap (``3d``, ``4d``).
+        self.said = said
         #: Length in seconds (months at their average length); inf if vague. Durations are
         #: never changed after construction, so this is computed once: rules compare a lot.
         self.approx_seconds = float("inf") if text is not None else months * MONTH_SECONDS + seconds
@@ -259,9 +275,12 @@ class Duration:
             return cls(months, seconds)
         if text in AMBIGUOUS:
             return cls(text=value.strip())  # two readings: asked, never guessed
-        parsed = _parse_iso(text) or _parse_units(text) or _parse_weekdays(text)
+        parsed = _parse_iso(text) or _parse_units(text)
         if parsed is not None:
             return cls(*parsed)
+        parsed = _parse_weekdays(text)
+        if parsed is not None:
+            return cls(*parsed, said=_days_said(value))
         if find_vague(text):
             return cls(text=value.strip())
         parsed = _parse_phrase(text)
@@ -316,6 +335,12 @@ class Duration:
 
     # -- text ---------------------------------------------------------
     def __str__(self) -> str:
+        if self.said is not None:
+            return f"every {self.said}"
+        return self.canonical()
+
+    def canonical(self) -> str:
+        """The one spelling of this length (``3d`` for "every business day"); a vague duration's text."""
         if self.text is not None:
             return self.text
         if self.months == 0 and self.seconds == 0:
@@ -328,14 +353,16 @@ class Duration:
         return "".join(parts)
 
     def human(self) -> str:
-        """Words for a document: "every 3 months" reads ``3 months``."""
+        """Words for a document: "every 3 months" reads ``3 months``; named days as written ("business day")."""
         if self.text is not None:
             return self.text
+        if self.said is not None:
+            return self.said
         if self.months == 0 and self.seconds == 0:
             return "continuous"
         names = {"s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year"}
         out = []
-        for part in re.findall(r"(\d+(?:\.\d+)?)([a-z]+)", str(self)):
+        for part in re.findall(r"(\d+(?:\.\d+)?)([a-z]+)", self.canonical()):
             n, unit = part
             out.append(f"{n} {names[unit]}{'' if n == '1' else 's'}")
         return " ".join(out)
@@ -381,7 +408,7 @@ class Duration:
         return not self.__lt__(other)
 
     def __hash__(self) -> int:
-        return hash(str(self))
+        return hash(self.canonical())  # equal durations hash alike, however their days were named
 
     # -- pydantic integration ------------------------------------------
     @classmethod
