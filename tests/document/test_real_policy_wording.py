@@ -60,3 +60,19 @@ def test_a_schedule_on_named_days_is_written_with_those_days():
     p.schedules[0].interval = "every business day"
     again = loads(dumps(p, "yaml"), "yaml")
     assert str(again.schedules[0].interval) == "every business day" and again.schedules[0].interval.days == 3
+
+
+def test_the_scope_rule_names_the_tiers_that_bring_a_system_into_scope():
+    """"Belongs to one of the three most critical tiers" was said of a policy with no tiers, or with five: the
+    sentence names the policy's own tiers that count, and leaves them out when there are none."""
+    from workbench.spec.model import Tier
+
+    p = load(SPEC)
+    md = render_markdown(p, evaluate(p, dt.date(2026, 6, 30)))
+    assert "A system is in scope when it runs in production, or holds confidential" in md
+    assert "most critical tiers" not in md
+    p.tiers = [Tier(id="gold", name="Gold", rank=0), Tier(id="silver", name="Silver", rank=1),
+               Tier(id="bronze", name="Bronze", rank=4)]
+    md = render_markdown(p, evaluate(p, dt.date(2026, 6, 30)))
+    assert "runs in production, belongs to Tier gold (Gold) or Tier silver (Silver), or holds" in md
+    assert "Bronze)," not in md.split("A system is in scope when", 1)[1].split("\n", 1)[0]

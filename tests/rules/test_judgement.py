@@ -59,6 +59,15 @@ def test_no_two_open_findings_share_a_cause(label, report):
 
 
 @pytest.mark.parametrize("label,report", REPORTS, ids=[label for label, _ in REPORTS])
+def test_findings_name_tiers_as_the_policy_does_not_as_t0_t1(label, report):
+    """"A T0/T1 system" meant nothing to a client whose tiers are Gold and Silver (or T1 and T2): a finding names
+    the policy's own tiers, or says "the most critical tiers"."""
+    for f in report.findings:
+        for text in (f.message, *f.adjusted, RULES[f.rule].fix or ""):
+            assert "T0/T1" not in text, f"{label}: {f.rule}: {text}"
+
+
+@pytest.mark.parametrize("label,report", REPORTS, ids=[label for label, _ in REPORTS])
 def test_every_severity_that_differs_from_its_rule_says_why(label, report):
     for f in report.findings:
         if f.severity != RULES[f.rule].severity:

@@ -144,6 +144,7 @@ def test_named_weekdays_and_business_days_are_the_longest_gap_between_runs(text,
     assert not d.vague and d.canonical() == canonical and d == Duration.parse(canonical)
     assert str(d) == written and Duration.parse(written) == d and str(Duration.parse(written)) == written
     assert hash(d) == hash(Duration.parse(canonical))
+    assert f"runs every {d}" == f"runs {written}"  # the rules' messages say "every {interval}"
 
 
 @pytest.mark.parametrize("text", ["Saturday night", "Saturday", "2 business days", "Next business day"])

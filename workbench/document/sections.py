@@ -156,7 +156,7 @@ def scope(w) -> list[dict]:
     out.append(P(w.say("applies", org=org or w.word("the_organization"),
                        n_in=f"{n_in} system{'' if n_in == 1 else 's'}", n_all=len(p.systems))))
     out += _engagement(w)
-    out.append(P(w.say("scope_rule")))
+    out.append(P(w.say("scope_rule", tiers=_critical_tiers(w))))
     out += _inventory(w)
     out += _systems_by_tier(w, in_scope)
     out += _exclusions(w)
@@ -248,6 +248,16 @@ def _system_row(w, a, cache: dict) -> list[str]:
     ]
 
 
+def _critical_tiers(w) -> str:
+    """", belongs to Tier 0 (Critical) or Tier 1 (Important)": the policy's tiers that bring a system into scope
+    by themselves (rank 0-2, as the rules read them), by name; "" when it has none."""
+    names = [w.tier_label(t.id) for t in w.ctx.tiers.values() if t.level() <= 2]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f", belongs to {listed}"
+
+
 def _out_of_scope(w) -> list[dict]:
     ctx = w.ctx
     inside = {a.id for a in ctx.in_scope_systems}
@@ -256,7 +266,7 @@ def _out_of_scope(w) -> list[dict]:
         return []
     rows = [[w.system(a.id), w.cell(a.description), w.term(a.environment), w.tier_label(a.tier) if a.tier else w.dash,
              w.term(a.data_classes)] for a in rest]
-    return [H2(w.word("systems_not_in_scope")), P(w.say("out_of_scope_intro")),
+    return [H2(w.word("systems_not_in_scope")), P(w.say("out_of_scope_intro", tiers=_critical_tiers(w))),
             table(["System", "Description", "Environment", "Tier", "Data"], rows, dash=w.dash)]
 
 

@@ -116,7 +116,7 @@ def _nobody_named(ctx):
         f"{'is' if len(backed_up) == 1 else 'are'} backed up: who can run, restore and delete backups or change "
         "their retention and keys, and must they use MFA?",
         "roles", subject="roles", severity="blocker" if critical else "major",
-        why=None if critical else "no backed-up system is T0/T1",
+        why=None if critical else "no backed-up system is in the two most critical tiers",
         causes=("roles",),
     )
 
@@ -164,7 +164,7 @@ def acc_002(ctx):
             f"a production admin can destroy {target}.",
             ctx.rolep(p_role, "members"), *(ctx.rolep(r, "members") for r, _, _ in d_roles.values()),
             subject=pid, system=worst, severity="blocker" if critical else None,
-            why="it reaches backups of a T0/T1 system" if critical else None,
+            why="it reaches backups of a system in the two most critical tiers" if critical else None,
             scopes=[p_role.id, *d_roles],
         )
 

@@ -365,7 +365,7 @@ def copy_002(ctx):
             continue
         severity = "blocker" if ctx.availability or ctx.critical(a) else None
         why = None if severity is None else (
-            "a T0/T1 system" if ctx.critical(a) else "Availability is in scope" if ctx.policy.engagement.categories
+            "a system in the two most critical tiers" if ctx.critical(a) else "Availability is in scope" if ctx.policy.engagement.categories
             else "Availability may be in scope: the categories are not answered yet")
         if all(x is False for x in answers):
             yield ctx.hit(f"Every copy of {a.id} ({names(c.id for c in copies)}) is in {where(a)}, where "
@@ -386,7 +386,7 @@ def copy_002(ctx):
         yield ctx.ask(f"Which region or site is {c.id} in? It may be the only off-site copy of "
                       f"{names(a.id for a in systems)}.", ctx.tp(c, "region"), subject=c.id, system=worst,
                       severity="blocker" if ctx.availability or ctx.critical(worst) else None,
-                      why=("it may hold the only off-site copy of a T0/T1 system" if ctx.critical(worst)
+                      why=("it may hold the only off-site copy of a system in the two most critical tiers" if ctx.critical(worst)
                            else "Availability is in scope"
                            if ctx.policy.engagement.categories else
                            "Availability may be in scope: the categories are not answered yet")

@@ -200,7 +200,7 @@ def cov_003(ctx):
                           f"{' and '.join(m.upper() for m in missing)}? None is set and {why}.",
                           *(ctx.sp(a, m) for m in missing), system=a,
                           severity="blocker" if critical else None,
-                          why="a critical (T0/T1) system with no recovery objective" if critical else None,
+                          why="a system of the two most critical tiers, with no recovery objective" if critical else None,
                           causes=(ctx.sp(a, "tier"),))
             continue
         for m in missing:
@@ -213,7 +213,7 @@ def cov_003(ctx):
                 f"{'inherits' if len(systems) == 1 else 'inherit'} it: what is the {m.upper()} for tier {tid}?",
                 ctx.tierp(tier, m), *(ctx.sp(a, m) for a in systems[:1]), subject=tid,
                 severity="blocker" if tier.level() <= 1 else None, scopes=tuple(a.id for a in systems),
-                why=f"tier {tid} is T0/T1: its systems cannot go without a {m.upper()}" if tier.level() <= 1 else None,
+                why=f"tier {tid} is one of the two most critical tiers: its systems cannot go without a {m.upper()}" if tier.level() <= 1 else None,
             )
 
 

@@ -579,7 +579,7 @@ def _no_records_yet(findings: list[Finding], ctx, fate: Optional[dict] = None) -
     p = ctx.policy
     if not p.restore_tests:
         findings = _one_for_records(findings, RESTORE_RECORD_RULES, lambda group: _restore_records_text(ctx, group),
-                                    "Hold the first restore test of each tier (and, for T0/T1 systems, a full restore "
+                                    "Hold the first restore test of each tier (and, for the systems of the two most critical tiers, a full restore "
                                     "from the disaster copy), keep each dated record with its evidence, and repeat "
                                     "them on the tier's cadence.", fate)
     if p.roles and not any(r.last_review_on for r in p.roles):
@@ -631,7 +631,7 @@ def _restore_records_text(ctx, group: list[Finding]) -> str:
     what = [f"restore tests of each tier against its cadence ({listing(list(tiers.values()), 4)})" if tiers
             else "restore tests of each system against its cadence"]
     if "TEST-004" in rules:
-        what.append("a full-system or application restore of each T0/T1 system from its disaster copy")
+        what.append("a full-system or application restore of each system of the two most critical tiers from its disaster copy")
     if "ENC-004" in rules:
         what.append("restores that prove each backup key can decrypt its copies")
     n_tiers, n_systems = len(tiers), len(systems)

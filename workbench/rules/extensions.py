@@ -140,5 +140,5 @@ def cfg_001(ctx):
     if unknown:
         ids = [a.id for a in unknown]
         yield ctx.ask(f"Is the configuration (infrastructure as code, images, DNS, identity-provider settings) of "
-                      f"the T0/T1 systems {_names(ids)} backed up too?",
+                      f"the most critical systems {_names(ids)} backed up too?",
                       ctx.sp(unknown[0], "backs_up_system_state"), subject=unknown[0].id, scopes=tuple(ids))

@@ -202,7 +202,8 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
         elif ev == "job_missed" and limit is not None and after is not None and after > limit:
             slow = after
     sev = "blocker" if ctx.critical(a) else None
-    why = "a T0/T1 system: a silent failure soon breaches its RPO" if sev else None
+    why = f"{a.tier} is one of the policy's most critical tiers: a silent failure soon breaches its RPO" \
+        if sev else None
     if missing:
         yield ctx.hit(f"{label(a)}: no alert covers {'; '.join(missing)}{late_review or ''}.", "monitoring.alerts",
                       ctx.sp(a), system=a, severity=sev, why=why)
@@ -219,7 +220,7 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
     family="monitoring",
     maps={"soc2": ["A1.2", "CC7.3", "CC5.3"], "nist": ["IR-4", "CP-9"], "iso27001": ["A.5.26"]},
     fix="Route backup alerts to an on-call rotation with escalation, set the failure-ticket SLA to at most "
-        "min(RPO, 24h) for T0/T1 systems, and report SLA breaches monthly.",
+        "min(RPO, 24h) for systems of the two most critical tiers, and report SLA breaches monthly.",
     description="Alerts reach only a mailbox or one person, or a failed job may stay open longer than the RPO.",
 )
 def mon_002(ctx):
@@ -261,12 +262,13 @@ def mon_002(ctx):
     if late:
         late.sort(key=lambda x: (x[0], x[1].id))
         rpo, a = late[0]
-        more = f" (and {len(late) - 1} more T0/T1 systems)" if len(late) > 1 else ""
+        tiers = " and ".join(sorted({x.tier for _, x in late}))
+        more = f" (and {len(late) - 1} more system{'s' if len(late) > 2 else ''} of {tiers})" if len(late) > 1 else ""
         yield ctx.hit(f"A failed backup job may stay open for {sla}, longer than the {rpo} RPO of {label(a)}{more}: "
                       "one unhandled failure breaches the RPO.",
                       "monitoring.failure_ticket_sla", ctx.rpo_path(a),
                       system=a, severity="major", scopes=[x.id for _, x in late],
-                      why="one unhandled failure breaches the RPO of a T0/T1 system")
+                      why=f"one unhandled failure breaches the RPO of a system of {tiers}, the most critical tiers")
 
 
 @rule(

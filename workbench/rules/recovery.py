@@ -479,7 +479,7 @@ def _no_ransomware_survivor(ctx, a, answers, ransomware):
         reasons = "; ".join(_exposure(ctx, c, a, ransomware) for c, _ in answers)
         yield ctx.hit(f"{a.id}: no copy survives ransomware or stolen production credentials ({reasons}).",
                       *(ctx.tp(c, "immutability") for c, _ in answers), system=a, severity="blocker",
-                      scopes=("ransomware",), why="a T0/T1 system with no copy that survives ransomware",
+                      scopes=("ransomware",), why="a system in the two most critical tiers with no copy that survives ransomware",
                       causes=(f"{ctx.sp(a)}: every copy reachable from production",))
         return
     unknown = [c for c, ok in answers if ok is None]
@@ -487,7 +487,7 @@ def _no_ransomware_survivor(ctx, a, answers, ransomware):
     yield ctx.ask(f"{a.id}: would any copy survive ransomware? The lock mode, offline status or account "
                   f"isolation of {names(c.id for c in unknown)} is not stated.",
                   *(ctx.tp(c, "immutability") for c in unknown), system=a, severity="blocker",
-                  scopes=("ransomware",), why="a T0/T1 system that may have no copy surviving ransomware",
+                  scopes=("ransomware",), why="a system in the two most critical tiers that may have no copy surviving ransomware",
                   causes=tuple(ctx.tp(c, "isolated_account") for c in unknown))
 
 

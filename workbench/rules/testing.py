@@ -586,7 +586,8 @@ def test_005(ctx):
     tier_modifier=True,
     maps={"soc2": ["A1.3", "CC7.5", "CC9.1"], "cis": ["17.7"], "nist": ["CP-4", "IR-3"],
           "iso27001": ["A.5.29", "A.5.30"], "hipaa": ["164.308(a)(7)(ii)(D)"], "pci": ["12.10.2"]},
-    fix="Hold a disaster-recovery exercise every year (functional when T0/T1 systems exist), covering ransomware "
+    fix="Hold a disaster-recovery exercise every year (a functional one when the two most critical tiers hold "
+        "systems), covering ransomware "
         "or region loss and the absence of a key person, and update the plan from its after-action report.",
     description="The policy states no DR-exercise interval or one longer than 12 months, or no DR exercise was held "
                 "within that interval (12 months when none is stated), none of the required kind, or one missing "
@@ -624,7 +625,7 @@ def test_006(ctx):
             yield ctx.missing(f"No disaster-recovery exercise since {since}{cadence}; {before}.", "dr_exercises",
                               *paths, subject="dr_exercises")
         else:
-            scope = "; functional for the T0/T1 systems" if _critical_tiers(ctx) else ""
+            scope = "; functional for the systems of the two most critical tiers" if _critical_tiers(ctx) else ""
             yield ctx.missing(f"No DR-exercise records yet: a Type II auditor asks for the exercise held "
                               f"{every}{scope}, its scenarios (ransomware or region loss, an absent key person) "
                               "and its after-action report.", "dr_exercises", *paths, subject="dr_exercises")
@@ -643,8 +644,8 @@ def test_006(ctx):
         else:
             i, e = recent[-1]
             yield ctx.hit(
-                f"Only tabletop exercises since {since} (latest {_exercise_label(e)}), but T0/T1 systems "
-                f"({_names(critical)}) need a functional exercise {every}.",
+                f"Only tabletop exercises since {since} (latest {_exercise_label(e)}), but the systems of the most "
+                f"critical tiers ({_names(critical)}) need a functional exercise {every}.",
                 f"dr_exercises[{i}].type", subject="dr_exercises",
             )
     covered = set()

@@ -339,6 +339,13 @@ class Duration:
             return f"every {self.said}"
         return self.canonical()
 
+    def __format__(self, spec: str) -> str:
+        """In a sentence (an f-string), named days read as the days alone, since the sentence says "every":
+        f"runs every {d}" is "runs every business day"; ``str()`` (the file) keeps "every business day"."""
+        if not spec and self.said is not None:
+            return self.said
+        return format(str(self), spec)
+
     def canonical(self) -> str:
         """The one spelling of this length (``3d`` for "every business day"); a vague duration's text."""
         if self.text is not None:
