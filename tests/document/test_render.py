@@ -245,6 +245,12 @@ def test_report_exceptions_register_lists_accepted_exceptions(full_report):
     assert "EXC-1" in section and "Lee Chen" in section and "2026-12-31" in section and "COPY-003" in section
 
 
+def test_report_counts_accepted_findings_in_plain_grammar(full_report):
+    # the full fixture accepts one finding; the report said "1 finding are accepted as documented exceptions"
+    assert "Accepted as documented exceptions: 1 finding (see the exceptions register)." in full_report
+    assert "1 findings" not in full_report
+
+
 def test_report_findings_are_grouped_by_kind(full_report):
     section = full_report.split("## 5\\. Findings", 1)[1].split("## 6\\.", 1)[0]
     assert "### Questions not answered yet:" in section and "### Gaps:" in section

@@ -156,7 +156,8 @@ class ExceptionsScreen(Screen):
             parts.append(f"~ {count['expiring']} expiring within {release.EXPIRING_DAYS} days")
         if count["no expiry"]:
             parts.append(f"? {count['no expiry']} without expiry")
-        parts.append(f"{len(self.report.accepted)} findings accepted  ·  today {self.session.as_of}")
+        n = len(self.report.accepted)
+        parts.append(f"{n} finding{'' if n == 1 else 's'} accepted  ·  today {self.session.as_of}")
         return "  ·  ".join(parts)
 
     @on(DataTable.RowHighlighted, "#exc-table")
