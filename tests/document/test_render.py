@@ -291,6 +291,19 @@ def test_calendar_computes_next_due_from_cadence_and_last_test(full_report):
             "Due now: no passing test on record |") in full_report
 
 
+def test_calendar_does_not_count_a_test_dated_after_the_report():
+    """A full restore recorded with next year's date showed as the last test, "due in 400 days"."""
+    data = full()
+    data["restore_tests"].append({"system": "prod-db", "date": "2027-02-01", "type": "full_system", "result": "pass",
+                                  "integrity_check": True, "evidence_ref": "OPS-2"})
+    p = policy(data)
+    text = render_markdown(p, report(p), document="report")
+    assert ("| 2026-06-30 | prod-db | Tier 1 (Critical) | Full restore | No passing test on record | "
+            "Due now: no passing test on record |") in text
+    assert "| 2026-08-15 | prod-db | Tier 1 (Critical) | Restore test | 2026-05-15 | Due in 46 days |" in text
+    assert "is dated 2027-02-01, after today (2026-06-30)" in text  # TEST-005 says why
+
+
 def test_evidence_request_list_says_what_to_sample_and_what_each_record_shows(full_report):
     section = full_report.split("## 6\\. Evidence request list", 1)[1]
     row = next(line for line in section.splitlines() if line.startswith("| Tier 1 (Critical) systems restore-tested"))

@@ -290,6 +290,17 @@ def test_005_old_records_are_not_reported():
     assert findings(data, "TEST-005", AS_OF) == []
 
 
+def test_005_a_record_dated_after_today_is_said_and_counts_as_no_test():
+    """A restore test written with next year's date (a typo, or a plan) was silently ignored: the tier looked
+    untested and nobody was told why."""
+    data = base()
+    data["restore_tests"][0]["date"] = "2026-06-01"  # a year after AS_OF; the record is otherwise complete
+    f = one(data, "TEST-005")
+    assert f.kind == "gap" and f.paths == ("restore_tests[0].date",)
+    assert "is dated 2026-06-01, after today (2025-06-30)" in f.message and "db-orders" in f.message
+    assert any(x.rule == "TEST-002" for x in findings(data, "TEST-002", AS_OF))  # and no test is counted
+
+
 # TEST-006 ----------------------------------------------------------------
 def test_006_recent_functional_exercise_is_fine():
     assert findings(base(), "TEST-006", AS_OF) == []

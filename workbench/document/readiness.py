@@ -159,10 +159,11 @@ def _due(w: Writer, fu) -> str:
 # ----------------------------------------------------------------------------
 # test calendar, tests and exercises on record
 # ----------------------------------------------------------------------------
-def _last_pass(tests, types=None) -> Optional[dt.date]:
-    """Latest passing test date (``tests`` come oldest first from the rules context)."""
+def _last_pass(tests, as_of: dt.date, types=None) -> Optional[dt.date]:
+    """Latest passing test date up to ``as_of`` (``tests`` come oldest first from the rules context): a record
+    dated later is no test held, as the rules read it (TEST-005 asks for its date)."""
     for t in reversed(tests):
-        if t.result == "pass" and t.date and (types is None or t.type in types):
+        if t.result == "pass" and t.date and t.date <= as_of and (types is None or t.type in types):
             return t.date
     return None
 
@@ -195,7 +196,7 @@ def calendar(w: Writer, words: dict) -> list[dict]:
                                       (t.full_restore_interval, ("full_system", "app"), "full")):
             if interval is None or interval.vague:
                 continue
-            last = _last_pass(tests, types)
+            last = _last_pass(tests, w.as_of, types)
             due = None
             if last:
                 key = (interval.months, interval.seconds, last)

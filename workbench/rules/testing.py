@@ -541,7 +541,8 @@ def _copies_hint(copies: list, place: tuple) -> str:
     maps={"soc2": ["A1.3", "PI1.5", "CC4.1"], "cis": ["11.5"], "nist": ["CP-9(1)"], "iso27001": ["A.8.13"]},
     fix="Check every restore with checksums, row counts or an application smoke test, and attach the artifacts "
         "and timings to a ticket or evidence record.",
-    description="A recent restore-test record has no integrity check or no evidence reference.",
+    description="A recent restore-test record has no integrity check or no evidence reference, or is dated after "
+                "today.",
 )
 def test_005(ctx):
     today = ctx.today
@@ -550,9 +551,16 @@ def test_005(ctx):
     if period is not None:
         cutoff = min(cutoff, period[0])
     for i, x in enumerate(ctx.policy.restore_tests):
+        if x.date is not None and x.date > today:
+            # a typo in the year, or a test planned and written down as held: it counts as no test anywhere
+            yield ctx.hit(f"Restore test {_test_label(x)} of {x.system} is dated {x.date}, after today ({today}): "
+                          "a test not held yet is no evidence, and no rule counts it; correct the date or remove "
+                          "the record until the test is done.", f"restore_tests[{i}].date", subject=x.system,
+                          system=ctx.systems.get(x.system), scopes=(x.id,) if x.id else ())
+            continue
         if x.integrity_check is True and x.evidence_ref:
             continue  # checked and evidenced (most records): nothing to say, whatever the date
-        if x.date is not None and (x.date > today or x.date < cutoff):
+        if x.date is not None and x.date < cutoff:
             continue
         a = ctx.systems.get(x.system)
         wrong, missing, paths = [], [], []
