@@ -98,6 +98,18 @@ def test_markdown_lists_open_follow_ups_soonest_first_with_overdue_marked(interv
     assert "Old one" not in md
 
 
+def test_follow_ups_due_the_same_day_are_listed_in_the_order_they_are_numbered(interview):
+    """A client's own ids (Q1 ... Q10) and the workbench's (FU-002) came out FU-002, Q1, Q10, Q2."""
+    from workbench.app.followups import follow_up_rows
+    from workbench.spec.model import FollowUp
+
+    p = Policy.model_validate({"organization": {"name": "Acme"}})
+    p.follow_ups = [FollowUp(id=i, question=f"question {i}", due="2026-12-20") for i in ("Q10", "FU-002", "Q2", "Q1",
+                                                                                        "FU-010")]
+    assert [r.id for r in follow_up_rows(p, today=TODAY, interview=interview)] == ["FU-002", "FU-010", "Q1", "Q2",
+                                                                                   "Q10"]
+
+
 def test_markdown_with_nothing_open_says_so(interview):
     md = follow_ups_markdown(_client(), interview=interview)
     assert "No open questions" in md and "|" not in md.replace(r"\|", "")

@@ -140,7 +140,7 @@ def follow_up_rows(policy: Policy, *, today: dt.date | None = None, interview: I
             f.id or f"#{i + 1}", question, loc.step.title if loc else "", f.field or "", (f.owner or "").strip(),
             f.due, f.status, note, bool(today and f.due and f.due < today and f.status == "open"),
         ))
-    rows.sort(key=lambda r: (r.due is None, r.due or dt.date.max, _id_number(r.id), r.id))
+    rows.sort(key=lambda r: (r.due is None, r.due or dt.date.max, _natural(r.id)))
     return rows
 
 
@@ -227,9 +227,10 @@ def _next_id(policy: Policy) -> str:
     return f"FU-{max((int(d) for d in digits), default=0) + 1:0{width}d}"
 
 
-def _id_number(fid: str) -> int:
-    m = _ID.match(fid)
-    return int(m.group(1)) if m else 0
+def _natural(fid: str) -> tuple:
+    """Ids in the order people number them: Q2 before Q10, FU-002 before FU-010."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.split(r"(\d+)", fid) if part)
 
 
 def _date(value: dt.date | str | None) -> Optional[dt.date]:
