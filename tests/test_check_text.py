@@ -140,6 +140,9 @@ def test_plain_words_keep_the_policy_s_own_ids_as_written():
     from workbench.rules.wording import in_plain_words
 
     message = "prod_db (role ops_admins) holds delete_recovery_point on vault_a; pii and phi (plan_disabled / plan_deleted)."
-    assert in_plain_words(message) == "prod db (role ops admins) holds delete backups on vault a; PII and PHI."
+    # "holds delete_recovery_point" read "holds delete backups": a permission's plain words are a verb
+    assert in_plain_words(message) == "prod db (role ops admins) can delete backups on vault a; PII and PHI."
     assert in_plain_words(message, {"prod_db", "ops_admins", "vault_a", "phi"}) == \
-        "prod_db (role ops_admins) holds delete backups on vault_a; PII and phi."
+        "prod_db (role ops_admins) can delete backups on vault_a; PII and phi."
+    # a policy id spelled like a permission is the policy's own word: "holds" stays
+    assert in_plain_words("u-1 holds key_admin.", {"key_admin"}) == "u-1 holds key_admin."

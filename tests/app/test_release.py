@@ -368,6 +368,8 @@ async def test_review_opens_on_the_first_finding_so_its_keys_work_at_once():
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ExceptionDialog) and app.screen.finding.rule == "ACC-002"
+        # the finding in plain words, as the gap panel shows it, not the spec's permission ids
+        assert "delete backups" in app.screen.note_text and "delete_recovery_point" not in app.screen.note_text
 
 
 @run

@@ -65,6 +65,10 @@ def load_data(name: str, folder: Path | None = None) -> dict:
     return _load_yaml(str(path), path.stat().st_mtime)
 
 
+#: A field path of an item in a finding's message ("tiers[2].restore_test_interval", "targets[0].retention.daily").
+_ITEM_PATH = re.compile(r"\b[a-z_]+\[\d+\](?:\.[a-z_]+(?:\[\d+\])?)*")
+
+
 class Writer:
     """Turns answers into sentences and cells; remembers every open question and the section that asked it."""
 
@@ -88,6 +92,21 @@ class Writer:
         self._human: dict[tuple, str] = {}
         self._labels: dict[Optional[str], str] = {}
         self.follow = [f for f in policy.follow_ups if f.field and f.status == "open"]
+
+    def finding_words(self, message: str) -> str:
+        """A finding's message or fix for a client: the spec's words in plain words ("holds delete_recovery_point"
+        reads "holds delete backups"), the policy's own ids (a system called ``prod_db``) as written."""
+        keep = self.__dict__.get("_ids")
+        if keep is None:
+            from workbench.spec.refs import ids_in
+
+            keep = self.__dict__["_ids"] = ids_in(self.policy)
+        from workbench.rules.wording import in_plain_words
+        from workbench.spec.followups import path_in_words
+
+        # "tiers[2].restore_test_interval says ..." reads "tier T3: restore test interval says ..."
+        message = _ITEM_PATH.sub(lambda m: path_in_words(self.policy, m.group(0)), message)
+        return in_plain_words(message, keep)
 
     # -- wording --------------------------------------------------------
     def say(self, key: str, **values: Any) -> str:

@@ -88,7 +88,8 @@ def summary(w: Writer, words: dict) -> list[dict]:
     else:
         out.append(P(say.get("not_ready", "").format(n=len(blocking), s="" if len(blocking) == 1 else "s")))
         shown = blocking[:10]
-        out.append(table(["Severity", "Rule", "Finding"], [[f.severity.capitalize(), f.rule, f.message] for f in shown]))
+        out.append(table(["Severity", "Rule", "Finding"],
+                         [[f.severity.capitalize(), f.rule, w.finding_words(f.message)] for f in shown]))
         if len(blocking) > len(shown):
             out.append(P(say.get("more_blocking", "").format(n=len(blocking) - len(shown))))
     kinds = words.get("kinds", {})
@@ -126,7 +127,7 @@ def open_items(w: Writer, words: dict) -> list[dict]:
     rows, seen = [], set()
     for f in questions(w.report):
         fu = w.follow_up(f.path)
-        rows.append([f.message, _owner(w, fu), _due(w, fu), where(f.path)])
+        rows.append([w.finding_words(f.message), _owner(w, fu), _due(w, fu), where(f.path)])
         seen.update(f.paths)
     for item in w.open.values():
         if item["path"] and item["path"] in seen:
@@ -299,7 +300,8 @@ def findings(w: Writer, words: dict) -> list[dict]:
         if intros.get(kind):
             out.append(P(intros[kind]))
         out.append(table(["Severity", "Rule", "Finding", "What to do"],
-                         [[f.severity.capitalize(), f.rule, f.message, f.fix or w.dash] for f in items]))
+                         [[f.severity.capitalize(), f.rule, w.finding_words(f.message), w.finding_words(f.fix) if f.fix else w.dash]
+                          for f in items]))
     return out
 
 

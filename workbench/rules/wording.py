@@ -43,13 +43,24 @@ _SPEC_LABEL = re.compile(r"\((?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+): ")
 _SPEC_PAREN = re.compile(r" \((?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\s*(?:/|,|or)\s*)?)+\)")
 
 
+#: The permissions, whose plain words are verbs: "holds delete_recovery_point" reads "can delete backups".
+_PERMISSION_WORDS = {"delete_recovery_point", "modify_retention", "modify_immutability", "bypass_governance",
+                     "disable_plan", "delete_vault", "key_admin", "prod_admin"}
+_HOLDS = re.compile(r"\b(still |also )?holds (?=([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b)")
+
+
+def _holds_to_can(text: str, keep: Collection[str] = ()) -> str:
+    return _HOLDS.sub(lambda m: f"can {m.group(1) or ''}" if m.group(2) in _PERMISSION_WORDS
+                      and m.group(2) not in keep else m.group(0), text)
+
+
 #: Data classes and regulatory tags the spec writes in lower case, as a reader expects them.
 _ACRONYMS = re.compile(r"(?<![\w.-])(phi|pii|pci|hipaa|gdpr|sox|nydfs)(?![\w-])")
 
 
 def _plain(message: str) -> str:
     """The message with spec words given in plain words: jargon after plain wording is dropped."""
-    text = _SPEC_PAREN.sub("", message)
+    text = _SPEC_PAREN.sub("", _holds_to_can(message))
     text = _SPEC_LABEL.sub("(", text)
     text = _SNAKE.sub(lambda m: PLAIN_WORDS.get(m.group(0), m.group(0).replace("_", " ")), text)
     return _ACRONYMS.sub(lambda m: m.group(1).upper(), text)
@@ -65,7 +76,7 @@ def in_plain_words(message: str, keep: Collection[str] = ()) -> str:
         w = m.group(0)
         return w if w in keep else PLAIN_WORDS.get(w, w.replace("_", " "))
 
-    text = _SPEC_PAREN.sub(paren, message)
+    text = _SPEC_PAREN.sub(paren, _holds_to_can(message, keep))
     text = _SPEC_LABEL.sub(lambda m: m.group(0) if m.group(0)[1:-2] in keep else "(", text)
     text = _SNAKE.sub(word, text)
     return _ACRONYMS.sub(lambda m: m.group(0) if m.group(0) in keep else m.group(1).upper(), text)

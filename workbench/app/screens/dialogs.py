@@ -8,7 +8,7 @@ policy or the disk.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -185,12 +185,14 @@ class ExceptionDialog(FormDialog):
     title_text = "Accept as an exception"
     ok_label = "Accept"
 
-    def __init__(self, finding: Any, today: dt.date, approver: str = "") -> None:
+    def __init__(self, finding: Any, today: dt.date, approver: str = "",
+                 wording: Optional[Callable[[str], str]] = None) -> None:
         super().__init__()
         self.finding = finding
         self.today = today
         self.approver = approver
-        self.note_text = f"{finding.rule} ({finding.severity}): {finding.message}"
+        message = wording(finding.message) if wording is not None else finding.message  # as the gap panel reads it
+        self.note_text = f"{finding.rule} ({finding.severity}): {message}"
 
     def fields(self) -> ComposeResult:
         yield from self.labelled("Why the risk is accepted",

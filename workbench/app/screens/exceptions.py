@@ -222,7 +222,7 @@ class ExceptionsScreen(Screen):
             if data is not None and self._act(lambda: self.session.accept_finding(finding, **data)):
                 self.notify(f"{finding.rule} accepted until {data['expires_on']} (ctrl+z undoes).", markup=False)
 
-        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
+        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver, self.session.wording()), accepted)
 
     def action_renew(self) -> None:
         """A new expiry for the highlighted exception, later than today."""

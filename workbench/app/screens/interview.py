@@ -545,7 +545,7 @@ class InterviewScreen(Screen):
 
         from .dialogs import ExceptionDialog  # dialogs are imported when first opened
 
-        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
+        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver, self.session.wording()), accepted)
 
     def action_next_question(self) -> None:
         report = self.derived.evaluation.report if self.derived else None

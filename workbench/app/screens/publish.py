@@ -12,7 +12,7 @@ from the draft the publish wrote (which carries the new version number).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Callable, Optional
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -251,16 +251,18 @@ class PublishScreen(Screen):
         elif outcome.blockers:
             said = outcome.error or "Nothing was published"
             self._say(f"{said[:1].upper()}{said[1:]}. Enter on one goes to its field.", error=True)
-            blockers.add_options([Option(self._blocker_prompt(f), id=str(i)) for i, f in enumerate(outcome.blockers)])
+            plain = self.session.wording()  # the spec's words in plain words, as the gap panel shows them
+            blockers.add_options([Option(self._blocker_prompt(f, plain), id=str(i))
+                                  for i, f in enumerate(outcome.blockers)])
             blockers.highlighted = 0
             blockers.focus()
         else:
             self._say(outcome.error or "Nothing was published.", error=True)
 
     @staticmethod
-    def _blocker_prompt(f) -> Content:
-        return Content.assemble((f"{f.rule:<10} ", "bold $error"), f.message, (f"  ({f.path})" if f.path else "",
-                                                                                 "$text-muted"))
+    def _blocker_prompt(f, plain: Callable[[str], str]) -> Content:
+        return Content.assemble((f"{f.rule:<10} ", "bold $error"), plain(f.message),
+                                (f"  ({f.path})" if f.path else "", "$text-muted"))
 
     def _show_published(self, result) -> None:
         self.query_one("#pub-form").display = False

@@ -236,7 +236,7 @@ class ReviewScreen(Screen):
             if data is not None and self._edit(lambda: self.session.accept_finding(finding, **data)):
                 self.notify(f"{finding.rule} accepted until {data['expires_on']}.", markup=False)
 
-        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver), accepted)
+        self.app.push_screen(ExceptionDialog(finding, self.session.as_of, approver, self.session.wording()), accepted)
 
     def _highlighted_exception(self) -> Optional[tuple[int, Any]]:
         table = self.query_one("#review-exceptions", DataTable)
