@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import subprocess
 import sys
 import threading
@@ -160,6 +162,18 @@ def test_accepting_a_finding_records_a_scoped_exception(root):
     assert finding_key(copy2) not in {finding_key(f) for f in after.report.open}
     assert any(f.rule == "COPY-002" and f.accepted for f in after.report.findings)
     assert s.policy.exceptions[-1].scope == copy2.subject
+    s.close()
+
+
+def test_a_finding_that_lists_one_more_item_is_not_marked_new(root):
+    """An edit that adds a system to a finding's list rewords it and adds a path: the panel marked it NEW."""
+    s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
+    before = s.evaluate()
+    listed = next(f for f in before.report.open if len(f.paths) >= 1)
+    reworded = dataclasses.replace(listed, message=listed.message + " and 1 more", paths=(*listed.paths, "systems[9].rpo"))
+    assert finding_key(reworded) == finding_key(listed)
+    other = dataclasses.replace(listed, paths=("systems[9].rpo", *listed.paths))
+    assert finding_key(other) != finding_key(listed)  # about another field first: another finding
     s.close()
 
 

@@ -51,8 +51,10 @@ def kind_of(finding: Any) -> str:
 
 
 def finding_key(finding: Any) -> tuple:
-    """What identifies a finding across evaluations (its wording may change with the values it quotes)."""
-    return (finding.rule, finding.subject or "", tuple(finding.paths))
+    """What identifies a finding across evaluations: its rule, subject, kind and first field. Its wording may
+    change with the values it quotes, and its further paths with the items it lists ("... and 3 more systems"
+    becoming 4 is the same finding, not a new one to mark)."""
+    return (finding.rule, finding.subject or "", finding.kind, finding.paths[0] if finding.paths else "")
 
 
 @dataclass
