@@ -226,6 +226,28 @@ async def test_resume_after_a_simulated_crash():
 
 
 @run
+async def test_dont_know_on_a_table_makes_its_list_a_follow_up():
+    """On the restore tests table a consultant does not know yet which tests were held: F2 there said "move to a
+    question first"; it asks who will list them, by when."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("restore_tests")
+        await settle(pilot)
+        app.screen.query_one("#items-restore-tests").view.focus()
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"IT manager")
+        app.screen.query_one("#fu-due").value = "2026-07-15"
+        await pilot.pause(0.3)
+        await pilot.click("#dlg-ok")
+        await settle(pilot)
+        fu = app.session.follow_up_for("restore_tests")
+        assert fu is not None and fu.owner == "IT manager" and str(fu.due) == "2026-07-15"
+
+
+@run
 async def test_ctrl_q_saves_and_quits():
     app = make_app(demo=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -585,9 +585,24 @@ class InterviewScreen(Screen):
         if field is not None:
             self.query_one("#help", HelpPane).show_help(field.question)
 
-    def action_dont_know(self) -> None:
+    def _focused_question(self) -> tuple[Any, Optional[str]]:
+        """The question the focus is on, and its path: a field's, or a table's own ("Which systems ...?"): a
+        person on the systems table who does not know the list yet makes that a follow-up too."""
         field = self._focused_field()
-        if field is None:
+        if field is not None:
+            return field.question, field.path
+        node = self.focused
+        while node is not None and not isinstance(node, ItemTable):
+            node = node.parent
+        if node is not None:
+            question = self.interview.by_path(node.list_path)
+            if question is not None:
+                return question, node.list_path
+        return None, None
+
+    def action_dont_know(self) -> None:
+        question, path = self._focused_question()
+        if question is None:
             self.notify("Move to a question first (tab), then F2 makes it a follow-up.")
             return
 
@@ -597,7 +612,7 @@ class InterviewScreen(Screen):
             from ..followups import follow_up_for
 
             try:
-                item = follow_up_for(field.question, field.path, self.session.policy, owner=data["owner"],
+                item = follow_up_for(question, path, self.session.policy, owner=data["owner"],
                                      due=data["due"], note=data["note"])
                 self.session.add("follow_ups", item.model_dump(exclude_none=True))
             except (EditError, ValueError) as exc:
@@ -609,8 +624,7 @@ class InterviewScreen(Screen):
         from workbench.spec.followups import path_in_words
         from .dialogs import FollowUpDialog  # dialogs are imported when first opened
 
-        self.app.push_screen(FollowUpDialog(field.question.text, field.path,
-                                            where=path_in_words(self.session.policy, field.path),
+        self.app.push_screen(FollowUpDialog(question.text, path, where=path_in_words(self.session.policy, path),
                                             today=self.session.as_of), done)
 
     def action_source_note(self) -> None:
