@@ -218,7 +218,19 @@ def bench_edit(sizes: list[int], runs: int, root: Path) -> None:
 
         async def measure() -> dict[str, tuple[list[float], list[float]]]:
             app = WorkbenchApp(target=str(path), lock=False)
-            out: dict[str, tuple[list[float], list[float]]] = {p: ([], []) for p, _ in EDITS + SET_EDITS}
+            middle = f"systems[{n // 2}]"
+            out: dict[str, tuple[list[float], list[float]]] = {
+                p: ([], []) for p in [p for p, _ in EDITS + SET_EDITS] + [f"{middle} removed", f"{middle} back (undo)"]}
+
+            async def drawn(key: str) -> None:
+                await settle(pilot, rounds=400)
+                for _ in range(100):  # the frame showing it is drawn after the panel is filled
+                    if screen.last_latency is not None:
+                        break
+                    await pilot.pause(0.01)
+                out[key][0].append(screen.last_latency)
+                out[key][1].append(screen.derived.evaluation.seconds)
+
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot, rounds=400)
                 screen = app.screen
@@ -236,13 +248,12 @@ def bench_edit(sizes: list[int], runs: int, root: Path) -> None:
                         out[field][1].append(screen.derived.evaluation.seconds)
                     for field, values in SET_EDITS:
                         app.session.set(field, values[i % 2])
-                        await settle(pilot, rounds=400)
-                        for _ in range(100):
-                            if screen.last_latency is not None:
-                                break
-                            await pilot.pause(0.01)
-                        out[field][0].append(screen.last_latency)
-                        out[field][1].append(screen.derived.evaluation.seconds)
+                        await drawn(field)
+                    # the systems table's delete in the middle of the inventory, and its undo
+                    app.session.remove(middle)
+                    await drawn(f"{middle} removed")
+                    app.session.undo()
+                    await drawn(f"{middle} back (undo)")
             return out
 
         for field, (samples, engine) in asyncio.run(measure()).items():

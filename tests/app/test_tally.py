@@ -28,6 +28,9 @@ edit = st.one_of(
     st.tuples(st.just("set"), st.integers(0, 30), st.sampled_from(range(len(SYSTEM_ANSWERS))), st.integers(0, 3)),
     st.tuples(st.just("add"), st.integers(0, 30)),
     st.tuples(st.just("remove"), st.integers(0, 30)),
+    # the tables' bulk edit and delete of selected rows: one change of several edits
+    st.tuples(st.just("bulk"), st.lists(st.integers(0, 30), min_size=1, max_size=4), st.integers(0, 3)),
+    st.tuples(st.just("delete rows"), st.lists(st.integers(0, 30), min_size=1, max_size=3)),
     st.tuples(st.just("undo")),
     st.tuples(st.just("redo")),
     st.tuples(st.just("policy"), st.sampled_from(["Analytics", None])),
@@ -44,6 +47,11 @@ def _apply(editor: Editor, e: tuple) -> None:
         editor.add("systems", {"id": f"added-{e[1]}-{n}", "kind": "db", "tier": "T1"}, min(e[1], n))
     elif e[0] == "remove" and n:
         editor.remove(f"systems[{e[1] % n}]")
+    elif e[0] == "bulk" and n:
+        editor.apply_many("bulk", [("set", f"systems[{i % n}].owner", ["ops", "", None, "it"][e[2]]) for i in e[1]])
+    elif e[0] == "delete rows" and n:
+        rows = sorted({i % n for i in e[1]}, reverse=True)
+        editor.apply_many("delete", [("remove", f"systems[{i}]") for i in rows])
     elif e[0] == "undo":
         editor.undo()
     elif e[0] == "redo":

@@ -914,28 +914,40 @@ class Tally:
         self._all = True                   # count everything afresh
         self._heads: set = set()           # lists to count afresh
         self._items: dict[tuple, set] = {}  # list -> indices of items to count again
+        self._moves: dict[tuple, list] = {}  # list -> indices where an item was added or removed, in order
         self._root: Any = None
         self._vectors: dict[tuple, list[list[int]]] = {}
         self._sums: dict[tuple, list[int]] = {}
 
     def changed(self, change: Any) -> None:
         """Note what ``change`` (a :class:`~workbench.spec.edit.Change`) may have changed."""
-        path = tuple(getattr(change, "path", ()) or ())
-        op = getattr(change, "op", None)
         with self._lock:
             if self._all:
                 return
-            if op not in ("set", "add", "remove"):
-                self._all = True  # an edit of a kind this does not know: count everything
-                return
-            for g in self._groups:
-                n = len(g.head)
-                if path[:n] != g.head[:len(path)]:
-                    continue  # elsewhere in the policy
-                if op == "set" and len(path) > n and isinstance(path[n], int) and path[n] >= 0:
+            leaves = change.leaves() if getattr(change, "op", None) == "group" and hasattr(change, "leaves") \
+                else (change,)
+            for leaf in leaves:
+                self._note(tuple(getattr(leaf, "path", ()) or ()), getattr(leaf, "op", None))
+
+    def _note(self, path: tuple, op: Any) -> None:
+        if op not in ("set", "add", "remove"):
+            self._all = True  # an edit of a kind this does not know: count everything
+            return
+        for g in self._groups:
+            n = len(g.head)
+            if path[:n] != g.head[:len(path)]:
+                continue  # elsewhere in the policy
+            if len(path) > n and isinstance(path[n], int) and path[n] >= 0:
+                if op == "set":
                     self._items.setdefault(g.head, set()).add(path[n])  # inside one item
+                elif len(path) == n + 1:
+                    # one item added or removed (an undo reports the edit it takes back: which of the two it
+                    # was shows in the list's length when counted)
+                    self._moves.setdefault(g.head, []).append(path[n])
                 else:
-                    self._heads.add(g.head)  # an item added or removed, the whole list, or a section above it
+                    self._items.setdefault(g.head, set()).add(path[n])  # a list inside one item
+            else:
+                self._heads.add(g.head)  # the whole list, or a section above it
 
     def reset(self) -> None:
         """Count everything afresh next time (the policy was replaced, or a change may have been missed)."""
@@ -947,12 +959,15 @@ class Tally:
         with self._counting:
             with self._lock:
                 full = self._all or root is not self._root
-                heads, items = self._heads, self._items
-                self._all, self._heads, self._items = False, set(), {}
+                heads, items, moves = self._heads, self._items, self._moves
+                self._all, self._heads, self._items, self._moves = False, set(), {}, {}
             self._root = root
             for g in self._groups:
                 if full or g.head in heads:
                     self._recount(g, root)
+                elif g.head in moves:
+                    if len(moves[g.head]) != 1 or g.head in items or not self._move(g, root, moves[g.head][0]):
+                        self._recount(g, root)  # several at once, or with edits inside items: count afresh
                 elif g.head in items:
                     self._update(g, root, items[g.head])
             out = {q.id: list(_count(q, root)) for q in self._singles}
@@ -967,6 +982,24 @@ class Tally:
             for k, x in enumerate(v):
                 sums[k] += x
         self._vectors[g.head], self._sums[g.head] = vectors, sums
+
+    def _move(self, g: "_Group", root: Any, i: int) -> bool:
+        """One item added or removed at ``i``: its counts put in or taken out (False when the list's length
+        does not say which, and it is counted afresh)."""
+        items = _get(root, g.head) or ()
+        vectors, sums = self._vectors[g.head], self._sums[g.head]
+        if len(items) == len(vectors) - 1 and 0 <= i < len(vectors):
+            gone = vectors.pop(i)
+            for k, x in enumerate(gone):
+                sums[k] -= x
+            return True
+        if len(items) == len(vectors) + 1 and 0 <= i < len(items):
+            new = g.count(items[i])
+            vectors.insert(i, new)
+            for k, x in enumerate(new):
+                sums[k] += x
+            return True
+        return False
 
     def _update(self, g: "_Group", root: Any, indices: set) -> None:
         items = _get(root, g.head) or ()
