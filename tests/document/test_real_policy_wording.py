@@ -58,6 +58,12 @@ def test_a_schedule_on_named_days_is_written_with_those_days():
     text = render_markdown(p, evaluate(p, dt.date(2026, 6, 30)))
     assert "every Monday and Thursday" in text and "every 4 days" not in text
     p.schedules[0].interval = "every business day"
+    # a 3-day length worded first (cached by its length) does not lend "3 days" to the business days
+    from workbench.document.context import Writer
+    from workbench.spec.durations import Duration
+
+    w = Writer(p, evaluate(p, dt.date(2026, 6, 30)), {})
+    assert w.human(Duration.parse("3d")) == "3 days" and w.human(p.schedules[0].interval) == "business day"
     again = loads(dumps(p, "yaml"), "yaml")
     assert str(again.schedules[0].interval) == "every business day" and again.schedules[0].interval.days == 3
 

@@ -216,7 +216,7 @@ class Writer:
 
     def human(self, d: Duration) -> str:
         """``d.human()``, cached: large inventories repeat the same few durations."""
-        key = (d.months, d.seconds, d.text)
+        key = (d.months, d.seconds, d.text, d.said)  # "every business day" and 3d: one length, two wordings
         text = self._human.get(key)
         if text is None:
             text = self._human[key] = d.human()
