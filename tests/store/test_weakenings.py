@@ -33,6 +33,11 @@ def test_the_diff_says_which_material_changes_weaken_the_policy():
     looser["targets"][0]["immutability"] = {"mode": "governance", "days": 35}
     texts = [c.text for c in diff(make(data()), make(looser), findings=False).weakenings]
     assert texts == ["tier T1: rpo 1d → 2d", "target vault-euc1: immutability.mode compliance → governance"]
+    # and `workbench diff` marks them where it lists the material changes (a reviewer read a schedule moved from
+    # hourly to every business day as one more change)
+    shown = diff(make(data()), make(looser), findings=False).to_text()
+    assert "tier T1: rpo 1d → 2d  (weakens the policy)" in shown
+    assert "retention.daily 35d → 90d  (weakens" not in shown
 
 
 def test_publishing_a_retention_cut_without_a_reason_records_it_and_asks_why(tmp_path):

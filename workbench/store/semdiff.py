@@ -253,7 +253,8 @@ class PolicyDiff:
             lines.append(f"{n} change{'s' if n != 1 else ''}, {m} material. Suggested bump: {self.suggested_bump}{why}.")
             if m:
                 lines += ["", "Material changes:"]
-                lines += [f"  [{c.area}] {c.text}" for c in self.material]
+                lines += [f"  [{c.area}] {c.text}" + ("  (weakens the policy)" if c.weakens else "")
+                          for c in self.material]
             other = [c for c in self.changes if not c.material]
             if other:
                 lines += ["", "Other changes:"]
