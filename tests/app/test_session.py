@@ -280,3 +280,32 @@ def test_a_new_id_renames_the_item_where_others_name_it_in_one_undo_step(tmp_pat
     other = policy.systems[1].id
     session.answer("systems[0].id", other)
     assert all(policy.restore_tests[i].system == old for i in tested)
+
+
+def test_follow_ups_and_source_notes_move_with_their_item_when_another_is_deleted(root):
+    """A reviewer deleted file-share from the systems table: the follow-up about the workstations (by position,
+    systems[5]) then asked about the system that had moved into its place."""
+    s = Session.new_client("Acme", template="saas-startup", root=root, today=TODAY)
+    ids = [a.id for a in s.policy.systems]
+    assert len(ids) >= 5
+    s.add("follow_ups", {"id": "FU-1", "question": "Is it excluded?", "field": "systems[4].exclusion"})
+    s.add("follow_ups", {"id": "FU-2", "question": "What RPO?", "field": "systems[1].rpo"})
+    s.set_source("systems[3].owner", "per the CTO")
+    s.remove("systems[1]")
+    fu1, fu2 = s.policy.follow_ups[-2:]
+    assert fu1.field == "systems[3].exclusion" and s.policy.systems[3].id == ids[4]  # still the same system
+    assert fu2.field is None and fu2.status == "dropped"  # it asked about the deleted system
+    assert s.source_of("systems[2].owner") == "per the CTO" and s.source_of("systems[3].owner") == ""
+    s.undo()  # one step brings the system, the follow-ups and the note back as they were
+    assert [a.id for a in s.policy.systems] == ids
+    assert (fu1.field, s.policy.follow_ups[-1].field, s.policy.follow_ups[-1].status) == \
+        ("systems[4].exclusion", "systems[1].rpo", "open")
+    assert s.source_of("systems[3].owner") == "per the CTO"
+    # the table's delete of selected rows, last first, in one change
+    s.apply_many("Delete 2 systems", [("remove", "systems[3]"), ("remove", "systems[0]")])
+    assert s.policy.follow_ups[-2].field == "systems[2].exclusion" and s.policy.systems[2].id == ids[4]
+    s.undo()
+    # an item inserted before it moves it down
+    s.add("systems", {"id": "new-one"}, 0)
+    assert s.policy.follow_ups[-2].field == "systems[5].exclusion" and s.policy.systems[5].id == ids[4]
+    s.close()

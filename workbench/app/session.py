@@ -288,11 +288,94 @@ class Session:
 
     def add(self, path: str | tuple, item: Any, index: int | None = None) -> Change:
         self._writable(path)
-        return self.editor.add(path, item, index)
+        if index is None or not self._points_into(path):
+            return self.editor.add(path, item, index)
+        with self.editor.group(f"Insert into {path}"):  # later items move down: their follow-ups move with them
+            self._apply_one(("insert", path, item, index))
+        return self.editor._undo[-1]
 
     def remove(self, path: str | tuple) -> Change:
         self._writable(path)
-        return self.editor.remove(path)
+        from workbench.spec.io import parse_path
+
+        parts = parse_path(path) if isinstance(path, str) else tuple(path)
+        if not parts or not isinstance(parts[-1], int) or not self._points_into(parts[:-1]):
+            return self.editor.remove(path)
+        with self.editor.group(f"Delete {path}"):  # later items move up: their follow-ups and notes with them
+            self._apply_one(("remove", path))
+        return self.editor._undo[-1]
+
+    # -- follow-ups and source notes name items by position: they move with them -------------------------
+    def _points_into(self, list_path: str | tuple) -> bool:
+        """Whether a follow-up or a source note names an item of ``list_path`` by its position."""
+        from workbench.spec.io import format_path
+
+        head = list_path if isinstance(list_path, str) else format_path(list_path)
+        prefix = head + "["
+        return any((f.field or "").startswith(prefix) for f in self.policy.follow_ups) or \
+            any(k.startswith(prefix) for k in self.policy.answer_sources)
+
+    def _apply_one(self, edit: tuple) -> None:
+        """Apply one edit inside an open group; after an item is inserted or removed, move the follow-ups and
+        source notes that name later items by position (``systems[6].rpo`` -> ``systems[5].rpo``), and drop
+        the follow-up of a removed item (it asked about an item that is gone)."""
+        from workbench.spec.io import parse_path
+
+        op, path, *rest = edit
+        if op == "set":
+            self.editor.set(path, rest[0])
+            return
+        if op == "add":
+            self.editor.add(path, rest[0])
+            return
+        if op == "insert":
+            change = self.editor.add(path, rest[0], rest[1])
+            shift = 1
+        elif op == "remove":
+            change = self.editor.remove(path)
+            shift = -1
+        else:
+            raise EditError(str(path), f"unknown edit {op!r} (set, add or remove)")
+        parts = tuple(change.path)
+        self._repoint(parts[:-1], parts[-1], shift, parse_path)
+
+    def _repoint(self, head: tuple, index: int, shift: int, parse_path) -> None:
+        from workbench.spec.io import format_path
+
+        n = len(head)
+
+        def moved(path: str) -> Optional[str]:
+            """The path after the move; "" when it named the removed item; None when it does not move."""
+            try:
+                parts = parse_path(path)
+            except Exception:
+                return None
+            if tuple(parts[:n]) != head or len(parts) <= n or not isinstance(parts[n], int):
+                return None
+            j = parts[n]
+            if shift < 0 and j == index:
+                return ""
+            if (shift < 0 and j > index) or (shift > 0 and j >= index):
+                return format_path((*parts[:n], j + shift, *parts[n + 1:]))
+            return None
+
+        for k, fu in enumerate(self.policy.follow_ups):
+            to = moved(fu.field) if fu.field else None
+            if to == "":
+                self.editor.set(f"follow_ups[{k}].field", None)
+                if fu.status == "open":
+                    self.editor.set(f"follow_ups[{k}].status", "dropped")
+            elif to is not None:
+                self.editor.set(f"follow_ups[{k}].field", to)
+        sources = {}
+        changed = False
+        for key, note in self.policy.answer_sources.items():
+            to = moved(key)
+            changed = changed or to is not None
+            if to != "":
+                sources[to or key] = note
+        if changed:
+            self.editor.set("answer_sources", sources)
 
     def group(self, label: str):
         """``with session.group("Set tier of 40 systems"):`` the edits inside are one change (one undo step);
@@ -303,7 +386,16 @@ class Session:
     def apply_many(self, label: str, edits: list) -> Optional[Change]:
         """Edits ``("set", path, value)``, ``("add", path, item)``, ``("remove", path)`` as one change."""
         self._writable("policy")
-        return self.editor.apply_many(label, edits)
+        from workbench.spec.io import parse_path
+
+        lists = {tuple(parse_path(e[1]))[:-1] for e in edits if e[0] == "remove" and isinstance(e[1], str)}
+        if not any(self._points_into(head) for head in lists if head):
+            return self.editor.apply_many(label, edits)
+        before = len(self.editor._undo)
+        with self.editor.group(label):
+            for edit in edits:
+                self._apply_one(edit)
+        return self.editor._undo[-1] if len(self.editor._undo) > before else None
 
     def read_table_csv(self, list_path: str, csv_path: str | Path):
         """Read a CSV file of items for ``list_path`` (systems, targets ...), checked against the policy and
