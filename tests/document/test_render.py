@@ -606,3 +606,15 @@ def test_both_documents_from_one_pass_match_separate_renders():
     for document in ("policy", "report"):
         assert render_view(views[document], "markdown") == render(p, r, "markdown", document=document)
         assert render_all(p, r, ("markdown", "html"), document=document)["html"] == render(p, r, "html", document=document)
+
+
+def test_a_system_nobody_has_described_is_not_declared_out_of_scope():
+    """A system just added (no environment, tier or data yet) was listed under "need no backup: none runs in
+    production ... or holds confidential data", facts nobody had entered."""
+    data = full()
+    data["systems"].append({"id": "xray-sensors"})
+    p = policy(data)
+    scope = part(render_markdown(p, report(p)), "2", "Scope")
+    assert "| xray-sensors |" not in scope and "| sandbox |" in scope
+    assert "Whether this policy covers xray-sensors is not decided yet" in scope
+    assert "does not require it to be backed up" in scope

@@ -264,10 +264,20 @@ def _out_of_scope(w) -> list[dict]:
     rest = [a for a in ctx.systems.values() if a.id not in inside and not ctx.valid_exempt(a)]
     if not rest:
         return []
-    rows = [[w.system(a.id), w.cell(a.description), w.term(a.environment), w.tier_label(a.tier) if a.tier else w.dash,
-             w.term(a.data_classes)] for a in rest]
-    return [H2(w.word("systems_not_in_scope")), P(w.say("out_of_scope_intro", tiers=_critical_tiers(w))),
-            table(["System", "Description", "Environment", "Tier", "Data"], rows, dash=w.dash)]
+    # out of scope only because its environment or data is not recorded yet: its scope is undecided, and
+    # the policy does not state facts nobody entered ("none runs in production")
+    undecided = [a for a in rest if a.environment is None or not a.data_classes]
+    decided = [a for a in rest if a not in undecided]
+    out = [H2(w.word("systems_not_in_scope"))]
+    if decided:
+        rows = [[w.system(a.id), w.cell(a.description), w.term(a.environment),
+                 w.tier_label(a.tier) if a.tier else w.dash, w.term(a.data_classes)] for a in decided]
+        out += [P(w.say("out_of_scope_intro", tiers=_critical_tiers(w))),
+                table(["System", "Description", "Environment", "Tier", "Data"], rows, dash=w.dash)]
+    if undecided:
+        out.append(P(w.say("scope_undecided", systems=and_join(w.system(a.id) for a in undecided),
+                           them="it" if len(undecided) == 1 else "them")))
+    return out
 
 
 def _exclusions(w) -> list[dict]:
