@@ -309,3 +309,27 @@ def test_follow_ups_and_source_notes_move_with_their_item_when_another_is_delete
     s.add("systems", {"id": "new-one"}, 0)
     assert s.policy.follow_ups[-2].field == "systems[5].exclusion" and s.policy.systems[5].id == ids[4]
     s.close()
+
+
+def test_opening_the_same_file_again_resumes_its_draft_and_a_changed_file_starts_afresh(root, tmp_path):
+    """`workbench open lakeside.yaml` a second time opened "Lakeside (2)" with none of the answers given since:
+    to the person, the work looked lost."""
+    from workbench.spec import dumps
+    from workbench.templates import load_template
+
+    spec = tmp_path / "lakeside.yaml"
+    p = load_template("saas-startup")
+    p.organization.name = "Lakeside Dental"
+    spec.write_text(dumps(p, "yaml"))
+    first = Session.from_file(spec, root=root, today=TODAY)
+    first.set("organization.industry", "Dental care")
+    first.close()
+    again = Session.from_file(spec, root=root, today=TODAY)
+    assert again.workspace.path == first.workspace.path and again.policy.organization.industry == "Dental care"
+    assert again.origin == "resumed draft, first opened from lakeside.yaml"
+    again.close()
+    spec.write_text(spec.read_text().replace("Lakeside Dental", "Lakeside Dental Group"))
+    changed = Session.from_file(spec, root=root, today=TODAY)  # another file now: a client of its own
+    assert changed.workspace.path != first.workspace.path and changed.policy.organization.industry != "Dental care"
+    changed.close()
+    assert len(list_clients(root)) == 2

@@ -174,6 +174,12 @@ class Session:
         (:mod:`workbench.spec.salvage`; ``session.set_aside`` lists them) instead of refusing the file."""
         from workbench.spec.io import load
 
+        source, digest = _file_identity(path)
+        earlier = _client_from(source, digest, root)
+        if earlier is not None:  # opened before and unchanged since: its draft holds the answers given since
+            session = cls.open(earlier, today=today, lock=lock)
+            session.origin = f"resumed draft, first opened from {Path(path).name}"
+            return session
         aside: list = []
         if set_aside:
             from workbench.spec.salvage import load_setting_aside
@@ -186,6 +192,8 @@ class Session:
         session = cls(ws, policy, today=today, origin=f"file {Path(path).name}", lock=lock)
         session.set_aside = aside
         session.save_draft()
+        if digest:
+            ws.set_meta(source_file=source, source_sha256=digest)
         return session
 
     @classmethod
@@ -630,6 +638,34 @@ def _from_template(template: str | None, name: str | None) -> Policy:
         return build_starter(*parse_profile(template), organization_name=name)
     except UnknownProfile as exc:
         raise SessionError(str(exc)) from None
+
+
+def _file_identity(path: str | Path) -> tuple[str, str]:
+    """The file's absolute path and the sha256 of its bytes ("" when it cannot be read: opening it says why)."""
+    import hashlib
+
+    p = Path(path).expanduser()
+    try:
+        return str(p.resolve()), hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+    except OSError:
+        return str(p), ""
+
+
+def _client_from(source: str, digest: str, root: str | Path | None) -> Optional[Workspace]:
+    """The client whose draft was first opened from this same file, unchanged since; None if there is none."""
+    if not digest:
+        return None
+    base = Path(root) if root is not None else default_root()
+    try:
+        folders = sorted(p for p in base.iterdir() if p.is_dir())
+    except OSError:
+        return None
+    for folder in folders:
+        ws = Workspace(folder)
+        meta = ws.meta()
+        if meta.get("source_file") == source and meta.get("source_sha256") == digest and ws.has_draft():
+            return ws
+    return None
 
 
 def _fresh_workspace(name: str, root: str | Path | None) -> Workspace:

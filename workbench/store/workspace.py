@@ -181,6 +181,12 @@ class Workspace:
         meta["client"] = name
         atomic_write(self.path / MARKER, json.dumps(meta, indent=2) + "\n")
 
+    def set_meta(self, **values: str) -> None:
+        """Record ``values`` in the marker (where a client's draft was first opened from, ...)."""
+        meta = self.meta() or {"created": dt.date.today().isoformat(), "layout": LAYOUT}
+        meta.update(values)
+        atomic_write(self.path / MARKER, json.dumps(meta, indent=2) + "\n")
+
     def meta(self) -> dict:
         try:
             return json.loads((self.path / MARKER).read_text("utf-8"))

@@ -121,7 +121,9 @@ class InterviewScreen(Screen):
 
     async def on_mount(self) -> None:
         self.title = self.session.client
-        self.sub_title = f"from {self.session.origin}" if self.session.origin != "draft" else "resumed draft"
+        origin = self.session.origin
+        self.sub_title = "resumed draft" if origin == "draft" else origin if origin.startswith("resumed") \
+            else f"from {origin}"
         if getattr(self.session, "read_only", False):
             self.sub_title = f"READ-ONLY: {self.session.read_only_reason()}"
         self.query_one("#help").display = False
