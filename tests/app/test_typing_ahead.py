@@ -121,3 +121,25 @@ async def test_ctrl_a_in_an_answer_box_selects_the_answer_so_typing_replaces_it(
         assert submitted == ["2d"]
         await pilot.press("home", "x")
         assert app.query_one(AnswerInput).value == "x2d"
+
+
+@run
+async def test_a_tab_typed_ahead_in_a_dialog_moves_to_the_next_box_before_the_keys_behind_it():
+    """"CFO<tab>2026-07-15<tab>note" sent in one burst to the follow-up dialog put "CFO2026-07-15note" in the
+    first box: the Tab moved the focus only after it had bubbled up to the app."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("tiers[0].mtd")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause(0.3)
+        for key in [*"CFO", "tab", *"2026-07-15", "tab", *"note"]:
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.5)
+        dialog = app.screen
+        assert [dialog.query_one(f"#fu-{name}").value for name in ("owner", "due", "note")] == \
+            ["CFO", "2026-07-15", "note"]
