@@ -78,6 +78,12 @@ keys:
     assert loads(text.replace(": -", ": ")).targets[0].immutability.days == 30  # the same values, not negative: valid
 
 
+def test_a_tab_indent_is_named_as_a_tab():
+    """libyaml says "found character that cannot start any token", which names nothing a person typed."""
+    (p,) = problems("organization:\n\tname: Acme\n")
+    assert (p.line, p.column) == (2, 1) and "a tab character here" in p.message and "spaces" in p.message
+
+
 def test_unknown_key_suggests_the_right_one():
     (p,) = problems("systems:\n  - id: a\n    tire: T1\n")
     assert p.line == 3 and "unknown field 'tire'" in p.message and "did you mean 'tier'" in p.message

@@ -346,6 +346,10 @@ def _yaml_problem(source: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     message = f"{context}: {problem}" if context and context not in problem else problem
     if mark is None:
         return Problem(source, f"not valid YAML: {message}")
+    lines = text.splitlines()
+    if "cannot start any token" in problem and mark.line < len(lines) and "\t" in lines[mark.line]:
+        # libyaml's words for a tab where YAML wants spaces
+        message = "a tab character here; YAML indents with spaces only: replace the tab with spaces"
     return Problem(source, f"not valid YAML: {message}", line=mark.line + 1, column=mark.column + 1)
 
 
