@@ -84,7 +84,7 @@ def test_001_phi_system_is_not_told_hipaa_needs_six_years_of_its_records():
     f = one(hipaa(["phi"], records_retention_via=None), "RET-001")
     assert f.kind == "question" and f.severity == "major" and f.path == "systems[0].records_retention_via"
     assert f.message.startswith(
-        "ehr-db: it holds PHI; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to medical "
+        "ehr-db: PHI is held there; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to medical "
         "records, whose retention state law sets; which mechanism keeps its records (the system of record, an "
         "archive or the backups), and for how long? At stake: ")
     assert "requires 6y" not in f.message and ": 6y)" not in f.message

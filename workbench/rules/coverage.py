@@ -163,9 +163,9 @@ def cov_002(ctx):
         if not a.data_classes:
             missing.append("data classes")
             paths.append(ctx.sp(a, "data_classes"))
-        why = ("a production system" if a.environment == "prod" else "backed up" if ctx.schedules(a)
-               else f"a {a.environment} system" if a.environment else "a system of unknown environment")
-        yield ctx.ask(f"{a.id} is {why} but has no {' and no '.join(missing)}: which apply?", *paths, system=a)
+        why = ("is a production system but" if a.environment == "prod" else "is backed up but" if ctx.schedules(a)
+               else f"is a {a.environment} system but" if a.environment else "(its environment not recorded either)")
+        yield ctx.ask(f"{a.id} {why} has no {' and no '.join(missing)}: which apply?", *paths, system=a)
 
 
 @rule(

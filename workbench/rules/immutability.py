@@ -413,7 +413,7 @@ def _imm_001_hit(ctx, a: System, copies: list[Target], states: list[tuple[Target
     if unknown:
         return ctx.ask(
             f"{label(a)} needs an immutable or offline copy ({'; '.join(reasons)}): "
-            f"is {names(unknown)} locked in compliance mode, WORM or offline?",
+            f"{'is' if len(unknown) == 1 else 'are'} {names(unknown)} locked in compliance mode, WORM or offline?",
             *paths, system=a, severity=sev, scopes=scopes, why=why,
         )
     return ctx.hit(

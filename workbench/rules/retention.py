@@ -62,7 +62,7 @@ def ret_001(ctx):
             # Card data alone carries no minimum at all (PCI DSS wants it kept as briefly as possible).
             if via is None and "hipaa" in tags:
                 yield ctx.ask(
-                    f"{a.id}: it holds PHI; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to "
+                    f"{a.id}: PHI is held there; HIPAA's 6 years (45 CFR 164.316) apply to HIPAA documentation, not to "
                     "medical records, whose retention state law sets; which mechanism keeps its records (the "
                     "system of record, an archive or the backups), and for how long?",
                     ctx.sp(a, "records_retention_via"), system=a, severity="major",
