@@ -456,7 +456,7 @@ class TableActions:
         event.stop()
         head = event.table.list_path
         what = head.rsplit(".", 1)[-1].replace("_", " ")
-        columns = ", ".join(c for c in event.table.columns if c != "answered") + " ..."
+        columns = ", ".join(c for c, _ in item_columns(self.heads.get(head, []))) + " ..."  # the CSV's headers
 
         def attempt(path: str) -> Optional[str]:
             from workbench.spec.io import SpecError
@@ -796,7 +796,9 @@ class StepForm(TableActions, VerticalScroll):
         self.heads[list_path] = questions
         columns = item_columns(questions)
         title = question.text if question is not None else f"{list_path}"
-        table = ItemTable(list_path, title, [c for c, _ in columns] + ["answered"], id=f"items-{slug(list_path)}")
+        # headers in words ("storage class"); the CSV import names the fields themselves
+        table = ItemTable(list_path, title, [c.replace("_", " ") for c, _ in columns] + ["answered"],
+                          id=f"items-{slug(list_path)}")
         out: list = [table]
         if question is not None and question.default and not self._items(list_path):
             labels = ", ".join(_default_label(d) for d in question.default)
