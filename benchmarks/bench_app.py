@@ -239,13 +239,7 @@ def bench_edit(sizes: list[int], runs: int, root: Path) -> None:
                         screen.jump_to(field)
                         await pilot.pause()
                         await pilot.press("home", "ctrl+k", *values[i % 2], "enter")
-                        await settle(pilot, rounds=400)
-                        for _ in range(100):  # the frame showing it is drawn after the panel is filled
-                            if screen.last_latency is not None:
-                                break
-                            await pilot.pause(0.01)
-                        out[field][0].append(screen.last_latency)
-                        out[field][1].append(screen.derived.evaluation.seconds)
+                        await drawn(field)
                     for field, values in SET_EDITS:
                         app.session.set(field, values[i % 2])
                         await drawn(field)
