@@ -19,7 +19,7 @@ def workspace(tier="T2", saas=None, schedules=(), targets=(), tiers=None, **syst
 def test_saas001_native_recovery_only_with_objectives_is_a_gap():
     (f,) = findings(workspace(), "SAAS-001")
     assert f.kind == "gap" and f.severity == "major"
-    assert "google-workspace" in f.message and "Google Workspace" in f.message and "25d" in f.message
+    assert "google-workspace" in f.message and "Google Workspace" in f.message and "recovery window of 25 days" in f.message
     assert "RPO 1d" in f.message
 
 
@@ -75,7 +75,7 @@ def test_saas001_silence_on_objectives_and_horizon_is_asked_not_passed():
     more: an auditor asks whether that is enough; stating the horizon answers it."""
     (f,) = findings(workspace(tiers=[{"id": "T2"}]), "SAAS-001")
     assert f.kind == "question" and f.paths[0] == "systems[0].saas.restore_horizon"
-    assert "Google Workspace's own 25d recovery window" in f.message
+    assert "Google Workspace's own recovery window of 25 days" in f.message
     answered = workspace(tiers=[{"id": "T2"}], saas={"provider": "Google Workspace", "native_recovery_window": "25d",
                                                      "restore_horizon": "14d"})
     assert findings(answered, "SAAS-001") == []

@@ -561,11 +561,13 @@ def _without(message: str, lead: Optional[str]) -> str:
 
 def _say_what_else(owner: Finding) -> None:
     """End the message of a finding that stands for other rules' findings by naming them (by their titles)."""
+    from .wording import lower_first
+
     also = [(rid, RULES[rid].title) for rid in owner.merged
             if rid in RULES and RULES[rid].family != "unanswered"]  # a core interview question adds nothing
     if also:
         owner.message = (owner.message.rstrip() + " Until this is settled, it also stands for: "
-                         + "; ".join(f"{t[:1].lower()}{t[1:]} ({rid})" for rid, t in also) + ".")
+                         + "; ".join(f"{lower_first(t)} ({rid})" for rid, t in also) + ".")
 
 
 #: Kinds of record that a first draft (or a Type I) may hold none of, with the rules whose evidence findings
@@ -737,13 +739,15 @@ _STAKES_SAID = frozenset({"GOV-003", "COV-002", "COV-003", "EVID-002"})
 
 def _what_is_at_stake(findings: list[Finding]) -> list[Finding]:
     """Step 5 of :func:`finalize`: each open question says what its answer decides (copies; inputs untouched)."""
+    from .wording import lower_first
+
     out = []
     for f in findings:
         if f.kind == "question" and f.accepted is None and "At stake" not in f.message:
             r = RULES.get(f.rule)
             if r is not None and r.catalog and r.id not in _STAKES_SAID:
                 f = _copy(f)
-                title = r.title[:1].lower() + r.title[1:]
+                title = lower_first(r.title)
                 f.message = f"{f.message.rstrip()} At stake: {title} ({f.severity})."
         out.append(f)
     return out

@@ -32,7 +32,8 @@ def saas_001(ctx):
         native = f" (only {', '.join(c.id for c in copies)}, inside the same tenant)" if copies else ""
         window = a.saas.native_recovery_window if a.saas else None
         window_known = window is not None and not window.vague
-        recovery = f"{provider}'s own {window} recovery window" if window_known else f"{provider}'s own recovery"
+        recovery = (f"{provider}'s own recovery window of {window.human()}" if window_known
+                    else f"{provider}'s own recovery")
         objectives = [f"{n} {v}" for n, v in (("RPO", ctx.rpo(a)), ("RTO", ctx.rto(a))) if v is not None]
         if objectives:
             yield ctx.hit(

@@ -13,6 +13,16 @@ def listing(items: Iterable, limit: int = 3, fmt: Optional[Callable] = None) -> 
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def lower_first(text: str) -> str:
+    """``text`` to follow words already said ("At stake: " + a rule's title): its first letter lowered, unless
+    its first word is an abbreviation or a name written with capitals inside it ("RPO or RTO ...", "SaaS data
+    ...", "PHI"), which keeps its case."""
+    word = text.split(" ", 1)[0]
+    if any(c.isupper() for c in word[1:]):
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def join_and(items: Iterable, limit: int = 3) -> str:
     """``a, b and c``, or ``a, b, c and 4 more`` past ``limit`` items."""
     items = [str(x) for x in items]
