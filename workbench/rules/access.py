@@ -81,9 +81,13 @@ def acc_001(ctx):
         # A role that can only start jobs can neither read the data back nor destroy it: major, not blocker.
         severity = "major" if set(_perms(r)) <= RUN_ONLY else None
         if r.mfa_required is False:
-            members = f"; members: {names(r.members)}" if r.members else ""
+            # its members with no MFA enrolled are named here, not in a finding of their own (one cause)
+            bare = [m for m in r.members if _not_enrolled(ctx, m)]
+            members = (f"; members: {names(r.members, fmt=lambda m: m + ' (no MFA enrolled)' if m in bare else m)}"
+                       if r.members else "")
             yield ctx.hit(f"Role {r.id} ({_holdings(pl, r)}) does not require MFA{members}.",
-                          ctx.rolep(r, "mfa_required"), subject=r.id, scopes=r.targets, severity=severity,
+                          ctx.rolep(r, "mfa_required"), *(ctx.principalp(m, "mfa_enrolled") for m in bare),
+                          subject=r.id, scopes=r.targets, severity=severity,
                           why=RUN_ONLY_WHY if severity else None)
         elif r.mfa_required is None:
             members = f" Members: {names(r.members)}." if r.members else ""
@@ -98,11 +102,18 @@ def acc_001(ctx):
         x = ctx.principals.get(pid)
         if x is None or x.mfa_enrolled is not False or not pl.person(pid):
             continue
+        if pid not in direct_keys and all(r.mfa_required is False and pid in r.members for r, _ in held):
+            continue  # named in each of its roles' findings: a role without MFA, with this member not enrolled
         parts = [f"{_holdings(pl, r)} ({grant_text(r, via)})" for r, via in held]
         parts += [f"administration of key {k}" for k in direct_keys.get(pid, ())]
         yield ctx.hit(f"{pid} has no MFA enrolled but holds {'; '.join(parts)}.",
                       ctx.principalp(pid, "mfa_enrolled"), *(ctx.rolep(r, "members") for r, _ in held),
                       subject=pid, scopes=[r.id for r, _ in held])
+
+
+def _not_enrolled(ctx, pid: str) -> bool:
+    x = ctx.principals.get(pid)
+    return x is not None and x.mfa_enrolled is False
 
 
 def _nobody_named(ctx):

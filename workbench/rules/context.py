@@ -112,6 +112,18 @@ def eea_status(region: Optional[str]) -> Optional[bool]:
     return None if inside == outside else inside
 
 
+def apart_by_platform(c: Target, a: System) -> bool:
+    """Copy ``c`` and system ``a`` are placed in different kinds of place on different platforms: one at a site
+    (on premises) and the other in a cloud region, with providers that differ (a NAS at the office and its copy
+    in Backblaze's us-west; a Microsoft 365 tenant and its copy in the server room). Losing the one's region or
+    site leaves the other: such a copy is off-site, though no region or site can be compared."""
+    if not ((c.site and a.region and not c.region and not a.site)
+            or (c.region and a.site and not c.site and not a.region)):
+        return False
+    pc, pa = c.provider, a.provider
+    return bool(pc and pa and pc.strip().lower() != pa.strip().lower())
+
+
 def is_eea(region: Optional[str]) -> bool:
     """Whether a region is known to be in the EEA (see :func:`eea_status`)."""
     return eea_status(region) is True
@@ -629,7 +641,7 @@ class Context:
                 return c.region != a.region
             if c.site and a.site:
                 return c.site != a.site
-            return bool(c.offline and c.leaves_facility)
+            return bool(c.offline and c.leaves_facility) or apart_by_platform(c, a)
         if scenario == "ransomware":
             found = self._ransomware_memo.get(id(c))
             if found is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
-from .context import eea_status
+from .context import apart_by_platform, eea_status
 from .engine import rule
 from .wording import join_and as names
 
@@ -51,7 +51,7 @@ def outside_region(c, a) -> Optional[bool]:
         return not _same(c.region, a.region)
     if c.site and a.site:
         return not _same(c.site, a.site)
-    if c.offline and c.leaves_facility:
+    if (c.offline and c.leaves_facility) or apart_by_platform(c, a):
         return True
     return None
 
@@ -347,7 +347,7 @@ def copy_002(ctx):
     for sc, ids in tier_plans(ctx):
         if len({_norm(c.region) for c in index(ctx).targets(sc) if c.region}) > 1:
             cleared.update(ids)
-    # outside_region reads a copy and the system's region and site alone: the answers for a list of copies
+    # outside_region reads a copy and the system's region, site and provider alone: the answers for a list of copies
     # (in order) are worked out once per region and site, for the many systems that share that list.
     memo: dict = {}
     copies_of = ctx.copies
@@ -357,7 +357,7 @@ def copy_002(ctx):
         copies = copies_of(a)
         if not copies:
             continue
-        key = (*map(id, copies), a.region, a.site)
+        key = (*map(id, copies), a.region, a.site, a.provider)
         answers = memo.get(key)
         if answers is None:
             answers = memo[key] = [outside_region(c, a) for c in copies]

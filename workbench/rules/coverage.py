@@ -289,9 +289,20 @@ def _dependencies(ctx, a, rpo, rto, objectives, text):
                 worse.append(f"RTO {text(d_rto)} against {text(rto)}")
             if rpo_worse:
                 worse.append(f"RPO {text(d_rpo)} against {text(rpo)}")
-            yield ctx.hit(f"{a.id} depends on {d.id}, whose objectives are looser ({'; '.join(worse)}): "
-                          f"{a.id} cannot be recovered faster than {d.id}.",
-                          ctx.sp(a, "depends_on", j), ctx.rto_path(d), ctx.rpo_path(d), system=a, scopes=(d.id,))
+            if rto_worse and rpo_worse:
+                then = f"{a.id} cannot be recovered faster than {d.id}, nor with fresher data."
+            elif rto_worse:
+                then = f"{a.id} cannot be recovered faster than {d.id}."
+            else:  # the RPO alone: more data lost, not a slower recovery
+                then = (f"{a.id} may lose at most {text(rpo)} of data, but {d.id}, which it needs, may come back "
+                        f"as much as {text(d_rpo)} old.")
+            paths = [ctx.sp(a, "depends_on", j)]
+            if rto_worse:
+                paths.append(ctx.rto_path(d))
+            if rpo_worse:
+                paths.append(ctx.rpo_path(d))
+            yield ctx.hit(f"{a.id} depends on {d.id}, whose objectives are looser ({'; '.join(worse)}): {then}",
+                          *paths, system=a, scopes=(d.id,))
 
 
 def _texts():

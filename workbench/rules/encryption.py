@@ -412,7 +412,8 @@ def _copy_key(ctx, pl, c: Target):
     if not pool or enc is None or not (enc.at_rest or enc.key):
         return
     k = ctx.keys.get(enc.key) if enc.key else None
-    if k is not None and k.region and c.region and k.region != c.region and c.region not in (k.replicas or ()):
+    if (k is not None and k.region and c.region and k.region != c.region and c.region not in (k.replicas or ())
+            and not k.escrow):  # an escrowed copy of the key survives losing its region (GAP_RULES 5.3)
         yield ctx.hit(
             f"{c.id} in {c.region} is encrypted with key {k.id} in {k.region}, which has no replica in "
             f"{c.region}: losing {k.region} makes the copy unreadable.",

@@ -183,7 +183,8 @@ def evid_002(ctx):
     if eff is None:
         yield ctx.ask(f"When did the policy take effect? The Type II period starts on {start.isoformat()}.",
                       "policy.effective_from", subject="policy")
-    elif eff > start:
+    elif eff > start and not any(r.date is not None and r.date <= start for r in ctx.policy.revisions):
+        # an earlier version approved by the start of the period was in force until this one took effect
         yield ctx.hit(f"The policy took effect on {eff.isoformat()}, after the observation period began on "
                       f"{start.isoformat()}.", "policy.effective_from", "engagement.period_start", subject="policy")
     yield from _late_schedules(ctx, start)

@@ -213,6 +213,10 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
                       "monitoring.alerts", ctx.sp(a), system=a, severity=sev, why=why)
 
 
+#: Alert events that are routine work, answered from a ticket queue in working hours: no on-call rotation needed.
+ROUTINE_EVENTS = frozenset({"capacity_threshold"})
+
+
 @rule(
     "MON-002",
     title="Backup alerts have no reliable response path",
@@ -224,10 +228,11 @@ def _unalerted(ctx, a, scheds, covered, copying: set[int], reviews=(), relied=No
     description="Alerts reach only a mailbox or one person, or a failed job may stay open longer than the RPO.",
 )
 def mon_002(ctx):
+    """A warning that storage is filling up is work for the ticket queue, not a page: it asks for no rotation."""
     mon = ctx.policy.monitoring
     bad, unknown = [], []
     for i, al in enumerate(mon.alerts):
-        if al.on_call or (al.escalation or "").strip():
+        if al.on_call or (al.escalation or "").strip() or al.event in ROUTINE_EVENTS:
             continue
         channel = (al.channel or "").strip()
         mailbox = any(w in channel.lower() for w in MAILBOX_WORDS)

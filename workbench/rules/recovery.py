@@ -121,7 +121,7 @@ class _Index:
         #: (system, rto or None, rto hours, copies, size, rebuild, disaster RTO hours or None) of T0/T1 systems
         self.critical: list[tuple] = []
         self.ransomware = RansomwareCheck(ctx)
-        #: (region, site) -> {id(target): outside_region(target, a)} for systems ``a`` in that place
+        #: (region, site, provider) -> {id(target): outside_region(target, a)} for systems ``a`` in that place
         self._outside: dict[tuple, dict[int, Optional[bool]]] = {}
         #: account -> {id(target): ransomware.survives(target, a)} for systems ``a`` in that account
         self._ransomware: dict[Optional[str], dict[int, Optional[bool]]] = {}
@@ -158,9 +158,9 @@ class _Index:
                 critical_list.append((a, rto, hours, copies, size, rebuild, dr_hours))
 
     def _answers(self, a) -> tuple[dict, dict]:
-        """Memos of the two survival answers for ``a``: ``outside_region`` reads only ``a.region`` and ``a.site``
+        """Memos of the two survival answers for ``a``: ``outside_region`` reads only ``a.region``, ``a.site`` and ``a.provider``
         of the system, ``RansomwareCheck.survives`` only ``a.account``."""
-        place = (a.region, a.site)
+        place = (a.region, a.site, a.provider)
         outside = self._outside.get(place)
         if outside is None:
             outside = self._outside[place] = {}

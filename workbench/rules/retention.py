@@ -199,9 +199,9 @@ def _offsite_shorter(ctx, answered: dict):
         plan = plans.get(a.id)
         if plan is None or len(plan[1]) < 2:
             continue
-        # The pair depends on the plan's targets (in order) and on a's region and site alone: many systems
+        # The pair depends on the plan's targets (in order) and on a's region, site and provider alone: many systems
         # with plans of their own (a schedule each, plus a tier-wide one) share one list of targets.
-        key = (*map(id, plan[1]), a.region, a.site)
+        key = (*map(id, plan[1]), a.region, a.site, a.provider)
         pair = memo.get(key, memo)
         if pair is memo:
             on = [c for c in plan[1] if answered.get(c.id, -1) >= 0 and not survives(c, a, "region_loss")]

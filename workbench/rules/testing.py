@@ -398,7 +398,7 @@ def test_004(ctx):
     places: dict = {}  # (region, site) -> _place(), looked up here without a call per system
     for a in [a for a in ctx.in_scope_systems if a.tier in plans]:
         plan, sid = plans[a.tier], a.id
-        key = (a.region, a.site)
+        key = (a.region, a.site, a.provider)
         place = places.get(key)
         if place is None:
             place = places[key] = _place(ctx, a)
@@ -986,7 +986,7 @@ def _place(ctx, a) -> tuple[frozenset, dict]:
     memo = ctx.__dict__.get("_testing_places")
     if memo is None:
         memo = ctx._testing_places = {}
-    key = (a.region, a.site)
+    key = (a.region, a.site, a.provider)
     found = memo.get(key)
     if found is None:
         survives = ctx.survives
