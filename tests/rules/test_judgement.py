@@ -238,5 +238,13 @@ def test_a_blank_policy_is_not_scored_as_nearly_ready():
     assert blank.readiness() <= 10 and blank.evidence_readiness() == 0
     one = evaluate(Policy.model_validate({"systems": [{"id": "orders-db", "environment": "prod"}]}),
                    dt.date(2026, 12, 4))
-    assert one.readiness() > blank.readiness()  # the systems' rules judge it now, and say what is missing
     assert not any(f.path == "systems" and "COV-001" in f.rules for f in one.open)
+    # a system alone, with no schedule or copy written down, is not nearly ready either (a reviewer saw 86% and
+    # "ready to publish"): the rules that judge schedules and copies have nothing to judge, and count as not met
+    assert one.readiness() <= 10 and one.publish_blockers
+    assert [f.rule for f in one.publish_blockers] == ["COV-001"] and "orders-db" in one.publish_blockers[0].message
+    # nor is a system whose scope is not answered yet: no schedule at all is a gap whatever the answers will be
+    unsure = evaluate(Policy.model_validate({"systems": [{"id": "pms"}]}), dt.date(2026, 12, 4))
+    assert unsure.readiness() <= 10
+    assert [f.message for f in unsure.publish_blockers] == [
+        "The policy defines no backup schedule: nothing says how often or where pms is backed up."]

@@ -25,7 +25,7 @@ def test_vague_duration_quoted_with_its_path_and_an_example():
     data = base()
     data["schedules"][2]["interval"] = "as needed"
     (f,) = findings(data, "VAGUE-001")
-    assert f.message == ("schedules[2].interval says 'as needed': an auditor cannot test it; "
+    assert f.message == ("The interval of schedule s3 says 'as needed': an auditor cannot test it; "
                          "give a duration such as 1d.")
     assert f.path == "schedules[2].interval" and f.subject == "s3" and f.severity == "major"
 
@@ -85,9 +85,9 @@ def test_as_required_alone_or_by_someones_judgment_is_still_flagged():
     data["systems"][0]["restore_procedure"] = "Restored as required by the business."
     got = {f.path: f.message for f in findings(data, "VAGUE-001")}
     assert got == {
-        "policy.purpose": "policy.purpose says 'as required': an auditor cannot test it; state the frequency, "
+        "policy.purpose": "The purpose of the policy says 'as required': an auditor cannot test it; state the frequency, "
                           "duration, threshold or owner instead (for example 'every 3 months' or 'within 24 hours').",
-        "systems[0].restore_procedure": "systems[0].restore_procedure says 'as required': an auditor cannot test "
+        "systems[0].restore_procedure": "The restore procedure of system db-orders says 'as required': an auditor cannot test "
                                         "it; state the frequency, duration, threshold or owner instead (for "
                                         "example 'every 3 months' or 'within 24 hours').",
     }
@@ -109,7 +109,7 @@ def test_one_item_saying_the_same_vague_thing_twice_is_one_finding_with_both_pat
     assert f.paths == ("schedules[0].interval", "schedules[0].description")
     assert f.subject == "s1" and f.severity == "major"
     assert f.message == (
-        "schedules[0] says 'on a regular basis' in interval and 'regular' in description: an auditor "
+        "Schedule s1 says 'on a regular basis' in interval and 'regular' in description: an auditor "
         "cannot test it; give a duration such as 1d, and in description, state the frequency, duration, "
         "threshold or owner instead (for example 'every 3 months' or 'within 24 hours').")
 
@@ -129,9 +129,9 @@ def test_nested_fields_of_one_item_are_grouped_too():
     (f,) = findings(data, "VAGUE-001")
     assert set(f.paths) == {"targets[0].description", "targets[0].retention.daily", "targets[0].retention.max"}
     assert f.paths[2] == "targets[0].description"  # the durations to fix come first
-    assert f.message.startswith("targets[0] says 'as needed' in retention.daily, 'as required' in retention.max "
+    assert f.message.startswith("Copy v1 says 'as needed' in retention daily, 'as required' in retention max "
                                 "and 'as appropriate' in description: an auditor cannot test it; give durations "
-                                "such as 35d for retention.daily and 13mo for retention.max, and in description,")
+                                "such as 35d for retention daily and 13mo for retention max, and in description,")
 
 
 # severity: commitments and cadences are major, narrative is minor -----------
@@ -143,7 +143,7 @@ def test_narrative_vagueness_is_minor_and_a_cadence_is_major():
     got = {f.path: f for f in findings(data, "VAGUE-001")}
     assert set(got) == {"policy.purpose", "organization.description", "schedules[2].interval"}
     assert got["policy.purpose"].severity == "minor"
-    assert got["policy.purpose"].message.startswith("policy.purpose says 'proper': an auditor cannot test it")
+    assert got["policy.purpose"].message.startswith("The purpose of the policy says 'proper': an auditor cannot test it")
     assert got["organization.description"].severity == "minor"
     assert got["schedules[2].interval"].severity == "major"
 
@@ -207,6 +207,6 @@ def test_the_suggested_failure_ticket_sla_does_not_raise_mon_002_when_followed()
     data["tiers"][0]["rpo"] = "1h"
     data["monitoring"] = {"failure_ticket_sla": "1 business day"}
     (f,) = findings(data, "VAGUE-001")
-    assert "no longer than the shortest RPO of a T0 or T1 system, such as 1h" in f.message
+    assert "no longer than the shortest RPO of a system in the two most critical tiers, such as 1h" in f.message
     data["monitoring"]["failure_ticket_sla"] = "1h"
     assert [x for x in findings(data, "MON-002") if "failure_ticket_sla" in " ".join(x.paths)] == []

@@ -23,12 +23,42 @@ from . import language, unanswered, extensions, exceptions, integrity  # noqa: E
 WEIGHTS = {"blocker": 8, "major": 4, "minor": 2, "advisory": 1}
 
 
+#: What each rule that checks records (``Rule.records``) samples, as a test of whether the policy holds any:
+#: a rule whose kind of record the policy holds none of has nothing to show an auditor, whatever it finds.
+RECORD_KINDS = {
+    "GOV-002": lambda p: p.policy.last_reviewed_on is not None or p.policy.approved_on is not None,
+    "COV-005": lambda p: p.inventory.last_reconciled_on is not None,
+    "ACC-005": lambda p: any(r.last_review_on is not None for r in p.roles),
+    "ENC-004": lambda p: any(t.date is not None for t in p.restore_tests),
+    "TEST-002": lambda p: any(t.date is not None for t in p.restore_tests),
+    "TEST-004": lambda p: any(t.date is not None for t in p.restore_tests),
+    "TEST-005": lambda p: any(t.date is not None for t in p.restore_tests),
+    "TEST-006": lambda p: any(x.date is not None for x in p.dr_exercises),
+}
+
+
+def empty_sections(policy: Policy) -> frozenset[str]:
+    """What a policy that lists systems says nothing about at all: no backup schedule, or no copy."""
+    if not policy.systems:
+        return frozenset()
+    return frozenset(name for name in ("schedules", "targets") if not getattr(policy, name))
+
+
+def unrecorded(policy: Policy) -> frozenset[str]:
+    """The rules of :data:`RECORD_KINDS` whose kind of record ``policy`` holds none of."""
+    return frozenset(rid for rid, holds in RECORD_KINDS.items() if not holds(policy))
+
+
 @dataclass
 class Report:
     """Findings of one evaluation plus the figures derived from them."""
 
     findings: list[Finding]
     as_of: dt.date
+    #: rules that check a kind of record the policy holds none of (:func:`unrecorded`): not met as evidence
+    unrecorded: frozenset = frozenset()
+    #: the sections (schedules, targets) a policy with systems leaves empty (:func:`empty_sections`)
+    empty_sections: frozenset = frozenset()
 
     @property
     def open(self) -> list[Finding]:
@@ -120,18 +150,26 @@ class Report:
     def evidence_readiness(self) -> int:
         """The evidence's readiness, 0-100: the weighted share of the catalog rules that check records
         (restore tests, exercises, reviews, reconciliations ... : ``Rule.records``) with no open evidence
-        finding, weighted as :meth:`readiness`. A policy with no records yet scores 0 on each such rule."""
+        finding, weighted as :meth:`readiness`. A rule whose kind of record the policy holds none of is not met,
+        whatever it finds (a policy with no records scored 47 by the rules that had nothing to sample):
+        saying less never scores better."""
         failing = {rid for f in self.open for rid in (f.rules if f.kind == "evidence" else f.merged)}
-        return _share([r for r in RULES.values() if r.catalog and r.records], failing | self._unjudged())
+        return _share([r for r in RULES.values() if r.catalog and r.records],
+                      failing | self._unjudged() | self.unrecorded)
 
     def _unjudged(self) -> set[str]:
-        """The rules that read the systems, while an open question says there are none (an empty inventory):
-        they count as not met rather than met for want of anything to judge."""
-        if not any(f.path == "systems" and "COV-001" in f.rules for f in self.open):
+        """The rules that read the systems, while an open question says there are none (an empty inventory),
+        and those that read the schedules or the copies while the policy has systems but states none of them:
+        they count as not met rather than met for want of anything to judge (a blank client with one system
+        added scored 86 and was "ready to publish", with no schedule or copy written down)."""
+        empty = set(self.empty_sections)
+        if any(f.path == "systems" and "COV-001" in f.rules for f in self.open):
+            empty.add("systems")
+        if not empty:
             return set()
         from .reads import READS
 
-        return {rid for rid in RULES if READS.get(rid) is None or "systems" in READS[rid]}
+        return {rid for rid in RULES if READS.get(rid) is None or empty & READS[rid]}
 
     def summary(self) -> dict:
         return {
@@ -162,7 +200,7 @@ def _criterion_key(cid: str):
 def evaluate(policy: Policy, today: dt.date | None = None) -> Report:
     """Evaluate every rule as of ``today`` (else the policy's ``as_of``, else the real date)."""
     day = today or policy.as_of or dt.date.today()
-    return Report(run_rules(policy, day), day)
+    return Report(run_rules(policy, day), day, unrecorded(policy), empty_sections(policy))
 
 
 __all__ = ["KINDS", "RULES", "SEVERITIES", "Finding", "Report", "Rule", "evaluate", "finalize"]

@@ -789,6 +789,8 @@ def _path(section: str, index: Optional[int], fields: tuple[str | int, ...]) -> 
 
 def fmt_hours(hours: float) -> str:
     """``5.5`` -> ``5.5h``; ``49`` -> ``2d 1h``."""
+    if hours != hours or hours == float("inf"):
+        return "an unbounded time"
     if hours >= 48:
         d, h = divmod(round(hours), 24)
         return f"{d}d" + (f" {h}h" if h else "")

@@ -504,10 +504,15 @@ def copy_004(ctx):
                     (dpa_vendored or transferring) and ("gdpr" in tags or (gdpr_framework and "pii" in classes))):
                 continue
         copies = ctx.copies(a)
+        banned: set = set()  # ids of targets a's residency forbids: their transfer basis is not asked as well
+        if a.residency:
+            written = _written_to(ctx, a, copies)
+            for f in _residency(ctx, a, written):
+                if f.kind == "gap":
+                    banned.update(f.scopes)
+                yield f
         if not copies:
             continue
-        if a.residency:
-            yield from _residency(ctx, a, copies)
         tags = ctx.tags(a)
         phi = "hipaa" in tags
         gdpr = "gdpr" in tags or (gdpr_framework and "pii" in a.data_classes)
@@ -518,7 +523,8 @@ def copy_004(ctx):
                 baa.setdefault(c.vendor, []).append((a, c))
             if gdpr and c.vendor in dpa_open:
                 dpa.setdefault(c.vendor, []).append((a, c))
-            if gdpr and c.region and not c.transfer_mechanism and _eea(c.region) is not True:
+            if (gdpr and c.region and not c.transfer_mechanism and _eea(c.region) is not True
+                    and c.id not in banned):
                 transfers.setdefault(c.id, (c, []))[1].append(a)
     yield from _baa(ctx, baa, vendors)
     yield from _dpa(ctx, dpa, vendors)
@@ -555,6 +561,20 @@ def allowed(region: str, residency: list[str]) -> Optional[bool]:
 @lru_cache(maxsize=512)
 def _eea(region: str) -> Optional[bool]:
     return eea_status(region)
+
+
+def _written_to(ctx, a, copies) -> list:
+    """Every target ``a``'s data is written to: its copies, and the replicas of a replication that keeps no
+    earlier versions (not a backup, but residency limits where data is stored, whatever the copy is for)."""
+    out = list(copies)
+    seen = {id(c) for c in out}
+    for sc in ctx.schedules(a):
+        for tid in sc.targets:
+            c = ctx.targets.get(tid)
+            if c is not None and id(c) not in seen:
+                seen.add(id(c))
+                out.append(c)
+    return out
 
 
 def _residency(ctx, a, copies):

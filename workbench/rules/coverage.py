@@ -61,6 +61,16 @@ def cov_001(ctx):
     # empty list), so test membership for all systems at once in C rather than call it per system.
     in_scope = ctx.in_scope_systems
     unscheduled = compress(in_scope, map(not_, map(ctx._schedules.__contains__, map(_ID, in_scope))))
+    if not ctx.policy.schedules and not any(a.kind != "saas" for a in in_scope):
+        # Systems listed, none known to be in scope yet (their environment or tier is not answered), and no
+        # schedule at all: the policy commits to no backup whatever the answers turn out to be.
+        listed = [a.id for a in ctx.policy.systems if a.exclusion is None and a.kind != "saas"
+                  and a.environment is None and a.tier is None]  # in or out of scope: not answered yet
+        if listed:
+            yield ctx.hit(f"The policy defines no backup schedule: nothing says how often or where "
+                          f"{_join(listed)} {'is' if len(listed) == 1 else 'are'} backed up.", "schedules",
+                          subject="schedules")
+            return
     for a in unscheduled:
         if a.kind == "saas":
             continue  # SaaS data left to the provider's own recovery is SAAS-001's finding

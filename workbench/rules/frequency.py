@@ -330,7 +330,30 @@ def freq_002(ctx):
                 break  # within the disaster RPO: the smallest lag is too, so nothing to report (no need to look on)
         if best is None or best[0] <= limit:
             continue  # no off-site copy at all is COPY-002's finding
+        if _said_by_freq_001(ctx, a, best[0], rpo):
+            continue
         yield _freq_002_hit(ctx, a, best[1], best[2], rpo)
+
+
+def _dr_rpo_path(ctx, a, dr_rpo) -> str:
+    """The field the disaster RPO quoted comes from: the tier's dr_rpo when it is that, else the RPO's."""
+    tier = ctx.tier(a)
+    if tier is not None and tier.dr_rpo is not None and dr_rpo is tier.dr_rpo:
+        return ctx.tierp(tier.id, "dr_rpo")
+    return ctx.rpo_path(a)
+
+
+def _said_by_freq_001(ctx, a, lag: float, dr_rpo) -> bool:
+    """FREQ-001 already says it: the off-site copy is no later than the newest point anywhere (one schedule is
+    too slow for both), the disaster RPO is the RPO, and that newest point is older than it. One cause, said
+    once: making the schedule fast enough mends both."""
+    gap = ctx._plans.get(a.id, _NO_PLAN)[2]
+    rpo = ctx.rpo(a)
+    return (gap is not None and rpo is not None and gap.text is None and lag <= gap.approx_seconds
+            and rpo.approx_seconds == dr_rpo.approx_seconds and gap.approx_seconds > rpo.approx_seconds)
+
+
+_NO_PLAN = (None, None, None)
 
 
 def _freq_002_hit(ctx, a, sc, targets, rpo):
@@ -346,7 +369,7 @@ def _freq_002_said(ctx, a, c, sc, lag, rpo):
     return ctx.hit(
         f"{a.id}: the newest copy outside its region ({c.id}, via {sc.id}) can be {_text(lag)} old "
         f"but its disaster RPO is {_text(rpo)}.",
-        ctx.schp(sc, "interval"), ctx.schp(sc, "copy_lag"), ctx.rpo_path(a),
+        ctx.schp(sc, "interval"), ctx.schp(sc, "copy_lag"), _dr_rpo_path(ctx, a, rpo),
         system=a, severity="blocker" if ctx.tier_level(a) == 0 else None, scopes=(c.id, sc.id),
     )
 
@@ -404,7 +427,7 @@ def _freq_002_each(ctx, systems):
         if best is None:
             continue  # no off-site copy at all is COPY-002's finding
         lag, c, sc = best
-        if lag > rpo:
+        if lag > rpo and not _said_by_freq_001(ctx, a, lag.approx_seconds, rpo):
             yield _freq_002_said(ctx, a, c, sc, lag, rpo)
 
 

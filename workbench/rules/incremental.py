@@ -44,7 +44,7 @@ from typing import Any, Optional
 from workbench.spec.durations import Duration
 from workbench.spec.model import Policy, System
 
-from . import Report
+from . import Report, empty_sections, unrecorded
 from . import reads as _traced
 from .context import Context
 from .engine import RULES, Finding, Rule, _findings_of, finalize_by_rule
@@ -315,7 +315,8 @@ class Evaluator:
                     found = [*found, *(f for group in groups.values() for f in group)]
                 by_rule.append((rid, found))
             with _gc_paused():  # as a full evaluation finalizes: many small, acyclic objects
-                self._report = Report(finalize_by_rule(by_rule, self._ctx, self._finalized), self._day)
+                self._report = Report(finalize_by_rule(by_rule, self._ctx, self._finalized), self._day,
+                                      unrecorded(self._ctx.policy), empty_sections(self._ctx.policy))
         return self._report
 
     # -- evaluation ----------------------------------------------------------

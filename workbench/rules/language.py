@@ -85,7 +85,7 @@ COMMITMENT_SUFFIXES = ("procedure", "statement", "escalation", "custody")
 SEVERITY = {COMMITMENT: "major", NARRATIVE: "minor"}
 #: What another rule holds a field's duration to, said with the example, so that following the suggestion does
 #: not raise that rule's finding (MON-002: a failed job left open longer than a T0/T1 system's RPO).
-BOUNDS = {"failure_ticket_sla": "no longer than the shortest RPO of a T0 or T1 system"}
+BOUNDS = {"failure_ticket_sla": "no longer than the shortest RPO of a system in the two most critical tiers"}
 #: A concrete spelling to suggest, by field name.
 EXAMPLES = {
     "rpo": "4h", "rto": "24h", "mtd": "2d", "dr_rpo": "24h", "dr_rto": "48h", "interval": "1d",
@@ -147,7 +147,7 @@ def _vague_hits(ctx, vague):
         subject, system = _owner(ctx, found[0][0])
         paths = [format_path(e[0]) for e in found]
         major = found[0][3] or text_kind(found[0][1]) == COMMITMENT
-        yield ctx.hit(_message(key, found, paths), *paths, subject=subject, system=system,
+        yield ctx.hit(_message(key, found, paths, ctx), *paths, subject=subject, system=system,
                       severity=None if major else SEVERITY[NARRATIVE],
                       why=None if major else "only narrative (a description or a reason) is vague, not a promise",
                       causes=tuple(paths))
@@ -169,10 +169,66 @@ _TEXT_FIX = ("state the frequency, duration, threshold or owner instead (for exa
              "'within 24 hours')")
 
 
-def _message(key: tuple, found: list, paths: list[str]) -> str:
+#: Field-name words that are abbreviations, as a reader writes them.
+_ABBREVIATIONS = {"rpo": "RPO", "rto": "RTO", "mtd": "MTD", "sla": "SLA", "dr": "DR", "mfa": "MFA", "pii": "PII",
+                  "tls": "TLS", "gb": "GB", "gbph": "GB per hour", "id": "id", "saas": "SaaS", "soc2": "SOC 2"}
+_SINGULAR = {"systems": "system", "targets": "copy", "schedules": "schedule", "keys": "key", "roles": "role",
+             "principals": "person", "vendors": "vendor", "restore_tests": "restore test", "alerts": "alert",
+             "dr_exercises": "DR exercise", "tiers": "tier", "exceptions": "exception", "follow_ups": "follow-up",
+             "legal_holds": "legal hold", "manual_reviews": "manual review", "sources": "evidence source"}
+
+
+#: Sections that read as one thing: "the purpose of the policy", "the name of the organization".
+_WHOLE = {"policy", "organization", "engagement", "inventory", "baseline"}
+
+
+def _words(name: str) -> str:
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in name.split("_"))
+
+
+def _item_words(ctx, path: tuple) -> str:
+    """The item a path lies in, as a reader names it: "system m365", "tier standard", "monitoring"."""
+    section = path[0]
+    if len(path) > 1 and isinstance(path[1], int):
+        items = getattr(ctx.policy, section, None) if ctx is not None else None
+        item = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+        ident = getattr(item, "id", None) or getattr(item, "name", None) or getattr(item, "rule", None)
+        return f"{_SINGULAR.get(section, _words(section))} {ident or path[1] + 1}"
+    return _words(section)
+
+
+def _field_words(path: tuple) -> str:
+    """The field part of a path in words: ("monitoring", "alerts", 1, "channel") is "alert 2 channel"."""
+    rest = path[2:] if len(path) > 1 and isinstance(path[1], int) else path[1:]
+    out: list[str] = []
+    for i, part in enumerate(rest):
+        if isinstance(part, int):
+            if out:
+                out[-1] = f"{_SINGULAR.get(rest[i - 1], out[-1])} {part + 1}"
+        else:
+            out.append(_words(part))
+    return " ".join(out)
+
+
+def _where(ctx, path: tuple) -> str:
+    """"The RTO of system m365", "the failure ticket SLA of monitoring": a vague value's place in words."""
+    field = _field_words(path)
+    item = _item_words(ctx, path)
+    if not field:
+        return item
+    if len(path) > 1 and isinstance(path[1], int):
+        return f"the {field} of {item}"
+    if path[0] in _WHOLE:
+        return f"the {field} of the {item}"  # "the purpose of the policy"
+    return f"the {field} ({item})"  # "the failure ticket SLA (monitoring)"
+
+
+def _message(key: tuple, found: list, paths: list[str], ctx=None) -> str:
     """One item's vague wording, quoted with where it stands, and what to write instead."""
     if len(found) == 1:
-        (_, field, value, is_duration), where = found[0], paths[0]
+        (path, field, value, is_duration) = found[0]
+        where = _where(ctx, path)
+        where = where[:1].upper() + where[1:]
         if is_duration:
             both = ambiguity(str(value))
             if both:
@@ -182,8 +238,9 @@ def _message(key: tuple, found: list, paths: list[str]) -> str:
             return (f"{where} says '{value}': an auditor cannot test it; give a duration "
                     f"{f'{bound}, ' if bound else ''}such as {EXAMPLES.get(field, '1d')}.")
         return f"{where} says {_quoted(value)}: an auditor cannot test it; {_TEXT_FIX}."
-    item = format_path(key)
-    rel = [format_path(e[0][len(key):]) for e in found]
+    item = _item_words(ctx, key)
+    item = item[:1].upper() + item[1:]
+    rel = [_field_words((None, 0, *e[0][len(key):])) if len(key) > 1 else _field_words(e[0]) for e in found]
     said = [f"{_quoted((v,) if d else v)} in {r}" for (_, _, v, d), r in zip(found, rel)]
     durations = [(EXAMPLES.get(e[1], "1d"), r) for e, r in zip(found, rel) if e[3]]
     fixes = []

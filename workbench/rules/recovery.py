@@ -483,6 +483,16 @@ def _no_ransomware_survivor(ctx, a, answers, ransomware):
                       causes=(f"{ctx.sp(a)}: every copy reachable from production",))
         return
     unknown = [c for c, ok in answers if ok is None]
+    if all((same_account(c, a) or c.isolated_account is False) and c.offline is False for c, _ in answers):
+        # Every copy is online in an account production reaches (COPY-003's gap, which owns the cause): only
+        # their locks are unknown, so that is what is asked, and it folds into that gap.
+        yield ctx.ask(f"{a.id}: would any copy survive ransomware? Every copy is online where production "
+                      f"credentials reach; is {names(c.id for c in unknown)} locked (compliance mode or WORM)?",
+                      *(ctx.tp(c, "immutability") for c in unknown), system=a, severity="blocker",
+                      scopes=("ransomware",),
+                      why="a system in the two most critical tiers that may have no copy surviving ransomware",
+                      causes=(f"{ctx.sp(a)}: every copy reachable from production",))
+        return
     # The same unknown isolation COPY-003 asks about per copy: its question owns the cause.
     yield ctx.ask(f"{a.id}: would any copy survive ransomware? The lock mode, offline status or account "
                   f"isolation of {names(c.id for c in unknown)} is not stated.",
