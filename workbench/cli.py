@@ -22,6 +22,21 @@ internal error (a bug: re-run with --debug and report what it prints).
 """
 
 
+
+def _megabytes(text: str) -> float:
+    """--max-spec-mb: a positive, finite number of megabytes ("nan" and "-1" were taken, then crashed or
+    refused every file)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of megabytes, e.g. 64") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of megabytes, e.g. 64")
+    return value
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -37,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in SPEC_READERS:
         if name in sub.choices:
             sub.choices[name].add_argument(
-                "--max-spec-mb", type=float, metavar="MB", default=None,
+                "--max-spec-mb", type=_megabytes, metavar="MB", default=None,
                 help="read spec files up to this size (default 16 MB; larger files are refused unread)")
     return parser
 

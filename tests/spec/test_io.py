@@ -71,7 +71,10 @@ keys:
     found = {format_path(p.path): (p.line, p.message) for p in problems(text)}
     assert set(found) == {"systems[0].size_gb", "systems[0].provisioning_hours", "targets[0].restore_throughput_gbph",
                           "targets[0].immutability.days", "keys[0].deletion_window_days"}
-    assert all("cannot be negative" in message for _, message in found.values())
+    assert all("cannot be negative" in message for path, (_, message) in found.items()
+               if path != "targets[0].restore_throughput_gbph")
+    # a restore speed of 0 would never finish: more than 0
+    assert found["targets[0].restore_throughput_gbph"][1] == "must be more than 0 (got -200)"
     line, message = found["systems[0].size_gb"]
     assert line == text.splitlines().index("    size_gb: -5") + 1 and message.startswith("cannot be negative (got -5")
     assert found["keys[0].deletion_window_days"][0] == text.splitlines().index("    deletion_window_days: -7") + 1

@@ -32,7 +32,7 @@ def policies(draw):
         "engagement": {"soc2_type": draw(maybe(st.sampled_from(["I", "II"]))),
                        "categories": draw(st.lists(st.sampled_from(["security", "availability", "privacy"]), unique=True))},
         "tiers": [{"id": t, "rpo": draw(maybe(durations)), "rto": draw(maybe(durations)),
-                   "min_backup_copies": draw(maybe(st.integers(0, 4)))} for t in tier_ids],
+                   "min_backup_copies": draw(maybe(st.integers(1, 4)))} for t in tier_ids],
         "systems": [{"id": s, "tier": draw(maybe(st.sampled_from(tier_ids))) if tier_ids else None,
                      "kind": draw(maybe(st.sampled_from(["db", "vm", "saas"]))),
                      "size_gb": draw(maybe(st.floats(0, 1e6, allow_nan=False, allow_infinity=False))),

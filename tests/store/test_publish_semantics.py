@@ -226,3 +226,39 @@ def test_new_with_an_example_name_says_which_start_it_wrote(tmp_path, capsys):
     assert main(["new", "--template", "healthcare-hipaa", "-o", str(tmp_path / "c.yaml")]) == 0
     out = capsys.readouterr().out
     assert "healthcare-inhouse" in out and "--example healthcare-hipaa" in out
+
+
+def test_a_report_is_dated_no_earlier_than_the_restore_tests_it_lists(tmp_path, policy):
+    """The healthcare starter, approved 2025-12-10, records restore tests in 2026: its readiness report, dated at
+    the approval, listed the tests and called every system's test missing ("Due now: no passing test on record")."""
+    from workbench.templates import load_template
+
+    p = load_template("healthcare-hipaa")
+    approved = p.policy.approved_on
+    latest = p.latest_record_on(dt.date.today())  # a role's access review, after the latest restore test
+    assert latest >= max(t.date for t in p.restore_tests) > approved
+    spec = tmp_path / "client.yaml"
+    spec.write_text(dumps(p))
+    assert main(["render", str(spec), "--report", "-o", str(tmp_path / "r.md")]) == 0
+    report = (tmp_path / "r.md").read_text()
+    assert f"| Status as of | {latest.isoformat()} |" in report
+    assert "no passing test on record" not in report
+    # published the same way: the version carries the approval, its report the latest record's date
+    result = _publish(Workspace.create(tmp_path / "ws"), p)
+    assert result.report.as_of == latest and result.policy.policy.approved_on == approved
+
+
+def test_a_policy_nobody_approved_renders_as_a_draft(tmp_path, policy):
+    spec = tmp_path / "client.yaml"
+    spec.write_text(dumps(_with(policy, approved_on=None, version="1.0")))
+    assert main(["render", str(spec), "-o", str(tmp_path / "p.md")]) == 0
+    text = (tmp_path / "p.md").read_text()
+    assert "DRAFT, not approved" in text and "| Approval date | Not approved (draft) |" in text
+    assert "| 1.0 | Pending | Pending | Draft; not approved yet. |" in text
+    assert "| Version | 1.0 (draft, not approved) |" in text
+    assert main(["render", str(spec), "-o", str(tmp_path / "p.docx")]) == 0
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "p.docx") as z:
+        header = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/header"))
+    assert "DRAFT" in header

@@ -36,7 +36,8 @@ def register(sub) -> None:
                    help="write to FILE (required for docx); stdout otherwise")
     p.add_argument("--as-of", metavar="DATE", default=None,
                    help="date the document and its findings carry (YYYY-MM-DD); default: the spec's as_of, "
-                        "else its approval date (policy.approved_on), else today")
+                        "else its approval date (policy.approved_on) or the date of a later review or restore "
+                        "test it records, else today")
     p.add_argument("--report", action="store_true",
                    help="render the readiness report instead of the policy")
     p.add_argument("--reference-docx", metavar="FILE", default=None,
@@ -53,10 +54,16 @@ def choose_format(fmt: str | None, output: str | None) -> str:
 
 
 def document_date(policy, as_of=None):
-    """The date a document carries: ``as_of``, else the spec's as_of, else its approval date, else today."""
+    """The date a document carries: ``as_of``, else the spec's as_of, else its approval date or, when the spec
+    records something done since (a review, a restore test), that later date; else today. A readiness report
+    dated at an approval months back would call every later restore test missing while listing it."""
     import datetime as dt
 
-    return as_of or policy.as_of or policy.policy.approved_on or dt.date.today()
+    if as_of or policy.as_of:
+        return as_of or policy.as_of
+    if policy.policy.approved_on is None:
+        return dt.date.today()
+    return policy.latest_record_on(dt.date.today()) or policy.policy.approved_on
 
 
 def run_render(args) -> int:

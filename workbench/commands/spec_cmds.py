@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Optional
 import json
 import sys
 import textwrap
@@ -198,10 +199,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     _checked_format(args.output)
     policy = load_spec(args.input, check_references=False)
     target = Path(args.output)
-    if target.resolve() != Path(args.input).resolve():
-        _refuse_overwrite(target, args.force)
+    same = target.resolve() == Path(args.input).resolve()
+    _refuse_overwrite(target, args.force)  # onto itself too: it is written anew, without its comments
+    kept = _keep_original(target) if same else None
     save(policy, target)
     out(f"wrote {target}")
+    if kept is not None:
+        out(f"its comments are not kept: the file as it was is in {kept}")
     return 0
 
 
@@ -243,10 +247,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         out("dry run: nothing written")
         return 0
+    kept = _keep_original(target)
     save(updated, target)
     added = len(updated.systems) - len(policy.systems)
     out(f"imported {plural(added, 'system')} into {target}")
+    if kept is not None:
+        out(f"{target} is written anew (its comments are not kept): the file as it was is in {kept}")
     return 0
+
+
+def _keep_original(target: Path) -> Optional[Path]:
+    """Before a spec holding comments is written anew in place: a copy of it beside it (``FILE.bak``), since
+    writing the spec drops its comments (notes people keep there: "size_gb: not answered yet")."""
+    import shutil
+
+    try:
+        text = target.read_text("utf-8") if target.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "#" not in text:
+        return None
+    backup = target.with_name(target.name + ".bak")
+    try:
+        shutil.copy2(target, backup)
+    except OSError as exc:
+        raise CommandError(f"workbench: error: cannot keep a copy of {target} before writing it anew "
+                           f"({exc.strerror or exc}); nothing was written") from None
+    return backup
 
 
 def _report_lines(report) -> list[str]:

@@ -65,7 +65,7 @@ def register(sub) -> None:
     where.add_argument("--client", metavar="NAME", help="client name: its workspace under the default data directory")
     p.add_argument("--as-of", metavar="DATE",
                    help="the date the version, its documents and its findings carry (default: the spec's "
-                        "policy.approved_on); never earlier than the approval date. Without it, what blocks "
+                        "policy.approved_on, or the date of a later review or restore test it records); never earlier than the approval date. Without it, what blocks "
                         "today blocks too, so an approval date in the past cannot hide an expired exception")
     p.add_argument("--no-git", action="store_true", help="do not commit or tag, even inside a git repository")
     p.add_argument("--sign-key", metavar="KEY", default=os.environ.get("WORKBENCH_SIGNING_KEY"),

@@ -64,14 +64,19 @@ def render_view(view: dict, fmt: str, *, reference_docx: Optional[Path | str] = 
     return render_template(TEMPLATES[view.get("kind", "policy")][fmt], view)
 
 
-def mark_draft(view: dict, note: str) -> dict:
+#: Under the title of a policy rendered with no approval date.
+UNAPPROVED_NOTE = ("DRAFT, not approved: no approval date is recorded (policy.approved_on). This document is not in "
+                   "force until its approver approves it.")
+
+
+def mark_draft(view: dict, note: str, version_text: Optional[str] = None) -> dict:
     """``view`` as a draft for review: ``note`` under the title (why it is not the approved policy), "DRAFT" at
     the head of every page's header, and a version and approval date that are not those of the version it
     follows (a draft after 2.0 showed "Version 2.0" and 2.0's approval date), so no page of it passes for an
     approved version."""
     header = view.get("header") or view.get("title", "")
     version, label = view.get("version") or "", view.get("version_label") or "Version"
-    draft_version = f"draft after {version}" if version else "draft, nothing published yet"
+    draft_version = version_text or (f"draft after {version}" if version else "draft, nothing published yet")
     control = []
     for row in view.get("control", []):
         if row.get("key") == "version":
@@ -87,17 +92,16 @@ def mark_draft(view: dict, note: str) -> dict:
 
 
 def render_markdown(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> str:
-    return render_view(build_view(policy, report, history=history, document=document), "markdown")
+    return render(policy, report, "markdown", history=history, document=document)
 
 
 def render_html(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy") -> str:
-    return render_view(build_view(policy, report, history=history, document=document), "html")
+    return render(policy, report, "html", history=history, document=document)
 
 
 def render_docx(policy, report, *, history: Optional[list[dict]] = None, document: str = "policy",
                 reference_docx: Optional[Path | str] = None) -> bytes:
-    return render_view(build_view(policy, report, history=history, document=document), "docx",
-                       reference_docx=reference_docx)
+    return render(policy, report, "docx", history=history, document=document, reference_docx=reference_docx)
 
 
 def render(policy, report, fmt: str = "markdown", *, history: Optional[list[dict]] = None, document: str = "policy",
@@ -105,8 +109,12 @@ def render(policy, report, fmt: str = "markdown", *, history: Optional[list[dict
     """The policy (or, with ``document="report"``, the readiness report) in ``fmt``; docx is bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return render_view(build_view(policy, report, history=history, document=document), fmt,
-                       reference_docx=reference_docx)
+    view = build_view(policy, report, history=history, document=document)
+    if document == "policy" and policy.policy.approved_on is None:
+        # nobody has approved it: no page of it may pass for the policy in force
+        view = mark_draft(view, UNAPPROVED_NOTE, version_text=(
+            f"{policy.policy.version} (draft, not approved)" if policy.policy.version else None))
+    return render_view(view, fmt, reference_docx=reference_docx)
 
 
 def render_report(policy, report, fmt: str = "markdown", *, history: Optional[list[dict]] = None,

@@ -547,7 +547,8 @@ def _schedule_label(w, s) -> str:
     if s.name:
         return f"{s.name}, {when}"
     kind = SCHEDULE_TYPES.get(s.type, w.plain(s.type)) if s.type else ""
-    return f"{kind} {when}".strip()
+    label = f"{kind} {when}".strip()
+    return label if kind else label[:1].upper() + label[1:]  # a cell of its own: "Interval pending"
 
 
 def _schedule_statement(w, sc) -> list[dict]:
@@ -564,15 +565,22 @@ def _schedule_statement(w, sc) -> list[dict]:
     lead = f"{sc.name}: " if sc.name else ""
     if what[:1].islower() and not what.startswith("all "):
         what = (w.say("the_systems") if len(sc.systems) > 1 or sc.tiers else w.say("the_system")) + " " + what
+    # inside a sentence: "how often the schedule that backs up the system agency-data runs"
+    mirror = sc.type == "replication" and sc.versioned is not True  # keeps no earlier versions: not a backup
+    inline = what
+    if what[:1].isupper() and what.startswith((w.say("the_system"), w.say("the_systems"))):
+        inline = what[:1].lower() + what[1:]
     what = what[:1].upper() + what[1:] if not lead else what
     out = []
     if sc.interval is not None and not sc.interval.vague and sc.interval.approx_seconds == 0:
-        out.append(P(lead + w.say("schedule_cont", type=kind, what=what, targets=targets)))
+        out.append(P(lead + w.say("schedule_replication_cont" if mirror else "schedule_cont",
+                                  type=kind, what=what, targets=targets)))
     else:
-        interval = w.cadence(sc.interval, f"how often the {w.say('schedule_of', what=what)} runs", path(sc, "interval"))
+        interval = w.cadence(sc.interval, f"how often the {w.say('schedule_of', what=inline)} runs", path(sc, "interval"))
         if interval is None:
             return []
-        out.append(P(lead + w.say("schedule", type=kind, interval=interval, what=what, targets=targets)))
+        out.append(P(lead + w.say("schedule_replication" if mirror else "schedule", type=kind,
+                                  interval=interval, what=what, targets=targets)))
     if sc.automated is False:
         out.append(P(w.say("schedule_manual", what=what)))
     if sc.performed_by:
@@ -1036,7 +1044,7 @@ def _evidence(w) -> list[dict]:
         for i, s in enumerate(ev.sources):
             label = w.plain(s.kind)
             rows.append([label[:1].upper() + label[1:],
-                         w.cell(s.location, f"where {label} are kept", f"evidence.sources[{i}].location", True),
+                         w.cell(s.location, f"where {label} {'are' if label.endswith('s') else 'is'} kept", f"evidence.sources[{i}].location", True),
                          w.dur_cell(s.retention, "", "", required=False) if s.retention is not None else
                          (retention or w.dash)])
         out.append(table(["Record", "Kept in", "Kept for"], rows))
@@ -1146,8 +1154,11 @@ def revisions(w) -> list[dict]:
                 for r in w.policy.revisions]
     g = w.policy.policy
     if not rows and g.version:  # a version with no history recorded: the current issue is its only entry
-        rows = [[g.version, g.approved_on.isoformat() if g.approved_on else w.open_cell,
-                 _person(g.approver) or w.open_cell, w.say("current_issue")]]
+        if g.approved_on:
+            rows = [[g.version, g.approved_on.isoformat(), _person(g.approver) or w.open_cell,
+                     w.say("current_issue")]]
+        else:  # nobody has approved it: the approver to be is not shown as having approved it
+            rows = [[g.version, w.open_cell, w.open_cell, w.say("draft_issue")]]
     if not rows:
         return [P(w.say("no_revisions"))]
     return [table(["Version", "Date", "Approved by", "What changed"], rows)]

@@ -313,11 +313,16 @@ class Duration:
         if self.text is not None:
             raise ValueError(f"cannot add the vague duration {self.text!r} to a date")
         months = self.months * times
-        if months:
-            y, m = divmod(day.month - 1 + months, 12)
-            year, month = day.year + y, m + 1
-            day = day.replace(year=year, month=month, day=min(day.day, _days_in_month(year, month)))
-        return day + timedelta(seconds=self.seconds * times)
+        try:
+            if months:
+                y, m = divmod(day.month - 1 + months, 12)
+                year, month = day.year + y, m + 1
+                day = day.replace(year=year, month=month, day=min(day.day, _days_in_month(year, month)))
+            return day + timedelta(seconds=self.seconds * times)
+        except (ValueError, OverflowError):
+            # past the calendar's ends (a date of 9999-12-31 or 0001-01-01 in a spec or --as-of): the end it
+            # runs into, so that a due date that far off reads as never due, not as a crash
+            return date.max if (months or self.seconds * times) >= 0 else date.min
 
     def __mul__(self, factor: float) -> "Duration":
         if self.text is not None:

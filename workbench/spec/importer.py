@@ -36,6 +36,8 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from .io import UNKNOWN_WORDS, Problem, SpecError, _describe, read_user_file
+from .refs import id_problem
+from .textcheck import bad_text
 from .model import DataClass, Environment, Kind, Policy, RegulatoryTag, System
 
 __all__ = ["ImportReport", "import_systems", "read_systems", "COLUMN_ALIASES"]
@@ -80,6 +82,9 @@ _ALIASES = {
 for _field, _names in _ALIASES.items():
     for _name in _names:
         COLUMN_ALIASES[_name] = _field
+
+#: Headers that name the system: its id when no column gives one, else its display name.
+_NAME_HEADERS = {"name", "system_name", "asset_name", "display_name"}
 
 LIST_FIELDS = {"data_classes", "regulatory_tags", "residency", "depends_on"}
 FLOAT_FIELDS = {"size_gb", "rebuild_hours", "provisioning_hours"}
@@ -345,6 +350,9 @@ def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, 
         if target is None:
             report.unknown_columns.append(name.strip())
             continue
+        if target == "id" and ("id" in taken or any(normalize_header(h) == "id" for h in header[col + 1:])) \
+                and norm in _NAME_HEADERS and "name" not in taken:
+            target = "name"  # beside an id column, a name column is the system's display name
         if target in taken:
             first = taken[target]
             # the column spelled exactly like the field wins over an alias ("ID" over "Name")
@@ -381,10 +389,17 @@ def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, 
             continue
         data: dict[str, Any] = {}
         cols: dict[str, int] = {}
-        bad = False
+        bad = id_said = False
         for col, fieldname in fields_by_col.items():
             cell = row[col] if col < len(row) else ""
             cols[fieldname.split(".")[0]] = col + 1
+            for _, wrong in bad_text(cell):  # what validate refuses in a file is refused here, at its cell
+                problems.append(_problem(source, start, col, header, fieldname, wrong))
+                bad = True
+            if bad and any(p.line == start and p.column == col + 1 for p in problems):
+                if fieldname == "id":
+                    data["id"], id_said = cell.strip(), True
+                continue
             if fieldname == "id":
                 data["id"] = cell.strip()
                 continue
@@ -413,8 +428,13 @@ def read_systems(policy: Policy, csv_path: str | Path) -> tuple[list[tuple[int, 
                 data[fieldname] = value
         sid = data.get("id", "")
         id_col = taken["id"]
-        if not sid:
+        if id_said:
+            pass  # its cell's problem is said already
+        elif not sid:
             problems.append(_problem(source, start, id_col, header, "id", "the system has no id (the cell is empty)"))
+            bad = True
+        elif (spaced := id_problem(sid)) is not None:
+            problems.append(_problem(source, start, id_col, header, "id", f"{sid!r}: {spaced}"))
             bad = True
         elif (taken_by := duplicate_id(sid, existing, seen_in_file, start, "a system")) is not None:
             problems.append(_problem(source, start, id_col, header, "id", taken_by))

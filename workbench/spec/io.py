@@ -327,6 +327,14 @@ def _construct_timestamp(loader, node):
         return node.value  # validation reports it at its field, with the others
 
 
+def _refuse_binary(loader, node):
+    # bytes, decoded by nobody's eyes: the text checks (control characters, bidirectional overrides) never
+    # saw what a base64 value held, and its escape codes reached the terminal
+    raise yaml.constructor.ConstructorError(
+        None, None, "a !!binary value is not accepted in a spec: write the text itself", node.start_mark)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:binary", _refuse_binary)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
@@ -735,11 +743,19 @@ def _describe(error: dict) -> str:
         meant = _date_meant(value)
         return f"{value!r} is not a date; write it as YYYY-MM-DD, " + (
             f"here {meant}" if meant else "e.g. 2026-07-15")
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = error.get("ctx", {}).get("ge" if kind == "greater_than_equal" else "le")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than"):
+        bound = error.get("ctx", {}).get({"greater_than_equal": "ge", "less_than_equal": "le",
+                                          "greater_than": "gt"}[kind])
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)  # "at most 100", not "at most 100.0"
+        shown = value if not (isinstance(value, float) and value.is_integer()) else int(value)
         if kind == "greater_than_equal" and bound == 0:
-            return f"cannot be negative (got {value!r}); write 0 or more"
-        return f"must be {'at least' if kind == 'greater_than_equal' else 'at most'} {bound} (got {value!r})"
+            return f"cannot be negative (got {shown!r}); write 0 or more"
+        if kind == "greater_than":
+            return f"must be more than {bound} (got {shown!r})"
+        return f"must be {'at least' if kind == 'greater_than_equal' else 'at most'} {bound} (got {shown!r})"
+    if kind == "finite_number":
+        return f"must be a finite number (got {value!r})"
     message = error["msg"]
     if message.startswith("Value error, "):
         return message[len("Value error, "):]

@@ -83,7 +83,8 @@ class Node(BaseModel):
 
     # defer_build: the validators are built on first use, so commands that never validate (--help, rules,
     # criteria) do not pay for building them (a third of the import otherwise).
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+    # allow_inf_nan: ".inf" or 1e400 as a size passed validation and crashed every command that evaluated it
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True, allow_inf_nan=False)
 
     @classmethod
     def model_rebuild(cls, *, force: bool = False, raise_errors: bool = True, _parent_namespace_depth: int = 2,
@@ -145,13 +146,16 @@ class CopyCount(int):
         if isinstance(value, int):
             if value < 0:
                 raise ValueError(f"a number of copies cannot be negative, got {value}")
+            if value == 0:
+                raise ValueError("at least 1 copy: a rule of no backup copy is no backup; to leave systems "
+                                 "without a backup, record an approved exclusion on each of them")
             return cls(value)
         if isinstance(value, float) and value.is_integer():
             return cls(int(value))
         if isinstance(value, str):
             t = " ".join(value.strip().lower().split())
             if t.isdigit():
-                return cls(int(t))
+                return cls.parse(int(t))
             if t in _COUNT_WORDS:
                 return cls(_COUNT_WORDS[t])
             if t in _AT_LEAST_WORDS:
@@ -481,7 +485,7 @@ class Target(Node):
     storage_class: Optional[StorageClass] = F("standard, ia, glacier_ir, glacier_flexible, deep_archive, tape_offsite, archive.")
     retrieval_option: Optional[RetrievalOption] = F("expedited, standard or bulk retrieval.")
     retrieval_hours: Optional[float] = F("Hours before a restore can start (e.g. courier time for tape).", ge=0)
-    restore_throughput_gbph: Optional[float] = F("Restore speed in GB per hour.", ge=0)
+    restore_throughput_gbph: Optional[float] = F("Restore speed in GB per hour.", gt=0)
     offline: Optional[bool] = F("Whether the copy is offline or air-gapped.")
     isolated_account: Optional[bool] = F("Whether it lives in an account separate from production, with separate admins.")
     immutability: Optional[Immutability] = F("Lock that stops deletion or change.")
@@ -765,3 +769,14 @@ class Policy(Node):
     answer_sources: dict[str, str] = F("Where an answer came from, by field path, e.g. "
                                        "{'tiers[0].rpo': 'per the CTO, 3 Dec'}.", dict)
     revisions: list[Revision] = F("Revision history.", list)
+
+    def latest_record_on(self, until: dt.date) -> Optional[dt.date]:
+        """The date of the latest thing the policy records as done, up to ``until`` (a date after it is a typo or
+        a plan, not a record): a review, a restore test, an exercise, an access review, a reconciliation, a
+        revision. A document dated before it would quote records it says do not exist yet."""
+        g = self.policy
+        dates = [g.approved_on, g.last_reviewed_on, self.inventory.last_reconciled_on,
+                 *(t.date for t in self.restore_tests), *(x.date for x in self.dr_exercises),
+                 *(r.last_review_on for r in self.roles), *(r.date for r in self.revisions)]
+        done = [d for d in dates if d is not None and d <= until]
+        return max(done) if done else None

@@ -259,3 +259,14 @@ def _all_known(values, pool: set) -> bool:
     """Whether every value is in ``pool``, for a list field of ids (which holds no None), without copying the
     values first. False is only a cue to walk the items, which find the exact problems."""
     return pool.issuperset(values)
+
+
+def id_problem(ident: str) -> Optional[str]:
+    """Why ``ident`` will not do as a new item's id, or None: ids are written in other items' lists
+    (schedules, tests, alerts) and on the command line, so they hold no spaces; the message suggests one."""
+    import re
+
+    if not any(c.isspace() for c in ident.strip()):
+        return None
+    slug = re.sub(r"[^0-9a-z]+", "-", ident.strip().lower()).strip("-") or "item-1"
+    return f"an id has no spaces (other items name it in their lists), e.g. {slug!r}; the full name goes in its name"

@@ -208,7 +208,8 @@ def _same_name(given: str, named: str, policy: Policy) -> bool:
 
 
 def _publication_date(policy: Policy, as_of: Optional[dt.date]) -> dt.date:
-    """The date the version carries: ``as_of`` if given, else the approval date; refused when the approval
+    """The date the version carries: ``as_of`` if given, else the approval date or the latest record after it;
+    refused when the approval
     date is missing, in the future, or later than ``as_of``."""
     approved = policy.policy.approved_on
     if approved is None:
@@ -221,7 +222,9 @@ def _publication_date(policy: Policy, as_of: Optional[dt.date]) -> dt.date:
     if as_of is not None and approved > as_of:
         raise PublishError(f"the approval date policy.approved_on ({approved.isoformat()}) is after the "
                            f"publication date {as_of.isoformat()}: a document cannot be dated before its approval")
-    return as_of or approved
+    # a spec that records reviews or restore tests after its approval is published as of the latest of them:
+    # its report then counts them (dated at the approval, it would call them missing while listing them)
+    return as_of or policy.latest_record_on(dt.date.today()) or approved
 
 
 def _check_bump(ws: Workspace, latest: Optional[Version], policy: Policy, bump: str,
@@ -256,6 +259,16 @@ def _publish_locked(ws: Workspace, policy: Policy, bump: str, approver: str, not
     from workbench.rules import evaluate
     from workbench.spec.followups import settle
 
+    if ws.versions_path.exists():
+        from .tamper import verify
+
+        broken = verify(ws, use_git=False)
+        if broken:
+            # a removed latest version let its number be published again, over a chain nobody checked
+            shown = "; ".join(str(p) for p in broken[:3]) + (f"; and {len(broken) - 3} more" if len(broken) > 3 else "")
+            raise PublishError(f"the published versions in {ws.path} do not verify ({shown}): a new version would "
+                               "be chained to them. Run `workbench verify` on the workspace, and restore the "
+                               "versions from a backup or the git history before publishing")
     records = ws.records()
     latest = ws.latest()
     if records and records[-1].get("date") and str(records[-1]["date"]) > day.isoformat():

@@ -56,8 +56,8 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-def _short(sha: str | None) -> str:
-    return (sha or "none")[:12]
+def _short(sha) -> str:
+    return (sha if isinstance(sha, str) and sha else "none")[:12]
 
 
 def verify(workspace: Workspace | str | os.PathLike, *, expect: tuple[str, ...] | list[str] = (),
@@ -141,7 +141,15 @@ def _check_folder(ws: Workspace, v, folder: Path, problems: list[Problem]):
     listed = rec["files"]
     if rec.get("spec_sha256") and listed.get("spec.yaml") and rec["spec_sha256"] != listed["spec.yaml"]:
         problems.append(Problem(where, "spec_sha256 disagrees with the hash listed for spec.yaml"))
-    for name, expected in sorted(listed.items()):
+    for name, expected in sorted(listed.items(), key=lambda kv: str(kv[0])):
+        if not isinstance(name, str) or not isinstance(expected, str):
+            problems.append(Problem(where, f"lists {name!r} with {expected!r}, not a file name and its sha256"))
+            continue
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            # a record naming a file outside its version folder: read nothing there
+            problems.append(Problem(where, f"lists {name!r}, outside its version folder"))
+            continue
         path = folder / name
         if path.is_symlink():
             problems.append(Problem(_rel(ws, path), "replaced by a symbolic link; verify follows none"))
@@ -236,6 +244,11 @@ def _check_chain(ws: Workspace, present: list, records: dict, record_sha: dict, 
             continue
         prev_name = rec.get("previous_version")
         prev_sha = rec.get("previous_record_sha256")
+        if prev_name is not None and not isinstance(prev_name, str) or (
+                prev_sha is not None and not isinstance(prev_sha, str)):
+            problems.append(Problem(f"versions/{v}/{RECORD}", "its link to the version before is not a version "
+                                    "and a sha256 (changed by hand?)"))
+            continue
         earlier = present[i - 1] if i > 0 else None
         if prev_name is None:
             if earlier is not None:
@@ -262,6 +275,10 @@ def _check_log(ws: Workspace, present: set, record_sha: dict, problems: list[Pro
     for entry in ws.publish_log():
         v = parse_version(entry.get("version")) if isinstance(entry, dict) else None
         if v is not None:
+            if v in logged and logged[v] != entry.get("record_sha256"):
+                # a version published twice: the first was removed and its number used again
+                problems.append(Problem(f"version {v}", "the publish log records it twice with different records: "
+                                        "a published version was removed and its number published again"))
             logged[v] = entry.get("record_sha256")
     for v, sha in sorted(logged.items()):
         if v not in present:
