@@ -333,3 +333,34 @@ def test_opening_the_same_file_again_resumes_its_draft_and_a_changed_file_starts
     assert changed.workspace.path != first.workspace.path and changed.policy.organization.industry != "Dental care"
     changed.close()
     assert len(list_clients(root)) == 2
+
+
+def test_a_closed_terminal_saves_the_answer_given_in_the_last_second(tmp_path):
+    """A reviewer closed the terminal (tmux kill-session) 0.4 s after pressing Enter on an answer: autosave
+    writes within a second, and the answer was gone at the next start. A hang-up now saves, then ends."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import os, signal
+        from workbench.app import _save_on_hangup
+        from workbench.app.session import Session
+
+        class App:  # what the handler needs of the app: its open session
+            session = Session.new_client("Hangup Dental", root={str(tmp_path)!r})
+            def exit(self): pass
+
+        app = App()
+        app.session.save_draft()
+        app.session.set("organization.industry", "Dental care")  # entered, not yet autosaved
+        assert app.session.dirty
+        _save_on_hangup(app)
+        os.kill(os.getpid(), signal.SIGHUP)
+        raise SystemExit("still running after SIGHUP")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 128 + 1, done.stderr[-2000:]
+    (draft,) = tmp_path.glob("**/draft.yaml")
+    assert "industry: Dental care" in draft.read_text()
+    assert not list(tmp_path.glob("**/*.lock"))  # the client's lock is released with it

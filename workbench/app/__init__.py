@@ -45,10 +45,42 @@ def run_app(target: Optional[str] = None, *, demo: bool = False, today: Optional
         from .app import WorkbenchApp
 
         app = WorkbenchApp(target=target, demo=demo, today=today)
+        _save_on_hangup(app)
         app.run()
     finally:
         resume_collector()
     return int(app.return_code or 0)
+
+
+def _save_on_hangup(app) -> None:
+    """A closed terminal or window (SIGHUP), a lost SSH connection, or a kill (SIGTERM) saves the answers
+    entered so far before the process ends: autosave writes within a second of an answer, and an answer given
+    in that second was lost when the terminal closed (a reviewer's `tmux kill-session` 0.4 s after Enter)."""
+    import os
+    import signal
+
+    def save_then_end(signum, frame) -> None:
+        session = getattr(app, "session", None)
+        try:
+            if session is not None:
+                session.close()  # saves what is unsaved, releases the client's lock
+        except Exception:
+            pass  # the draft on disk stays as the last autosave left it
+        if signum == signal.SIGTERM:
+            try:
+                app.exit()  # a live terminal: let Textual put it back as it was
+                return
+            except Exception:
+                pass
+        os._exit(128 + signum)
+
+    for name in ("SIGHUP", "SIGTERM"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                signal.signal(sig, save_then_end)
+            except (ValueError, OSError):  # not the main thread, or not allowed here
+                pass
 
 
 __all__ = ["run_app"]

@@ -98,7 +98,7 @@ class Session:
         self.editor = Editor(self.policy, self._changed)
         self._listeners: list[Callable[[Change], None]] = []
         self._guard = threading.Lock()
-        self._save_guard = threading.Lock()
+        self._save_guard = threading.RLock()  # re-entrant: a hang-up can save while the main thread saves
         self._lock: Optional[WorkspaceLock] = None
         self._pending: list[Change] = []       # edits the incremental evaluator has not seen yet
         self._evaluator: Any = None            # workbench.rules.incremental.Evaluator, built on first use

@@ -270,6 +270,11 @@ class AddItemDialog(FormDialog):
             self.error(f"Fill in {', '.join(missing)}.")
             return None
         ident = str(data.get("id") or "").strip()
+        from workbench.spec.refs import id_problem
+
+        if "id" in data and ident and (spaced := id_problem(ident)) is not None:
+            self.error(f"{ident!r}: {spaced[:1].upper()}{spaced[1:]}.")
+            return None
         if ident and ident in self.taken:
             free = next(f"{ident}-{n}" for n in range(2, len(self.taken) + 3) if f"{ident}-{n}" not in self.taken)
             self.error(f"There is already a {self.what} with the id {ident!r}: ids name one item each "
