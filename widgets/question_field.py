@@ -234,9 +234,10 @@ class QuestionField(Vertical, can_focus=False):
 
     # -- committing ----------------------------------------------------------
     def typed_but_not_entered(self) -> bool:
-        """Text typed in the answer box that has not reached the policy (no Enter, no leaving the field)."""
+        """Text typed in the answer box that has not reached the policy (no Enter, no leaving the field), or was
+        entered and refused (the field says why): ctrl+q after "150" was refused as a percentage quit at once."""
         widget = self.query_one("#qf-input")
-        return isinstance(widget, Input) and widget.value != self._committed
+        return isinstance(widget, Input) and (widget.value != self._committed or self.has_class("-invalid"))
 
     def enter_typed(self) -> tuple[Optional[str], Any]:
         """The answer typed but not entered, as (path, value) for the screen to apply at once (ctrl+q or a

@@ -21,7 +21,7 @@ finding's own words below.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from rich.text import Text
 from textual import on
@@ -55,7 +55,7 @@ def marker(finding: Any) -> str:
     return {"question": "?", "unanswered": "?", "evidence": "~"}.get(getattr(finding, "kind", "gap"), "!")
 
 
-def reason_line(finding: Any) -> Content:
+def reason_line(finding: Any, wording: Callable[[str], str] = str) -> Content:
     """"! ACC-002 blocker  u-sam holds prod_admin ...", with how it was accepted when it was."""
     head = f"{marker(finding)} {finding.rule} {finding.severity}"
     style = "$text-muted" if finding.accepted is not None else f"bold ${SEVERITY_COLOUR.get(finding.severity, 'text')}"
@@ -63,7 +63,7 @@ def reason_line(finding: Any) -> Content:
     if finding.accepted is not None:
         a = finding.accepted
         tail = f" (accepted as {a.exception}" + (f" until {a.expires_on})" if a.expires_on else ")")
-    return Content.assemble((head, style), "  ", finding.message, (tail, "$text-muted"))
+    return Content.assemble((head, style), "  ", wording(str(finding.message)), (tail, "$text-muted"))
 
 
 class RolesMatrix(Vertical, can_focus=False):
@@ -180,7 +180,9 @@ class RolesMatrix(Vertical, can_focus=False):
         row = self.query_one("#rm-members", DataTable).cursor_row
         return self._members[min(max(row, 0), len(self._members) - 1)]
 
-    def show(self, policy: Any, marks: AccessMarks, today: dt.date) -> None:
+    def show(self, policy: Any, marks: AccessMarks, today: dt.date,
+             wording: Callable[[str], str] = str) -> None:
+        self._wording = wording  # the findings' messages in plain words, as the gap panel shows them
         """Redraw from ``policy`` and the marks of its evaluation; the cursor stays where it was."""
         self.policy, self.marks, self.today = policy, marks, today
         self._colours = self.app.get_css_variables()
@@ -301,7 +303,7 @@ class RolesMatrix(Vertical, can_focus=False):
                                f"No separation-of-duties, MFA or review finding on {rid}.")
 
     def _show_reasons(self, findings: list, empty: str = "") -> None:
-        lines = [reason_line(f) for f in findings]
+        lines = [reason_line(f, getattr(self, "_wording", str)) for f in findings]
         text = Content("\n").join(lines) if lines else Content.styled(empty, "$text-muted")
         self.query_one("#rm-reasons", Static).update(text)
 

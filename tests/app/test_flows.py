@@ -295,6 +295,28 @@ async def test_ctrl_q_stops_once_at_an_answer_that_is_not_valid():
 
 
 @run
+async def test_ctrl_q_stops_at_an_answer_entered_and_refused():
+    """"0" copies entered (Enter) and refused at the field, then ctrl+q: the app quit at once, as if nothing
+    were left behind; it says once that the answer was not taken."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.jump_to("tiers[0].min_backup_copies")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", "0", "enter")
+        await pilot.pause()
+        field = next(f for f in app.screen.query(QuestionField) if f.path == "tiers[0].min_backup_copies")
+        assert field.has_class("-invalid")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen) and app.is_running
+        await pilot.press("ctrl+q")  # again: leave without it
+        await pilot.pause()
+    assert not app.is_running
+
+
+@run
 async def test_user_text_with_brackets_is_shown_literally():
     app = make_app(demo=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -153,6 +153,22 @@ async def test_publish_needs_approver_and_note():
         text = str(screen.query_one("#pub-result", Static).content)
         assert "the approver" in text and "a note" in text
         assert screen.outcome is None
+        # the cursor waits in the first box to fill: typing goes there (a reviewer hunted for it)
+        assert screen.focused is screen.query_one("#pub-approver", Input)
+        await pilot.press(*"Dana")
+        assert screen.query_one("#pub-approver", Input).value == "Dana"
+
+
+@run
+async def test_typing_on_the_publish_screen_goes_into_the_note_at_once():
+    app = make_app(demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(PublishScreen(app.session))
+        await idle(pilot)
+        await pilot.press(*"TESTX")
+        await idle(pilot)
+        assert app.screen.query_one("#pub-note", Input).value.endswith("TESTX")
 
 
 # -- revise, changes view, publish the next version, history -----------------------------------------

@@ -364,3 +364,31 @@ def test_a_closed_terminal_saves_the_answer_given_in_the_last_second(tmp_path):
     (draft,) = tmp_path.glob("**/draft.yaml")
     assert "industry: Dental care" in draft.read_text()
     assert not list(tmp_path.glob("**/*.lock"))  # the client's lock is released with it
+
+
+def test_a_grouped_question_split_by_an_answer_is_not_marked_new(root, tmp_path):
+    """"Which region or site is msp-backup in? ... The same holds for msp-cloud (2 targets in all)": answering
+    for msp-backup left "Which region or site is msp-cloud in?" marked NEW, though it was asked all along."""
+    from workbench.spec import dumps
+    from workbench.spec.model import Policy
+
+    policy = Policy.model_validate({
+        "tiers": [{"id": "T1", "rank": 1, "rpo": "1d", "rto": "1d"}],
+        "systems": [{"id": "ehr", "environment": "prod", "tier": "T1", "region": "us-east-1"}],
+        "schedules": [{"id": "nightly", "systems": ["ehr"], "interval": "1d", "targets": ["msp-backup", "msp-cloud"]}],
+        "targets": [{"id": "msp-backup"}, {"id": "msp-cloud"}],
+    })
+    spec = tmp_path / "client.yaml"
+    spec.write_text(dumps(policy))
+    s = Session.from_file(spec, root=root, today=TODAY)
+    before = [f for f in s.evaluate().report.open if f.rule == "COPY-002"]
+    assert [f.subjects for f in before] == [("msp-backup", "msp-cloud")]
+    s.set("targets[0].region", "us-east-1")  # in ehr's own region: the question stays for msp-cloud alone
+    after = s.evaluate()
+    (left,) = [f for f in after.report.open if f.rule == "COPY-002"]
+    assert left.subjects == ("msp-cloud",) and not after.is_new(left)
+    # a finding about a subject nobody was asked about before is still new
+    s.set("targets[1].region", "us-east-1")  # msp-cloud: in ehr's own region, no copy elsewhere now
+    (gap,) = [f for f in s.evaluate().report.open if f.rule == "COPY-002"]
+    assert gap.kind == "gap" and s.last.is_new(gap)
+    s.close()

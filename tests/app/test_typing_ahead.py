@@ -143,3 +143,25 @@ async def test_a_tab_typed_ahead_in_a_dialog_moves_to_the_next_box_before_the_ke
         dialog = app.screen
         assert [dialog.query_one(f"#fu-{name}").value for name in ("owner", "due", "note")] == \
             ["CFO", "2026-07-15", "note"]
+
+
+@run
+async def test_a_burst_typed_into_the_exception_dialog_fills_each_box_in_turn():
+    """"Minor risk accepted by owner<tab>Dr. Patel<tab>ctrl+u 2027-01-31" pasted into the accept-as-exception
+    dialog put all three into the justification (a wrapping box) and emptied the expiry."""
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        from widgets.gap_panel import GapPanel
+
+        finding = app.screen.derived.evaluation.report.open[0]
+        app.screen.post_message(GapPanel.AcceptRequested(finding))
+        await pilot.pause(0.3)
+        for key in [*"Minor risk", "tab", *"Dr. Patel", "tab", "ctrl+u", *"2027-01-31"]:
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause(0.5)
+        dialog = app.screen
+        assert [dialog.query_one(f"#exc-{name}").value for name in ("why", "by", "until")] == \
+            ["Minor risk", "Dr. Patel", "2027-01-31"]

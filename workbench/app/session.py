@@ -66,6 +66,9 @@ class Evaluation:
     new: frozenset = frozenset()  # keys of open findings that were not there in the previous evaluation
     seconds: float = 0.0
     keys: frozenset = frozenset()  # keys of all open findings (the next evaluation's "new" is worked out from them)
+    #: (rule, kind, subject) for every subject of every open finding: a finding about subjects all named before by
+    #: its rule (a grouped question split by an answer: "... The same holds for msp-cloud") is not new
+    covered: frozenset = frozenset()
 
     def is_new(self, finding: Any) -> bool:
         return finding_key(finding) in self.new
@@ -521,9 +524,16 @@ class Session:
             if self.editor.busy:  # read while a bulk edit was half applied: its one change follows, ask again
                 return None
             previous = self.last
-            keys = frozenset(map(finding_key, report.open))
-            new = keys - previous.keys if previous is not None else frozenset()
-            self.last = Evaluation(start_rev, report, new, seconds, keys)
+            found = report.open
+            keys = frozenset(map(finding_key, found))
+            covered = frozenset((f.rule, f.kind, s) for f in found for s in (f.subjects or (f.subject or "",)))
+            new: frozenset = frozenset()
+            if previous is not None and keys != previous.keys:
+                was = previous.covered
+                new = frozenset(k for f, k in zip(found, map(finding_key, found))
+                                if k not in previous.keys
+                                and not all((f.rule, f.kind, s) in was for s in (f.subjects or (f.subject or "",))))
+            self.last = Evaluation(start_rev, report, new, seconds, keys, covered)
             return self.last
 
     @property

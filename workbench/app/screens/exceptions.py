@@ -180,8 +180,9 @@ class ExceptionsScreen(Screen):
         accepted = self.accepts(e)
         lines.append(Content.styled(f"Accepts {len(accepted)} finding{'s' if len(accepted) != 1 else ''} now:"
                                     if accepted else "Accepts no finding now.", "bold"))
-        lines += [reason_line(f) for f in accepted]
-        lines += [reason_line(f) for f in self.about(e)]
+        wording = self.session.wording()
+        lines += [reason_line(f, wording) for f in accepted]
+        lines += [reason_line(f, wording) for f in self.about(e)]
         detail.update(Content("\n").join(lines))
 
     def highlighted(self) -> Optional[release.ExceptionRow]:
@@ -211,7 +212,7 @@ class ExceptionsScreen(Screen):
         if not choices:
             self.notify("No open finding to accept.")
             return
-        self.app.push_screen(FindingPicker(choices), self._accept_chosen)
+        self.app.push_screen(FindingPicker(choices, self.session.wording()), self._accept_chosen)
 
     def _accept_chosen(self, finding: Any) -> None:
         if finding is None:
@@ -282,15 +283,16 @@ class FindingPicker(ModalScreen[Optional[Any]]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
-    def __init__(self, findings: list) -> None:
+    def __init__(self, findings: list, wording=str) -> None:
         super().__init__()
+        self.wording = wording
         rank = {"blocker": 0, "major": 1, "minor": 2, "advisory": 3}
         self.findings = sorted(findings, key=lambda f: rank.get(f.severity, 9))
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Accept which finding as an exception?", markup=False)
-            yield OptionList(*(Option(reason_line(f), id=str(i)) for i, f in enumerate(self.findings)),
+            yield OptionList(*(Option(reason_line(f, self.wording), id=str(i)) for i, f in enumerate(self.findings)),
                              id="picker-list")
 
     @on(OptionList.OptionSelected, "#picker-list")

@@ -120,7 +120,7 @@ class HistoryScreen(Screen):
             return
         bad = [p for r in rows for p in r.problems]
         state = "every file matches its record" if not bad else f"{len(bad)} problem(s): " + "; ".join(bad[:3])
-        head.update(f"{self.workspace.client}: {len(rows)} published version(s), {state}.")
+        head.update(f"{self.workspace.client}: {len(rows)} published version{'' if len(rows) == 1 else 's'}, {state}.")
         table.focus()
 
     def _highlighted(self) -> Optional[str]:

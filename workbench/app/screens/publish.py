@@ -181,6 +181,10 @@ class PublishScreen(Screen):
         missing = [what for what, value in (("the approver", approver), ("a note on what changed", note),
                                              ("the approval date", day)) if not value]
         if missing:
+            # the cursor goes to the first box to fill (a reviewer hunted for it with shift+tab)
+            first = {"the approver": "#pub-approver", "a note on what changed": "#pub-note",
+                     "the approval date": "#pub-date"}[missing[0]]
+            self.query_one(first, Input).focus()
             return self._say(f"Give {' and '.join(missing)} before publishing.", error=True)
         reason = self.query_one("#pub-reason", Input).value.strip()
         bump = str(self.query_one("#pub-bump", Select).value)

@@ -85,7 +85,7 @@ class RolesScreen(Screen):
         policy = self.session.policy
         self.marks = access_marks(policy, evaluation.report.findings)
         self.shown_revision = evaluation.revision
-        self.query_one(RolesMatrix).show(policy, self.marks, self.session.as_of)
+        self.query_one(RolesMatrix).show(policy, self.marks, self.session.as_of, self.session.wording())
         self.query_one("#roles-headline", Static).update(self._headline(policy))
 
     def _headline(self, policy: Any) -> str:
