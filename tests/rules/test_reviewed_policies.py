@@ -147,3 +147,26 @@ def test_residency_covers_replicas_and_is_not_asked_again_as_a_transfer():
     # the transfer basis of a copy residency forbids is moot: asked for app-db, not app-db-eu
     (transfer,) = [f for f in found if f.subject == "cloudsql-backups"]
     assert "app-db-eu" not in transfer.message and "app-db" in transfer.message
+
+
+def test_one_platform_with_an_isolated_locked_copy_is_not_a_major_gap():
+    """The e-commerce company copies hourly to a separate backup account in another region under Vault Lock in
+    compliance mode, as AWS's own guidance has it: COPY-001 called it major ("3-2-1 asks for a second medium")."""
+    shop = _data("ecommerce-aws")
+    found = _open(shop, "COPY-001")
+    assert found and all(f.severity in ("minor", "advisory") for f in found)
+    assert any(f.severity == "advisory" for f in found)  # a system outside the most critical tier
+    unlocked = copy.deepcopy(shop)
+    for t in unlocked["targets"]:
+        t.pop("immutability", None)
+    assert not any(f.severity == "advisory" for f in _open(unlocked, "COPY-001"))
+
+
+def test_a_type_i_engagement_is_not_told_what_a_type_ii_auditor_samples_as_if_it_were_one():
+    law = _data("lawfirm-m365-nas-b2")
+    assert law["engagement"]["soc2_type"] == "I"
+    said = [f.message for f in _open(law) if f.kind == "evidence"]
+    assert said and not any("a Type II auditor" in m for m in said)
+    assert any("at the Type II audit that usually follows a Type I" in m for m in said)
+    law["engagement"]["soc2_type"] = "II"
+    assert any("a Type II auditor" in f.message for f in _open(law) if f.kind == "evidence")

@@ -169,7 +169,9 @@ def test_002_vague_cadence_still_needs_a_passing_test():
     f = one(data, "TEST-002")
     # no restore-test records at all: one evidence finding for the kind of record
     assert f.severity == "blocker" and f.kind == "evidence" and f.adjusted == ("no passing restore test is on record",)
-    assert f.message.startswith("No restore-test records yet: a Type II auditor samples restore tests of each tier "
+    # the base policy is a Type I engagement: the records are what the Type II audit after it samples
+    assert f.message.startswith("No restore-test records yet: at the Type II audit that usually follows a Type I, "
+                                "the auditor samples restore tests of each tier "
                                 "against its cadence (all: cadence not set); 1 tier, 1 system.")
     data["restore_tests"] = [{"system": "db-orders", "date": "2023-03-01", "result": "fail"}]
     f = one(data, "TEST-002")

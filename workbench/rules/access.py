@@ -315,8 +315,8 @@ def _review(ctx, pl, r: Role, cap, why):
                       *paths, subject=r.id, scopes=r.targets, causes=paths)
         return
     if last is None:
-        yield ctx.missing(f"Role {r.id}: no review of its membership is on record; a Type II auditor samples the "
-                          "reviews held in the period.", ctx.rolep(r, "last_review_on"),
+        yield ctx.missing(f"Role {r.id}: no review of its membership is on record; {ctx.type2_auditor} samples "
+                          "the reviews held in the period.", ctx.rolep(r, "last_review_on"),
                           subject=r.id, scopes=r.targets)
     elif r.review_interval is None and cap is None:
         yield ctx.ask(f"Role {r.id}: how often is its membership reviewed?", ctx.rolep(r, "review_interval"),

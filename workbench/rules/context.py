@@ -313,6 +313,14 @@ class Context:
             exc[e.rule].append(e)
         self._exceptions = exc
 
+    @property
+    def type2_auditor(self) -> str:
+        """Who samples records, as a finding says it: "a Type II auditor", or for a Type I engagement (a design at
+        one date, no records sampled) the audit that usually follows it."""
+        if self.policy.engagement.soc2_type == "I":
+            return "at the Type II audit that usually follows a Type I, the auditor"
+        return "a Type II auditor"
+
     def category(self, name: str) -> bool:
         """Is Trust Services Category ``name`` in scope? Said so, or not answered yet: until the categories are
         known every rule takes the stricter reading, silently (ASK-001 asks for them once)."""

@@ -322,10 +322,16 @@ def _diversity(ctx, a, copies):
                       "one platform failure or compromise can take them all.",
                       *(ctx.tp(x, "account") for x in copies), system=a)
     elif len(accounts) > 1 and None not in accounts:
+        # a copy in an isolated account under a compliance lock or WORM is what the second medium is for
+        # (nothing in production's reach can destroy it): a design auditors accept, so an advisory only
+        locked = any(x.isolated_account and not same_account(x, a) and x.immutability is not None
+                     and x.immutability.mode in LOCKS for x in copies)
         yield ctx.hit(f"All copies of {a.id} ({listed}) are {c.media} storage on {c.provider}, in different accounts "
                       "but one platform; 3-2-1 asks for a second medium or storage system.",
-                      *(ctx.tp(x, "media") for x in copies), system=a, severity="minor",
-                      why="the copies are in separate accounts: only the second medium is missing")
+                      *(ctx.tp(x, "media") for x in copies), system=a, severity="advisory" if locked else "minor",
+                      why=("a copy is in an isolated account under a lock production cannot lift: only the "
+                           "second medium is missing") if locked else
+                      "the copies are in separate accounts: only the second medium is missing")
 
 
 @rule(

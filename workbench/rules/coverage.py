@@ -397,8 +397,9 @@ def _reconciliation(ctx, inv):
                       "inventory.reconcile_interval", subject="inventory")
     last = inv.last_reconciled_on
     if last is None:
-        yield ctx.missing("No reconciliation of the inventory with backup selections is on record: a Type II "
-                          "auditor asks for the reconciliations held in the period. Record the date of the latest.",
+        yield ctx.missing("No reconciliation of the inventory with backup selections is on record: "
+                          f"{ctx.type2_auditor} asks for the reconciliations held in the period. Record the date "
+                          "of the latest.",
                           "inventory.last_reconciled_on", subject="inventory")
     elif limit is not None and ctx.today > limit.add_to(last):
         yield ctx.missing(f"The inventory was last reconciled on {last.isoformat()}; {why}, so the next "

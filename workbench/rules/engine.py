@@ -639,7 +639,7 @@ def _restore_records_text(ctx, group: list[Finding]) -> str:
     n_tiers, n_systems = len(tiers), len(systems)
     counts = (f"{n_tiers} tier{'s' if n_tiers != 1 else ''}, " if n_tiers else "") + \
         f"{n_systems} system{'s' if n_systems != 1 else ''}"
-    return (f"No restore-test records yet: a Type II auditor samples {_join(what)}; {counts}. "
+    return (f"No restore-test records yet: {ctx.type2_auditor} samples {_join(what)}; {counts}. "
             "Hold the first tests and keep their dated records.")
 
 
@@ -650,7 +650,7 @@ def _review_records_text(ctx, group: list[Finding]) -> str:
     every = sorted({str(r.review_interval) for r in ctx.policy.roles if r.review_interval is not None
                     and not r.review_interval.vague})
     how = f" (every {', '.join(every)} as the policy sets)" if every else ""
-    return (f"No access-review records yet: a Type II auditor samples the review of each backup and key role "
+    return (f"No access-review records yet: {ctx.type2_auditor} samples the review of each backup and key role "
             f"against its cadence{how}; {len(roles)} role{'s' if len(roles) != 1 else ''} "
             f"({listing(roles)}). Hold the first reviews and record their date and outcome.")
 

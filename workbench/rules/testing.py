@@ -634,7 +634,7 @@ def test_006(ctx):
                               *paths, subject="dr_exercises")
         else:
             scope = "; functional for the systems of the two most critical tiers" if _critical_tiers(ctx) else ""
-            yield ctx.missing(f"No DR-exercise records yet: a Type II auditor asks for the exercise held "
+            yield ctx.missing(f"No DR-exercise records yet: {ctx.type2_auditor} asks for the exercise held "
                               f"{every}{scope}, its scenarios (ransomware or region loss, an absent key person) "
                               "and its after-action report.", "dr_exercises", *paths, subject="dr_exercises")
         return
