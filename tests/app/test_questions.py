@@ -348,11 +348,16 @@ def test_next_question_on_a_blank_policy_asks_for_the_systems_first(interview):
 def test_with_the_systems_listed_the_blank_interview_goes_by_stake_then_step_order(interview):
     p = Policy.model_validate({"systems": [{"id": "app-db"}]})
     nxt = next_question(interview, p, evaluate(p, TODAY))
-    # COV-002 (major) asks for the system's tier, but no tier exists yet: the tiers list comes first
-    assert (nxt.question.id, nxt.severity) == ("tiers", "major")
+    # no schedule at all is a blocker (COV-001: the policy commits to no backup), asked first
+    assert (nxt.question.id, nxt.severity) == ("schedules", "blocker")
+    Editor(p).add("schedules", {"id": "nightly", "systems": ["app-db"]})
+    nxt = next_question(interview, p, evaluate(p, TODAY))
+    # the system's tier is asked for (COV-002), but no tier exists yet: the tiers list comes first
+    assert nxt.question.id == "tiers" and nxt.severity in ("blocker", "major")
     Editor(p).add("tiers", {"id": "T1"})
     nxt = next_question(interview, p, evaluate(p, TODAY))
-    assert nxt.severity == "major" and nxt.question.step in ("tiers", "systems")
+    # a backed-up system with no tier has no RPO or RTO either: a blocker, asked at the system
+    assert nxt.severity == "blocker" and nxt.question.step in ("tiers", "systems")
 
 
 def test_a_finding_about_a_field_the_item_does_not_have_asks_the_question_put_in_its_place(interview):

@@ -65,8 +65,8 @@ def render_view(view: dict, fmt: str, *, reference_docx: Optional[Path | str] = 
 
 
 #: Under the title of a policy rendered with no approval date.
-UNAPPROVED_NOTE = ("DRAFT, not approved: no approval date is recorded (policy.approved_on). This document is not in "
-                   "force until its approver approves it.")
+UNAPPROVED_NOTE = ("DRAFT, not approved: no approval date is recorded yet. This document is not in force until its "
+                   "approver approves it.")
 
 
 def mark_draft(view: dict, note: str, version_text: Optional[str] = None) -> dict:
