@@ -144,7 +144,7 @@ async def test_the_separation_of_duties_conflict_is_marked_and_a_toggle_clears_i
         assert cell(screen, "#rm-matrix", sec, delete_col) == "!✓2"
         matrix.move_cursor(row=sec, column=delete_col)
         await idle(pilot)
-        assert "ACC-002 blocker" in reasons(screen) and "u-sam holds prod_admin" in reasons(screen)
+        assert "ACC-002 blocker" in reasons(screen) and "u-sam can administer production" in reasons(screen)  # in plain words, as the gap panel
         assert any(f.rule == "ACC-002" for f in panel_findings(app))
         # revoke prod_admin on the prod-admin role: the conflict goes from the matrix and the gap panel
         matrix.move_cursor(row=prod, column=prod_col)
@@ -213,7 +213,7 @@ async def test_accept_renew_and_retire_an_exception_in_the_register():
         row = register_row(screen, exc.id)
         assert row[0] == "~ in 20d"  # soon expiring: a text marker, not only a colour
         assert row[6] == "1 finding"
-        assert "u-sam holds prod_admin" in str(screen.query_one("#exc-detail", Static).content)
+        assert "u-sam can administer production" in str(screen.query_one("#exc-detail", Static).content)
         assert not any(f.rule == "ACC-002" for f in panel_findings(app))  # the gap panel agrees: accepted
         # an expiry that is not later than today is refused at the field; the register is unchanged
         await pilot.press("n")

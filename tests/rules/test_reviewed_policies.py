@@ -170,3 +170,16 @@ def test_a_type_i_engagement_is_not_told_what_a_type_ii_auditor_samples_as_if_it
     assert any("at the Type II audit that usually follows a Type I" in m for m in said)
     law["engagement"]["soc2_type"] = "II"
     assert any("a Type II auditor" in f.message for f in _open(law) if f.kind == "evidence")
+
+
+def test_a_critical_database_kept_a_week_is_under_the_retention_floor():
+    """The SaaS company keeps 7 days of Cloud SQL backups of its critical database: nothing said so (the 35-day
+    floor of GAP_RULES 8.15 was read by no rule)."""
+    saas = _data("saas-gcp")
+    (f,) = _open(saas, "RET-006")
+    assert f.severity == "minor" and set(f.subjects) == {"app-db", "app-db-eu"}
+    assert "the oldest restore point any copy keeps is 1w" in f.message and "35d" in f.message
+    for t in saas["targets"]:
+        if t["id"] == "cloudsql-backups":
+            t["retention"] = {"daily": "35d", "max": "35d"}
+    assert _open(saas, "RET-006") == []

@@ -142,3 +142,59 @@ def cfg_001(ctx):
         yield ctx.ask(f"Is the configuration (infrastructure as code, images, DNS, identity-provider settings) of "
                       f"the most critical systems {_names(ids)} backed up too?",
                       ctx.sp(unknown[0], "backs_up_system_state"), subject=unknown[0].id, scopes=tuple(ids))
+
+
+@rule(
+    "RET-006",
+    title="Critical systems keep backups for less than the ransomware dwell time",
+    severity="minor",
+    family="retention",
+    catalog=False,
+    maps={"soc2": ["A1.2", "CC7.5"], "nist": ["CP-9"], "other": ["AWS Backup Audit Manager: retention 35 days"]},
+    fix="Keep the oldest restore point of the most critical systems at least as long as the policy's retention "
+        "floor (35 days by default): ransomware often sits unnoticed for weeks, and every younger copy is "
+        "already encrypted.",
+    description="No copy of a T0/T1 system keeps a restore point as old as baseline.min_retention_floor.",
+)
+def ret_006(ctx):
+    floor = ctx.policy.baseline.min_retention_floor
+    if floor is None or floor.vague:
+        return
+    critical = {tid for tid, level in ctx._tier_levels.items() if level <= 1}  # as ctx.critical, once per tier
+    if not critical:
+        return
+    limit = floor.approx_seconds
+    memo: dict = {}  # id(copies list) -> (longest seconds, or None when a retention is not answered)
+    for a in ctx.in_scope_systems:
+        if a.tier not in critical:
+            continue
+        copies = ctx.copies(a)
+        if not copies:
+            continue  # no copy at all is COV-001's or COPY-001's finding
+        key = tuple(map(id, copies))
+        longest = memo.get(key, memo)
+        if longest is memo:
+            longest = memo[key] = _longest_kept(copies)
+        if longest is None or longest[0] >= limit:
+            continue  # a retention not answered is asked by RET-002; long enough
+        kept = ", ".join(f"{c.id} {d}" for c, d in longest[1])
+        yield ctx.hit(f"{a.id} ({a.tier}): the oldest restore point any copy keeps is {longest[2]} ({kept}), "
+                      f"less than the policy's retention floor of {floor}: ransomware found later than that has "
+                      "already reached every copy.",
+                      ctx.tp(longest[3], "retention", "max"), "baseline.min_retention_floor", system=a)
+
+
+def _longest_kept(copies):
+    """(seconds, [(copy, its longest retention)], the longest's text, its copy) over ``copies``; None when a
+    retention is not answered or a copy keeps points indefinitely."""
+    kept = []
+    for c in copies:
+        r = c.retention
+        if r is None or r.indefinite:
+            return None
+        longest = r.longest()
+        if longest is None or longest.vague:
+            return None
+        kept.append((c, longest))
+    best_copy, best = max(kept, key=lambda cd: cd[1].approx_seconds)
+    return best.approx_seconds, kept, best, best_copy

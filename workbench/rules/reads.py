@@ -73,6 +73,7 @@ READS: dict[str, Optional[frozenset[str]]] = {
     'VEND-001': _s('schedules', 'targets', 'vendors'),
     'VEND-002': _s('schedules', 'targets', 'vendors'),
     'CFG-001': _s('schedules', 'systems', 'tiers'),
+    'RET-006': _s('baseline', 'schedules', 'systems', 'targets', 'tiers'),
     'EXC-001': _s('exceptions', 'principals'),
     'EXC-002': _s('dr_exercises', 'exceptions', 'keys', 'legal_holds', 'principals', 'restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers', 'vendors'),
     'REF-001': _s('dr_exercises', 'exceptions', 'follow_ups', 'keys', 'legal_holds', 'monitoring', 'principals', 'restore_tests', 'roles', 'schedules', 'systems', 'targets', 'tiers', 'vendors'),
@@ -129,6 +130,7 @@ SYSTEM_FIELDS: dict[str, Optional[frozenset[str]]] = {
     'DISP-001': _s('(in scope)', 'data_classes', 'id', 'regulatory_tags'),
     'ASK-001': None,
     'CFG-001': _s('(in scope)', 'backs_up_system_state', 'id', 'kind', 'tier'),
+    'RET-006': _s('(in scope)', 'id', 'tier'),
     'EXC-002': _s(),
     'REF-001': _s('depends_on', 'exclusion', 'id', 'tier'),
 }
@@ -171,6 +173,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
         'ACC-006': _s('max_destructive_humans'),
         'TEST-001': _s('cis_profile', 'restore_test_baseline'),
         'TEST-002': _s('restore_test_baseline'),
+        'RET-006': _s('min_retention_floor'),
     },
     'tiers': {
         'EVID-002': _s('id', 'restore_test_interval'),
@@ -275,6 +278,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
         'DISP-001': _s('media', 'other_media', 'provider', 'storage_class'),
         'VEND-001': _s('id', 'managed_by', 'vendor'),
         'VEND-002': _s('id', 'managed_by'),
+        'RET-006': _s('retention'),
         'REF-001': _s('encryption', 'id', 'managed_by', 'vendor'),
     },
     'keys': {
@@ -396,7 +400,7 @@ ITEM_FIELDS: dict[str, dict[str, frozenset[str]]] = {
 
 #: Rules that read what the context works out from the schedules' plans (copies, the recovery-point gap): an
 #: edit of any field a plan is built from can change their findings.
-PLAN_READERS: frozenset[str] = _s('SAAS-001', 'COPY-001', 'COPY-002', 'COPY-003', 'COPY-004', 'FREQ-001', 'FREQ-002', 'RTO-001', 'RTO-002', 'RTO-003', 'IMM-001', 'MON-001', 'TEST-004', 'RET-001', 'RET-002', 'RET-003', 'RET-004', 'RET-005')
+PLAN_READERS: frozenset[str] = _s('SAAS-001', 'COPY-001', 'COPY-002', 'COPY-003', 'COPY-004', 'FREQ-001', 'FREQ-002', 'RTO-001', 'RTO-002', 'RTO-003', 'IMM-001', 'MON-001', 'TEST-004', 'RET-001', 'RET-002', 'RET-003', 'RET-004', 'RET-005', 'RET-006')
 
 #: Fields of a section's items (or of the section) the context's indexes are built from (None: every field).
 INIT_FIELDS: dict[str, Optional[frozenset[str]]] = {
