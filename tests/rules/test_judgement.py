@@ -85,8 +85,9 @@ def test_the_same_rule_and_cause_on_many_subjects_is_one_finding(label, report):
 def test_the_sparse_policy_reads_like_an_auditor():
     report = evaluate(load(SPARSE, check_references=False), dt.date(2026, 12, 1))
     kinds = report.by_kind()
-    # 44 before issue 12; 25 since branch spec's REST-001 asks who authorises a restore (issue 12 §4)
-    assert sum(kinds.values()) == len(report.open) <= 25
+    # 44 before issue 12; 25 since branch spec's REST-001 asks who authorises a restore (issue 12 §4); 26 since
+    # RET-006 says that 30 days of copies is under the 35-day floor for these production systems (minor)
+    assert sum(kinds.values()) == len(report.open) <= 26
     assert kinds["evidence"] == 3 and kinds["gap"] >= 4
     # no restore-test records at all: one evidence finding for the kind of record, with counts
     (tests,) = [f for f in report.evidence if f.rule == "TEST-002"]

@@ -279,6 +279,9 @@ _OTHER = [
     ("CSA CCM BCR-08", "CSA CCM backup", "Cloud Controls Matrix: back up cloud data, protect it, test restores with records, and approve restores.", False,
      ("BCR-08", "CCM BCR-08")),
     ("3-2-1", "3-2-1 rule", "Practice: three copies of data, on two kinds of storage, one of them off-site.", False, ("3-2-1 rule",)),
+    ("AWS Backup Audit Manager", "AWS backup retention control", "AWS's audit control for backup plans: keep recovery "
+     "points at least 35 days by default, long enough to outlast ransomware that goes unnoticed for weeks.", False,
+     ("AWS Backup Audit Manager: retention 35 days",)),
 ]
 
 
