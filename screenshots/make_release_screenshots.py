@@ -24,7 +24,7 @@ CLOCK = dt.datetime(2026, 6, 30, 10, 0, 0)
 #: name, size, keys pressed once the client is open, whether the client has version 1.0 and a revision
 SHOTS = [
     ("review", (120, 40), ["f6"], False),
-    ("review-written-policy", (120, 40), ["f6", "right", "right", "right"], False),
+    ("review-written-policy", (120, 40), ["f6", "shift+tab", "right", "right", "right"], False),  # to the tab strip
     ("changes-view", (120, 40), ["f7"], True),
     ("publish", (120, 40), ["f7", "p"], True),
     ("history", (120, 40), ["f8", "d"], True),
