@@ -15,6 +15,30 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 
+def keep_typing_order(widget, event) -> bool:
+    """Keys typed fast (pasted) go where a person meant them; True when ``event`` was dealt with here.
+
+    A key typed ahead of a Tab that has since moved the focus belongs to the field it moved to (``has_focus``
+    follows the focus only once its Blur event is handled, after these keys); a Tab moves the focus at once,
+    as typed: bubbled up to the app's binding, it moved the focus only after the keys typed behind it had gone
+    into this box ("CFO<tab>2026-07-15" filled one field with "CFO2026-07-15")."""
+    target = widget.screen.focused if widget.is_attached else None
+    if target is not None and target is not widget:
+        event.stop()
+        event.prevent_default()
+        target.post_message(events.Key(event.key, event.character))
+        return True
+    if event.key in ("tab", "shift+tab"):
+        event.stop()
+        event.prevent_default()
+        if event.key == "tab":
+            widget.screen.focus_next()
+        else:
+            widget.screen.focus_previous()
+        return True
+    return False
+
+
 class OrderedInput(Input):
     """:class:`textual.widgets.Input`, with its own bindings run when their key arrives, not after it bubbled.
 
@@ -24,23 +48,7 @@ class OrderedInput(Input):
     BINDINGS = [Binding("ctrl+a", "select_all", "Select all", show=False)]
 
     async def _on_key(self, event) -> None:
-        target = self.screen.focused if self.is_attached else None
-        if target is not None and target is not self:
-            # typed ahead of a Tab that has since moved the focus: the key belongs to the field it moved to
-            # (``has_focus`` follows the focus only once its Blur event is handled, after these keys)
-            event.stop()
-            event.prevent_default()
-            target.post_message(events.Key(event.key, event.character))
-            return
-        if event.key in ("tab", "shift+tab"):
-            # at once, as typed: bubbled up to the app's binding, it moved the focus only after the keys typed
-            # behind it had gone into this box ("CFO<tab>2026-07-15" filled one field with "CFO2026-07-15")
-            event.stop()
-            event.prevent_default()
-            if event.key == "tab":
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
+        if keep_typing_order(self, event):
             return
         if not event.is_printable:
             for key in (event.key, *event.aliases):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
+
+from .ordered_input import keep_typing_order
 
 _SPACE = re.compile(r"\s+")
 
@@ -42,21 +43,7 @@ class ProseInput(TextArea):
         return _SPACE.sub(" ", self.text).strip()
 
     async def _on_key(self, event) -> None:
-        target = self.screen.focused if self.is_attached else None
-        if target is not None and target is not self:
-            # typed ahead of a Tab that has since moved the focus (pasted, or typed fast): the key belongs to the
-            # field it moved to, as in OrderedInput ("owner<tab>Dr. Patel" went all into this box)
-            event.stop()
-            event.prevent_default()
-            target.post_message(events.Key(event.key, event.character))
-            return
-        if event.key in ("tab", "shift+tab"):
-            event.stop()  # at once, as typed: not after the keys queued behind it
-            event.prevent_default()
-            if event.key == "tab":
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
+        if keep_typing_order(self, event):  # pasted "owner<tab>Dr. Patel" went all into this box
             return
         if event.key == "enter":
             event.stop()
